@@ -1,0 +1,115 @@
+# morgue - a static site generator for annotated news archives.
+#
+#   make            build ./morgue
+#   make site       install missing packages, build, render content/ to public/
+#   make check      every test (unit, golden, spec, e2e, browser); last line
+#                   "N passed, N failed, N skipped"
+#   make check-asan the whole suite under AddressSanitizer + UBSan
+#   make valgrind   the sample build under valgrind memcheck
+#   make bench      benchmarks against hugo and pagefind (not part of check)
+#   make install PREFIX=/usr/local
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+BUILD   ?= build
+PKGS    := libcmark libgit2 sqlite3 yaml-0.1 libutf8proc libmicrohttpd
+
+# pkg-config only answers once the -dev packages are there; `make site` and
+# `make check` install them first (scripts/deps.sh).
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lpthread -lm
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS := -std=c17 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 $(WARN) $(CFLAGS) \
+	-Igenerator -I$(BUILD) $(PKG_CFLAGS) $(SANFLAGS) -MMD -MP
+ALL_LDFLAGS := $(LDFLAGS) $(SANFLAGS)
+
+ifeq ($(SAN),1)
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+endif
+
+# The library: every generator/*.c except main.c and the command files.
+LIB_SRC := $(sort $(wildcard generator/util/*.c) \
+	$(filter-out generator/main.c generator/cmd_%.c,$(wildcard generator/*.c)))
+CMD_SRC := generator/main.c $(sort $(wildcard generator/cmd_*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/theme_data.o
+CMD_OBJ := $(CMD_SRC:%.c=$(BUILD)/%.o)
+THEME_FILES := $(shell find themes/default -type f ! -name '*~' 2>/dev/null | LC_ALL=C sort)
+
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TOOL_BIN := $(BUILD)/tools/embed
+
+.PHONY: all site check check-asan valgrind bench fuzz install clean deps deps-test unit
+
+all: morgue
+
+morgue: $(BUILD)/morgue
+	@if [ "$(BUILD)" = build ]; then ln -sf $(BUILD)/morgue morgue; fi
+
+$(BUILD)/morgue: $(CMD_OBJ) $(BUILD)/libmorgue.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CMD_OBJ) $(BUILD)/libmorgue.a $(PKG_LIBS)
+
+$(BUILD)/libmorgue.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The default theme is compiled into the binary so a lone `morgue` works.
+$(BUILD)/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c17 -O1 $(WARN) -o $@ $<
+
+$(BUILD)/theme_data.c: $(TOOL_BIN) $(THEME_FILES)
+	$(TOOL_BIN) themes/default $(THEME_FILES) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/theme_data.o: $(BUILD)/theme_data.c
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libmorgue.a tests/unit/test.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libmorgue.a $(ALL_LDFLAGS) $(PKG_LIBS)
+
+unit: $(UNIT_BIN)
+
+deps:
+	@sh scripts/deps.sh build
+
+deps-test:
+	@sh scripts/deps.sh test
+
+site: deps
+	@$(MAKE) --no-print-directory morgue
+	./morgue build content -o public
+	@echo "site: open public/index.html"
+
+check: deps-test
+	@$(MAKE) --no-print-directory morgue unit
+	@BUILD=$(BUILD) sh tests/run.sh
+
+check-asan: deps-test
+	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 CFLAGS="-O1 -g" build/asan/morgue unit
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+		BUILD=build/asan MORGUE_SKIP_BROWSER=1 sh tests/run.sh
+
+valgrind: deps-test morgue
+	@sh tests/e2e/valgrind.sh
+
+bench: morgue
+	@sh scripts/deps.sh bench
+	@sh tests/bench/run.sh
+
+install: morgue
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5
+	install -m 755 $(BUILD)/morgue $(DESTDIR)$(PREFIX)/bin/morgue
+	install -m 644 docs/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 docs/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+
+clean:
+	rm -rf build morgue
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,58 @@
+/*
+ * repo.h - the archive's git repository, read through libgit2.
+ *
+ * A content root is a directory inside a git repository. morgue reads it
+ * at a commit (HEAD by default, any revision with `rev`), never from the
+ * file system, unless the repo is opened in worktree mode (drafts preview),
+ * where files are read from the working directory instead. Paths given to
+ * and returned by this module are relative to the content root and use '/'.
+ */
+#ifndef MORGUE_REPO_H
+#define MORGUE_REPO_H
+
+#include <stddef.h>
+
+#include "util/buf.h"
+
+typedef struct morgue_repo morgue_repo;
+
+typedef struct morgue_repo_entry {
+	char *path;    /* relative to the content root, e.g. "articles/2017/x.md" */
+	char oid[41];  /* hex blob id; in worktree mode the hash of the file */
+	int is_link;   /* a symlink or submodule: listed so callers can warn */
+} morgue_repo_entry;
+
+/* Open the repository containing `root` and resolve `rev` (NULL = HEAD).
+ * `root` is a directory path inside a repository's work tree, or
+ * "REPO:PATH" for a bare repository (PATH may be empty for the whole tree).
+ * With `worktree` set, files are read from the work tree, not a commit.
+ * Errors: MORGUE_EREPO (not a repository, bad revision, root not in tree). */
+int morgue_repo_open(morgue_repo **out, const char *root, const char *rev,
+		     int worktree);
+void morgue_repo_free(morgue_repo *r);
+
+/* List the files below `dir` (relative to the content root, "" for all)
+ * whose name ends in `suffix` (NULL for all), sorted by path, recursively.
+ * A missing dir yields zero entries, not an error. The caller frees the
+ * array with morgue_repo_entries_free. */
+int morgue_repo_list(morgue_repo_entry **out, size_t *count, morgue_repo *r,
+		     const char *dir, const char *suffix);
+void morgue_repo_entries_free(morgue_repo_entry *e, size_t count);
+
+/* Read a file (relative to the content root) into out (appended).
+ * MORGUE_ENOTFOUND when it does not exist. */
+int morgue_repo_read(morgue_buf *out, morgue_repo *r, const char *path);
+
+/* The resolved commit id (40 hex) or NULL in worktree mode. */
+const char *morgue_repo_commit(const morgue_repo *r);
+/* Commit time (seconds since the epoch) of the resolved commit; in
+ * worktree mode the newest of HEAD's commit time. Used as the site's
+ * "built from" date so output never depends on the build machine's clock. */
+long long morgue_repo_commit_time(const morgue_repo *r);
+/* Display label of what was built: "HEAD", the rev as given, or "worktree". */
+const char *morgue_repo_label(const morgue_repo *r);
+/* The content root's path inside the repository ("" for the whole tree);
+ * used to name files in messages: "content/articles/x.md". */
+const char *morgue_repo_prefix(const morgue_repo *r);
+
+#endif

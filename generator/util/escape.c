@@ -1,0 +1,158 @@
+#include "escape.h"
+
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+void morgue_escape_html(morgue_buf *out, const char *s, size_t len)
+{
+	size_t i, run = 0;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		const char *rep = NULL;
+
+		switch (c) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = "&#39;"; break;
+		default:
+			if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+				rep = "";
+			break;
+		}
+		if (rep) {
+			morgue_buf_put(out, s + run, i - run);
+			morgue_buf_puts(out, rep);
+			run = i + 1;
+		}
+	}
+	morgue_buf_put(out, s + run, len - run);
+}
+
+/* The scheme of a URL as browsers see it: leading spaces/controls are
+ * ignored and tabs/newlines inside the scheme are stripped. Returns the
+ * scheme length in `clean` (lower-cased) or 0 when the URL is relative. */
+static size_t url_scheme(const char *s, size_t len, char *clean, size_t cap)
+{
+	size_t i = 0, n = 0;
+
+	while (i < len && (unsigned char)s[i] <= 0x20)
+		i++;
+	for (; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '\t' || c == '\n' || c == '\r')
+			continue;
+		if (c == ':')
+			return n;
+		if (!(isalnum(c) || c == '+' || c == '-' || c == '.'))
+			return 0; /* '/', '?', '#' before any ':' => relative */
+		if (n + 1 < cap)
+			clean[n++] = (char)tolower(c);
+		else
+			return cap; /* absurdly long scheme: treat as unsafe */
+	}
+	return 0;
+}
+
+int morgue_url_is_safe(const char *s, size_t len)
+{
+	char scheme[16];
+	size_t n = url_scheme(s, len, scheme, sizeof(scheme));
+
+	if (n == 0)
+		return 1;
+	if (n >= sizeof(scheme))
+		return 0;
+	scheme[n] = '\0';
+	return !strcmp(scheme, "http") || !strcmp(scheme, "https") ||
+	       !strcmp(scheme, "mailto");
+}
+
+int morgue_escape_url(morgue_buf *out, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i;
+
+	if (!morgue_url_is_safe(s, len))
+		return -1;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '&')
+			morgue_buf_puts(out, "&amp;");
+		else if (c == '"')
+			morgue_buf_puts(out, "%22");
+		else if (c == '\'')
+			morgue_buf_puts(out, "%27");
+		else if (c <= 0x20 || c == '<' || c == '>' || c == '\\' ||
+			 c == '`' || c == 0x7f) {
+			morgue_buf_putc(out, '%');
+			morgue_buf_putc(out, hex[c >> 4]);
+			morgue_buf_putc(out, hex[c & 15]);
+		} else
+			morgue_buf_putc(out, c);
+	}
+	return 0;
+}
+
+void morgue_escape_json(morgue_buf *out, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		switch (c) {
+		case '"': morgue_buf_puts(out, "\\\""); continue;
+		case '\\': morgue_buf_puts(out, "\\\\"); continue;
+		case '\n': morgue_buf_puts(out, "\\n"); continue;
+		case '\r': morgue_buf_puts(out, "\\r"); continue;
+		case '\t': morgue_buf_puts(out, "\\t"); continue;
+		case '<': morgue_buf_puts(out, "\\u003c"); continue;
+		case '>': morgue_buf_puts(out, "\\u003e"); continue;
+		case '&': morgue_buf_puts(out, "\\u0026"); continue;
+		default: break;
+		}
+		if (c < 0x20 || c == 0x7f) {
+			morgue_buf_puts(out, "\\u00");
+			morgue_buf_putc(out, hex[c >> 4]);
+			morgue_buf_putc(out, hex[c & 15]);
+		} else if (c == 0xe2 && i + 2 < len &&
+			   (unsigned char)s[i + 1] == 0x80 &&
+			   ((unsigned char)s[i + 2] == 0xa8 ||
+			    (unsigned char)s[i + 2] == 0xa9)) {
+			/* U+2028/U+2029 end a line in pre-ES2019 JavaScript */
+			morgue_buf_puts(out, (unsigned char)s[i + 2] == 0xa8
+						     ? "\\u2028" : "\\u2029");
+			i += 2;
+		} else
+			morgue_buf_putc(out, c);
+	}
+}
+
+void morgue_escape_json_string(morgue_buf *out, const char *s)
+{
+	morgue_buf_putc(out, '"');
+	if (s)
+		morgue_escape_json(out, s, strlen(s));
+	morgue_buf_putc(out, '"');
+}
+
+void morgue_escape_path_segment(morgue_buf *out, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (isalnum(c) || c == '-' || c == '_' || c == '.' || c >= 0x80)
+			morgue_buf_putc(out, c);
+		else {
+			morgue_buf_putc(out, '%');
+			morgue_buf_putc(out, hex[c >> 4]);
+			morgue_buf_putc(out, hex[c & 15]);
+		}
+	}
+}

@@ -1,0 +1,118 @@
+#define _XOPEN_SOURCE 700
+#include "fs.h"
+#include "error.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int morgue_fs_mkdirs(const char *path)
+{
+	morgue_buf p = MORGUE_BUF_INIT;
+	int rc = 0;
+
+	morgue_buf_puts(&p, path);
+	for (size_t i = 1; i <= p.size; i++) {
+		if (p.ptr[i] != '/' && p.ptr[i] != '\0')
+			continue;
+		char save = p.ptr[i];
+		p.ptr[i] = '\0';
+		if (mkdir(p.ptr, 0755) < 0 && errno != EEXIST) {
+			rc = morgue_error_set(MORGUE_EIO, p.ptr, 0,
+					      "cannot create directory: %s",
+					      strerror(errno));
+			goto done;
+		}
+		p.ptr[i] = save;
+	}
+done:
+	morgue_buf_free(&p);
+	return rc;
+}
+
+int morgue_fs_read(morgue_buf *out, const char *path)
+{
+	char chunk[65536];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return morgue_error_set(errno == ENOENT ? MORGUE_ENOTFOUND : MORGUE_EIO,
+					path, 0, "cannot read: %s", strerror(errno));
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		morgue_buf_put(out, chunk, (size_t)n);
+	int err = n < 0 ? errno : 0;
+	close(fd);
+	if (err)
+		return morgue_error_set(MORGUE_EIO, path, 0, "cannot read: %s",
+					strerror(err));
+	return 0;
+}
+
+int morgue_fs_write(const char *path, const char *data, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	int fd, rc = 0;
+
+	if (slash && slash != path) {
+		morgue_buf dir = MORGUE_BUF_INIT;
+		morgue_buf_put(&dir, path, (size_t)(slash - path));
+		rc = morgue_fs_mkdirs(dir.ptr);
+		morgue_buf_free(&dir);
+		if (rc)
+			return rc;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return morgue_error_set(MORGUE_EIO, path, 0, "cannot write: %s",
+					strerror(errno));
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = morgue_error_set(MORGUE_EIO, path, 0, "cannot write: %s",
+					      strerror(errno));
+			break;
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	if (close(fd) < 0 && !rc)
+		rc = morgue_error_set(MORGUE_EIO, path, 0, "cannot write: %s",
+				      strerror(errno));
+	return rc;
+}
+
+static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st; (void)flag; (void)f;
+	return remove(p);
+}
+
+int morgue_fs_rmtree(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) < 0)
+		return 0;
+	if (nftw(path, rm_one, 32, FTW_DEPTH | FTW_PHYS) < 0)
+		return morgue_error_set(MORGUE_EIO, path, 0, "cannot remove: %s",
+					strerror(errno));
+	return 0;
+}
+
+int morgue_fs_exists(const char *path)
+{
+	struct stat st;
+	return lstat(path, &st) == 0;
+}
+
+int morgue_fs_is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}

@@ -1,0 +1,26 @@
+/*
+ * fs.h - the few file-system operations morgue needs, with errors recorded
+ * through error.h (path named in the message).
+ */
+#ifndef MORGUE_FS_H
+#define MORGUE_FS_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+/* mkdir -p; 0 or MORGUE_EIO. */
+int morgue_fs_mkdirs(const char *path);
+/* Read a whole file into out (appended). 0, MORGUE_ENOTFOUND or MORGUE_EIO. */
+int morgue_fs_read(morgue_buf *out, const char *path);
+/* Create or replace a file with the given bytes, creating parent
+ * directories. 0 or MORGUE_EIO. */
+int morgue_fs_write(const char *path, const char *data, size_t len);
+/* rm -rf; a missing path is not an error. 0 or MORGUE_EIO. */
+int morgue_fs_rmtree(const char *path);
+/* 1 if path exists (any type), else 0. */
+int morgue_fs_exists(const char *path);
+/* 1 if path is a directory. */
+int morgue_fs_is_dir(const char *path);
+
+#endif

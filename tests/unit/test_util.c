@@ -1,0 +1,139 @@
+/* Unit tests for generator/util: buf, escape, path, error. */
+#include "test.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/escape.h"
+#include "util/path.h"
+
+static void buf_grows_and_detaches(void)
+{
+	morgue_buf b = MORGUE_BUF_INIT;
+	CHECK_STR(morgue_buf_cstr(&b), "");
+	for (int i = 0; i < 1000; i++)
+		morgue_buf_printf(&b, "%d,", i);
+	CHECK(b.size > 3000);
+	CHECK(!strncmp(b.ptr, "0,1,2,", 6));
+	morgue_buf_truncate(&b, 4);
+	CHECK_STR(b.ptr, "0,1,");
+	char *s = morgue_buf_detach(&b);
+	CHECK_STR(s, "0,1,");
+	CHECK(b.ptr == NULL && b.size == 0);
+	free(s);
+	s = morgue_buf_detach(&b);
+	CHECK_STR(s, "");
+	free(s);
+}
+
+static void escape_html_text_and_attributes(void)
+{
+	morgue_buf b = MORGUE_BUF_INIT;
+	const char *in = "<script>alert(\"x\" & 'y')</script>\x01";
+	morgue_escape_html(&b, in, strlen(in));
+	CHECK_STR(b.ptr, "&lt;script&gt;alert(&quot;x&quot; &amp; &#39;y&#39;)&lt;/script&gt;");
+	morgue_buf_free(&b);
+}
+
+static void escape_url_rejects_unsafe_schemes(void)
+{
+	const char *bad[] = { "javascript:alert(1)", " JavaScript:alert(1)",
+			      "java\tscript:x", "data:text/html,<b>", "vbscript:x",
+			      "file:///etc/passwd" };
+	const char *good[] = { "https://example.org/a?b=1&c=2", "http://x",
+			       "mailto:a@b.c", "../entities/x.html", "#top",
+			       "x.html?q=a:b", "/abs/path" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		CHECK(!morgue_url_is_safe(bad[i], strlen(bad[i])));
+	for (size_t i = 0; i < sizeof(good) / sizeof(*good); i++)
+		CHECK(morgue_url_is_safe(good[i], strlen(good[i])));
+
+	morgue_buf b = MORGUE_BUF_INIT;
+	const char *u = "https://e.org/?a=1&b=\"x\" <y>";
+	CHECK_INT(morgue_escape_url(&b, u, strlen(u)), 0);
+	CHECK_STR(b.ptr, "https://e.org/?a=1&amp;b=%22x%22%20%3Cy%3E");
+	morgue_buf_clear(&b);
+	CHECK_INT(morgue_escape_url(&b, "javascript:x", 12), -1);
+	CHECK_STR(morgue_buf_cstr(&b), "");
+	morgue_buf_free(&b);
+}
+
+static void escape_json_cannot_break_out_of_script(void)
+{
+	morgue_buf b = MORGUE_BUF_INIT;
+	const char *in = "</script><!-- \"q\"\\\n\xe2\x80\xa8";
+	morgue_escape_json_string(&b, in);
+	CHECK_STR(b.ptr, "\"\\u003c/script\\u003e\\u003c!-- \\\"q\\\"\\\\\\n\\u2028\"");
+	CHECK_NOT_CONTAINS(b.ptr, "</");
+	morgue_buf_free(&b);
+}
+
+static void path_relative_links(void)
+{
+	morgue_buf b = MORGUE_BUF_INIT;
+	morgue_path_rel(&b, "articles/2017/x.html", "entities/y.html");
+	CHECK_STR(b.ptr, "../../entities/y.html");
+	morgue_buf_clear(&b);
+	morgue_path_rel(&b, "index.html", "tags/a.html");
+	CHECK_STR(b.ptr, "tags/a.html");
+	morgue_buf_clear(&b);
+	morgue_path_rel(&b, "archive/2017/05.html", "archive/2017.html");
+	CHECK_STR(b.ptr, "../2017.html");
+	morgue_buf_clear(&b);
+	morgue_path_rel(&b, "entities/a.html", "entities/b.html");
+	CHECK_STR(b.ptr, "b.html");
+	morgue_buf_free(&b);
+}
+
+static void slugify_folds_and_joins(void)
+{
+	morgue_buf b = MORGUE_BUF_INIT;
+	morgue_slugify(&b, "  Café Müller: O'Brien’s “Secret” Channel!! ");
+	CHECK_STR(b.ptr, "cafe-muller-obriens-secret-channel");
+	morgue_buf_clear(&b);
+	morgue_slugify(&b, "!!!");
+	CHECK_STR(morgue_buf_cstr(&b), "");
+	morgue_buf_free(&b);
+	CHECK(morgue_slug_is_valid("sergey-lavrov"));
+	CHECK(!morgue_slug_is_valid("Sergey"));
+	CHECK(!morgue_slug_is_valid("a--b"));
+	CHECK(!morgue_slug_is_valid("-a"));
+	CHECK(!morgue_slug_is_valid(""));
+}
+
+static void path_safety(void)
+{
+	CHECK(morgue_path_is_safe("articles/2017/x.md"));
+	CHECK(!morgue_path_is_safe("../x.md"));
+	CHECK(!morgue_path_is_safe("a/../x.md"));
+	CHECK(!morgue_path_is_safe("/etc/passwd"));
+	CHECK(!morgue_path_is_safe("a\\b.md"));
+	CHECK(!morgue_path_is_safe("a//b.md"));
+	CHECK(!morgue_path_is_safe("a/con.md"));
+	CHECK(!morgue_path_is_safe("a/b\x01.md"));
+	CHECK(!morgue_path_is_safe("c:/x.md"));
+}
+
+static void error_carries_file_and_line(void)
+{
+	int rc = morgue_error_set(MORGUE_EINPUT, "content/articles/x.md", 3,
+				  "date: expected %s", "YYYY-MM-DD");
+	CHECK_INT(rc, MORGUE_EINPUT);
+	morgue_buf b = MORGUE_BUF_INIT;
+	morgue_error_format(&b, morgue_error_last());
+	CHECK_STR(b.ptr, "content/articles/x.md:3: date: expected YYYY-MM-DD");
+	morgue_buf_free(&b);
+	morgue_error_clear();
+	CHECK(morgue_error_last() == NULL);
+}
+
+int main(void)
+{
+	RUN(buf_grows_and_detaches);
+	RUN(escape_html_text_and_attributes);
+	RUN(escape_url_rejects_unsafe_schemes);
+	RUN(escape_json_cannot_break_out_of_script);
+	RUN(path_relative_links);
+	RUN(slugify_folds_and_joins);
+	RUN(path_safety);
+	RUN(error_carries_file_and_line);
+	TEST_EXIT();
+}

@@ -1,0 +1,239 @@
+#include "value.h"
+#include "util/alloc.h"
+
+#include <string.h>
+
+struct morgue_value {
+	morgue_value_type type;
+	int line;
+	union {
+		int b;
+		double d;
+		struct {
+			char *ptr;
+			size_t len;
+		} s;
+		struct {
+			morgue_value **items;
+			char **keys; /* maps only */
+			size_t count, cap;
+		} c;
+	} u;
+};
+
+static morgue_value *make(morgue_value_type t)
+{
+	morgue_value *v = morgue_calloc(1, sizeof(*v));
+	v->type = t;
+	return v;
+}
+
+morgue_value *morgue_value_null(void) { return make(MORGUE_VALUE_NULL); }
+morgue_value *morgue_value_list(void) { return make(MORGUE_VALUE_LIST); }
+morgue_value *morgue_value_map(void) { return make(MORGUE_VALUE_MAP); }
+
+morgue_value *morgue_value_bool(int b)
+{
+	morgue_value *v = make(MORGUE_VALUE_BOOL);
+	v->u.b = !!b;
+	return v;
+}
+
+morgue_value *morgue_value_number(double d)
+{
+	morgue_value *v = make(MORGUE_VALUE_NUMBER);
+	v->u.d = d;
+	return v;
+}
+
+morgue_value *morgue_value_stringn(const char *s, size_t n)
+{
+	morgue_value *v = make(MORGUE_VALUE_STRING);
+	v->u.s.ptr = morgue_strndup(s, n);
+	v->u.s.len = n;
+	return v;
+}
+
+morgue_value *morgue_value_string(const char *s)
+{
+	return morgue_value_stringn(s, strlen(s));
+}
+
+morgue_value *morgue_value_string_own(char *s)
+{
+	morgue_value *v = make(MORGUE_VALUE_STRING);
+	v->u.s.ptr = s;
+	v->u.s.len = strlen(s);
+	return v;
+}
+
+void morgue_value_free(morgue_value *v)
+{
+	if (!v)
+		return;
+	if (v->type == MORGUE_VALUE_STRING)
+		free(v->u.s.ptr);
+	else if (v->type == MORGUE_VALUE_LIST || v->type == MORGUE_VALUE_MAP) {
+		for (size_t i = 0; i < v->u.c.count; i++) {
+			morgue_value_free(v->u.c.items[i]);
+			if (v->u.c.keys)
+				free(v->u.c.keys[i]);
+		}
+		free(v->u.c.items);
+		free(v->u.c.keys);
+	}
+	free(v);
+}
+
+morgue_value_type morgue_value_type_of(const morgue_value *v)
+{
+	return v ? v->type : MORGUE_VALUE_NULL;
+}
+
+int morgue_value_line(const morgue_value *v) { return v ? v->line : 0; }
+void morgue_value_set_line(morgue_value *v, int line) { v->line = line; }
+
+int morgue_value_get_bool(const morgue_value *v)
+{
+	return v && v->type == MORGUE_VALUE_BOOL ? v->u.b : 0;
+}
+
+double morgue_value_get_number(const morgue_value *v)
+{
+	return v && v->type == MORGUE_VALUE_NUMBER ? v->u.d : 0;
+}
+
+const char *morgue_value_get_string(const morgue_value *v)
+{
+	return v && v->type == MORGUE_VALUE_STRING ? v->u.s.ptr : NULL;
+}
+
+size_t morgue_value_get_string_len(const morgue_value *v)
+{
+	return v && v->type == MORGUE_VALUE_STRING ? v->u.s.len : 0;
+}
+
+int morgue_value_truthy(const morgue_value *v)
+{
+	if (!v)
+		return 0;
+	switch (v->type) {
+	case MORGUE_VALUE_NULL: return 0;
+	case MORGUE_VALUE_BOOL: return v->u.b;
+	case MORGUE_VALUE_STRING: return v->u.s.len > 0;
+	case MORGUE_VALUE_LIST: return v->u.c.count > 0;
+	default: return 1;
+	}
+}
+
+static void append(morgue_value *c, char *key, morgue_value *item)
+{
+	MORGUE_ARRAY_RESERVE(c->u.c.items, c->u.c.cap, c->u.c.count + 1);
+	if (c->type == MORGUE_VALUE_MAP) {
+		/* keys grow in step with items: same capacity */
+		c->u.c.keys = morgue_realloc(c->u.c.keys, c->u.c.cap * sizeof(char *));
+		c->u.c.keys[c->u.c.count] = key;
+	}
+	c->u.c.items[c->u.c.count++] = item;
+}
+
+void morgue_value_push(morgue_value *list, morgue_value *item)
+{
+	if (!list || list->type != MORGUE_VALUE_LIST) {
+		morgue_value_free(item);
+		return;
+	}
+	append(list, NULL, item);
+}
+
+size_t morgue_value_count(const morgue_value *v)
+{
+	return v && (v->type == MORGUE_VALUE_LIST || v->type == MORGUE_VALUE_MAP)
+		       ? v->u.c.count : 0;
+}
+
+morgue_value *morgue_value_at(const morgue_value *list, size_t i)
+{
+	return list && list->type == MORGUE_VALUE_LIST && i < list->u.c.count
+		       ? list->u.c.items[i] : NULL;
+}
+
+static long find_key(const morgue_value *map, const char *key)
+{
+	/* linear: template contexts and front matter maps are small */
+	for (size_t i = 0; i < map->u.c.count; i++)
+		if (!strcmp(map->u.c.keys[i], key))
+			return (long)i;
+	return -1;
+}
+
+void morgue_value_set(morgue_value *map, const char *key, morgue_value *val)
+{
+	if (!map || map->type != MORGUE_VALUE_MAP) {
+		morgue_value_free(val);
+		return;
+	}
+	long i = find_key(map, key);
+	if (i >= 0) {
+		morgue_value_free(map->u.c.items[i]);
+		map->u.c.items[i] = val;
+		return;
+	}
+	append(map, morgue_strdup(key), val);
+}
+
+morgue_value *morgue_value_get(const morgue_value *map, const char *key)
+{
+	if (!map || map->type != MORGUE_VALUE_MAP)
+		return NULL;
+	long i = find_key(map, key);
+	return i >= 0 ? map->u.c.items[i] : NULL;
+}
+
+const char *morgue_value_key_at(const morgue_value *map, size_t i)
+{
+	return map && map->type == MORGUE_VALUE_MAP && i < map->u.c.count
+		       ? map->u.c.keys[i] : NULL;
+}
+
+morgue_value *morgue_value_value_at(const morgue_value *map, size_t i)
+{
+	return map && map->type == MORGUE_VALUE_MAP && i < map->u.c.count
+		       ? map->u.c.items[i] : NULL;
+}
+
+void morgue_value_set_str(morgue_value *map, const char *key, const char *s)
+{
+	morgue_value_set(map, key, s ? morgue_value_string(s) : morgue_value_null());
+}
+
+void morgue_value_set_int(morgue_value *map, const char *key, long long n)
+{
+	morgue_value_set(map, key, morgue_value_number((double)n));
+}
+
+void morgue_value_set_bool(morgue_value *map, const char *key, int b)
+{
+	morgue_value_set(map, key, morgue_value_bool(b));
+}
+
+morgue_value *morgue_value_set_list(morgue_value *map, const char *key)
+{
+	morgue_value *l = morgue_value_list();
+	morgue_value_set(map, key, l);
+	return l;
+}
+
+morgue_value *morgue_value_set_map(morgue_value *map, const char *key)
+{
+	morgue_value *m = morgue_value_map();
+	morgue_value_set(map, key, m);
+	return m;
+}
+
+morgue_value *morgue_value_push_map(morgue_value *list)
+{
+	morgue_value *m = morgue_value_map();
+	morgue_value_push(list, m);
+	return m;
+}

@@ -1,2 +1,118 @@
+/*
+ * main.c - the command table, help and exit codes. Each subcommand lives
+ * in its own cmd_<name>.c and is listed in `commands` below.
+ */
+#include "cmd.h"
+#include "util/buf.h"
+
+#include <stdarg.h>
 #include <stdio.h>
-int main(void) { puts("morgue"); return 0; }
+#include <string.h>
+
+#ifndef MORGUE_VERSION
+#define MORGUE_VERSION "0.1.0"
+#endif
+
+static const morgue_command *const commands[] = {
+	&morgue_cmd_build,
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(*commands))
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: morgue COMMAND [OPTIONS]\n\n"
+		   "A static site generator for annotated news archives kept in git.\n\n"
+		   "Commands:\n");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
+	fprintf(f, "\n`morgue COMMAND --help` describes a command; man morgue has the rest.\n"
+		   "Options: -h, --help (this text), --version\n");
+}
+
+int morgue_cli_exit_code(int err)
+{
+	switch (err) {
+	case MORGUE_OK: return MORGUE_EXIT_OK;
+	case MORGUE_EINPUT: return MORGUE_EXIT_CONTENT;
+	case MORGUE_EUSAGE: return MORGUE_EXIT_USAGE;
+	case MORGUE_EREPO: case MORGUE_ENOTFOUND: return MORGUE_EXIT_REPO;
+	case MORGUE_EIO: return MORGUE_EXIT_OUTPUT;
+	case MORGUE_ELOCKED: return MORGUE_EXIT_LOCKED;
+	default: return MORGUE_EXIT_INTERNAL;
+	}
+}
+
+void morgue_cli_report(const morgue_error *e)
+{
+	morgue_buf b = MORGUE_BUF_INIT;
+	morgue_error_format(&b, e);
+	fprintf(stderr, "morgue: error: %s\n", morgue_buf_cstr(&b));
+	morgue_buf_free(&b);
+}
+
+void morgue_cli_print_error(void)
+{
+	morgue_cli_report(morgue_error_last());
+}
+
+static void print_warning(const char *file, int line, const char *msg, void *payload)
+{
+	if (*(int *)payload)
+		return;
+	if (file && line > 0)
+		fprintf(stderr, "morgue: warning: %s:%d: %s\n", file, line, msg);
+	else if (file)
+		fprintf(stderr, "morgue: warning: %s: %s\n", file, msg);
+	else
+		fprintf(stderr, "morgue: warning: %s\n", msg);
+}
+
+void morgue_cli_warnings(int quiet)
+{
+	static int q;
+	q = quiet;
+	morgue_warn_set_handler(print_warning, &q);
+}
+
+int morgue_cli_help(const morgue_command *c)
+{
+	fputs(c->usage, stdout);
+	return MORGUE_EXIT_OK;
+}
+
+int morgue_cli_usage_error(const morgue_command *c, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "morgue %s: ", c->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'morgue %s --help'.\n", c->name);
+	return MORGUE_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return MORGUE_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		if (argc > 2 && !strcmp(argv[1], "help"))
+			for (size_t i = 0; i < NCOMMANDS; i++)
+				if (!strcmp(argv[2], commands[i]->name))
+					return morgue_cli_help(commands[i]);
+		usage(stdout);
+		return MORGUE_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("morgue %s\n", MORGUE_VERSION);
+		return MORGUE_EXIT_OK;
+	}
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(argv[1], commands[i]->name))
+			return commands[i]->run(argc - 1, argv + 1);
+	fprintf(stderr, "morgue: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return MORGUE_EXIT_USAGE;
+}

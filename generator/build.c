@@ -1,0 +1,362 @@
+#include "build.h"
+#include "annotate.h"
+#include "article.h"
+#include "catalog.h"
+#include "config.h"
+#include "gazetteer.h"
+#include "markdown.h"
+#include "output.h"
+#include "render.h"
+#include "repo.h"
+#include "searchindex.h"
+#include "theme.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/path.h"
+
+#include <string.h>
+#include <time.h>
+
+typedef struct build {
+	const morgue_build_opts *opts;
+	morgue_build_stats *stats;
+	morgue_repo *repo;
+	morgue_config *config;
+	morgue_theme *theme;
+	morgue_output *output;
+	morgue_catalog *catalog;
+	morgue_gazetteer *gazetteer;
+	morgue_searchindex *search;
+	morgue_entity **entities;
+	size_t nentities, capentities;
+} build;
+
+/* Record a content error and keep going; the caller checks stats->errors. */
+static void content_error(build *b)
+{
+	b->stats->errors++;
+	if (b->opts->on_error)
+		b->opts->on_error(morgue_error_last(), b->opts->payload);
+	morgue_error_clear();
+}
+
+static void progress(build *b, const char *phase, size_t done, size_t total)
+{
+	if (b->opts->on_progress)
+		b->opts->on_progress(phase, done, total, b->opts->payload);
+}
+
+/* "content/articles/x.md": the repository path, for messages. */
+static void repo_file(morgue_buf *out, build *b, const char *path)
+{
+	const char *prefix = morgue_repo_prefix(b->repo);
+	if (prefix && *prefix)
+		morgue_buf_printf(out, "%s/", prefix);
+	morgue_buf_puts(out, path);
+}
+
+static int load_config(build *b)
+{
+	morgue_buf data = MORGUE_BUF_INIT, file = MORGUE_BUF_INIT;
+	int rc = morgue_repo_read(&data, b->repo, "morgue.yaml");
+
+	repo_file(&file, b, "morgue.yaml");
+	if (rc == MORGUE_ENOTFOUND) {
+		morgue_error_clear();
+		rc = morgue_config_parse(&b->config, file.ptr, NULL, 0);
+	} else if (rc == 0)
+		rc = morgue_config_parse(&b->config, file.ptr, morgue_buf_cstr(&data), data.size);
+	morgue_buf_free(&data);
+	morgue_buf_free(&file);
+	return rc;
+}
+
+/* List dir/*.md, warning about (and skipping) links and submodules. */
+static int list_markdown(build *b, morgue_repo_entry **e, size_t *n, const char *dir)
+{
+	int rc = morgue_repo_list(e, n, b->repo, dir, ".md");
+	for (size_t i = 0; rc == 0 && i < *n; i++)
+		if ((*e)[i].is_link) {
+			morgue_buf f = MORGUE_BUF_INIT;
+			repo_file(&f, b, (*e)[i].path);
+			morgue_warn(f.ptr, 0, "symbolic link or submodule: skipped");
+			morgue_buf_free(&f);
+		}
+	return rc;
+}
+
+static int entity_exists(const char *slug, void *payload)
+{
+	build *b = payload;
+	return morgue_catalog_entity_exists(b->catalog, slug);
+}
+
+static int load_entities(build *b)
+{
+	morgue_repo_entry *e = NULL;
+	size_t n = 0;
+	int rc = list_markdown(b, &e, &n, "entities");
+
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		morgue_buf data = MORGUE_BUF_INIT, file = MORGUE_BUF_INIT;
+		morgue_entity *ent = NULL;
+		morgue_doc *doc = NULL;
+		const char *rel = e[i].path + strlen("entities/");
+
+		if (e[i].is_link)
+			continue;
+		repo_file(&file, b, e[i].path);
+		if ((rc = morgue_repo_read(&data, b->repo, e[i].path)) < 0)
+			goto next;
+		if (morgue_entity_parse(&ent, file.ptr, rel, morgue_buf_cstr(&data), data.size) < 0) {
+			content_error(b);
+			goto next;
+		}
+		memcpy(ent->oid, e[i].oid, sizeof(ent->oid));
+		morgue_markdown_opts mo = { .root = "../", .unsafe_html = b->config->unsafe_html,
+					    .file = file.ptr, .first_line = ent->body_line };
+		if (morgue_markdown_render(&doc, ent->body, ent->body_len, &mo) < 0 ||
+		    morgue_catalog_add_entity(b->catalog, ent, doc->html) < 0) {
+			content_error(b);
+			morgue_entity_free(ent);
+			goto next;
+		}
+		MORGUE_ARRAY_RESERVE(b->entities, b->capentities, b->nentities + 1);
+		b->entities[b->nentities++] = ent;
+	next:
+		morgue_doc_free(doc);
+		morgue_buf_free(&data);
+		morgue_buf_free(&file);
+	}
+	morgue_repo_entries_free(e, n);
+	b->stats->entities = b->nentities;
+	return rc;
+}
+
+/* The publication must be a registered entity when written as a slug; a
+ * plain name ("War News Updates") is shown as it is. */
+static int check_publication(build *b, const morgue_article *a)
+{
+	const char *p = a->publication;
+	if (!p || !morgue_slug_is_valid(p) || morgue_catalog_entity_exists(b->catalog, p))
+		return 0;
+	return morgue_error_set(MORGUE_EINPUT, a->file, 1,
+				"publication: unknown entity '%s' (register it in "
+				"entities/ or write the publication's plain name)", p);
+}
+
+static void search_add(build *b, const morgue_article *a, const morgue_doc *doc)
+{
+	const char **slugs = NULL, **names = NULL;
+	size_t n = 0, cap = 0;
+	morgue_buf url = MORGUE_BUF_INIT;
+	char *pubname = NULL;
+
+	for (size_t i = 0; i < doc->nmentions; i++) {
+		size_t j;
+		for (j = 0; j < n; j++)
+			if (!strcmp(slugs[j], doc->mentions[i].entity))
+				break;
+		if (j < n)
+			continue;
+		MORGUE_ARRAY_RESERVE(slugs, cap, n + 1);
+		names = morgue_realloc(names, cap * sizeof(*names));
+		slugs[n] = doc->mentions[i].entity;
+		names[n] = NULL;
+		for (size_t k = 0; k < b->nentities; k++)
+			if (!strcmp(b->entities[k]->slug, slugs[n]))
+				names[n] = b->entities[k]->name;
+		if (!names[n])
+			names[n] = slugs[n];
+		n++;
+	}
+	if (a->publication)
+		pubname = morgue_catalog_entity_name(b->catalog, a->publication);
+	morgue_buf_printf(&url, "articles/%s.html", a->id);
+	morgue_search_doc sd = {
+		.url = url.ptr, .title = a->title, .date = a->date,
+		.publication = pubname ? pubname : a->publication,
+		.publication_slug = pubname ? a->publication : NULL,
+		.tags = (const char *const *)a->tags, .ntags = a->ntags,
+		.entities = slugs, .entity_names = names, .nentities = n,
+		.text = doc->text, .text_len = doc->text_len,
+	};
+	if (morgue_searchindex_add(b->search, &sd) < 0)
+		content_error(b);
+	free(pubname);
+	free(slugs);
+	free(names);
+	morgue_buf_free(&url);
+}
+
+static int load_articles(build *b)
+{
+	morgue_repo_entry *e = NULL;
+	size_t n = 0;
+	int rc = list_markdown(b, &e, &n, "articles");
+
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		morgue_buf data = MORGUE_BUF_INIT, file = MORGUE_BUF_INIT, root = MORGUE_BUF_INIT;
+		morgue_article *a = NULL;
+		morgue_doc *doc = NULL;
+		long long id;
+
+		if (e[i].is_link)
+			continue;
+		if ((i & 255) == 0)
+			progress(b, "articles", i, n);
+		repo_file(&file, b, e[i].path);
+		if ((rc = morgue_repo_read(&data, b->repo, e[i].path)) < 0)
+			goto next;
+		if (morgue_article_parse(&a, file.ptr, e[i].path + strlen("articles/"),
+					 morgue_buf_cstr(&data), data.size) < 0 ||
+		    check_publication(b, a) < 0) {
+			content_error(b);
+			goto next;
+		}
+		memcpy(a->oid, e[i].oid, sizeof(a->oid));
+		/* the article page lives at articles/<id>.html */
+		morgue_buf_puts(&root, "../");
+		for (const char *p = a->id; *p; p++)
+			if (*p == '/')
+				morgue_buf_puts(&root, "../");
+		morgue_markdown_opts mo = {
+			.gazetteer = b->gazetteer, .root = root.ptr,
+			.unsafe_html = b->config->unsafe_html,
+			.entity_exists = entity_exists, .payload = b,
+			.file = file.ptr, .first_line = a->body_line,
+		};
+		if (morgue_markdown_render(&doc, a->body, a->body_len, &mo) < 0 ||
+		    morgue_catalog_add_article(b->catalog, &id, a, doc->html, doc->text,
+					       doc->text_len) < 0 ||
+		    morgue_catalog_add_mentions(b->catalog, id, doc->mentions, doc->nmentions) < 0) {
+			content_error(b);
+			goto next;
+		}
+		search_add(b, a, doc);
+		b->stats->articles++;
+		b->stats->mentions += doc->nmentions;
+	next:
+		morgue_doc_free(doc);
+		morgue_article_free(a);
+		morgue_buf_free(&data);
+		morgue_buf_free(&file);
+		morgue_buf_free(&root);
+	}
+	progress(b, "articles", n, n);
+	morgue_repo_entries_free(e, n);
+	return rc;
+}
+
+static int index_entities(build *b)
+{
+	morgue_value *ents = morgue_catalog_entities(b->catalog, NULL);
+	int rc = 0;
+	for (size_t i = 0; i < b->nentities && !rc; i++) {
+		morgue_entity *e = b->entities[i];
+		morgue_buf url = MORGUE_BUF_INIT;
+		long long count = 0;
+		for (size_t j = 0; j < morgue_value_count(ents); j++) {
+			morgue_value *m = morgue_value_at(ents, j);
+			if (!strcmp(morgue_value_get_string(morgue_value_get(m, "slug")), e->slug))
+				count = (long long)morgue_value_get_number(morgue_value_get(m, "article_count"));
+		}
+		morgue_buf_printf(&url, "entities/%s.html", e->slug);
+		rc = morgue_searchindex_add_entity(b->search, e->slug, e->name,
+						   morgue_entity_type_name(e->type), url.ptr,
+						   (const char *const *)e->aliases, e->naliases,
+						   (int)count);
+		morgue_buf_free(&url);
+	}
+	morgue_value_free(ents);
+	return rc;
+}
+
+static void format_date(char out[11], long long t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
+{
+	build b = { .opts = opts, .stats = stats };
+	morgue_buf path = MORGUE_BUF_INIT;
+	char date[11];
+	int rc;
+
+	memset(stats, 0, sizeof(*stats));
+	if ((rc = morgue_repo_open(&b.repo, opts->root, opts->rev, opts->worktree)) < 0)
+		goto done;
+	if (morgue_repo_commit(b.repo))
+		memcpy(stats->commit, morgue_repo_commit(b.repo), 40);
+	if ((rc = load_config(&b)) < 0)
+		goto done;
+	if ((rc = morgue_theme_open(&b.theme, opts->theme_dir, b.repo, b.config->theme)) < 0)
+		goto done;
+	if ((rc = morgue_catalog_new(&b.catalog)) < 0 ||
+	    (rc = morgue_searchindex_new(&b.search)) < 0 ||
+	    (rc = morgue_catalog_begin(b.catalog)) < 0)
+		goto done;
+
+	progress(&b, "entities", 0, 0);
+	if ((rc = load_entities(&b)) < 0)
+		goto done;
+	if ((rc = morgue_gazetteer_new(&b.gazetteer, (const morgue_entity *const *)b.entities,
+				       b.nentities)) < 0)
+		goto done;
+	if ((rc = load_articles(&b)) < 0)
+		goto done;
+	if (stats->errors) {
+		rc = morgue_error_set(MORGUE_EINPUT, NULL, 0,
+				      "%zu error%s in the content; the previous site is unchanged",
+				      stats->errors, stats->errors == 1 ? "" : "s");
+		goto done;
+	}
+	if ((rc = morgue_catalog_finish(b.catalog)) < 0 ||
+	    (rc = morgue_catalog_commit(b.catalog)) < 0)
+		goto done;
+
+	/* Only now touch the file system: everything above can still fail on
+	 * bad content, and a failed build must leave no trace. */
+	if ((rc = morgue_output_begin(&b.output, opts->out)) < 0)
+		goto done;
+	format_date(date, morgue_repo_commit_time(b.repo));
+	morgue_site site = {
+		.catalog = b.catalog, .theme = b.theme, .output = b.output,
+		.config = b.config, .commit = morgue_repo_commit(b.repo),
+		.build_date = date,
+	};
+	progress(&b, "pages", 0, 0);
+	if ((rc = morgue_render_site(&site)) < 0 ||
+	    (rc = morgue_theme_copy_static(b.theme, b.output)) < 0)
+		goto done;
+	progress(&b, "search", 0, 0);
+	if ((rc = index_entities(&b)) < 0 ||
+	    (rc = morgue_searchindex_write(b.search, morgue_output_staging(b.output))) < 0)
+		goto done;
+	morgue_buf_printf(&path, "%s/archive.sqlite", morgue_output_staging(b.output));
+	if ((rc = morgue_catalog_export(b.catalog, path.ptr)) < 0)
+		goto done;
+	stats->pages = site.pages;
+	stats->tags = (size_t)morgue_catalog_count(b.catalog, "tags");
+	stats->files = morgue_output_files(b.output);
+	stats->bytes = morgue_output_bytes(b.output);
+	rc = morgue_output_commit(b.output);
+done:
+	stats->warnings = morgue_warn_count();
+	morgue_buf_free(&path);
+	morgue_output_free(b.output);
+	morgue_searchindex_free(b.search);
+	morgue_gazetteer_free(b.gazetteer);
+	for (size_t i = 0; i < b.nentities; i++)
+		morgue_entity_free(b.entities[i]);
+	free(b.entities);
+	morgue_catalog_free(b.catalog);
+	morgue_theme_free(b.theme);
+	morgue_config_free(b.config);
+	morgue_repo_free(b.repo);
+	return rc;
+}

@@ -1,0 +1,40 @@
+/*
+ * build.h - the whole pipeline, in order:
+ *   repository -> front matter -> markdown + annotate -> catalog ->
+ *   render -> search index -> export -> atomic swap of the output.
+ *
+ * Content errors (bad front matter, unknown slugs...) are all collected
+ * before giving up: each is passed to opts->on_error, and the build then
+ * returns MORGUE_EINPUT without touching the previous site. Warnings go
+ * through morgue_warn (error.h).
+ */
+#ifndef MORGUE_BUILD_H
+#define MORGUE_BUILD_H
+
+#include <stddef.h>
+
+#include "util/error.h"
+
+typedef struct morgue_build_opts {
+	const char *root;      /* content root (see repo.h) */
+	const char *out;       /* output directory */
+	const char *rev;       /* NULL = HEAD */
+	int worktree;          /* read uncommitted files */
+	const char *theme_dir; /* --theme DIR or NULL */
+	/* Called once per content error; the build fails after collecting. */
+	void (*on_error)(const morgue_error *e, void *payload);
+	/* Called at phase changes and every few items; may be NULL. */
+	void (*on_progress)(const char *phase, size_t done, size_t total, void *payload);
+	void *payload;
+} morgue_build_opts;
+
+typedef struct morgue_build_stats {
+	size_t articles, entities, mentions, tags;
+	size_t pages, files, bytes;
+	size_t errors, warnings;
+	char commit[41];
+} morgue_build_stats;
+
+int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts);
+
+#endif

@@ -1,0 +1,720 @@
+#include "catalog.h"
+#include "annotate.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/escape.h"
+#include "util/path.h"
+
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+struct morgue_catalog {
+	sqlite3 *db;
+};
+
+/* The public tables are documented in docs/morgue-content.5 ("THE
+ * CATALOG"); archive.sqlite carries them unchanged. */
+static const char schema[] =
+	"PRAGMA journal_mode=OFF;"
+	"PRAGMA synchronous=OFF;"
+	"PRAGMA temp_store=MEMORY;"
+	"CREATE TABLE entities("
+	"  id INTEGER PRIMARY KEY, slug TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
+	"  type TEXT NOT NULL, description TEXT, url TEXT, wikidata TEXT,"
+	"  aliases TEXT NOT NULL DEFAULT '[]', body_html TEXT, file TEXT, oid TEXT);"
+	"CREATE TABLE articles("
+	"  id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, file TEXT,"
+	"  title TEXT NOT NULL, date TEXT NOT NULL, datetime TEXT,"
+	"  publication TEXT, publication_entity TEXT, authors TEXT NOT NULL DEFAULT '[]',"
+	"  source_url TEXT, oid TEXT, body_html TEXT, text TEXT, excerpt TEXT,"
+	"  words INTEGER);"
+	"CREATE INDEX articles_date ON articles(date, path);"
+	"CREATE TABLE tags(article_id INTEGER NOT NULL, tag TEXT NOT NULL,"
+	"  slug TEXT NOT NULL, PRIMARY KEY(article_id, slug));"
+	"CREATE INDEX tags_slug ON tags(slug);"
+	"CREATE TABLE mentions(id INTEGER PRIMARY KEY, article_id INTEGER NOT NULL,"
+	"  entity TEXT NOT NULL, surface TEXT NOT NULL, offset INTEGER NOT NULL,"
+	"  length INTEGER NOT NULL, source TEXT NOT NULL);"
+	"CREATE INDEX mentions_entity ON mentions(entity, article_id);"
+	"CREATE INDEX mentions_article ON mentions(article_id);"
+	/* refs: which entities an article refers to, by mention or by
+	 * being its publication; derived in morgue_catalog_finish */
+	"CREATE TABLE refs(article_id INTEGER NOT NULL, entity TEXT NOT NULL,"
+	"  mentions INTEGER NOT NULL, first_offset INTEGER,"
+	"  PRIMARY KEY(article_id, entity)) WITHOUT ROWID;"
+	"CREATE INDEX refs_entity ON refs(entity, article_id);"
+	"CREATE TABLE idf(entity TEXT PRIMARY KEY, df INTEGER, w REAL) WITHOUT ROWID;";
+
+static int db_error(morgue_catalog *c, const char *what)
+{
+	return morgue_error_set(MORGUE_ERROR, NULL, 0, "catalog: %s: %s", what,
+				sqlite3_errmsg(c->db));
+}
+
+static int exec(morgue_catalog *c, const char *sql)
+{
+	char *err = NULL;
+	if (sqlite3_exec(c->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		int rc = morgue_error_set(MORGUE_ERROR, NULL, 0, "catalog: %s", err);
+		sqlite3_free(err);
+		return rc;
+	}
+	return 0;
+}
+
+static sqlite3_stmt *prepare(morgue_catalog *c, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		db_error(c, sql);
+		return NULL;
+	}
+	return st;
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+int morgue_catalog_new(morgue_catalog **out)
+{
+	morgue_catalog *c = morgue_calloc(1, sizeof(*c));
+	int rc;
+
+	/* "" = a private temporary database that spills to disk */
+	if (sqlite3_open_v2("", &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+			    NULL) != SQLITE_OK) {
+		rc = db_error(c, "open");
+		morgue_catalog_free(c);
+		*out = NULL;
+		return rc;
+	}
+	if ((rc = exec(c, schema)) < 0) {
+		morgue_catalog_free(c);
+		c = NULL;
+	}
+	*out = c;
+	return rc;
+}
+
+void morgue_catalog_free(morgue_catalog *c)
+{
+	if (!c)
+		return;
+	sqlite3_close(c->db);
+	free(c);
+}
+
+int morgue_catalog_begin(morgue_catalog *c) { return exec(c, "BEGIN"); }
+int morgue_catalog_commit(morgue_catalog *c) { return exec(c, "COMMIT"); }
+
+static char *json_list(char **items, size_t n)
+{
+	morgue_buf b = MORGUE_BUF_INIT;
+	morgue_buf_putc(&b, '[');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			morgue_buf_putc(&b, ',');
+		morgue_escape_json_string(&b, items[i]);
+	}
+	morgue_buf_putc(&b, ']');
+	return morgue_buf_detach(&b);
+}
+
+int morgue_catalog_add_entity(morgue_catalog *c, const morgue_entity *e,
+			      const char *body_html)
+{
+	sqlite3_stmt *st = prepare(c,
+		"INSERT INTO entities(slug,name,type,description,url,wikidata,"
+		"aliases,body_html,file,oid) VALUES(?,?,?,?,?,?,?,?,?,?)");
+	char *aliases = json_list(e->aliases, e->naliases);
+	int rc = 0;
+
+	if (!st) {
+		free(aliases);
+		return MORGUE_ERROR;
+	}
+	bind_text(st, 1, e->slug);
+	bind_text(st, 2, e->name);
+	bind_text(st, 3, morgue_entity_type_name(e->type));
+	bind_text(st, 4, e->description);
+	bind_text(st, 5, e->url);
+	bind_text(st, 6, e->wikidata);
+	bind_text(st, 7, aliases);
+	bind_text(st, 8, body_html);
+	bind_text(st, 9, e->file);
+	bind_text(st, 10, e->oid);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		if (sqlite3_extended_errcode(c->db) == SQLITE_CONSTRAINT_UNIQUE)
+			rc = morgue_error_set(MORGUE_EINPUT, e->file, 1,
+					      "entity slug '%s' is used by two files",
+					      e->slug);
+		else
+			rc = db_error(c, "add entity");
+	}
+	sqlite3_finalize(st);
+	free(aliases);
+	return rc;
+}
+
+/* A short plain-text excerpt: the first ~220 bytes, cut at a word
+ * boundary, with an ellipsis when cut. */
+static char *make_excerpt(const char *text, size_t len)
+{
+	size_t max = 220, n;
+	morgue_buf b = MORGUE_BUF_INIT;
+
+	while (len && (*text == '\n' || *text == ' ')) {
+		text++;
+		len--;
+	}
+	if (len <= max) {
+		morgue_buf_put(&b, text, len);
+	} else {
+		n = max;
+		while (n > max / 2 && text[n] != ' ' && text[n] != '\n')
+			n--;
+		/* never split a UTF-8 sequence */
+		while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+			n--;
+		morgue_buf_put(&b, text, n);
+		morgue_buf_puts(&b, "…");
+	}
+	for (size_t i = 0; i < b.size; i++)
+		if (b.ptr[i] == '\n')
+			b.ptr[i] = ' ';
+	return morgue_buf_detach(&b);
+}
+
+static long long count_words(const char *t, size_t len)
+{
+	long long n = 0;
+	int in = 0;
+	for (size_t i = 0; i < len; i++) {
+		int sp = t[i] == ' ' || t[i] == '\n' || t[i] == '\t';
+		if (!sp && !in)
+			n++;
+		in = !sp;
+	}
+	return n;
+}
+
+int morgue_catalog_add_article(morgue_catalog *c, long long *id,
+			       const morgue_article *a, const char *body_html,
+			       const char *text, size_t text_len)
+{
+	sqlite3_stmt *st = NULL, *tag = NULL;
+	char *authors = json_list(a->authors, a->nauthors);
+	char *excerpt = make_excerpt(text, text_len);
+	int rc = 0;
+
+	st = prepare(c, "INSERT INTO articles(path,file,title,date,datetime,"
+			"publication,publication_entity,authors,source_url,oid,"
+			"body_html,text,excerpt,words) VALUES(?,?,?,?,?,?,"
+			"(SELECT slug FROM entities WHERE slug=?6),?,?,?,?,?,?,?)");
+	if (!st) {
+		rc = MORGUE_ERROR;
+		goto done;
+	}
+	bind_text(st, 1, a->id);
+	bind_text(st, 2, a->file);
+	bind_text(st, 3, a->title);
+	bind_text(st, 4, a->date);
+	bind_text(st, 5, a->datetime);
+	bind_text(st, 6, a->publication);
+	bind_text(st, 7, authors);
+	bind_text(st, 8, a->url);
+	bind_text(st, 9, a->oid);
+	bind_text(st, 10, body_html);
+	sqlite3_bind_text(st, 11, text, (int)text_len, SQLITE_TRANSIENT);
+	bind_text(st, 12, excerpt);
+	sqlite3_bind_int64(st, 13, count_words(text, text_len));
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		if (sqlite3_extended_errcode(c->db) == SQLITE_CONSTRAINT_UNIQUE)
+			rc = morgue_error_set(MORGUE_EINPUT, a->file, 1,
+					      "two articles map to the same URL articles/%s.html",
+					      a->id);
+		else
+			rc = db_error(c, "add article");
+		goto done;
+	}
+	*id = sqlite3_last_insert_rowid(c->db);
+
+	tag = prepare(c, "INSERT OR IGNORE INTO tags(article_id,tag,slug) VALUES(?,?,?)");
+	if (!tag) {
+		rc = MORGUE_ERROR;
+		goto done;
+	}
+	for (size_t i = 0; i < a->ntags; i++) {
+		morgue_buf slug = MORGUE_BUF_INIT;
+		morgue_slugify(&slug, a->tags[i]);
+		if (slug.size) {
+			sqlite3_bind_int64(tag, 1, *id);
+			bind_text(tag, 2, a->tags[i]);
+			bind_text(tag, 3, slug.ptr);
+			if (sqlite3_step(tag) != SQLITE_DONE)
+				rc = db_error(c, "add tag");
+			sqlite3_reset(tag);
+		} else {
+			morgue_warn(a->file, 1, "tag '%s' has no letters or digits: skipped",
+				    a->tags[i]);
+		}
+		morgue_buf_free(&slug);
+		if (rc)
+			goto done;
+	}
+done:
+	sqlite3_finalize(st);
+	sqlite3_finalize(tag);
+	free(authors);
+	free(excerpt);
+	return rc;
+}
+
+int morgue_catalog_add_mentions(morgue_catalog *c, long long article_id,
+				const morgue_mention *m, size_t n)
+{
+	static const char *sources[] = { "auto", "inline", "standoff" };
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (!n)
+		return 0;
+	st = prepare(c, "INSERT INTO mentions(article_id,entity,surface,offset,length,source)"
+			" VALUES(?,?,?,?,?,?)");
+	if (!st)
+		return MORGUE_ERROR;
+	for (size_t i = 0; i < n && !rc; i++) {
+		sqlite3_bind_int64(st, 1, article_id);
+		bind_text(st, 2, m[i].entity);
+		bind_text(st, 3, m[i].surface);
+		sqlite3_bind_int64(st, 4, (long long)m[i].offset);
+		sqlite3_bind_int64(st, 5, (long long)m[i].length);
+		bind_text(st, 6, sources[m[i].source]);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = db_error(c, "add mention");
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int morgue_catalog_finish(morgue_catalog *c)
+{
+	return exec(c,
+		"INSERT INTO refs SELECT article_id, entity, COUNT(*), MIN(offset)"
+		"  FROM mentions GROUP BY article_id, entity;"
+		"INSERT OR IGNORE INTO refs SELECT id, publication_entity, 0, NULL"
+		"  FROM articles WHERE publication_entity IS NOT NULL;"
+		"INSERT INTO idf SELECT entity, COUNT(*),"
+		"  ln(1.0 + (SELECT COUNT(*) FROM articles) * 1.0 / COUNT(*))"
+		"  FROM refs GROUP BY entity;"
+		"ANALYZE;");
+}
+
+int morgue_catalog_entity_exists(morgue_catalog *c, const char *slug)
+{
+	sqlite3_stmt *st = prepare(c, "SELECT 1 FROM entities WHERE slug=?");
+	int found;
+	if (!st)
+		return 0;
+	bind_text(st, 1, slug);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
+
+char *morgue_catalog_entity_name(morgue_catalog *c, const char *slug)
+{
+	sqlite3_stmt *st = prepare(c, "SELECT name FROM entities WHERE slug=?");
+	char *name = NULL;
+	if (!st)
+		return NULL;
+	bind_text(st, 1, slug);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		name = morgue_strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return name;
+}
+
+long long morgue_catalog_count(morgue_catalog *c, const char *table)
+{
+	morgue_buf sql = MORGUE_BUF_INIT;
+	long long n = 0;
+	morgue_buf_printf(&sql, "SELECT COUNT(*) FROM \"%s\"", table);
+	sqlite3_stmt *st = prepare(c, sql.ptr);
+	if (st && sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	morgue_buf_free(&sql);
+	return n;
+}
+
+int morgue_catalog_export(morgue_catalog *c, const char *path)
+{
+	morgue_buf sql = MORGUE_BUF_INIT;
+	int rc;
+
+	morgue_buf_puts(&sql, "ATTACH DATABASE ");
+	char *q = sqlite3_mprintf("%Q", path);
+	morgue_buf_puts(&sql, q);
+	sqlite3_free(q);
+	morgue_buf_puts(&sql,
+		" AS export;"
+		"CREATE TABLE export.entities AS SELECT id, slug, name, type,"
+		"  description, url, wikidata, aliases FROM entities;"
+		"CREATE TABLE export.articles AS SELECT id, path, 'articles/' || path || '.html' AS url,"
+		"  title, date, datetime, publication, publication_entity, authors,"
+		"  source_url, oid, text, words FROM articles;"
+		"CREATE TABLE export.tags AS SELECT article_id, tag, slug FROM tags;"
+		"CREATE TABLE export.mentions AS SELECT article_id, entity, surface,"
+		"  offset, length, source FROM mentions;"
+		"DETACH DATABASE export;");
+	rc = exec(c, sql.ptr);
+	morgue_buf_free(&sql);
+	return rc;
+}
+
+/* ---- reading: rows become template maps ---- */
+
+static const char *month_names[] = { "January", "February", "March", "April",
+				     "May", "June", "July", "August",
+				     "September", "October", "November", "December" };
+
+/* "2017-05-27" -> "May 27, 2017"; anything else is copied. */
+static void display_date(morgue_buf *out, const char *d)
+{
+	int y, m, day;
+	if (d && sscanf(d, "%4d-%2d-%2d", &y, &m, &day) == 3 && m >= 1 && m <= 12)
+		morgue_buf_printf(out, "%s %d, %d", month_names[m - 1], day, y);
+	else if (d && sscanf(d, "%4d-%2d", &y, &m) == 2 && m >= 1 && m <= 12)
+		morgue_buf_printf(out, "%s %d", month_names[m - 1], y);
+	else if (d)
+		morgue_buf_puts(out, d);
+}
+
+/* Append one map per row; columns become keys (text, integer, real, null).
+ * A column named "date" also gives "date_display"; "month" ("YYYY-MM")
+ * gives "month_display". */
+static int rows_into(morgue_value *list, sqlite3_stmt *st)
+{
+	int r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		morgue_value *m = morgue_value_push_map(list);
+		int n = sqlite3_column_count(st);
+		for (int i = 0; i < n; i++) {
+			const char *name = sqlite3_column_name(st, i);
+			switch (sqlite3_column_type(st, i)) {
+			case SQLITE_INTEGER:
+				morgue_value_set_int(m, name, sqlite3_column_int64(st, i));
+				break;
+			case SQLITE_FLOAT:
+				morgue_value_set(m, name, morgue_value_number(sqlite3_column_double(st, i)));
+				break;
+			case SQLITE_NULL:
+				morgue_value_set(m, name, morgue_value_null());
+				break;
+			default: {
+				const char *t = (const char *)sqlite3_column_text(st, i);
+				morgue_value_set(m, name, morgue_value_stringn(t, (size_t)sqlite3_column_bytes(st, i)));
+				if (!strcmp(name, "date") || !strcmp(name, "month")) {
+					morgue_buf b = MORGUE_BUF_INIT;
+					display_date(&b, t);
+					morgue_value_set(m, !strcmp(name, "date") ? "date_display" : "month_display",
+							 morgue_value_string_own(morgue_buf_detach(&b)));
+				}
+			}
+			}
+		}
+	}
+	return r == SQLITE_DONE ? 0 : MORGUE_ERROR;
+}
+
+/* Run sql into a new list of maps. Named parameters :p1 :p2 (text) and
+ * :i1 :i2 (integers) are bound from the arguments when the SQL uses them. */
+static morgue_value *query(morgue_catalog *c, const char *sql, const char *p1,
+			   const char *p2, long long i1, long long i2)
+{
+	morgue_value *list = morgue_value_list();
+	sqlite3_stmt *st = prepare(c, sql);
+	if (!st)
+		return list;
+	int np = sqlite3_bind_parameter_count(st);
+	for (int i = 1; i <= np; i++) {
+		const char *name = sqlite3_bind_parameter_name(st, i);
+		if (!name)
+			continue;
+		if (!strcmp(name, ":p1")) bind_text(st, i, p1);
+		else if (!strcmp(name, ":p2")) bind_text(st, i, p2);
+		else if (!strcmp(name, ":i1")) sqlite3_bind_int64(st, i, i1);
+		else if (!strcmp(name, ":i2")) sqlite3_bind_int64(st, i, i2);
+	}
+	if (rows_into(list, st) < 0)
+		db_error(c, "query");
+	sqlite3_finalize(st);
+	return list;
+}
+
+#define ARTICLE_COLS                                                              \
+	"a.id, a.path, 'articles/' || a.path || '.html' AS url, a.title, a.date,"   \
+	" substr(a.date,1,4) AS year, substr(a.date,1,7) AS month,"                 \
+	" COALESCE(pe.name, a.publication) AS publication,"                         \
+	" CASE WHEN pe.slug IS NOT NULL THEN 'entities/' || pe.slug || '.html' END" \
+	" AS publication_url, a.excerpt, a.words"
+#define ARTICLE_FROM " FROM articles a LEFT JOIN entities pe ON pe.slug = a.publication_entity"
+
+static const char *article_filter(const char *filter)
+{
+	if (!filter)
+		return "";
+	if (!strcmp(filter, "tag"))
+		return " WHERE a.id IN (SELECT article_id FROM tags WHERE slug=:p1)";
+	if (!strcmp(filter, "entity"))
+		return " WHERE a.id IN (SELECT article_id FROM refs WHERE entity=:p1)";
+	if (!strcmp(filter, "year"))
+		return " WHERE substr(a.date,1,4)=:p1";
+	if (!strcmp(filter, "month"))
+		return " WHERE substr(a.date,1,7)=:p1";
+	if (!strcmp(filter, "publication"))
+		return " WHERE a.publication_entity=:p1";
+	return " WHERE 0";
+}
+
+/* Tags of each article in list, as a "tags" list of {tag, url}. */
+static void add_tags(morgue_catalog *c, morgue_value *list)
+{
+	sqlite3_stmt *st = prepare(c, "SELECT tag, 'tags/' || slug || '.html' AS url"
+				      " FROM tags WHERE article_id=? ORDER BY slug");
+	if (!st)
+		return;
+	for (size_t i = 0; i < morgue_value_count(list); i++) {
+		morgue_value *a = morgue_value_at(list, i);
+		morgue_value *tags = morgue_value_set_list(a, "tags");
+		sqlite3_bind_int64(st, 1, (long long)morgue_value_get_number(morgue_value_get(a, "id")));
+		rows_into(tags, st);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+}
+
+morgue_value *morgue_catalog_articles(morgue_catalog *c, const char *filter,
+				      const char *key, int limit, int offset)
+{
+	morgue_buf sql = MORGUE_BUF_INIT;
+	morgue_buf_printf(&sql, "SELECT " ARTICLE_COLS ARTICLE_FROM "%s"
+			  " ORDER BY a.date DESC, a.path LIMIT :i1 OFFSET :i2",
+			  article_filter(filter));
+	morgue_value *list = query(c, sql.ptr, key, NULL, limit, offset);
+	morgue_buf_free(&sql);
+	add_tags(c, list);
+	return list;
+}
+
+long long morgue_catalog_articles_count(morgue_catalog *c, const char *filter,
+					const char *key)
+{
+	morgue_buf sql = MORGUE_BUF_INIT;
+	morgue_buf_printf(&sql, "SELECT COUNT(*) AS n FROM articles a%s", article_filter(filter));
+	morgue_value *l = query(c, sql.ptr, key, NULL, 0, 0);
+	long long n = (long long)morgue_value_get_number(morgue_value_get(morgue_value_at(l, 0), "n"));
+	morgue_value_free(l);
+	morgue_buf_free(&sql);
+	return n;
+}
+
+int morgue_catalog_article_ids(morgue_catalog *c, long long **ids, size_t *n)
+{
+	sqlite3_stmt *st = prepare(c, "SELECT id FROM articles ORDER BY date, path");
+	size_t cap = 0;
+	*ids = NULL;
+	*n = 0;
+	if (!st)
+		return MORGUE_ERROR;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		MORGUE_ARRAY_RESERVE(*ids, cap, *n + 1);
+		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* Copy the scalar fields of the first row of src_list into dst, then free
+ * src_list (values cannot be moved out of a container). */
+static void merge_into(morgue_value *dst, morgue_value *src_list)
+{
+	morgue_value *src = morgue_value_at(src_list, 0);
+	for (size_t i = 0; src && i < morgue_value_count(src); i++) {
+		const char *k = morgue_value_key_at(src, i);
+		morgue_value *v = morgue_value_value_at(src, i);
+		switch (morgue_value_type_of(v)) {
+		case MORGUE_VALUE_STRING:
+			morgue_value_set(dst, k, morgue_value_stringn(morgue_value_get_string(v),
+								      morgue_value_get_string_len(v)));
+			break;
+		case MORGUE_VALUE_NUMBER:
+			morgue_value_set(dst, k, morgue_value_number(morgue_value_get_number(v)));
+			break;
+		default:
+			morgue_value_set(dst, k, morgue_value_null());
+		}
+	}
+	morgue_value_free(src_list);
+}
+
+/* The sentence of text around [off, off+len): start after the previous
+ * sentence end (". ", "\n") and stop at the next, at most ~160 bytes each
+ * side, cut on UTF-8 boundaries. Sets before/match/after. */
+static void keyword_in_context(morgue_value *m, const char *text, size_t tlen,
+			       size_t off, size_t len)
+{
+	size_t s = off, e = off + len, lim = 160;
+	if (e > tlen)
+		return;
+	while (s > 0 && off - s < lim && text[s - 1] != '\n' &&
+	       !(s >= 2 && (text[s - 2] == '.' || text[s - 2] == '?' || text[s - 2] == '!') && text[s - 1] == ' '))
+		s--;
+	while (e < tlen && e - (off + len) < lim && text[e] != '\n' &&
+	       !((text[e] == '.' || text[e] == '?' || text[e] == '!') && (e + 1 == tlen || text[e + 1] == ' ' || text[e + 1] == '\n')))
+		e++;
+	if (e < tlen && text[e] != '\n')
+		e++; /* keep the full stop */
+	while (s < off && ((unsigned char)text[s] & 0xC0) == 0x80)
+		s++;
+	while (e > off + len && e < tlen && ((unsigned char)text[e] & 0xC0) == 0x80)
+		e--;
+	morgue_value_set(m, "kwic_before", morgue_value_stringn(text + s, off - s));
+	morgue_value_set(m, "kwic_match", morgue_value_stringn(text + off, len));
+	morgue_value_set(m, "kwic_after", morgue_value_stringn(text + off + len, e - off - len));
+}
+
+morgue_value *morgue_catalog_article(morgue_catalog *c, long long id)
+{
+	morgue_value *a = morgue_value_map();
+
+	merge_into(a, query(c, "SELECT " ARTICLE_COLS ", a.file, a.datetime, a.source_url,"
+			       " a.body_html, a.oid, pe.slug AS publication_slug" ARTICLE_FROM
+			       " WHERE a.id=:i1", NULL, NULL, id, 0));
+	morgue_value_set(a, "tags", query(c,
+		"SELECT tag, 'tags/' || slug || '.html' AS url FROM tags"
+		" WHERE article_id=:i1 ORDER BY slug", NULL, NULL, id, 0));
+	morgue_value_set(a, "authors", query(c, "SELECT value AS name FROM articles, json_each(authors)"
+						" WHERE id=:i1", NULL, NULL, id, 0));
+	morgue_value_set(a, "entities", query(c,
+		"SELECT e.slug, e.name, e.type, 'entities/' || e.slug || '.html' AS url,"
+		" r.mentions FROM refs r JOIN entities e ON e.slug = r.entity"
+		" WHERE r.article_id=:i1 AND r.mentions > 0"
+		" ORDER BY r.mentions DESC, e.name", NULL, NULL, id, 0));
+	/* related: shared entities weighted by rarity (IDF) */
+	morgue_value_set(a, "related", query(c,
+		"SELECT " ARTICLE_COLS ", x.score, x.shared FROM ("
+		"  SELECT r2.article_id AS aid, SUM(i.w) AS score,"
+		"   group_concat(e.name, ', ') AS shared"
+		"  FROM refs r1 JOIN refs r2 ON r2.entity = r1.entity AND r2.article_id != r1.article_id"
+		"  JOIN idf i ON i.entity = r1.entity JOIN entities e ON e.slug = r1.entity"
+		"  WHERE r1.article_id = :i1 GROUP BY r2.article_id"
+		"  ORDER BY score DESC, r2.article_id LIMIT 5) x"
+		" JOIN articles a ON a.id = x.aid"
+		" LEFT JOIN entities pe ON pe.slug = a.publication_entity"
+		" ORDER BY x.score DESC, a.date DESC", NULL, NULL, id, 0));
+	return a;
+}
+
+morgue_value *morgue_catalog_entities(morgue_catalog *c, const char *type)
+{
+	return query(c,
+		"SELECT e.slug, 'entities/' || e.slug || '.html' AS url, e.name, e.type,"
+		" e.description, COUNT(r.article_id) AS article_count,"
+		" COALESCE(SUM(r.mentions),0) AS mention_count"
+		" FROM entities e LEFT JOIN refs r ON r.entity = e.slug"
+		" WHERE :p1 IS NULL OR e.type = :p1"
+		" GROUP BY e.slug ORDER BY e.type, e.name COLLATE NOCASE", type, NULL, 0, 0);
+}
+
+morgue_value *morgue_catalog_entity(morgue_catalog *c, const char *slug)
+{
+	morgue_value *e = morgue_value_map();
+	merge_into(e, query(c,
+		"SELECT e.slug, 'entities/' || e.slug || '.html' AS url, e.name, e.type,"
+		" e.description, e.url AS source_url, e.wikidata, e.body_html,"
+		" (SELECT COUNT(*) FROM refs WHERE entity=e.slug) AS article_count,"
+		" (SELECT COUNT(*) FROM mentions WHERE entity=e.slug) AS mention_count,"
+		" (SELECT COUNT(*) FROM articles WHERE publication_entity=e.slug) AS published_count"
+		" FROM entities e WHERE e.slug=:p1", slug, NULL, 0, 0));
+	morgue_value_set(e, "aliases", query(c,
+		"SELECT value AS alias FROM entities, json_each(aliases) WHERE slug=:p1", slug, NULL, 0, 0));
+
+	/* every referring article, newest first, with the first mention in context */
+	morgue_value *arts = query(c,
+		"SELECT " ARTICLE_COLS ", r.mentions, r.first_offset,"
+		" (SELECT length FROM mentions m WHERE m.article_id=a.id AND m.entity=:p1"
+		"   ORDER BY m.offset LIMIT 1) AS first_length"
+		" FROM refs r JOIN articles a ON a.id = r.article_id"
+		" LEFT JOIN entities pe ON pe.slug = a.publication_entity"
+		" WHERE r.entity=:p1 ORDER BY a.date DESC, a.path", slug, NULL, 0, 0);
+	sqlite3_stmt *st = prepare(c, "SELECT text FROM articles WHERE id=?");
+	for (size_t i = 0; st && i < morgue_value_count(arts); i++) {
+		morgue_value *a = morgue_value_at(arts, i);
+		morgue_value *off = morgue_value_get(a, "first_offset");
+		if (morgue_value_type_of(off) != MORGUE_VALUE_NUMBER)
+			continue;
+		sqlite3_bind_int64(st, 1, (long long)morgue_value_get_number(morgue_value_get(a, "id")));
+		if (sqlite3_step(st) == SQLITE_ROW)
+			keyword_in_context(a, (const char *)sqlite3_column_text(st, 0),
+					   (size_t)sqlite3_column_bytes(st, 0),
+					   (size_t)morgue_value_get_number(off),
+					   (size_t)morgue_value_get_number(morgue_value_get(a, "first_length")));
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	morgue_value_set(e, "articles", arts);
+
+	morgue_value_set(e, "comentions", query(c,
+		"SELECT e.slug, e.name, e.type, 'entities/' || e.slug || '.html' AS url,"
+		" COUNT(*) AS count FROM refs r1 JOIN refs r2"
+		" ON r2.article_id = r1.article_id AND r2.entity != r1.entity"
+		" JOIN entities e ON e.slug = r2.entity"
+		" WHERE r1.entity = :p1 AND r1.mentions > 0 AND r2.mentions > 0"
+		" GROUP BY r2.entity ORDER BY count DESC, e.name LIMIT 15", slug, NULL, 0, 0));
+	morgue_value_set(e, "timeline", query(c,
+		"SELECT substr(a.date,1,7) AS month, COUNT(*) AS articles, SUM(r.mentions) AS mentions"
+		" FROM refs r JOIN articles a ON a.id = r.article_id WHERE r.entity=:p1"
+		" GROUP BY month ORDER BY month", slug, NULL, 0, 0));
+	morgue_value_set(e, "publications", query(c,
+		"SELECT COALESCE(pe.name, a.publication) AS name,"
+		" CASE WHEN pe.slug IS NOT NULL THEN 'entities/' || pe.slug || '.html' END AS url,"
+		" COUNT(*) AS count FROM refs r JOIN articles a ON a.id = r.article_id"
+		" LEFT JOIN entities pe ON pe.slug = a.publication_entity"
+		" WHERE r.entity=:p1 AND r.mentions > 0 AND a.publication IS NOT NULL"
+		" GROUP BY 1 ORDER BY count DESC, name LIMIT 10", slug, NULL, 0, 0));
+	return e;
+}
+
+morgue_value *morgue_catalog_tags(morgue_catalog *c)
+{
+	return query(c, "SELECT MIN(tag) AS tag, slug, 'tags/' || slug || '.html' AS url,"
+			" COUNT(*) AS count FROM tags GROUP BY slug ORDER BY slug", NULL, NULL, 0, 0);
+}
+
+morgue_value *morgue_catalog_years(morgue_catalog *c)
+{
+	morgue_value *years = query(c,
+		"SELECT substr(date,1,4) AS year, 'archive/' || substr(date,1,4) || '.html' AS url,"
+		" COUNT(*) AS count FROM articles GROUP BY year ORDER BY year DESC", NULL, NULL, 0, 0);
+	for (size_t i = 0; i < morgue_value_count(years); i++) {
+		morgue_value *y = morgue_value_at(years, i);
+		const char *year = morgue_value_get_string(morgue_value_get(y, "year"));
+		morgue_value_set(y, "months", query(c,
+			"SELECT substr(date,1,7) AS month, substr(date,6,2) AS mm,"
+			" 'archive/' || substr(date,1,4) || '/' || substr(date,6,2) || '.html' AS url,"
+			" COUNT(*) AS count FROM articles WHERE substr(date,1,4)=:p1"
+			" GROUP BY month ORDER BY month", year, NULL, 0, 0));
+	}
+	return years;
+}

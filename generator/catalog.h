@@ -1,0 +1,84 @@
+/*
+ * catalog.h - the archive's catalog in SQLite: articles, entities, tags,
+ * mentions (and later attributions). The build writes it once, then every
+ * page reads its cross-references from it (back-references, co-mentions,
+ * timelines), and it is exported into the site as archive.sqlite.
+ *
+ * Read queries return morgue_value trees shaped for templates (lists of
+ * maps); the caller owns and frees them. Site paths in the returned maps
+ * are root-relative ("articles/2017/x.html"): the renderer makes them
+ * relative to the page it writes.
+ */
+#ifndef MORGUE_CATALOG_H
+#define MORGUE_CATALOG_H
+
+#include <stddef.h>
+
+#include "article.h"
+#include "value.h"
+
+typedef struct morgue_catalog morgue_catalog;
+typedef struct morgue_mention morgue_mention;
+
+/* A private temporary database (on disk, so memory stays bounded). */
+int morgue_catalog_new(morgue_catalog **out);
+void morgue_catalog_free(morgue_catalog *c);
+
+int morgue_catalog_begin(morgue_catalog *c);
+int morgue_catalog_commit(morgue_catalog *c);
+
+/* Writes. Entities must be added before the articles that refer to them.
+ * The html/text of an article are its rendered body and plain text. */
+int morgue_catalog_add_entity(morgue_catalog *c, const morgue_entity *e,
+			      const char *body_html);
+int morgue_catalog_add_article(morgue_catalog *c, long long *id,
+			       const morgue_article *a, const char *body_html,
+			       const char *text, size_t text_len);
+int morgue_catalog_add_mentions(morgue_catalog *c, long long article_id,
+				const morgue_mention *m, size_t n);
+/* Derive tables that depend on everything (co-mentions, counts). Call once
+ * after all writes. */
+int morgue_catalog_finish(morgue_catalog *c);
+
+/* Lookups used while building. */
+int morgue_catalog_entity_exists(morgue_catalog *c, const char *slug);
+/* Name and type of an entity; NULL when unknown. Caller frees. */
+char *morgue_catalog_entity_name(morgue_catalog *c, const char *slug);
+
+/* Counts for the summary line. */
+long long morgue_catalog_count(morgue_catalog *c, const char *table);
+
+/* Copy the public tables (documented in docs/morgue-content.5) into a new
+ * SQLite file at path. */
+int morgue_catalog_export(morgue_catalog *c, const char *path);
+
+/* ---- queries for pages: each returns a new list of maps ---- */
+
+/* Article summaries (id, path, url, title, date, year, month, publication,
+ * publication_url, excerpt, tags) newest first; limit<0 for all.
+ * filter: NULL, or one of "tag", "entity", "year", "month"
+ * ("YYYY-MM"), "publication" with its key. */
+morgue_value *morgue_catalog_articles(morgue_catalog *c, const char *filter,
+				      const char *key, int limit, int offset);
+long long morgue_catalog_articles_count(morgue_catalog *c, const char *filter,
+					const char *key);
+
+/* All article ids in date order (oldest first), for prev/next and paging. */
+int morgue_catalog_article_ids(morgue_catalog *c, long long **ids, size_t *n);
+
+/* One article as a full map (summary fields + body_html, authors, url,
+ * mentions "in this article" with counts, related articles). */
+morgue_value *morgue_catalog_article(morgue_catalog *c, long long id);
+
+/* Entities: list of maps (slug, url, name, type, description,
+ * article_count, mention_count), by type then name. type NULL for all. */
+morgue_value *morgue_catalog_entities(morgue_catalog *c, const char *type);
+/* One entity with its back-references, co-mentions, timeline and
+ * publications. */
+morgue_value *morgue_catalog_entity(morgue_catalog *c, const char *slug);
+
+/* Tags (tag, slug, url, count) by name; years (year, url, count, months). */
+morgue_value *morgue_catalog_tags(morgue_catalog *c);
+morgue_value *morgue_catalog_years(morgue_catalog *c);
+
+#endif

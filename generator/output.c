@@ -1,0 +1,187 @@
+#define _GNU_SOURCE
+#include "output.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/fs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MARKER ".morgue-site"
+
+struct morgue_output {
+	morgue_buf dir;     /* the output directory as given, no trailing '/' */
+	morgue_buf staging; /* <dir>.staging-<pid> */
+	int lock_fd;
+	int committed;
+	pthread_mutex_t lock;
+	size_t files, bytes;
+};
+
+/* Staging dirs of builds that were killed: only safe to remove while we
+ * hold the lock, because then no other build can be writing them. */
+static void remove_stale_staging(const char *dir)
+{
+	morgue_buf parent = MORGUE_BUF_INIT, prefix = MORGUE_BUF_INIT;
+	const char *slash = strrchr(dir, '/');
+	DIR *d;
+	struct dirent *e;
+
+	if (slash) {
+		morgue_buf_put(&parent, dir, (size_t)(slash - dir) + 1);
+		morgue_buf_puts(&prefix, slash + 1);
+	} else {
+		morgue_buf_puts(&parent, "./");
+		morgue_buf_puts(&prefix, dir);
+	}
+	morgue_buf_puts(&prefix, ".staging-");
+	if ((d = opendir(parent.ptr))) {
+		while ((e = readdir(d))) {
+			if (strncmp(e->d_name, prefix.ptr, prefix.size))
+				continue;
+			morgue_buf p = MORGUE_BUF_INIT;
+			morgue_buf_printf(&p, "%s%s", parent.ptr, e->d_name);
+			morgue_fs_rmtree(p.ptr);
+			morgue_buf_free(&p);
+		}
+		closedir(d);
+	}
+	morgue_buf_free(&parent);
+	morgue_buf_free(&prefix);
+}
+
+/* An existing non-empty directory without our marker is somebody's data. */
+static int check_replaceable(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int empty = 1, marked;
+	morgue_buf m = MORGUE_BUF_INIT;
+
+	if (!d)
+		return errno == ENOENT ? 0
+		       : morgue_error_set(MORGUE_EIO, dir, 0, "not a directory or unreadable: %s",
+					  strerror(errno));
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			empty = 0;
+	closedir(d);
+	morgue_buf_printf(&m, "%s/%s", dir, MARKER);
+	marked = morgue_fs_exists(m.ptr);
+	morgue_buf_free(&m);
+	if (!empty && !marked)
+		return morgue_error_set(MORGUE_EIO, dir, 0,
+					"refusing to replace a directory morgue did not create "
+					"(no %s marker); remove it or choose another -o",
+					MARKER);
+	return 0;
+}
+
+int morgue_output_begin(morgue_output **out, const char *dir)
+{
+	morgue_output *o = morgue_calloc(1, sizeof(*o));
+	morgue_buf lockpath = MORGUE_BUF_INIT;
+	int rc;
+
+	o->lock_fd = -1;
+	pthread_mutex_init(&o->lock, NULL);
+	morgue_buf_puts(&o->dir, dir);
+	while (o->dir.size > 1 && o->dir.ptr[o->dir.size - 1] == '/')
+		morgue_buf_truncate(&o->dir, o->dir.size - 1);
+
+	morgue_buf_printf(&lockpath, "%s.lock", o->dir.ptr);
+	o->lock_fd = open(lockpath.ptr, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (o->lock_fd < 0) {
+		rc = morgue_error_set(MORGUE_EIO, lockpath.ptr, 0, "cannot create lock file: %s",
+				      strerror(errno));
+		goto done;
+	}
+	if (flock(o->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+		rc = morgue_error_set(MORGUE_ELOCKED, o->dir.ptr, 0,
+				      "another morgue build is writing this site (lock %s)",
+				      lockpath.ptr);
+		goto done;
+	}
+	if ((rc = check_replaceable(o->dir.ptr)) < 0)
+		goto done;
+	remove_stale_staging(o->dir.ptr);
+
+	morgue_buf_printf(&o->staging, "%s.staging-%ld", o->dir.ptr, (long)getpid());
+	if ((rc = morgue_fs_mkdirs(o->staging.ptr)) < 0)
+		goto done;
+	rc = morgue_output_write(o, MARKER, "morgue\n", 7);
+done:
+	morgue_buf_free(&lockpath);
+	if (rc < 0) {
+		morgue_output_free(o);
+		o = NULL;
+	}
+	*out = o;
+	return rc;
+}
+
+int morgue_output_write(morgue_output *o, const char *site_path,
+			const char *data, size_t len)
+{
+	morgue_buf p = MORGUE_BUF_INIT;
+	morgue_buf_printf(&p, "%s/%s", o->staging.ptr, site_path);
+	int rc = morgue_fs_write(p.ptr, data, len);
+	morgue_buf_free(&p);
+	if (rc == 0) {
+		pthread_mutex_lock(&o->lock);
+		o->files++;
+		o->bytes += len;
+		pthread_mutex_unlock(&o->lock);
+	}
+	return rc;
+}
+
+const char *morgue_output_staging(const morgue_output *o)
+{
+	return o->staging.ptr;
+}
+
+size_t morgue_output_files(const morgue_output *o) { return o->files; }
+size_t morgue_output_bytes(const morgue_output *o) { return o->bytes; }
+
+int morgue_output_commit(morgue_output *o)
+{
+	if (!morgue_fs_exists(o->dir.ptr)) {
+		if (rename(o->staging.ptr, o->dir.ptr) < 0)
+			return morgue_error_set(MORGUE_EIO, o->dir.ptr, 0,
+						"cannot move the new site into place: %s",
+						strerror(errno));
+	} else {
+		/* one atomic step: the old site now lives at the staging path */
+		if (renameat2(AT_FDCWD, o->staging.ptr, AT_FDCWD, o->dir.ptr,
+			      RENAME_EXCHANGE) < 0)
+			return morgue_error_set(MORGUE_EIO, o->dir.ptr, 0,
+						"cannot swap the new site into place: %s",
+						strerror(errno));
+		morgue_fs_rmtree(o->staging.ptr);
+	}
+	o->committed = 1;
+	return 0;
+}
+
+void morgue_output_free(morgue_output *o)
+{
+	if (!o)
+		return;
+	if (!o->committed && o->staging.size)
+		morgue_fs_rmtree(o->staging.ptr);
+	if (o->lock_fd >= 0)
+		close(o->lock_fd); /* releases the flock */
+	pthread_mutex_destroy(&o->lock);
+	morgue_buf_free(&o->dir);
+	morgue_buf_free(&o->staging);
+	free(o);
+}

@@ -1,0 +1,44 @@
+/*
+ * output.h - where the site is written: a staging directory next to the
+ * output directory, swapped into place only when the build is complete.
+ *
+ * morgue_output_begin takes an exclusive lock (<dir>.lock, flock) so two
+ * builds cannot interleave, clears staging directories left behind by
+ * killed builds, and refuses to replace a non-empty directory that morgue
+ * did not create (it carries a ".morgue-site" marker), so a mistyped -o
+ * can never wipe a user's files. morgue_output_commit swaps the staging
+ * directory in with one rename (renameat2 RENAME_EXCHANGE when the old site
+ * exists): at every instant either the old or the new site is complete.
+ * Dropping the handle without commit removes the staging directory and
+ * leaves the previous site untouched.
+ */
+#ifndef MORGUE_OUTPUT_H
+#define MORGUE_OUTPUT_H
+
+#include <stddef.h>
+
+typedef struct morgue_output morgue_output;
+
+/* Errors: MORGUE_ELOCKED (another build holds the lock), MORGUE_EIO. */
+int morgue_output_begin(morgue_output **out, const char *dir);
+
+/* Write a file at a site path ("articles/2017/x.html"); parent
+ * directories are created. Thread-safe. */
+int morgue_output_write(morgue_output *o, const char *site_path,
+			const char *data, size_t len);
+
+/* The staging directory (for modules that write many files themselves). */
+const char *morgue_output_staging(const morgue_output *o);
+
+/* Number of files and bytes written so far. */
+size_t morgue_output_files(const morgue_output *o);
+size_t morgue_output_bytes(const morgue_output *o);
+
+/* Swap the staging directory into place. After success or failure the
+ * handle must still be freed. */
+int morgue_output_commit(morgue_output *o);
+
+/* Remove the staging directory unless committed; release the lock. */
+void morgue_output_free(morgue_output *o);
+
+#endif

@@ -1,0 +1,392 @@
+#include "render.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/path.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* The context every page starts from. */
+static morgue_value *page_context(morgue_site *s, const char *path,
+				  const char *title)
+{
+	morgue_value *ctx = morgue_value_map();
+	morgue_value *site = morgue_value_set_map(ctx, "site");
+	morgue_buf root = MORGUE_BUF_INIT;
+
+	morgue_path_root(&root, path);
+	morgue_value_set(ctx, "root", morgue_value_string_own(morgue_buf_detach(&root)));
+	morgue_value_set_str(ctx, "page_path", path);
+	morgue_value_set_str(ctx, "page_title", title);
+	morgue_value_set_str(site, "title", s->config->title);
+	morgue_value_set_str(site, "description", s->config->description);
+	morgue_value_set_str(site, "language", s->config->language);
+	morgue_value_set_str(site, "base_url", s->config->base_url);
+	if (s->config->base_url) {
+		morgue_buf canon = MORGUE_BUF_INIT;
+		morgue_buf_printf(&canon, "%s/%s", s->config->base_url, path);
+		morgue_value_set(ctx, "canonical_url", morgue_value_string_own(morgue_buf_detach(&canon)));
+	}
+	if (s->commit) {
+		morgue_value_set_str(ctx, "commit", s->commit);
+		morgue_value_set(ctx, "commit_short", morgue_value_stringn(s->commit, 7));
+	}
+	morgue_value_set_str(ctx, "build_date", s->build_date);
+	return ctx;
+}
+
+/* Render template `tpl` with ctx to site path `path` and free ctx. */
+static int emit(morgue_site *s, const char *tpl, const char *path, morgue_value *ctx)
+{
+	morgue_buf html = MORGUE_BUF_INIT;
+	int rc = morgue_theme_render(&html, s->theme, tpl, ctx);
+	if (rc == 0)
+		rc = morgue_output_write(s->output, path, morgue_buf_cstr(&html), html.size);
+	if (rc == 0)
+		s->pages++;
+	morgue_buf_free(&html);
+	morgue_value_free(ctx);
+	return rc;
+}
+
+/* Site path of page n (1-based) of a paginated list whose first page is
+ * base + ".html": later pages live in base/page-N.html. */
+static void page_path(morgue_buf *out, const char *base, long long n)
+{
+	if (n <= 1)
+		morgue_buf_printf(out, "%s.html", base);
+	else
+		morgue_buf_printf(out, "%s/page-%lld.html", base, n);
+}
+
+/* Add pagination links (root-relative) for page n of total pages. */
+static void set_pagination(morgue_value *ctx, const char *base, long long n,
+			   long long pages)
+{
+	morgue_value *p = morgue_value_set_map(ctx, "pagination");
+	morgue_buf b = MORGUE_BUF_INIT;
+
+	morgue_value_set_int(p, "page", n);
+	morgue_value_set_int(p, "pages", pages);
+	morgue_value_set_bool(p, "many", pages > 1);
+	if (n > 1) {
+		page_path(&b, base, n - 1);
+		morgue_value_set(p, "prev_url", morgue_value_string_own(morgue_buf_detach(&b)));
+	}
+	if (n < pages) {
+		page_path(&b, base, n + 1);
+		morgue_value_set(p, "next_url", morgue_value_string_own(morgue_buf_detach(&b)));
+	}
+}
+
+/* A paginated list of articles (filter/key as in morgue_catalog_articles)
+ * written to base.html, base/page-2.html, ... with template tpl. `extra`
+ * fields are copied onto every page's context by the callback. */
+typedef void (*decorate_fn)(morgue_site *s, morgue_value *ctx, void *payload);
+
+static int emit_article_list(morgue_site *s, const char *tpl, const char *base,
+			     const char *title, const char *filter, const char *key,
+			     decorate_fn decorate, void *payload)
+{
+	long long total = morgue_catalog_articles_count(s->catalog, filter, key);
+	long long size = s->config->page_size;
+	long long pages = total ? (total + size - 1) / size : 1;
+	int rc = 0;
+
+	for (long long n = 1; n <= pages && !rc; n++) {
+		morgue_buf path = MORGUE_BUF_INIT;
+		page_path(&path, base, n);
+		morgue_value *ctx = page_context(s, path.ptr, title);
+		morgue_value_set(ctx, "articles",
+				 morgue_catalog_articles(s->catalog, filter, key, (int)size,
+							 (int)((n - 1) * size)));
+		morgue_value_set_int(ctx, "article_count", total);
+		set_pagination(ctx, base, n, pages);
+		if (decorate)
+			decorate(s, ctx, payload);
+		rc = emit(s, tpl, path.ptr, ctx);
+		morgue_buf_free(&path);
+	}
+	return rc;
+}
+
+static void set_neighbour(morgue_site *s, morgue_value *ctx, const char *key,
+			  long long id)
+{
+	if (id <= 0)
+		return;
+	morgue_value *a = morgue_catalog_article(s->catalog, id);
+	morgue_value *n = morgue_value_set_map(ctx, key);
+	morgue_value_set_str(n, "title", morgue_value_get_string(morgue_value_get(a, "title")));
+	morgue_value_set_str(n, "url", morgue_value_get_string(morgue_value_get(a, "url")));
+	morgue_value_set_str(n, "date", morgue_value_get_string(morgue_value_get(a, "date")));
+	morgue_value_free(a);
+}
+
+int morgue_render_article(morgue_site *s, long long id, long long prev,
+			  long long next)
+{
+	morgue_value *a = morgue_catalog_article(s->catalog, id);
+	const char *url = morgue_value_get_string(morgue_value_get(a, "url"));
+	const char *title = morgue_value_get_string(morgue_value_get(a, "title"));
+	morgue_buf path = MORGUE_BUF_INIT;
+
+	if (!url) {
+		morgue_value_free(a);
+		return morgue_error_set(MORGUE_ERROR, NULL, 0, "article %lld vanished", id);
+	}
+	morgue_buf_puts(&path, url);
+	morgue_value *ctx = page_context(s, path.ptr, title);
+	morgue_value_set(ctx, "article", a);
+	set_neighbour(s, ctx, "prev", prev);
+	set_neighbour(s, ctx, "next", next);
+	int rc = emit(s, "article", path.ptr, ctx);
+	morgue_buf_free(&path);
+	return rc;
+}
+
+/* Inline SVG bar chart of mentions per month: no JavaScript needed. The
+ * months between the first and last are filled in so gaps show. */
+static void timeline_svg(morgue_value *entity)
+{
+	morgue_value *tl = morgue_value_get(entity, "timeline");
+	size_t n = morgue_value_count(tl);
+	if (!n)
+		return;
+	int y0, m0, y1, m1;
+	const char *first = morgue_value_get_string(morgue_value_get(morgue_value_at(tl, 0), "month"));
+	const char *last = morgue_value_get_string(morgue_value_get(morgue_value_at(tl, n - 1), "month"));
+	if (sscanf(first, "%d-%d", &y0, &m0) != 2 || sscanf(last, "%d-%d", &y1, &m1) != 2)
+		return;
+	int months = (y1 - y0) * 12 + (m1 - m0) + 1;
+	if (months < 1 || months > 1200)
+		return;
+	double max = 1;
+	for (size_t i = 0; i < n; i++) {
+		double v = morgue_value_get_number(morgue_value_get(morgue_value_at(tl, i), "articles"));
+		if (v > max)
+			max = v;
+	}
+	int bw = months > 60 ? 4 : 12, gap = 2, h = 60;
+	int w = months * (bw + gap);
+	morgue_value *bars = morgue_value_set_list(entity, "timeline_bars");
+	size_t j = 0;
+	for (int k = 0; k < months; k++) {
+		int y = y0 + (m0 - 1 + k) / 12, m = (m0 - 1 + k) % 12 + 1;
+		char key[16];
+		snprintf(key, sizeof(key), "%04d-%02d", y, m);
+		double v = 0;
+		if (j < n && !strcmp(morgue_value_get_string(morgue_value_get(morgue_value_at(tl, j), "month")), key))
+			v = morgue_value_get_number(morgue_value_get(morgue_value_at(tl, j++), "articles"));
+		morgue_value *b = morgue_value_push_map(bars);
+		int bh = v > 0 ? (int)(v / max * (h - 2)) + 2 : 0;
+		morgue_value_set_int(b, "x", k * (bw + gap));
+		morgue_value_set_int(b, "y", h - bh);
+		morgue_value_set_int(b, "w", bw);
+		morgue_value_set_int(b, "h", bh);
+		morgue_value_set_str(b, "month", key);
+		morgue_value_set_int(b, "count", (long long)v);
+	}
+	morgue_value *svg = morgue_value_set_map(entity, "timeline_svg");
+	morgue_value_set_int(svg, "width", w);
+	morgue_value_set_int(svg, "height", h);
+	morgue_value_set_str(svg, "first", first);
+	morgue_value_set_str(svg, "last", last);
+}
+
+int morgue_render_entity(morgue_site *s, const char *slug)
+{
+	morgue_value *e = morgue_catalog_entity(s->catalog, slug);
+	morgue_buf path = MORGUE_BUF_INIT;
+	const char *name = morgue_value_get_string(morgue_value_get(e, "name"));
+	const char *type = morgue_value_get_string(morgue_value_get(e, "type"));
+
+	morgue_buf_printf(&path, "entities/%s.html", slug);
+	timeline_svg(e);
+	if (type) {
+		morgue_buf key = MORGUE_BUF_INIT;
+		morgue_buf_printf(&key, "is_%s", type);
+		morgue_value_set_bool(e, key.ptr, 1);
+		morgue_buf_free(&key);
+	}
+	if (type && !strcmp(type, "publication"))
+		morgue_value_set(e, "published", morgue_catalog_articles(s->catalog, "publication", slug, 20, 0));
+	morgue_value *ctx = page_context(s, path.ptr, name);
+	morgue_value_set(ctx, "entity", e);
+	int rc = emit(s, "entity", path.ptr, ctx);
+	morgue_buf_free(&path);
+	return rc;
+}
+
+int morgue_render_entities_index(morgue_site *s)
+{
+	static const char *types[][2] = {
+		{ "person", "People" }, { "organization", "Organizations" },
+		{ "place", "Places" }, { "publication", "Publications" },
+		{ "event", "Events" }, { "topic", "Topics" },
+	};
+	morgue_value *ctx = page_context(s, "entities/index.html", "Entities");
+	morgue_value *groups = morgue_value_set_list(ctx, "groups");
+	for (size_t i = 0; i < sizeof(types) / sizeof(*types); i++) {
+		morgue_value *list = morgue_catalog_entities(s->catalog, types[i][0]);
+		if (!morgue_value_count(list)) {
+			morgue_value_free(list);
+			continue;
+		}
+		morgue_value *g = morgue_value_push_map(groups);
+		morgue_value_set_str(g, "type", types[i][0]);
+		morgue_value_set_str(g, "label", types[i][1]);
+		morgue_value_set_int(g, "count", (long long)morgue_value_count(list));
+		morgue_value_set(g, "entities", list);
+	}
+	return emit(s, "entities", "entities/index.html", ctx);
+}
+
+static void tag_decorate(morgue_site *s, morgue_value *ctx, void *payload)
+{
+	morgue_value *tag = payload;
+	morgue_value_set_str(ctx, "tag", morgue_value_get_string(morgue_value_get(tag, "tag")));
+}
+
+int morgue_render_tags(morgue_site *s)
+{
+	morgue_value *tags = morgue_catalog_tags(s->catalog);
+	int rc = 0;
+	for (size_t i = 0; i < morgue_value_count(tags) && !rc; i++) {
+		morgue_value *t = morgue_value_at(tags, i);
+		morgue_buf base = MORGUE_BUF_INIT, title = MORGUE_BUF_INIT;
+		const char *slug = morgue_value_get_string(morgue_value_get(t, "slug"));
+		const char *tag = morgue_value_get_string(morgue_value_get(t, "tag"));
+		morgue_buf_printf(&base, "tags/%s", slug);
+		morgue_buf_printf(&title, "Tagged “%s”", tag);
+		rc = emit_article_list(s, "tag", base.ptr, title.ptr, "tag", slug, tag_decorate, t);
+		morgue_buf_free(&base);
+		morgue_buf_free(&title);
+	}
+	if (!rc) {
+		morgue_value *ctx = page_context(s, "tags/index.html", "Tags");
+		morgue_value_set(ctx, "tags", tags);
+		tags = NULL;
+		rc = emit(s, "tags", "tags/index.html", ctx);
+	}
+	morgue_value_free(tags);
+	return rc;
+}
+
+static void period_decorate(morgue_site *s, morgue_value *ctx, void *payload)
+{
+	morgue_value_set_str(ctx, "period", payload);
+}
+
+int morgue_render_archive(morgue_site *s)
+{
+	morgue_value *years = morgue_catalog_years(s->catalog);
+	int rc = 0;
+	for (size_t i = 0; i < morgue_value_count(years) && !rc; i++) {
+		morgue_value *y = morgue_value_at(years, i);
+		const char *year = morgue_value_get_string(morgue_value_get(y, "year"));
+		morgue_value *months = morgue_value_get(y, "months");
+		morgue_buf base = MORGUE_BUF_INIT;
+		morgue_buf_printf(&base, "archive/%s", year);
+		rc = emit_article_list(s, "archive-period", base.ptr, year, "year", year,
+				       period_decorate, (void *)year);
+		for (size_t j = 0; j < morgue_value_count(months) && !rc; j++) {
+			morgue_value *m = morgue_value_at(months, j);
+			const char *month = morgue_value_get_string(morgue_value_get(m, "month"));
+			const char *label = morgue_value_get_string(morgue_value_get(m, "month_display"));
+			morgue_buf_clear(&base);
+			morgue_buf_printf(&base, "archive/%s/%s", year,
+					  morgue_value_get_string(morgue_value_get(m, "mm")));
+			rc = emit_article_list(s, "archive-period", base.ptr, label, "month", month,
+					       period_decorate, (void *)label);
+		}
+		morgue_buf_free(&base);
+	}
+	if (!rc) {
+		morgue_value *ctx = page_context(s, "archive/index.html", "Archive");
+		morgue_value_set(ctx, "years", years);
+		years = NULL;
+		rc = emit(s, "archive", "archive/index.html", ctx);
+	}
+	morgue_value_free(years);
+	return rc;
+}
+
+/* Most referenced entities of a type, for the home page highlights. */
+static morgue_value *top_entities(morgue_site *s, const char *type, size_t max)
+{
+	morgue_value *all = morgue_catalog_entities(s->catalog, type);
+	morgue_value *top = morgue_value_list();
+	size_t n = morgue_value_count(all);
+	char *taken = morgue_calloc(n ? n : 1, 1);
+	for (size_t k = 0; k < max && k < n; k++) {
+		long best = -1;
+		double bestv = 0;
+		for (size_t i = 0; i < n; i++) {
+			double v = morgue_value_get_number(morgue_value_get(morgue_value_at(all, i), "article_count"));
+			if (!taken[i] && v > 0 && (best < 0 || v > bestv)) {
+				best = (long)i;
+				bestv = v;
+			}
+		}
+		if (best < 0)
+			break;
+		taken[best] = 1;
+		morgue_value *src = morgue_value_at(all, (size_t)best), *dst = morgue_value_push_map(top);
+		morgue_value_set_str(dst, "name", morgue_value_get_string(morgue_value_get(src, "name")));
+		morgue_value_set_str(dst, "url", morgue_value_get_string(morgue_value_get(src, "url")));
+		morgue_value_set_int(dst, "article_count", (long long)bestv);
+	}
+	free(taken);
+	morgue_value_free(all);
+	return top;
+}
+
+static void home_decorate(morgue_site *s, morgue_value *ctx, void *payload)
+{
+	morgue_value_set(ctx, "top_people", top_entities(s, "person", 8));
+	morgue_value_set(ctx, "top_organizations", top_entities(s, "organization", 8));
+	morgue_value_set(ctx, "top_places", top_entities(s, "place", 8));
+	morgue_value_set(ctx, "top_publications", top_entities(s, "publication", 8));
+	morgue_value_set_int(ctx, "entity_count", morgue_catalog_count(s->catalog, "entities"));
+	morgue_value_set(ctx, "years", morgue_catalog_years(s->catalog));
+	morgue_value_set_bool(ctx, "is_home", 1);
+}
+
+int morgue_render_home(morgue_site *s)
+{
+	/* index.html is the first page; older articles follow in index/page-N */
+	return emit_article_list(s, "index", "index", s->config->title, NULL, NULL,
+				 home_decorate, NULL);
+}
+
+int morgue_render_search_page(morgue_site *s)
+{
+	return emit(s, "search", "search.html", page_context(s, "search.html", "Search"));
+}
+
+int morgue_render_site(morgue_site *s)
+{
+	long long *ids = NULL;
+	size_t n = 0;
+	int rc = morgue_catalog_article_ids(s->catalog, &ids, &n);
+
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = morgue_render_article(s, ids[i], i > 0 ? ids[i - 1] : 0,
+					   i + 1 < n ? ids[i + 1] : 0);
+	free(ids);
+	if (!rc) {
+		morgue_value *ents = morgue_catalog_entities(s->catalog, NULL);
+		for (size_t i = 0; i < morgue_value_count(ents) && !rc; i++)
+			rc = morgue_render_entity(s, morgue_value_get_string(
+							     morgue_value_get(morgue_value_at(ents, i), "slug")));
+		morgue_value_free(ents);
+	}
+	if (!rc) rc = morgue_render_entities_index(s);
+	if (!rc) rc = morgue_render_tags(s);
+	if (!rc) rc = morgue_render_archive(s);
+	if (!rc) rc = morgue_render_home(s);
+	if (!rc) rc = morgue_render_search_page(s);
+	return rc;
+}

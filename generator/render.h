@@ -1,0 +1,41 @@
+/*
+ * render.h - one function per page kind: each reads what it needs from the
+ * catalog, builds a template context and writes the page.
+ *
+ * Every page gets the common context: root (relative prefix back to the
+ * site root, e.g. "../../"), site (title, description, language,
+ * base_url), page_path, and the build (commit). Site paths returned by the
+ * catalog are root-relative, so templates write href="{{root}}{{url}}".
+ * Pages are documented for theme authors in docs/morgue-theme.5.
+ */
+#ifndef MORGUE_RENDER_H
+#define MORGUE_RENDER_H
+
+#include "catalog.h"
+#include "config.h"
+#include "output.h"
+#include "theme.h"
+
+typedef struct morgue_site {
+	morgue_catalog *catalog;
+	morgue_theme *theme;
+	morgue_output *output;
+	const morgue_config *config;
+	const char *commit;     /* 40 hex, or NULL in worktree mode */
+	const char *build_date; /* YYYY-MM-DD of the commit, never the clock */
+	size_t pages;           /* pages written so far */
+} morgue_site;
+
+/* Every page of the site, in a deterministic order. */
+int morgue_render_site(morgue_site *s);
+
+int morgue_render_article(morgue_site *s, long long id, long long prev,
+			  long long next);
+int morgue_render_entity(morgue_site *s, const char *slug);
+int morgue_render_entities_index(morgue_site *s);
+int morgue_render_tags(morgue_site *s);
+int morgue_render_archive(morgue_site *s);
+int morgue_render_home(morgue_site *s);
+int morgue_render_search_page(morgue_site *s);
+
+#endif

@@ -1,0 +1,208 @@
+#include "theme.h"
+#include "theme_embed.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "util/fs.h"
+
+#include <dirent.h>
+#include <string.h>
+
+typedef struct cached {
+	char *name;
+	morgue_template *tpl;
+} cached;
+
+struct morgue_theme {
+	char *dir;           /* on-disk override, or NULL */
+	morgue_repo *repo;   /* content repo for themes/NAME, or NULL */
+	char *repo_prefix;   /* "themes/NAME/" in the content, or NULL */
+	cached *cache;
+	size_t ncache, capcache;
+};
+
+static const morgue_embedded_file *embedded(const char *path)
+{
+	for (size_t i = 0; i < morgue_theme_default_count; i++)
+		if (!strcmp(morgue_theme_default_files[i].path, path))
+			return &morgue_theme_default_files[i];
+	return NULL;
+}
+
+/* Read a theme file through the override chain. 0, or MORGUE_ENOTFOUND. */
+static int read_file(morgue_buf *out, morgue_theme *t, const char *path,
+		     morgue_buf *origin)
+{
+	if (t->dir) {
+		morgue_buf p = MORGUE_BUF_INIT;
+		morgue_buf_printf(&p, "%s/%s", t->dir, path);
+		int rc = morgue_fs_read(out, p.ptr);
+		if (rc == 0 && origin)
+			morgue_buf_puts(origin, p.ptr);
+		morgue_buf_free(&p);
+		if (rc != MORGUE_ENOTFOUND)
+			return rc;
+	}
+	if (t->repo_prefix) {
+		morgue_buf p = MORGUE_BUF_INIT;
+		morgue_buf_printf(&p, "%s%s", t->repo_prefix, path);
+		int rc = morgue_repo_read(out, t->repo, p.ptr);
+		if (rc == 0 && origin)
+			morgue_buf_printf(origin, "%s%s", morgue_repo_prefix(t->repo), p.ptr);
+		morgue_buf_free(&p);
+		if (rc != MORGUE_ENOTFOUND)
+			return rc;
+	}
+	const morgue_embedded_file *f = embedded(path);
+	if (!f)
+		return morgue_error_set(MORGUE_ENOTFOUND, path, 0, "no such theme file");
+	morgue_buf_put(out, (const char *)f->data, f->len);
+	if (origin)
+		morgue_buf_printf(origin, "themes/default/%s", path);
+	return 0;
+}
+
+int morgue_theme_open(morgue_theme **out, const char *dir, morgue_repo *repo,
+		      const char *name)
+{
+	morgue_theme *t = morgue_calloc(1, sizeof(*t));
+	int rc = 0;
+
+	if (dir) {
+		if (!morgue_fs_is_dir(dir)) {
+			rc = morgue_error_set(MORGUE_ENOTFOUND, dir, 0,
+					      "--theme: not a directory");
+			goto done;
+		}
+		t->dir = morgue_strdup(dir);
+	}
+	if (repo && name && strcmp(name, "default")) {
+		morgue_repo_entry *e = NULL;
+		size_t n = 0;
+		morgue_buf p = MORGUE_BUF_INIT;
+		morgue_buf_printf(&p, "themes/%s", name);
+		rc = morgue_repo_list(&e, &n, repo, p.ptr, NULL);
+		morgue_repo_entries_free(e, n);
+		if (rc == 0 && n == 0)
+			rc = morgue_error_set(MORGUE_ENOTFOUND, "morgue.yaml", 0,
+					      "theme '%s': no directory themes/%s in the content",
+					      name, name);
+		morgue_buf_putc(&p, '/');
+		t->repo = repo;
+		t->repo_prefix = morgue_buf_detach(&p);
+	}
+done:
+	if (rc < 0) {
+		morgue_theme_free(t);
+		t = NULL;
+	}
+	*out = t;
+	return rc;
+}
+
+void morgue_theme_free(morgue_theme *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->ncache; i++) {
+		free(t->cache[i].name);
+		morgue_template_free(t->cache[i].tpl);
+	}
+	free(t->cache);
+	free(t->dir);
+	free(t->repo_prefix);
+	free(t);
+}
+
+const morgue_template *morgue_theme_template(morgue_theme *t, const char *name)
+{
+	morgue_buf src = MORGUE_BUF_INIT, path = MORGUE_BUF_INIT, origin = MORGUE_BUF_INIT;
+	morgue_template *tpl = NULL;
+
+	for (size_t i = 0; i < t->ncache; i++)
+		if (!strcmp(t->cache[i].name, name))
+			return t->cache[i].tpl;
+	/* template names are identifiers: never let one walk the file system */
+	for (const char *p = name; *p; p++)
+		if (!(*p == '-' || *p == '_' || (*p >= 'a' && *p <= 'z') ||
+		      (*p >= '0' && *p <= '9'))) {
+			morgue_error_set(MORGUE_EINPUT, NULL, 0, "bad template name '%s'", name);
+			return NULL;
+		}
+	morgue_buf_printf(&path, "templates/%s.mustache", name);
+	if (read_file(&src, t, path.ptr, &origin) == 0 &&
+	    morgue_template_compile(&tpl, origin.ptr, src.ptr ? src.ptr : "", src.size) == 0) {
+		MORGUE_ARRAY_RESERVE(t->cache, t->capcache, t->ncache + 1);
+		t->cache[t->ncache].name = morgue_strdup(name);
+		t->cache[t->ncache].tpl = tpl;
+		t->ncache++;
+	}
+	morgue_buf_free(&src);
+	morgue_buf_free(&path);
+	morgue_buf_free(&origin);
+	return tpl;
+}
+
+static const morgue_template *lookup(const char *name, void *payload)
+{
+	return morgue_theme_template(payload, name);
+}
+
+int morgue_theme_render(morgue_buf *out, morgue_theme *t, const char *name,
+			const morgue_value *ctx)
+{
+	const morgue_template *tpl = morgue_theme_template(t, name);
+	if (!tpl)
+		return morgue_error_last() ? morgue_error_last()->code : MORGUE_ERROR;
+	return morgue_template_render(out, tpl, ctx, lookup, t);
+}
+
+static int copy_one(morgue_theme *t, morgue_output *o, const char *path)
+{
+	morgue_buf data = MORGUE_BUF_INIT;
+	int rc = read_file(&data, t, path, NULL);
+	if (rc == 0)
+		rc = morgue_output_write(o, path, morgue_buf_cstr(&data), data.size);
+	morgue_buf_free(&data);
+	return rc;
+}
+
+/* Every static file: the embedded ones (possibly overridden) plus extra
+ * files that only the overriding themes have. */
+int morgue_theme_copy_static(morgue_theme *t, morgue_output *o)
+{
+	int rc = 0;
+	for (size_t i = 0; i < morgue_theme_default_count && !rc; i++)
+		if (!strncmp(morgue_theme_default_files[i].path, "static/", 7))
+			rc = copy_one(t, o, morgue_theme_default_files[i].path);
+	if (!rc && t->repo_prefix) {
+		morgue_repo_entry *e = NULL;
+		size_t n = 0;
+		morgue_buf p = MORGUE_BUF_INIT;
+		morgue_buf_printf(&p, "%sstatic", t->repo_prefix);
+		rc = morgue_repo_list(&e, &n, t->repo, p.ptr, NULL);
+		for (size_t i = 0; i < n && !rc; i++) {
+			const char *rel = e[i].path + strlen(t->repo_prefix);
+			if (!embedded(rel) && !e[i].is_link)
+				rc = copy_one(t, o, rel);
+		}
+		morgue_repo_entries_free(e, n);
+		morgue_buf_free(&p);
+	}
+	if (!rc && t->dir) {
+		morgue_buf p = MORGUE_BUF_INIT;
+		morgue_buf_printf(&p, "%s/static", t->dir);
+		DIR *d = opendir(p.ptr);
+		struct dirent *de;
+		while (d && !rc && (de = readdir(d))) {
+			morgue_buf rel = MORGUE_BUF_INIT;
+			morgue_buf_printf(&rel, "static/%s", de->d_name);
+			if (de->d_name[0] != '.' && !embedded(rel.ptr))
+				rc = copy_one(t, o, rel.ptr);
+			morgue_buf_free(&rel);
+		}
+		if (d)
+			closedir(d);
+		morgue_buf_free(&p);
+	}
+	return rc;
+}

@@ -1,0 +1,153 @@
+/* Unit tests for generator/output.c: staging, lock, marker, atomic swap. */
+#include "test.h"
+#include "output.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/fs.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char tmp[64];
+
+static void mktmp(void)
+{
+	snprintf(tmp, sizeof(tmp), "/tmp/morgue-output-XXXXXX");
+	if (!mkdtemp(tmp))
+		abort();
+}
+
+static char *pathf(const char *rel)
+{
+	static char p[256];
+	snprintf(p, sizeof(p), "%s/%s", tmp, rel);
+	return p;
+}
+
+static int file_is(const char *path, const char *content)
+{
+	morgue_buf b = MORGUE_BUF_INIT;
+	int ok = morgue_fs_read(&b, path) == 0 && !strcmp(morgue_buf_cstr(&b), content);
+	morgue_buf_free(&b);
+	return ok;
+}
+
+static void first_build_creates_site(void)
+{
+	morgue_output *o;
+	mktmp();
+	CHECK_INT(morgue_output_begin(&o, pathf("site")), 0);
+	CHECK_INT(morgue_output_write(o, "a/b/c.html", "hello", 5), 0);
+	CHECK(!morgue_fs_exists(pathf("site")));
+	CHECK_INT(morgue_output_files(o), 2); /* page + marker */
+	CHECK_INT(morgue_output_commit(o), 0);
+	morgue_output_free(o);
+	CHECK(file_is(pathf("site/a/b/c.html"), "hello"));
+	CHECK(morgue_fs_exists(pathf("site/.morgue-site")));
+	morgue_fs_rmtree(tmp);
+}
+
+static void rebuild_swaps_and_drops_old_pages(void)
+{
+	morgue_output *o;
+	mktmp();
+	morgue_output_begin(&o, pathf("site"));
+	morgue_output_write(o, "old.html", "old", 3);
+	morgue_output_commit(o);
+	morgue_output_free(o);
+
+	CHECK_INT(morgue_output_begin(&o, pathf("site")), 0);
+	morgue_output_write(o, "new.html", "new", 3);
+	CHECK(file_is(pathf("site/old.html"), "old")); /* untouched until commit */
+	CHECK_INT(morgue_output_commit(o), 0);
+	morgue_output_free(o);
+	CHECK(file_is(pathf("site/new.html"), "new"));
+	CHECK(!morgue_fs_exists(pathf("site/old.html")));
+	morgue_fs_rmtree(tmp);
+}
+
+static void abandoned_build_leaves_previous_site(void)
+{
+	morgue_output *o;
+	mktmp();
+	morgue_output_begin(&o, pathf("site"));
+	morgue_output_write(o, "keep.html", "keep", 4);
+	morgue_output_commit(o);
+	morgue_output_free(o);
+
+	morgue_output_begin(&o, pathf("site"));
+	morgue_output_write(o, "half.html", "half", 4);
+	char staging[256];
+	snprintf(staging, sizeof(staging), "%s", morgue_output_staging(o));
+	morgue_output_free(o); /* no commit: a failed build */
+	CHECK(file_is(pathf("site/keep.html"), "keep"));
+	CHECK(!morgue_fs_exists(pathf("site/half.html")));
+	CHECK(!morgue_fs_exists(staging));
+	morgue_fs_rmtree(tmp);
+}
+
+static void stale_staging_from_killed_build_is_removed(void)
+{
+	morgue_output *o;
+	mktmp();
+	CHECK_INT(morgue_fs_write(pathf("site.staging-99999/x.html"), "x", 1), 0);
+	CHECK_INT(morgue_output_begin(&o, pathf("site")), 0);
+	CHECK(!morgue_fs_exists(pathf("site.staging-99999")));
+	morgue_output_free(o);
+	morgue_fs_rmtree(tmp);
+}
+
+static void second_build_is_refused_while_locked(void)
+{
+	morgue_output *a, *b = NULL;
+	mktmp();
+	CHECK_INT(morgue_output_begin(&a, pathf("site")), 0);
+	CHECK_INT(morgue_output_begin(&b, pathf("site")), MORGUE_ELOCKED);
+	CHECK(b == NULL);
+	CHECK_CONTAINS(morgue_error_last()->message, "another morgue build");
+	morgue_output_free(a);
+	CHECK_INT(morgue_output_begin(&b, pathf("site")), 0);
+	morgue_output_free(b);
+	morgue_fs_rmtree(tmp);
+}
+
+static void refuses_foreign_directory(void)
+{
+	morgue_output *o = NULL;
+	mktmp();
+	morgue_fs_write(pathf("home/notes.txt"), "precious", 8);
+	CHECK_INT(morgue_output_begin(&o, pathf("home")), MORGUE_EIO);
+	CHECK(o == NULL);
+	CHECK_CONTAINS(morgue_error_last()->message, "did not create");
+	CHECK(file_is(pathf("home/notes.txt"), "precious"));
+	/* an empty directory is fine */
+	mkdir(pathf("empty"), 0755);
+	CHECK_INT(morgue_output_begin(&o, pathf("empty")), 0);
+	CHECK_INT(morgue_output_commit(o), 0);
+	morgue_output_free(o);
+	morgue_fs_rmtree(tmp);
+}
+
+static void unwritable_parent_is_a_clear_error(void)
+{
+	morgue_output *o = NULL;
+	if (geteuid() == 0)
+		SKIP("running as root: permissions do not apply");
+	mktmp();
+	mkdir(pathf("ro"), 0555);
+	CHECK_INT(morgue_output_begin(&o, pathf("ro/site")), MORGUE_EIO);
+	chmod(pathf("ro"), 0755);
+	morgue_fs_rmtree(tmp);
+}
+
+int main(void)
+{
+	RUN(first_build_creates_site);
+	RUN(rebuild_swaps_and_drops_old_pages);
+	RUN(abandoned_build_leaves_previous_site);
+	RUN(stale_staging_from_killed_build_is_removed);
+	RUN(second_build_is_refused_while_locked);
+	RUN(refuses_foreign_directory);
+	RUN(unwritable_parent_is_a_clear_error);
+	TEST_EXIT();
+}

@@ -177,13 +177,18 @@ static int string_list(char ***out, size_t *n, const morgue_value *meta,
 static int opt_url(char **out, const morgue_value *meta, const char *file)
 {
 	const morgue_value *v = morgue_value_get(meta, "url");
-	const char *s;
-	int rc;
+	char *s;
 
-	if ((rc = opt_string(out, meta, "url", file)) < 0 || !*out)
-		return rc;
-	s = *out;
-	size_t skip = !strncasecmp(s, "http://", 7)	 ? 7
+	*out = NULL;
+	if (!v || morgue_value_type_of(v) == MORGUE_VALUE_NULL)
+		return 0;
+	s = text_of(v);
+	if (s && !*s) {
+		free(s);
+		return 0;
+	}
+	size_t skip = !s				? 0
+		      : !strncasecmp(s, "http://", 7)	? 7
 		      : !strncasecmp(s, "https://", 8) ? 8
 						       : 0;
 	int ok = skip && s[skip] && s[skip] != '/' &&
@@ -191,11 +196,11 @@ static int opt_url(char **out, const morgue_value *meta, const char *file)
 	for (const char *p = s; ok && *p; p++)
 		ok = (unsigned char)*p > 0x20 && *p != 0x7f;
 	if (!ok) {
-		free(*out);
-		*out = NULL;
+		free(s);
 		return morgue_error_set(MORGUE_EINPUT, file, morgue_value_line(v),
 					"url: expected an absolute http:// or https:// URL");
 	}
+	*out = s;
 	return 0;
 }
 
@@ -332,12 +337,13 @@ static int article_id(morgue_article *a, const morgue_value *meta,
 	size_t n = strlen(rel);
 	morgue_buf id = MORGUE_BUF_INIT;
 
-	if (n > 3 && !strcmp(rel + n - 3, ".md"))
+	if (n >= 3 && !strcmp(rel + n - 3, ".md"))
 		n -= 3;
 	morgue_buf_put(&id, rel, n);
 	if (v && morgue_value_type_of(v) != MORGUE_VALUE_NULL) {
-		const char *slug = morgue_value_get_string(v);
+		char *slug = text_of(v);
 		if (!slug || !morgue_slug_is_valid(slug)) {
+			free(slug);
 			morgue_buf_free(&id);
 			return morgue_error_set(MORGUE_EINPUT, file,
 						morgue_value_line(v),
@@ -346,6 +352,7 @@ static int article_id(morgue_article *a, const morgue_value *meta,
 		const char *slash = strrchr(morgue_buf_cstr(&id), '/');
 		morgue_buf_truncate(&id, slash ? (size_t)(slash - id.ptr) + 1 : 0);
 		morgue_buf_puts(&id, slug);
+		free(slug);
 	}
 	if (!morgue_path_is_safe(morgue_buf_cstr(&id))) {
 		morgue_buf_free(&id);

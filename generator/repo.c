@@ -367,6 +367,12 @@ static int open_below(const morgue_repo *r, const char *path, int flags)
 				 (slash ? O_RDONLY | O_DIRECTORY : flags) |
 					 O_NOFOLLOW | O_CLOEXEC);
 		int err = errno;
+		struct stat st;
+		/* O_DIRECTORY|O_NOFOLLOW on a link says ENOTDIR: be precise */
+		if (nfd < 0 && err == ENOTDIR &&
+		    fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISLNK(st.st_mode))
+			err = ELOOP;
 		free(name);
 		close(fd);
 		fd = nfd;

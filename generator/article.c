@@ -22,7 +22,7 @@ static const char *const type_names[] = {
 
 const char *morgue_entity_type_name(morgue_entity_type t)
 {
-	return (size_t)t < NTYPES ? type_names[t] : "topic";
+	return (size_t)t < NTYPES ? type_names[t] : "unknown";
 }
 
 int morgue_entity_type_parse(const char *s)

@@ -31,6 +31,21 @@ static int type_error(const char *file, const char *key, const morgue_value *v,
 				"%s: expected %s", key, what);
 }
 
+/* Copy without leading and trailing blanks and line breaks (a folded
+ * YAML scalar ends in one). */
+static char *trimmed(const char *s)
+{
+	size_t n;
+
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' ||
+		     s[n - 1] == '\r'))
+		n--;
+	return morgue_strndup(s, n);
+}
+
 /* A language tag in the shape of BCP 47: "en", "pt-BR", "zh-Hant-TW". */
 static int language_ok(const char *s)
 {
@@ -91,7 +106,7 @@ static int apply(morgue_config *c, const char *file, const char *key,
 		if (!s)
 			return type_error(file, key, v, "a string");
 		free(c->description);
-		c->description = morgue_strdup(s);
+		c->description = trimmed(s);
 	} else if (!strcmp(key, "language")) {
 		if (!s || !language_ok(s))
 			return type_error(file, key, v,

@@ -2,6 +2,7 @@
 #include "util/alloc.h"
 #include "util/error.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -40,10 +41,13 @@ int morgue_text_check(const char *file, int first_line, const char *data,
 }
 
 /* One open mapping or sequence while building the tree. A mapping frame
- * holds the key read last until its value arrives. */
+ * holds the key read last until its value arrives, and the line of each
+ * key so far (in insertion order, like the map) for duplicate reports. */
 typedef struct frame {
 	morgue_value *v;
 	char *key;
+	int *key_lines;
+	size_t nkeys, cap;
 } frame;
 
 typedef struct builder {
@@ -68,9 +72,8 @@ static int all_digits(const char *s, size_t n, int base)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
-		int ok = base == 16 ? strchr("0123456789abcdefABCDEF", c) != NULL
-				    : c >= '0' && c < '0' + base;
-		if (!ok || c == '\0')
+		if (base == 16 ? !isxdigit((unsigned char)c)
+			       : !(c >= '0' && c < '0' + base))
 			return 0;
 	}
 	return 1;
@@ -209,11 +212,13 @@ static int attach(builder *b, morgue_value *v, const yaml_event_t *e, int line)
 		return morgue_error_set(MORGUE_EINPUT, b->file, line,
 					"mapping keys must be plain strings");
 	const char *k = (const char *)e->data.scalar.value;
-	morgue_value *prev = morgue_value_get(top->v, k);
-	if (prev)
-		return morgue_error_set(MORGUE_EINPUT, b->file, line,
-					"duplicate key '%s' (first on line %d)",
-					k, morgue_value_line(prev));
+	for (size_t i = 0; i < top->nkeys; i++)
+		if (!strcmp(morgue_value_key_at(top->v, i), k))
+			return morgue_error_set(MORGUE_EINPUT, b->file, line,
+						"duplicate key '%s' (first on line %d)",
+						k, top->key_lines[i]);
+	MORGUE_ARRAY_RESERVE(top->key_lines, top->cap, top->nkeys + 1);
+	top->key_lines[top->nkeys++] = line;
 	top->key = morgue_strdup(k);
 	return 0;
 }
@@ -246,6 +251,8 @@ static int handle_event(builder *b, const yaml_event_t *e)
 	case YAML_SEQUENCE_END_EVENT:
 	case YAML_MAPPING_END_EVENT:
 		b->depth--;
+		free(b->stack[b->depth].key_lines);
+		memset(&b->stack[b->depth], 0, sizeof(frame));
 		return 0;
 	default:
 		return 0;
@@ -275,7 +282,6 @@ static int handle_event(builder *b, const yaml_event_t *e)
 	/* attach() only drops a container when it stood as a key (an
 	 * error); otherwise the tree owns it and it becomes the open one */
 	b->stack[b->depth].v = v;
-	b->stack[b->depth].key = NULL;
 	b->depth++;
 	return 0;
 }
@@ -318,8 +324,10 @@ static int yaml_parse(morgue_value **out, const char *file, int first_line,
 	*out = b.root;
 	b.root = NULL;
 done:
-	for (int i = 0; i < MORGUE_YAML_MAX_DEPTH; i++)
+	for (int i = 0; i < b.depth; i++) {
 		free(b.stack[i].key);
+		free(b.stack[i].key_lines);
+	}
 	morgue_value_free(b.root);
 	yaml_parser_delete(&parser);
 	return rc;

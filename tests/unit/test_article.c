@@ -357,6 +357,7 @@ static void entity_type_names_round_trip(void)
 		CHECK_STR(morgue_entity_type_name((morgue_entity_type)i), names[i]);
 		CHECK_INT(morgue_entity_type_parse(names[i]), i);
 	}
+	CHECK_STR(morgue_entity_type_name((morgue_entity_type)99), "unknown");
 	CHECK_INT(morgue_entity_type_parse("Person"), -1);
 	CHECK_INT(morgue_entity_type_parse(""), -1);
 	CHECK_INT(morgue_entity_type_parse("company"), -1);

@@ -79,7 +79,7 @@ static void reads_every_setting(void)
 	if (!c)
 		return;
 	CHECK_STR(c->title, "The Daily Planet: archive");
-	CHECK_STR(c->description, "Every story since 1938.\n");
+	CHECK_STR(c->description, "Every story since 1938.");
 	CHECK_STR(c->language, "pt-BR");
 	CHECK_STR(c->base_url, "https://example.org/archive");
 	CHECK_STR(c->theme, "dark-2");

@@ -215,6 +215,9 @@ static void rejects_duplicate_and_complex_keys(void)
 	FM_FAILS("---\nm:\n  k: 1\n  k: 2\n---\n",
 		 "f.md:4: duplicate key 'k' (first on line 3)");
 	FM_FAILS("---\n{a: 1, a: 2}\n---\n", "f.md:2: duplicate key 'a' (first on line 2)");
+	/* the first key's line, not its value's */
+	FM_FAILS("---\ntags:\n  - a\nx: 1\ntags: b\n---\n",
+		 "f.md:5: duplicate key 'tags' (first on line 2)");
 	FM_FAILS("---\n? [a, b]\n: c\n---\n", "f.md:2: mapping keys must be plain strings");
 	FM_FAILS("---\n{a: 1}: x\n---\n", "f.md:2: mapping keys must be plain strings");
 	/* the same key in different maps is fine */

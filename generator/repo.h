@@ -6,6 +6,14 @@
  * file system, unless the repo is opened in worktree mode (drafts preview),
  * where files are read from the working directory instead. Paths given to
  * and returned by this module are relative to the content root and use '/'.
+ * Symbolic links and submodules are listed (is_link) but never followed.
+ *
+ * Threads: one morgue_repo may be shared by several threads after
+ * morgue_repo_open returns. morgue_repo_list and morgue_repo_read take an
+ * internal lock around libgit2 (whose objects must not be used by two
+ * threads at once), so concurrent calls are safe but serialised; a caller
+ * that wants parallel reads opens one morgue_repo per thread. Open and
+ * free must not race with other calls on the same morgue_repo.
  */
 #ifndef MORGUE_REPO_H
 #define MORGUE_REPO_H
@@ -24,9 +32,11 @@ typedef struct morgue_repo_entry {
 
 /* Open the repository containing `root` and resolve `rev` (NULL = HEAD).
  * `root` is a directory path inside a repository's work tree, or
- * "REPO:PATH" for a bare repository (PATH may be empty for the whole tree).
+ * "REPO:PATH" for a bare repository (PATH may be empty for the whole tree;
+ * a plain path to a bare repository also means the whole tree).
  * With `worktree` set, files are read from the work tree, not a commit.
- * Errors: MORGUE_EREPO (not a repository, bad revision, root not in tree). */
+ * Errors: MORGUE_EREPO (not a repository, bad revision, root not in tree),
+ * MORGUE_EUSAGE (rev and worktree together). */
 int morgue_repo_open(morgue_repo **out, const char *root, const char *rev,
 		     int worktree);
 void morgue_repo_free(morgue_repo *r);
@@ -40,13 +50,14 @@ int morgue_repo_list(morgue_repo_entry **out, size_t *count, morgue_repo *r,
 void morgue_repo_entries_free(morgue_repo_entry *e, size_t count);
 
 /* Read a file (relative to the content root) into out (appended).
- * MORGUE_ENOTFOUND when it does not exist. */
+ * MORGUE_ENOTFOUND when it does not exist (or is a directory);
+ * MORGUE_EINPUT when it is a symbolic link or a submodule. */
 int morgue_repo_read(morgue_buf *out, morgue_repo *r, const char *path);
 
 /* The resolved commit id (40 hex) or NULL in worktree mode. */
 const char *morgue_repo_commit(const morgue_repo *r);
-/* Commit time (seconds since the epoch) of the resolved commit; in
- * worktree mode the newest of HEAD's commit time. Used as the site's
+/* Committer time (seconds since the epoch) of the resolved commit; in
+ * worktree mode HEAD's, or 0 when HEAD has no commit yet. Used as the site's
  * "built from" date so output never depends on the build machine's clock. */
 long long morgue_repo_commit_time(const morgue_repo *r);
 /* Display label of what was built: "HEAD", the rev as given, or "worktree". */

@@ -1,5 +1,5 @@
 #include "catalog.h"
-#include "annotate.h"
+#include "markdown.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"

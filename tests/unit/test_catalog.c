@@ -1,0 +1,213 @@
+/* Unit tests for generator/catalog.c: writes, derived tables, the
+ * cross-reference queries the pages are built from, and the export. */
+#include "test.h"
+#include "catalog.h"
+#include "markdown.h"
+#include "util/error.h"
+#include "util/fs.h"
+
+#include <sqlite3.h>
+
+static morgue_entity ent(const char *slug, const char *name, morgue_entity_type t)
+{
+	morgue_entity e = { 0 };
+	e.file = (char *)"entities/x.md";
+	e.slug = (char *)slug;
+	e.name = (char *)name;
+	e.type = t;
+	return e;
+}
+
+static long long add_article(morgue_catalog *c, const char *id, const char *title,
+			     const char *date, const char *pub, const char *text,
+			     const char *const *ents, size_t n)
+{
+	morgue_article a = { 0 };
+	char *tags[] = { (char *)"Russia", (char *)"Intelligence Sharing" };
+	long long rowid = 0;
+	a.file = (char *)"articles/x.md";
+	a.id = (char *)id;
+	a.title = (char *)title;
+	a.date = (char *)date;
+	a.publication = (char *)pub;
+	a.tags = tags;
+	a.ntags = 2;
+	CHECK_INT(morgue_catalog_add_article(c, &rowid, &a, "<p>x</p>", text, strlen(text)), 0);
+	morgue_mention m[8];
+	for (size_t i = 0; i < n; i++) {
+		const char *at = strstr(text, ents[2 * i + 1]);
+		m[i].entity = (char *)ents[2 * i];
+		m[i].surface = (char *)ents[2 * i + 1];
+		m[i].offset = at ? (size_t)(at - text) : 0;
+		m[i].length = strlen(ents[2 * i + 1]);
+		m[i].source = MORGUE_MENTION_AUTO;
+	}
+	CHECK_INT(morgue_catalog_add_mentions(c, rowid, m, n), 0);
+	return rowid;
+}
+
+static morgue_catalog *fixture(void)
+{
+	morgue_catalog *c;
+	CHECK_INT(morgue_catalog_new(&c), 0);
+	morgue_catalog_begin(c);
+	morgue_entity e1 = ent("sergey-lavrov", "Sergey Lavrov", MORGUE_ENTITY_PERSON);
+	morgue_entity e2 = ent("donald-trump", "Donald Trump", MORGUE_ENTITY_PERSON);
+	morgue_entity e3 = ent("washington-post", "Washington Post", MORGUE_ENTITY_PUBLICATION);
+	morgue_entity e4 = ent("iran", "Iran", MORGUE_ENTITY_PLACE);
+	CHECK_INT(morgue_catalog_add_entity(c, &e1, NULL), 0);
+	CHECK_INT(morgue_catalog_add_entity(c, &e2, NULL), 0);
+	CHECK_INT(morgue_catalog_add_entity(c, &e3, NULL), 0);
+	CHECK_INT(morgue_catalog_add_entity(c, &e4, NULL), 0);
+	const char *m1[] = { "donald-trump", "Donald Trump", "sergey-lavrov", "Sergey Lavrov" };
+	add_article(c, "2017/a", "Meeting", "2017-05-10", "washington-post",
+		    "Donald Trump met Sergey Lavrov. It was a short meeting.", m1, 2);
+	const char *m2[] = { "donald-trump", "Donald Trump", "iran", "Iran" };
+	add_article(c, "2017/b", "Iran", "2017-06-01", "A Plain Name",
+		    "Donald Trump spoke about Iran.", m2, 2);
+	const char *m3[] = { "sergey-lavrov", "Sergey Lavrov", "donald-trump", "Donald Trump" };
+	add_article(c, "2016/c", "Older", "2016-12-01", NULL,
+		    "First sentence here. Then Sergey Lavrov answered Donald Trump.", m3, 2);
+	CHECK_INT(morgue_catalog_finish(c), 0);
+	morgue_catalog_commit(c);
+	return c;
+}
+
+static const char *str(const morgue_value *m, const char *k)
+{
+	return morgue_value_get_string(morgue_value_get(m, k));
+}
+
+static double num(const morgue_value *m, const char *k)
+{
+	return morgue_value_get_number(morgue_value_get(m, k));
+}
+
+static void article_lists_newest_first_with_filters(void)
+{
+	morgue_catalog *c = fixture();
+	morgue_value *all = morgue_catalog_articles(c, NULL, NULL, -1, 0);
+	CHECK_INT(morgue_value_count(all), 3);
+	CHECK_STR(str(morgue_value_at(all, 0), "path"), "2017/b");
+	CHECK_STR(str(morgue_value_at(all, 2), "path"), "2016/c");
+	CHECK_STR(str(morgue_value_at(all, 0), "url"), "articles/2017/b.html");
+	CHECK_STR(str(morgue_value_at(all, 0), "date_display"), "June 1, 2017");
+	/* publication: registered slug -> name + link; plain name kept */
+	CHECK_STR(str(morgue_value_at(all, 1), "publication"), "Washington Post");
+	CHECK_STR(str(morgue_value_at(all, 1), "publication_url"), "entities/washington-post.html");
+	CHECK_STR(str(morgue_value_at(all, 0), "publication"), "A Plain Name");
+	CHECK(morgue_value_type_of(morgue_value_get(morgue_value_at(all, 0), "publication_url")) == MORGUE_VALUE_NULL);
+	morgue_value_free(all);
+
+	morgue_value *page = morgue_catalog_articles(c, NULL, NULL, 1, 1);
+	CHECK_INT(morgue_value_count(page), 1);
+	CHECK_STR(str(morgue_value_at(page, 0), "path"), "2017/a");
+	morgue_value_free(page);
+
+	CHECK_INT(morgue_catalog_articles_count(c, "entity", "sergey-lavrov"), 2);
+	CHECK_INT(morgue_catalog_articles_count(c, "entity", "washington-post"), 1); /* as publication */
+	CHECK_INT(morgue_catalog_articles_count(c, "tag", "intelligence-sharing"), 3);
+	CHECK_INT(morgue_catalog_articles_count(c, "year", "2017"), 2);
+	CHECK_INT(morgue_catalog_articles_count(c, "month", "2016-12"), 1);
+	CHECK_INT(morgue_catalog_articles_count(c, "publication", "washington-post"), 1);
+	morgue_catalog_free(c);
+}
+
+static void entity_page_data(void)
+{
+	morgue_catalog *c = fixture();
+	morgue_value *e = morgue_catalog_entity(c, "sergey-lavrov");
+	CHECK_STR(str(e, "name"), "Sergey Lavrov");
+	CHECK_INT(num(e, "article_count"), 2);
+	CHECK_INT(num(e, "mention_count"), 2);
+	morgue_value *arts = morgue_value_get(e, "articles");
+	CHECK_INT(morgue_value_count(arts), 2);
+	/* newest first, with the sentence around the first mention */
+	morgue_value *a0 = morgue_value_at(arts, 0);
+	CHECK_STR(str(a0, "path"), "2017/a");
+	CHECK_STR(str(a0, "kwic_before"), "Donald Trump met ");
+	CHECK_STR(str(a0, "kwic_match"), "Sergey Lavrov");
+	CHECK_STR(str(a0, "kwic_after"), ".");
+	morgue_value *a1 = morgue_value_at(arts, 1);
+	CHECK_STR(str(a1, "kwic_before"), "Then ");
+	CHECK_STR(str(a1, "kwic_after"), " answered Donald Trump.");
+	/* co-mentions: Trump appears with Lavrov twice */
+	morgue_value *co = morgue_value_get(e, "comentions");
+	CHECK_INT(morgue_value_count(co), 1);
+	CHECK_STR(str(morgue_value_at(co, 0), "slug"), "donald-trump");
+	CHECK_INT(num(morgue_value_at(co, 0), "count"), 2);
+	/* timeline by month */
+	morgue_value *tl = morgue_value_get(e, "timeline");
+	CHECK_INT(morgue_value_count(tl), 2);
+	CHECK_STR(str(morgue_value_at(tl, 0), "month"), "2016-12");
+	morgue_value_free(e);
+	morgue_catalog_free(c);
+}
+
+static void related_articles_weighted_by_rarity(void)
+{
+	morgue_catalog *c = fixture();
+	morgue_value *a = morgue_catalog_article(c, 1); /* 2017/a: Trump + Lavrov */
+	morgue_value *rel = morgue_value_get(a, "related");
+	CHECK_INT(morgue_value_count(rel), 2);
+	/* 2016/c shares Lavrov (rarer) and Trump; 2017/b shares only Trump */
+	CHECK_STR(str(morgue_value_at(rel, 0), "path"), "2016/c");
+	CHECK_CONTAINS(str(morgue_value_at(rel, 0), "shared"), "Sergey Lavrov");
+	CHECK(num(morgue_value_at(rel, 0), "score") > num(morgue_value_at(rel, 1), "score"));
+	morgue_value *ents = morgue_value_get(a, "entities");
+	CHECK_INT(morgue_value_count(ents), 2);
+	morgue_value_free(a);
+	morgue_catalog_free(c);
+}
+
+static void duplicate_slugs_are_content_errors(void)
+{
+	morgue_catalog *c;
+	morgue_catalog_new(&c);
+	morgue_entity e = ent("x", "X", MORGUE_ENTITY_TOPIC);
+	CHECK_INT(morgue_catalog_add_entity(c, &e, NULL), 0);
+	CHECK_INT(morgue_catalog_add_entity(c, &e, NULL), MORGUE_EINPUT);
+	CHECK_CONTAINS(morgue_error_last()->message, "used by two files");
+	morgue_article a = { 0 };
+	long long id;
+	a.file = (char *)"f.md"; a.id = (char *)"2020/a"; a.title = (char *)"T"; a.date = (char *)"2020-01-01";
+	CHECK_INT(morgue_catalog_add_article(c, &id, &a, "", "", 0), 0);
+	CHECK_INT(morgue_catalog_add_article(c, &id, &a, "", "", 0), MORGUE_EINPUT);
+	CHECK_CONTAINS(morgue_error_last()->message, "same URL articles/2020/a.html");
+	morgue_catalog_free(c);
+}
+
+static void export_has_public_tables(void)
+{
+	morgue_catalog *c = fixture();
+	char path[] = "/tmp/morgue-catalog-XXXXXX";
+	int fd = mkstemp(path);
+	close(fd);
+	unlink(path);
+	CHECK_INT(morgue_catalog_export(c, path), 0);
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
+	CHECK_INT(sqlite3_prepare_v2(db, "SELECT (SELECT COUNT(*) FROM articles),"
+				     "(SELECT COUNT(*) FROM entities),(SELECT COUNT(*) FROM mentions),"
+				     "(SELECT url FROM articles WHERE path='2017/a')", -1, &st, NULL), SQLITE_OK);
+	CHECK_INT(sqlite3_step(st), SQLITE_ROW);
+	CHECK_INT(sqlite3_column_int(st, 0), 3);
+	CHECK_INT(sqlite3_column_int(st, 1), 4);
+	CHECK_INT(sqlite3_column_int(st, 2), 6);
+	CHECK_STR((const char *)sqlite3_column_text(st, 3), "articles/2017/a.html");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	unlink(path);
+	morgue_catalog_free(c);
+}
+
+int main(void)
+{
+	RUN(article_lists_newest_first_with_filters);
+	RUN(entity_page_data);
+	RUN(related_articles_weighted_by_rarity);
+	RUN(duplicate_slugs_are_content_errors);
+	RUN(export_has_public_tables);
+	TEST_EXIT();
+}

@@ -430,14 +430,38 @@ static int entity_slug(morgue_entity *e, const char *rel, const char *file)
 	return 0;
 }
 
+/* The type a directory implies: entities/people/x.md is a person. Plural
+ * or singular, British "organisations" too; anything else is a topic. */
+static morgue_entity_type dir_type(const char *rel)
+{
+	static const struct { const char *dir; morgue_entity_type t; } dirs[] = {
+		{ "people", MORGUE_ENTITY_PERSON }, { "persons", MORGUE_ENTITY_PERSON },
+		{ "person", MORGUE_ENTITY_PERSON },
+		{ "organizations", MORGUE_ENTITY_ORGANIZATION },
+		{ "organisations", MORGUE_ENTITY_ORGANIZATION },
+		{ "organization", MORGUE_ENTITY_ORGANIZATION },
+		{ "places", MORGUE_ENTITY_PLACE }, { "place", MORGUE_ENTITY_PLACE },
+		{ "publications", MORGUE_ENTITY_PUBLICATION },
+		{ "publication", MORGUE_ENTITY_PUBLICATION },
+		{ "events", MORGUE_ENTITY_EVENT }, { "event", MORGUE_ENTITY_EVENT },
+	};
+	const char *slash = strchr(rel, '/');
+	size_t n = slash ? (size_t)(slash - rel) : 0;
+
+	for (size_t i = 0; n && i < sizeof(dirs) / sizeof(*dirs); i++)
+		if (strlen(dirs[i].dir) == n && !strncmp(rel, dirs[i].dir, n))
+			return dirs[i].t;
+	return MORGUE_ENTITY_TOPIC;
+}
+
 static int entity_type(morgue_entity *e, const morgue_value *meta,
-		       const char *file)
+		       const char *file, const char *rel)
 {
 	const morgue_value *v = morgue_value_get(meta, "type");
 	const char *s = morgue_value_get_string(v);
 	int t;
 
-	e->type = MORGUE_ENTITY_TOPIC;
+	e->type = dir_type(rel);
 	if (!v || morgue_value_type_of(v) == MORGUE_VALUE_NULL)
 		return 0;
 	if (!s || (t = morgue_entity_type_parse(s)) < 0)
@@ -494,7 +518,7 @@ int morgue_entity_parse(morgue_entity **out, const char *file,
 	    (rc = morgue_frontmatter_parse(&meta, &body, &e->body_len,
 					   &e->body_line, file, data, len)) < 0 ||
 	    (rc = req_string(&e->name, meta, "name", file)) < 0 ||
-	    (rc = entity_type(e, meta, file)) < 0 ||
+	    (rc = entity_type(e, meta, file, rel)) < 0 ||
 	    (rc = string_list(&e->aliases, &e->naliases, meta, "aliases",
 			      e->name, file)) < 0 ||
 	    (rc = opt_string(&e->description, meta, "description", file)) < 0 ||

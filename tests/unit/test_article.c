@@ -403,6 +403,34 @@ static void entity_defaults(void)
 	morgue_entity_free(e);
 }
 
+static void entity_type_from_directory(void)
+{
+	static const struct { const char *rel; morgue_entity_type t; } cases[] = {
+		{ "people/a.md", MORGUE_ENTITY_PERSON },
+		{ "organisations/a.md", MORGUE_ENTITY_ORGANIZATION },
+		{ "organizations/sub/a.md", MORGUE_ENTITY_ORGANIZATION },
+		{ "places/a.md", MORGUE_ENTITY_PLACE },
+		{ "publications/a.md", MORGUE_ENTITY_PUBLICATION },
+		{ "events/a.md", MORGUE_ENTITY_EVENT },
+		{ "misc/a.md", MORGUE_ENTITY_TOPIC },
+		{ "peoples/a.md", MORGUE_ENTITY_TOPIC },
+		{ "a.md", MORGUE_ENTITY_TOPIC },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		morgue_entity *e = entity(cases[i].rel, "---\nname: A\n---\n");
+		if (!e)
+			return;
+		CHECK_INT(e->type, cases[i].t);
+		morgue_entity_free(e);
+	}
+	/* an explicit type wins over the directory */
+	morgue_entity *e = entity("people/a.md", "---\nname: A\ntype: place\n---\n");
+	if (e) {
+		CHECK_INT(e->type, MORGUE_ENTITY_PLACE);
+		morgue_entity_free(e);
+	}
+}
+
 static void entity_errors(void)
 {
 	entity_fails("x.md", "---\ntype: person\n---\n", "e.md:1: name: missing (required)");
@@ -452,6 +480,7 @@ int main(void)
 	RUN(entity_type_names_round_trip);
 	RUN(parses_a_complete_entity);
 	RUN(entity_defaults);
+	RUN(entity_type_from_directory);
 	RUN(entity_errors);
 	morgue_buf_free(&errbuf);
 	morgue_error_clear();

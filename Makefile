@@ -22,6 +22,11 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lpthread
 ifeq ($(SAN),1)
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 endif
+# libFuzzer builds (clang): the library is instrumented, the targets link
+# the fuzzer's main.
+ifeq ($(SAN),fuzz)
+SANFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+endif
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS  ?= -O2 -g
@@ -40,11 +45,15 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/theme_data.o
 CMD_OBJ := $(CMD_SRC:%.c=$(BUILD)/%.o)
 THEME_FILES := $(shell find themes/default -type f ! -name '*~' 2>/dev/null | LC_ALL=C sort)
 
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_TIME ?= 60
+
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_BIN := $(BUILD)/tools/embed
 
-.PHONY: all site check check-asan valgrind bench fuzz install clean deps deps-test unit
+.PHONY: all site check check-asan valgrind bench fuzz fuzz-bins install clean deps deps-test unit
 
 all: morgue
 
@@ -79,6 +88,18 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libmorgue.a tests/unit/test.h
 
 unit: $(UNIT_BIN)
 
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/libmorgue.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -fsanitize=fuzzer -o $@ $< $(BUILD)/libmorgue.a $(ALL_LDFLAGS) $(PKG_LIBS)
+
+fuzz-bins: $(FUZZ_BIN)
+
+# Every fuzz target for FUZZ_TIME seconds (default 60) from the committed
+# seeds; new inputs go to a scratch directory, the seeds stay as they are.
+fuzz: deps-test
+	@$(MAKE) --no-print-directory BUILD=build/fuzz SAN=fuzz CC=clang CFLAGS="-O1 -g" fuzz-bins
+	@FUZZ_TIME=$(FUZZ_TIME) sh tests/fuzz/run.sh build/fuzz
+
 deps:
 	@sh scripts/deps.sh build
 
@@ -97,7 +118,7 @@ check: deps-test
 check-asan: deps-test
 	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 CFLAGS="-O1 -g" build/asan/morgue unit
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
-		BUILD=build/asan MORGUE_SKIP_BROWSER=1 sh tests/run.sh
+		BUILD=build/asan MORGUE_SKIP_BROWSER=1 MORGUE_SKIP_FUZZ=1 sh tests/run.sh
 
 valgrind: deps-test morgue
 	@sh tests/e2e/valgrind.sh

@@ -189,6 +189,26 @@ static void search_add(build *b, const morgue_article *a, const morgue_doc *doc)
 	morgue_buf_free(&url);
 }
 
+/* The stand-off annotations of "articles/2017/x.md" live in
+ * "annotations/2017/x.yaml"; a missing file is no error (out stays empty). */
+static int read_annotations(build *b, morgue_buf *out, morgue_buf *file,
+			    const char *article_path)
+{
+	morgue_buf path = MORGUE_BUF_INIT;
+	const char *rel = article_path + strlen("articles/");
+	int rc;
+
+	morgue_buf_printf(&path, "annotations/%.*s.yaml", (int)(strlen(rel) - 3), rel);
+	repo_file(file, b, path.ptr);
+	rc = morgue_repo_read(out, b->repo, path.ptr);
+	if (rc == MORGUE_ENOTFOUND) {
+		morgue_error_clear();
+		rc = 0;
+	}
+	morgue_buf_free(&path);
+	return rc;
+}
+
 static int load_articles(build *b)
 {
 	morgue_repo_entry *e = NULL;
@@ -197,6 +217,7 @@ static int load_articles(build *b)
 
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		morgue_buf data = MORGUE_BUF_INIT, file = MORGUE_BUF_INIT, root = MORGUE_BUF_INIT;
+		morgue_buf ann = MORGUE_BUF_INIT, annfile = MORGUE_BUF_INIT;
 		morgue_article *a = NULL;
 		morgue_doc *doc = NULL;
 		long long id;
@@ -215,6 +236,8 @@ static int load_articles(build *b)
 			goto next;
 		}
 		memcpy(a->oid, e[i].oid, sizeof(a->oid));
+		if ((rc = read_annotations(b, &ann, &annfile, e[i].path)) < 0)
+			goto next;
 		/* the article page lives at articles/<id>.html */
 		morgue_buf_puts(&root, "../");
 		for (const char *p = a->id; *p; p++)
@@ -225,6 +248,9 @@ static int load_articles(build *b)
 			.unsafe_html = b->config->unsafe_html,
 			.entity_exists = entity_exists, .payload = b,
 			.file = file.ptr, .first_line = a->body_line,
+			.annotations = ann.size ? ann.ptr : NULL,
+			.annotations_len = ann.size,
+			.annotations_file = annfile.ptr,
 		};
 		if (morgue_markdown_render(&doc, a->body, a->body_len, &mo) < 0 ||
 		    morgue_catalog_add_article(b->catalog, &id, a, doc->html, doc->text,
@@ -242,6 +268,8 @@ static int load_articles(build *b)
 		morgue_buf_free(&data);
 		morgue_buf_free(&file);
 		morgue_buf_free(&root);
+		morgue_buf_free(&ann);
+		morgue_buf_free(&annfile);
 	}
 	progress(b, "articles", n, n);
 	morgue_repo_entries_free(e, n);
@@ -250,25 +278,16 @@ static int load_articles(build *b)
 
 static int index_entities(build *b)
 {
-	morgue_value *ents = morgue_catalog_entities(b->catalog, NULL);
 	int rc = 0;
 	for (size_t i = 0; i < b->nentities && !rc; i++) {
 		morgue_entity *e = b->entities[i];
 		morgue_buf url = MORGUE_BUF_INIT;
-		long long count = 0;
-		for (size_t j = 0; j < morgue_value_count(ents); j++) {
-			morgue_value *m = morgue_value_at(ents, j);
-			if (!strcmp(morgue_value_get_string(morgue_value_get(m, "slug")), e->slug))
-				count = (long long)morgue_value_get_number(morgue_value_get(m, "article_count"));
-		}
 		morgue_buf_printf(&url, "entities/%s.html", e->slug);
 		rc = morgue_searchindex_add_entity(b->search, e->slug, e->name,
 						   morgue_entity_type_name(e->type), url.ptr,
-						   (const char *const *)e->aliases, e->naliases,
-						   (int)count);
+						   (const char *const *)e->aliases, e->naliases);
 		morgue_buf_free(&url);
 	}
-	morgue_value_free(ents);
 	return rc;
 }
 

@@ -36,7 +36,7 @@ for t in "$BUILD"/tests/test_*; do
 	[ -x "$t" ] || continue
 	run_suite "unit $(basename "$t")" "$t"
 done
-for t in tests/regress/run.sh tests/e2e/*.sh; do
+for t in tests/regress/*.sh tests/e2e/*.sh tests/fuzz/smoke.sh; do
 	[ -f "$t" ] || continue
 	case "$t" in */valgrind.sh) continue ;; esac
 	run_suite "$t" sh "$t"

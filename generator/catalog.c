@@ -608,6 +608,7 @@ morgue_value *morgue_catalog_article(morgue_catalog *c, long long id)
 						" WHERE id=:i1", NULL, NULL, id, 0));
 	morgue_value_set(a, "entities", query(c,
 		"SELECT e.slug, e.name, e.type, 'entities/' || e.slug || '.html' AS url,"
+		" e.url AS source_url, e.wikidata,"
 		" r.mentions FROM refs r JOIN entities e ON e.slug = r.entity"
 		" WHERE r.article_id=:i1 AND r.mentions > 0"
 		" ORDER BY r.mentions DESC, e.name", NULL, NULL, id, 0));

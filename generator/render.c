@@ -1,4 +1,6 @@
 #include "render.h"
+#include "feed.h"
+#include "jsonld.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -33,6 +35,10 @@ static morgue_value *page_context(morgue_site *s, const char *path,
 		morgue_value_set(ctx, "commit_short", morgue_value_stringn(s->commit, 7));
 	}
 	morgue_value_set_str(ctx, "build_date", s->build_date);
+	/* the feed a page links with <link rel=alternate>; entity and tag
+	 * pages replace it with their own */
+	morgue_value_set_str(ctx, "feed_url", "feed.xml");
+	morgue_value_set_str(ctx, "feed_title", s->config->title);
 	return ctx;
 }
 
@@ -43,8 +49,13 @@ static int emit(morgue_site *s, const char *tpl, const char *path, morgue_value 
 	int rc = morgue_theme_render(&html, s->theme, tpl, ctx);
 	if (rc == 0)
 		rc = morgue_output_write(s->output, path, morgue_buf_cstr(&html), html.size);
-	if (rc == 0)
+	if (rc == 0) {
 		s->pages++;
+		if (s->config->base_url) {
+			MORGUE_ARRAY_RESERVE(s->paths, s->cappaths, s->npaths + 1);
+			s->paths[s->npaths++] = morgue_strdup(path);
+		}
+	}
 	morgue_buf_free(&html);
 	morgue_value_free(ctx);
 	return rc;
@@ -138,6 +149,12 @@ int morgue_render_article(morgue_site *s, long long id, long long prev,
 	}
 	morgue_buf_puts(&path, url);
 	morgue_value *ctx = page_context(s, path.ptr, title);
+	morgue_buf ld = MORGUE_BUF_INIT;
+	morgue_jsonld_article(&ld, a, path.ptr, s->config->base_url);
+	morgue_value_set(ctx, "jsonld", morgue_value_string_own(morgue_buf_detach(&ld)));
+	morgue_value_set_str(ctx, "og_type", "article");
+	morgue_value_set_str(ctx, "og_description",
+			     morgue_value_get_string(morgue_value_get(a, "excerpt")));
 	morgue_value_set(ctx, "article", a);
 	set_neighbour(s, ctx, "prev", prev);
 	set_neighbour(s, ctx, "next", next);
@@ -213,6 +230,17 @@ int morgue_render_entity(morgue_site *s, const char *slug)
 	if (type && !strcmp(type, "publication"))
 		morgue_value_set(e, "published", morgue_catalog_articles(s->catalog, "publication", slug, 20, 0));
 	morgue_value *ctx = page_context(s, path.ptr, name);
+	morgue_buf ld = MORGUE_BUF_INIT, feed = MORGUE_BUF_INIT;
+	morgue_jsonld_entity(&ld, e, path.ptr, s->config->base_url);
+	morgue_value_set(ctx, "jsonld", morgue_value_string_own(morgue_buf_detach(&ld)));
+	morgue_value_set_str(ctx, "og_type", "profile");
+	morgue_value_set_str(ctx, "og_description",
+			     morgue_value_get_string(morgue_value_get(e, "description")));
+	if (morgue_value_get_number(morgue_value_get(e, "article_count")) > 0) {
+		morgue_buf_printf(&feed, "entities/%s.xml", slug);
+		morgue_value_set(ctx, "feed_url", morgue_value_string_own(morgue_buf_detach(&feed)));
+		morgue_value_set_str(ctx, "feed_title", name);
+	}
 	morgue_value_set(ctx, "entity", e);
 	int rc = emit(s, "entity", path.ptr, ctx);
 	morgue_buf_free(&path);
@@ -246,7 +274,11 @@ int morgue_render_entities_index(morgue_site *s)
 static void tag_decorate(morgue_site *s, morgue_value *ctx, void *payload)
 {
 	morgue_value *tag = payload;
+	morgue_buf feed = MORGUE_BUF_INIT;
 	morgue_value_set_str(ctx, "tag", morgue_value_get_string(morgue_value_get(tag, "tag")));
+	morgue_buf_printf(&feed, "tags/%s.xml", morgue_value_get_string(morgue_value_get(tag, "slug")));
+	morgue_value_set(ctx, "feed_url", morgue_value_string_own(morgue_buf_detach(&feed)));
+	morgue_value_set_str(ctx, "feed_title", morgue_value_get_string(morgue_value_get(tag, "tag")));
 }
 
 int morgue_render_tags(morgue_site *s)
@@ -388,5 +420,81 @@ int morgue_render_site(morgue_site *s)
 	if (!rc) rc = morgue_render_archive(s);
 	if (!rc) rc = morgue_render_home(s);
 	if (!rc) rc = morgue_render_search_page(s);
+	if (!rc) rc = morgue_render_feeds(s);
+	for (size_t i = 0; i < s->npaths; i++)
+		free(s->paths[i]);
+	free(s->paths);
+	s->paths = NULL;
+	s->npaths = s->cappaths = 0;
+	return rc;
+}
+
+#define FEED_ENTRIES 50
+
+static int write_feed(morgue_site *s, const char *path, const char *page,
+		      const char *title, const char *subtitle, const char *filter,
+		      const char *key)
+{
+	morgue_value *arts = morgue_catalog_articles(s->catalog, filter, key, FEED_ENTRIES, 0);
+	morgue_buf xml = MORGUE_BUF_INIT;
+	morgue_feed f = {
+		.path = path, .page = page, .title = title, .subtitle = subtitle,
+		.author = s->config->title, .base_url = s->config->base_url,
+		.language = s->config->language, .articles = arts,
+	};
+	morgue_feed_atom(&xml, &f);
+	int rc = morgue_output_write(s->output, path, morgue_buf_cstr(&xml), xml.size);
+	morgue_buf_free(&xml);
+	morgue_value_free(arts);
+	return rc;
+}
+
+int morgue_render_feeds(morgue_site *s)
+{
+	int rc = write_feed(s, "feed.xml", "index.html", s->config->title,
+			    s->config->description, NULL, NULL);
+	morgue_value *ents = morgue_catalog_entities(s->catalog, NULL);
+	for (size_t i = 0; i < morgue_value_count(ents) && !rc; i++) {
+		const morgue_value *e = morgue_value_at(ents, i);
+		const char *slug = morgue_value_get_string(morgue_value_get(e, "slug"));
+		morgue_buf path = MORGUE_BUF_INIT, page = MORGUE_BUF_INIT;
+		if (morgue_value_get_number(morgue_value_get(e, "article_count")) <= 0)
+			continue;
+		morgue_buf_printf(&path, "entities/%s.xml", slug);
+		morgue_buf_printf(&page, "entities/%s.html", slug);
+		rc = write_feed(s, path.ptr, page.ptr,
+				morgue_value_get_string(morgue_value_get(e, "name")),
+				morgue_value_get_string(morgue_value_get(e, "description")),
+				"entity", slug);
+		morgue_buf_free(&path);
+		morgue_buf_free(&page);
+	}
+	morgue_value_free(ents);
+	morgue_value *tags = morgue_catalog_tags(s->catalog);
+	for (size_t i = 0; i < morgue_value_count(tags) && !rc; i++) {
+		const morgue_value *t = morgue_value_at(tags, i);
+		const char *slug = morgue_value_get_string(morgue_value_get(t, "slug"));
+		morgue_buf path = MORGUE_BUF_INIT, page = MORGUE_BUF_INIT, title = MORGUE_BUF_INIT;
+		morgue_buf_printf(&path, "tags/%s.xml", slug);
+		morgue_buf_printf(&page, "tags/%s.html", slug);
+		morgue_buf_printf(&title, "Tagged “%s”",
+				  morgue_value_get_string(morgue_value_get(t, "tag")));
+		rc = write_feed(s, path.ptr, page.ptr, title.ptr, NULL, "tag", slug);
+		morgue_buf_free(&path);
+		morgue_buf_free(&page);
+		morgue_buf_free(&title);
+	}
+	morgue_value_free(tags);
+	if (!rc && s->config->base_url) {
+		morgue_buf xml = MORGUE_BUF_INIT, robots = MORGUE_BUF_INIT;
+		morgue_feed_sitemap(&xml, s->config->base_url, (const char *const *)s->paths, s->npaths);
+		rc = morgue_output_write(s->output, "sitemap.xml", morgue_buf_cstr(&xml), xml.size);
+		morgue_buf_printf(&robots, "User-agent: *\nAllow: /\nSitemap: %s/sitemap.xml\n",
+				  s->config->base_url);
+		if (!rc)
+			rc = morgue_output_write(s->output, "robots.txt", robots.ptr, robots.size);
+		morgue_buf_free(&xml);
+		morgue_buf_free(&robots);
+	}
 	return rc;
 }

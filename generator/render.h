@@ -24,10 +24,17 @@ typedef struct morgue_site {
 	const char *commit;     /* 40 hex, or NULL in worktree mode */
 	const char *build_date; /* YYYY-MM-DD of the commit, never the clock */
 	size_t pages;           /* pages written so far */
+	/* HTML pages written, for sitemap.xml (only kept with base_url);
+	 * owned by the renderer, freed by morgue_render_site */
+	char **paths;
+	size_t npaths, cappaths;
 } morgue_site;
 
-/* Every page of the site, in a deterministic order. */
+/* Every page of the site, in a deterministic order, then the feeds
+ * (feed.xml, entities/SLUG.xml, tags/SLUG.xml) and, with base_url,
+ * sitemap.xml and robots.txt. */
 int morgue_render_site(morgue_site *s);
+int morgue_render_feeds(morgue_site *s);
 
 int morgue_render_article(morgue_site *s, long long id, long long prev,
 			  long long next);

@@ -376,6 +376,15 @@ int morgue_catalog_export(morgue_catalog *c, const char *path)
 		"CREATE TABLE export.tags AS SELECT article_id, tag, slug FROM tags;"
 		"CREATE TABLE export.mentions AS SELECT article_id, entity, surface,"
 		"  offset, length, source FROM mentions;"
+		/* full-text search for `morgue search` and researchers: the
+		 * Porter stemmer, case and diacritics folded */
+		"CREATE VIRTUAL TABLE export.articles_fts USING fts5(title, text,"
+		"  content='articles', content_rowid='id',"
+		"  tokenize='porter unicode61 remove_diacritics 2');"
+		"INSERT INTO export.articles_fts(articles_fts) VALUES('rebuild');"
+		"CREATE INDEX export.mentions_entity ON mentions(entity, article_id);"
+		"CREATE INDEX export.tags_slug ON tags(slug);"
+		"PRAGMA export.user_version = 1;"
 		"DETACH DATABASE export;");
 	rc = exec(c, sql.ptr);
 	morgue_buf_free(&sql);

@@ -116,3 +116,37 @@ int morgue_fs_is_dir(const char *path)
 	struct stat st;
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
+
+int morgue_fs_create(const char *path, const char *data, size_t len)
+{
+	morgue_buf dir = MORGUE_BUF_INIT;
+	const char *slash = strrchr(path, '/');
+	int fd, rc = 0;
+
+	if (slash && slash != path) {
+		morgue_buf_put(&dir, path, (size_t)(slash - path));
+		rc = morgue_fs_mkdirs(dir.ptr);
+		morgue_buf_free(&dir);
+		if (rc)
+			return rc;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return morgue_error_set(errno == EEXIST ? MORGUE_EUSAGE : MORGUE_EIO, path, 0,
+					errno == EEXIST ? "already exists; not overwritten"
+							: "cannot create: %s", strerror(errno));
+	for (size_t off = 0; off < len && rc == 0;) {
+		ssize_t w = write(fd, data + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			rc = morgue_error_set(MORGUE_EIO, path, 0, "cannot write: %s", strerror(errno));
+		else
+			off += (size_t)w;
+	}
+	if (close(fd) < 0 && rc == 0)
+		rc = morgue_error_set(MORGUE_EIO, path, 0, "cannot write: %s", strerror(errno));
+	if (rc)
+		unlink(path);
+	return rc;
+}

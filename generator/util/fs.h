@@ -16,6 +16,10 @@ int morgue_fs_read(morgue_buf *out, const char *path);
 /* Create or replace a file with the given bytes, creating parent
  * directories. 0 or MORGUE_EIO. */
 int morgue_fs_write(const char *path, const char *data, size_t len);
+/* Create a new file (and its parent directories) with the given bytes;
+ * never replaces an existing file: MORGUE_EUSAGE if path exists,
+ * MORGUE_EIO on other failures. */
+int morgue_fs_create(const char *path, const char *data, size_t len);
 /* rm -rf; a missing path is not an error. 0 or MORGUE_EIO. */
 int morgue_fs_rmtree(const char *path);
 /* 1 if path exists (any type), else 0. */

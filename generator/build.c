@@ -337,6 +337,10 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	if ((rc = morgue_catalog_finish(b.catalog)) < 0 ||
 	    (rc = morgue_catalog_commit(b.catalog)) < 0)
 		goto done;
+	if (opts->check_only) {
+		stats->tags = (size_t)morgue_catalog_count(b.catalog, "tags");
+		goto done;
+	}
 
 	/* Only now touch the file system: everything above can still fail on
 	 * bad content, and a failed build must leave no trace. */

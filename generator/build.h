@@ -21,6 +21,8 @@ typedef struct morgue_build_opts {
 	const char *rev;       /* NULL = HEAD */
 	int worktree;          /* read uncommitted files */
 	const char *theme_dir; /* --theme DIR or NULL */
+	int check_only;        /* read and annotate everything, write nothing
+				  (`morgue check`); out may be NULL */
 	/* Called once per content error; the build fails after collecting. */
 	void (*on_error)(const morgue_error *e, void *payload);
 	/* Called at phase changes and every few items; may be NULL. */

@@ -36,6 +36,7 @@ typedef struct morgue_command {
 } morgue_command;
 
 extern const morgue_command morgue_cmd_build;
+extern const morgue_command morgue_cmd_check;
 extern const morgue_command morgue_cmd_diff;
 extern const morgue_command morgue_cmd_new;
 extern const morgue_command morgue_cmd_search;

@@ -15,6 +15,7 @@
 
 static const morgue_command *const commands[] = {
 	&morgue_cmd_build,
+	&morgue_cmd_check,
 	&morgue_cmd_diff,
 	&morgue_cmd_new,
 	&morgue_cmd_search,

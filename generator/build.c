@@ -383,3 +383,33 @@ done:
 	morgue_repo_free(b.repo);
 	return rc;
 }
+
+int morgue_build_fingerprint(morgue_buf *out, const morgue_build_opts *opts)
+{
+	morgue_repo *r = NULL;
+	morgue_repo_entry *e = NULL;
+	size_t n = 0;
+	int rc;
+
+	if ((rc = morgue_repo_open(&r, opts->root, opts->rev, opts->worktree)) < 0)
+		return rc;
+	if (!opts->worktree) {
+		morgue_buf_puts(out, morgue_repo_commit(r) ? morgue_repo_commit(r) : "");
+		goto done;
+	}
+	/* FNV-1a over "path oid\n" of every file: small and order-stable */
+	if ((rc = morgue_repo_list(&e, &n, r, "", NULL)) < 0)
+		goto done;
+	unsigned long long h = 1469598103934665603ULL;
+	for (size_t i = 0; i < n; i++) {
+		for (const char *p = e[i].path; *p; p++)
+			h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+		for (const char *p = e[i].oid; *p; p++)
+			h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	}
+	morgue_buf_printf(out, "worktree-%zu-%016llx", n, h);
+done:
+	morgue_repo_entries_free(e, n);
+	morgue_repo_free(r);
+	return rc;
+}

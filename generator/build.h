@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 
+#include "util/buf.h"
 #include "util/error.h"
 
 typedef struct morgue_build_opts {
@@ -38,5 +39,10 @@ typedef struct morgue_build_stats {
 } morgue_build_stats;
 
 int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts);
+
+/* A short string that changes whenever a build with these options would
+ * read different input: the commit id, or in worktree mode a digest of
+ * every file's path and content hash. For `morgue serve`. */
+int morgue_build_fingerprint(morgue_buf *out, const morgue_build_opts *opts);
 
 #endif

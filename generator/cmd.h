@@ -40,6 +40,7 @@ extern const morgue_command morgue_cmd_check;
 extern const morgue_command morgue_cmd_diff;
 extern const morgue_command morgue_cmd_new;
 extern const morgue_command morgue_cmd_search;
+extern const morgue_command morgue_cmd_serve;
 
 /* Map a library error code to the documented exit code. */
 int morgue_cli_exit_code(int err);

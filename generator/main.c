@@ -19,6 +19,7 @@ static const morgue_command *const commands[] = {
 	&morgue_cmd_diff,
 	&morgue_cmd_new,
 	&morgue_cmd_search,
+	&morgue_cmd_serve,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(*commands))
 

@@ -630,3 +630,158 @@ int morgue_repo_read(morgue_buf *out, morgue_repo *r, const char *path)
 	morgue_buf_free(&name);
 	return rc;
 }
+
+/* The commit whose history is walked: the resolved one, or HEAD. */
+static int walk_start(git_oid *oid, morgue_repo *r)
+{
+	if (!r->worktree)
+		return git_oid_fromstr(oid, r->commit) < 0 ? git_fail("history") : 0;
+	if (git_reference_name_to_id(oid, r->git, "HEAD") < 0) {
+		git_error_clear();
+		return MORGUE_ENOTFOUND;
+	}
+	return 0;
+}
+
+/* Strip the content root prefix: "content/articles/x.md" -> "articles/x.md". */
+static const char *strip_prefix(const morgue_repo *r, const char *path)
+{
+	size_t n = strlen(r->prefix);
+	if (!n)
+		return path;
+	return !strncmp(path, r->prefix, n) && path[n] == '/' ? path + n + 1 : NULL;
+}
+
+static int report_deltas(morgue_repo *r, git_diff *diff, git_commit *commit,
+			 morgue_repo_change_fn fn, void *payload)
+{
+	const git_signature *sig = git_commit_author(commit);
+	const char *summary = git_commit_summary(commit);
+	char id[41], oldid[41], newid[41];
+	int rc = 0;
+
+	git_oid_tostr(id, sizeof(id), git_commit_id(commit));
+	for (size_t i = 0; i < git_diff_num_deltas(diff) && !rc; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		morgue_repo_change c = {
+			.commit = id, .time = (long long)sig->when.time, .tz = sig->when.offset,
+			.author = sig->name ? sig->name : "", .summary = summary ? summary : "",
+		};
+		switch (d->status) {
+		case GIT_DELTA_ADDED: c.status = 'A'; break;
+		case GIT_DELTA_DELETED: c.status = 'D'; break;
+		case GIT_DELTA_MODIFIED: c.status = 'M'; break;
+		case GIT_DELTA_RENAMED: c.status = 'R'; break;
+		default: continue;
+		}
+		c.path = strip_prefix(r, c.status == 'D' ? d->old_file.path : d->new_file.path);
+		if (!c.path)
+			continue;
+		if (c.status == 'R' && !(c.old_path = strip_prefix(r, d->old_file.path)))
+			c.status = 'A'; /* moved in from outside the content root */
+		if (c.status != 'A') {
+			git_oid_tostr(oldid, sizeof(oldid), &d->old_file.id);
+			c.old_oid = oldid;
+		}
+		if (c.status != 'D') {
+			git_oid_tostr(newid, sizeof(newid), &d->new_file.id);
+			c.new_oid = newid;
+		}
+		rc = fn(&c, payload);
+	}
+	return rc;
+}
+
+int morgue_repo_history(morgue_repo *r, const char *const *dirs, size_t ndirs,
+			morgue_repo_change_fn fn, void *payload, int *shallow)
+{
+	git_revwalk *walk = NULL;
+	git_oid oid;
+	morgue_buf *specs = morgue_calloc(ndirs ? ndirs : 1, sizeof(*specs));
+	char **spec_ptrs = morgue_calloc(ndirs ? ndirs : 1, sizeof(*spec_ptrs));
+	git_diff_options dopts;
+	git_diff_find_options fopts;
+	int rc;
+
+	git_diff_options_init(&dopts, GIT_DIFF_OPTIONS_VERSION);
+	git_diff_find_options_init(&fopts, GIT_DIFF_FIND_OPTIONS_VERSION);
+	*shallow = 0;
+	pthread_mutex_lock(&r->lock);
+	if ((rc = walk_start(&oid, r)) < 0) {
+		if (rc == MORGUE_ENOTFOUND)
+			rc = 0; /* no commits yet: no history */
+		goto done;
+	}
+	for (size_t i = 0; i < ndirs; i++) {
+		morgue_buf_printf(&specs[i], "%s%s%s/", r->prefix, *r->prefix ? "/" : "", dirs[i]);
+		spec_ptrs[i] = specs[i].ptr;
+	}
+	dopts.pathspec.strings = spec_ptrs;
+	dopts.pathspec.count = ndirs;
+	fopts.flags = GIT_DIFF_FIND_RENAMES;
+	*shallow = git_repository_is_shallow(r->git) == 1;
+	if (git_revwalk_new(&walk, r->git) < 0 || git_revwalk_push(walk, &oid) < 0) {
+		rc = git_fail("history");
+		goto done;
+	}
+	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
+	git_revwalk_simplify_first_parent(walk);
+	while (rc == 0 && git_revwalk_next(&oid, walk) == 0) {
+		git_commit *commit = NULL, *parent = NULL;
+		git_tree *tree = NULL, *ptree = NULL;
+		git_diff *diff = NULL;
+
+		if (git_commit_lookup(&commit, r->git, &oid) < 0) {
+			*shallow = 1; /* an object the clone does not have */
+			git_error_clear();
+			break;
+		}
+		if (git_commit_parentcount(commit) > 0 &&
+		    (git_commit_parent(&parent, commit, 0) < 0 ||
+		     git_commit_tree(&ptree, parent) < 0)) {
+			/* the parent is missing: the history was cut here */
+			*shallow = 1;
+			git_error_clear();
+			git_commit_free(commit);
+			git_commit_free(parent);
+			break;
+		}
+		if (git_commit_tree(&tree, commit) < 0 ||
+		    git_diff_tree_to_tree(&diff, r->git, ptree, tree, &dopts) < 0 ||
+		    git_diff_find_similar(diff, &fopts) < 0)
+			rc = git_fail("history");
+		else
+			rc = report_deltas(r, diff, commit, fn, payload);
+		git_diff_free(diff);
+		git_tree_free(tree);
+		git_tree_free(ptree);
+		git_commit_free(parent);
+		git_commit_free(commit);
+	}
+done:
+	git_revwalk_free(walk);
+	for (size_t i = 0; i < ndirs; i++)
+		morgue_buf_free(&specs[i]);
+	free(specs);
+	free(spec_ptrs);
+	pthread_mutex_unlock(&r->lock);
+	return rc;
+}
+
+int morgue_repo_read_blob(morgue_buf *out, morgue_repo *r, const char *hex)
+{
+	git_oid oid;
+	git_blob *blob = NULL;
+	int rc = 0;
+
+	pthread_mutex_lock(&r->lock);
+	if (git_oid_fromstr(&oid, hex) < 0 || git_blob_lookup(&blob, r->git, &oid) < 0) {
+		git_error_clear();
+		rc = morgue_error_set(MORGUE_ENOTFOUND, NULL, 0, "blob %.7s not found", hex);
+	} else
+		morgue_buf_put(out, (const char *)git_blob_rawcontent(blob),
+			       (size_t)git_blob_rawsize(blob));
+	git_blob_free(blob);
+	pthread_mutex_unlock(&r->lock);
+	return rc;
+}

@@ -66,4 +66,35 @@ const char *morgue_repo_label(const morgue_repo *r);
  * used to name files in messages: "content/articles/x.md". */
 const char *morgue_repo_prefix(const morgue_repo *r);
 
+/* One file changed by one commit, as reported by morgue_repo_history. All
+ * strings are valid only during the callback. */
+typedef struct morgue_repo_change {
+	const char *commit;   /* 40 hex */
+	long long time;       /* author time, seconds since the epoch */
+	int tz;               /* author's UTC offset in minutes */
+	const char *author;   /* author name */
+	const char *summary;  /* first line of the message */
+	char status;          /* 'A' added, 'M' modified, 'D' deleted, 'R' renamed */
+	const char *path;     /* content-root path after the commit (before, for 'D') */
+	const char *old_path; /* 'R': the path before; else NULL */
+	const char *old_oid;  /* blob before ('M', 'D', 'R'), else NULL */
+	const char *new_oid;  /* blob after ('A', 'M', 'R'), else NULL */
+} morgue_repo_change;
+
+typedef int (*morgue_repo_change_fn)(const morgue_repo_change *c, void *payload);
+
+/* One walk over the history of the resolved commit (HEAD in worktree
+ * mode), newest first along first parents, reporting every file below
+ * one of `dirs` (content-root paths like "articles") that each commit
+ * changed relative to its first parent; exact and similar renames are
+ * detected. Merge commits count as one change against their first
+ * parent. A non-zero return from fn stops the walk and is returned.
+ * *shallow is set when the history is cut short (a shallow clone): the
+ * commit at the cut is not reported, since its parent is unknown. */
+int morgue_repo_history(morgue_repo *r, const char *const *dirs, size_t ndirs,
+			morgue_repo_change_fn fn, void *payload, int *shallow);
+
+/* Read a blob by its hex id (from morgue_repo_change). */
+int morgue_repo_read_blob(morgue_buf *out, morgue_repo *r, const char *oid);
+
 #endif

@@ -1,4 +1,5 @@
 #include "catalog.h"
+#include "history.h"
 #include "markdown.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -10,6 +11,7 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 struct morgue_catalog {
 	sqlite3 *db;
@@ -46,7 +48,15 @@ static const char schema[] =
 	"  mentions INTEGER NOT NULL, first_offset INTEGER,"
 	"  PRIMARY KEY(article_id, entity)) WITHOUT ROWID;"
 	"CREATE INDEX refs_entity ON refs(entity, article_id);"
-	"CREATE TABLE idf(entity TEXT PRIMARY KEY, df INTEGER, w REAL) WITHOUT ROWID;";
+	"CREATE TABLE idf(entity TEXT PRIMARY KEY, df INTEGER, w REAL) WITHOUT ROWID;"
+	"CREATE TABLE revisions(article_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
+	"  commit_id TEXT NOT NULL, date TEXT NOT NULL, author TEXT, summary TEXT,"
+	"  article_change TEXT, annotations_change TEXT,"
+	"  PRIMARY KEY(article_id, seq)) WITHOUT ROWID;"
+	"CREATE TABLE revision_entities(article_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
+	"  entity TEXT NOT NULL, change TEXT NOT NULL);"
+	"CREATE TABLE redirects(old_path TEXT PRIMARY KEY, article_id INTEGER NOT NULL)"
+	"  WITHOUT ROWID;";
 
 static int db_error(morgue_catalog *c, const char *what)
 {
@@ -306,6 +316,92 @@ int morgue_catalog_add_mentions(morgue_catalog *c, long long article_id,
 	return rc;
 }
 
+/* The author's local calendar date of a commit: what "archived on" means
+ * to the person who committed it. */
+static void commit_date(char out[11], long long t, int tz_minutes)
+{
+	time_t tt = (time_t)(t + (long long)tz_minutes * 60);
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+static const char *change_name(char c)
+{
+	switch (c) {
+	case 'A': return "added";
+	case 'M': return "edited";
+	case 'R': return "moved";
+	case 'D': return "deleted";
+	default: return NULL;
+	}
+}
+
+int morgue_catalog_add_history(morgue_catalog *c, long long article_id,
+			       const morgue_article_history *h)
+{
+	sqlite3_stmt *rev = prepare(c, "INSERT INTO revisions VALUES(?,?,?,?,?,?,?,?)");
+	sqlite3_stmt *ent = prepare(c, "INSERT INTO revision_entities VALUES(?,?,?,?)");
+	sqlite3_stmt *red = prepare(c, "INSERT OR IGNORE INTO redirects VALUES(?,?)");
+	int rc = 0;
+
+	if (!rev || !ent || !red) {
+		rc = MORGUE_ERROR;
+		goto done;
+	}
+	for (size_t i = 0; i < h->nrevs && !rc; i++) {
+		const morgue_revision *r = &h->revs[i];
+		char date[11];
+		commit_date(date, r->time, r->tz);
+		sqlite3_bind_int64(rev, 1, article_id);
+		sqlite3_bind_int64(rev, 2, (long long)i);
+		bind_text(rev, 3, r->commit);
+		bind_text(rev, 4, date);
+		bind_text(rev, 5, r->author);
+		bind_text(rev, 6, r->summary);
+		bind_text(rev, 7, change_name(r->article));
+		bind_text(rev, 8, change_name(r->annotations));
+		if (sqlite3_step(rev) != SQLITE_DONE)
+			rc = db_error(c, "add revision");
+		sqlite3_reset(rev);
+		for (size_t k = 0; k < r->nadded + r->nremoved && !rc; k++) {
+			int added = k < r->nadded;
+			sqlite3_bind_int64(ent, 1, article_id);
+			sqlite3_bind_int64(ent, 2, (long long)i);
+			bind_text(ent, 3, added ? r->added[k] : r->removed[k - r->nadded]);
+			bind_text(ent, 4, added ? "added" : "removed");
+			if (sqlite3_step(ent) != SQLITE_DONE)
+				rc = db_error(c, "add revision entity");
+			sqlite3_reset(ent);
+		}
+	}
+	for (size_t i = 0; i < h->nold && !rc; i++) {
+		bind_text(red, 1, h->old_paths[i]);
+		sqlite3_bind_int64(red, 2, article_id);
+		if (sqlite3_step(red) != SQLITE_DONE)
+			rc = db_error(c, "add redirect");
+		sqlite3_reset(red);
+	}
+done:
+	sqlite3_finalize(rev);
+	sqlite3_finalize(ent);
+	sqlite3_finalize(red);
+	return rc;
+}
+
+morgue_value *morgue_catalog_redirects(morgue_catalog *c)
+{
+	/* only old paths no current article has taken over */
+	return query(c,
+		"SELECT substr(r.old_path, 10, length(r.old_path) - 12) AS old_id,"
+		" 'articles/' || substr(r.old_path, 10, length(r.old_path) - 12) || '.html' AS old_url,"
+		" 'articles/' || a.path || '.html' AS url, a.title"
+		" FROM redirects r JOIN articles a ON a.id = r.article_id"
+		" WHERE NOT EXISTS (SELECT 1 FROM articles b"
+		"   WHERE b.path = substr(r.old_path, 10, length(r.old_path) - 12))"
+		" ORDER BY r.old_path", NULL, NULL, 0, 0);
+}
+
 int morgue_catalog_finish(morgue_catalog *c)
 {
 	return exec(c,
@@ -378,6 +474,9 @@ int morgue_catalog_export(morgue_catalog *c, const char *path)
 		"  offset, length, source FROM mentions;"
 		/* full-text search for `morgue search` and researchers: the
 		 * Porter stemmer, case and diacritics folded */
+		"CREATE TABLE export.revisions AS SELECT article_id, seq, commit_id, date,"
+		"  author, summary, article_change, annotations_change FROM revisions;"
+		"CREATE TABLE export.revision_entities AS SELECT * FROM revision_entities;"
 		"CREATE VIRTUAL TABLE export.articles_fts USING fts5(title, text,"
 		"  content='articles', content_rowid='id',"
 		"  tokenize='porter unicode61 remove_diacritics 2');"
@@ -621,6 +720,35 @@ morgue_value *morgue_catalog_article(morgue_catalog *c, long long id)
 		" r.mentions FROM refs r JOIN entities e ON e.slug = r.entity"
 		" WHERE r.article_id=:i1 AND r.mentions > 0"
 		" ORDER BY r.mentions DESC, e.name", NULL, NULL, id, 0));
+	/* revisions, newest first, with the entities each annotation commit
+	 * added or removed */
+	morgue_value *revs = query(c,
+		"SELECT seq, commit_id AS 'commit', substr(commit_id, 1, 7) AS commit_short,"
+		" date, author, summary, article_change, annotations_change"
+		" FROM revisions WHERE article_id=:i1 ORDER BY seq", NULL, NULL, id, 0);
+	for (size_t i = 0; i < morgue_value_count(revs); i++) {
+		morgue_value *r = morgue_value_at(revs, i);
+		long long seq = (long long)morgue_value_get_number(morgue_value_get(r, "seq"));
+		morgue_value_set(r, "entities_added", query(c,
+			"SELECT re.entity AS slug, COALESCE(e.name, re.entity) AS name,"
+			" 'entities/' || re.entity || '.html' AS url FROM revision_entities re"
+			" LEFT JOIN entities e ON e.slug = re.entity"
+			" WHERE re.article_id=:i1 AND re.seq=:i2 AND re.change='added'"
+			" ORDER BY name", NULL, NULL, id, seq));
+		morgue_value_set(r, "entities_removed", query(c,
+			"SELECT re.entity AS slug, COALESCE(e.name, re.entity) AS name,"
+			" 'entities/' || re.entity || '.html' AS url FROM revision_entities re"
+			" LEFT JOIN entities e ON e.slug = re.entity"
+			" WHERE re.article_id=:i1 AND re.seq=:i2 AND re.change='removed'"
+			" ORDER BY name", NULL, NULL, id, seq));
+	}
+	morgue_value_set(a, "revisions", revs);
+	merge_into(a, query(c,
+		"SELECT (SELECT MIN(date) FROM revisions WHERE article_id=:i1) AS first_archived,"
+		" (SELECT MAX(date) FROM revisions WHERE article_id=:i1"
+		"   AND annotations_change IS NOT NULL) AS last_annotated,"
+		" (SELECT COUNT(*) FROM revisions WHERE article_id=:i1) AS revision_count",
+		NULL, NULL, id, 0));
 	/* related: shared entities weighted by rarity (IDF) */
 	morgue_value_set(a, "related", query(c,
 		"SELECT " ARTICLE_COLS ", x.score, x.shared FROM ("

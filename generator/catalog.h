@@ -36,6 +36,15 @@ int morgue_catalog_add_article(morgue_catalog *c, long long *id,
 			       const char *text, size_t text_len);
 int morgue_catalog_add_mentions(morgue_catalog *c, long long article_id,
 				const morgue_mention *m, size_t n);
+/* The git history of an article (history.h): its revisions, the entities
+ * each annotation commit added or removed, and its former paths. */
+typedef struct morgue_article_history morgue_article_history;
+int morgue_catalog_add_history(morgue_catalog *c, long long article_id,
+			       const morgue_article_history *h);
+/* Former article URLs that need a redirect page: (old_id, old_url, url,
+ * title), skipping old paths a current article has taken over. */
+morgue_value *morgue_catalog_redirects(morgue_catalog *c);
+
 /* Derive tables that depend on everything (co-mentions, counts). Call once
  * after all writes. */
 int morgue_catalog_finish(morgue_catalog *c);

@@ -4,6 +4,7 @@
 #include "catalog.h"
 #include "config.h"
 #include "gazetteer.h"
+#include "history.h"
 #include "markdown.h"
 #include "output.h"
 #include "render.h"
@@ -26,6 +27,7 @@ typedef struct build {
 	morgue_output *output;
 	morgue_catalog *catalog;
 	morgue_gazetteer *gazetteer;
+	morgue_history *history;
 	morgue_searchindex *search;
 	morgue_entity **entities;
 	size_t nentities, capentities;
@@ -259,6 +261,9 @@ static int load_articles(build *b)
 			content_error(b);
 			goto next;
 		}
+		const morgue_article_history *hist = morgue_history_find(b->history, e[i].path);
+		if (hist && (rc = morgue_catalog_add_history(b->catalog, id, hist)) < 0)
+			goto next;
 		search_add(b, a, doc);
 		b->stats->articles++;
 		b->stats->mentions += doc->nmentions;
@@ -326,6 +331,12 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	if ((rc = morgue_gazetteer_new(&b.gazetteer, (const morgue_entity *const *)b.entities,
 				       b.nentities)) < 0)
 		goto done;
+	progress(&b, "history", 0, 0);
+	if ((rc = morgue_history_collect(&b.history, b.repo)) < 0)
+		goto done;
+	if (morgue_history_shallow(b.history))
+		morgue_warn(NULL, 0, "shallow clone: article histories are partial "
+			    "(fetch the full history with git fetch --unshallow)");
 	if ((rc = load_articles(&b)) < 0)
 		goto done;
 	if (stats->errors) {
@@ -351,6 +362,7 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 		.catalog = b.catalog, .theme = b.theme, .output = b.output,
 		.config = b.config, .commit = morgue_repo_commit(b.repo),
 		.build_date = date,
+		.history_partial = morgue_history_shallow(b.history),
 	};
 	progress(&b, "pages", 0, 0);
 	if ((rc = morgue_render_site(&site)) < 0 ||
@@ -374,6 +386,7 @@ done:
 	morgue_output_free(b.output);
 	morgue_searchindex_free(b.search);
 	morgue_gazetteer_free(b.gazetteer);
+	morgue_history_free(b.history);
 	for (size_t i = 0; i < b.nentities; i++)
 		morgue_entity_free(b.entities[i]);
 	free(b.entities);

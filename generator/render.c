@@ -35,6 +35,7 @@ static morgue_value *page_context(morgue_site *s, const char *path,
 		morgue_value_set(ctx, "commit_short", morgue_value_stringn(s->commit, 7));
 	}
 	morgue_value_set_str(ctx, "build_date", s->build_date);
+	morgue_value_set_bool(ctx, "history_partial", s->history_partial);
 	/* the feed a page links with <link rel=alternate>; entity and tag
 	 * pages replace it with their own */
 	morgue_value_set_str(ctx, "feed_url", "feed.xml");
@@ -421,6 +422,7 @@ int morgue_render_site(morgue_site *s)
 	if (!rc) rc = morgue_render_home(s);
 	if (!rc) rc = morgue_render_search_page(s);
 	if (!rc) rc = morgue_render_feeds(s);
+	if (!rc) rc = morgue_render_redirects(s);
 	for (size_t i = 0; i < s->npaths; i++)
 		free(s->paths[i]);
 	free(s->paths);
@@ -496,5 +498,34 @@ int morgue_render_feeds(morgue_site *s)
 		morgue_buf_free(&xml);
 		morgue_buf_free(&robots);
 	}
+	return rc;
+}
+
+int morgue_render_redirects(morgue_site *s)
+{
+	morgue_value *list = morgue_catalog_redirects(s->catalog);
+	int rc = 0;
+	for (size_t i = 0; i < morgue_value_count(list) && !rc; i++) {
+		morgue_value *r = morgue_value_at(list, i);
+		const char *old_url = morgue_value_get_string(morgue_value_get(r, "old_url"));
+		const char *url = morgue_value_get_string(morgue_value_get(r, "url"));
+		const char *title = morgue_value_get_string(morgue_value_get(r, "title"));
+		morgue_buf rel = MORGUE_BUF_INIT;
+		if (!old_url || !url || !morgue_path_is_safe(old_url))
+			continue;
+		morgue_value *ctx = page_context(s, old_url, title);
+		morgue_path_rel(&rel, old_url, url);
+		morgue_value_set(ctx, "target", morgue_value_string_own(morgue_buf_detach(&rel)));
+		morgue_value_set_str(ctx, "target_title", title);
+		morgue_value_set_str(ctx, "target_path", url);
+		if (s->config->base_url) {
+			morgue_buf canon = MORGUE_BUF_INIT;
+			morgue_buf_printf(&canon, "%s/%s", s->config->base_url, url);
+			morgue_value_set(ctx, "canonical_url", morgue_value_string_own(morgue_buf_detach(&canon)));
+		}
+		rc = emit(s, "redirect", old_url, ctx);
+		s->pages--; /* not a page of its own: keep it out of the count */
+	}
+	morgue_value_free(list);
 	return rc;
 }

@@ -23,6 +23,7 @@ typedef struct morgue_site {
 	const morgue_config *config;
 	const char *commit;     /* 40 hex, or NULL in worktree mode */
 	const char *build_date; /* YYYY-MM-DD of the commit, never the clock */
+	int history_partial;    /* a shallow clone: revisions are incomplete */
 	size_t pages;           /* pages written so far */
 	/* HTML pages written, for sitemap.xml (only kept with base_url);
 	 * owned by the renderer, freed by morgue_render_site */
@@ -35,6 +36,9 @@ typedef struct morgue_site {
  * sitemap.xml and robots.txt. */
 int morgue_render_site(morgue_site *s);
 int morgue_render_feeds(morgue_site *s);
+/* A small page at each former URL of a moved article (meta refresh and a
+ * link), so published links never break. */
+int morgue_render_redirects(morgue_site *s);
 
 int morgue_render_article(morgue_site *s, long long id, long long prev,
 			  long long next);

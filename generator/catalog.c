@@ -856,3 +856,70 @@ morgue_value *morgue_catalog_years(morgue_catalog *c)
 	}
 	return years;
 }
+
+char *morgue_catalog_article_text(morgue_catalog *c, long long id, size_t *len)
+{
+	sqlite3_stmt *st = prepare(c, "SELECT text FROM articles WHERE id=?");
+	char *text = NULL;
+	*len = 0;
+	if (!st)
+		return NULL;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+		*len = (size_t)sqlite3_column_bytes(st, 0);
+		text = morgue_strndup((const char *)sqlite3_column_text(st, 0), *len);
+	}
+	sqlite3_finalize(st);
+	return text;
+}
+
+morgue_value *morgue_catalog_mentions(morgue_catalog *c, long long id)
+{
+	return query(c, "SELECT m.entity, e.name, e.type, m.surface, m.offset, m.length, m.source"
+			" FROM mentions m LEFT JOIN entities e ON e.slug = m.entity"
+			" WHERE m.article_id=:i1 ORDER BY m.offset, m.length DESC",
+		     NULL, NULL, id, 0);
+}
+
+int morgue_catalog_csv(morgue_buf *out, morgue_catalog *c, const char *what)
+{
+	const char *sql;
+	sqlite3_stmt *st;
+	int rc = 0, sr;
+
+	if (!strcmp(what, "entities"))
+		sql = "SELECT e.slug, e.name, e.type, e.description, e.url, e.wikidata,"
+		      " (SELECT group_concat(value, '; ') FROM json_each(e.aliases)) AS aliases,"
+		      " (SELECT COUNT(*) FROM refs r WHERE r.entity = e.slug) AS articles,"
+		      " (SELECT COUNT(*) FROM mentions m WHERE m.entity = e.slug) AS mentions"
+		      " FROM entities e ORDER BY e.slug";
+	else if (!strcmp(what, "mentions"))
+		sql = "SELECT a.path AS article, a.date, m.entity, m.surface, m.offset, m.length,"
+		      " m.source FROM mentions m JOIN articles a ON a.id = m.article_id"
+		      " ORDER BY a.path, m.offset";
+	else
+		return morgue_error_set(MORGUE_EUSAGE, NULL, 0, "no CSV export named '%s'", what);
+	if (!(st = prepare(c, sql)))
+		return MORGUE_ERROR;
+	for (int i = 0; i < sqlite3_column_count(st); i++) {
+		const char *name = sqlite3_column_name(st, i);
+		if (i)
+			morgue_buf_putc(out, ',');
+		morgue_escape_csv(out, name, strlen(name));
+	}
+	morgue_buf_puts(out, "\r\n");
+	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
+		for (int i = 0; i < sqlite3_column_count(st); i++) {
+			const char *v = (const char *)sqlite3_column_text(st, i);
+			if (i)
+				morgue_buf_putc(out, ',');
+			if (v)
+				morgue_escape_csv(out, v, (size_t)sqlite3_column_bytes(st, i));
+		}
+		morgue_buf_puts(out, "\r\n");
+	}
+	if (sr != SQLITE_DONE)
+		rc = db_error(c, "CSV export");
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -86,6 +86,16 @@ morgue_value *morgue_catalog_entities(morgue_catalog *c, const char *type);
  * publications. */
 morgue_value *morgue_catalog_entity(morgue_catalog *c, const char *slug);
 
+/* The plain text of an article (caller frees) and its mentions in text
+ * order: (entity, surface, offset, length, source), byte offsets. */
+char *morgue_catalog_article_text(morgue_catalog *c, long long id, size_t *len);
+morgue_value *morgue_catalog_mentions(morgue_catalog *c, long long id);
+
+/* A CSV export (RFC 4180, header line, UTF-8) of "entities" (slug, name,
+ * type, description, url, wikidata, aliases, articles, mentions) or
+ * "mentions" (article, date, entity, surface, offset, length, source). */
+int morgue_catalog_csv(morgue_buf *out, morgue_catalog *c, const char *what);
+
 /* Tags (tag, slug, url, count) by name; years (year, url, count, months). */
 morgue_value *morgue_catalog_tags(morgue_catalog *c);
 morgue_value *morgue_catalog_years(morgue_catalog *c);

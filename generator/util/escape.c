@@ -156,3 +156,30 @@ void morgue_escape_path_segment(morgue_buf *out, const char *s, size_t len)
 		}
 	}
 }
+
+void morgue_escape_csv(morgue_buf *out, const char *s, size_t len)
+{
+	int quote = 0, formula = len && (s[0] == '=' || s[0] == '+' || s[0] == '-' ||
+					 s[0] == '@' || s[0] == '\t' || s[0] == '\r');
+	/* numbers like -3 are data, not formulas */
+	if (formula && s[0] == '-' && len > 1) {
+		size_t i = 1;
+		while (i < len && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.'))
+			i++;
+		if (i == len)
+			formula = 0;
+	}
+	for (size_t i = 0; i < len && !quote; i++)
+		quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
+	if (quote || formula)
+		morgue_buf_putc(out, '"');
+	if (formula)
+		morgue_buf_putc(out, '\'');
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '"')
+			morgue_buf_putc(out, '"');
+		morgue_buf_putc(out, s[i]);
+	}
+	if (quote || formula)
+		morgue_buf_putc(out, '"');
+}

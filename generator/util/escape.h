@@ -34,6 +34,11 @@ void morgue_escape_json(morgue_buf *out, const char *s, size_t len);
 /* A complete JSON string literal with quotes. */
 void morgue_escape_json_string(morgue_buf *out, const char *s);
 
+/* One CSV field (RFC 4180): quoted when it holds a comma, quote, CR or
+ * LF, with quotes doubled. A field starting with = + - @ (which
+ * spreadsheets would run as a formula) is prefixed with a single quote. */
+void morgue_escape_csv(morgue_buf *out, const char *s, size_t len);
+
 /* Percent-encode one path segment (for file names built from slugs/tags). */
 void morgue_escape_path_segment(morgue_buf *out, const char *s, size_t len);
 

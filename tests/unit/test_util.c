@@ -125,12 +125,35 @@ static void error_carries_file_and_line(void)
 	CHECK(morgue_error_last() == NULL);
 }
 
+static void escape_csv_fields(void)
+{
+	static const char *cases[][2] = {
+		{ "plain", "plain" },
+		{ "a,b", "\"a,b\"" },
+		{ "say \"hi\"", "\"say \"\"hi\"\"\"" },
+		{ "two\nlines", "\"two\nlines\"" },
+		{ "=HYPERLINK(\"x\")", "\"'=HYPERLINK(\"\"x\"\")\"" },
+		{ "@SUM(A1)", "\"'@SUM(A1)\"" },
+		{ "-3.5", "-3.5" },
+		{ "-cmd", "\"'-cmd\"" },
+		{ "", "" },
+		{ "Lavrov’s", "Lavrov’s" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		morgue_buf b = MORGUE_BUF_INIT;
+		morgue_escape_csv(&b, cases[i][0], strlen(cases[i][0]));
+		CHECK_STR(morgue_buf_cstr(&b), cases[i][1]);
+		morgue_buf_free(&b);
+	}
+}
+
 int main(void)
 {
 	RUN(buf_grows_and_detaches);
 	RUN(escape_html_text_and_attributes);
 	RUN(escape_url_rejects_unsafe_schemes);
 	RUN(escape_json_cannot_break_out_of_script);
+	RUN(escape_csv_fields);
 	RUN(path_relative_links);
 	RUN(slugify_folds_and_joins);
 	RUN(path_safety);

@@ -1,6 +1,7 @@
 #include "render.h"
 #include "feed.h"
 #include "jsonld.h"
+#include "webanno.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -136,6 +137,27 @@ static void set_neighbour(morgue_site *s, morgue_value *ctx, const char *key,
 	morgue_value_free(a);
 }
 
+/* articles/<id>.json next to the page: text + W3C Web Annotations. */
+static int write_article_json(morgue_site *s, long long id, const morgue_value *a,
+			      const char *page)
+{
+	size_t len = 0;
+	char *text = morgue_catalog_article_text(s->catalog, id, &len);
+	morgue_value *mentions = morgue_catalog_mentions(s->catalog, id);
+	morgue_buf json = MORGUE_BUF_INIT, path = MORGUE_BUF_INIT;
+
+	morgue_webanno_article(&json, a, page, text, len, mentions,
+			       morgue_value_get(a, "attributions"));
+	morgue_buf_put(&path, page, strlen(page) - 5); /* ".html" */
+	morgue_buf_puts(&path, ".json");
+	int rc = morgue_output_write(s->output, path.ptr, json.ptr, json.size);
+	morgue_buf_free(&json);
+	morgue_buf_free(&path);
+	morgue_value_free(mentions);
+	free(text);
+	return rc;
+}
+
 int morgue_render_article(morgue_site *s, long long id, long long prev,
 			  long long next)
 {
@@ -156,10 +178,14 @@ int morgue_render_article(morgue_site *s, long long id, long long prev,
 	morgue_value_set_str(ctx, "og_type", "article");
 	morgue_value_set_str(ctx, "og_description",
 			     morgue_value_get_string(morgue_value_get(a, "excerpt")));
+	int rc = write_article_json(s, id, a, path.ptr);
 	morgue_value_set(ctx, "article", a);
 	set_neighbour(s, ctx, "prev", prev);
 	set_neighbour(s, ctx, "next", next);
-	int rc = emit(s, "article", path.ptr, ctx);
+	if (rc == 0)
+		rc = emit(s, "article", path.ptr, ctx);
+	else
+		morgue_value_free(ctx);
 	morgue_buf_free(&path);
 	return rc;
 }
@@ -423,6 +449,7 @@ int morgue_render_site(morgue_site *s)
 	if (!rc) rc = morgue_render_search_page(s);
 	if (!rc) rc = morgue_render_feeds(s);
 	if (!rc) rc = morgue_render_redirects(s);
+	if (!rc) rc = morgue_render_exports(s);
 	for (size_t i = 0; i < s->npaths; i++)
 		free(s->paths[i]);
 	free(s->paths);
@@ -527,5 +554,21 @@ int morgue_render_redirects(morgue_site *s)
 		s->pages--; /* not a page of its own: keep it out of the count */
 	}
 	morgue_value_free(list);
+	return rc;
+}
+
+int morgue_render_exports(morgue_site *s)
+{
+	static const char *names[] = { "entities", "mentions" };
+	int rc = 0;
+	for (size_t i = 0; i < 2 && !rc; i++) {
+		morgue_buf csv = MORGUE_BUF_INIT, path = MORGUE_BUF_INIT;
+		morgue_buf_printf(&path, "%s.csv", names[i]);
+		rc = morgue_catalog_csv(&csv, s->catalog, names[i]);
+		if (!rc)
+			rc = morgue_output_write(s->output, path.ptr, morgue_buf_cstr(&csv), csv.size);
+		morgue_buf_free(&csv);
+		morgue_buf_free(&path);
+	}
 	return rc;
 }

@@ -390,7 +390,7 @@ static int in_parent(const toks *t, const tok *k)
 
 static void standalone(toks *t, const char *src, size_t len)
 {
-	size_t ws, eol, ws2, eol2;
+	size_t ws, eol, ws2;
 
 	for (size_t i = 1; i + 1 < t->n; i += 2) {
 		tok *k = &t->v[i];
@@ -423,7 +423,6 @@ static void standalone(toks *t, const char *src, size_t len)
 			}
 			if (left_clear(t, k->match, src, &ws2))
 				trim_left(t, k->match, ws2);
-			(void)eol2;
 		}
 	}
 }

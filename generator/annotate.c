@@ -291,7 +291,8 @@ size_t morgue_annotator_run(morgue_annotator *a, const char *text, size_t len, s
 	if (end > len || start >= end)
 		return 0;
 	morgue_gazetteer_scan(a->g, text + start, end - start, &a->hits, &a->nhits, &a->caphits);
-	qsort(a->hits, a->nhits, sizeof(*a->hits), cmp_hit);
+	if (a->nhits > 1)
+		qsort(a->hits, a->nhits, sizeof(*a->hits), cmp_hit);
 	for (size_t i = 0; i < a->nhits; i++) {
 		morgue_gazetteer_hit h = a->hits[i];
 		h.start += start;

@@ -233,17 +233,14 @@ void morgue_fold(morgue_buf *out, size_t **map_start, size_t **map_end, const ch
 		free(me);
 }
 
-static int cmp_slug(const void *a, const void *b, void *g)
-{
-	morgue_gazetteer *gz = g;
-	return strcmp(gz->slugs[*(const size_t *)a], gz->slugs[*(const size_t *)b]);
-}
+typedef struct slugidx {
+	const char *slug;
+	size_t i;
+} slugidx;
 
-/* insertion sort would do for small n; qsort_r is glibc */
-static morgue_gazetteer *sort_ctx;
-static int cmp_slug_q(const void *a, const void *b)
+static int cmp_slug(const void *a, const void *b)
 {
-	return cmp_slug(a, b, sort_ctx);
+	return strcmp(((const slugidx *)a)->slug, ((const slugidx *)b)->slug);
 }
 
 static void add_alias(morgue_gazetteer *g, const morgue_entity *e, size_t ei, const char *text,
@@ -364,12 +361,15 @@ int morgue_gazetteer_new(morgue_gazetteer **out, const morgue_entity *const *ent
 				add_alias(g, e, i, e->aliases[j], 0);
 	}
 	build_links(g);
+	slugidx *si = morgue_malloc((n ? n : 1) * sizeof(*si));
+	for (size_t i = 0; i < n; i++)
+		si[i] = (slugidx){ g->slugs[i], i };
+	if (n > 1)
+		qsort(si, n, sizeof(*si), cmp_slug);
 	g->bySlug = morgue_malloc((n ? n : 1) * sizeof(*g->bySlug));
 	for (size_t i = 0; i < n; i++)
-		g->bySlug[i] = i;
-	sort_ctx = g;
-	qsort(g->bySlug, n, sizeof(*g->bySlug), cmp_slug_q);
-	sort_ctx = NULL;
+		g->bySlug[i] = si[i].i;
+	free(si);
 	*out = g;
 	return 0;
 }

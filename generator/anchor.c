@@ -12,7 +12,7 @@
 static void fold(morgue_buf *out, const char *s, int trim)
 {
 	morgue_fold(out, NULL, NULL, s, strlen(s));
-	if (!trim)
+	if (!trim || !out->size)
 		return;
 	size_t a = 0;
 	while (a < out->size && out->ptr[a] == ' ')

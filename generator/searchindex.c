@@ -8,7 +8,8 @@
  *           starts at -1), varint(tf * 4 + flags) with flags 1 = in the
  *           title, 2 = in the name of an entity the article mentions; then,
  *           unless the word is a stopword, tf varints: positions as deltas
- *           (the first from 0). Title words are at 0.., the body starts
+ *           (the first from 0); a stopword's list starts with '!' and
+ *           has no positions. Title words are at 0.., the body starts
  *           at title words + 2.
  *   postings of a facet key (~p publication, ~t tag, ~e entity): only the
  *           doc deltas.
@@ -614,7 +615,7 @@ static void ser_term(writer *w, term *t, item *out, size_t *chunk_no)
 	morgue_escape_json_string(&b, t->key);
 	morgue_buf_puts(&b, ":[");
 	if (t->ncuts == 0) {
-		morgue_buf_putc(&b, '"');
+		morgue_buf_puts(&b, t->stop ? "\"!" : "\"");
 		morgue_buf_put(&b, morgue_buf_cstr(&t->post), t->post.size);
 		morgue_buf_putc(&b, '"');
 	} else {
@@ -625,7 +626,7 @@ static void ser_term(writer *w, term *t, item *out, size_t *chunk_no)
 			morgue_buf_clear(&name);
 			morgue_buf_printf(&name, "c-%zu", (*chunk_no)++);
 			begin_load(&body, name.ptr);
-			morgue_buf_putc(&body, '"');
+			morgue_buf_puts(&body, t->stop && c == 0 ? "\"!" : "\"");
 			morgue_buf_put(&body, t->post.ptr + a, e - a);
 			morgue_buf_puts(&body, "\");\n");
 			put_file(w, name.ptr, &body);

@@ -635,7 +635,10 @@ static void ser_term(writer *w, term *t, item *out, size_t *chunk_no)
 		morgue_buf_free(&body);
 		morgue_buf_free(&name);
 	}
-	if (t->nforms || t->nents) {
+	size_t other = 0;
+	for (size_t i = 0; i < t->nforms; i++)
+		other += strcmp(t->forms[i], t->key) != 0;
+	if (other || t->nents) {
 		morgue_buf_puts(&b, ",[");
 		int n = 0;
 		for (size_t i = 0; i < t->nforms; i++) {

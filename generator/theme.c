@@ -142,9 +142,28 @@ const morgue_template *morgue_theme_template(morgue_theme *t, const char *name)
 	return tpl;
 }
 
+/* One render's lookup state: lives on the caller's stack, so renders in
+ * several threads do not share it. A partial that exists but does not
+ * compile must fail the render (the engine would render it as empty). */
+typedef struct render_ctx {
+	morgue_theme *theme;
+	int rc;
+	int line;
+	morgue_buf file, msg;
+} render_ctx;
+
 static const morgue_template *lookup(const char *name, void *payload)
 {
-	return morgue_theme_template(payload, name);
+	render_ctx *rc = payload;
+	const morgue_template *tpl = morgue_theme_template(rc->theme, name);
+	const morgue_error *e = morgue_error_last();
+	if (!tpl && e && e->code != MORGUE_ENOTFOUND && !rc->rc) {
+		rc->rc = e->code;
+		rc->line = e->line;
+		morgue_buf_puts(&rc->file, e->file ? e->file : "");
+		morgue_buf_puts(&rc->msg, e->message ? e->message : "");
+	}
+	return tpl;
 }
 
 int morgue_theme_render(morgue_buf *out, morgue_theme *t, const char *name,
@@ -153,7 +172,14 @@ int morgue_theme_render(morgue_buf *out, morgue_theme *t, const char *name,
 	const morgue_template *tpl = morgue_theme_template(t, name);
 	if (!tpl)
 		return morgue_error_last() ? morgue_error_last()->code : MORGUE_ERROR;
-	return morgue_template_render(out, tpl, ctx, lookup, t);
+	render_ctx rc = { t, 0, 0, MORGUE_BUF_INIT, MORGUE_BUF_INIT };
+	int r = morgue_template_render(out, tpl, ctx, lookup, &rc);
+	if (r == 0 && rc.rc)
+		r = morgue_error_set(rc.rc, rc.file.size ? rc.file.ptr : NULL,
+				     rc.line, "%s", morgue_buf_cstr(&rc.msg));
+	morgue_buf_free(&rc.file);
+	morgue_buf_free(&rc.msg);
+	return r;
 }
 
 static int copy_one(morgue_theme *t, morgue_output *o, const char *path)

@@ -1,0 +1,493 @@
+#include "markdown.h"
+
+#include <cmark.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "annotate.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/escape.h"
+
+/* A piece of the plain text that came from one inline node. */
+typedef struct seg {
+	cmark_node *node; /* TEXT (may be split later) or another inline */
+	size_t start;
+	int text; /* a TEXT node in a matchable run */
+} seg;
+
+/* A matchable run of text [start, end), or an inline mention. */
+typedef struct item {
+	size_t start, end;
+	cmark_node *link; /* inline mention link, or NULL for a run */
+	char *slug;
+} item;
+
+typedef struct ctx {
+	const morgue_markdown_opts *o;
+	morgue_buf text;
+	seg *segs;
+	size_t nsegs, capsegs;
+	item *items;
+	size_t nitems, capitems;
+	size_t runstart; /* start of the open run or SIZE_MAX */
+	morgue_mention *m;
+	size_t nm, capm;
+} ctx;
+
+#define NORUN ((size_t)-1)
+
+static void run_close(ctx *c)
+{
+	if (c->runstart != NORUN && c->text.size > c->runstart) {
+		MORGUE_ARRAY_RESERVE(c->items, c->capitems, c->nitems + 1);
+		c->items[c->nitems++] = (item){ c->runstart, c->text.size, NULL, NULL };
+	}
+	c->runstart = NORUN;
+}
+
+static void add_seg(ctx *c, cmark_node *n, int text)
+{
+	MORGUE_ARRAY_RESERVE(c->segs, c->capsegs, c->nsegs + 1);
+	c->segs[c->nsegs++] = (seg){ n, c->text.size, text };
+}
+
+static int node_line(cmark_node *n)
+{
+	for (; n; n = cmark_node_parent(n))
+		if (cmark_node_get_start_line(n) > 0)
+			return cmark_node_get_start_line(n);
+	return 1;
+}
+
+static int msg_line(const ctx *c, cmark_node *n)
+{
+	return (c->o->first_line > 0 ? c->o->first_line : 1) + node_line(n) - 1;
+}
+
+/* Replace raw HTML by text (safe mode) and empty unsafe URLs. */
+static void sanitize(cmark_node *root, int unsafe_html)
+{
+	cmark_node **todo = NULL;
+	size_t n = 0, cap = 0;
+	cmark_iter *it = cmark_iter_new(root);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *nd = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		cmark_node_type t = cmark_node_get_type(nd);
+		if ((t == CMARK_NODE_HTML_INLINE || t == CMARK_NODE_HTML_BLOCK) && !unsafe_html) {
+			MORGUE_ARRAY_RESERVE(todo, cap, n + 1);
+			todo[n++] = nd;
+		} else if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) {
+			const char *u = cmark_node_get_url(nd);
+			if (u && u[0] != '@' && !morgue_url_is_safe(u, strlen(u)))
+				cmark_node_set_url(nd, "");
+		}
+	}
+	cmark_iter_free(it);
+	for (size_t i = 0; i < n; i++) {
+		cmark_node *nd = todo[i];
+		const char *lit = cmark_node_get_literal(nd);
+		size_t l = lit ? strlen(lit) : 0;
+		while (l && (lit[l - 1] == '\n' || lit[l - 1] == '\r'))
+			l--;
+		char *copy = morgue_strndup(lit ? lit : "", l);
+		cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+		cmark_node_set_literal(t, copy);
+		free(copy);
+		if (cmark_node_get_type(nd) == CMARK_NODE_HTML_BLOCK) {
+			cmark_node *p = cmark_node_new(CMARK_NODE_PARAGRAPH);
+			cmark_node_append_child(p, t);
+			t = p;
+		}
+		cmark_node_insert_before(nd, t);
+		cmark_node_free(nd);
+	}
+	free(todo);
+}
+
+static int is_leaf_block(cmark_node_type t)
+{
+	return t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING ||
+	       t == CMARK_NODE_CODE_BLOCK || t == CMARK_NODE_HTML_BLOCK ||
+	       t == CMARK_NODE_THEMATIC_BREAK;
+}
+
+/* The entity_exists of the options, else the gazetteer, else yes. */
+static int slug_exists(const char *slug, void *payload)
+{
+	const morgue_markdown_opts *o = payload;
+	if (o->entity_exists)
+		return o->entity_exists(slug, o->payload);
+	if (o->gazetteer)
+		return morgue_gazetteer_find(o->gazetteer, slug) >= 0;
+	return 1;
+}
+
+/* Walk the tree: plain text, segments, runs and inline mentions. */
+static int walk(ctx *c, cmark_node *root)
+{
+	cmark_iter *it = cmark_iter_new(root);
+	cmark_event_type ev;
+	int inlink = 0, rc = 0;
+	size_t linkstart = 0;
+	cmark_node *mlink = NULL;
+
+	c->runstart = NORUN;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(n);
+		int enter = ev == CMARK_EVENT_ENTER;
+		if (is_leaf_block(t)) {
+			if (!enter) {
+				run_close(c);
+				continue;
+			}
+			if (c->text.size)
+				morgue_buf_puts(&c->text, "\n\n");
+			if (t == CMARK_NODE_CODE_BLOCK || t == CMARK_NODE_HTML_BLOCK) {
+				const char *lit = cmark_node_get_literal(n);
+				size_t l = lit ? strlen(lit) : 0;
+				while (l && lit[l - 1] == '\n')
+					l--;
+				add_seg(c, n, 0);
+				morgue_buf_put(&c->text, lit ? lit : "", l);
+			} else if (t != CMARK_NODE_THEMATIC_BREAK) {
+				c->runstart = c->text.size;
+			}
+			continue;
+		}
+		switch (t) {
+		case CMARK_NODE_TEXT:
+			add_seg(c, n, !inlink && c->runstart != NORUN);
+			morgue_buf_puts(&c->text, cmark_node_get_literal(n));
+			break;
+		case CMARK_NODE_SOFTBREAK:
+		case CMARK_NODE_LINEBREAK:
+			add_seg(c, n, 0);
+			morgue_buf_putc(&c->text, '\n');
+			break;
+		case CMARK_NODE_CODE:
+		case CMARK_NODE_HTML_INLINE:
+			if (!inlink)
+				run_close(c);
+			add_seg(c, n, 0);
+			if (t == CMARK_NODE_CODE)
+				morgue_buf_puts(&c->text, cmark_node_get_literal(n));
+			if (!inlink)
+				c->runstart = c->text.size;
+			break;
+		case CMARK_NODE_LINK:
+		case CMARK_NODE_IMAGE:
+			if (enter) {
+				int leaf_open = c->runstart != NORUN;
+				run_close(c);
+				c->runstart = leaf_open ? NORUN - 1 : NORUN; /* reopen after */
+				if (inlink++ == 0) {
+					linkstart = c->text.size;
+					const char *u = cmark_node_get_url(n);
+					mlink = (t == CMARK_NODE_LINK && u && u[0] == '@') ? n : NULL;
+				}
+			} else if (--inlink == 0) {
+				if (mlink) {
+					const char *slug = cmark_node_get_url(mlink) + 1;
+					const morgue_markdown_opts *o = c->o;
+					if (!*slug || !slug_exists(slug, (void *)o)) {
+						rc = morgue_error_set(MORGUE_EINPUT, o->file, msg_line(c, mlink),
+								      "unknown entity '%s' in a mention",
+								      slug);
+						goto done;
+					}
+					MORGUE_ARRAY_RESERVE(c->items, c->capitems, c->nitems + 1);
+					c->items[c->nitems++] = (item){ linkstart, c->text.size, mlink,
+									morgue_strdup(slug) };
+					mlink = NULL;
+				}
+				if (c->runstart == NORUN - 1)
+					c->runstart = c->text.size;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+done:
+	cmark_iter_free(it);
+	return rc;
+}
+
+/* Index of the segment holding text position pos (start <= pos). */
+static size_t seg_at(const ctx *c, size_t pos)
+{
+	size_t lo = 0, hi = c->nsegs;
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+		if (c->segs[mid].start <= pos)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Split TEXT node n at byte k (0 < k < length); returns the new second
+ * half, inserted after n. */
+static cmark_node *split_text(cmark_node *n, size_t k)
+{
+	const char *lit = cmark_node_get_literal(n);
+	char *a = morgue_strndup(lit, k), *b = morgue_strdup(lit + k);
+	cmark_node *nn = cmark_node_new(CMARK_NODE_TEXT);
+	cmark_node_set_literal(nn, b);
+	cmark_node_set_literal(n, a);
+	cmark_node_insert_after(n, nn);
+	free(a);
+	free(b);
+	return nn;
+}
+
+/* Move `from` and its following siblings into a new node of p's type
+ * inserted after p; returns the new node. */
+static cmark_node *split_container(cmark_node *p, cmark_node *from)
+{
+	cmark_node *np = cmark_node_new(cmark_node_get_type(p));
+	cmark_node_insert_after(p, np);
+	while (from) {
+		cmark_node *next = cmark_node_next(from);
+		cmark_node_append_child(np, from);
+		from = next;
+	}
+	return np;
+}
+
+static int is_depth_ok(cmark_node *n, cmark_node *anc)
+{
+	for (; n; n = cmark_node_parent(n))
+		if (n == anc)
+			return 1;
+	return 0;
+}
+
+static char *mention_open(const ctx *c, const char *slug)
+{
+	morgue_buf b = MORGUE_BUF_INIT, href = MORGUE_BUF_INIT;
+	morgue_buf_puts(&b, "<a class=\"mention\" data-entity=\"");
+	morgue_escape_html(&b, slug, strlen(slug));
+	morgue_buf_puts(&b, "\" href=\"");
+	morgue_buf_puts(&href, c->o->root ? c->o->root : "");
+	morgue_buf_puts(&href, "entities/");
+	morgue_escape_path_segment(&href, slug, strlen(slug));
+	morgue_buf_puts(&href, ".html");
+	morgue_escape_html(&b, href.ptr, href.size);
+	morgue_buf_puts(&b, "\">");
+	morgue_buf_free(&href);
+	return morgue_buf_detach(&b);
+}
+
+static cmark_node *mention_node(const ctx *c, const char *slug)
+{
+	cmark_node *w = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+	char *open = mention_open(c, slug);
+	cmark_node_set_on_enter(w, open);
+	cmark_node_set_on_exit(w, "</a>");
+	free(open);
+	return w;
+}
+
+/* Wrap text [s, e) in a mention. 0, or -1 when the span cannot be wrapped
+ * (not inside TEXT nodes of one run). */
+static int wrap(ctx *c, size_t s, size_t e, const char *slug)
+{
+	size_t a = seg_at(c, s), b = seg_at(c, e - 1);
+	if (!c->segs[a].text || !c->segs[b].text)
+		return -1;
+	for (size_t i = a; i <= b; i++)
+		if (!c->segs[i].text &&
+		    cmark_node_get_type(c->segs[i].node) != CMARK_NODE_SOFTBREAK &&
+		    cmark_node_get_type(c->segs[i].node) != CMARK_NODE_LINEBREAK)
+			return -1;
+	cmark_node *sn = c->segs[a].node, *en;
+	size_t ks = s - c->segs[a].start;
+	size_t base = c->segs[b].start;
+	if (ks > 0)
+		sn = split_text(sn, ks);
+	en = a == b ? sn : c->segs[b].node;
+	if (a == b)
+		base = s;
+	size_t ke = e - base, cur = strlen(cmark_node_get_literal(en));
+	if (ke < cur)
+		split_text(en, ke);
+	/* lowest common ancestor */
+	cmark_node *l = cmark_node_parent(sn);
+	while (l && !is_depth_ok(en, l))
+		l = cmark_node_parent(l);
+	if (!l)
+		return -1;
+	while (cmark_node_parent(sn) != l) {
+		cmark_node *p = cmark_node_parent(sn);
+		cmark_node_type t = cmark_node_get_type(p);
+		if (t != CMARK_NODE_EMPH && t != CMARK_NODE_STRONG)
+			return -1;
+		sn = cmark_node_previous(sn) ? split_container(p, sn) : p;
+	}
+	while (cmark_node_parent(en) != l) {
+		cmark_node *p = cmark_node_parent(en);
+		cmark_node_type t = cmark_node_get_type(p);
+		if (t != CMARK_NODE_EMPH && t != CMARK_NODE_STRONG)
+			return -1;
+		if (cmark_node_next(en))
+			split_container(p, cmark_node_next(en));
+		en = p;
+	}
+	cmark_node *w = mention_node(c, slug);
+	cmark_node_insert_before(sn, w);
+	for (cmark_node *x = sn; x;) {
+		cmark_node *next = cmark_node_next(x);
+		cmark_node_append_child(w, x);
+		if (x == en)
+			break;
+		x = next;
+	}
+	return 0;
+}
+
+/* An inline mention link becomes a mention (keep) or plain text. */
+static void convert_link(ctx *c, cmark_node *link, const char *slug, int keep)
+{
+	cmark_node *w = keep ? mention_node(c, slug) : NULL;
+	cmark_node *x = cmark_node_first_child(link);
+	while (x) {
+		cmark_node *next = cmark_node_next(x);
+		if (w)
+			cmark_node_append_child(w, x);
+		else
+			cmark_node_insert_before(link, x);
+		x = next;
+	}
+	if (w)
+		cmark_node_insert_before(link, w);
+	cmark_node_free(link);
+}
+
+static int in_run(const ctx *c, size_t s, size_t e)
+{
+	for (size_t i = 0; i < c->nitems; i++)
+		if (!c->items[i].link && c->items[i].start <= s && e <= c->items[i].end)
+			return 1;
+	return 0;
+}
+
+int morgue_markdown_render(morgue_doc **out, const char *md, size_t len,
+			   const morgue_markdown_opts *o)
+{
+	ctx c = { .o = o, .text = MORGUE_BUF_INIT };
+	morgue_annotator *an = NULL;
+	int opts = CMARK_OPT_DEFAULT | (o->unsafe_html ? CMARK_OPT_UNSAFE : 0);
+	cmark_node *root = cmark_parse_document(md ? md : "", md ? len : 0, opts);
+	morgue_doc *d = NULL;
+	int rc;
+
+	*out = NULL;
+	if (!root)
+		return morgue_error_set(MORGUE_ERROR, o->file, o->first_line, "cmark failed");
+	sanitize(root, o->unsafe_html);
+	if ((rc = walk(&c, root)) < 0)
+		goto done;
+	const char *text = morgue_buf_cstr(&c.text);
+	if (o->gazetteer)
+		morgue_annotator_new(&an, o->gazetteer);
+	for (size_t i = 0; i < c.nitems; i++) {
+		item *it = &c.items[i];
+		if (it->link) {
+			MORGUE_ARRAY_RESERVE(c.m, c.capm, c.nm + 1);
+			c.m[c.nm++] = (morgue_mention){ morgue_strdup(it->slug),
+							morgue_strndup(text + it->start,
+								       it->end - it->start),
+							it->start, it->end - it->start,
+							MORGUE_MENTION_INLINE };
+			if (an)
+				morgue_annotator_introduce(an, it->slug);
+		} else if (an) {
+			morgue_annotator_run(an, text, c.text.size, it->start, it->end, &c.m, &c.nm,
+					     &c.capm);
+		}
+	}
+	morgue_mentions_sort(c.m, c.nm);
+	if (o->annotations) {
+		const char *af = o->annotations_file ? o->annotations_file : o->file;
+		if ((rc = morgue_annotate_standoff(&c.m, &c.nm, &c.capm, text, c.text.size,
+						   o->annotations, o->annotations_len, af,
+						   slug_exists, (void *)o)) < 0)
+			goto done;
+		/* stand-off spans must lie in one run of text */
+		size_t w = 0;
+		for (size_t i = 0; i < c.nm; i++) {
+			morgue_mention *mm = &c.m[i];
+			if (mm->source == MORGUE_MENTION_STANDOFF &&
+			    !in_run(&c, mm->offset, mm->offset + mm->length)) {
+				morgue_warn(af, 0,
+					    "mention of %s at \"%s\" crosses markup (a link, code or "
+					    "paragraph break) and cannot be marked",
+					    mm->entity, mm->surface);
+				free(mm->entity);
+				free(mm->surface);
+				continue;
+			}
+			c.m[w++] = *mm;
+		}
+		c.nm = w;
+	}
+	/* wrap from the end so that earlier positions stay valid */
+	for (size_t i = c.nm; i-- > 0;) {
+		morgue_mention *mm = &c.m[i];
+		if (mm->source == MORGUE_MENTION_INLINE || !mm->length)
+			continue;
+		if (wrap(&c, mm->offset, mm->offset + mm->length, mm->entity) < 0) {
+			free(mm->entity);
+			free(mm->surface);
+			memmove(mm, mm + 1, (c.nm - i - 1) * sizeof(*mm));
+			c.nm--;
+		}
+	}
+	for (size_t i = 0; i < c.nitems; i++) {
+		item *it = &c.items[i];
+		if (!it->link)
+			continue;
+		int keep = 0;
+		for (size_t j = 0; j < c.nm && !keep; j++)
+			keep = c.m[j].source == MORGUE_MENTION_INLINE && c.m[j].offset == it->start &&
+			       !strcmp(c.m[j].entity, it->slug);
+		convert_link(&c, it->link, it->slug, keep);
+	}
+	d = morgue_calloc(1, sizeof(*d));
+	d->html = cmark_render_html(root, opts);
+	d->text_len = c.text.size;
+	d->text = morgue_buf_detach(&c.text);
+	d->mentions = c.m;
+	d->nmentions = c.nm;
+	c.m = NULL;
+	c.nm = 0;
+	*out = d;
+done:
+	morgue_annotator_free(an);
+	morgue_mentions_free(c.m, c.nm);
+	for (size_t i = 0; i < c.nitems; i++)
+		free(c.items[i].slug);
+	free(c.items);
+	free(c.segs);
+	morgue_buf_free(&c.text);
+	cmark_node_free(root);
+	return rc;
+}
+
+void morgue_doc_free(morgue_doc *d)
+{
+	if (!d)
+		return;
+	free(d->html);
+	free(d->text);
+	morgue_mentions_free(d->mentions, d->nmentions);
+	free(d);
+}

@@ -1,0 +1,909 @@
+/*
+ * searchindex.c - build the sharded offline search index (see searchindex.h).
+ *
+ * Encodings (search.js decodes them):
+ *   varint  a number in 5-bit groups, low group first, one character per
+ *           group from ALPHA; 32 is added while more groups follow.
+ *   postings of a word: per document: varint(doc - prev_doc - 1) (prev
+ *           starts at -1), varint(tf * 4 + flags) with flags 1 = in the
+ *           title, 2 = in the name of an entity the article mentions; then,
+ *           unless the word is a stopword, tf varints: positions as deltas
+ *           (the first from 0); a stopword's list starts with '!' and
+ *           has no positions. Title words are at 0.., the body starts
+ *           at title words + 2.
+ *   postings of a facet key (~p publication, ~t tag, ~e entity): only the
+ *           doc deltas.
+ *   dl      one ALPHA character per document: round(log(len+1)/log(1.17)).
+ *   dates   pairs varint(days since the previous date), varint(docs on it),
+ *           the first date is "d0".
+ */
+#include "searchindex.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tokenize.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/escape.h"
+#include "util/fs.h"
+
+static const char ALPHA[] =
+	"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
+
+#define CHUNK (MORGUE_SEARCH_SHARD_MAX / 2)
+#define MAX_TAGS_LISTED 300
+
+typedef struct sdoc {
+	char *url, *title, *date, *pub, *pubkey;
+	char **tags;
+	size_t ntags;
+	char **ents, **entnames;
+	size_t nents;
+	char *text;
+	size_t text_len;
+} sdoc;
+
+typedef struct sent {
+	char *slug, *name, *type, *url;
+	char **aliases;
+	size_t naliases;
+	int count;
+} sent;
+
+typedef struct term {
+	char *key;
+	unsigned id;
+	int stop, facet;
+	long last_doc;
+	morgue_buf post;
+	size_t *cuts; /* chunk boundaries in post */
+	size_t ncuts, capcuts, chunk_start;
+	char **forms;
+	size_t nforms, capforms;
+	unsigned *ents;
+	size_t nents, capents;
+} term;
+
+/* A string -> pointer hash map (open addressing, FNV-1a). */
+typedef struct smap {
+	char **keys;
+	void **vals;
+	size_t cap, n;
+} smap;
+
+static uint64_t hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static void **smap_slot(smap *m, const char *key, int create)
+{
+	if (create && (m->n + 1) * 2 > m->cap) {
+		smap old = *m;
+		m->cap = old.cap ? old.cap * 2 : 1024;
+		m->keys = morgue_calloc(m->cap, sizeof(char *));
+		m->vals = morgue_calloc(m->cap, sizeof(void *));
+		m->n = 0;
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.keys[i]) {
+				*smap_slot(m, old.keys[i], 1) = old.vals[i];
+			}
+		free(old.keys);
+		free(old.vals);
+	}
+	if (!m->cap)
+		return NULL;
+	size_t i = (size_t)hash(key) & (m->cap - 1);
+	while (m->keys[i]) {
+		if (!strcmp(m->keys[i], key))
+			return &m->vals[i];
+		i = (i + 1) & (m->cap - 1);
+	}
+	if (!create)
+		return NULL;
+	m->keys[i] = (char *)key; /* the key is owned by the value */
+	m->n++;
+	return &m->vals[i];
+}
+
+static void smap_free(smap *m)
+{
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof(*m));
+}
+
+struct morgue_searchindex {
+	sdoc *docs;
+	size_t ndocs, capdocs;
+	sent *ents;
+	size_t nents, capents;
+	/* filled by write */
+	term **terms;
+	size_t nterms, capterms;
+	smap tmap;  /* key -> term */
+	smap fmap;  /* form -> stem (char *, owned: "form\0stem") */
+	char **fpairs;
+	size_t nfpairs, capfpairs;
+	size_t bytes, files;
+};
+
+static void varint(morgue_buf *b, unsigned long v)
+{
+	do {
+		unsigned d = v & 31;
+		v >>= 5;
+		morgue_buf_putc(b, ALPHA[d | (v ? 32 : 0)]);
+	} while (v);
+}
+
+static char *dup0(const char *s)
+{
+	return s ? morgue_strdup(s) : NULL;
+}
+
+static char **dupv(const char *const *v, size_t n)
+{
+	char **r = n ? morgue_calloc(n, sizeof(char *)) : NULL;
+	for (size_t i = 0; i < n; i++)
+		r[i] = morgue_strdup(v[i] ? v[i] : "");
+	return r;
+}
+
+static void freev(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+int morgue_searchindex_new(morgue_searchindex **out)
+{
+	*out = morgue_calloc(1, sizeof(**out));
+	return 0;
+}
+
+int morgue_searchindex_add(morgue_searchindex *s, const morgue_search_doc *d)
+{
+	if (!d || !d->url || !d->title)
+		return morgue_error_set(MORGUE_EUSAGE, NULL, 0, "search document without url or title");
+	MORGUE_ARRAY_RESERVE(s->docs, s->capdocs, s->ndocs + 1);
+	sdoc *o = &s->docs[s->ndocs++];
+	memset(o, 0, sizeof(*o));
+	o->url = morgue_strdup(d->url);
+	o->title = morgue_strdup(d->title);
+	o->date = morgue_strdup(d->date ? d->date : "");
+	o->pub = dup0(d->publication);
+	if (d->publication_slug || d->publication) {
+		morgue_buf k = MORGUE_BUF_INIT;
+		if (d->publication_slug)
+			morgue_buf_puts(&k, d->publication_slug);
+		else
+			morgue_tokenize_fold(&k, d->publication, strlen(d->publication));
+		o->pubkey = morgue_buf_detach(&k);
+	}
+	o->tags = dupv(d->tags, d->ntags);
+	o->ntags = d->ntags;
+	o->ents = dupv((const char *const *)d->entities, d->nentities);
+	o->entnames = dupv((const char *const *)(d->entity_names ? d->entity_names : d->entities),
+			   d->nentities);
+	o->nents = d->nentities;
+	o->text = morgue_strndup(d->text ? d->text : "", d->text ? d->text_len : 0);
+	o->text_len = strlen(o->text);
+	return 0;
+}
+
+int morgue_searchindex_add_entity(morgue_searchindex *s, const char *slug,
+				  const char *name, const char *type,
+				  const char *url, const char *const *aliases,
+				  size_t naliases, int article_count)
+{
+	if (!slug || !name)
+		return morgue_error_set(MORGUE_EUSAGE, NULL, 0, "search entity without slug or name");
+	MORGUE_ARRAY_RESERVE(s->ents, s->capents, s->nents + 1);
+	sent *e = &s->ents[s->nents++];
+	e->slug = morgue_strdup(slug);
+	e->name = morgue_strdup(name);
+	e->type = morgue_strdup(type ? type : "");
+	e->url = url ? morgue_strdup(url) : NULL;
+	if (!e->url) {
+		morgue_buf u = MORGUE_BUF_INIT;
+		morgue_buf_printf(&u, "entities/%s.html", slug);
+		e->url = morgue_buf_detach(&u);
+	}
+	e->aliases = dupv(aliases, naliases);
+	e->naliases = naliases;
+	e->count = article_count;
+	return 0;
+}
+
+static void free_terms(morgue_searchindex *s)
+{
+	for (size_t i = 0; i < s->nterms; i++) {
+		term *t = s->terms[i];
+		free(t->key);
+		morgue_buf_free(&t->post);
+		free(t->cuts);
+		freev(t->forms, t->nforms);
+		free(t->ents);
+		free(t);
+	}
+	free(s->terms);
+	s->terms = NULL;
+	s->nterms = s->capterms = 0;
+	smap_free(&s->tmap);
+	smap_free(&s->fmap);
+	freev(s->fpairs, s->nfpairs);
+	s->fpairs = NULL;
+	s->nfpairs = s->capfpairs = 0;
+}
+
+void morgue_searchindex_free(morgue_searchindex *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->ndocs; i++) {
+		sdoc *d = &s->docs[i];
+		free(d->url), free(d->title), free(d->date), free(d->pub), free(d->pubkey);
+		freev(d->tags, d->ntags);
+		freev(d->ents, d->nents);
+		freev(d->entnames, d->nents);
+		free(d->text);
+	}
+	free(s->docs);
+	for (size_t i = 0; i < s->nents; i++) {
+		sent *e = &s->ents[i];
+		free(e->slug), free(e->name), free(e->type), free(e->url);
+		freev(e->aliases, e->naliases);
+	}
+	free(s->ents);
+	free_terms(s);
+	free(s);
+}
+
+size_t morgue_searchindex_bytes(const morgue_searchindex *s, size_t *files)
+{
+	if (files)
+		*files = s->files;
+	return s->bytes;
+}
+
+static term *get_term(morgue_searchindex *s, const char *key, int facet)
+{
+	void **slot = smap_slot(&s->tmap, key, 0);
+	if (slot)
+		return *slot;
+	term *t = morgue_calloc(1, sizeof(*t));
+	t->key = morgue_strdup(key);
+	t->id = (unsigned)s->nterms;
+	t->facet = facet;
+	t->stop = !facet && morgue_tokenize_is_stopword(key);
+	t->last_doc = -1;
+	MORGUE_ARRAY_RESERVE(s->terms, s->capterms, s->nterms + 1);
+	s->terms[s->nterms++] = t;
+	*smap_slot(&s->tmap, t->key, 1) = t;
+	return t;
+}
+
+/* Record that `form` stems to `stem` (only when they differ), and list the
+ * form on the term for highlighting. */
+static void add_form(morgue_searchindex *s, term *t, const char *form)
+{
+	if (strcmp(form, t->key)) {
+		void **slot = smap_slot(&s->fmap, form, 0);
+		if (!slot) {
+			size_t fl = strlen(form), sl = strlen(t->key);
+			char *pair = morgue_malloc(fl + sl + 2);
+			memcpy(pair, form, fl + 1);
+			memcpy(pair + fl + 1, t->key, sl + 1);
+			MORGUE_ARRAY_RESERVE(s->fpairs, s->capfpairs, s->nfpairs + 1);
+			s->fpairs[s->nfpairs++] = pair;
+			*smap_slot(&s->fmap, pair, 1) = pair;
+		}
+	}
+	for (size_t i = 0; i < t->nforms; i++)
+		if (!strcmp(t->forms[i], form))
+			return;
+	if (t->nforms >= 16)
+		return;
+	MORGUE_ARRAY_RESERVE(t->forms, t->capforms, t->nforms + 1);
+	t->forms[t->nforms++] = morgue_strdup(form);
+}
+
+typedef struct occ {
+	term *t;
+	unsigned pos;
+	unsigned flags; /* 1 title, 2 entity name (no position) */
+} occ;
+
+typedef struct dctx {
+	morgue_searchindex *s;
+	occ *occ;
+	size_t n, cap;
+	unsigned base, flags, count;
+} dctx;
+
+static int on_token(const morgue_token *tok, void *payload)
+{
+	dctx *c = payload;
+	term *t = get_term(c->s, tok->stem, 0);
+	add_form(c->s, t, tok->fold);
+	MORGUE_ARRAY_RESERVE(c->occ, c->cap, c->n + 1);
+	c->occ[c->n++] = (occ){ t, c->base + tok->pos, c->flags };
+	if (tok->pos + 1 > c->count)
+		c->count = tok->pos + 1;
+	return 0;
+}
+
+static int occ_cmp(const void *a, const void *b)
+{
+	const occ *x = a, *y = b;
+	if (x->t->id != y->t->id)
+		return x->t->id < y->t->id ? -1 : 1;
+	if ((x->flags & 2) != (y->flags & 2))
+		return (x->flags & 2) ? 1 : -1;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+static void post_begin(term *t, long doc)
+{
+	if (t->post.size - t->chunk_start > CHUNK) {
+		MORGUE_ARRAY_RESERVE(t->cuts, t->capcuts, t->ncuts + 1);
+		t->cuts[t->ncuts++] = t->post.size;
+		t->chunk_start = t->post.size;
+	}
+	varint(&t->post, (unsigned long)(doc - t->last_doc - 1));
+	t->last_doc = doc;
+}
+
+static void facet(morgue_searchindex *s, const char *kind, const char *val, long doc)
+{
+	morgue_buf k = MORGUE_BUF_INIT;
+	morgue_buf_puts(&k, kind);
+	morgue_tokenize_fold(&k, val, strlen(val));
+	term *t = get_term(s, k.ptr, 1);
+	if (t->last_doc != doc)
+		post_begin(t, doc);
+	morgue_buf_free(&k);
+}
+
+static int days_from_civil(const char *d)
+{
+	int y, m, dd;
+	if (!d || sscanf(d, "%4d-%2d-%2d", &y, &m, &dd) != 3 || m < 1 || m > 12 || dd < 1 || dd > 31)
+		return 0;
+	y -= m <= 2;
+	int era = (y >= 0 ? y : y - 399) / 400;
+	int yoe = y - era * 400;
+	int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + dd - 1;
+	int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static int doc_cmp(const void *a, const void *b)
+{
+	const sdoc *x = a, *y = b;
+	int c = strcmp(x->date, y->date);
+	return c ? c : strcmp(x->url, y->url);
+}
+
+static int ent_cmp(const void *a, const void *b)
+{
+	return strcmp(((const sent *)a)->slug, ((const sent *)b)->slug);
+}
+
+/* Tokenize one document and append its postings. */
+static void index_doc(morgue_searchindex *s, morgue_tokenizer *tk, dctx *c, long id,
+		      unsigned *len)
+{
+	sdoc *d = &s->docs[id];
+	c->n = 0;
+	c->count = 0;
+	c->base = 0;
+	c->flags = 1;
+	morgue_tokenize(tk, d->title, strlen(d->title), on_token, c);
+	unsigned title_words = c->count;
+	c->base = title_words + 2;
+	c->flags = 0;
+	c->count = 0;
+	morgue_tokenize(tk, d->text, d->text_len, on_token, c);
+	*len = title_words + c->count;
+	c->flags = 2;
+	c->base = 0;
+	for (size_t i = 0; i < d->nents; i++)
+		morgue_tokenize(tk, d->entnames[i], strlen(d->entnames[i]), on_token, c);
+	qsort(c->occ, c->n, sizeof(occ), occ_cmp);
+	for (size_t i = 0; i < c->n;) {
+		size_t j = i;
+		unsigned flags = 0, tf = 0;
+		term *t = c->occ[i].t;
+		while (j < c->n && c->occ[j].t == t) {
+			flags |= c->occ[j].flags;
+			if (!(c->occ[j].flags & 2))
+				tf++;
+			j++;
+		}
+		post_begin(t, id);
+		varint(&t->post, (unsigned long)tf * 4 + (flags & 3));
+		if (!t->stop) {
+			unsigned prev = 0;
+			for (size_t k = i; k < i + tf; k++) {
+				varint(&t->post, c->occ[k].pos - prev);
+				prev = c->occ[k].pos;
+			}
+		}
+		i = j;
+	}
+	if (d->pubkey)
+		facet(s, "~p", d->pubkey, id);
+	for (size_t i = 0; i < d->ntags; i++)
+		facet(s, "~t", d->tags[i], id);
+	for (size_t i = 0; i < d->nents; i++)
+		facet(s, "~e", d->ents[i], id);
+}
+
+typedef struct ent_tok {
+	morgue_searchindex *s;
+	unsigned ent;
+} ent_tok;
+
+static int on_entity_token(const morgue_token *tok, void *payload)
+{
+	ent_tok *c = payload;
+	term *t = get_term(c->s, tok->stem, 0);
+	add_form(c->s, t, tok->fold);
+	for (size_t i = 0; i < t->nents; i++)
+		if (t->ents[i] == c->ent)
+			return 0;
+	MORGUE_ARRAY_RESERVE(t->ents, t->capents, t->nents + 1);
+	t->ents[t->nents++] = c->ent;
+	return 0;
+}
+
+/* One item of a term shard: a term ("s") or a form ("f"), serialized. */
+typedef struct item {
+	const char *key;
+	int kind; /* 0 term, 1 form */
+	char *json;
+	size_t len;
+} item;
+
+static int item_cmp(const void *a, const void *b)
+{
+	const item *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : x->kind - y->kind;
+}
+
+/* Byte length of the first n code points of s (all of s if shorter). */
+static size_t cp_prefix(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (s[i] && n) {
+		i++;
+		while ((s[i] & 0xC0) == 0x80)
+			i++;
+		n--;
+	}
+	return i;
+}
+
+typedef struct writer {
+	morgue_searchindex *s;
+	morgue_buf dir;
+	morgue_buf shards; /* JSON list of prefixes */
+	int rc;
+} writer;
+
+static void shard_file(morgue_buf *out, const char *prefix, size_t len)
+{
+	morgue_buf_puts(out, "t-");
+	for (size_t i = 0; i < len;) {
+		unsigned char c = (unsigned char)prefix[i];
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+			morgue_buf_putc(out, c);
+			i++;
+			continue;
+		}
+		int32_t cp;
+		size_t n = 1;
+		if (c < 0x80) cp = c;
+		else if (c < 0xE0) { cp = c & 0x1F; n = 2; }
+		else if (c < 0xF0) { cp = c & 0x0F; n = 3; }
+		else { cp = c & 0x07; n = 4; }
+		for (size_t k = 1; k < n && i + k < len; k++)
+			cp = (cp << 6) | (prefix[i + k] & 0x3F);
+		morgue_buf_printf(out, "_%x_", (unsigned)cp);
+		i += n;
+	}
+}
+
+static void put_file(writer *w, const char *name, const morgue_buf *body)
+{
+	morgue_buf path = MORGUE_BUF_INIT;
+	if (w->rc)
+		return;
+	morgue_buf_printf(&path, "%s/%s.js", w->dir.ptr, name);
+	w->rc = morgue_fs_write(path.ptr, morgue_buf_cstr(body), body->size);
+	w->s->bytes += body->size;
+	w->s->files++;
+	morgue_buf_free(&path);
+}
+
+static void begin_load(morgue_buf *b, const char *name)
+{
+	morgue_buf_clear(b);
+	morgue_buf_puts(b, "morgueSearch.load(");
+	morgue_escape_json_string(b, name);
+	morgue_buf_puts(b, ",");
+}
+
+static void emit_shard(writer *w, item *it, size_t lo, size_t hi, const char *prefix, size_t plen)
+{
+	morgue_buf name = MORGUE_BUF_INIT, body = MORGUE_BUF_INIT, p = MORGUE_BUF_INIT;
+	morgue_buf_put(&p, prefix, plen);
+	shard_file(&name, prefix, plen);
+	if (w->shards.size > 1)
+		morgue_buf_putc(&w->shards, ',');
+	morgue_escape_json_string(&w->shards, morgue_buf_cstr(&p));
+	begin_load(&body, name.ptr);
+	morgue_buf_puts(&body, "{\"s\":{");
+	int first = 1;
+	for (size_t i = lo; i < hi; i++)
+		if (it[i].kind == 0) {
+			if (!first)
+				morgue_buf_putc(&body, ',');
+			first = 0;
+			morgue_buf_put(&body, it[i].json, it[i].len);
+		}
+	morgue_buf_puts(&body, "},\"f\":{");
+	first = 1;
+	for (size_t i = lo; i < hi; i++)
+		if (it[i].kind == 1) {
+			if (!first)
+				morgue_buf_putc(&body, ',');
+			first = 0;
+			morgue_buf_put(&body, it[i].json, it[i].len);
+		}
+	morgue_buf_puts(&body, "}});\n");
+	put_file(w, name.ptr, &body);
+	morgue_buf_free(&name);
+	morgue_buf_free(&body);
+	morgue_buf_free(&p);
+}
+
+/* it[lo..hi) share the first `depth` code points (prefix). Emit one shard,
+ * or split by one more code point when the shard would be too big. */
+static void split(writer *w, item *it, size_t lo, size_t hi, size_t depth)
+{
+	size_t total = 64;
+	for (size_t i = lo; i < hi; i++)
+		total += it[i].len + 1;
+	const char *prefix = it[lo].key;
+	size_t plen = cp_prefix(prefix, depth);
+	int same = !strcmp(it[lo].key, it[hi - 1].key);
+	if (total <= MORGUE_SEARCH_SHARD_MAX || same || depth > MORGUE_TOKEN_MAX) {
+		emit_shard(w, it, lo, hi, prefix, plen);
+		return;
+	}
+	size_t i = lo;
+	/* keys equal to the prefix itself form their own shard */
+	while (i < hi && strlen(it[i].key) == plen)
+		i++;
+	if (i > lo)
+		emit_shard(w, it, lo, i, prefix, plen);
+	while (i < hi) {
+		size_t l = cp_prefix(it[i].key, depth + 1), j = i + 1;
+		while (j < hi && !strncmp(it[j].key, it[i].key, l) && cp_prefix(it[j].key, depth + 1) == l)
+			j++;
+		split(w, it, i, j, depth + 1);
+		i = j;
+	}
+}
+
+static void ser_term(writer *w, term *t, item *out, size_t *chunk_no)
+{
+	morgue_buf b = MORGUE_BUF_INIT;
+	morgue_escape_json_string(&b, t->key);
+	morgue_buf_puts(&b, ":[");
+	if (t->ncuts == 0) {
+		morgue_buf_puts(&b, t->stop ? "\"!" : "\"");
+		morgue_buf_put(&b, morgue_buf_cstr(&t->post), t->post.size);
+		morgue_buf_putc(&b, '"');
+	} else {
+		morgue_buf body = MORGUE_BUF_INIT, name = MORGUE_BUF_INIT;
+		size_t first = *chunk_no;
+		for (size_t c = 0; c <= t->ncuts; c++) {
+			size_t a = c ? t->cuts[c - 1] : 0, e = c < t->ncuts ? t->cuts[c] : t->post.size;
+			morgue_buf_clear(&name);
+			morgue_buf_printf(&name, "c-%zu", (*chunk_no)++);
+			begin_load(&body, name.ptr);
+			morgue_buf_puts(&body, t->stop && c == 0 ? "\"!" : "\"");
+			morgue_buf_put(&body, t->post.ptr + a, e - a);
+			morgue_buf_puts(&body, "\");\n");
+			put_file(w, name.ptr, &body);
+		}
+		morgue_buf_printf(&b, "[%zu,%zu]", first, t->ncuts + 1);
+		morgue_buf_free(&body);
+		morgue_buf_free(&name);
+	}
+	size_t other = 0;
+	for (size_t i = 0; i < t->nforms; i++)
+		other += strcmp(t->forms[i], t->key) != 0;
+	if (other || t->nents) {
+		morgue_buf_puts(&b, ",[");
+		int n = 0;
+		for (size_t i = 0; i < t->nforms; i++) {
+			if (!strcmp(t->forms[i], t->key))
+				continue;
+			if (n++)
+				morgue_buf_putc(&b, ',');
+			morgue_escape_json_string(&b, t->forms[i]);
+		}
+		morgue_buf_putc(&b, ']');
+	}
+	if (t->nents) {
+		morgue_buf_puts(&b, ",[");
+		for (size_t i = 0; i < t->nents; i++) {
+			sent *e = &w->s->ents[t->ents[i]];
+			if (i)
+				morgue_buf_putc(&b, ',');
+			morgue_buf_putc(&b, '[');
+			morgue_escape_json_string(&b, e->slug);
+			morgue_buf_putc(&b, ',');
+			morgue_escape_json_string(&b, e->name);
+			morgue_buf_putc(&b, ',');
+			morgue_escape_json_string(&b, e->type);
+			morgue_buf_putc(&b, ',');
+			morgue_escape_json_string(&b, e->url);
+			morgue_buf_printf(&b, ",%d]", e->count);
+		}
+		morgue_buf_putc(&b, ']');
+	}
+	morgue_buf_putc(&b, ']');
+	out->key = t->key;
+	out->kind = 0;
+	out->len = b.size;
+	out->json = morgue_buf_detach(&b);
+}
+
+static void write_docs(writer *w)
+{
+	morgue_searchindex *s = w->s;
+	morgue_buf body = MORGUE_BUF_INIT, name = MORGUE_BUF_INIT;
+	for (size_t g = 0; g * MORGUE_SEARCH_DOCS_PER_SHARD < s->ndocs && !w->rc; g++) {
+		morgue_buf_clear(&name);
+		morgue_buf_printf(&name, "d-%zu", g);
+		begin_load(&body, name.ptr);
+		morgue_buf_putc(&body, '[');
+		for (size_t k = 0; k < MORGUE_SEARCH_DOCS_PER_SHARD; k++) {
+			size_t id = g * MORGUE_SEARCH_DOCS_PER_SHARD + k;
+			if (id >= s->ndocs)
+				break;
+			sdoc *d = &s->docs[id];
+			if (k)
+				morgue_buf_putc(&body, ',');
+			morgue_buf_putc(&body, '[');
+			morgue_escape_json_string(&body, d->url);
+			morgue_buf_putc(&body, ',');
+			morgue_escape_json_string(&body, d->title);
+			morgue_buf_putc(&body, ',');
+			morgue_escape_json_string(&body, d->date);
+			morgue_buf_putc(&body, ',');
+			if (d->pub)
+				morgue_escape_json_string(&body, d->pub);
+			else
+				morgue_buf_puts(&body, "null");
+			morgue_buf_puts(&body, ",[");
+			for (size_t i = 0; i < d->ntags; i++) {
+				if (i)
+					morgue_buf_putc(&body, ',');
+				morgue_escape_json_string(&body, d->tags[i]);
+			}
+			morgue_buf_puts(&body, "],[");
+			for (size_t i = 0; i < d->nents; i++) {
+				if (i)
+					morgue_buf_putc(&body, ',');
+				morgue_buf_putc(&body, '[');
+				morgue_escape_json_string(&body, d->ents[i]);
+				morgue_buf_putc(&body, ',');
+				morgue_escape_json_string(&body, d->entnames[i]);
+				morgue_buf_putc(&body, ']');
+			}
+			morgue_buf_puts(&body, "],");
+			morgue_buf_putc(&body, '"');
+			morgue_escape_json(&body, d->text, d->text_len);
+			morgue_buf_puts(&body, "\"]");
+		}
+		morgue_buf_puts(&body, "]);\n");
+		put_file(w, name.ptr, &body);
+	}
+	morgue_buf_free(&body);
+	morgue_buf_free(&name);
+}
+
+typedef struct facet_count {
+	const char *key, *label;
+	size_t n;
+} facet_count;
+
+static int fc_cmp(const void *a, const void *b)
+{
+	const facet_count *x = a, *y = b;
+	if (x->n != y->n)
+		return x->n > y->n ? -1 : 1;
+	return strcmp(x->key, y->key);
+}
+
+static int fc_key_cmp(const void *a, const void *b)
+{
+	return strcmp(((const facet_count *)a)->key, ((const facet_count *)b)->key);
+}
+
+/* Count distinct facet values (publications or tags) over the documents. */
+static facet_count *count_facets(morgue_searchindex *s, int tags, size_t *out_n)
+{
+	facet_count *fc = NULL;
+	size_t n = 0, cap = 0;
+	for (size_t i = 0; i < s->ndocs; i++) {
+		sdoc *d = &s->docs[i];
+		size_t m = tags ? d->ntags : (d->pubkey ? 1 : 0);
+		for (size_t k = 0; k < m; k++) {
+			const char *key = tags ? d->tags[k] : d->pubkey;
+			MORGUE_ARRAY_RESERVE(fc, cap, n + 1);
+			fc[n++] = (facet_count){ key, tags ? d->tags[k] : (d->pub ? d->pub : key), 1 };
+		}
+	}
+	if (n)
+		qsort(fc, n, sizeof(*fc), fc_key_cmp);
+	size_t u = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (u && !strcmp(fc[u - 1].key, fc[i].key))
+			fc[u - 1].n++;
+		else
+			fc[u++] = fc[i];
+	}
+	if (u)
+		qsort(fc, u, sizeof(*fc), fc_cmp);
+	*out_n = u;
+	return fc;
+}
+
+static void write_meta(writer *w, const unsigned *lens)
+{
+	morgue_searchindex *s = w->s;
+	morgue_buf b = MORGUE_BUF_INIT;
+	unsigned long long total = 0;
+	for (size_t i = 0; i < s->ndocs; i++)
+		total += lens[i];
+	begin_load(&b, "meta");
+	morgue_buf_printf(&b, "{\"v\":1,\"n\":%zu,\"avgdl\":%.2f,\"dps\":%d,\"dl\":\"", s->ndocs,
+			  s->ndocs ? (double)total / (double)s->ndocs : 0.0,
+			  MORGUE_SEARCH_DOCS_PER_SHARD);
+	for (size_t i = 0; i < s->ndocs; i++) {
+		long c = lround(log((double)lens[i] + 1) / log(1.17));
+		morgue_buf_putc(&b, ALPHA[c > 63 ? 63 : c]);
+	}
+	morgue_buf_puts(&b, "\",\"d0\":");
+	morgue_escape_json_string(&b, s->ndocs ? s->docs[0].date : "");
+	morgue_buf_puts(&b, ",\"dates\":\"");
+	int prev = s->ndocs ? days_from_civil(s->docs[0].date) : 0;
+	for (size_t i = 0; i < s->ndocs;) {
+		size_t j = i + 1;
+		while (j < s->ndocs && !strcmp(s->docs[j].date, s->docs[i].date))
+			j++;
+		int day = days_from_civil(s->docs[i].date);
+		varint(&b, (unsigned long)(day >= prev ? day - prev : 0));
+		varint(&b, j - i);
+		prev = day > prev ? day : prev;
+		i = j;
+	}
+	morgue_buf_puts(&b, "\",\"shards\":[");
+	morgue_buf_put(&b, w->shards.ptr + 1, w->shards.size - 1);
+	morgue_buf_puts(&b, "],\"pubs\":[");
+	size_t n;
+	facet_count *fc = count_facets(s, 0, &n);
+	for (size_t i = 0; i < n; i++) {
+		morgue_buf k = MORGUE_BUF_INIT;
+		morgue_tokenize_fold(&k, fc[i].key, strlen(fc[i].key));
+		morgue_buf_puts(&b, i ? ",[" : "[");
+		morgue_escape_json_string(&b, morgue_buf_cstr(&k));
+		morgue_buf_putc(&b, ',');
+		morgue_escape_json_string(&b, fc[i].label);
+		morgue_buf_printf(&b, ",%zu]", fc[i].n);
+		morgue_buf_free(&k);
+	}
+	free(fc);
+	morgue_buf_puts(&b, "],\"tags\":[");
+	fc = count_facets(s, 1, &n);
+	for (size_t i = 0; i < n && i < MAX_TAGS_LISTED; i++) {
+		morgue_buf_puts(&b, i ? ",[" : "[");
+		morgue_escape_json_string(&b, fc[i].key);
+		morgue_buf_printf(&b, ",%zu]", fc[i].n);
+	}
+	free(fc);
+	morgue_buf_puts(&b, "]});\n");
+	put_file(w, "meta", &b);
+	morgue_buf_free(&b);
+}
+
+int morgue_searchindex_write(morgue_searchindex *s, const char *site_dir)
+{
+	morgue_tokenizer *tk = NULL;
+	writer w = { .s = s, .dir = MORGUE_BUF_INIT, .shards = MORGUE_BUF_INIT, .rc = 0 };
+	dctx c = { .s = s };
+	unsigned *lens = NULL;
+	item *items = NULL;
+	size_t nitems = 0, chunk_no = 0;
+	int rc;
+
+	free_terms(s);
+	s->bytes = s->files = 0;
+	if ((rc = morgue_tokenizer_new(&tk)) < 0)
+		goto done;
+	morgue_buf_printf(&w.dir, "%s/search", site_dir);
+	if ((rc = morgue_fs_rmtree(w.dir.ptr)) < 0 || (rc = morgue_fs_mkdirs(w.dir.ptr)) < 0)
+		goto done;
+	if (s->ndocs)
+		qsort(s->docs, s->ndocs, sizeof(sdoc), doc_cmp);
+	if (s->nents)
+		qsort(s->ents, s->nents, sizeof(sent), ent_cmp);
+	lens = morgue_calloc(s->ndocs + 1, sizeof(unsigned));
+	for (size_t i = 0; i < s->ndocs; i++)
+		index_doc(s, tk, &c, (long)i, &lens[i]);
+	for (size_t i = 0; i < s->nents; i++) {
+		ent_tok et = { s, (unsigned)i };
+		morgue_tokenize(tk, s->ents[i].name, strlen(s->ents[i].name), on_entity_token, &et);
+		for (size_t k = 0; k < s->ents[i].naliases; k++)
+			morgue_tokenize(tk, s->ents[i].aliases[k], strlen(s->ents[i].aliases[k]),
+					on_entity_token, &et);
+	}
+	/* terms in key order so chunk numbers are deterministic */
+	items = morgue_calloc(s->nterms + s->nfpairs + 1, sizeof(item));
+	for (size_t i = 0; i < s->nterms; i++)
+		items[i] = (item){ s->terms[i]->key, 0, NULL, 0 };
+	qsort(items, s->nterms, sizeof(item), item_cmp);
+	for (size_t i = 0; i < s->nterms; i++) {
+		term *t = *smap_slot(&s->tmap, items[i].key, 0);
+		ser_term(&w, t, &items[i], &chunk_no);
+	}
+	nitems = s->nterms;
+	for (size_t i = 0; i < s->nfpairs; i++) {
+		const char *form = s->fpairs[i], *stem = form + strlen(form) + 1;
+		morgue_buf b = MORGUE_BUF_INIT;
+		morgue_escape_json_string(&b, form);
+		morgue_buf_putc(&b, ':');
+		morgue_escape_json_string(&b, stem);
+		items[nitems].key = form;
+		items[nitems].kind = 1;
+		items[nitems].len = b.size;
+		items[nitems].json = morgue_buf_detach(&b);
+		nitems++;
+	}
+	if (nitems)
+		qsort(items, nitems, sizeof(item), item_cmp);
+	morgue_buf_putc(&w.shards, '[');
+	if (nitems)
+		split(&w, items, 0, nitems, 0);
+	write_docs(&w);
+	write_meta(&w, lens);
+	rc = w.rc;
+done:
+	for (size_t i = 0; i < nitems; i++)
+		free(items[i].json);
+	free(items);
+	free(lens);
+	free(c.occ);
+	morgue_buf_free(&w.dir);
+	morgue_buf_free(&w.shards);
+	morgue_tokenizer_free(tk);
+	return rc;
+}

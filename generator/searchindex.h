@@ -1,0 +1,66 @@
+/*
+ * searchindex.h - the offline search index written into the site.
+ *
+ * The builder adds every article (morgue_searchindex_add) and every entity
+ * (morgue_searchindex_add_entity); morgue_searchindex_write then writes
+ * site_dir/search/ as classic scripts that each call
+ * morgueSearch.load(NAME, DATA) (the Sphinx/rustdoc technique), so
+ * search.js can load them with <script src> from file:// as well as http:
+ *
+ *   meta.js    N, average length, one length code per doc, date table,
+ *              the list of term-shard prefixes, publications, top tags
+ *   t-P.js     terms (Snowball stems, and "~p"/"~t"/"~e" facet keys) whose
+ *              key starts with P: {"s":{stem:[postings,[forms],[entities]]},
+ *              "f":{form:stem}}; a shard never exceeds
+ *              MORGUE_SEARCH_SHARD_MAX bytes (a shard that would is split
+ *              by one more character of prefix)
+ *   c-N.js     continuation chunks of one very long posting list
+ *   d-N.js     MORGUE_SEARCH_DOCS_PER_SHARD documents' metadata and text
+ *
+ * Documents are numbered by (date, url), so the output is byte-identical
+ * whatever order they were added in, and a date range is a doc-id range.
+ * The encodings are described in doc/search-format (search.js is the
+ * reference reader). Everything is written through morgue_escape_json.
+ *
+ * The index copies everything it keeps; the caller owns its arguments.
+ */
+#ifndef MORGUE_SEARCHINDEX_H
+#define MORGUE_SEARCHINDEX_H
+
+#include <stddef.h>
+
+#define MORGUE_SEARCH_SHARD_MAX 32768
+#define MORGUE_SEARCH_DOCS_PER_SHARD 1
+
+typedef struct morgue_search_doc {
+	const char *url;              /* root-relative "articles/2017/x.html" */
+	const char *title, *date;     /* date "YYYY-MM-DD" */
+	const char *publication;      /* display name or NULL */
+	const char *publication_slug; /* or NULL */
+	const char *const *tags;
+	size_t ntags;
+	const char **entities; /* slugs of the entities mentioned */
+	const char **entity_names;
+	size_t nentities;
+	const char *text; /* plain text of the body */
+	size_t text_len;
+} morgue_search_doc;
+
+typedef struct morgue_searchindex morgue_searchindex;
+
+int morgue_searchindex_new(morgue_searchindex **out);
+/* Copies what it keeps. 0, or MORGUE_EUSAGE without url or title. */
+int morgue_searchindex_add(morgue_searchindex *s, const morgue_search_doc *d);
+/* An entity page offered above the articles when its name or an alias
+ * matches the query; article_count orders several matches. */
+int morgue_searchindex_add_entity(morgue_searchindex *s, const char *slug,
+				  const char *name, const char *type,
+				  const char *url, const char *const *aliases,
+				  size_t naliases, int article_count);
+/* Replace site_dir/search/ with the index. 0 or MORGUE_EIO. */
+int morgue_searchindex_write(morgue_searchindex *s, const char *site_dir);
+/* Bytes written by the last morgue_searchindex_write and file count. */
+size_t morgue_searchindex_bytes(const morgue_searchindex *s, size_t *files);
+void morgue_searchindex_free(morgue_searchindex *s);
+
+#endif

@@ -1,0 +1,219 @@
+/*
+ * tokenize.c - word boundaries, folding and stemming for the search index.
+ */
+#include "tokenize.h"
+
+#include <libstemmer.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "util/alloc.h"
+#include "util/error.h"
+
+struct morgue_tokenizer {
+	struct sb_stemmer *stemmer;
+	morgue_buf fold;
+};
+
+enum { C_OTHER, C_LETTER, C_DIGIT, C_MARK, C_IDEO };
+
+/* Kept short on purpose: these words lose their positions in the index
+ * (phrases still count them) but keep their postings. */
+static const char *const stopwords[] = {
+	"a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from",
+	"had", "has", "have", "he", "her", "his", "i", "in", "is", "it", "its",
+	"not", "of", "on", "or", "said", "she", "that", "the", "their", "they",
+	"this", "to", "was", "were", "which", "who", "will", "with",
+};
+
+int morgue_tokenize_is_stopword(const char *w)
+{
+	size_t lo = 0, hi = sizeof(stopwords) / sizeof(*stopwords);
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(w, stopwords[mid]);
+		if (!c)
+			return 1;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return 0;
+}
+
+static int classify(utf8proc_int32_t cp)
+{
+	if ((cp >= 0x3040 && cp <= 0x309F) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+	    (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+	    (cp >= 0x20000 && cp <= 0x3FFFF))
+		return C_IDEO;
+	switch (utf8proc_category(cp)) {
+	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL:
+	case UTF8PROC_CATEGORY_LT: case UTF8PROC_CATEGORY_LM:
+	case UTF8PROC_CATEGORY_LO:
+		return C_LETTER;
+	case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL:
+	case UTF8PROC_CATEGORY_NO:
+		return C_DIGIT;
+	case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_MC:
+	case UTF8PROC_CATEGORY_ME:
+		return C_MARK;
+	default:
+		return C_OTHER;
+	}
+}
+
+/* Joiners allowed inside a word: 1 between letters, 2 between digits,
+ * 3 both (UAX #29 MidLetter, MidNum, MidNumLet). */
+static int mid_kind(utf8proc_int32_t cp)
+{
+	switch (cp) {
+	case ':': case 0xB7: case 0x2027:
+		return 1;
+	case ',': case ';':
+		return 2;
+	case '.': case '\'': case 0x2018: case 0x2019: case 0xFE52: case 0xFF07:
+	case 0xFF0E:
+		return 3;
+	default:
+		return 0;
+	}
+}
+
+/* Decode one code point; returns its length, or -1 for an invalid byte. */
+static long dec(const char *s, size_t len, size_t i, utf8proc_int32_t *cp)
+{
+	utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+					      (utf8proc_ssize_t)(len - i), cp);
+	return n > 0 ? (long)n : -1;
+}
+
+void morgue_tokenize_fold(morgue_buf *out, const char *s, size_t len)
+{
+	utf8proc_uint8_t *m = NULL;
+	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &m,
+					  UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |
+						  UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK);
+	if (n < 0) {
+		free(m);
+		return;
+	}
+	for (utf8proc_ssize_t i = 0; i < n;) {
+		/* U+2018/U+2019 (E2 80 98/99) become a plain apostrophe */
+		if (i + 2 < n && m[i] == 0xE2 && m[i + 1] == 0x80 &&
+		    (m[i + 2] == 0x98 || m[i + 2] == 0x99)) {
+			morgue_buf_putc(out, '\'');
+			i += 3;
+			continue;
+		}
+		morgue_buf_putc(out, m[i]);
+		i++;
+	}
+	free(m);
+}
+
+int morgue_tokenizer_new(morgue_tokenizer **out)
+{
+	morgue_tokenizer *tk = morgue_calloc(1, sizeof(*tk));
+	tk->stemmer = sb_stemmer_new("english", NULL);
+	if (!tk->stemmer) {
+		free(tk);
+		*out = NULL;
+		return morgue_error_set(MORGUE_ERROR, NULL, 0,
+					"libstemmer has no English stemmer");
+	}
+	*out = tk;
+	return 0;
+}
+
+void morgue_tokenizer_free(morgue_tokenizer *tk)
+{
+	if (!tk)
+		return;
+	sb_stemmer_delete(tk->stemmer);
+	morgue_buf_free(&tk->fold);
+	free(tk);
+}
+
+static int emit(morgue_tokenizer *tk, const char *s, size_t start, size_t end,
+		unsigned pos, morgue_token_fn fn, void *payload)
+{
+	morgue_buf_clear(&tk->fold);
+	morgue_tokenize_fold(&tk->fold, s + start, end - start);
+	if (tk->fold.size == 0 || tk->fold.size > MORGUE_TOKEN_MAX)
+		return 0;
+	const sb_symbol *st = sb_stemmer_stem(tk->stemmer, (const sb_symbol *)tk->fold.ptr,
+					      (int)tk->fold.size);
+	morgue_token t = {
+		.fold = tk->fold.ptr, .fold_len = tk->fold.size,
+		.stem = st ? (const char *)st : tk->fold.ptr,
+		.stem_len = st ? (size_t)sb_stemmer_length(tk->stemmer) : tk->fold.size,
+		.start = start, .end = end, .pos = pos,
+		.stopword = morgue_tokenize_is_stopword(tk->fold.ptr),
+	};
+	if (t.stem_len == 0) {
+		t.stem = t.fold;
+		t.stem_len = t.fold_len;
+	}
+	return fn(&t, payload);
+}
+
+int morgue_tokenize(morgue_tokenizer *tk, const char *s, size_t len,
+		    morgue_token_fn fn, void *payload)
+{
+	unsigned pos = 0;
+	size_t i = 0;
+	int rc;
+
+	while (i < len) {
+		utf8proc_int32_t cp;
+		long n = dec(s, len, i, &cp);
+		if (n < 0) {
+			i++;
+			continue;
+		}
+		int c = classify(cp);
+		if (c == C_IDEO) {
+			if ((rc = emit(tk, s, i, i + (size_t)n, pos++, fn, payload)))
+				return rc;
+			i += (size_t)n;
+			continue;
+		}
+		if (c != C_LETTER && c != C_DIGIT) {
+			i += (size_t)n;
+			continue;
+		}
+		size_t start = i, j = i + (size_t)n;
+		int prev = c;
+		while (j < len) {
+			utf8proc_int32_t c2p, c3p;
+			long n2 = dec(s, len, j, &c2p);
+			if (n2 < 0)
+				break;
+			int c2 = classify(c2p);
+			if (c2 == C_LETTER || c2 == C_DIGIT || c2 == C_MARK) {
+				j += (size_t)n2;
+				if (c2 != C_MARK)
+					prev = c2;
+				continue;
+			}
+			int mk = mid_kind(c2p);
+			if (!mk || j + (size_t)n2 >= len)
+				break;
+			long n3 = dec(s, len, j + (size_t)n2, &c3p);
+			if (n3 < 0)
+				break;
+			int c3 = classify(c3p);
+			if (c3 != prev || (c3 == C_LETTER && !(mk & 1)) ||
+			    (c3 == C_DIGIT && !(mk & 2)) || (c3 != C_LETTER && c3 != C_DIGIT))
+				break;
+			j += (size_t)n2 + (size_t)n3;
+		}
+		if ((rc = emit(tk, s, start, j, pos++, fn, payload)))
+			return rc;
+		i = j;
+	}
+	return 0;
+}

@@ -1,0 +1,58 @@
+#!/bin/sh
+# Golden tests of the search index alone: each tests/regress/search/<case>/
+# holds input.txt (documents and entities in the format of driver.c) and
+# expected/ (the search/ directory the index writer must produce, byte for
+# byte). The driver is linked against $BUILD/libmorgue.a.
+# MORGUE_REGRESS_UPDATE=1 rewrites expected/ from the current output.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+BUILD=${BUILD:-build}
+case $BUILD in /*) ;; *) BUILD=$top/$BUILD ;; esac
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/morgue-regress-search.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT INT TERM
+pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1: $2"; }
+
+if [ ! -f "$BUILD/libmorgue.a" ]; then
+	echo "SKIP regress search: $BUILD/libmorgue.a not built"
+	exit 0
+fi
+san=
+[ "${SAN:-0}" = 1 ] && san="-fsanitize=address,undefined"
+# shellcheck disable=SC2046
+if ! ${CC:-cc} -std=c17 -D_DEFAULT_SOURCE -O1 -g $san -I"$top/generator" \
+	"$here/search/driver.c" "$BUILD/libmorgue.a" \
+	$(pkg-config --libs libcmark libgit2 sqlite3 yaml-0.1 libutf8proc 2>/dev/null) \
+	-lstemmer -lpthread -lm -o "$TMP/driver" 2>"$TMP/cc.err"; then
+	fail "regress search: driver" "$(head -3 "$TMP/cc.err")"
+	exit 0
+fi
+
+for case in "$here"/search/*/; do
+	[ -f "$case/input.txt" ] || continue
+	name=$(basename "$case")
+	out=$TMP/$name
+	if ! "$TMP/driver" "$case/input.txt" "$out" 2>"$TMP/err"; then
+		fail "regress search/$name" "driver failed: $(head -2 "$TMP/err")"
+		continue
+	fi
+	if [ "${MORGUE_REGRESS_UPDATE:-0}" = 1 ]; then
+		rm -rf "$case/expected" && cp -r "$out/search" "$case/expected"
+		echo "SKIP regress search/$name: expected output rewritten"
+	elif diff -r "$case/expected" "$out/search" >"$TMP/diff"; then
+		pass "regress search/$name"
+	else
+		fail "regress search/$name" "index differs from expected:"
+		head -20 "$TMP/diff" | cut -c1-200 | sed 's/^/  /'
+	fi
+	# the same documents in reverse order give the same bytes
+	awk 'BEGIN { RS = "\n%%\n"; ORS = "" } { r[NR] = $0 } END { for (i = NR; i > 0; i--) { sub(/\n$/, "", r[i]); print r[i] (i > 1 ? "\n%%\n" : "\n") } }' \
+		"$case/input.txt" >"$TMP/rev.txt"
+	if "$TMP/driver" "$TMP/rev.txt" "$TMP/$name.rev" 2>/dev/null &&
+		diff -r "$out/search" "$TMP/$name.rev/search" >/dev/null; then
+		pass "regress search/$name: independent of input order"
+	else
+		fail "regress search/$name: independent of input order" "reversed input gives other bytes"
+	fi
+done

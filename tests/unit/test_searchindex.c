@@ -1,0 +1,266 @@
+/* test_searchindex.c - the sharded search index: files, escaping,
+ * determinism, shard size bound, stems and forms. */
+#include "test.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include "searchindex.h"
+#include "util/buf.h"
+#include "util/fs.h"
+
+static char tmpl[] = "/tmp/morgue-test-search-XXXXXX";
+static const char *tmp;
+
+static void site(morgue_buf *out, const char *name)
+{
+	morgue_buf_clear(out);
+	morgue_buf_printf(out, "%s/%s", tmp, name);
+}
+
+static char *slurp(const char *dir, const char *file)
+{
+	morgue_buf p = MORGUE_BUF_INIT, b = MORGUE_BUF_INIT;
+	morgue_buf_printf(&p, "%s/search/%s", dir, file);
+	if (morgue_fs_read(&b, p.ptr) < 0) {
+		morgue_buf_free(&p);
+		return NULL;
+	}
+	morgue_buf_free(&p);
+	return morgue_buf_detach(&b);
+}
+
+static const char *tags1[] = { "russia", "leaks" };
+static const char *ents1[] = { "sergey-lavrov" }, *names1[] = { "Sergey Lavrov" };
+
+static morgue_search_doc docs[] = {
+	{ .url = "articles/2017/a.html", .title = "Trump shared secrets with Lavrov",
+	  .date = "2017-05-15", .publication = "The Post", .publication_slug = "post",
+	  .tags = tags1, .ntags = 2, .entities = ents1, .entity_names = names1, .nentities = 1,
+	  .text = "Officials said the president shared highly classified information.",
+	  .text_len = 0 },
+	{ .url = "articles/2017/b.html",
+	  .title = "Title </script><script>alert(1)</script> \"quoted\" \\ back",
+	  .date = "2017-05-16", .publication = NULL,
+	  .text = "Text with </script> and <!-- and \xE2\x80\xA8 line separator.", .text_len = 0 },
+	{ .url = "articles/2015/c.html", .title = "Intelligence sharing agreement",
+	  .date = "2015-09-30", .publication = "Wire",
+	  .text = "Russia, Iraq and Syria agreed on sharing intelligence.", .text_len = 0 },
+};
+#define NDOCS (sizeof(docs) / sizeof(*docs))
+
+/* Write the docs in the given order into tmp/name. */
+static int write_site(const char *name, const size_t *order)
+{
+	morgue_searchindex *s = NULL;
+	morgue_buf dir = MORGUE_BUF_INIT;
+	const char *aliases[] = { "Sergei Lavrov" };
+	int rc = morgue_searchindex_new(&s);
+	for (size_t i = 0; i < NDOCS && !rc; i++) {
+		morgue_search_doc d = docs[order[i]];
+		d.text_len = strlen(d.text);
+		rc = morgue_searchindex_add(s, &d);
+	}
+	if (!rc)
+		rc = morgue_searchindex_add_entity(s, "sergey-lavrov", "Sergey Lavrov", "person",
+						   "entities/sergey-lavrov.html", aliases, 1, 2);
+	site(&dir, name);
+	if (!rc)
+		rc = morgue_searchindex_write(s, dir.ptr);
+	morgue_searchindex_free(s);
+	morgue_buf_free(&dir);
+	return rc;
+}
+
+/* Every file under dir/search: a single morgueSearch.load("name", ...);
+ * call, with no "</" or "<!--" and at most max bytes. Returns the count,
+ * or -1 on a bad file. */
+static int check_files(const char *dir, size_t max, size_t *total)
+{
+	morgue_buf p = MORGUE_BUF_INIT;
+	morgue_buf_printf(&p, "%s/search", dir);
+	DIR *d = opendir(p.ptr);
+	int n = 0;
+	struct dirent *de;
+	*total = 0;
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		char *s = slurp(dir, de->d_name);
+		size_t len = s ? strlen(s) : 0;
+		morgue_buf head = MORGUE_BUF_INIT;
+		morgue_buf_printf(&head, "morgueSearch.load(\"%.*s\",", (int)(strlen(de->d_name) - 3),
+				  de->d_name);
+		if (!s || strncmp(s, head.ptr, head.size) || len < 3 || strcmp(s + len - 3, ");\n") ||
+		    strstr(s, "</") || strstr(s, "<!--") || strstr(s, "\xE2\x80\xA8") || len > max) {
+			printf("  bad file %s (%zu bytes)\n", de->d_name, len);
+			n = -1;
+		}
+		*total += len;
+		free(s);
+		morgue_buf_free(&head);
+		if (n >= 0)
+			n++;
+	}
+	if (d)
+		closedir(d);
+	morgue_buf_free(&p);
+	return n;
+}
+
+static void test_files_and_escaping(void)
+{
+	size_t order[] = { 0, 1, 2 }, total;
+	morgue_buf dir = MORGUE_BUF_INIT;
+	CHECK_INT(write_site("a", order), 0);
+	site(&dir, "a");
+	CHECK_INT(check_files(dir.ptr, MORGUE_SEARCH_SHARD_MAX, &total), 5); /* meta, t-, 3 docs */
+	char *meta = slurp(dir.ptr, "meta.js");
+	CHECK(meta != NULL);
+	CHECK_CONTAINS(meta, "\"n\":3");
+	CHECK_CONTAINS(meta, "\"d0\":\"2015-09-30\"");
+	CHECK_CONTAINS(meta, "\"shards\":[\"\"]");
+	CHECK_CONTAINS(meta, "[\"post\",\"The Post\",1]");
+	CHECK_CONTAINS(meta, "[\"russia\",1]");
+	/* docs are numbered by date: the 2017-05-16 title is doc 2 */
+	char *d2 = slurp(dir.ptr, "d-2.js");
+	CHECK(d2 != NULL);
+	CHECK_CONTAINS(d2, "\\u003c/script\\u003e\\u003cscript\\u003ealert(1)");
+	CHECK_CONTAINS(d2, "\\\"quoted\\\" \\\\ back");
+	CHECK_CONTAINS(d2, "\\u2028");
+	char *d0 = slurp(dir.ptr, "d-0.js");
+	CHECK_CONTAINS(d0, "articles/2015/c.html");
+	free(meta), free(d2), free(d0);
+	morgue_buf_free(&dir);
+}
+
+static void test_terms(void)
+{
+	morgue_buf dir = MORGUE_BUF_INIT;
+	site(&dir, "a");
+	char *t = slurp(dir.ptr, "t-.js");
+	CHECK(t != NULL);
+	/* stems with their forms, and the form dictionary */
+	CHECK_CONTAINS(t, "\"share\":[");
+	CHECK_CONTAINS(t, "\"sharing\":\"share\"");
+	CHECK_CONTAINS(t, "\"shared\":\"share\"");
+	/* the entity is attached to the words of its name and aliases */
+	CHECK_CONTAINS(t, "\"lavrov\":[");
+	CHECK_CONTAINS(t, "[\"sergey-lavrov\",\"Sergey Lavrov\",\"person\",\"entities/sergey-lavrov.html\",2]");
+	CHECK_CONTAINS(t, "\"sergei\":[\"\"");
+	/* facets */
+	CHECK_CONTAINS(t, "\"~ppost\":[\"1\"]");
+	CHECK_CONTAINS(t, "\"~esergey-lavrov\":[\"1\"]");
+	CHECK_CONTAINS(t, "\"~tleaks\":[\"1\"]");
+	/* "the" is a stopword: postings without positions */
+	CHECK_CONTAINS(t, "\"the\":[\"!");
+	/* "intellig" in doc 0 only: tf 2 and title flag (9), at 0 and 12 */
+	CHECK_CONTAINS(t, "\"intellig\":[\"090c\",");
+	free(t);
+	morgue_buf_free(&dir);
+}
+
+static int same_tree(const char *a, const char *b)
+{
+	size_t ta, tb;
+	int na = check_files(a, (size_t)-1, &ta), nb = check_files(b, (size_t)-1, &tb);
+	if (na <= 0 || na != nb || ta != tb)
+		return 0;
+	const char *names[] = { "meta.js", "t-.js", "d-0.js", "d-1.js", "d-2.js" };
+	for (size_t i = 0; i < 5; i++) {
+		char *x = slurp(a, names[i]), *y = slurp(b, names[i]);
+		int eq = x && y && !strcmp(x, y);
+		free(x), free(y);
+		if (!eq)
+			return 0;
+	}
+	return 1;
+}
+
+static void test_determinism(void)
+{
+	size_t o1[] = { 0, 1, 2 }, o2[] = { 2, 0, 1 };
+	morgue_buf a = MORGUE_BUF_INIT, b = MORGUE_BUF_INIT;
+	CHECK_INT(write_site("a", o1), 0);
+	CHECK_INT(write_site("b", o2), 0);
+	site(&a, "a");
+	site(&b, "b");
+	CHECK(same_tree(a.ptr, b.ptr));
+	/* and rewriting replaces the old tree */
+	CHECK_INT(write_site("b", o1), 0);
+	CHECK(same_tree(a.ptr, b.ptr));
+	morgue_buf_free(&a);
+	morgue_buf_free(&b);
+}
+
+/* Many documents with many distinct words: shards split by prefix and
+ * long posting lists go to chunks; no file exceeds the bound. */
+static void test_shard_bound(void)
+{
+	morgue_searchindex *s = NULL;
+	morgue_buf dir = MORGUE_BUF_INIT, text = MORGUE_BUF_INIT, url = MORGUE_BUF_INIT;
+	size_t total;
+	morgue_searchindex_new(&s);
+	unsigned x = 12345;
+	for (int i = 0; i < 1500; i++) {
+		morgue_buf_clear(&text);
+		morgue_buf_clear(&url);
+		morgue_buf_printf(&url, "articles/%04d.html", i);
+		morgue_buf_puts(&text, "common words common common common common common common common common appear ");
+		for (int w = 0; w < 60; w++) {
+			x = x * 1103515245u + 12345u;
+			morgue_buf_printf(&text, "w%c%c%u ", 'a' + (x >> 8) % 26, 'a' + (x >> 13) % 26,
+					  (x >> 18) % 400);
+		}
+		morgue_search_doc d = { .url = url.ptr, .title = "t", .date = "2020-01-01",
+					.text = text.ptr, .text_len = text.size };
+		CHECK_INT(morgue_searchindex_add(s, &d), 0);
+	}
+	site(&dir, "big");
+	CHECK_INT(morgue_searchindex_write(s, dir.ptr), 0);
+	int n = check_files(dir.ptr, MORGUE_SEARCH_SHARD_MAX, &total);
+	CHECK(n > 1500 + 10);
+	size_t files;
+	CHECK_INT(morgue_searchindex_bytes(s, &files), total);
+	CHECK_INT(files, n);
+	char *meta = slurp(dir.ptr, "meta.js");
+	CHECK(meta && strstr(meta, "\"waa\",\"wab\"")); /* split below one character */ /* split below one character */
+	char *c0 = slurp(dir.ptr, "c-0.js");
+	CHECK(c0 != NULL); /* "common" is chunked */
+	free(meta), free(c0);
+	morgue_searchindex_free(s);
+	morgue_buf_free(&dir), morgue_buf_free(&text), morgue_buf_free(&url);
+}
+
+static void test_bad_input(void)
+{
+	morgue_searchindex *s = NULL;
+	morgue_searchindex_new(&s);
+	morgue_search_doc d = { .url = NULL, .title = "x" };
+	CHECK(morgue_searchindex_add(s, &d) < 0);
+	CHECK(morgue_searchindex_add_entity(s, NULL, "x", NULL, NULL, NULL, 0, 0) < 0);
+	/* an empty index is still a loadable index */
+	morgue_buf dir = MORGUE_BUF_INIT;
+	size_t total;
+	site(&dir, "empty");
+	CHECK_INT(morgue_searchindex_write(s, dir.ptr), 0);
+	CHECK_INT(check_files(dir.ptr, MORGUE_SEARCH_SHARD_MAX, &total), 1);
+	morgue_searchindex_free(s);
+	morgue_buf_free(&dir);
+}
+
+int main(void)
+{
+	tmp = mkdtemp(tmpl);
+	if (!tmp) {
+		printf("FAIL mkdtemp\n");
+		return 1;
+	}
+	RUN(test_files_and_escaping);
+	RUN(test_terms);
+	RUN(test_determinism);
+	RUN(test_shard_bound);
+	RUN(test_bad_input);
+	morgue_fs_rmtree(tmp);
+	TEST_EXIT();
+}

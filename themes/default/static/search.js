@@ -1,0 +1,568 @@
+/*
+ * search.js - morgue's offline search (a plain script: no modules, fetch,
+ * XHR, workers or WebAssembly, so it works from file:// as over http).
+ *
+ * The index under search/ is a set of classic scripts that each call
+ * morgueSearch.load(name, data); this file inserts <script src> tags for the
+ * shards a query needs (see generator/searchindex.h for the format). Words
+ * are split and folded exactly like generator/tokenize.c; stems come from
+ * the index's own form -> stem dictionary, never from a second stemmer.
+ * Everything from the index or the query reaches the page as text nodes.
+ */
+(function () {
+  'use strict';
+  var ALPHA = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_';
+  var PER_PAGE = 10, MAX_EXPAND = 30, MAX_PREFIX_SHARDS = 8;
+  var me = document.currentScript;
+  var base = (me && me.getAttribute('data-index')) || 'search/';
+  var root = (me && me.getAttribute('data-root')) || '';
+  var loaded = {}, waiting = {};
+
+  window.morgueSearch = {
+    load: function (name, data) {
+      loaded[name] = data;
+      var w = waiting[name];
+      delete waiting[name];
+      if (w) w.forEach(function (cb) { cb(data); });
+    },
+    bytes: 0
+  };
+
+  /* Load one index file (once); resolves with its data, or null. */
+  function need(name) {
+    return new Promise(function (resolve) {
+      if (Object.prototype.hasOwnProperty.call(loaded, name)) { resolve(loaded[name]); return; }
+      if (waiting[name]) { waiting[name].push(resolve); return; }
+      waiting[name] = [resolve];
+      var s = document.createElement('script');
+      s.src = base + name + '.js';
+      s.async = true;
+      s.onerror = function () { window.morgueSearch.load(name, null); };
+      document.head.appendChild(s);
+    });
+  }
+
+  /* ---- words: the rule of generator/tokenize.c ---- */
+  var RE_L = /\p{L}/u, RE_N = /\p{N}/u, RE_M = /\p{M}/u;
+  function cls(cp, ch) {
+    if ((cp >= 0x3040 && cp <= 0x309F) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+        (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+        (cp >= 0x20000 && cp <= 0x3FFFF)) return 4;
+    if (RE_L.test(ch)) return 1;
+    if (RE_N.test(ch)) return 2;
+    if (RE_M.test(ch)) return 3;
+    return 0;
+  }
+  function midKind(cp) {
+    switch (cp) {
+      case 0x3A: case 0xB7: case 0x2027: return 1;
+      case 0x2C: case 0x3B: return 2;
+      case 0x2E: case 0x27: case 0x2018: case 0x2019: case 0xFE52: case 0xFF07: case 0xFF0E: return 3;
+      default: return 0;
+    }
+  }
+  /* [{w, start, end, pos}] with UTF-16 offsets into text. */
+  function words(text) {
+    var out = [], chars = [], i;
+    for (i = 0; i < text.length;) {
+      var cp = text.codePointAt(i), n = cp > 0xFFFF ? 2 : 1;
+      chars.push({ cp: cp, at: i, c: cls(cp, text.substr(i, n)) });
+      i += n;
+    }
+    chars.push({ cp: 0, at: text.length, c: 0 });
+    var pos = 0;
+    for (i = 0; i < chars.length - 1;) {
+      var c = chars[i].c;
+      if (c === 4) { out.push({ start: chars[i].at, end: chars[i + 1].at, pos: pos++ }); i++; continue; }
+      if (c !== 1 && c !== 2) { i++; continue; }
+      var j = i + 1, prev = c;
+      while (j < chars.length - 1) {
+        var c2 = chars[j].c;
+        if (c2 === 1 || c2 === 2 || c2 === 3) { if (c2 !== 3) prev = c2; j++; continue; }
+        var mk = midKind(chars[j].cp);
+        if (!mk || j + 1 >= chars.length - 1) break;
+        var c3 = chars[j + 1].c;
+        if (c3 !== prev || (c3 === 1 && !(mk & 1)) || (c3 === 2 && !(mk & 2)) || (c3 !== 1 && c3 !== 2)) break;
+        j += 2;
+      }
+      out.push({ start: chars[i].at, end: chars[j].at, pos: pos++ });
+      i = j;
+    }
+    out.forEach(function (w) { w.w = text.slice(w.start, w.end); });
+    return out;
+  }
+  /* utf8proc COMPAT|CASEFOLD|STRIPMARK|COMPOSE, as near as JS gets. */
+  function fold(w) {
+    return w.toLowerCase().normalize('NFKD').replace(/\p{M}/gu, '').normalize('NFC')
+      .replace(/\u00df/g, 'ss').replace(/\u03c2/g, '\u03c3').replace(/[\u2018\u2019]/g, "'");
+  }
+
+  /* ---- index access ---- */
+  var meta = null;
+  function cps(s) { return Array.from(s); }
+  function shardFile(prefix) {
+    return 't-' + cps(prefix).map(function (ch) {
+      return /^[a-z0-9]$/.test(ch) ? ch : '_' + ch.codePointAt(0).toString(16) + '_';
+    }).join('');
+  }
+  /* The shard holding key: the longest listed prefix of it. */
+  function shardFor(key) {
+    var best = null;
+    meta.shards.forEach(function (p) {
+      if (key.slice(0, p.length) === p && (best === null || p.length > best.length)) best = p;
+    });
+    return best;
+  }
+  function shardOf(key) {
+    var p = shardFor(key);
+    return p === null ? Promise.resolve(null) : need(shardFile(p));
+  }
+  /* Shards that may hold keys starting with w. */
+  function shardsWithPrefix(w) {
+    var list = meta.shards.filter(function (p) { return p.length > w.length && p.slice(0, w.length) === w; });
+    var own = shardFor(w);
+    if (own !== null) list.unshift(own);
+    return list.slice(0, MAX_PREFIX_SHARDS);
+  }
+  function varints(s, from) {
+    var out = [], v = 0, shift = 0;
+    for (var i = from || 0; i < s.length; i++) {
+      var d = ALPHA.indexOf(s.charAt(i));
+      v += (d & 31) * Math.pow(2, shift);
+      if (d & 32) { shift += 5; } else { out.push(v); v = 0; shift = 0; }
+    }
+    return out;
+  }
+  /* Decode a word's postings into {doc: {tf, flags, pos: [..] | null}}. */
+  function decode(str, facet) {
+    var stop = str.charAt(0) === '!', v = varints(str, stop ? 1 : 0), map = new Map(), doc = -1, i = 0;
+    while (i < v.length) {
+      doc += v[i++] + 1;
+      if (facet) { map.set(doc, null); continue; }
+      var code = v[i++], tf = code >> 2, pos = null;
+      if (!stop) {
+        pos = [];
+        for (var k = 0, p = 0; k < tf; k++) { p += v[i++]; pos.push(p); }
+      }
+      map.set(doc, { tf: tf, flags: code & 3, pos: pos });
+    }
+    return map;
+  }
+  /* Entry of key as {key, post: Map, forms, ents} or null. */
+  var entries = {};
+  function entry(key) {
+    if (Object.prototype.hasOwnProperty.call(entries, key)) return Promise.resolve(entries[key]);
+    return shardOf(key).then(function (sh) {
+      var e = sh && Object.prototype.hasOwnProperty.call(sh.s, key) ? sh.s[key] : null;
+      if (!e) return null;
+      var p = e[0];
+      var str = typeof p === 'string' ? Promise.resolve(p) : Promise.all(
+        Array.from({ length: p[1] }, function (_, k) { return need('c-' + (p[0] + k)); }))
+        .then(function (parts) { return parts.join(''); });
+      return str.then(function (s) {
+        var r = { key: key, post: decode(s, key.charAt(0) === '~'), forms: e[1] || [], ents: e[2] || [] };
+        entries[key] = r;
+        return r;
+      });
+    });
+  }
+  /* Stems of one folded word: its dictionary stem and/or itself. With
+   * prefix, also the stems of every indexed word starting with it. */
+  function stemsOf(w, prefix) {
+    var shards = prefix && cps(w).length >= 2 ? shardsWithPrefix(w) : [shardFor(w)];
+    shards = shards.filter(function (p) { return p !== null; });
+    return Promise.all(shards.map(function (p) { return need(shardFile(p)); })).then(function (list) {
+      var exact = {}, more = {};
+      list.forEach(function (sh) {
+        if (!sh) return;
+        if (Object.prototype.hasOwnProperty.call(sh.f, w)) exact[sh.f[w]] = 1;
+        if (Object.prototype.hasOwnProperty.call(sh.s, w)) exact[w] = 1;
+        if (!prefix) return;
+        Object.keys(sh.s).forEach(function (k) { if (k.charAt(0) !== '~' && k.slice(0, w.length) === w) more[k] = 1; });
+        Object.keys(sh.f).forEach(function (k) { if (k.slice(0, w.length) === w) more[sh.f[k]] = 1; });
+      });
+      var ex = Object.keys(exact).sort();
+      var mo = Object.keys(more).sort().filter(function (k) { return !exact[k]; }).slice(0, MAX_EXPAND);
+      return Promise.all(ex.concat(mo).map(entry)).then(function (es) {
+        return es.map(function (e, k) { return e && { e: e, exact: k < ex.length }; })
+          .filter(Boolean);
+      });
+    });
+  }
+
+  /* ---- queries ---- */
+  var FILTERS = { pub: 'pub', publication: 'pub', tag: 'tag', entity: 'entity', from: 'from', to: 'to' };
+  /* {groups: [{words: [w], phrase}], filters: {pub: [], tag: [], entity: [], from, to}} */
+  function parse(q) {
+    var out = { groups: [], filters: { pub: [], tag: [], entity: [], from: null, to: null } };
+    var re = /(?:([A-Za-z]+):)?(?:"([^"]*)"?|(\S+))/g, m;
+    var trailing = !/[\s"]$/.test(q);
+    while ((m = re.exec(q)) !== null) {
+      var key = m[1] && FILTERS[m[1].toLowerCase()];
+      var val = m[2] !== undefined ? m[2] : m[3] || '';
+      if (key) {
+        if (key === 'from' || key === 'to') out.filters[key] = val.trim();
+        else if (val.trim()) out.filters[key].push(val.trim());
+        continue;
+      }
+      if (m[1]) val = m[1] + ':' + val;
+      var ws = words(val).map(function (x) { return { f: fold(x.w), pos: x.pos }; })
+        .filter(function (x) { return x.f.length > 0; });
+      if (!ws.length) continue;
+      if (m[2] !== undefined && ws.length > 1) out.groups.push({ words: ws, phrase: true });
+      else ws.forEach(function (x) { out.groups.push({ words: [x], phrase: m[2] !== undefined }); });
+    }
+    var last = out.groups[out.groups.length - 1];
+    if (last && !last.phrase && trailing) last.prefix = true;
+    return out;
+  }
+
+  function dayNumber(s, end) {
+    var m = /^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$/.exec(s || '');
+    if (!m) return null;
+    var y = +m[1], mo = m[2] ? +m[2] - 1 : (end ? 11 : 0);
+    var d = m[3] ? +m[3] : (end ? new Date(Date.UTC(y, mo + 1, 0)).getUTCDate() : 1);
+    return Math.floor(Date.UTC(y, mo, d) / 86400000);
+  }
+  /* Doc-id range [lo, hi) for a date range (docs are numbered by date). */
+  function dateRange(from, to) {
+    var v = varints(meta.dates), day = dayNumber(meta.d0), id = 0, lo = null, hi = 0;
+    var f = dayNumber(from, false), t = dayNumber(to, true);
+    for (var i = 0; i < v.length; i += 2) {
+      day += v[i];
+      var n = v[i + 1];
+      if ((f === null || day >= f) && (t === null || day <= t)) {
+        if (lo === null) lo = id;
+        hi = id + n;
+      }
+      id += n;
+    }
+    return lo === null ? [0, 0] : [lo, hi];
+  }
+  var dlCache = null;
+  function docLen(id) {
+    if (!dlCache) dlCache = Array.from(meta.dl, function (c) { return Math.pow(1.17, ALPHA.indexOf(c)) - 1; });
+    return dlCache[id] || meta.avgdl || 1;
+  }
+  function idf(df) { return Math.log(1 + (meta.n - df + 0.5) / (df + 0.5)); }
+
+  function phraseHit(doc, posLists) {
+    var first = posLists[0];
+    if (!first) return true;
+    return first.pos.some(function (p) {
+      return posLists.every(function (l) {
+        return l.pos.indexOf(p - first.off + l.off) >= 0;
+      });
+    });
+  }
+  /* Docs of one group: Map doc -> score, and the forms to highlight. */
+  function runGroup(g) {
+    return Promise.all(g.words.map(function (w) { return stemsOf(w.f, !!g.prefix); })).then(function (per) {
+      var hl = [], ents = null;
+      per.forEach(function (list, k) {
+        hl.push(g.words[k].f);
+        var es = {};
+        list.forEach(function (x) {
+          hl.push(x.e.key);
+          x.e.forms.forEach(function (f) { hl.push(f); });
+          x.e.ents.forEach(function (en) { es[en[0]] = en; });
+        });
+        if (ents === null) ents = es;
+        else Object.keys(ents).forEach(function (s) { if (!es[s]) delete ents[s]; });
+      });
+      var scores = null;
+      per.forEach(function (list) {
+        var m = new Map();
+        list.forEach(function (x) {
+          var w = idf(x.e.post.size) * (x.exact ? 1 : 0.4);
+          x.e.post.forEach(function (p, doc) {
+            var tf = p.tf + (p.flags & 1 ? 4 : 0) + (p.flags & 2 ? 2 : 0);
+            var s = w * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * docLen(doc) / meta.avgdl));
+            m.set(doc, Math.max(m.get(doc) || 0, s));
+          });
+        });
+        if (scores === null) scores = m;
+        else {
+          var next = new Map();
+          scores.forEach(function (s, doc) { if (m.has(doc)) next.set(doc, s + m.get(doc)); });
+          scores = next;
+        }
+      });
+      if (g.phrase && scores) {
+        var next = new Map();
+        scores.forEach(function (s, doc) {
+          var lists = [];
+          var ok = per.every(function (list, k) {
+            var pos = [], stop = false;
+            list.forEach(function (x) {
+              var p = x.e.post.get(doc);
+              if (!p) return;
+              if (p.pos === null) stop = true; else pos = pos.concat(p.pos);
+            });
+            if (stop && !pos.length) return true; /* stopwords are not checked */
+            lists.push({ pos: pos, off: g.words[k].pos });
+            return pos.length > 0;
+          });
+          if (ok && phraseHit(doc, lists)) next.set(doc, s * 1.5);
+        });
+        scores = next;
+      }
+      return { scores: scores || new Map(), hl: hl, ents: ents || {} };
+    });
+  }
+  function facetDocs(kind, values) {
+    if (!values.length) return Promise.resolve(null);
+    return Promise.all(values.map(function (v) { return entry(kind + fold(v)); })).then(function (es) {
+      var set = null;
+      es.forEach(function (e) {
+        var s = new Set(e ? Array.from(e.post.keys()) : []);
+        set = set === null ? s : new Set(Array.from(set).filter(function (d) { return s.has(d); }));
+      });
+      return set;
+    });
+  }
+
+  /* Run a parsed query: {docs: [id] ranked, hl: [forms], ents: [entity]} */
+  function run(pq) {
+    var f = pq.filters;
+    return Promise.all([
+      Promise.all(pq.groups.map(runGroup)),
+      facetDocs('~p', f.pub), facetDocs('~t', f.tag), facetDocs('~e', f.entity)
+    ]).then(function (r) {
+      var groups = r[0], range = (f.from || f.to) ? dateRange(f.from, f.to) : null;
+      var scores = null, hl = [], ents = null;
+      groups.forEach(function (g) {
+        hl = hl.concat(g.hl);
+        if (ents === null) ents = g.ents;
+        else Object.keys(ents).forEach(function (s) { if (!g.ents[s]) delete ents[s]; });
+        if (scores === null) { scores = g.scores; return; }
+        var next = new Map();
+        scores.forEach(function (s, d) { if (g.scores.has(d)) next.set(d, s + g.scores.get(d)); });
+        scores = next;
+      });
+      if (scores === null) {
+        scores = new Map();
+        for (var d = 0; d < meta.n; d++) scores.set(d, 0);
+      }
+      var ids = [];
+      scores.forEach(function (s, d) {
+        if (range && (d < range[0] || d >= range[1])) return;
+        for (var k = 1; k <= 3; k++) if (r[k] && !r[k].has(d)) return;
+        ids.push(d);
+      });
+      ids.sort(function (a, b) { return (scores.get(b) - scores.get(a)) || (b - a); });
+      var el = Object.keys(ents || {}).map(function (s) { return ents[s]; });
+      el.sort(function (a, b) { return (b[4] - a[4]) || (a[1] < b[1] ? -1 : 1); });
+      return { docs: ids, hl: hl, ents: pq.groups.length ? el.slice(0, 5) : [] };
+    });
+  }
+  function docData(id) {
+    var dps = meta.dps || 1, g = Math.floor(id / dps);
+    return need('d-' + g).then(function (arr) { return arr ? arr[id - g * dps] : null; });
+  }
+
+  /* ---- page ---- */
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = text;
+    return e;
+  }
+  /* Append text to parent with the words whose fold is in hl marked. */
+  function marked(parent, text, hl) {
+    var at = 0;
+    words(text).forEach(function (w) {
+      if (!hl.has(fold(w.w))) return;
+      if (w.start > at) parent.appendChild(document.createTextNode(text.slice(at, w.start)));
+      parent.appendChild(el('mark', null, text.slice(w.start, w.end)));
+      at = w.end;
+    });
+    if (at < text.length) parent.appendChild(document.createTextNode(text.slice(at)));
+  }
+  /* About 40 words around the densest cluster of matches. */
+  function excerpt(text, hl) {
+    var ws = words(text), best = 0, bestAt = 0, W = 40;
+    var hits = ws.map(function (w) { return hl.has(fold(w.w)) ? 1 : 0; });
+    for (var i = 0, sum = 0; i < ws.length; i++) {
+      sum += hits[i];
+      if (i >= W) sum -= hits[i - W];
+      if (sum > best) { best = sum; bestAt = Math.max(0, i - W + 1); }
+    }
+    if (!ws.length) return '';
+    var firstHit = hits.indexOf(1);
+    if (best && firstHit >= bestAt) bestAt = Math.max(0, firstHit - 8);
+    var from = ws[Math.min(bestAt, ws.length - 1)].start, last = ws[Math.min(bestAt + W, ws.length) - 1];
+    return (from > 0 ? '… ' : '') + text.slice(from, last.end) + (last.end < text.length ? ' …' : '');
+  }
+
+  var ui = {};
+  function currentQuery() {
+    var q = ui.q.value, extra = [];
+    if (ui.pub && ui.pub.value) extra.push('pub:"' + ui.pub.value + '"');
+    if (ui.tag && ui.tag.value.trim()) extra.push('tag:"' + ui.tag.value.trim() + '"');
+    if (ui.from && ui.from.value) extra.push('from:' + ui.from.value);
+    if (ui.to && ui.to.value) extra.push('to:' + ui.to.value);
+    return extra.length ? q.replace(/\s*$/, ' ') + extra.join(' ') : q;
+  }
+  function syncUrl(page) {
+    var p = new URLSearchParams();
+    if (ui.q.value) p.set('q', ui.q.value);
+    ['pub', 'tag', 'from', 'to'].forEach(function (k) { if (ui[k] && ui[k].value) p.set(k, ui[k].value); });
+    if (page > 1) p.set('page', String(page));
+    try { history.replaceState(null, '', '?' + p.toString()); } catch (e) { /* file:// may refuse */ }
+  }
+
+  var seq = 0;
+  function search(page) {
+    var my = ++seq, q = currentQuery();
+    syncUrl(page);
+    var pq = parse(q);
+    var f = pq.filters;
+    if (!pq.groups.length && !f.pub.length && !f.tag.length && !f.entity.length && !f.from && !f.to) {
+      clear();
+      ui.status.textContent = '';
+      return Promise.resolve();
+    }
+    ui.status.textContent = 'Searching…';
+    return run(pq).then(function (res) {
+      if (my !== seq) return null;
+      var pages = Math.max(1, Math.ceil(res.docs.length / PER_PAGE));
+      page = Math.min(Math.max(1, page || 1), pages);
+      var ids = res.docs.slice((page - 1) * PER_PAGE, page * PER_PAGE);
+      return Promise.all(ids.map(docData)).then(function (docs) {
+        if (my !== seq) return;
+        render(res, ids, docs, page, pages);
+      });
+    });
+  }
+  function clear() {
+    ui.results.textContent = '';
+    ui.entities.hidden = true;
+    ui.entList.textContent = '';
+    ui.pages.textContent = '';
+  }
+  function render(res, ids, docs, page, pages) {
+    clear();
+    var hl = new Set(res.hl);
+    var n = res.docs.length;
+    ui.status.textContent = n === 0 && !res.ents.length
+      ? 'No results for ' + '\u201c' + ui.q.value + '\u201d' + '. Try fewer words, another form, or no filters.'
+      : n + (n === 1 ? ' article' : ' articles') + (res.ents.length ? ' and ' + res.ents.length + (res.ents.length === 1 ? ' entity' : ' entities') : '') +
+        ' found' + (pages > 1 ? ', page ' + page + ' of ' + pages : '') + '.';
+    if (page === 1 && res.ents.length) {
+      ui.entities.hidden = false;
+      res.ents.forEach(function (en) {
+        var li = el('li', 'search-entity');
+        var a = el('a', null, en[1]);
+        a.href = root + en[3];
+        li.appendChild(a);
+        li.appendChild(document.createTextNode(' '));
+        li.appendChild(el('span', 'search-meta', (en[2] ? en[2] + ' · ' : '') + en[4] + (en[4] === 1 ? ' article' : ' articles')));
+        li.appendChild(document.createTextNode(' '));
+        var b = el('button', 'search-filter-entity', 'Only articles mentioning ' + en[1]);
+        b.type = 'button';
+        b.addEventListener('click', function () {
+          ui.q.value = ui.q.value.replace(/\s*$/, ' ') + 'entity:' + en[0];
+          search(1);
+        });
+        li.appendChild(b);
+        ui.entList.appendChild(li);
+      });
+    }
+    ui.results.start = (page - 1) * PER_PAGE + 1;
+    docs.forEach(function (d) {
+      if (!d) return;
+      var li = el('li', 'search-result');
+      var h = el('h3');
+      var a = el('a');
+      a.href = root + d[0];
+      marked(a, d[1], hl);
+      h.appendChild(a);
+      li.appendChild(h);
+      var meta1 = [d[2]];
+      if (d[3]) meta1.push(d[3]);
+      if (d[4].length) meta1.push(d[4].join(', '));
+      li.appendChild(el('p', 'search-meta', meta1.join(' · ')));
+      var p = el('p', 'search-excerpt');
+      marked(p, excerpt(d[6], hl), hl);
+      li.appendChild(p);
+      ui.results.appendChild(li);
+    });
+    if (pages > 1) {
+      var prev = el('button', 'search-prev', 'Previous page');
+      prev.type = 'button';
+      prev.disabled = page <= 1;
+      prev.addEventListener('click', function () { go(page - 1); });
+      var next = el('button', 'search-next', 'Next page');
+      next.type = 'button';
+      next.disabled = page >= pages;
+      next.addEventListener('click', function () { go(page + 1); });
+      ui.pages.appendChild(prev);
+      ui.pages.appendChild(el('span', 'search-page', 'Page ' + page + ' of ' + pages));
+      ui.pages.appendChild(next);
+    }
+  }
+  function go(page) {
+    search(page).then(function () {
+      var first = ui.results.querySelector('a');
+      if (first) first.focus();
+    });
+  }
+
+  function start() {
+    ui.form = document.getElementById('search-form');
+    ui.q = document.getElementById('search-q');
+    if (!ui.form || !ui.q) return;
+    ui.pub = document.getElementById('search-pub');
+    ui.tag = document.getElementById('search-tag');
+    ui.from = document.getElementById('search-from');
+    ui.to = document.getElementById('search-to');
+    ui.status = document.getElementById('search-status');
+    ui.results = document.getElementById('search-results');
+    ui.entities = document.getElementById('search-entities');
+    ui.entList = ui.entities.querySelector('ul');
+    ui.pages = document.getElementById('search-pages');
+    document.documentElement.classList.add('search-js');
+    var params = new URLSearchParams(location.search);
+    ui.q.value = params.get('q') || '';
+    ['tag', 'from', 'to'].forEach(function (k) { if (ui[k]) ui[k].value = params.get(k) || ''; });
+    ui.status.textContent = 'Loading the index…';
+    need('meta').then(function (m) {
+      if (!m) { ui.status.textContent = 'The search index could not be loaded.'; return; }
+      meta = m;
+      if (ui.pub) {
+        meta.pubs.forEach(function (p) {
+          var o = el('option', null, p[1] + ' (' + p[2] + ')');
+          o.value = p[0];
+          ui.pub.appendChild(o);
+        });
+        ui.pub.value = params.get('pub') || '';
+      }
+      var dl = document.getElementById('search-tags');
+      if (dl) meta.tags.forEach(function (t) { var o = el('option'); o.value = t[0]; dl.appendChild(o); });
+      ui.form.addEventListener('submit', function (e) { e.preventDefault(); go(1); });
+      var timer = null;
+      ui.q.addEventListener('input', function () {
+        clearTimeout(timer);
+        timer = setTimeout(function () { search(1); }, 120);
+      });
+      [ui.pub, ui.tag, ui.from, ui.to].forEach(function (x) {
+        if (x) x.addEventListener('change', function () { search(1); });
+      });
+      ui.status.textContent = '';
+      return search(parseInt(params.get('page'), 10) || 1);
+    });
+    document.addEventListener('keydown', function (e) {
+      var t = e.target && e.target.tagName;
+      if (e.key === '/' && t !== 'INPUT' && t !== 'TEXTAREA' && t !== 'SELECT') {
+        e.preventDefault();
+        ui.q.focus();
+      }
+    });
+  }
+  window.morgueSearch.parse = parse;
+  window.morgueSearch.words = words;
+  window.morgueSearch.fold = fold;
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})();

@@ -73,7 +73,7 @@ static int load_config(build *b)
 	return rc;
 }
 
-/* List dir/*.md, warning about (and skipping) links and submodules. */
+/* List the .md files below dir, warning about (and skipping) links and submodules. */
 static int list_markdown(build *b, morgue_repo_entry **e, size_t *n, const char *dir)
 {
 	int rc = morgue_repo_list(e, n, b->repo, dir, ".md");
@@ -283,16 +283,25 @@ static int load_articles(build *b)
 
 static int index_entities(build *b)
 {
+	const char **slugs = morgue_calloc(b->nentities + 1, sizeof(*slugs));
+	long long *counts = morgue_calloc(b->nentities + 1, sizeof(*counts));
 	int rc = 0;
+
+	for (size_t i = 0; i < b->nentities; i++)
+		slugs[i] = b->entities[i]->slug;
+	rc = morgue_catalog_article_counts(b->catalog, counts, slugs, b->nentities);
 	for (size_t i = 0; i < b->nentities && !rc; i++) {
 		morgue_entity *e = b->entities[i];
 		morgue_buf url = MORGUE_BUF_INIT;
 		morgue_buf_printf(&url, "entities/%s.html", e->slug);
 		rc = morgue_searchindex_add_entity(b->search, e->slug, e->name,
 						   morgue_entity_type_name(e->type), url.ptr,
-						   (const char *const *)e->aliases, e->naliases);
+						   (const char *const *)e->aliases, e->naliases,
+						   (int)counts[i]);
 		morgue_buf_free(&url);
 	}
+	free(slugs);
+	free(counts);
 	return rc;
 }
 

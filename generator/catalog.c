@@ -389,18 +389,6 @@ done:
 	return rc;
 }
 
-morgue_value *morgue_catalog_redirects(morgue_catalog *c)
-{
-	/* only old paths no current article has taken over */
-	return query(c,
-		"SELECT substr(r.old_path, 10, length(r.old_path) - 12) AS old_id,"
-		" 'articles/' || substr(r.old_path, 10, length(r.old_path) - 12) || '.html' AS old_url,"
-		" 'articles/' || a.path || '.html' AS url, a.title"
-		" FROM redirects r JOIN articles a ON a.id = r.article_id"
-		" WHERE NOT EXISTS (SELECT 1 FROM articles b"
-		"   WHERE b.path = substr(r.old_path, 10, length(r.old_path) - 12))"
-		" ORDER BY r.old_path", NULL, NULL, 0, 0);
-}
 
 int morgue_catalog_finish(morgue_catalog *c)
 {
@@ -922,4 +910,32 @@ int morgue_catalog_csv(morgue_buf *out, morgue_catalog *c, const char *what)
 		rc = db_error(c, "CSV export");
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int morgue_catalog_article_counts(morgue_catalog *c, long long *counts,
+				  const char *const *slugs, size_t n)
+{
+	sqlite3_stmt *st = prepare(c, "SELECT COUNT(*) FROM refs WHERE entity=?");
+	if (!st)
+		return MORGUE_ERROR;
+	for (size_t i = 0; i < n; i++) {
+		bind_text(st, 1, slugs[i]);
+		counts[i] = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+morgue_value *morgue_catalog_redirects(morgue_catalog *c)
+{
+	/* only old paths no current article has taken over */
+	return query(c,
+		"SELECT substr(r.old_path, 10, length(r.old_path) - 12) AS old_id,"
+		" 'articles/' || substr(r.old_path, 10, length(r.old_path) - 12) || '.html' AS old_url,"
+		" 'articles/' || a.path || '.html' AS url, a.title"
+		" FROM redirects r JOIN articles a ON a.id = r.article_id"
+		" WHERE NOT EXISTS (SELECT 1 FROM articles b"
+		"   WHERE b.path = substr(r.old_path, 10, length(r.old_path) - 12))"
+		" ORDER BY r.old_path", NULL, NULL, 0, 0);
 }

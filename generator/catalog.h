@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "article.h"
+#include "util/buf.h"
 #include "value.h"
 
 typedef struct morgue_catalog morgue_catalog;
@@ -53,6 +54,11 @@ int morgue_catalog_finish(morgue_catalog *c);
 int morgue_catalog_entity_exists(morgue_catalog *c, const char *slug);
 /* Name and type of an entity; NULL when unknown. Caller frees. */
 char *morgue_catalog_entity_name(morgue_catalog *c, const char *slug);
+
+/* Number of articles referring to each entity, in the order of slugs[]
+ * (counts[i] for slugs[i]). */
+int morgue_catalog_article_counts(morgue_catalog *c, long long *counts,
+				  const char *const *slugs, size_t n);
 
 /* Counts for the summary line. */
 long long morgue_catalog_count(morgue_catalog *c, const char *table);

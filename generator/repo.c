@@ -226,7 +226,12 @@ int morgue_repo_open(morgue_repo **out, const char *root, const char *rev,
 
 	*out = NULL;
 	git_libgit2_init();
-	pthread_mutex_init(&r->lock, NULL);
+	/* recursive: the history walk's callback may read blobs */
+	pthread_mutexattr_t attr;
+	pthread_mutexattr_init(&attr);
+	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+	pthread_mutex_init(&r->lock, &attr);
+	pthread_mutexattr_destroy(&attr);
 	r->worktree = worktree;
 	if (worktree && rev) {
 		rc = morgue_error_set(MORGUE_EUSAGE, NULL, 0,

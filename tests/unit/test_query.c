@@ -4,6 +4,7 @@
 #include "catalog.h"
 #include "markdown.h"
 #include "query.h"
+#include "util/error.h"
 #include "util/fs.h"
 
 static char dbpath[256];
@@ -42,7 +43,7 @@ static morgue_query *fixture(void)
 	CHECK_INT(morgue_catalog_new(&c), 0);
 	morgue_catalog_begin(c);
 	CHECK_INT(morgue_catalog_add_entity(c, &e, NULL), 0);
-	add(c, "2017/a", "Intelligence sharing with Russia", "2017-05-16", "The Post", "Russia",
+	add(c, "2017/a", "Intelligence and Russia", "2017-05-16", "The Post", "Russia",
 	    "Lavrov met officials. They shared intelligence about a secret channel.", "sergey-lavrov");
 	add(c, "2017/b", "Weather", "2017-06-01", "The Times", "Climate",
 	    "Nothing about spies. A secret recipe and a channel of water.", NULL);
@@ -154,7 +155,9 @@ static void refuses_what_is_not_a_catalog(void)
 	CHECK_INT(morgue_query_open(&q, "/nonexistent/archive.sqlite"), MORGUE_ENOTFOUND);
 	char path[] = "/tmp/morgue-test-query-XXXXXX";
 	int fd = mkstemp(path);
-	CHECK(write(fd, "not sqlite at all, just text padding padding padding padding padding padding padding padding padding padding", 110) == 110);
+	static const char junk[] = "not sqlite at all, just text padding padding padding padding "
+				   "padding padding padding padding padding padding";
+	CHECK(write(fd, junk, sizeof(junk) - 1) == (ssize_t)(sizeof(junk) - 1));
 	close(fd);
 	CHECK_INT(morgue_query_open(&q, path), MORGUE_EINPUT);
 	CHECK(q == NULL);

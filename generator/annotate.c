@@ -260,9 +260,9 @@ static long decide(morgue_annotator *a, const char *t, size_t len, const morgue_
 		return -1;
 	for (size_t i = 0; i < na; i++) {
 		size_t e = al[i].entity;
-		if (!case_ok(al[i].text, t + h->start, h->end - h->start))
+		if ((al[i].bare || ambiguous) && !a->introduced[e])
 			continue;
-		if (al[i].bare && !a->introduced[e])
+		if (!case_ok(al[i].text, t + h->start, h->end - h->start))
 			continue;
 		if (!al[i].full && month_use(t, len, h->start, h->end))
 			continue;

@@ -66,11 +66,15 @@ static size_t fuzzy(size_t *fi, size_t *fj, const morgue_buf *t, const morgue_bu
 		dist[j] = col[m];
 	}
 	/* the anchored reverse pass finds where each candidate begins */
-	size_t w = m + maxd, bestd = maxd + 1, bestc = 0, nbest = 0;
+	size_t w = m + maxd, bestd = maxd + 1, bestc = 0, nbest = 0, tried = 0;
 	size_t *row = morgue_malloc((w + 1) * sizeof(*row)), *prev = morgue_malloc((w + 1) * sizeof(*prev));
 	for (size_t j = 1; j <= n; j++) {
 		if (dist[j] > maxd || (j < n && dist[j + 1] < dist[j]) || dist[j - 1] <= dist[j])
 			continue; /* not the first best end of a run */
+		if (++tried > 64) { /* a near-periodic text: give up as ambiguous */
+			nbest = 2;
+			break;
+		}
 		size_t lim = j < w ? j : w;
 		for (size_t l = 0; l <= lim; l++)
 			prev[l] = l;

@@ -38,6 +38,7 @@ struct morgue_gazetteer {
 };
 
 #define EMPTY UINT64_MAX
+#define DENSE_ROWS 2048
 
 static uint64_t mix(uint64_t x)
 {
@@ -361,20 +362,20 @@ static void build_links(morgue_gazetteer *g)
 			queue[qt++] = v;
 		}
 	}
-	/* dense rows: the root and its children */
+	/* dense rows: the root and the shallowest nodes in breadth-first
+	 * order, at most DENSE_ROWS of them (256 KB each 256 rows) */
 	g->row = morgue_malloc(nn * sizeof(*g->row));
 	for (size_t i = 0; i < nn; i++)
 		g->row[i] = -1;
-	size_t nrows = 1 + (start[1] - start[0]);
+	size_t nrows = 1 + (qt < DENSE_ROWS - 1 ? qt : DENSE_ROWS - 1);
 	g->dense = morgue_calloc(nrows * 256, sizeof(*g->dense));
 	g->row[0] = 0;
-	for (size_t j = start[0], r = 1; j < start[1]; j++, r++)
-		g->row[kids[j]] = (int32_t)r;
-	for (size_t u = 0; u < nn; u++) {
-		if (g->row[u] < 0)
-			continue;
+	for (size_t r = 1; r < nrows; r++)
+		g->row[queue[r - 1]] = (int32_t)r;
+	for (size_t r = 0; r < nrows; r++) {
+		uint32_t u = r ? queue[r - 1] : 0;
 		for (size_t j = start[u]; j < start[u + 1]; j++)
-			g->dense[(size_t)g->row[u] * 256 + kc[j]] = kids[j];
+			g->dense[r * 256 + kc[j]] = kids[j];
 	}
 	free(queue);
 	free(fill);
@@ -480,6 +481,11 @@ int morgue_gazetteer_key_ambiguous(const morgue_gazetteer *g, size_t key)
 	return key < g->nkeys && g->keys[key].ambiguous;
 }
 
+static int ascii_word(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
 size_t morgue_gazetteer_scan(const morgue_gazetteer *g, const char *text, size_t len,
 			     morgue_gazetteer_hit **hits, size_t *n, size_t *cap)
 {
@@ -493,9 +499,16 @@ size_t morgue_gazetteer_scan(const morgue_gazetteer *g, const char *text, size_t
 		while (!(t = step(g, st, c)) && st)
 			st = g->fail[st];
 		st = t;
+		/* a hit inside a word is never a mention: skip the outputs when
+		 * the next folded byte is an ASCII letter or digit (the
+		 * annotator checks boundaries on the original text again) */
+		if (i + 1 < f.size && ascii_word(f.ptr[i + 1]))
+			continue;
 		for (uint32_t o = g->out[st] >= 0 ? st : g->dict[st]; o; o = g->dict[o]) {
 			const gkey *k = &g->keys[g->out[o]];
 			size_t fs = i + 1 - k->len;
+			if (fs > 0 && ascii_word(f.ptr[fs - 1]))
+				continue;
 			MORGUE_ARRAY_RESERVE(*hits, *cap, *n + 1);
 			(*hits)[*n].start = ms[fs];
 			(*hits)[*n].end = me[i];

@@ -7,6 +7,7 @@
  * with straight quotes or re-wrapped lines still finds its span. Among the
  * places where `exact` occurs, the one whose surroundings agree longest
  * with prefix and suffix wins; a byte-exact occurrence beats a folded one.
+ * When exact is nowhere, morgue_anchor_place can re-find it approximately.
  * Pure functions, no state.
  */
 #ifndef MORGUE_ANCHOR_H
@@ -20,5 +21,15 @@
  * and suffix may be NULL. */
 size_t morgue_anchor_find(size_t *start, size_t *end, const char *text, size_t len,
 			  const char *exact, const char *prefix, const char *suffix);
+
+/* Like morgue_anchor_find, and when exact occurs nowhere (the article
+ * text changed), a bounded fuzzy match: the span within edit distance
+ * len/5 of exact (folded, 4 to MORGUE_ANCHOR_FUZZY_MAX bytes), closest
+ * first, then best context. *approx (may be NULL) is set to 1 when the
+ * placement is approximate, so the caller can ask for the anchor to be
+ * updated. Cost O(text * exact). */
+#define MORGUE_ANCHOR_FUZZY_MAX 256
+size_t morgue_anchor_place(size_t *start, size_t *end, int *approx, const char *text,
+			   size_t len, const char *exact, const char *prefix, const char *suffix);
 
 #endif

@@ -260,9 +260,9 @@ static long decide(morgue_annotator *a, const char *t, size_t len, const morgue_
 		return -1;
 	for (size_t i = 0; i < na; i++) {
 		size_t e = al[i].entity;
-		if (!case_ok(al[i].text, t + h->start, h->end - h->start))
+		if ((al[i].bare || ambiguous) && !a->introduced[e])
 			continue;
-		if (al[i].bare && !a->introduced[e])
+		if (!case_ok(al[i].text, t + h->start, h->end - h->start))
 			continue;
 		if (!al[i].full && month_use(t, len, h->start, h->end))
 			continue;
@@ -424,13 +424,18 @@ int morgue_annotate_standoff(morgue_mention **m, size_t *n, size_t *cap, const c
 			goto done;
 		}
 		size_t s = 0, e = 0;
-		size_t found = morgue_anchor_find(&s, &e, text, len, exact, prefix, suffix);
+		int approx = 0;
+		size_t found = morgue_anchor_place(&s, &e, &approx, text, len, exact, prefix, suffix);
 		if (found != 1) {
 			morgue_warn(file, line, "orphaned anchor: \"%s\" for %s %s", exact, ent,
 				    found ? "matches more than one place (add prefix/suffix)"
 					  : "is not in the article text");
 			continue;
 		}
+		if (approx)
+			morgue_warn(file, line,
+				    "anchor \"%s\" re-found approximately as \"%.*s\"; update exact",
+				    exact, (int)(e - s), text + s);
 		if (sup && morgue_value_get_bool(sup)) {
 			*n = remove_overlap(*m, *n, s, e, ent);
 			continue;

@@ -29,11 +29,16 @@ struct morgue_gazetteer {
 	uint64_t *ekeys;
 	uint32_t *evals;
 	size_t ecap, nedges;
+	/* dense transition rows for the shallow nodes, where a scan spends
+	 * most of its steps: row[node] is a row index or -1 */
+	int32_t *row;
+	uint32_t *dense; /* nrows * 256 */
 	/* slug lookup: sorted indices */
 	size_t *bySlug;
 };
 
 #define EMPTY UINT64_MAX
+#define DENSE_ROWS 2048
 
 static uint64_t mix(uint64_t x)
 {
@@ -56,6 +61,15 @@ static uint32_t edge_get(const morgue_gazetteer *g, uint32_t node, unsigned char
 }
 
 static void edge_put(morgue_gazetteer *g, uint32_t node, unsigned char c, uint32_t child);
+
+/* The goto function while scanning (dense rows first). */
+static inline uint32_t step(const morgue_gazetteer *g, uint32_t node, unsigned char c)
+{
+	int32_t r = g->row[node];
+	if (r >= 0)
+		return g->dense[(size_t)r * 256 + c];
+	return edge_get(g, node, c);
+}
 
 static void edge_grow(morgue_gazetteer *g)
 {
@@ -118,8 +132,10 @@ static void emit(morgue_buf *out, size_t **ms, size_t **me, size_t *cap, const c
 		 size_t n, size_t s, size_t e)
 {
 	if (ms) {
-		MORGUE_ARRAY_RESERVE(*ms, *cap, out->size + n);
-		*me = morgue_realloc(*me, *cap * sizeof(**me));
+		if (out->size + n > *cap) {
+			MORGUE_ARRAY_RESERVE(*ms, *cap, out->size + n);
+			*me = morgue_realloc(*me, *cap * sizeof(**me));
+		}
 		for (size_t i = 0; i < n; i++) {
 			(*ms)[out->size + i] = s;
 			(*me)[out->size + i] = e;
@@ -138,9 +154,12 @@ void morgue_fold(morgue_buf *out, size_t **map_start, size_t **map_end, const ch
 
 	if (map_start && !map_end)
 		pme = &me;
-	if (base && pms) { /* maps are indexed from the start of out */
-		MORGUE_ARRAY_RESERVE(ms, cap, base);
+	morgue_buf_grow(out, len + 1);
+	if (pms) {
+		MORGUE_ARRAY_RESERVE(ms, cap, base + len + 1);
 		me = morgue_realloc(me, cap * sizeof(*me));
+	}
+	if (base && pms) { /* maps are indexed from the start of out */
 		memset(ms, 0, base * sizeof(*ms));
 		memset(me, 0, base * sizeof(*me));
 	}
@@ -174,7 +193,13 @@ void morgue_fold(morgue_buf *out, size_t **map_start, size_t **map_end, const ch
 				wordlen++;
 			else
 				wordlen = 0;
-			emit(out, pms, pme, &cap, &c, 1, st, en);
+			if (pms && out->size < cap) {
+				ms[out->size] = st;
+				me[out->size] = en;
+				morgue_buf_putc(out, c);
+			} else {
+				emit(out, pms, pme, &cap, &c, 1, st, en);
+			}
 			continue;
 		}
 		switch (cp) {
@@ -337,6 +362,21 @@ static void build_links(morgue_gazetteer *g)
 			queue[qt++] = v;
 		}
 	}
+	/* dense rows: the root and the shallowest nodes in breadth-first
+	 * order, at most DENSE_ROWS of them (256 KB each 256 rows) */
+	g->row = morgue_malloc(nn * sizeof(*g->row));
+	for (size_t i = 0; i < nn; i++)
+		g->row[i] = -1;
+	size_t nrows = 1 + (qt < DENSE_ROWS - 1 ? qt : DENSE_ROWS - 1);
+	g->dense = morgue_calloc(nrows * 256, sizeof(*g->dense));
+	g->row[0] = 0;
+	for (size_t r = 1; r < nrows; r++)
+		g->row[queue[r - 1]] = (int32_t)r;
+	for (size_t r = 0; r < nrows; r++) {
+		uint32_t u = r ? queue[r - 1] : 0;
+		for (size_t j = start[u]; j < start[u + 1]; j++)
+			g->dense[r * 256 + kc[j]] = kids[j];
+	}
 	free(queue);
 	free(fill);
 	free(kc);
@@ -394,6 +434,8 @@ void morgue_gazetteer_free(morgue_gazetteer *g)
 	free(g->ekeys);
 	free(g->evals);
 	free(g->bySlug);
+	free(g->row);
+	free(g->dense);
 	free(g);
 }
 
@@ -439,6 +481,11 @@ int morgue_gazetteer_key_ambiguous(const morgue_gazetteer *g, size_t key)
 	return key < g->nkeys && g->keys[key].ambiguous;
 }
 
+static int ascii_word(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
 size_t morgue_gazetteer_scan(const morgue_gazetteer *g, const char *text, size_t len,
 			     morgue_gazetteer_hit **hits, size_t *n, size_t *cap)
 {
@@ -449,12 +496,19 @@ size_t morgue_gazetteer_scan(const morgue_gazetteer *g, const char *text, size_t
 	for (size_t i = 0; i < f.size; i++) {
 		unsigned char c = (unsigned char)f.ptr[i];
 		uint32_t t;
-		while (!(t = edge_get(g, st, c)) && st)
+		while (!(t = step(g, st, c)) && st)
 			st = g->fail[st];
 		st = t;
+		/* a hit inside a word is never a mention: skip the outputs when
+		 * the next folded byte is an ASCII letter or digit (the
+		 * annotator checks boundaries on the original text again) */
+		if (i + 1 < f.size && ascii_word(f.ptr[i + 1]))
+			continue;
 		for (uint32_t o = g->out[st] >= 0 ? st : g->dict[st]; o; o = g->dict[o]) {
 			const gkey *k = &g->keys[g->out[o]];
 			size_t fs = i + 1 - k->len;
+			if (fs > 0 && ascii_word(f.ptr[fs - 1]))
+				continue;
 			MORGUE_ARRAY_RESERVE(*hits, *cap, *n + 1);
 			(*hits)[*n].start = ms[fs];
 			(*hits)[*n].end = me[i];

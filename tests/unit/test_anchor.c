@@ -62,6 +62,29 @@ static void abbreviation_dot(void)
 	CHECK_INT(e, 11);
 }
 
+static void fuzzy_refind(void)
+{
+	size_t s = 0, e = 0;
+	int approx = 0;
+	const char *t = "Then the Russian foreign minster spoke. Later the Russian envoy left.";
+	/* one letter dropped from the text since the anchor was written */
+	CHECK_INT(morgue_anchor_place(&s, &e, &approx, t, strlen(t), "the Russian foreign minister",
+				      NULL, " spoke"), 1);
+	CHECK_INT(approx, 1);
+	CHECK(!strncmp(t + s, "the Russian foreign minster", e - s) && e - s == 27);
+	/* exact hits are not approximate */
+	CHECK_INT(morgue_anchor_place(&s, &e, &approx, t, strlen(t), "Russian envoy", NULL, NULL), 1);
+	CHECK_INT(approx, 0);
+	/* too different: still an orphan */
+	CHECK_INT(morgue_anchor_place(&s, &e, &approx, t, strlen(t), "the Chinese trade minister",
+				      NULL, NULL), 0);
+	/* two equally close places and no context: ambiguous */
+	const char *t2 = "Sergey Lavrow met. Sergey Lavroff met.";
+	CHECK_INT(morgue_anchor_place(&s, &e, &approx, t2, strlen(t2), "Sergey Lavrov", NULL, NULL), 2);
+	CHECK_INT(morgue_anchor_place(&s, &e, &approx, t2, strlen(t2), "Sergey Lavrov", ". ", NULL), 1);
+	CHECK_INT(s, 19);
+}
+
 int main(void)
 {
 	RUN(unique_exact);
@@ -69,5 +92,6 @@ int main(void)
 	RUN(folded_match);
 	RUN(orphans);
 	RUN(abbreviation_dot);
+	RUN(fuzzy_refind);
 	TEST_EXIT();
 }

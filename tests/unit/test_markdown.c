@@ -2,6 +2,8 @@
  * test_markdown.c - HTML output of markdown.h: mention markup, wrapping
  * across emphasis, raw HTML, unsafe URLs, the plain text.
  */
+#include <dirent.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "article.h"
@@ -10,6 +12,7 @@
 #include "test.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/fs.h"
 
 static morgue_gazetteer *reg(void)
 {
@@ -150,6 +153,85 @@ static void entity_body_without_gazetteer(void)
 	morgue_doc_free(d);
 }
 
+static void load_entities(morgue_entity ***es, size_t *n, size_t *cap, const char *dir,
+			  const char *rel)
+{
+	morgue_buf d = MORGUE_BUF_INIT;
+	morgue_buf_printf(&d, "%s/%s", dir, rel);
+	DIR *dp = opendir(d.ptr);
+	struct dirent *de;
+	while (dp && (de = readdir(dp))) {
+		if (de->d_name[0] == '.')
+			continue;
+		morgue_buf r = MORGUE_BUF_INIT, p = MORGUE_BUF_INIT, data = MORGUE_BUF_INIT;
+		morgue_buf_printf(&r, "%s%s%s", rel, *rel ? "/" : "", de->d_name);
+		morgue_buf_printf(&p, "%s/%s", dir, r.ptr);
+		morgue_entity *e = NULL;
+		if (morgue_fs_is_dir(p.ptr))
+			load_entities(es, n, cap, dir, r.ptr);
+		else if (morgue_fs_read(&data, p.ptr) == 0 &&
+			 morgue_entity_parse(&e, p.ptr, r.ptr, data.ptr, data.size) == 0) {
+			MORGUE_ARRAY_RESERVE(*es, *cap, *n + 1);
+			(*es)[(*n)++] = e;
+		}
+		morgue_buf_free(&r);
+		morgue_buf_free(&p);
+		morgue_buf_free(&data);
+	}
+	if (dp)
+		closedir(dp);
+	morgue_buf_free(&d);
+}
+
+/* tests/regress/markdown/NAME.md against NAME.html (see README there). */
+static void golden_cases(void)
+{
+	const char *dir = "tests/regress/markdown";
+	morgue_entity **es = NULL;
+	size_t n = 0, cap = 0, cases = 0;
+	int update = getenv("MORGUE_REGRESS_UPDATE") && !strcmp(getenv("MORGUE_REGRESS_UPDATE"), "1");
+	if (!morgue_fs_is_dir(dir) || !morgue_fs_is_dir("content/entities"))
+		SKIP("run from the source tree");
+	load_entities(&es, &n, &cap, "content/entities", "");
+	morgue_gazetteer *g = NULL;
+	morgue_gazetteer_new(&g, (const morgue_entity *const *)es, n);
+	DIR *dp = opendir(dir);
+	struct dirent *de;
+	while ((de = readdir(dp))) {
+		size_t l = strlen(de->d_name);
+		if (l < 4 || strcmp(de->d_name + l - 3, ".md"))
+			continue;
+		morgue_buf in = MORGUE_BUF_INIT, want = MORGUE_BUF_INIT, p = MORGUE_BUF_INIT;
+		morgue_buf_printf(&p, "%s/%s", dir, de->d_name);
+		CHECK(morgue_fs_read(&in, p.ptr) == 0);
+		morgue_markdown_opts o = { .gazetteer = g, .root = "../../", .file = p.ptr,
+					   .first_line = 1 };
+		morgue_doc *d = NULL;
+		CHECK(morgue_markdown_render(&d, morgue_buf_cstr(&in), in.size, &o) == 0);
+		morgue_buf_truncate(&p, p.size - 3);
+		morgue_buf_puts(&p, ".html");
+		if (d && update) {
+			morgue_fs_write(p.ptr, d->html, strlen(d->html));
+		} else if (d) {
+			CHECK(morgue_fs_read(&want, p.ptr) == 0);
+			if (strcmp(d->html, morgue_buf_cstr(&want)))
+				printf("  %s differs:\n%s", p.ptr, d->html);
+			CHECK_STR(d->html, morgue_buf_cstr(&want));
+		}
+		cases++;
+		morgue_doc_free(d);
+		morgue_buf_free(&in);
+		morgue_buf_free(&want);
+		morgue_buf_free(&p);
+	}
+	closedir(dp);
+	CHECK(cases >= 2);
+	morgue_gazetteer_free(g);
+	for (size_t i = 0; i < n; i++)
+		morgue_entity_free(es[i]);
+	free(es);
+}
+
 int main(void)
 {
 	RUN(mention_markup);
@@ -160,5 +242,6 @@ int main(void)
 	RUN(inline_mention_markup);
 	RUN(blocks_in_plain_text);
 	RUN(entity_body_without_gazetteer);
+	RUN(golden_cases);
 	TEST_EXIT();
 }

@@ -8,6 +8,7 @@
 #include "test.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <time.h>
 
 #include "frontmatter.h"
@@ -457,6 +458,72 @@ static void missing_partial_and_dynamic(void)
 	morgue_value_free(ctx);
 }
 
+static void delimiters_and_indentation(void)
+{
+	morgue_value *ctx = yaml("x: \"<i>\"\nitems: [a, b]\n");
+	char *s = render("{{=<% %>=}}<%{x}%> <%&x%> <%x%>", ctx, NULL);
+	CHECK_STR(s, "<i> <i> &lt;i&gt;");
+	free(s);
+	/* standalone partials nest their indentation; data is never indented */
+	table tab = { .n = 0 };
+	const char *outer = "<ul>\n  {{>inner}}\n</ul>\n";
+	const char *inner = "{{#items}}\n<li>{{.}}</li>\n{{/items}}\n{{{x}}}\n";
+	CHECK_INT(morgue_template_compile(&tab.v[0].tpl, "outer", outer, strlen(outer)), 0);
+	CHECK_INT(morgue_template_compile(&tab.v[1].tpl, "inner", inner, strlen(inner)), 0);
+	tab.v[0].name = "outer";
+	tab.v[1].name = "inner";
+	tab.n = 2;
+	morgue_value_set_str(ctx, "x", "one\ntwo");
+	s = render("<div>\n  {{>outer}}\n</div>\r\n  {{#items}}\r\n{{.}}\r\n  {{/items}}\r\n", ctx, &tab);
+	CHECK_STR(s, "<div>\n  <ul>\n    <li>a</li>\n    <li>b</li>\n    one\ntwo\n  </ul>\n</div>\r\na\r\nb\r\n");
+	free(s);
+	/* an inline partial is not indented */
+	s = render("x {{>inner}}|", ctx, &tab);
+	CHECK_STR(s, "x <li>a</li>\n<li>b</li>\none\ntwo\n|");
+	free(s);
+	table_free(&tab);
+	morgue_value_free(ctx);
+}
+
+typedef struct job {
+	const morgue_template *t;
+	const morgue_value *ctx;
+	char *out;
+} job;
+
+static void *render_job(void *arg)
+{
+	job *j = arg;
+	morgue_buf b = MORGUE_BUF_INIT;
+	for (int i = 0; i < 200; i++) {
+		morgue_buf_clear(&b);
+		if (morgue_template_render(&b, j->t, j->ctx, NULL, NULL) < 0)
+			break;
+	}
+	j->out = morgue_buf_detach(&b);
+	return NULL;
+}
+
+/* A compiled template is immutable: render it from two threads at once. */
+static void concurrent_render(void)
+{
+	const char *src = "{{#items}}<{{name}}:{{n}}>{{/items}}{{^none}}.{{/none}}";
+	morgue_value *ctx = yaml("items: [{name: a, n: 1}, {name: b, n: 2.5}]");
+	morgue_template *t = NULL;
+	CHECK_INT(morgue_template_compile(&t, "mt", src, strlen(src)), 0);
+	job j[2] = { { t, ctx, NULL }, { t, ctx, NULL } };
+	pthread_t th[2];
+	for (int i = 0; i < 2; i++)
+		CHECK_INT(pthread_create(&th[i], NULL, render_job, &j[i]), 0);
+	for (int i = 0; i < 2; i++) {
+		pthread_join(th[i], NULL);
+		CHECK_STR(j[i].out, "<a:1><b:2.5>.");
+		free(j[i].out);
+	}
+	morgue_template_free(t);
+	morgue_value_free(ctx);
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -517,6 +584,8 @@ int main(void)
 	RUN(recursion_guard);
 	RUN(theme_inheritance);
 	RUN(missing_partial_and_dynamic);
+	RUN(delimiters_and_indentation);
+	RUN(concurrent_render);
 	RUN(large_template);
 	TEST_EXIT();
 }

@@ -724,6 +724,9 @@ int morgue_repo_history(morgue_repo *r, const char *const *dirs, size_t ndirs,
 	dopts.pathspec.strings = spec_ptrs;
 	dopts.pathspec.count = ndirs;
 	fopts.flags = GIT_DIFF_FIND_RENAMES;
+	/* a moved article keeps nearly all its bytes; two short different
+	 * articles of one template can look 60% alike */
+	fopts.rename_threshold = 90;
 	*shallow = git_repository_is_shallow(r->git) == 1;
 	if (git_revwalk_new(&walk, r->git) < 0 || git_revwalk_push(walk, &oid) < 0) {
 		rc = git_fail("history");

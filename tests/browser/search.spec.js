@@ -29,7 +29,14 @@ function renderSearchPage() {
 
 function fixture() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'morgue-search-'));
-  const driver = process.env.SEARCH_DRIVER || path.join(top, 'build/search-driver');
+  let driver = process.env.SEARCH_DRIVER || path.join(top, 'build/search-driver');
+  if (!fs.existsSync(driver)) { // link it against the library of this build
+    driver = path.join(dir, 'search-driver');
+    const libs = execFileSync('sh', ['-c', 'pkg-config --libs libcmark libgit2 sqlite3 yaml-0.1 libutf8proc 2>/dev/null || true']).toString().trim().split(/\s+/).filter(Boolean);
+    execFileSync(process.env.CC || 'cc', ['-std=c17', '-D_DEFAULT_SOURCE', '-O1', '-I' + path.join(top, 'generator'),
+      path.join(top, 'tests/regress/search/driver.c'), path.join(top, process.env.BUILD || 'build', 'libmorgue.a'),
+      ...libs, '-lstemmer', '-lpthread', '-lm', '-o', driver], { stdio: 'pipe' });
+  }
   execFileSync(driver, [path.join(top, 'tests/regress/search/sample/input.txt'), dir], { stdio: 'pipe' });
   fs.mkdirSync(path.join(dir, 'static'));
   for (const f of ['search.js', 'style.css'])
@@ -111,6 +118,15 @@ async function check(browser, base, label, site, isFixture) {
   result(`${label}: Enter keeps the query in the URL`, decodeURIComponent(page.url()).includes('q=lavr') || label === 'file://', page.url());
 
   if (isFixture) {
+    const ctx = await browser.newContext({ javaScriptEnabled: false });
+    const nojs = await ctx.newPage();
+    await nojs.goto(`${base}/search.html?q=russia`);
+    const note = await nojs.locator('noscript, .search-note').first().textContent();
+    result(`${label}: without JavaScript a note explains search needs it`, /needs JavaScript/.test(note), note);
+    result(`${label}: the search box has a label`, await nojs.locator('label[for="search-q"]').count() === 1 &&
+      await nojs.locator('#search-status[aria-live="polite"]').count() === 1);
+    await ctx.close();
+
     r = await query(page, base, 'russia');
     result(`${label}: paging, page 1 has 10`, r.titles.length === 10 && /page 1 of 2/.test(r.status), r.status);
     await page.locator('button.search-next').click();

@@ -229,7 +229,7 @@
   }
   /* Doc-id range [lo, hi) for a date range (docs are numbered by date). */
   function dateRange(from, to) {
-    var v = varints(meta.dates), day = dayNumber(meta.d0), id = 0, lo = null, hi = 0;
+    var v = varints(meta.dates), day = dayNumber(meta.d0) || 0, id = 0, lo = null, hi = 0;
     var f = dayNumber(from, false), t = dayNumber(to, true);
     for (var i = 0; i < v.length; i += 2) {
       day += v[i];

@@ -67,6 +67,7 @@ typedef struct ctx {
 	size_t ns, scap;
 	morgue_attribution *out;
 	size_t nout, ocap;
+	size_t vspan_s, vspan_e; /* span of the sentence's last speech verb */
 } ctx;
 
 /* ---------------------------------------------------------------- words */
@@ -711,7 +712,7 @@ static size_t np_back(const ctx *c, size_t lo, size_t h)
 	while (k > lo && h - k < 8) {
 		size_t p = k - 1;
 		const tok *t = &c->t[p];
-		if (t->inq || t->kind != T_WORD)
+		if (t->inq || (t->kind != T_WORD && t->men < 0))
 			break;
 		if (t->men < 0 && np_stop(c, p))
 			break;
@@ -795,7 +796,7 @@ enum { SUBJ_NONE = 0, SUBJ_OK = 1, SUBJ_AFTER = 2 };
 /* Who is the subject of the cue at token v of sentence s? Walks back over
  * auxiliaries and adverbs. SUBJ_AFTER: the cue follows a quotation
  * directly ("…,” said X"), look after it. */
-static int subject_back(ctx *c, const sent *s, size_t v, src *r)
+static int subject_back(ctx *c, const sent *s, size_t v, int strict, src *r)
 {
 	size_t j = v;
 	if (j > s->t0 && c->t[j - 1].kind == T_QCLOSE)
@@ -812,7 +813,7 @@ static int subject_back(ctx *c, const sent *s, size_t v, src *r)
 			return SUBJ_OK;
 		}
 		if (t->kind == T_PUNCT) {
-			if (tok_punct(c, j, ",") || tok_dash(c, j))
+			if (!strict && (tok_punct(c, j, ",") || tok_dash(c, j)))
 				return last_actor(c, s->t0, j, r) ? SUBJ_OK : SUBJ_NONE;
 			return SUBJ_NONE;
 		}
@@ -838,7 +839,7 @@ static int subject_back(ctx *c, const sent *s, size_t v, src *r)
 			np_classify(c, r, a, j, j + 1);
 			return SUBJ_OK;
 		}
-		return anon_postmod(c, s->t0, v, r) ? SUBJ_OK : SUBJ_NONE;
+		return !strict && anon_postmod(c, s->t0, v, r) ? SUBJ_OK : SUBJ_NONE;
 	}
 	return SUBJ_NONE;
 }
@@ -968,6 +969,14 @@ static int span_after(ctx *c, size_t si, size_t k, size_t subj, int need_that,
 				return tokens_span(c, j + 1, end, o, e);
 	if (need_that)
 		return 0;
+	/* "“…,” X said on Tuesday." */
+	if (subj > s->t0 && (c->t[subj - 1].kind == T_QCLOSE ||
+			     (subj > s->t0 + 1 && tok_punct(c, subj - 1, ",") &&
+			      c->t[subj - 2].kind == T_QCLOSE))) {
+		size_t qc = c->t[subj - 1].kind == T_QCLOSE ? subj - 1 : subj - 2;
+		quote_span(c, c->t[qc].q, o, e);
+		return *e > *o;
+	}
 	if (tokens_span(c, k, end, o, e))
 		return 1;
 	/* nothing after the cue */
@@ -1020,8 +1029,11 @@ static void rule_verb(ctx *c, size_t si, size_t v, const struct verb *vb)
 	sent *s = &c->s[si];
 	src r;
 	size_t o, e, be, cue0 = v, cue1 = v;
-	int st;
-	if (negated(c, s, v))
+	int st, strict;
+	static const char *const noun_verbs[] = {
+		"reports", "claims", "comments", "notes", "states", "fears",
+		"fear", "worries", "worry", NULL};
+	if (negated(c, s, v) || (c->t[v].s >= c->vspan_s && c->t[v].s < c->vspan_e))
 		return;
 	if (tok_eq(c, v, "broke")) {
 		int ok = v > s->t0 && tok_eq(c, v - 1, "first");
@@ -1050,7 +1062,11 @@ static void rule_verb(ctx *c, size_t si, size_t v, const struct verb *vb)
 		}
 		return;
 	}
-	st = subject_back(c, s, v, &r);
+	/* "reports", "claims", "fears" are nouns as often as verbs */
+	strict = tok_in(c, v, noun_verbs);
+	if (strict && v + 1 < s->tend && verb_of(c, v + 1))
+		return;
+	st = subject_back(c, s, v, strict, &r);
 	if (st == SUBJ_NONE)
 		return;
 	if (st == SUBJ_AFTER) {
@@ -1064,6 +1080,9 @@ static void rule_verb(ctx *c, size_t si, size_t v, const struct verb *vb)
 			!strncasecmp(c->x + c->t[v].s, "describ", 7), &o, &e))
 		return;
 	add_attr_cue_tokens(c, &r, cue0, cue1, o, e);
+	/* "Kislyak said Kushner suggested …": no nested attribution */
+	if (o > c->t[v].s)
+		c->vspan_s = o, c->vspan_e = e;
 }
 
 /* The noun phrase after "according to" / "citing" starting at token a.
@@ -1092,7 +1111,8 @@ static int source_np(ctx *c, const sent *s, size_t a, int final, size_t *ne,
 	/* the phrase: to a comma, or to the clause end when final, or to its
 	 * head noun */
 	for (k = a; k < lim; k++)
-		if (tok_punct(c, k, ",") || c->t[k].inq || c->t[k].kind != T_WORD)
+		if (tok_punct(c, k, ",") || c->t[k].inq ||
+		    (c->t[k].kind != T_WORD && c->t[k].men < 0))
 			break;
 	size_t pe = k;
 	for (k = a; k < pe && k < a + 8; k++)
@@ -1190,7 +1210,7 @@ static void rule_stance(ctx *c, size_t si, size_t i)
 	if (i <= s->t0 || !tok_in(c, i, adj) || !tok_in(c, i - 1, be) ||
 	    i + 1 >= s->tend || !tok_eq(c, i + 1, "that"))
 		return;
-	if (subject_back(c, s, i - 1, &r) != SUBJ_OK)
+	if (subject_back(c, s, i - 1, 0, &r) != SUBJ_OK)
 		return;
 	if (!tokens_span(c, i + 2, clause_end(c, s, i + 2), &o, &e))
 		return;
@@ -1258,6 +1278,7 @@ static void scan_sentence(ctx *c, size_t si)
 {
 	sent *s = &c->s[si];
 	size_t before = c->nout;
+	c->vspan_s = c->vspan_e = 0;
 	for (size_t k = s->t0; k < s->tend; k++) {
 		const struct verb *vb;
 		if (c->t[k].inq || c->t[k].kind != T_WORD)

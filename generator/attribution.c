@@ -68,6 +68,7 @@ typedef struct ctx {
 	morgue_attribution *out;
 	size_t nout, ocap;
 	size_t vspan_s, vspan_e; /* span of the sentence's last speech verb */
+	size_t *cut; /* per token: the next ", according to" / ", citing" */
 } ctx;
 
 /* ---------------------------------------------------------------- words */
@@ -168,13 +169,28 @@ static int is_upunct(const char *x, size_t len, size_t i)
 	return 0;
 }
 
+/* Bytes of the Unicode space at i (no-break, en/em/thin, narrow no-break,
+ * ideographic), or 0. */
+static size_t uspace_len(const char *x, size_t len, size_t i)
+{
+	const unsigned char *u = (const unsigned char *)x + i;
+	if (i + 1 < len && u[0] == 0xC2 && u[1] == 0xA0)
+		return 2;
+	if (i + 2 < len && u[0] == 0xE2 && u[1] == 0x80 &&
+	    (u[2] <= 0x8B || u[2] == 0xAF))
+		return 3;
+	if (i + 2 < len && u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80)
+		return 3;
+	return 0;
+}
+
 static int is_wordc(const char *x, size_t len, size_t i)
 {
 	unsigned char c = (unsigned char)x[i];
 	if (isalnum(c))
 		return 1;
 	if (c >= 0x80)
-		return !is_upunct(x, len, i);
+		return !is_upunct(x, len, i) && !uspace_len(x, len, i);
 	return 0;
 }
 
@@ -312,10 +328,15 @@ static void add_quote(ctx *c, size_t open, size_t cs, size_t ce,
 	c->q[c->nq++] = (quote){open, cs, ce, close_end};
 }
 
-/* End of the paragraph containing i: the first blank line, or len. */
+#define QUOTE_MAX 6000
+#define WALK_MAX 200 /* tokens any backward search looks at */
+
+/* End of the paragraph containing i: the first blank line, or len (at most
+ * QUOTE_MAX bytes on). */
 static size_t para_end_at(const ctx *c, size_t i)
 {
-	for (; i < c->len; i++) {
+	size_t lim = c->len - i > QUOTE_MAX ? i + QUOTE_MAX : c->len;
+	for (; i < lim; i++) {
 		if (c->x[i] != '\n')
 			continue;
 		size_t j = i + 1;
@@ -325,10 +346,8 @@ static size_t para_end_at(const ctx *c, size_t i)
 		if (j < c->len && c->x[j] == '\n')
 			return i;
 	}
-	return c->len;
+	return lim;
 }
-
-#define QUOTE_MAX 6000
 
 /* Pair quotation marks: “…” (a missing ” closes at the paragraph end; a
  * quotation may run over paragraphs when its ” comes before the next “),
@@ -371,6 +390,8 @@ static void find_quotes(ctx *c)
 		if (is_e280(x, len, i, 0x98) && prev_open && i + 3 < len &&
 		    !is_space(x[i + 3])) {
 			size_t pe = para_end_at(c, i), j;
+			if (pe > i + 400)
+				pe = i + 400; /* single quotations are short */
 			for (j = i + 3; j < pe; j++)
 				if (is_e280(x, len, j, 0x99) && !is_space(x[j - 1]) &&
 				    (j + 3 >= len || !is_wordc(x, len, j + 3)))
@@ -417,8 +438,8 @@ static void tokenize(ctx *c)
 			in = 1;
 			continue;
 		}
-		if (is_space(x[i])) {
-			i++;
+		if (is_space(x[i]) || uspace_len(x, len, i)) {
+			i += is_space(x[i]) ? 1 : uspace_len(x, len, i);
 			continue;
 		}
 		size_t j = i;
@@ -603,7 +624,7 @@ static void add_attr(ctx *c, const src *r, const char *cue, size_t cuelen,
 		off++;
 	if (end <= off || r->se <= r->so)
 		return;
-	for (size_t i = 0; i < c->nout; i++) {
+	for (size_t i = c->nout > 16 ? c->nout - 16 : 0; i < c->nout; i++) {
 		morgue_attribution *a = &c->out[i];
 		if (a->offset == off && (int)a->kind == r->kind &&
 		    ((!a->source && !r->entity) ||
@@ -730,7 +751,8 @@ static size_t np_back(const ctx *c, size_t lo, size_t h)
 
 static int pron_person(ctx *c, const sent *s, size_t k, src *r)
 {
-	for (size_t j = k; j > 0 && c->t[j - 1].s >= s->para_start; j--) {
+	for (size_t j = k; j > 0 && c->t[j - 1].s >= s->para_start &&
+			   k - j < 20 * WALK_MAX; j--) {
 		const tok *t = &c->t[j - 1];
 		if (!t->inq && men_kind(c, t->men) == MORGUE_SOURCE_PERSON) {
 			src_from_mention(c, r, j - 1, 0);
@@ -743,7 +765,7 @@ static int pron_person(ctx *c, const sent *s, size_t k, src *r)
 
 static int pron_they(ctx *c, const sent *s, size_t k, src *r)
 {
-	for (size_t i = c->nout; i > 0; i--) {
+	for (size_t i = c->nout; i > 0 && c->nout - i < 64; i--) {
 		const morgue_attribution *a = &c->out[i - 1];
 		if (a->source_offset < s->para_start)
 			break;
@@ -763,7 +785,7 @@ static int pron_they(ctx *c, const sent *s, size_t k, src *r)
  * quotations (the speaker before an apposition). */
 static int last_actor(ctx *c, size_t lo, size_t hi, src *r)
 {
-	for (size_t j = hi; j > lo; j--) {
+	for (size_t j = hi; j > lo && hi - j < WALK_MAX; j--) {
 		int mk = men_kind(c, c->t[j - 1].men);
 		if (!c->t[j - 1].inq && mk != K_NONE && mk != K_PLACE) {
 			src_from_mention(c, r, j - 1, lo);
@@ -780,12 +802,18 @@ static int anon_postmod(ctx *c, size_t lo, size_t hi, src *r)
 	static const char *const post[] = {
 		"who", "familiar", "briefed", "close", "speaking", "with",
 		"involved", "knowledgeable", NULL};
+	if (hi > lo + 40)
+		lo = hi - 40;
 	for (size_t k = lo; k + 1 < hi; k++) {
 		if (c->t[k].inq || !tok_in(c, k, anon_heads) ||
 		    !tok_in(c, k + 1, post))
 			continue;
-		size_t a = np_back(c, lo, k);
+		size_t a = np_back(c, lo, k), e = hi;
 		np_classify(c, r, a, k, k + 1);
+		while (e > k + 1 && (tok_in(c, e - 1, skip_words) ||
+				     c->t[e - 1].kind != T_WORD))
+			e--;
+		r->se = c->t[e - 1].e;
 		return 1;
 	}
 	return 0;
@@ -924,11 +952,8 @@ static int next_sentence_span(ctx *c, size_t si, size_t *o, size_t *e)
  * credit or ", according to …" / ", citing …". */
 static size_t clause_end(const ctx *c, const sent *s, size_t k)
 {
-	for (size_t j = k; j + 1 < s->tend; j++)
-		if (tok_punct(c, j, ",") && !c->t[j].inq &&
-		    (tok_eq(c, j + 1, "according") || tok_eq(c, j + 1, "citing")))
-			return j;
-	return s->tend;
+	size_t j = k < c->nt ? c->cut[k] : c->nt;
+	return j < s->tend ? j : s->tend;
 }
 
 /* The span reported by the cue ending at token k-1, whose subject starts
@@ -980,7 +1005,7 @@ static int span_after(ctx *c, size_t si, size_t k, size_t subj, int need_that,
 	if (tokens_span(c, k, end, o, e))
 		return 1;
 	/* nothing after the cue */
-	for (size_t j = subj; j > s->t0; j--)
+	for (size_t j = subj; j > s->t0 && subj - j < WALK_MAX; j--)
 		if (c->t[j - 1].kind == T_QCLOSE) {
 			quote_span(c, c->t[j - 1].q, o, e);
 			return *e > *o;
@@ -1090,10 +1115,11 @@ static void rule_verb(ctx *c, size_t si, size_t v, const struct verb *vb)
 static int source_np(ctx *c, const sent *s, size_t a, int final, size_t *ne,
 		     src *r)
 {
-	size_t lim = clause_end(c, s, a), h = lim, k;
+	size_t lim = clause_end(c, s, a), h, k;
 	size_t b = a;
 	while (lim > a && is_endpunct(c, lim - 1))
 		lim--;
+	h = lim;
 	if (a >= lim)
 		return 0;
 	if (tok_eq(c, b, "the") && b + 1 < lim)
@@ -1128,8 +1154,15 @@ static int source_np(ctx *c, const sent *s, size_t a, int final, size_t *ne,
 	/* "those reports": the publication named shortly before */
 	if (r->kind == MORGUE_SOURCE_DOCUMENT &&
 	    (tok_eq(c, a, "those") || tok_eq(c, a, "these"))) {
-		size_t at = c->t[a].s;
-		for (size_t mi = c->nm; mi > 0; mi--) {
+		size_t at = c->t[a].s, lo = 0, hi = c->nm;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (c->m[mid].offset < at)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t mi = lo; mi > 0; mi--) {
 			const morgue_attr_mention *m = &c->m[mi - 1];
 			if (m->offset >= at)
 				continue;
@@ -1346,6 +1379,16 @@ int morgue_attribution_extract(morgue_attribution **out, size_t *n,
 	find_quotes(&c);
 	tokenize(&c);
 	split_sentences(&c);
+	c.cut = morgue_malloc((c.nt + 1) * sizeof(*c.cut));
+	c.cut[c.nt] = c.nt;
+	for (size_t k = c.nt; k > 0; k--) {
+		size_t j = k - 1;
+		c.cut[j] = j + 1 < c.nt && tok_punct(&c, j, ",") && !c.t[j].inq &&
+				   (tok_eq(&c, j + 1, "according") ||
+				    tok_eq(&c, j + 1, "citing"))
+			       ? j
+			       : c.cut[j + 1];
+	}
 	for (size_t i = 0; i < c.ns; i++)
 		scan_sentence(&c, i);
 	if (c.nout)
@@ -1355,6 +1398,7 @@ int morgue_attribution_extract(morgue_attribution **out, size_t *n,
 	free(c.t);
 	free(c.q);
 	free(c.s);
+	free(c.cut);
 	return 0;
 }
 

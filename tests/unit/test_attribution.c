@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "article.h"
 #include "attribution.h"
@@ -278,8 +279,10 @@ static void test_people_familiar(void)
 	run(t, NULL);
 	CHECK_INT(NA, 1);
 	expect(t, 0, NULL, MORGUE_SOURCE_ANONYMOUS, "the deal was off");
-	if (NA)
+	if (NA) {
 		CHECK_INT(A[0].count, 0);
+		CHECK_STR(A[0].source_text, "People familiar with the matter");
+	}
 }
 
 static void test_condition_of_anonymity(void)
@@ -289,6 +292,46 @@ static void test_condition_of_anonymity(void)
 	run(t, NULL);
 	CHECK_INT(NA, 1);
 	expect(t, 0, NULL, MORGUE_SOURCE_ANONYMOUS, "the memo was real");
+	if (NA)
+		CHECK_STR(A[0].source_text, "A source who spoke on condition of anonymity");
+}
+
+static void test_nbsp(void)
+{
+	/* a no-break space is a space, not part of a word */
+	const char *t = "Someone who reads this blog\xC2\xA0has just emailed me to "
+			"tell me that the story is true.";
+	run(t, NULL);
+	CHECK_INT(NA, 1);
+	expect(t, 0, NULL, MORGUE_SOURCE_ANONYMOUS, "the story is true");
+	if (NA)
+		CHECK_STR(A[0].source_text, "Someone who reads this blog");
+}
+
+/* Linear-ish time on a large hostile input: one 3 MB paragraph of quotes,
+ * speech verbs, pronouns and unclosed quotation marks. */
+static void test_large_input(void)
+{
+	morgue_buf b = MORGUE_BUF_INIT;
+	morgue_attribution *a = NULL;
+	size_t n = 0;
+	morgue_attr_mention *m = NULL;
+	size_t nm = 0, cap = 0;
+	while (b.size < 3000000) {
+		MORGUE_ARRAY_RESERVE(m, cap, nm + 1);
+		m[nm++] = (morgue_attr_mention){"sergey-lavrov", "person", b.size + 13, 6};
+		morgue_buf_puts(&b, "“Yes,” - Lavrov said, “no, he said that they "
+				    "told ‘x officials said, according to the reports ");
+	}
+	clock_t t0 = clock();
+	CHECK_INT(morgue_attribution_extract(&a, &n, b.ptr, b.size, m, nm), 0);
+	double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+	printf("  large input: %zu bytes, %zu attributions, %.2f s\n", b.size, n, secs);
+	CHECK(n > 0);
+	CHECK(secs < 20);
+	morgue_attributions_free(a, n);
+	free(m);
+	morgue_buf_free(&b);
 }
 
 static void test_officials_said_inverted(void)
@@ -740,6 +783,8 @@ int main(int argc, char **argv)
 	RUN(test_according_to_final);
 	RUN(test_people_familiar);
 	RUN(test_condition_of_anonymity);
+	RUN(test_nbsp);
+	RUN(test_large_input);
 	RUN(test_officials_said_inverted);
 	RUN(test_org_staff);
 	RUN(test_country_as_actor);

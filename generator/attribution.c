@@ -819,6 +819,95 @@ static int anon_postmod(ctx *c, size_t lo, size_t hi, src *r)
 	return 0;
 }
 
+/* A person named as the source at the start of sentence si: "According
+ * to PERSON" or PERSON as the first words. -1 if none. */
+static long named_next(const ctx *c, size_t si)
+{
+	const sent *n;
+	size_t k;
+	if (si >= c->ns)
+		return -1;
+	n = &c->s[si];
+	k = n->t0;
+	if (k + 2 < n->tend && tok_eq(c, k, "according") && tok_eq(c, k + 1, "to"))
+		k += 2;
+	if (k < n->tend && men_kind(c, c->t[k].men) == MORGUE_SOURCE_PERSON)
+		return c->t[k].men;
+	return -1;
+}
+
+/* A speaker named only by a description. "a German MP warned …" followed
+ * by "According to Thomas Opperman – …" is that person (an indefinite
+ * role introduced, then named); "Russian ambassador told …" is the person
+ * introduced earlier with exactly that title ("Russian Ambassador Sergey
+ * Kislyak"), when only one person was. Tokens [a, h] are the description. */
+static int describe_resolve(ctx *c, size_t si, size_t a, size_t h, src *r)
+{
+	static const char *const roles[] = {
+		"mp", "lawmaker", "legislator", "senator", "minister",
+		"journalist", "reporter", "ambassador", "politician", "leader",
+		"commander", "activist", "chancellor", "president", "secretary",
+		"envoy", "general", "diplomat", NULL};
+	const sent *s = &c->s[si];
+	long found = -1;
+	if (c->t[h].kind != T_WORD || !tok_in(c, h, roles))
+		return 0;
+	if (tok_eq(c, a, "a") || tok_eq(c, a, "an")) {
+		if (si + 1 >= c->ns || s->para_end)
+			return 0;
+		found = named_next(c, si + 1);
+	} else {
+		size_t nw = h - a + 1 - (tok_eq(c, a, "the") ? 1 : 0);
+		for (size_t k = 0; k < c->nt && c->t[k].s < c->t[a].s; k++) {
+			size_t f, w;
+			if (men_kind(c, c->t[k].men) != MORGUE_SOURCE_PERSON ||
+			    (k > 0 && c->t[k - 1].men == c->t[k].men))
+				continue;
+			f = k;
+			for (w = 0; w < nw && f > 0; w++, f--)
+				if (c->t[f - 1].kind != T_WORD ||
+				    c->t[f - 1].e - c->t[f - 1].s != c->t[h - w].e - c->t[h - w].s ||
+				    strncasecmp(c->x + c->t[f - 1].s, c->x + c->t[h - w].s,
+						c->t[h - w].e - c->t[h - w].s))
+					break;
+			if (w < nw)
+				continue;
+			if (found >= 0 && strcmp(c->m[found].entity, c->m[c->t[k].men].entity))
+				return 0; /* two people with that title */
+			found = c->t[k].men;
+		}
+	}
+	if (found < 0)
+		return 0;
+	memset(r, 0, sizeof(*r));
+	r->entity = c->m[found].entity;
+	r->kind = MORGUE_SOURCE_PERSON;
+	r->so = c->t[a].s, r->se = c->t[h].e, r->first = a;
+	return 1;
+}
+
+/* "reports suggested that … . In those reports (written in the Israeli
+ * newspaper Yediot Ahronot), …": the reports are that publication's. */
+static void doc_cataphora(ctx *c, size_t si, src *r)
+{
+	const sent *n;
+	if (r->kind != MORGUE_SOURCE_DOCUMENT || r->entity || si + 1 >= c->ns)
+		return;
+	n = &c->s[si + 1];
+	for (size_t k = n->t0; k + 1 < n->tend && k < n->t0 + 12; k++) {
+		if (!(tok_eq(c, k, "those") || tok_eq(c, k, "these")) ||
+		    !(tok_eq(c, k + 1, "reports") || tok_eq(c, k + 1, "report")))
+			continue;
+		for (size_t j = k + 2; j < n->tend && j < k + 16; j++)
+			if (men_kind(c, c->t[j].men) == MORGUE_SOURCE_PUBLICATION) {
+				r->entity = c->m[c->t[j].men].entity;
+				r->kind = MORGUE_SOURCE_PUBLICATION;
+				return;
+			}
+		return;
+	}
+}
+
 enum { SUBJ_NONE = 0, SUBJ_OK = 1, SUBJ_AFTER = 2 };
 
 /* Who is the subject of the cue at token v of sentence s? Walks back over
@@ -867,7 +956,11 @@ static int subject_back(ctx *c, const sent *s, size_t v, int strict, src *r)
 			np_classify(c, r, a, j, j + 1);
 			return SUBJ_OK;
 		}
-		return !strict && anon_postmod(c, s->t0, v, r) ? SUBJ_OK : SUBJ_NONE;
+		if (strict)
+			return SUBJ_NONE;
+		if (describe_resolve(c, (size_t)(s - c->s), np_back(c, s->t0, j), j, r))
+			return SUBJ_OK;
+		return anon_postmod(c, s->t0, v, r) ? SUBJ_OK : SUBJ_NONE;
 	}
 	return SUBJ_NONE;
 }
@@ -1101,6 +1194,7 @@ static void rule_verb(ctx *c, size_t si, size_t v, const struct verb *vb)
 		add_attr_cue_tokens(c, &r, cue0, cue1, o, e);
 		return;
 	}
+	doc_cataphora(c, si, &r);
 	if (!span_after(c, si, v + 1, r.first, vb->cls == 2,
 			!strncasecmp(c->x + c->t[v].s, "describ", 7), &o, &e))
 		return;

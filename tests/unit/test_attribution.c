@@ -472,6 +472,49 @@ static void test_apposition(void)
 	expect(t, 0, "h-r-mcmaster", MORGUE_SOURCE_PERSON, "As I mentioned");
 }
 
+static void test_indefinite_then_named(void)
+{
+	const char *t = "Last month, a German MP warned countries against sharing "
+			"intelligence. According to Thomas Opperman – leader of the SPD – "
+			"the administration “chatters too much.”";
+	run(t, "Thomas Opperman=thomas-oppermann:person", "SPD=spd:organization", NULL);
+	CHECK_INT(NA, 2);
+	expect(t, 0, "thomas-oppermann", MORGUE_SOURCE_PERSON, "countries against");
+	expect(t, 1, "thomas-oppermann", MORGUE_SOURCE_PERSON, "the administration");
+	if (NA)
+		CHECK_STR(A[0].source_text, "a German MP");
+}
+
+static void test_title_anaphora(void)
+{
+	const char *t = "Russian Ambassador Sergey Kislyak met Jared Kushner.\n\n"
+			"Russian ambassador told Moscow that Kushner wanted a channel.";
+	run(t, "Sergey Kislyak=sergey-kislyak:person", "Jared Kushner=jared-kushner:person",
+	    "Kushner=jared-kushner:person", "Moscow=moscow:place", NULL);
+	CHECK_INT(NA, 1);
+	expect(t, 0, "sergey-kislyak", MORGUE_SOURCE_PERSON, "Kushner wanted");
+}
+
+static void test_title_anaphora_ambiguous(void)
+{
+	/* two people introduced as "Ambassador": the title alone names nobody */
+	const char *t = "Ambassador Sergey Kislyak met Ambassador Ron Dermer. "
+			"The ambassador said the talks went well.";
+	run(t, "Sergey Kislyak=sergey-kislyak:person", "Ron Dermer=ron-dermer:person",
+	    NULL);
+	CHECK_INT(NA, 0);
+}
+
+static void test_reports_cataphora(void)
+{
+	const char *t = "In January, reports suggested that relations could suffer. "
+			"In those reports (written in the newspaper Yediot Ahronot), a "
+			"journalist spoke.";
+	run(t, "Yediot Ahronot=yediot-ahronot:publication", NULL);
+	CHECK_INT(NA, 1);
+	expect(t, 0, "yediot-ahronot", MORGUE_SOURCE_PUBLICATION, "relations could suffer");
+}
+
 /* --------------------------------------------------------- negatives */
 
 static void test_neg_quote_without_cue(void)
@@ -640,6 +683,7 @@ static void test_gold(void)
 	morgue_buf g = MORGUE_BUF_INIT;
 	grow *rows = NULL;
 	size_t nrows = 0, cap = 0, npred = 0, tp_pred = 0, tp_gold = 0, kind_ok = 0;
+	size_t start_ok = 0;
 	dict d = {0};
 	if (morgue_fs_read(&g, "tests/gold/attributions.tsv"))
 		SKIP("tests/gold/attributions.tsv not readable (run from the repo root)");
@@ -701,6 +745,8 @@ static void test_gold(void)
 					tp_pred++, tp_gold++;
 					if (!strcmp(morgue_source_kind_name(a[i].kind), rows[r].kind))
 						kind_ok++;
+					if (a[i].offset == go)
+						start_ok++;
 					break;
 				}
 			}
@@ -721,11 +767,12 @@ static void test_gold(void)
 	}
 	double p = npred ? (double)tp_pred / npred : 0, r = nrows ? (double)tp_gold / nrows : 0;
 	printf("  attribution gold: %zu gold, %zu found, %zu matched; precision %.3f "
-	       "recall %.3f; kind agrees on %zu of %zu matches\n",
-	       nrows, npred, tp_pred, p, r, kind_ok, tp_pred);
+	       "recall %.3f; kind agrees on %zu of %zu matches, span starts "
+	       "exactly as gold on %zu\n",
+	       nrows, npred, tp_pred, p, r, kind_ok, tp_pred, start_ok);
 	/* thresholds below what the rules reach today (see report) */
-	CHECK(p >= 0.90);
-	CHECK(r >= 0.85);
+	CHECK(p >= 0.95);
+	CHECK(r >= 0.90);
 	free(rows);
 	dict_free(&d);
 	morgue_buf_free(&g);
@@ -799,6 +846,10 @@ int main(int argc, char **argv)
 	RUN(test_comment_header);
 	RUN(test_they_acknowledge);
 	RUN(test_apposition);
+	RUN(test_indefinite_then_named);
+	RUN(test_title_anaphora);
+	RUN(test_title_anaphora_ambiguous);
+	RUN(test_reports_cataphora);
 	RUN(test_neg_quote_without_cue);
 	RUN(test_neg_hedges);
 	RUN(test_neg_negated);

@@ -858,10 +858,30 @@ static int describe_resolve(ctx *c, size_t si, size_t a, size_t h, src *r)
 		found = named_next(c, si + 1);
 	} else {
 		size_t nw = h - a + 1 - (tok_eq(c, a, "the") ? 1 : 0);
-		for (size_t k = 0; k < c->nt && c->t[k].s < c->t[a].s; k++) {
-			size_t f, w;
-			if (men_kind(c, c->t[k].men) != MORGUE_SOURCE_PERSON ||
-			    (k > 0 && c->t[k - 1].men == c->t[k].men))
+		size_t lo = 0, hi = c->nm, seen = 0;
+		/* the person mentions before the description, newest first, at
+		 * most WALK_MAX of them */
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (c->m[mid].offset < c->t[a].s)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t mi = lo; mi > 0 && seen < WALK_MAX; mi--) {
+			size_t f, w, k, tl = 0, th = c->nt;
+			if (men_kind(c, (long)(mi - 1)) != MORGUE_SOURCE_PERSON)
+				continue;
+			seen++;
+			while (tl < th) { /* the mention's first token */
+				size_t mid = tl + (th - tl) / 2;
+				if (c->t[mid].s < c->m[mi - 1].offset)
+					tl = mid + 1;
+				else
+					th = mid;
+			}
+			k = tl;
+			if (k >= c->nt || c->t[k].men != (long)(mi - 1))
 				continue;
 			f = k;
 			for (w = 0; w < nw && f > 0; w++, f--)

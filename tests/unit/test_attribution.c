@@ -330,6 +330,21 @@ static void test_large_input(void)
 	CHECK(n > 0);
 	CHECK(secs < 20);
 	morgue_attributions_free(a, n);
+	/* titles: every "The minister said" looks back for titled people */
+	morgue_buf_clear(&b);
+	nm = 0;
+	while (b.size < 2000000) {
+		MORGUE_ARRAY_RESERVE(m, cap, nm + 1);
+		m[nm++] = (morgue_attr_mention){"sergey-lavrov", "person", b.size + 9, 6};
+		morgue_buf_puts(&b, "Minister Lavrov spoke. The minister said yes. ");
+	}
+	t0 = clock();
+	CHECK_INT(morgue_attribution_extract(&a, &n, b.ptr, b.size, m, nm), 0);
+	secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+	printf("  titles: %zu bytes, %zu attributions, %.2f s\n", b.size, n, secs);
+	CHECK(n > 0);
+	CHECK(secs < 20);
+	morgue_attributions_free(a, n);
 	free(m);
 	morgue_buf_free(&b);
 }

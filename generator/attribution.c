@@ -819,6 +819,38 @@ static int anon_postmod(ctx *c, size_t lo, size_t hi, src *r)
 	return 0;
 }
 
+/* Title abbreviations and what they stand for. */
+static const char *const title_abbr[][2] = {
+	{"amb", "ambassador"}, {"sen", "senator"}, {"rep", "representative"},
+	{"gov", "governor"}, {"gen", "general"}, {"sec", "secretary"},
+	{"pres", "president"}, {"min", "minister"}, {"lt", "lieutenant"},
+	{"col", "colonel"}, {"adm", "admiral"}, {"capt", "captain"}};
+#define NABBR (sizeof(title_abbr) / sizeof(*title_abbr))
+
+/* The abbreviated title at token k ("Amb"), or NULL. */
+static const char *abbr_of(const ctx *c, size_t k)
+{
+	for (size_t i = 0; i < NABBR; i++)
+		if (tok_eq(c, k, title_abbr[i][0]))
+			return title_abbr[i][1];
+	return NULL;
+}
+
+/* Tokens a and b are the same word, ignoring case and title
+ * abbreviations ("Amb" = "Ambassador"). */
+static int same_word(const ctx *c, size_t a, size_t b)
+{
+	const char *x;
+	size_t la = c->t[a].e - c->t[a].s, lb = c->t[b].e - c->t[b].s;
+	if (c->t[a].kind != T_WORD || c->t[b].kind != T_WORD)
+		return 0;
+	if (la == lb && !strncasecmp(c->x + c->t[a].s, c->x + c->t[b].s, la))
+		return 1;
+	if ((x = abbr_of(c, a)) != NULL && tok_eq(c, b, x))
+		return 1;
+	return (x = abbr_of(c, b)) != NULL && tok_eq(c, a, x);
+}
+
 /* A person named as the source at the start of sentence si: "According
  * to PERSON" or PERSON as the first words. -1 if none. */
 static long named_next(const ctx *c, size_t si)
@@ -850,7 +882,8 @@ static int describe_resolve(ctx *c, size_t si, size_t a, size_t h, src *r)
 		"envoy", "general", "diplomat", NULL};
 	const sent *s = &c->s[si];
 	long found = -1;
-	if (c->t[h].kind != T_WORD || !tok_in(c, h, roles))
+	const char *ab = abbr_of(c, h);
+	if (c->t[h].kind != T_WORD || !(tok_in(c, h, roles) || ab))
 		return 0;
 	if (tok_eq(c, a, "a") || tok_eq(c, a, "an")) {
 		if (si + 1 >= c->ns || s->para_end)
@@ -885,10 +918,7 @@ static int describe_resolve(ctx *c, size_t si, size_t a, size_t h, src *r)
 				continue;
 			f = k;
 			for (w = 0; w < nw && f > 0; w++, f--)
-				if (c->t[f - 1].kind != T_WORD ||
-				    c->t[f - 1].e - c->t[f - 1].s != c->t[h - w].e - c->t[h - w].s ||
-				    strncasecmp(c->x + c->t[f - 1].s, c->x + c->t[h - w].s,
-						c->t[h - w].e - c->t[h - w].s))
+				if (!same_word(c, f - 1, h - w))
 					break;
 			if (w < nw)
 				continue;
@@ -952,6 +982,14 @@ static int subject_back(ctx *c, const sent *s, size_t v, int strict, src *r)
 		if (t->kind == T_PUNCT) {
 			if (!strict && (tok_punct(c, j, ",") || tok_dash(c, j)))
 				return last_actor(c, s->t0, j, r) ? SUBJ_OK : SUBJ_NONE;
+			/* "Russian Amb. said" */
+			if (!strict && tok_punct(c, j, ".") && j > s->t0 &&
+			    c->t[j - 1].e == t->s && abbr_of(c, j - 1) &&
+			    describe_resolve(c, (size_t)(s - c->s),
+					     np_back(c, s->t0, j - 1), j - 1, r)) {
+				r->se = t->e; /* with the abbreviation's dot */
+				return SUBJ_OK;
+			}
 			return SUBJ_NONE;
 		}
 		if (tok_in(c, j, skip_words))

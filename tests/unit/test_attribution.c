@@ -510,6 +510,19 @@ static void test_title_anaphora(void)
 	expect(t, 0, "sergey-kislyak", MORGUE_SOURCE_PERSON, "Kushner wanted");
 }
 
+static void test_title_abbreviation(void)
+{
+	const char *t = "Russian Ambassador Sergey Kislyak met him.\n"
+			"Report: Russian Amb. said Kushner sought a channel -- ABC News";
+	run(t, "Sergey Kislyak=sergey-kislyak:person", "Kushner=jared-kushner:person",
+	    "ABC News=abc-news:publication", NULL);
+	CHECK_INT(NA, 2);
+	expect(t, 0, "abc-news", MORGUE_SOURCE_PUBLICATION, "Report: Russian Amb.");
+	expect(t, 1, "sergey-kislyak", MORGUE_SOURCE_PERSON, "Kushner sought a channel");
+	if (NA == 2)
+		CHECK_STR(A[1].source_text, "Russian Amb.");
+}
+
 static void test_title_anaphora_ambiguous(void)
 {
 	/* two people introduced as "Ambassador": the title alone names nobody */
@@ -863,6 +876,7 @@ int main(int argc, char **argv)
 	RUN(test_apposition);
 	RUN(test_indefinite_then_named);
 	RUN(test_title_anaphora);
+	RUN(test_title_abbreviation);
 	RUN(test_title_anaphora_ambiguous);
 	RUN(test_reports_cataphora);
 	RUN(test_neg_quote_without_cue);

@@ -68,7 +68,8 @@ typedef struct ctx {
 	morgue_attribution *out;
 	size_t nout, ocap;
 	size_t vspan_s, vspan_e; /* span of the sentence's last speech verb */
-	size_t *cut; /* per token: the next ", according to" / ", citing" */
+	size_t *cut; /* per token: the next clause cut: ";", ", according to",
+			", citing", ", but", ", whereas", ", although" */
 } ctx;
 
 /* ---------------------------------------------------------------- words */
@@ -1075,12 +1076,10 @@ static int tokens_span(const ctx *c, size_t k, size_t e, size_t *o, size_t *end)
 		return 0;
 	if (c->t[k].kind == T_QOPEN) {
 		long qi = c->t[k].q;
-		size_t ce = c->q[qi].ce;
 		if (e == k + 1 || c->t[e - 1].e <= c->q[qi].close_end) {
 			quote_span(c, qi, o, end);
 			return *end > *o;
 		}
-		(void)ce;
 	}
 	*o = c->t[k].s, *end = c->t[e - 1].e;
 	return 1;
@@ -1100,7 +1099,7 @@ static int next_sentence_span(ctx *c, size_t si, size_t *o, size_t *e)
 }
 
 /* End token of the reported clause: the sentence end without a trailing
- * credit or ", according to …" / ", citing …". */
+ * credit, or the next clause cut (see ctx.cut). */
 static size_t clause_end(const ctx *c, const sent *s, size_t k)
 {
 	size_t j = k < c->nt ? c->cut[k] : c->nt;
@@ -1163,8 +1162,6 @@ static int span_after(ctx *c, size_t si, size_t k, size_t subj, int need_that,
 		}
 	if (subj >= s->t0 + 2 && tok_punct(c, subj - 1, ","))
 		return tokens_span(c, s->t0, subj - 1, o, e);
-	if (subj == s->t0 || (c->t[s->t0].men >= 0 && men_first(c, subj, s->t0) == s->t0))
-		return next_sentence_span(c, si, o, e);
 	return next_sentence_span(c, si, o, e);
 }
 
@@ -1257,9 +1254,16 @@ static void rule_verb(ctx *c, size_t si, size_t v, const struct verb *vb)
 			!strncasecmp(c->x + c->t[v].s, "describ", 7), &o, &e))
 		return;
 	add_attr_cue_tokens(c, &r, cue0, cue1, o, e);
-	/* "Kislyak said Kushner suggested …": no nested attribution */
-	if (o > c->t[v].s)
-		c->vspan_s = o, c->vspan_e = e;
+	/* "Kislyak said Kushner suggested …": no nested attribution for a
+	 * verb among the first words of the reported clause ("…, but
+	 * Tillerson said …" later in it still counts) */
+	if (o > c->t[v].s) {
+		size_t k = v + 1;
+		while (k < s->tend && c->t[k].s < o)
+			k++;
+		k = k + 5 < s->tend ? k + 5 : s->tend - 1;
+		c->vspan_s = o, c->vspan_e = c->t[k].e < e ? c->t[k].e : e;
+	}
 }
 
 /* The noun phrase after "according to" / "citing" starting at token a.
@@ -1535,11 +1539,14 @@ int morgue_attribution_extract(morgue_attribution **out, size_t *n,
 	c.cut[c.nt] = c.nt;
 	for (size_t k = c.nt; k > 0; k--) {
 		size_t j = k - 1;
-		c.cut[j] = j + 1 < c.nt && tok_punct(&c, j, ",") && !c.t[j].inq &&
-				   (tok_eq(&c, j + 1, "according") ||
-				    tok_eq(&c, j + 1, "citing"))
-			       ? j
-			       : c.cut[j + 1];
+		int cut = !c.t[j].inq &&
+			  (tok_punct(&c, j, ";") ||
+			   (j + 1 < c.nt && tok_punct(&c, j, ",") &&
+			    (tok_eq(&c, j + 1, "according") ||
+			     tok_eq(&c, j + 1, "citing") || tok_eq(&c, j + 1, "but") ||
+			     tok_eq(&c, j + 1, "whereas") ||
+			     tok_eq(&c, j + 1, "although"))));
+		c.cut[j] = cut ? j : c.cut[j + 1];
 	}
 	for (size_t i = 0; i < c.ns; i++)
 		scan_sentence(&c, i);

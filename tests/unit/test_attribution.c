@@ -217,6 +217,21 @@ static void test_indirect_that(void)
 		CHECK(A[0].offset + A[0].length == strlen(t) - 1);
 }
 
+static void test_nested_and_compound(void)
+{
+	/* the reported clause's own verb is not a second attribution; a
+	 * second speaker later in the sentence is */
+	const char *t = "Sergey Lavrov said Kushner suggested a channel, but Rex "
+			"Tillerson said that no channel existed.";
+	run(t, LAVF, "Kushner=jared-kushner:person", "Rex Tillerson=rex-tillerson:person",
+	    NULL);
+	CHECK_INT(NA, 2);
+	expect(t, 0, "sergey-lavrov", MORGUE_SOURCE_PERSON, "Kushner suggested");
+	expect(t, 1, "rex-tillerson", MORGUE_SOURCE_PERSON, "no channel existed");
+	if (NA)
+		CHECK_INT(A[0].length, strlen("Kushner suggested a channel"));
+}
+
 static void test_told_y_that(void)
 {
 	const char *t = "Sergey Lavrov told reporters in Moscow that sanctions would fail.";
@@ -851,6 +866,7 @@ int main(int argc, char **argv)
 	RUN(test_she_said);
 	RUN(test_she_said_other_paragraph);
 	RUN(test_indirect_that);
+	RUN(test_nested_and_compound);
 	RUN(test_told_y_that);
 	RUN(test_described_as);
 	RUN(test_according_to_named);

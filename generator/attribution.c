@@ -52,6 +52,7 @@ typedef struct src {
 	size_t as, ae; /* affiliation bytes; as == ae: none */
 	int count;
 	size_t first; /* first token of the subject */
+	int rel;      /* found through "who"/"which": a relative clause */
 } src;
 
 typedef struct ctx {
@@ -1006,6 +1007,7 @@ static int subject_back(ctx *c, const sent *s, size_t v, int strict, src *r)
 			if (k > s->t0 && c->t[k - 1].men >= 0 &&
 			    men_kind(c, c->t[k - 1].men) != K_NONE) {
 				src_from_mention(c, r, k - 1, s->t0);
+				r->rel = 1;
 				return SUBJ_OK;
 			}
 			return anon_postmod(c, s->t0, j, r) ? SUBJ_OK : SUBJ_NONE;
@@ -1065,7 +1067,8 @@ static int is_endpunct(const ctx *c, size_t k)
 }
 
 /* Tokens [k, e) as a span, stripping punctuation at the end and a leading
- * comma/colon; a span that is one quotation is its content. */
+ * comma/colon; a span that is one quotation is its content; a single word
+ * (not a name) is no span. */
 static int tokens_span(const ctx *c, size_t k, size_t e, size_t *o, size_t *end)
 {
 	while (k < e && (tok_punct(c, k, ",") || tok_punct(c, k, ":")))
@@ -1081,6 +1084,9 @@ static int tokens_span(const ctx *c, size_t k, size_t e, size_t *o, size_t *end)
 			return *end > *o;
 		}
 	}
+	/* one word says nothing ("who said little, left") */
+	if (e == k + 1 && c->t[k].men < 0)
+		return 0;
 	*o = c->t[k].s, *end = c->t[e - 1].e;
 	return 1;
 }
@@ -1197,6 +1203,20 @@ static int passive_be(const ctx *c, const sent *s, size_t v, size_t *be)
 	return 0;
 }
 
+/* Whether o is the start of a quotation's content. */
+static int is_quote_start(const ctx *c, size_t o)
+{
+	size_t lo = 0, hi = c->nq;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (c->q[mid].cs < o)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < c->nq && c->q[lo].cs == o;
+}
+
 static void rule_verb(ctx *c, size_t si, size_t v, const struct verb *vb)
 {
 	sent *s = &c->s[si];
@@ -1253,6 +1273,15 @@ static void rule_verb(ctx *c, size_t si, size_t v, const struct verb *vb)
 	if (!span_after(c, si, v + 1, r.first, vb->cls == 2,
 			!strncasecmp(c->x + c->t[v].s, "describ", 7), &o, &e))
 		return;
+	/* "Kushner, who said the plan was dead, left early": the relative
+	 * clause ends at its comma */
+	if (r.rel && !(o > 0 && c->t[v].e < o && is_quote_start(c, o))) {
+		const char *cm = memchr(c->x + o, ',', e - o);
+		if (cm)
+			e = (size_t)(cm - c->x);
+		if (!memchr(c->x + o, ' ', e - o))
+			return; /* one word */
+	}
 	add_attr_cue_tokens(c, &r, cue0, cue1, o, e);
 	/* "Kislyak said Kushner suggested …": no nested attribution for a
 	 * verb among the first words of the reported clause ("…, but

@@ -351,7 +351,7 @@ static void test_large_input(void)
 	while (b.size < 2000000) {
 		MORGUE_ARRAY_RESERVE(m, cap, nm + 1);
 		m[nm++] = (morgue_attr_mention){"sergey-lavrov", "person", b.size + 9, 6};
-		morgue_buf_puts(&b, "Minister Lavrov spoke. The minister said yes. ");
+		morgue_buf_puts(&b, "Minister Lavrov spoke. The minister said yes to it. ");
 	}
 	t0 = clock();
 	CHECK_INT(morgue_attribution_extract(&a, &n, b.ptr, b.size, m, nm), 0);
@@ -598,6 +598,17 @@ static void test_neg_stance_without_that(void)
 			"The White House fears a leak.";
 	run(t, WH, NULL);
 	CHECK_INT(NA, 0);
+}
+
+static void test_relative_clause(void)
+{
+	const char *t = "Jared Kushner, who said the plan was dead, left early. Bob "
+			"Work, who said little, left too.";
+	run(t, "Jared Kushner=jared-kushner:person", "Bob Work=bob-work:person", NULL);
+	CHECK_INT(NA, 1);
+	expect(t, 0, "jared-kushner", MORGUE_SOURCE_PERSON, "the plan was dead");
+	if (NA)
+		CHECK_INT(A[0].length, strlen("the plan was dead"));
 }
 
 static void test_neg_nouns(void)
@@ -963,6 +974,7 @@ int main(int argc, char **argv)
 	RUN(test_neg_negated);
 	RUN(test_neg_no_source);
 	RUN(test_neg_stance_without_that);
+	RUN(test_relative_clause);
 	RUN(test_neg_nouns);
 	RUN(test_bad_mentions);
 	RUN(test_gold);

@@ -27,8 +27,21 @@
  * is MORGUE_SOURCE_ANONYMOUS with its affiliation and count, and an unnamed
  * report ("according to the reports", "reports say") is
  * MORGUE_SOURCE_DOCUMENT ("those reports" resolve to the publication named
- * shortly before, when there is one). No cue, no attribution; a cue whose
- * source cannot be found yields nothing.
+ * shortly before, "reports suggested … . In those reports (… PUB)" to the
+ * one named just after). A description resolves to a person only when the
+ * text makes it certain: "a German MP warned …" directly followed by
+ * "According to PERSON …", or a title alone ("Russian ambassador",
+ * "Russian Amb.") used earlier before exactly one person's name ("Russian
+ * Ambassador Sergey Kislyak"). "He/she said" is the last person named
+ * earlier in the paragraph; "they" the last non-document source of the
+ * paragraph. No cue, no attribution; a cue whose source cannot be found
+ * yields nothing; negated ("has not said") and passive/hedged ("is said
+ * to", "was told") cues are skipped.
+ *
+ * Spans: a quotation's content without its marks (a quotation may run over
+ * paragraphs), else the reported clause after the cue (after "that" when it
+ * follows closely) up to the sentence end or a clause cut (";", ", but",
+ * ", according to", ", citing" ...); a one-word clause is no span.
  *
  * Ownership: the caller owns text and mentions (only read); the returned
  * array and every string in it belong to the caller and are released with

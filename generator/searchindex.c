@@ -590,7 +590,12 @@ static void split(writer *w, item *it, size_t lo, size_t hi, size_t depth)
 	const char *prefix = it[lo].key;
 	size_t plen = cp_prefix(prefix, depth);
 	int same = !strcmp(it[lo].key, it[hi - 1].key);
-	if (total <= MORGUE_SEARCH_SHARD_MAX || same || depth > MORGUE_TOKEN_MAX) {
+	morgue_buf fname = MORGUE_BUF_INIT;
+	shard_file(&fname, prefix, cp_prefix(prefix, depth + 1));
+	/* a longer prefix could overflow a file name (NAME_MAX): stop there */
+	int too_long = fname.size > 200;
+	morgue_buf_free(&fname);
+	if (total <= MORGUE_SEARCH_SHARD_MAX || same || too_long) {
 		emit_shard(w, it, lo, hi, prefix, plen);
 		return;
 	}

@@ -19,8 +19,8 @@
  *
  * Documents are numbered by (date, url), so the output is byte-identical
  * whatever order they were added in, and a date range is a doc-id range.
- * The encodings are described in doc/search-format (search.js is the
- * reference reader). Everything is written through morgue_escape_json.
+ * The encodings are described at the top of searchindex.c; search.js is
+ * the reference reader. Everything is written through morgue_escape_json.
  *
  * The index copies everything it keeps; the caller owns its arguments.
  */

@@ -92,6 +92,17 @@ static long dec(const char *s, size_t len, size_t i, utf8proc_int32_t *cp)
 
 void morgue_tokenize_fold(morgue_buf *out, const char *s, size_t len)
 {
+	size_t k = 0;
+	while (k < len && (unsigned char)s[k] < 0x80 && s[k])
+		k++;
+	if (k == len) { /* ASCII: folding is lower-casing */
+		size_t at = out->size;
+		morgue_buf_put(out, s, len);
+		for (k = at; k < out->size; k++)
+			if (out->ptr[k] >= 'A' && out->ptr[k] <= 'Z')
+				out->ptr[k] += 32;
+		return;
+	}
 	utf8proc_uint8_t *m = NULL;
 	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &m,
 					  UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |

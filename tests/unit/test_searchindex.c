@@ -232,6 +232,33 @@ static void test_shard_bound(void)
 	morgue_buf_free(&dir), morgue_buf_free(&text), morgue_buf_free(&url);
 }
 
+/* Facet keys are not length-limited: many long tags sharing a prefix of
+ * spaces and punctuation must not make a shard file name too long. */
+static void test_long_prefix(void)
+{
+	morgue_searchindex *s = NULL;
+	morgue_buf dir = MORGUE_BUF_INIT, tag = MORGUE_BUF_INIT, url = MORGUE_BUF_INIT;
+	size_t total;
+	morgue_searchindex_new(&s);
+	for (int i = 0; i < 2000; i++) {
+		morgue_buf_clear(&tag);
+		morgue_buf_clear(&url);
+		for (int k = 0; k < 70; k++)
+			morgue_buf_puts(&tag, "a ");
+		morgue_buf_printf(&tag, "%04d", i);
+		morgue_buf_printf(&url, "articles/%04d.html", i);
+		const char *tags[] = { tag.ptr };
+		morgue_search_doc d = { .url = url.ptr, .title = "t", .date = "2020-01-01",
+					.tags = tags, .ntags = 1, .text = "x", .text_len = 1 };
+		morgue_searchindex_add(s, &d);
+	}
+	site(&dir, "long");
+	CHECK_INT(morgue_searchindex_write(s, dir.ptr), 0);
+	CHECK(check_files(dir.ptr, (size_t)-1, &total) > 2000);
+	morgue_searchindex_free(s);
+	morgue_buf_free(&dir), morgue_buf_free(&tag), morgue_buf_free(&url);
+}
+
 static void test_bad_input(void)
 {
 	morgue_searchindex *s = NULL;
@@ -260,6 +287,7 @@ int main(void)
 	RUN(test_terms);
 	RUN(test_determinism);
 	RUN(test_shard_bound);
+	RUN(test_long_prefix);
 	RUN(test_bad_input);
 	morgue_fs_rmtree(tmp);
 	TEST_EXIT();

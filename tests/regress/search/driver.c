@@ -9,7 +9,8 @@
  *       url: / title: / date: / publication: NAME|SLUG / tags: a, b /
  *       entities: slug=Name; slug=Name / text: ... (to the end of the record)
  *     or  entity: slug|Name|type|alias, alias|count
- *   search-driver --synth N SITE_DIR  N generated articles (fixed seed)
+ *   search-driver --synth N SITE_DIR [HTML_DIR]  N generated articles
+ *       (fixed seed); with HTML_DIR also one plain page per article there
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,7 +120,7 @@ static const char *const syll[] = { "ka", "lo", "re", "mi", "sun", "tor", "vel",
 static const char *const suff[] = { "", "", "", "s", "ed", "ing", "er", "ation", "ly" };
 
 /* A vocabulary of 20000 pseudo-words; word i is drawn with p ~ 1/(i+1). */
-static void synth(morgue_searchindex *ix, unsigned n)
+static void synth(morgue_searchindex *ix, unsigned n, const char *html_dir)
 {
 	enum { V = 20000 };
 	char **vocab = morgue_calloc(V, sizeof(char *));
@@ -163,6 +164,15 @@ static void synth(morgue_searchindex *ix, unsigned n)
 			.nentities = rnd(3), .text = t.ptr, .text_len = t.size,
 		};
 		morgue_searchindex_add(ix, &d);
+		if (html_dir) { /* the same article as a page, for Pagefind */
+			morgue_buf page = MORGUE_BUF_INIT, path = MORGUE_BUF_INIT;
+			morgue_buf_printf(&page, "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+					  "<title>%s</title></head><body><main><h1>%s</h1><p>%s</p></main>"
+					  "</body></html>\n", title.ptr, title.ptr, t.ptr);
+			morgue_buf_printf(&path, "%s/%s", html_dir, url.ptr);
+			morgue_fs_write(path.ptr, page.ptr, page.size);
+			morgue_buf_free(&page), morgue_buf_free(&path);
+		}
 		morgue_buf_free(&t), morgue_buf_free(&title), morgue_buf_free(&url), morgue_buf_free(&date);
 	}
 	for (unsigned i = 0; i < V; i++)
@@ -177,8 +187,9 @@ int main(int argc, char **argv)
 	morgue_buf in = MORGUE_BUF_INIT;
 	int rc = 0;
 	morgue_searchindex_new(&ix);
-	if (argc == 4 && !strcmp(argv[1], "--synth")) {
-		synth(ix, (unsigned)atoi(argv[2]));
+	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "--synth")) {
+		synth(ix, (unsigned)atoi(argv[2]), argc == 5 ? argv[4] : NULL);
+		argc = 4;
 	} else if (argc == 3) {
 		if ((rc = morgue_fs_read(&in, argv[1])) < 0)
 			goto done;

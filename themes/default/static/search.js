@@ -167,7 +167,8 @@
     });
   }
   /* Stems of one folded word: its dictionary stem and/or itself. With
-   * prefix, also the stems of every indexed word starting with it. */
+   * prefix and no such stem, the stems of the indexed words starting with
+   * it (at most MAX_EXPAND). */
   function stemsOf(w, prefix) {
     var shards = prefix && cps(w).length >= 2 ? shardsWithPrefix(w) : [shardFor(w)];
     shards = shards.filter(function (p) { return p !== null; });
@@ -182,7 +183,9 @@
         Object.keys(sh.f).forEach(function (k) { if (k.slice(0, w.length) === w) more[sh.f[k]] = 1; });
       });
       var ex = Object.keys(exact).sort();
-      var mo = Object.keys(more).sort().filter(function (k) { return !exact[k]; }).slice(0, MAX_EXPAND);
+      /* a word the index knows is taken as typed; only an unknown one
+       * (still being typed) is completed */
+      var mo = ex.length ? [] : Object.keys(more).sort().slice(0, MAX_EXPAND);
       return Promise.all(ex.concat(mo).map(entry)).then(function (es) {
         return es.map(function (e, k) { return e && { e: e, exact: k < ex.length }; })
           .filter(Boolean);
@@ -226,7 +229,7 @@
   }
   /* Doc-id range [lo, hi) for a date range (docs are numbered by date). */
   function dateRange(from, to) {
-    var v = varints(meta.dates), day = dayNumber(meta.d0), id = 0, lo = null, hi = 0;
+    var v = varints(meta.dates), day = dayNumber(meta.d0) || 0, id = 0, lo = null, hi = 0;
     var f = dayNumber(from, false), t = dayNumber(to, true);
     for (var i = 0; i < v.length; i += 2) {
       day += v[i];

@@ -1,0 +1,78 @@
+// bench.js OURS_SITE PAGEFIND_ROOT QUERY... - bytes loaded and time per query
+// for morgue's search.html (OURS_SITE/search/ from search-driver --synth) and
+// for Pagefind (PAGEFIND_ROOT/pagefind/ from `pagefind --site`), both over
+// http on 127.0.0.1, each query in a fresh page after the page has loaded.
+// Run from tests/browser (for playwright-core): node ../regress/search/bench.js ...
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { launch, serve } = require(path.resolve(__dirname, '../../browser/lib'));
+const top = path.resolve(__dirname, '../../..');
+
+function renderSearchPage() {
+  const tpl = (n) => fs.readFileSync(path.join(top, 'themes/default/templates', n + '.mustache'), 'utf8');
+  const page = tpl('search'), blocks = {};
+  page.replace(/\{\{\$(\w+)\}\}([\s\S]*?)\{\{\/\1\}\}/g, (m, name, body) => { blocks[name] = body; });
+  let html = tpl('layout').replace(/\{\{\$(\w+)\}\}([\s\S]*?)\{\{\/\1\}\}/g,
+    (m, name, dflt) => (name in blocks ? blocks[name] : dflt));
+  html = html.replace(/\{\{#([\w.]+)\}\}[\s\S]*?\{\{\/\1\}\}/g, '');
+  return html.replace(/\{\{([\w.]+)\}\}/g, (m, k) => (k === 'root' ? '' : 'x'));
+}
+
+async function ours(browser, base, q) {
+  const page = await browser.newPage();
+  let bytes = 0, files = 0;
+  page.on('response', async (r) => {
+    if (/\/search\/|search\.js$/.test(r.url())) { files++; bytes += (await r.body()).length; }
+  });
+  await page.goto(base + '/search.html');
+  await page.waitForFunction(() => document.getElementById('search-status').textContent === '');
+  const t0 = Date.now();
+  await page.fill('#search-q', q);
+  await page.press('#search-q', 'Enter');
+  await page.waitForFunction(() => /found|No results/.test(document.getElementById('search-status').textContent));
+  const ms = Date.now() - t0;
+  const status = await page.locator('#search-status').textContent();
+  await page.close();
+  return { ms, bytes, files, status: status.replace(/\.$/, '') };
+}
+
+async function pagefind(browser, base, q) {
+  const page = await browser.newPage();
+  let bytes = 0, files = 0;
+  page.on('response', async (r) => {
+    if (/\/pagefind\//.test(r.url())) { files++; try { bytes += (await r.body()).length; } catch (e) { /* */ } }
+  });
+  await page.goto(base + '/blank.html');
+  await page.evaluate(async () => { window.pf = await import('/pagefind/pagefind.js'); await window.pf.init(); });
+  const t0 = Date.now();
+  const n = await page.evaluate(async (query) => {
+    const r = await window.pf.search(query);
+    await Promise.all(r.results.slice(0, 10).map((x) => x.data()));
+    return r.results.length;
+  }, q);
+  const ms = Date.now() - t0;
+  await new Promise((res) => setTimeout(res, 200));
+  await page.close();
+  return { ms, bytes, files, status: n + ' results' };
+}
+
+(async () => {
+  const [oursDir, pfRoot, ...queries] = process.argv.slice(2);
+  fs.mkdirSync(path.join(oursDir, 'static'), { recursive: true });
+  fs.copyFileSync(path.join(top, 'themes/default/static/search.js'), path.join(oursDir, 'static/search.js'));
+  fs.copyFileSync(path.join(top, 'themes/default/static/style.css'), path.join(oursDir, 'static/style.css'));
+  fs.writeFileSync(path.join(oursDir, 'search.html'), renderSearchPage());
+  fs.writeFileSync(path.join(pfRoot, 'blank.html'), '<!DOCTYPE html><title>b</title>');
+  const browser = await launch();
+  const s1 = await serve(oursDir), s2 = await serve(pfRoot);
+  console.log('| query | morgue bytes (files) | morgue ms | Pagefind bytes (files) | Pagefind ms | morgue result | Pagefind result |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const q of queries) {
+    const a = await ours(browser, `http://127.0.0.1:${s1.address().port}`, q);
+    const b = await pagefind(browser, `http://127.0.0.1:${s2.address().port}`, q);
+    console.log(`| ${q} | ${a.bytes} (${a.files}) | ${a.ms} | ${b.bytes} (${b.files}) | ${b.ms} | ${a.status} | ${b.status} |`);
+  }
+  s1.close(); s2.close();
+  await browser.close();
+})().catch((e) => { console.log('bench failed: ' + e.message); process.exit(1); });

@@ -86,7 +86,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libmorgue.a tests/unit/test.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libmorgue.a $(ALL_LDFLAGS) $(PKG_LIBS)
 
-unit: $(UNIT_BIN)
+unit: $(UNIT_BIN) $(BUILD)/search-driver
+
+# drives the search index writer alone (golden tests, browser fixture)
+$(BUILD)/search-driver: tests/regress/search/driver.c $(BUILD)/libmorgue.a
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(BUILD)/libmorgue.a $(ALL_LDFLAGS) $(PKG_LIBS)
 
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/libmorgue.a
 	@mkdir -p $(dir $@)

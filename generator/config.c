@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#define PAGE_SIZE_MIN 5
+#define PAGE_SIZE_MIN 1
 #define PAGE_SIZE_MAX 1000
 
 void morgue_config_free(morgue_config *c)
@@ -135,7 +135,7 @@ static int apply(morgue_config *c, const char *file, const char *key,
 		if (t != MORGUE_VALUE_NUMBER || !(d >= PAGE_SIZE_MIN) ||
 		    d > PAGE_SIZE_MAX || d != (double)(int)d)
 			return type_error(file, key, v,
-					  "a whole number from 5 to 1000");
+					  "a whole number from 1 to 1000");
 		c->page_size = (int)d;
 	} else
 		morgue_warn(file, morgue_value_line(v),

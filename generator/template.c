@@ -673,6 +673,20 @@ static void push_ctx(rstate *r, const morgue_value *v)
 	r->stk[r->n++] = v;
 }
 
+/* One step of a dotted name: a map key, or (an extension the spec leaves
+ * open, as mustache.js allows) a decimal index into a list, so themes can
+ * write {{#tags.0}}<ul>...{{/tags.0}} to wrap a non-empty list. */
+static const morgue_value *step(const morgue_value *v, const char *part)
+{
+	if (morgue_value_type_of(v) == MORGUE_VALUE_MAP)
+		return morgue_value_get(v, part);
+	if (morgue_value_type_of(v) != MORGUE_VALUE_LIST || !*part || strlen(part) > 9 ||
+	    strspn(part, "0123456789") != strlen(part))
+		return NULL;
+	size_t i = (size_t)strtoul(part, NULL, 10);
+	return i < morgue_value_count(v) ? morgue_value_at(v, i) : NULL;
+}
+
 /* Resolve a (dotted) name against the context stack: the first part is
  * looked up from the innermost frame out, the rest strictly inside it. */
 static const morgue_value *resolve(const rstate *r, const node *x)
@@ -689,8 +703,7 @@ static const morgue_value *resolve(const rstate *r, const node *x)
 	const char *part = x->name;
 	for (size_t k = 1; v && k < x->nparts; k++) {
 		part += strlen(part) + 1;
-		v = morgue_value_type_of(v) == MORGUE_VALUE_MAP ?
-			    morgue_value_get(v, part) : NULL;
+		v = step(v, part);
 	}
 	return v;
 }

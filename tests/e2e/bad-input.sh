@@ -17,8 +17,9 @@ grep -v '^#' "$CASES" | while IFS="$tab" read -r name file content code message;
 	[ -n "$name" ] || continue
 	g -C "$R" reset -q --hard HEAD
 	mkdir -p "$(dirname "$R/$file")"
-	# shellcheck disable=SC2059
-	printf "$content" >"$R/$file"
+	# \n, \t, \xHH and \0 escapes of the table, written byte for byte
+	python3 -c 'import sys; open(sys.argv[1], "wb").write(sys.argv[2].encode("latin-1").decode("unicode_escape").encode("latin-1"))' \
+		"$R/$file" "$content"
 	commit "$R" "case: $name"
 	"$MORGUE" build "$R" -o "$TMP/site" --quiet 2>"$TMP/err"
 	rc=$?

@@ -338,6 +338,17 @@ static void context_stack(void)
 	free(s);
 }
 
+static void list_index(void)
+{
+	morgue_value *ctx = yaml("tags: [a, b]\nnone: []\nrows:\n  - {x: 1}\n");
+	char *s = render("{{#tags.0}}<ul>{{#tags}}<li>{{.}}{{/tags}}</ul>{{/tags.0}}"
+			 "{{#none.0}}never{{/none.0}}{{^none.0}}empty{{/none.0}}"
+			 "{{tags.1}}{{tags.2}}{{rows.0.x}}{{tags.x}}{{tags.-1}}{{tags.01}}", ctx, NULL);
+	CHECK_STR(s, "<ul><li>a<li>b</ul>emptyb1b");
+	free(s);
+	morgue_value_free(ctx);
+}
+
 static void not_nul_terminated(void)
 {
 	const char src[] = "{{x}}!{{#broken";
@@ -580,6 +591,7 @@ int main(void)
 	RUN(escaping);
 	RUN(numbers);
 	RUN(context_stack);
+	RUN(list_index);
 	RUN(not_nul_terminated);
 	RUN(recursion_guard);
 	RUN(theme_inheritance);

@@ -46,6 +46,8 @@ for root, _, files in os.walk(site):
                     external += 1
                     problems.append(f"{path}: external resource {v}")
                 continue
+            if u.scheme == "data" and tag == "link" and v == "data:,":
+                continue  # the empty inline favicon: nothing is loaded
             if u.scheme or v.startswith("//") or v.startswith("/"):
                 broken += 1
                 problems.append(f"{path}: non-relative link {v}")

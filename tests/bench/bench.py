@@ -104,8 +104,11 @@ def median_row(rows):
     out = {}
     for k, v in rows[0].items():
         if isinstance(v, (int, float)) and not isinstance(v, bool):
-            m = statistics.median(r[k] for r in rows)
-            out[k] = round(m, 3) if isinstance(m, float) else m
+            vals = [r[k] for r in rows]
+            if all(isinstance(x, int) for x in vals):
+                out[k] = statistics.median_low(vals)
+            else:
+                out[k] = round(statistics.median(vals), 3)
         elif k != "stderr":
             out[k] = v
     out["runs"] = len(rows)
@@ -300,6 +303,15 @@ def bench_size(n, nent, runs, work, morgue, hugo, pagefind, floor_bin, clean_fla
             reset_repo(repo)
             rmtree(site)
             rmtree(site + ".lock")
+            # a cache morgue may keep inside the repository would make the
+            # next "clean" build warm: remove it (--clean is passed too when
+            # `morgue build --help` offers it)
+            gitdir = os.path.join(repo, ".git")
+            for e in os.listdir(gitdir):
+                if "morgue" in e.lower():
+                    log("removing %s from the repository before a clean build" % e)
+                    p = os.path.join(gitdir, e)
+                    rmtree(p) if os.path.isdir(p) else os.unlink(p)
             env = dict(os.environ, XDG_CACHE_HOME=os.path.join(d, "xdg-cache-%d" % r))
             cmd = [morgue, "build", os.path.join(repo, "content"), "-o", site, "--quiet"]
             log("n=%d run %d: morgue clean" % (n, r + 1))

@@ -413,24 +413,32 @@ def print_table(n, res):
         if line:
             print(line)
     mc, hp = rows.get("morgue_clean"), rows.get("hugo_pagefind")
+    def ok(c):
+        return "ok" if c else "MISSED"
     if mc and hugo:
-        print("ratios morgue/hugo: wall %.2f (target <= 0.33), peak RSS %.2f (target <= 0.25)"
-              % (mc["wall"] / hugo["wall"], mc["rss_kb"] / hugo["rss_kb"]))
+        w, m = mc["wall"] / hugo["wall"], mc["rss_kb"] / hugo["rss_kb"]
+        print("ratios morgue/hugo: wall %.2f (target <= 0.33: %s), peak RSS %.2f (target <= 0.25: %s)"
+              % (w, ok(w <= 1 / 3), m, ok(m <= 0.25)))
     if mc and hp:
-        print("ratio morgue/(hugo+pagefind): wall %.2f (target <= 0.20)" % (mc["wall"] / hp["wall"]))
+        w = mc["wall"] / hp["wall"]
+        print("ratio morgue/(hugo+pagefind): wall %.2f (target <= 0.20: %s)" % (w, ok(w <= 0.2)))
     if mc and rows.get("morgue_nochange"):
         nc, ed = rows["morgue_nochange"], rows["morgue_edit"]
-        print("incremental: no-change %.3f s (%.0fx faster than clean; target < 0.5 s, >= 20x), "
-              "files written %d" % (nc["wall"], mc["wall"] / max(nc["wall"], 1e-3), nc.get("files_written", 0)))
-        print("             one edit  %.3f s (%.0fx faster than clean; target < 1 s, >= 10x), "
-              "files written %d" % (ed["wall"], mc["wall"] / max(ed["wall"], 1e-3), ed.get("files_written", 0)))
+        x = mc["wall"] / max(nc["wall"], 1e-3)
+        print("incremental: no-change %.3f s, %.1fx faster than clean (target < 0.5 s and >= 20x: %s), "
+              "files written %d" % (nc["wall"], x, ok(nc["wall"] < 0.5 and x >= 20), nc.get("files_written", 0)))
+        x = mc["wall"] / max(ed["wall"], 1e-3)
+        print("             one edit  %.3f s, %.1fx faster than clean (target < 1 s and >= 10x: %s), "
+              "files written %d" % (ed["wall"], x, ok(ed["wall"] < 1 and x >= 10), ed.get("files_written", 0)))
     if rows.get("floor"):
         fl = rows["floor"]
         print("floor (read all blobs, write %s's files and bytes): %.2f s" % (fl["like"], fl["wall"]))
     s = res["search"]
     if s:
         print("search index: " + ", ".join(
-            "%s %.2f MB in %d files" % (k, v["index_bytes"] / 1e6, v["index_files"]) for k, v in sorted(s.items())))
+            "%s %.2f MB in %d files" % (k, v["index_bytes"] / 1e6, v["index_files"]) for k, v in sorted(s.items()))
+            + (" (pagefind without its UI files: %.2f MB)" % (s["pagefind"]["index_bytes_without_ui"] / 1e6)
+               if "pagefind" in s else ""))
         qs = [q for q in (s.get("pagefind") or s.get("morgue"))["queries"] or {}] if any(
             (v.get("queries") for v in s.values())) else []
         if qs:

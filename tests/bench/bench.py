@@ -87,7 +87,9 @@ def snapshot(path):
         for f in fs:
             p = os.path.join(d, f)
             st = os.lstat(p)
-            out[os.path.relpath(p, path)] = (st.st_mtime_ns, st.st_size, st.st_ino)
+            # issue 6: "a file whose content is unchanged is not rewritten
+            # (its mtime stays)"; a swap that keeps mtimes counts as unchanged
+            out[os.path.relpath(p, path)] = (st.st_mtime_ns, st.st_size)
     return out
 
 
@@ -194,7 +196,15 @@ def pick_tmp(need):
         try:
             st = os.statvfs("/dev/shm")
             free = st.f_bavail * st.f_frsize
-            base = "/dev/shm" if free > need and os.access("/dev/shm", os.W_OK) else None
+            # tmpfs is RAM: only when the corpus and sites take at most a
+            # quarter of the available memory (not at 100k articles)
+            avail = 0
+            with open("/proc/meminfo") as f:
+                for line in f:
+                    if line.startswith("MemAvailable:"):
+                        avail = int(line.split()[1]) * 1024
+            base = "/dev/shm" if (free > need and need < avail / 4 and
+                                  os.access("/dev/shm", os.W_OK)) else None
         except OSError:
             base = None
     return tempfile.mkdtemp(prefix="morgue-bench-", dir=base)
@@ -231,7 +241,7 @@ def main():
 
     have_morgue = "morgue" in only and os.access(morgue, os.X_OK)
     if "morgue" in only and not have_morgue:
-        log("NOTE: %s not found or not executable: morgue rows are skipped "
+        log("NOTE: %s does not exist yet or is not executable: morgue rows are skipped "
             "(build it with `make`, or set BENCH_MORGUE)" % morgue)
     if "hugo" in only and not hugo:
         log("NOTE: hugo not found: hugo and pagefind rows are skipped")

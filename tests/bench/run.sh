@@ -26,8 +26,4 @@ if [ ! -x tests/bench/node_modules/.bin/pagefind ]; then
 	fi
 fi
 
-if [ ! -x "${BENCH_MORGUE:-./morgue}" ]; then
-	echo "bench: NOTE: ${BENCH_MORGUE:-./morgue} does not exist yet (run make): morgue rows skipped" >&2
-fi
-
 exec python3 tests/bench/bench.py

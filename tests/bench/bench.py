@@ -67,7 +67,8 @@ def measure(cmd, cwd=None, env=None):
     user, sys_ = field("User time (seconds)"), field("System time (seconds)")
     return {"wall": round(wall, 3), "user": user, "sys": sys_, "cpu": round(user + sys_, 2),
             "rss_kb": int(field("Maximum resident set size (kbytes)")),
-            "stderr": p.stderr.decode(errors="replace")[-500:]}
+            "stderr": p.stderr.decode(errors="replace")[-500:],
+            "stdout": p.stdout.decode(errors="replace")[-2000:]}
 
 
 def tree_stats(path):
@@ -111,7 +112,7 @@ def median_row(rows):
                 out[k] = statistics.median_low(vals)
             else:
                 out[k] = round(statistics.median(vals), 3)
-        elif k != "stderr":
+        elif k not in ("stderr", "stdout"):
             out[k] = v
     out["runs"] = len(rows)
     return out
@@ -355,6 +356,10 @@ def bench_size(n, nent, runs, work, morgue, hugo, pagefind, floor_bin, clean_fla
                 p["files"], p["bytes"] = tree_stats(pf_dir)
                 p["index_bytes"] = p["bytes"]
                 p["index_files"] = p["files"]
+                for what in ("pages", "words"):
+                    mm = re.search(r"Indexed (\d+) %s" % what, p["stdout"])
+                    if mm:
+                        p["indexed_" + what] = int(mm.group(1))
                 rows["pagefind"].append(p)
                 rows["hugo_pagefind"].append({
                     "wall": round(h["wall"] + p["wall"], 3), "cpu": round(h["cpu"] + p["cpu"], 2),
@@ -447,6 +452,9 @@ def print_table(n, res):
     if s:
         print("search index: " + ", ".join(
             "%s %.2f MB in %d files" % (k, v["index_bytes"] / 1e6, v["index_files"]) for k, v in sorted(s.items()))
+            + ("; pagefind indexed %s pages, %s words" % (rows["pagefind"].get("indexed_pages", "?"),
+                                                          rows["pagefind"].get("indexed_words", "?"))
+               if rows.get("pagefind") else "")
             + (" (pagefind without its UI files: %.2f MB)" % (s["pagefind"]["index_bytes_without_ui"] / 1e6)
                if "pagefind" in s else ""))
         qs = [q for q in (s.get("pagefind") or s.get("morgue"))["queries"] or {}] if any(

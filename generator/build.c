@@ -305,6 +305,31 @@ static int index_entities(build *b)
 	return rc;
 }
 
+static void warn_ambiguous(const char *alias, const char *const *slugs, size_t n,
+			   void *payload)
+{
+	morgue_buf list = MORGUE_BUF_INIT;
+	for (size_t i = 0; i < n; i++)
+		morgue_buf_printf(&list, "%s%s", i ? ", " : "", slugs[i]);
+	morgue_warn(NULL, 0, "alias '%s' is claimed by %zu entities (%s): linked only "
+		    "where one of them was named in full", alias, n, list.ptr);
+	morgue_buf_free(&list);
+}
+
+/* `morgue check`'s reports beyond errors: ambiguous aliases, entities
+ * never mentioned, articles mentioning no entity. All are warnings. */
+static void lint(build *b)
+{
+	morgue_gazetteer_ambiguous(b->gazetteer, warn_ambiguous, b);
+	morgue_value *l = morgue_catalog_lint(b->catalog);
+	for (size_t i = 0; i < morgue_value_count(l); i++) {
+		const morgue_value *m = morgue_value_at(l, i);
+		morgue_warn(morgue_value_get_string(morgue_value_get(m, "file")), 0, "%s",
+			    morgue_value_get_string(morgue_value_get(m, "message")));
+	}
+	morgue_value_free(l);
+}
+
 static void format_date(char out[11], long long t)
 {
 	time_t tt = (time_t)t;
@@ -359,6 +384,7 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 		goto done;
 	if (opts->check_only) {
 		stats->tags = (size_t)morgue_catalog_count(b.catalog, "tags");
+		lint(&b);
 		goto done;
 	}
 

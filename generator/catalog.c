@@ -939,3 +939,15 @@ morgue_value *morgue_catalog_redirects(morgue_catalog *c)
 		"   WHERE b.path = substr(r.old_path, 10, length(r.old_path) - 12))"
 		" ORDER BY r.old_path", NULL, NULL, 0, 0);
 }
+
+morgue_value *morgue_catalog_lint(morgue_catalog *c)
+{
+	return query(c,
+		"SELECT file, message FROM ("
+		" SELECT e.file AS file, 'entity ''' || e.slug || ''' is never mentioned' AS message"
+		"  FROM entities e WHERE NOT EXISTS (SELECT 1 FROM refs r WHERE r.entity = e.slug)"
+		" UNION ALL"
+		" SELECT a.file, 'article mentions no entity' FROM articles a"
+		"  WHERE NOT EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = a.id))"
+		" ORDER BY file", NULL, NULL, 0, 0);
+}

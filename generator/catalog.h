@@ -60,6 +60,11 @@ char *morgue_catalog_entity_name(morgue_catalog *c, const char *slug);
 int morgue_catalog_article_counts(morgue_catalog *c, long long *counts,
 				  const char *const *slugs, size_t n);
 
+/* Things `morgue check` reports that are not errors: entities no article
+ * mentions, and articles that mention no entity. A list of maps
+ * {file, message}, in file order. */
+morgue_value *morgue_catalog_lint(morgue_catalog *c);
+
 /* Counts for the summary line. */
 long long morgue_catalog_count(morgue_catalog *c, const char *table);
 

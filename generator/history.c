@@ -204,7 +204,9 @@ static int on_change(const morgue_repo_change *c, void *payload)
 		morgue_revision *r = revision(a, c);
 		char **before, **after;
 		size_t nb, na;
-		r->annotations = c->status;
+		/* a file moved along with its article is not annotation work */
+		if (c->status != 'R' || !c->old_oid || !c->new_oid || strcmp(c->old_oid, c->new_oid))
+			r->annotations = c->status;
 		annotated_entities(h, c->old_oid, &before, &nb);
 		annotated_entities(h, c->new_oid, &after, &na);
 		for (size_t i = 0; i < na; i++)

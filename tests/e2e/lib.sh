@@ -53,3 +53,7 @@ article() {
 }
 
 commit() { g -C "$1" add -A && g -C "$1" commit -qm "$2"; }
+
+# Debian's python3 (with python3-feedparser), not a user's pyenv shim
+PYTHON=python3
+[ -x /usr/bin/python3 ] && PYTHON=/usr/bin/python3

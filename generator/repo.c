@@ -533,7 +533,8 @@ int morgue_repo_list(morgue_repo_entry **out, size_t *count, morgue_repo *r,
 	}
 	if (rc < 0)
 		goto done;
-	qsort(l.v, l.n, sizeof(*l.v), by_path);
+	if (l.n)
+		qsort(l.v, l.n, sizeof(*l.v), by_path);
 	*out = l.v;
 	*count = l.n;
 	l.v = NULL;

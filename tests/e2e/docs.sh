@@ -135,3 +135,23 @@ if grep -q '](docs/screenshot.png)' README.md && [ -s docs/screenshot.png ]; the
 else
 	fail "README: screenshot is referenced and present" "docs/screenshot.png"
 fi
+
+# --- the worked example of morgue-theme(5) builds ---------------------------
+if git -C content rev-parse HEAD >/dev/null 2>&1; then
+	mkdir -p "$TMP/mytheme/templates" "$TMP/mytheme/static"
+	# the example template, from {{<layout}} to {{/layout}}, roff escapes undone
+	sed -n '/^{{<layout}}$/,/^{{\/layout}}$/p' docs/morgue-theme.5 |
+		sed 's/\\-/-/g; s/\\(em/-/g' >"$TMP/mytheme/templates/article.mustache"
+	echo 'h2 { color: #333 }' >"$TMP/mytheme/static/mine.css"
+	"$MORGUE" build content -o "$TMP/site" --theme "$TMP/mytheme" -q 2>"$TMP/err"; rc=$?
+	page=$TMP/site/articles/2017/kushner-secret-channel.html
+	if [ $rc -eq 0 ] && grep -q 'People, places and organisations' "$page" &&
+	   grep -q 'href="../../static/mine.css"' "$page" && [ -s "$TMP/site/static/mine.css" ] &&
+	   grep -q 'class="mention" data-entity=' "$page"; then
+		pass "morgue-theme.5: the article.mustache override example builds"
+	else
+		fail "morgue-theme.5: the article.mustache override example builds" "exit $rc: $(head -2 "$TMP/err")"
+	fi
+else
+	echo "SKIP morgue-theme.5 example: content/ is not in a git checkout"
+fi

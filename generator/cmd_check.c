@@ -8,7 +8,7 @@ static int run(int argc, char **argv);
 
 const morgue_command morgue_cmd_check = {
 	"check", run, "validate the archive without writing a site",
-	"usage: morgue check [ROOT] [--rev REV] [--worktree] [--strict]\n"
+	"usage: morgue check [ROOT] [--rev REV] [--worktree] [--strict] [--quiet]\n"
 	"\n"
 	"Read and annotate the whole archive as `morgue build` would, report\n"
 	"every error and warning (bad front matter, unknown entity slugs,\n"

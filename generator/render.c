@@ -248,6 +248,10 @@ int morgue_render_entity(morgue_site *s, const char *slug)
 
 	morgue_buf_printf(&path, "entities/%s.html", slug);
 	timeline_svg(e);
+	morgue_value_set_bool(e, "one_article",
+			      morgue_value_get_number(morgue_value_get(e, "article_count")) == 1);
+	morgue_value_set_bool(e, "one_mention",
+			      morgue_value_get_number(morgue_value_get(e, "mention_count")) == 1);
 	if (type) {
 		morgue_buf key = MORGUE_BUF_INIT;
 		morgue_buf_printf(&key, "is_%s", type);

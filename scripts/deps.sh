@@ -7,7 +7,7 @@
 set -eu
 
 build_pkgs="gcc make pkg-config git libcmark-dev libgit2-dev libsqlite3-dev libyaml-dev libutf8proc-dev libstemmer-dev libmicrohttpd-dev"
-test_pkgs="chromium nodejs npm valgrind clang sqlite3 python3 python3-feedparser default-jre-headless curl"
+test_pkgs="chromium nodejs npm valgrind clang sqlite3 python3 python3-feedparser default-jre-headless curl mandoc"
 bench_pkgs="hugo time python3"
 
 want=""

@@ -13,8 +13,18 @@
 #include <string.h>
 #include <time.h>
 
+#define STMT_CACHE 64
+
 struct morgue_catalog {
 	sqlite3 *db;
+	long long related_cap; /* see "related" in morgue_catalog_article */
+	/* page queries run once per page with the same SQL: keep them
+	 * prepared (SQLite's parser was a fifth of the render time) */
+	struct {
+		char *sql;
+		sqlite3_stmt *st;
+	} cache[STMT_CACHE];
+	size_t ncache;
 };
 
 /* The public tables are documented in docs/morgue-content.5 ("THE
@@ -23,6 +33,10 @@ static const char schema[] =
 	"PRAGMA journal_mode=OFF;"
 	"PRAGMA synchronous=OFF;"
 	"PRAGMA temp_store=MEMORY;"
+	/* a private on-disk database: a big page cache and mmap keep the
+	 * page queries off the read() path; memory stays bounded */
+	"PRAGMA cache_size=-65536;"
+	"PRAGMA mmap_size=268435456;"
 	"CREATE TABLE entities("
 	"  id INTEGER PRIMARY KEY, slug TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
 	"  type TEXT NOT NULL, description TEXT, url TEXT, wikidata TEXT,"
@@ -34,6 +48,7 @@ static const char schema[] =
 	"  source_url TEXT, oid TEXT, body_html TEXT, text TEXT, excerpt TEXT,"
 	"  words INTEGER);"
 	"CREATE INDEX articles_date ON articles(date, path);"
+	"CREATE INDEX articles_publication ON articles(publication_entity, date);"
 	"CREATE TABLE tags(article_id INTEGER NOT NULL, tag TEXT NOT NULL,"
 	"  slug TEXT NOT NULL, PRIMARY KEY(article_id, slug));"
 	"CREATE INDEX tags_slug ON tags(slug);"
@@ -45,7 +60,8 @@ static const char schema[] =
 	/* refs: which entities an article refers to, by mention or by
 	 * being its publication; derived in morgue_catalog_finish */
 	"CREATE TABLE refs(article_id INTEGER NOT NULL, entity TEXT NOT NULL,"
-	"  mentions INTEGER NOT NULL, first_offset INTEGER,"
+	"  mentions INTEGER NOT NULL, first_offset INTEGER, first_length INTEGER,"
+	"  kwic_before TEXT, kwic_match TEXT, kwic_after TEXT,"
 	"  PRIMARY KEY(article_id, entity)) WITHOUT ROWID;"
 	"CREATE INDEX refs_entity ON refs(entity, article_id);"
 	"CREATE TABLE idf(entity TEXT PRIMARY KEY, df INTEGER, w REAL) WITHOUT ROWID;"
@@ -118,6 +134,10 @@ void morgue_catalog_free(morgue_catalog *c)
 {
 	if (!c)
 		return;
+	for (size_t i = 0; i < c->ncache; i++) {
+		sqlite3_finalize(c->cache[i].st);
+		free(c->cache[i].sql);
+	}
 	sqlite3_close(c->db);
 	free(c);
 }
@@ -390,17 +410,72 @@ done:
 }
 
 
+static void keyword_in_context(morgue_value *m, const char *text, size_t tlen,
+			       size_t off, size_t len);
+
+/* The sentence around each entity's first mention in each article, worked
+ * out once here (each article's text is read once) so entity pages need
+ * no text at all. */
+static int store_kwic(morgue_catalog *c)
+{
+	sqlite3_stmt *sel = prepare(c,
+		"SELECT r.article_id, r.entity, r.first_offset, r.first_length, a.text"
+		" FROM refs r JOIN articles a ON a.id = r.article_id"
+		" WHERE r.first_offset IS NOT NULL ORDER BY r.article_id");
+	sqlite3_stmt *upd = prepare(c,
+		"UPDATE refs SET kwic_before=?, kwic_match=?, kwic_after=?"
+		" WHERE article_id=? AND entity=?");
+	int rc = 0, sr;
+
+	if (!sel || !upd) {
+		rc = MORGUE_ERROR;
+		goto done;
+	}
+	while ((sr = sqlite3_step(sel)) == SQLITE_ROW && !rc) {
+		morgue_value *k = morgue_value_map();
+		keyword_in_context(k, (const char *)sqlite3_column_text(sel, 4),
+				   (size_t)sqlite3_column_bytes(sel, 4),
+				   (size_t)sqlite3_column_int64(sel, 2),
+				   (size_t)sqlite3_column_int64(sel, 3));
+		bind_text(upd, 1, morgue_value_get_string(morgue_value_get(k, "kwic_before")));
+		bind_text(upd, 2, morgue_value_get_string(morgue_value_get(k, "kwic_match")));
+		bind_text(upd, 3, morgue_value_get_string(morgue_value_get(k, "kwic_after")));
+		sqlite3_bind_int64(upd, 4, sqlite3_column_int64(sel, 0));
+		bind_text(upd, 5, (const char *)sqlite3_column_text(sel, 1));
+		if (sqlite3_step(upd) != SQLITE_DONE)
+			rc = db_error(c, "keyword in context");
+		sqlite3_reset(upd);
+		morgue_value_free(k);
+	}
+	if (!rc && sr != SQLITE_DONE)
+		rc = db_error(c, "keyword in context");
+done:
+	sqlite3_finalize(sel);
+	sqlite3_finalize(upd);
+	return rc;
+}
+
 int morgue_catalog_finish(morgue_catalog *c)
 {
-	return exec(c,
-		"INSERT INTO refs SELECT article_id, entity, COUNT(*), MIN(offset)"
+	/* MIN() makes SQLite take the bare column (length) from the row with
+	 * the smallest offset: the first mention's length */
+	int rc = exec(c,
+		"INSERT INTO refs(article_id, entity, mentions, first_offset, first_length)"
+		"  SELECT article_id, entity, COUNT(*), MIN(offset), length"
 		"  FROM mentions GROUP BY article_id, entity;"
-		"INSERT OR IGNORE INTO refs SELECT id, publication_entity, 0, NULL"
+		"INSERT OR IGNORE INTO refs(article_id, entity, mentions)"
+		"  SELECT id, publication_entity, 0"
 		"  FROM articles WHERE publication_entity IS NOT NULL;"
 		"INSERT INTO idf SELECT entity, COUNT(*),"
 		"  ln(1.0 + (SELECT COUNT(*) FROM articles) * 1.0 / COUNT(*))"
-		"  FROM refs GROUP BY entity;"
-		"ANALYZE;");
+		"  FROM refs GROUP BY entity;");
+	if (!rc)
+		rc = store_kwic(c);
+	/* 200 + 1% of the archive: 210 at 1k articles, 1,200 at 100k */
+	c->related_cap = 200 + morgue_catalog_count(c, "articles") / 100;
+	if (!rc)
+		rc = exec(c, "ANALYZE;");
+	return rc;
 }
 
 int morgue_catalog_entity_exists(morgue_catalog *c, const char *slug)
@@ -535,11 +610,39 @@ static int rows_into(morgue_value *list, sqlite3_stmt *st)
 
 /* Run sql into a new list of maps. Named parameters :p1 :p2 (text) and
  * :i1 :i2 (integers) are bound from the arguments when the SQL uses them. */
+/* A prepared statement for sql from the cache (reset, bindings cleared),
+ * preparing and caching it on first use. The cache owns it: do not
+ * finalize. When the cache is full the statement is still cached in the
+ * last slot, replacing the one there. */
+static sqlite3_stmt *cached(morgue_catalog *c, const char *sql)
+{
+	for (size_t i = 0; i < c->ncache; i++)
+		if (!strcmp(c->cache[i].sql, sql)) {
+			sqlite3_reset(c->cache[i].st);
+			sqlite3_clear_bindings(c->cache[i].st);
+			return c->cache[i].st;
+		}
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		db_error(c, "prepare");
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	size_t slot = c->ncache < STMT_CACHE ? c->ncache++ : STMT_CACHE - 1;
+	if (c->cache[slot].st) {
+		sqlite3_finalize(c->cache[slot].st);
+		free(c->cache[slot].sql);
+	}
+	c->cache[slot].sql = morgue_strdup(sql);
+	c->cache[slot].st = st;
+	return st;
+}
+
 static morgue_value *query(morgue_catalog *c, const char *sql, const char *p1,
 			   const char *p2, long long i1, long long i2)
 {
 	morgue_value *list = morgue_value_list();
-	sqlite3_stmt *st = prepare(c, sql);
+	sqlite3_stmt *st = cached(c, sql);
 	if (!st)
 		return list;
 	int np = sqlite3_bind_parameter_count(st);
@@ -554,7 +657,7 @@ static morgue_value *query(morgue_catalog *c, const char *sql, const char *p1,
 	}
 	if (rows_into(list, st) < 0)
 		db_error(c, "query");
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return list;
 }
 
@@ -737,18 +840,22 @@ morgue_value *morgue_catalog_article(morgue_catalog *c, long long id)
 		"   AND annotations_change IS NOT NULL) AS last_annotated,"
 		" (SELECT COUNT(*) FROM revisions WHERE article_id=:i1) AS revision_count",
 		NULL, NULL, id, 0));
-	/* related: shared entities weighted by rarity (IDF) */
+	/* related: shared entities weighted by rarity (IDF). Entities found in
+	 * more than :i2 articles weigh little and would make the candidate
+	 * set the whole archive, so they do not make an article related
+	 * (cost stays bounded per article as the archive grows). */
 	morgue_value_set(a, "related", query(c,
 		"SELECT " ARTICLE_COLS ", x.score, x.shared FROM ("
 		"  SELECT r2.article_id AS aid, SUM(i.w) AS score,"
 		"   group_concat(e.name, ', ') AS shared"
-		"  FROM refs r1 JOIN refs r2 ON r2.entity = r1.entity AND r2.article_id != r1.article_id"
-		"  JOIN idf i ON i.entity = r1.entity JOIN entities e ON e.slug = r1.entity"
+		"  FROM refs r1 JOIN idf i ON i.entity = r1.entity AND i.df <= :i2"
+		"  JOIN refs r2 ON r2.entity = r1.entity AND r2.article_id != r1.article_id"
+		"  JOIN entities e ON e.slug = r1.entity"
 		"  WHERE r1.article_id = :i1 GROUP BY r2.article_id"
 		"  ORDER BY score DESC, r2.article_id LIMIT 5) x"
 		" JOIN articles a ON a.id = x.aid"
 		" LEFT JOIN entities pe ON pe.slug = a.publication_entity"
-		" ORDER BY x.score DESC, a.date DESC", NULL, NULL, id, 0));
+		" ORDER BY x.score DESC, a.date DESC", NULL, NULL, id, c->related_cap));
 	return a;
 }
 
@@ -776,31 +883,7 @@ morgue_value *morgue_catalog_entity(morgue_catalog *c, const char *slug)
 	morgue_value_set(e, "aliases", query(c,
 		"SELECT value AS alias FROM entities, json_each(aliases) WHERE slug=:p1", slug, NULL, 0, 0));
 
-	/* every referring article, newest first, with the first mention in context */
-	morgue_value *arts = query(c,
-		"SELECT " ARTICLE_COLS ", r.mentions, r.first_offset,"
-		" (SELECT length FROM mentions m WHERE m.article_id=a.id AND m.entity=:p1"
-		"   ORDER BY m.offset LIMIT 1) AS first_length"
-		" FROM refs r JOIN articles a ON a.id = r.article_id"
-		" LEFT JOIN entities pe ON pe.slug = a.publication_entity"
-		" WHERE r.entity=:p1 ORDER BY a.date DESC, a.path", slug, NULL, 0, 0);
-	sqlite3_stmt *st = prepare(c, "SELECT text FROM articles WHERE id=?");
-	for (size_t i = 0; st && i < morgue_value_count(arts); i++) {
-		morgue_value *a = morgue_value_at(arts, i);
-		morgue_value *off = morgue_value_get(a, "first_offset");
-		if (morgue_value_type_of(off) != MORGUE_VALUE_NUMBER)
-			continue;
-		sqlite3_bind_int64(st, 1, (long long)morgue_value_get_number(morgue_value_get(a, "id")));
-		if (sqlite3_step(st) == SQLITE_ROW)
-			keyword_in_context(a, (const char *)sqlite3_column_text(st, 0),
-					   (size_t)sqlite3_column_bytes(st, 0),
-					   (size_t)morgue_value_get_number(off),
-					   (size_t)morgue_value_get_number(morgue_value_get(a, "first_length")));
-		sqlite3_reset(st);
-	}
-	sqlite3_finalize(st);
-	morgue_value_set(e, "articles", arts);
-
+	/* the referring articles are paged: morgue_catalog_entity_articles */
 	morgue_value_set(e, "comentions", query(c,
 		"SELECT e.slug, e.name, e.type, 'entities/' || e.slug || '.html' AS url,"
 		" COUNT(*) AS count FROM refs r1 JOIN refs r2"
@@ -950,4 +1033,27 @@ morgue_value *morgue_catalog_lint(morgue_catalog *c)
 		" SELECT a.file, 'article mentions no entity' FROM articles a"
 		"  WHERE NOT EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = a.id))"
 		" ORDER BY file", NULL, NULL, 0, 0);
+}
+
+morgue_value *morgue_catalog_entity_articles(morgue_catalog *c, const char *slug,
+					     int limit, int offset)
+{
+	morgue_buf sql = MORGUE_BUF_INIT;
+	morgue_buf_printf(&sql, "SELECT " ARTICLE_COLS ", r.mentions, r.first_offset,"
+			  " r.kwic_before, r.kwic_match, r.kwic_after"
+			  " FROM refs r JOIN articles a ON a.id = r.article_id"
+			  " LEFT JOIN entities pe ON pe.slug = a.publication_entity"
+			  " WHERE r.entity=:p1 ORDER BY a.date DESC, a.path LIMIT %d OFFSET %d",
+			  limit < 0 ? -1 : limit, offset);
+	morgue_value *l = query(c, sql.ptr, slug, NULL, 0, 0);
+	morgue_buf_free(&sql);
+	return l;
+}
+
+morgue_value *morgue_catalog_article_brief(morgue_catalog *c, long long id)
+{
+	morgue_value *a = morgue_value_map();
+	merge_into(a, query(c, "SELECT a.title, 'articles/' || a.path || '.html' AS url, a.date"
+			       " FROM articles a WHERE a.id=:i1", NULL, NULL, id, 0));
+	return a;
 }

@@ -107,6 +107,14 @@ morgue_value *morgue_catalog_mentions(morgue_catalog *c, long long id);
  * "mentions" (article, date, entity, surface, offset, length, source). */
 int morgue_catalog_csv(morgue_buf *out, morgue_catalog *c, const char *what);
 
+/* The articles referring to an entity, newest first, each with the
+ * sentence around its first mention (kwic_before, kwic_match, kwic_after),
+ * paged (limit < 0 for all). */
+morgue_value *morgue_catalog_entity_articles(morgue_catalog *c, const char *slug,
+					     int limit, int offset);
+/* Just title, url and date of an article (for prev/next links). */
+morgue_value *morgue_catalog_article_brief(morgue_catalog *c, long long id);
+
 /* Tags (tag, slug, url, count) by name; years (year, url, count, months). */
 morgue_value *morgue_catalog_tags(morgue_catalog *c);
 morgue_value *morgue_catalog_years(morgue_catalog *c);

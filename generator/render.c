@@ -129,7 +129,7 @@ static void set_neighbour(morgue_site *s, morgue_value *ctx, const char *key,
 {
 	if (id <= 0)
 		return;
-	morgue_value *a = morgue_catalog_article(s->catalog, id);
+	morgue_value *a = morgue_catalog_article_brief(s->catalog, id);
 	morgue_value *n = morgue_value_set_map(ctx, key);
 	morgue_value_set_str(n, "title", morgue_value_get_string(morgue_value_get(a, "title")));
 	morgue_value_set_str(n, "url", morgue_value_get_string(morgue_value_get(a, "url")));
@@ -239,17 +239,46 @@ static void timeline_svg(morgue_value *entity)
 	morgue_value_set_str(svg, "last", last);
 }
 
+/* Copy the scalar fields `keys` of map src into a new map. */
+static morgue_value *copy_fields(const morgue_value *src, const char *const *keys, size_t n)
+{
+	morgue_value *m = morgue_value_map();
+	for (size_t k = 0; k < n; k++) {
+		const morgue_value *v = morgue_value_get(src, keys[k]);
+		switch (morgue_value_type_of(v)) {
+		case MORGUE_VALUE_STRING:
+			morgue_value_set_str(m, keys[k], morgue_value_get_string(v));
+			break;
+		case MORGUE_VALUE_NUMBER:
+			morgue_value_set(m, keys[k], morgue_value_number(morgue_value_get_number(v)));
+			break;
+		case MORGUE_VALUE_BOOL:
+			morgue_value_set_bool(m, keys[k], morgue_value_get_bool(v));
+			break;
+		default:
+			break;
+		}
+	}
+	return m;
+}
+
 int morgue_render_entity(morgue_site *s, const char *slug)
 {
+	static const char *const head_keys[] = {
+		"slug", "url", "name", "type", "description", "article_count",
+		"mention_count", "one_article", "one_mention",
+	};
 	morgue_value *e = morgue_catalog_entity(s->catalog, slug);
-	morgue_buf path = MORGUE_BUF_INIT;
-	const char *name = morgue_value_get_string(morgue_value_get(e, "name"));
+	morgue_buf base = MORGUE_BUF_INIT;
 	const char *type = morgue_value_get_string(morgue_value_get(e, "type"));
+	long long total = (long long)morgue_value_get_number(morgue_value_get(e, "article_count"));
+	long long size = s->config->page_size;
+	long long pages = total ? (total + size - 1) / size : 1;
+	int rc = 0;
 
-	morgue_buf_printf(&path, "entities/%s.html", slug);
+	morgue_buf_printf(&base, "entities/%s", slug);
 	timeline_svg(e);
-	morgue_value_set_bool(e, "one_article",
-			      morgue_value_get_number(morgue_value_get(e, "article_count")) == 1);
+	morgue_value_set_bool(e, "one_article", total == 1);
 	morgue_value_set_bool(e, "one_mention",
 			      morgue_value_get_number(morgue_value_get(e, "mention_count")) == 1);
 	if (type) {
@@ -260,21 +289,45 @@ int morgue_render_entity(morgue_site *s, const char *slug)
 	}
 	if (type && !strcmp(type, "publication"))
 		morgue_value_set(e, "published", morgue_catalog_articles(s->catalog, "publication", slug, 20, 0));
-	morgue_value *ctx = page_context(s, path.ptr, name);
-	morgue_buf ld = MORGUE_BUF_INIT, feed = MORGUE_BUF_INIT;
-	morgue_jsonld_entity(&ld, e, path.ptr, s->config->base_url);
-	morgue_value_set(ctx, "jsonld", morgue_value_string_own(morgue_buf_detach(&ld)));
-	morgue_value_set_str(ctx, "og_type", "profile");
-	morgue_value_set_str(ctx, "og_description",
-			     morgue_value_get_string(morgue_value_get(e, "description")));
-	if (morgue_value_get_number(morgue_value_get(e, "article_count")) > 0) {
-		morgue_buf_printf(&feed, "entities/%s.xml", slug);
-		morgue_value_set(ctx, "feed_url", morgue_value_string_own(morgue_buf_detach(&feed)));
-		morgue_value_set_str(ctx, "feed_title", name);
+	/* continuation pages repeat the header, not the connections */
+	morgue_value *head = copy_fields(e, head_keys, sizeof(head_keys) / sizeof(*head_keys));
+	morgue_value_set_bool(head, "continuation", 1);
+	const char *name = morgue_value_get_string(morgue_value_get(head, "name"));
+	const char *desc = morgue_value_get_string(morgue_value_get(head, "description"));
+
+	/* page 1 has everything; the older articles of a much-mentioned
+	 * entity continue on entities/SLUG/page-N.html */
+	for (long long n = 1; n <= pages && !rc; n++) {
+		morgue_buf path = MORGUE_BUF_INIT, ld = MORGUE_BUF_INIT, feed = MORGUE_BUF_INIT;
+		morgue_value *pe;
+		page_path(&path, base.ptr, n);
+		morgue_value *ctx = page_context(s, path.ptr, name);
+		if (n == 1) {
+			morgue_jsonld_entity(&ld, e, path.ptr, s->config->base_url);
+			morgue_value_set(ctx, "jsonld", morgue_value_string_own(morgue_buf_detach(&ld)));
+			pe = e; /* handed over to the context */
+			e = NULL;
+		} else
+			pe = copy_fields(head, head_keys, sizeof(head_keys) / sizeof(*head_keys));
+		morgue_value_set_str(ctx, "og_type", "profile");
+		morgue_value_set_str(ctx, "og_description", desc);
+		if (total > 0) {
+			morgue_buf_printf(&feed, "entities/%s.xml", slug);
+			morgue_value_set(ctx, "feed_url", morgue_value_string_own(morgue_buf_detach(&feed)));
+			morgue_value_set_str(ctx, "feed_title", name);
+		}
+		morgue_value_set(pe, "articles",
+				 morgue_catalog_entity_articles(s->catalog, slug, (int)size,
+								(int)((n - 1) * size)));
+		set_pagination(ctx, base.ptr, n, pages);
+		morgue_value_set(ctx, "entity", pe);
+		rc = emit(s, "entity", path.ptr, ctx);
+		morgue_buf_free(&path);
+		morgue_buf_free(&feed);
 	}
-	morgue_value_set(ctx, "entity", e);
-	int rc = emit(s, "entity", path.ptr, ctx);
-	morgue_buf_free(&path);
+	morgue_value_free(e);
+	morgue_value_free(head);
+	morgue_buf_free(&base);
 	return rc;
 }
 
@@ -408,6 +461,9 @@ static morgue_value *top_entities(morgue_site *s, const char *type, size_t max)
 
 static void home_decorate(morgue_site *s, morgue_value *ctx, void *payload)
 {
+	/* the highlights belong on the front page only */
+	if (morgue_value_get_number(morgue_value_get(morgue_value_get(ctx, "pagination"), "page")) > 1)
+		return;
 	morgue_value_set(ctx, "top_people", top_entities(s, "person", 8));
 	morgue_value_set(ctx, "top_organizations", top_entities(s, "organization", 8));
 	morgue_value_set(ctx, "top_places", top_entities(s, "place", 8));

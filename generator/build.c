@@ -257,7 +257,9 @@ static int load_articles(build *b)
 		if (morgue_markdown_render(&doc, a->body, a->body_len, &mo) < 0 ||
 		    morgue_catalog_add_article(b->catalog, &id, a, doc->html, doc->text,
 					       doc->text_len) < 0 ||
-		    morgue_catalog_add_mentions(b->catalog, id, doc->mentions, doc->nmentions) < 0) {
+		    morgue_catalog_add_mentions(b->catalog, id, doc->mentions, doc->nmentions) < 0 ||
+		    morgue_catalog_add_attributions(b->catalog, id, doc->attributions,
+						    doc->nattributions, doc->text, doc->text_len) < 0) {
 			content_error(b);
 			goto next;
 		}

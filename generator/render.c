@@ -420,6 +420,13 @@ int morgue_render_home(morgue_site *s)
 				 home_decorate, NULL);
 }
 
+int morgue_render_sourcing(morgue_site *s)
+{
+	morgue_value *ctx = page_context(s, "sourcing.html", "Sourcing");
+	morgue_value_set(ctx, "sourcing", morgue_catalog_sourcing(s->catalog));
+	return emit(s, "sourcing", "sourcing.html", ctx);
+}
+
 int morgue_render_search_page(morgue_site *s)
 {
 	return emit(s, "search", "search.html", page_context(s, "search.html", "Search"));
@@ -447,6 +454,7 @@ int morgue_render_site(morgue_site *s)
 	if (!rc) rc = morgue_render_archive(s);
 	if (!rc) rc = morgue_render_home(s);
 	if (!rc) rc = morgue_render_search_page(s);
+	if (!rc) rc = morgue_render_sourcing(s);
 	if (!rc) rc = morgue_render_feeds(s);
 	if (!rc) rc = morgue_render_redirects(s);
 	if (!rc) rc = morgue_render_exports(s);

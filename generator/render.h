@@ -51,5 +51,7 @@ int morgue_render_tags(morgue_site *s);
 int morgue_render_archive(morgue_site *s);
 int morgue_render_home(morgue_site *s);
 int morgue_render_search_page(morgue_site *s);
+/* sourcing.html: attributions per publication, most quoted and cited. */
+int morgue_render_sourcing(morgue_site *s);
 
 #endif

@@ -136,6 +136,26 @@ static void never_in_code(void)
 	morgue_doc_free(d);
 }
 
+static void headline_lines(void)
+{
+	/* three lines that all start with a capital: a list of headlines,
+	 * each with its credit; two lines are wrapped prose */
+	morgue_doc *d = render("Talks Failed in Geneva -- The New York Times\n"
+			       "Lavrov Leaves Early -- The New York Times\n"
+			       "Nothing Else Happened\n", NULL);
+	CHECK(d);
+	if (d) {
+		CHECK_INT(d->nattributions, 2);
+		CHECK_CONTAINS(d->html, SPAN("new-york-times", "publication") " id=\"src-2\">Lavrov "
+					"Leaves Early</span> -- ");
+	}
+	morgue_doc_free(d);
+	d = render("Talks Failed -- The New York Times\nLavrov Leaves Early -- The New York Times\n",
+		   NULL);
+	CHECK(d && d->nattributions <= 1);
+	morgue_doc_free(d);
+}
+
 static void standoff(void)
 {
 	const char *md = "Sergey Lavrov said that the talks failed. The sky was blue, "
@@ -376,6 +396,7 @@ int main(void)
 	RUN(split_at_inline_edges);
 	RUN(quote_over_paragraphs);
 	RUN(never_in_code);
+	RUN(headline_lines);
 	RUN(standoff);
 	RUN(opt_out);
 	RUN(gold_attributions);

@@ -116,7 +116,8 @@ static int load_entities(build *b)
 		}
 		memcpy(ent->oid, e[i].oid, sizeof(ent->oid));
 		morgue_markdown_opts mo = { .root = "../", .unsafe_html = b->config->unsafe_html,
-					    .file = file.ptr, .first_line = ent->body_line };
+					    .file = file.ptr, .first_line = ent->body_line,
+					    .no_attributions = 1 };
 		if (morgue_markdown_render(&doc, ent->body, ent->body_len, &mo) < 0 ||
 		    morgue_catalog_add_entity(b->catalog, ent, doc->html) < 0) {
 			content_error(b);

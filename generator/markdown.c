@@ -535,8 +535,8 @@ static size_t mark_span(cmark_node *root, ranges *rg, size_t s, size_t e,
 		cmark_node *p = cmark_node_parent(n);
 		if (p && !is_block(cmark_node_get_type(p)) && range_inside(range_of(rg, p), s, e))
 			continue; /* covered by its parent */
-		if (has_image_ancestor(n))
-			continue;
+		if (has_image_ancestor(n) || cmark_node_get_type(n) == CMARK_NODE_HTML_INLINE)
+			continue; /* raw HTML may open what another node closes */
 		MORGUE_ARRAY_RESERVE(cand, capcand, ncand + 1);
 		cand[ncand++] = n;
 	}

@@ -136,6 +136,21 @@ static void never_in_code(void)
 	morgue_doc_free(d);
 }
 
+static void raw_html_left_outside(void)
+{
+	morgue_gazetteer *g = reg();
+	const char *md = "Sergey Lavrov said that the <b>talks</b> failed.\n";
+	morgue_markdown_opts o = { .gazetteer = g, .root = "", .unsafe_html = 1 };
+	morgue_doc *d = NULL;
+	CHECK(morgue_markdown_render(&d, md, strlen(md), &o) == 0);
+	if (d)
+		CHECK_CONTAINS(d->html, SPAN("sergey-lavrov", "person") " id=\"src-1\">the </span><b>"
+					SPAN("sergey-lavrov", "person") ">talks</span></b>"
+					SPAN("sergey-lavrov", "person") "> failed</span>.");
+	morgue_doc_free(d);
+	morgue_gazetteer_free(g);
+}
+
 static void headline_lines(void)
 {
 	/* three lines that all start with a capital: a list of headlines,
@@ -396,6 +411,7 @@ int main(void)
 	RUN(split_at_inline_edges);
 	RUN(quote_over_paragraphs);
 	RUN(never_in_code);
+	RUN(raw_html_left_outside);
 	RUN(headline_lines);
 	RUN(standoff);
 	RUN(opt_out);

@@ -1088,6 +1088,11 @@ int morgue_catalog_csv(morgue_buf *out, morgue_catalog *c, const char *what)
 		sql = "SELECT a.path AS article, a.date, m.entity, m.surface, m.offset, m.length,"
 		      " m.source FROM mentions m JOIN articles a ON a.id = m.article_id"
 		      " ORDER BY a.path, m.offset";
+	else if (!strcmp(what, "attributions"))
+		sql = "SELECT a.path AS article, a.date, t.seq, t.source, t.source_text, t.kind,"
+		      " t.cue, t.affiliation, t.count, t.offset, t.length, t.quote, t.origin"
+		      " FROM attributions t JOIN articles a ON a.id = t.article_id"
+		      " ORDER BY a.path, t.seq";
 	else
 		return morgue_error_set(MORGUE_EUSAGE, NULL, 0, "no CSV export named '%s'", what);
 	if (!(st = prepare(c, sql)))

@@ -122,7 +122,9 @@ morgue_value *morgue_catalog_mentions(morgue_catalog *c, long long id);
 
 /* A CSV export (RFC 4180, header line, UTF-8) of "entities" (slug, name,
  * type, description, url, wikidata, aliases, articles, mentions) or
- * "mentions" (article, date, entity, surface, offset, length, source). */
+ * "mentions" (article, date, entity, surface, offset, length, source) or
+ * "attributions" (article, date, seq, source, source_text, kind, cue,
+ * affiliation, count, offset, length, quote, origin). */
 int morgue_catalog_csv(morgue_buf *out, morgue_catalog *c, const char *what);
 
 /* Tags (tag, slug, url, count) by name; years (year, url, count, months). */

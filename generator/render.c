@@ -567,9 +567,9 @@ int morgue_render_redirects(morgue_site *s)
 
 int morgue_render_exports(morgue_site *s)
 {
-	static const char *names[] = { "entities", "mentions" };
+	static const char *names[] = { "entities", "mentions", "attributions" };
 	int rc = 0;
-	for (size_t i = 0; i < 2 && !rc; i++) {
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names) && !rc; i++) {
 		morgue_buf csv = MORGUE_BUF_INIT, path = MORGUE_BUF_INIT;
 		morgue_buf_printf(&path, "%s.csv", names[i]);
 		rc = morgue_catalog_csv(&csv, s->catalog, names[i]);

@@ -85,6 +85,11 @@ bad = db.execute("SELECT COUNT(*) FROM attributions t JOIN articles a ON a.id = 
                  " != CAST(t.quote AS BLOB)").fetchone()[0]
 ok("archive.sqlite quotes are the text at their byte offsets", bad == 0, "%d differ" % bad)
 
+import csv
+rows = list(csv.DictReader(open(os.path.join(site, "attributions.csv"), encoding="utf-8", newline="")))
+ok("attributions.csv has the catalog's rows", len(rows) == n and all(r["quote"] for r in rows),
+   "%d rows" % len(rows))
+
 def page(p):
     return open(os.path.join(site, p), encoding="utf-8").read()
 kis = page("entities/sergey-kislyak.html")

@@ -333,6 +333,20 @@ static void sourcing_overview(void)
 	morgue_catalog_free(c);
 }
 
+static void attributions_csv(void)
+{
+	morgue_catalog *c = sourcing_fixture();
+	morgue_buf csv = MORGUE_BUF_INIT;
+	CHECK_INT(morgue_catalog_csv(&csv, c, "attributions"), 0);
+	CHECK(csv.ptr && !strncmp(csv.ptr, "article,date,seq,source,source_text,kind,cue,"
+					   "affiliation,count,offset,length,quote,origin\r\n", 80));
+	CHECK_CONTAINS(csv.ptr, "2017/a,2017-05-10,2,,two officials,anonymous,said,,2,");
+	CHECK_CONTAINS(csv.ptr, ",It was a short meeting,auto\r\n");
+	CHECK_CONTAINS(csv.ptr, "2016/c,2016-12-01,2,washington-post,The Post,publication,");
+	morgue_buf_free(&csv);
+	morgue_catalog_free(c);
+}
+
 static void export_has_public_tables(void)
 {
 	morgue_catalog *c = sourcing_fixture();
@@ -379,6 +393,7 @@ int main(void)
 	RUN(long_quotes_are_shortened);
 	RUN(quoted_and_cited_by_on_entity_pages);
 	RUN(sourcing_overview);
+	RUN(attributions_csv);
 	RUN(export_has_public_tables);
 	TEST_EXIT();
 }

@@ -454,3 +454,172 @@ done:
 	morgue_value_free(doc);
 	return rc;
 }
+
+static int cmp_attr(const void *x, const void *y)
+{
+	const morgue_attribution *a = x, *b = y;
+	if (a->offset != b->offset)
+		return a->offset < b->offset ? -1 : 1;
+	if (a->length != b->length)
+		return a->length > b->length ? -1 : 1;
+	return 0;
+}
+
+void morgue_attributions_sort(morgue_attribution *a, size_t n)
+{
+	if (n > 1)
+		qsort(a, n, sizeof(*a), cmp_attr);
+}
+
+static void attr_clear(morgue_attribution *a)
+{
+	free(a->source);
+	free(a->source_text);
+	free(a->cue);
+	free(a->affiliation);
+}
+
+/* Remove attributions overlapping [s, e); with only_source set, only those
+ * whose source is `source` (NULL: the anonymous and document ones). */
+static size_t remove_attr_overlap(morgue_attribution *a, size_t n, size_t s, size_t e,
+				  int only_source, const char *source)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < n; i++) {
+		int ov = a[i].offset < e && a[i].offset + a[i].length > s;
+		int same = !only_source || (source ? a[i].source && !strcmp(a[i].source, source)
+						   : !a[i].source);
+		if (ov && same) {
+			attr_clear(&a[i]);
+			continue;
+		}
+		a[w++] = a[i];
+	}
+	return w;
+}
+
+static int kind_parse(const char *k)
+{
+	static const char *const names[] = { "person", "organization", "publication",
+					     "anonymous", "document" };
+	for (int i = 0; i < 5; i++)
+		if (!strcmp(k, names[i]))
+			return i;
+	return -1;
+}
+
+/* The source kind of a registered entity of type t. */
+static morgue_source_kind kind_of_type(int t)
+{
+	switch (t) {
+	case MORGUE_ENTITY_PERSON:
+		return MORGUE_SOURCE_PERSON;
+	case MORGUE_ENTITY_PUBLICATION:
+		return MORGUE_SOURCE_PUBLICATION;
+	default:
+		return MORGUE_SOURCE_ORGANIZATION;
+	}
+}
+
+int morgue_annotate_attributions(morgue_attribution **a, size_t *n, const char *text,
+				 size_t len, const char *yaml, size_t ylen, const char *file,
+				 const morgue_attr_lookup *lk)
+{
+	morgue_value *doc = NULL;
+	size_t cap = *n;
+	int rc = morgue_yaml_parse(&doc, file, 1, yaml, ylen);
+	if (rc < 0)
+		return rc;
+	if (morgue_value_type_of(doc) != MORGUE_VALUE_MAP)
+		goto done; /* reported by morgue_annotate_standoff */
+	const morgue_value *list = morgue_value_get(doc, "attributions");
+	if (!list || morgue_value_type_of(list) == MORGUE_VALUE_NULL)
+		goto done;
+	if (morgue_value_type_of(list) != MORGUE_VALUE_LIST) {
+		rc = morgue_error_set(MORGUE_EINPUT, file, morgue_value_line(list),
+				      "attributions: expected a list");
+		goto done;
+	}
+	for (size_t i = 0; i < morgue_value_count(list); i++) {
+		const morgue_value *it = morgue_value_at(list, i);
+		int line = morgue_value_line(it);
+		if (morgue_value_type_of(it) != MORGUE_VALUE_MAP) {
+			rc = morgue_error_set(MORGUE_EINPUT, file, line,
+					      "attributions: each entry must be a mapping");
+			goto done;
+		}
+		const char *src = str_field(it, "source"), *exact = str_field(it, "exact");
+		const char *prefix = str_field(it, "prefix"), *suffix = str_field(it, "suffix");
+		const char *kind = str_field(it, "kind"), *cue = str_field(it, "cue");
+		const char *desc = str_field(it, "description");
+		const morgue_value *sup = morgue_value_get(it, "suppress");
+		if (!src || !*src) {
+			rc = morgue_error_set(MORGUE_EINPUT, file, line,
+					      "attributions: source is required");
+			goto done;
+		}
+		if (!exact || !*exact) {
+			rc = morgue_error_set(MORGUE_EINPUT, file, line,
+					      "attributions: exact is required");
+			goto done;
+		}
+		if (sup && morgue_value_type_of(sup) != MORGUE_VALUE_BOOL) {
+			rc = morgue_error_set(MORGUE_EINPUT, file, morgue_value_line(sup),
+					      "suppress: expected true or false");
+			goto done;
+		}
+		int anon = !strcmp(src, "anonymous");
+		if (!anon && lk && lk->exists && !lk->exists(src, lk->payload)) {
+			rc = morgue_error_set(MORGUE_EINPUT, file, line, "unknown entity '%s'", src);
+			goto done;
+		}
+		int k = -1;
+		if (kind && (k = kind_parse(kind)) < 0) {
+			rc = morgue_error_set(MORGUE_EINPUT, file, line,
+					      "kind: expected person, organization, publication, "
+					      "anonymous or document, not '%s'", kind);
+			goto done;
+		}
+		if (k < 0) {
+			int t = !anon && lk && lk->type ? lk->type(src, lk->payload) : -1;
+			k = anon ? MORGUE_SOURCE_ANONYMOUS : t >= 0 ? (int)kind_of_type(t)
+								    : MORGUE_SOURCE_ORGANIZATION;
+		}
+		size_t s = 0, e = 0;
+		int approx = 0;
+		size_t found = morgue_anchor_place(&s, &e, &approx, text, len, exact, prefix, suffix);
+		if (found != 1) {
+			morgue_warn(file, line, "orphaned anchor: \"%s\" for an attribution to %s %s",
+				    exact, src,
+				    found ? "matches more than one place (add prefix/suffix)"
+					  : "is not in the article text");
+			continue;
+		}
+		if (approx)
+			morgue_warn(file, line,
+				    "anchor \"%s\" re-found approximately as \"%.*s\"; update exact",
+				    exact, (int)(e - s), text + s);
+		if (sup && morgue_value_get_bool(sup)) {
+			*n = remove_attr_overlap(*a, *n, s, e, 1, anon ? NULL : src);
+			continue;
+		}
+		*n = remove_attr_overlap(*a, *n, s, e, 0, NULL);
+		MORGUE_ARRAY_RESERVE(*a, cap, *n + 1);
+		morgue_attribution *at = &(*a)[(*n)++];
+		memset(at, 0, sizeof(*at));
+		const char *nm = !anon && lk && lk->name ? lk->name(src, lk->payload) : NULL;
+		at->source = anon ? NULL : morgue_strdup(src);
+		at->source_text = morgue_strdup(desc && *desc ? desc
+						: nm && *nm ? nm
+						: anon ? "anonymous source" : src);
+		at->kind = (morgue_source_kind)k;
+		at->cue = morgue_strdup(cue && *cue ? cue : "annotation");
+		at->offset = s;
+		at->length = e - s;
+		at->standoff = 1;
+	}
+done:
+	morgue_attributions_sort(*a, *n);
+	morgue_value_free(doc);
+	return rc;
+}

@@ -23,6 +23,7 @@
 #include <stddef.h>
 
 #include "gazetteer.h"
+#include "attribution.h"
 #include "markdown.h"
 
 typedef struct morgue_annotator morgue_annotator;
@@ -50,6 +51,29 @@ size_t morgue_annotator_run(morgue_annotator *a, const char *text, size_t len, s
 int morgue_annotate_standoff(morgue_mention **m, size_t *n, size_t *cap, const char *text,
 			     size_t len, const char *yaml, size_t ylen, const char *file,
 			     int (*exists)(const char *slug, void *payload), void *payload);
+
+/* Apply the `attributions` list of a stand-off annotation file (see
+ * morgue-content(5), ANNOTATIONS) to the attributions *a of text (count
+ * *n): an entry with suppress removes the attributions of its source
+ * ("anonymous" = any source without an entity) overlapping its span;
+ * another entry removes every attribution overlapping its span and adds
+ * one (standoff = 1) with its source, kind (default: the entity's type via
+ * type(), or anonymous), cue (default "annotation") and description (the
+ * source as written; default the entity's name via name(), else the
+ * slug). Unknown slugs (exists()), an unknown kind or a missing field are
+ * MORGUE_EINPUT with file:line; orphaned or ambiguous anchors are warnings.
+ * The result is sorted by offset. exists/type/name may be NULL. */
+typedef struct morgue_attr_lookup {
+	int (*exists)(const char *slug, void *payload);
+	int (*type)(const char *slug, void *payload);          /* morgue_entity_type or -1 */
+	const char *(*name)(const char *slug, void *payload);  /* or NULL */
+	void *payload;
+} morgue_attr_lookup;
+int morgue_annotate_attributions(morgue_attribution **a, size_t *n, const char *text,
+				 size_t len, const char *yaml, size_t ylen, const char *file,
+				 const morgue_attr_lookup *lk);
+/* Sort attributions by offset (then longer first). */
+void morgue_attributions_sort(morgue_attribution *a, size_t n);
 
 /* Sort mentions by offset (then longer first). */
 void morgue_mentions_sort(morgue_mention *m, size_t n);

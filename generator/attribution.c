@@ -30,6 +30,7 @@ typedef struct tok {
 	int inq;  /* inside a quotation's content */
 	long men; /* index into the sorted mentions, or -1 */
 	long q;   /* quotation index for T_QOPEN / T_QCLOSE, else -1 */
+	int verb; /* index into verbs[] of this word, or -1 */
 } tok;
 
 typedef struct quote {
@@ -219,12 +220,25 @@ static int is_space(char ch)
 	       ch == '\f' || ch == '\v';
 }
 
+/* Token k is the word w (ASCII case-insensitive). No strlen: this is the
+ * innermost loop of the rules. */
 static int tok_eq(const ctx *c, size_t k, const char *w)
 {
 	const tok *t = &c->t[k];
-	size_t n = strlen(w);
-	return t->kind == T_WORD && t->e - t->s == n &&
-	       !strncasecmp(c->x + t->s, w, n);
+	if (t->kind != T_WORD)
+		return 0;
+	const unsigned char *x = (const unsigned char *)c->x + t->s;
+	size_t n = t->e - t->s;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char a = x[i], b = (unsigned char)w[i];
+		if (a >= 'A' && a <= 'Z')
+			a += 'a' - 'A';
+		if (b >= 'A' && b <= 'Z')
+			b += 'a' - 'A';
+		if (!b || a != b)
+			return 0;
+	}
+	return w[n] == 0;
 }
 
 static int tok_in(const ctx *c, size_t k, const char *const *list)
@@ -265,12 +279,21 @@ static int tok_ends_nt(const ctx *c, size_t k)
 	return n >= 5 && !memcmp(w + n - 5, "n\xE2\x80\x99t", 5);
 }
 
+/* The speech verb token k is (looked up once, when it is tokenised). */
 static const struct verb *verb_of(const ctx *c, size_t k)
 {
-	for (size_t i = 0; verbs[i].w; i++)
-		if (tok_eq(c, k, verbs[i].w))
-			return &verbs[i];
-	return NULL;
+	return c->t[k].verb >= 0 ? &verbs[c->t[k].verb] : NULL;
+}
+
+static int verb_lookup(const ctx *c, size_t k)
+{
+	unsigned char f = (unsigned char)c->x[c->t[k].s];
+	if (f >= 'A' && f <= 'Z')
+		f += 'a' - 'A';
+	for (int i = 0; verbs[i].w; i++)
+		if ((unsigned char)verbs[i].w[0] == f && tok_eq(c, k, verbs[i].w))
+			return i;
+	return -1;
 }
 
 /* The kind a mention gives a source: a morgue_source_kind, K_PLACE or
@@ -413,7 +436,9 @@ static void find_quotes(ctx *c)
 static void push_tok(ctx *c, size_t s, size_t e, int kind, int inq, long q)
 {
 	MORGUE_ARRAY_RESERVE(c->t, c->tcap, c->nt + 1);
-	c->t[c->nt++] = (tok){s, e, kind, inq, -1, q};
+	c->t[c->nt++] = (tok){s, e, kind, inq, -1, q, -1};
+	if (kind == T_WORD)
+		c->t[c->nt - 1].verb = verb_lookup(c, c->nt - 1);
 }
 
 static void tokenize(ctx *c)

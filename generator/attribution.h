@@ -81,6 +81,7 @@ typedef struct morgue_attribution {
 	int count;           /* anonymous: 2 for "two officials"; 0 unknown */
 	size_t offset, length;               /* quoted/reported span */
 	size_t source_offset, source_length; /* where the source is named */
+	int standoff;        /* 1: given in an annotation file (annotate.h) */
 } morgue_attribution;
 
 /* Find the attributions in text[0..len). *out is an allocated array of *n

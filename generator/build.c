@@ -116,7 +116,8 @@ static int load_entities(build *b)
 		}
 		memcpy(ent->oid, e[i].oid, sizeof(ent->oid));
 		morgue_markdown_opts mo = { .root = "../", .unsafe_html = b->config->unsafe_html,
-					    .file = file.ptr, .first_line = ent->body_line };
+					    .file = file.ptr, .first_line = ent->body_line,
+					    .no_attributions = 1 };
 		if (morgue_markdown_render(&doc, ent->body, ent->body_len, &mo) < 0 ||
 		    morgue_catalog_add_entity(b->catalog, ent, doc->html) < 0) {
 			content_error(b);
@@ -257,7 +258,9 @@ static int load_articles(build *b)
 		if (morgue_markdown_render(&doc, a->body, a->body_len, &mo) < 0 ||
 		    morgue_catalog_add_article(b->catalog, &id, a, doc->html, doc->text,
 					       doc->text_len) < 0 ||
-		    morgue_catalog_add_mentions(b->catalog, id, doc->mentions, doc->nmentions) < 0) {
+		    morgue_catalog_add_mentions(b->catalog, id, doc->mentions, doc->nmentions) < 0 ||
+		    morgue_catalog_add_attributions(b->catalog, id, doc->attributions,
+						    doc->nattributions, doc->text, doc->text_len) < 0) {
 			content_error(b);
 			goto next;
 		}

@@ -1,4 +1,5 @@
 #include "catalog.h"
+#include "attribution.h"
 #include "history.h"
 #include "markdown.h"
 #include "util/alloc.h"
@@ -11,6 +12,7 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #define STMT_CACHE 64
@@ -72,7 +74,16 @@ static const char schema[] =
 	"CREATE TABLE revision_entities(article_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
 	"  entity TEXT NOT NULL, change TEXT NOT NULL);"
 	"CREATE TABLE redirects(old_path TEXT PRIMARY KEY, article_id INTEGER NOT NULL)"
-	"  WITHOUT ROWID;";
+	"  WITHOUT ROWID;"
+	/* who said or reported what: seq is N of the element id src-N on the
+	 * article page; source NULL for anonymous and document sources */
+	"CREATE TABLE attributions(id INTEGER PRIMARY KEY, article_id INTEGER NOT NULL,"
+	"  seq INTEGER NOT NULL, source TEXT, source_text TEXT NOT NULL, kind TEXT NOT NULL,"
+	"  cue TEXT, affiliation TEXT, count INTEGER NOT NULL DEFAULT 0,"
+	"  offset INTEGER NOT NULL, length INTEGER NOT NULL, quote TEXT NOT NULL,"
+	"  origin TEXT NOT NULL);"
+	"CREATE INDEX attributions_source ON attributions(source, article_id);"
+	"CREATE INDEX attributions_article ON attributions(article_id, seq);";
 
 static int db_error(morgue_catalog *c, const char *what)
 {
@@ -336,6 +347,44 @@ int morgue_catalog_add_mentions(morgue_catalog *c, long long article_id,
 	return rc;
 }
 
+int morgue_catalog_add_attributions(morgue_catalog *c, long long article_id,
+				    const morgue_attribution *a, size_t n, const char *text,
+				    size_t text_len)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (!n)
+		return 0;
+	st = prepare(c, "INSERT INTO attributions(article_id,seq,source,source_text,kind,cue,"
+			"affiliation,count,offset,length,quote,origin)"
+			" VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
+	if (!st)
+		return MORGUE_ERROR;
+	for (size_t i = 0; i < n && !rc; i++) {
+		size_t off = a[i].offset <= text_len ? a[i].offset : text_len;
+		size_t len = a[i].length <= text_len - off ? a[i].length : text_len - off;
+		sqlite3_bind_int64(st, 1, article_id);
+		sqlite3_bind_int64(st, 2, (long long)i + 1);
+		bind_text(st, 3, a[i].source);
+		bind_text(st, 4, a[i].source_text ? a[i].source_text : "");
+		bind_text(st, 5, morgue_source_kind_name(a[i].kind));
+		bind_text(st, 6, a[i].cue);
+		bind_text(st, 7, a[i].affiliation);
+		sqlite3_bind_int64(st, 8, a[i].count);
+		sqlite3_bind_int64(st, 9, (long long)a[i].offset);
+		sqlite3_bind_int64(st, 10, (long long)a[i].length);
+		sqlite3_bind_text(st, 11, text ? text + off : "", text ? (int)len : 0,
+				  SQLITE_TRANSIENT);
+		bind_text(st, 12, a[i].standoff ? "standoff" : "auto");
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = db_error(c, "add attribution");
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /* The author's local calendar date of a commit: what "archived on" means
  * to the person who committed it. */
 static void commit_date(char out[11], long long t, int tz_minutes)
@@ -540,6 +589,9 @@ int morgue_catalog_export(morgue_catalog *c, const char *path)
 		"CREATE TABLE export.revisions AS SELECT article_id, seq, commit_id, date,"
 		"  author, summary, article_change, annotations_change FROM revisions;"
 		"CREATE TABLE export.revision_entities AS SELECT * FROM revision_entities;"
+		"CREATE TABLE export.attributions AS SELECT article_id, seq, source, source_text,"
+		"  kind, cue, affiliation, count, offset, length, quote, origin FROM attributions;"
+		"CREATE INDEX export.attributions_source ON attributions(source, article_id);"
 		"CREATE VIRTUAL TABLE export.articles_fts USING fts5(title, text,"
 		"  content='articles', content_rowid='id',"
 		"  tokenize='porter unicode61 remove_diacritics 2');"
@@ -793,6 +845,102 @@ static void keyword_in_context(morgue_value *m, const char *text, size_t tlen,
 	morgue_value_set(m, "kwic_after", morgue_value_stringn(text + off + len, e - off - len));
 }
 
+/* A quotation or reported clause shortened for a list (code points). */
+#define QUOTE_EXCERPT                                                        \
+	" CASE WHEN length(t.quote) > 160 THEN rtrim(substr(t.quote, 1, 157)) || '…'" \
+	" ELSE t.quote END"
+
+static const char *kind_label(const char *kind)
+{
+	if (!kind)
+		return "";
+	if (!strcmp(kind, "person"))
+		return "person";
+	if (!strcmp(kind, "organization"))
+		return "organisation";
+	if (!strcmp(kind, "publication"))
+		return "publication";
+	if (!strcmp(kind, "anonymous"))
+		return "anonymous source";
+	return "document";
+}
+
+static const char *vstr(const morgue_value *m, const char *k)
+{
+	return morgue_value_get_string(morgue_value_get(m, k));
+}
+
+/* The article's attributions (in text order) and its sources: one entry
+ * per source (entity, or anonymous description) with what it said, and a
+ * summary line ("5 named sources, 2 anonymous, 1 publication"). */
+static void add_sourcing(morgue_catalog *c, morgue_value *a, long long id)
+{
+	morgue_value *list = query(c,
+		"SELECT t.seq, 'src-' || t.seq AS anchor, t.source,"
+		" COALESCE(e.name, t.source_text) AS name, t.source_text AS description,"
+		" CASE WHEN e.slug IS NOT NULL THEN 'entities/' || e.slug || '.html' END"
+		" AS entity_url, t.kind, t.cue, t.affiliation, t.count, t.offset, t.length,"
+		" t.origin," QUOTE_EXCERPT " AS quote_excerpt"
+		" FROM attributions t LEFT JOIN entities e ON e.slug = t.source"
+		" WHERE t.article_id=:i1 ORDER BY t.seq", NULL, NULL, id, 0);
+	morgue_value *sources = morgue_value_list();
+	long long named = 0, anon = 0, pubs = 0, docs = 0;
+	for (size_t i = 0; i < morgue_value_count(list); i++) {
+		morgue_value *t = morgue_value_at(list, i);
+		const char *src = vstr(t, "source"), *kind = vstr(t, "kind");
+		const char *name = vstr(t, "name");
+		morgue_value_set_str(t, "kind_label", kind_label(kind));
+		morgue_value *g = NULL;
+		for (size_t j = 0; j < morgue_value_count(sources) && !g; j++) {
+			morgue_value *x = morgue_value_at(sources, j);
+			const char *xs = vstr(x, "source");
+			if (src ? xs && !strcmp(xs, src)
+				: !xs && !strcmp(vstr(x, "kind"), kind) &&
+					  !strcasecmp(vstr(x, "name"), name ? name : ""))
+				g = x;
+		}
+		if (!g) {
+			g = morgue_value_push_map(sources);
+			if (src)
+				morgue_value_set_str(g, "source", src);
+			morgue_value_set_str(g, "name", name ? name : "");
+			morgue_value_set_str(g, "entity_url", vstr(t, "entity_url"));
+			morgue_value_set_str(g, "kind", kind);
+			morgue_value_set_str(g, "kind_label", kind_label(kind));
+			morgue_value_set_bool(g, "anonymous", !src);
+			morgue_value_set_list(g, "statements");
+			if (!strcmp(kind, "publication"))
+				pubs++;
+			else if (!strcmp(kind, "anonymous"))
+				anon++;
+			else if (!strcmp(kind, "document"))
+				docs++;
+			else
+				named++;
+		}
+		morgue_value *st = morgue_value_push_map(morgue_value_get(g, "statements"));
+		morgue_value_set_str(st, "anchor", vstr(t, "anchor"));
+		morgue_value_set_str(st, "cue", vstr(t, "cue"));
+		morgue_value_set_str(st, "quote_excerpt", vstr(t, "quote_excerpt"));
+		morgue_value_set_int(g, "statement_count",
+				     (long long)morgue_value_count(morgue_value_get(g, "statements")));
+	}
+	morgue_buf sum = MORGUE_BUF_INIT;
+	struct { long long n; const char *one, *many; } parts[] = {
+		{ named, "named source", "named sources" }, { anon, "anonymous", "anonymous" },
+		{ pubs, "publication", "publications" }, { docs, "document", "documents" },
+	};
+	for (size_t k = 0; k < sizeof(parts) / sizeof(*parts); k++)
+		if (parts[k].n)
+			morgue_buf_printf(&sum, "%s%lld %s", sum.size ? ", " : "", parts[k].n,
+					  parts[k].n == 1 ? parts[k].one : parts[k].many);
+	morgue_value_set(a, "sourcing_summary", morgue_value_string_own(morgue_buf_detach(&sum)));
+	morgue_value_set_int(a, "attribution_count", (long long)morgue_value_count(list));
+	morgue_value_set_int(a, "source_count", (long long)morgue_value_count(sources));
+	morgue_value_set(a, "attributions", list);
+	morgue_value_set(a, "sources", sources);
+}
+
 morgue_value *morgue_catalog_article(morgue_catalog *c, long long id)
 {
 	morgue_value *a = morgue_value_map();
@@ -834,6 +982,7 @@ morgue_value *morgue_catalog_article(morgue_catalog *c, long long id)
 			" ORDER BY name", NULL, NULL, id, seq));
 	}
 	morgue_value_set(a, "revisions", revs);
+	add_sourcing(c, a, id);
 	merge_into(a, query(c,
 		"SELECT (SELECT MIN(date) FROM revisions WHERE article_id=:i1) AS first_archived,"
 		" (SELECT MAX(date) FROM revisions WHERE article_id=:i1"
@@ -895,6 +1044,22 @@ morgue_value *morgue_catalog_entity(morgue_catalog *c, const char *slug)
 		"SELECT substr(a.date,1,7) AS month, COUNT(*) AS articles, SUM(r.mentions) AS mentions"
 		" FROM refs r JOIN articles a ON a.id = r.article_id WHERE r.entity=:p1"
 		" GROUP BY month ORDER BY month", slug, NULL, 0, 0));
+	morgue_value_set(e, "quoted", query(c,
+		"SELECT " ARTICLE_COLS ", t.seq, 'src-' || t.seq AS anchor, t.kind AS source_kind,"
+		" t.cue," QUOTE_EXCERPT " AS quote_excerpt"
+		" FROM attributions t JOIN articles a ON a.id = t.article_id"
+		" LEFT JOIN entities pe ON pe.slug = a.publication_entity"
+		" WHERE t.source=:p1 ORDER BY a.date DESC, a.path, t.seq LIMIT 100",
+		slug, NULL, 0, 0));
+	morgue_value_set(e, "cited_by", query(c,
+		"SELECT " ARTICLE_COLS ", COUNT(*) AS attributions"
+		" FROM attributions t JOIN articles a ON a.id = t.article_id"
+		" LEFT JOIN entities pe ON pe.slug = a.publication_entity"
+		" WHERE t.source=:p1 GROUP BY a.id ORDER BY a.date DESC, a.path",
+		slug, NULL, 0, 0));
+	merge_into(e, query(c,
+		"SELECT COUNT(*) AS quoted_count, COUNT(DISTINCT article_id) AS cited_by_count"
+		" FROM attributions WHERE source=:p1", slug, NULL, 0, 0));
 	morgue_value_set(e, "publications", query(c,
 		"SELECT COALESCE(pe.name, a.publication) AS name,"
 		" CASE WHEN pe.slug IS NOT NULL THEN 'entities/' || pe.slug || '.html' END AS url,"
@@ -903,6 +1068,44 @@ morgue_value *morgue_catalog_entity(morgue_catalog *c, const char *slug)
 		" WHERE r.entity=:p1 AND r.mentions > 0 AND a.publication IS NOT NULL"
 		" GROUP BY 1 ORDER BY count DESC, name LIMIT 10", slug, NULL, 0, 0));
 	return e;
+}
+
+morgue_value *morgue_catalog_sourcing(morgue_catalog *c)
+{
+	morgue_value *v = morgue_value_map();
+	merge_into(v, query(c,
+		"SELECT COUNT(*) AS attribution_count,"
+		" COUNT(DISTINCT article_id) AS article_count,"
+		" COALESCE(SUM(kind IN ('person','organization','publication')),0) AS named,"
+		" COALESCE(SUM(kind = 'anonymous'),0) AS anonymous,"
+		" COALESCE(SUM(kind = 'document'),0) AS documents FROM attributions",
+		NULL, NULL, 0, 0));
+	morgue_value_set(v, "publications", query(c,
+		"SELECT COALESCE(pe.name, a.publication, '(no publication)') AS name,"
+		" CASE WHEN pe.slug IS NOT NULL THEN 'entities/' || pe.slug || '.html' END AS url,"
+		" COUNT(DISTINCT a.id) AS articles, COUNT(t.id) AS attributions,"
+		" COALESCE(SUM(t.kind IN ('person','organization','publication')),0) AS named,"
+		" COALESCE(SUM(t.kind = 'anonymous'),0) AS anonymous,"
+		" COALESCE(SUM(t.kind = 'document'),0) AS documents,"
+		" CAST(ROUND(100.0 * SUM(t.kind IN ('person','organization','publication'))"
+		"   / COUNT(t.id)) AS INTEGER) AS named_pct,"
+		" CAST(ROUND(100.0 * SUM(t.kind = 'anonymous') / COUNT(t.id)) AS INTEGER)"
+		"   AS anonymous_pct"
+		" FROM articles a LEFT JOIN entities pe ON pe.slug = a.publication_entity"
+		" JOIN attributions t ON t.article_id = a.id"
+		" GROUP BY 1 ORDER BY attributions DESC, name", NULL, NULL, 0, 0));
+	static const char *const kinds[][2] = { { "people", "person" },
+						{ "organizations", "organization" },
+						{ "cited_publications", "publication" } };
+	for (size_t i = 0; i < 3; i++)
+		morgue_value_set(v, kinds[i][0], query(c,
+			"SELECT e.slug, e.name, 'entities/' || e.slug || '.html' AS url,"
+			" COUNT(*) AS attributions, COUNT(DISTINCT t.article_id) AS articles"
+			" FROM attributions t JOIN entities e ON e.slug = t.source"
+			" WHERE t.kind = :p1 GROUP BY e.slug"
+			" ORDER BY attributions DESC, articles DESC, e.name LIMIT 20",
+			kinds[i][1], NULL, 0, 0));
+	return v;
 }
 
 morgue_value *morgue_catalog_tags(morgue_catalog *c)
@@ -968,6 +1171,11 @@ int morgue_catalog_csv(morgue_buf *out, morgue_catalog *c, const char *what)
 		sql = "SELECT a.path AS article, a.date, m.entity, m.surface, m.offset, m.length,"
 		      " m.source FROM mentions m JOIN articles a ON a.id = m.article_id"
 		      " ORDER BY a.path, m.offset";
+	else if (!strcmp(what, "attributions"))
+		sql = "SELECT a.path AS article, a.date, t.seq, t.source, t.source_text, t.kind,"
+		      " t.cue, t.affiliation, t.count, t.offset, t.length, t.quote, t.origin"
+		      " FROM attributions t JOIN articles a ON a.id = t.article_id"
+		      " ORDER BY a.path, t.seq";
 	else
 		return morgue_error_set(MORGUE_EUSAGE, NULL, 0, "no CSV export named '%s'", what);
 	if (!(st = prepare(c, sql)))

@@ -20,6 +20,7 @@
 
 typedef struct morgue_catalog morgue_catalog;
 typedef struct morgue_mention morgue_mention;
+typedef struct morgue_attribution morgue_attribution;
 
 /* A private temporary database (on disk, so memory stays bounded). */
 int morgue_catalog_new(morgue_catalog **out);
@@ -37,6 +38,11 @@ int morgue_catalog_add_article(morgue_catalog *c, long long *id,
 			       const char *text, size_t text_len);
 int morgue_catalog_add_mentions(morgue_catalog *c, long long article_id,
 				const morgue_mention *m, size_t n);
+/* The attributions of an article (attribution.h; offsets into text, the
+ * article's plain text, in the order of the src-N ids of its page). */
+int morgue_catalog_add_attributions(morgue_catalog *c, long long article_id,
+				    const morgue_attribution *a, size_t n, const char *text,
+				    size_t text_len);
 /* The git history of an article (history.h): its revisions, the entities
  * each annotation commit added or removed, and its former paths. */
 typedef struct morgue_article_history morgue_article_history;
@@ -87,15 +93,32 @@ long long morgue_catalog_articles_count(morgue_catalog *c, const char *filter,
 int morgue_catalog_article_ids(morgue_catalog *c, long long **ids, size_t *n);
 
 /* One article as a full map (summary fields + body_html, authors, url,
- * mentions "in this article" with counts, related articles). */
+ * mentions "in this article" with counts, related articles), and its
+ * sourcing: "attributions" (seq, anchor "src-N", source slug or null,
+ * name, description, entity_url, kind, kind_label, cue, affiliation,
+ * count, offset, length, origin, quote_excerpt) in text order; "sources"
+ * (one per entity or anonymous description: name, entity_url, kind,
+ * kind_label, anonymous, statement_count, statements: anchor, cue,
+ * quote_excerpt); "sourcing_summary" ("5 named sources, 2 anonymous, 1
+ * publication"), attribution_count, source_count. */
 morgue_value *morgue_catalog_article(morgue_catalog *c, long long id);
 
 /* Entities: list of maps (slug, url, name, type, description,
  * article_count, mention_count), by type then name. type NULL for all. */
 morgue_value *morgue_catalog_entities(morgue_catalog *c, const char *type);
 /* One entity with its back-references, co-mentions, timeline and
- * publications. */
+ * publications; "quoted" (what it said or reported: article summary
+ * fields + anchor, source_kind, cue, quote_excerpt, newest first, at most
+ * 100), "cited_by" (articles citing it as a source, with attributions),
+ * quoted_count and cited_by_count. */
 morgue_value *morgue_catalog_entity(morgue_catalog *c, const char *slug);
+
+/* The sourcing overview: attribution_count, article_count, named,
+ * anonymous, documents; "publications" (per publishing outlet: name, url,
+ * articles, attributions, named, anonymous, documents, named_pct,
+ * anonymous_pct); the most cited "people", "organizations" and
+ * "cited_publications" (slug, name, url, attributions, articles; 20 each). */
+morgue_value *morgue_catalog_sourcing(morgue_catalog *c);
 
 /* The plain text of an article (caller frees) and its mentions in text
  * order: (entity, surface, offset, length, source), byte offsets. */
@@ -104,7 +127,9 @@ morgue_value *morgue_catalog_mentions(morgue_catalog *c, long long id);
 
 /* A CSV export (RFC 4180, header line, UTF-8) of "entities" (slug, name,
  * type, description, url, wikidata, aliases, articles, mentions) or
- * "mentions" (article, date, entity, surface, offset, length, source). */
+ * "mentions" (article, date, entity, surface, offset, length, source) or
+ * "attributions" (article, date, seq, source, source_text, kind, cue,
+ * affiliation, count, offset, length, quote, origin). */
 int morgue_catalog_csv(morgue_buf *out, morgue_catalog *c, const char *what);
 
 /* The articles referring to an entity, newest first, each with the

@@ -18,6 +18,8 @@ typedef struct gkey {
 
 struct morgue_gazetteer {
 	char **slugs;
+	char **names;             /* per entity, "" when it had none */
+	morgue_entity_type *types; /* per entity */
 	size_t nentities;
 	gkey *keys;
 	size_t nkeys, capkeys;
@@ -390,9 +392,13 @@ int morgue_gazetteer_new(morgue_gazetteer **out, const morgue_entity *const *ent
 	edge_grow(g);
 	node_new(g);
 	g->slugs = morgue_calloc(n ? n : 1, sizeof(*g->slugs));
+	g->names = morgue_calloc(n ? n : 1, sizeof(*g->names));
+	g->types = morgue_calloc(n ? n : 1, sizeof(*g->types));
 	for (size_t i = 0; i < n; i++) {
 		const morgue_entity *e = entities[i];
 		g->slugs[i] = morgue_strdup(e->slug ? e->slug : "");
+		g->names[i] = morgue_strdup(e->name ? e->name : "");
+		g->types[i] = e->type;
 		g->nentities++;
 		if (e->name)
 			add_alias(g, e, i, e->name, 1);
@@ -418,8 +424,12 @@ void morgue_gazetteer_free(morgue_gazetteer *g)
 {
 	if (!g)
 		return;
-	for (size_t i = 0; i < g->nentities; i++)
+	for (size_t i = 0; i < g->nentities; i++) {
 		free(g->slugs[i]);
+		free(g->names[i]);
+	}
+	free(g->names);
+	free(g->types);
 	for (size_t i = 0; i < g->nkeys; i++) {
 		for (size_t j = 0; j < g->keys[i].naliases; j++)
 			free((char *)g->keys[i].aliases[j].text);
@@ -447,6 +457,16 @@ size_t morgue_gazetteer_entity_count(const morgue_gazetteer *g)
 const char *morgue_gazetteer_slug(const morgue_gazetteer *g, size_t entity)
 {
 	return entity < g->nentities ? g->slugs[entity] : NULL;
+}
+
+int morgue_gazetteer_type(const morgue_gazetteer *g, size_t entity)
+{
+	return entity < g->nentities ? (int)g->types[entity] : -1;
+}
+
+const char *morgue_gazetteer_name(const morgue_gazetteer *g, size_t entity)
+{
+	return entity < g->nentities ? g->names[entity] : NULL;
 }
 
 long morgue_gazetteer_find(const morgue_gazetteer *g, const char *slug)

@@ -44,6 +44,10 @@ void morgue_gazetteer_free(morgue_gazetteer *g);
 
 size_t morgue_gazetteer_entity_count(const morgue_gazetteer *g);
 const char *morgue_gazetteer_slug(const morgue_gazetteer *g, size_t entity);
+/* The entity's type (a morgue_entity_type) and name ("" if it had none);
+ * -1 / NULL for an index out of range. */
+int morgue_gazetteer_type(const morgue_gazetteer *g, size_t entity);
+const char *morgue_gazetteer_name(const morgue_gazetteer *g, size_t entity);
 /* Index of the entity with this slug, or -1. */
 long morgue_gazetteer_find(const morgue_gazetteer *g, const char *slug);
 

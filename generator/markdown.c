@@ -1,6 +1,7 @@
 #include "markdown.h"
 
 #include <cmark.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -379,6 +380,308 @@ static int in_run(const ctx *c, size_t s, size_t e)
 	return 0;
 }
 
+/* ---- attributions ---- */
+
+/* The text range of a node of the tree, as walk() lays the text out. */
+typedef struct nrange {
+	cmark_node *node;
+	size_t start, end;
+} nrange;
+
+typedef struct ranges {
+	nrange *r;
+	size_t n, cap;
+} ranges;
+
+static int is_block(cmark_node_type t)
+{
+	return t >= CMARK_NODE_FIRST_BLOCK && t <= CMARK_NODE_LAST_BLOCK;
+}
+
+/* Recompute the range of every node (pre-order in rg->r; each node's
+ * user_data is its index + 1). Returns the length of the text. */
+static size_t node_ranges(ranges *rg, cmark_node *root)
+{
+	cmark_iter *it = cmark_iter_new(root);
+	cmark_event_type ev;
+	size_t pos = 0;
+	rg->n = 0;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(n);
+		if (ev == CMARK_EVENT_EXIT) {
+			uintptr_t k = (uintptr_t)cmark_node_get_user_data(n);
+			if (k && k <= rg->n && rg->r[k - 1].node == n)
+				rg->r[k - 1].end = pos;
+			continue;
+		}
+		if (is_leaf_block(t) && pos)
+			pos += 2;
+		size_t start = pos;
+		const char *lit;
+		switch (t) {
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE:
+			lit = cmark_node_get_literal(n);
+			pos += lit ? strlen(lit) : 0;
+			break;
+		case CMARK_NODE_SOFTBREAK:
+		case CMARK_NODE_LINEBREAK:
+			pos++;
+			break;
+		case CMARK_NODE_CODE_BLOCK:
+		case CMARK_NODE_HTML_BLOCK: {
+			lit = cmark_node_get_literal(n);
+			size_t l = lit ? strlen(lit) : 0;
+			while (l && lit[l - 1] == '\n')
+				l--;
+			pos += l;
+			break;
+		}
+		default:
+			break;
+		}
+		MORGUE_ARRAY_RESERVE(rg->r, rg->cap, rg->n + 1);
+		rg->r[rg->n++] = (nrange){ n, start, pos };
+		cmark_node_set_user_data(n, (void *)(uintptr_t)rg->n);
+	}
+	cmark_iter_free(it);
+	return pos;
+}
+
+static const nrange *range_of(const ranges *rg, cmark_node *n)
+{
+	uintptr_t k = (uintptr_t)cmark_node_get_user_data(n);
+	return k && k <= rg->n && rg->r[k - 1].node == n ? &rg->r[k - 1] : NULL;
+}
+
+static int range_inside(const nrange *r, size_t s, size_t e)
+{
+	return r && r->start >= s && r->end <= e &&
+	       (r->end > r->start || (r->start > s && r->end < e));
+}
+
+/* Split the TEXT node that strictly contains position pos, if any. */
+static int split_at(ranges *rg, size_t pos)
+{
+	for (size_t i = 0; i < rg->n; i++) {
+		nrange *r = &rg->r[i];
+		if (cmark_node_get_type(r->node) == CMARK_NODE_TEXT && r->start < pos &&
+		    pos < r->end) {
+			split_text(r->node, pos - r->start);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int has_image_ancestor(cmark_node *n)
+{
+	for (n = cmark_node_parent(n); n && !is_block(cmark_node_get_type(n));
+	     n = cmark_node_parent(n))
+		if (cmark_node_get_type(n) == CMARK_NODE_IMAGE)
+			return 1;
+	return 0;
+}
+
+/* Nothing but white space and line breaks. */
+static int blank_node(cmark_node *n)
+{
+	cmark_node_type t = cmark_node_get_type(n);
+	if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)
+		return 1;
+	if (t != CMARK_NODE_TEXT)
+		return 0;
+	for (const char *p = cmark_node_get_literal(n); p && *p; p++)
+		if (*p != ' ' && *p != '\t' && *p != '\n')
+			return 0;
+	return 1;
+}
+
+static char *attr_open(const morgue_attribution *a, size_t num)
+{
+	morgue_buf b = MORGUE_BUF_INIT;
+	const char *src = a->source ? a->source : "anonymous";
+	const char *kind = morgue_source_kind_name(a->kind);
+	morgue_buf_puts(&b, "<span class=\"attributed\" data-source=\"");
+	morgue_escape_html(&b, src, strlen(src));
+	morgue_buf_puts(&b, "\" data-kind=\"");
+	morgue_escape_html(&b, kind, strlen(kind));
+	morgue_buf_putc(&b, '"');
+	if (num)
+		morgue_buf_printf(&b, " id=\"src-%zu\"", num);
+	morgue_buf_putc(&b, '>');
+	return morgue_buf_detach(&b);
+}
+
+/* Wrap the inline content of text [s, e) in attribution elements: the
+ * highest inline nodes inside the span, consecutive siblings together.
+ * The first element gets id src-num. Returns the number of elements. */
+static size_t mark_span(cmark_node *root, ranges *rg, size_t s, size_t e,
+			const morgue_attribution *a, size_t num)
+{
+	cmark_node **cand = NULL;
+	size_t ncand = 0, capcand = 0, made = 0;
+
+	node_ranges(rg, root);
+	if (split_at(rg, s))
+		node_ranges(rg, root);
+	if (split_at(rg, e))
+		node_ranges(rg, root);
+	for (size_t i = 0; i < rg->n; i++) {
+		cmark_node *n = rg->r[i].node;
+		if (is_block(cmark_node_get_type(n)) || !range_inside(&rg->r[i], s, e))
+			continue;
+		cmark_node *p = cmark_node_parent(n);
+		if (p && !is_block(cmark_node_get_type(p)) && range_inside(range_of(rg, p), s, e))
+			continue; /* covered by its parent */
+		if (has_image_ancestor(n) || cmark_node_get_type(n) == CMARK_NODE_HTML_INLINE)
+			continue; /* raw HTML may open what another node closes */
+		MORGUE_ARRAY_RESERVE(cand, capcand, ncand + 1);
+		cand[ncand++] = n;
+	}
+	for (size_t i = 0; i < ncand;) {
+		size_t j = i + 1;
+		int blank = blank_node(cand[i]);
+		while (j < ncand && cmark_node_next(cand[j - 1]) == cand[j])
+			blank &= blank_node(cand[j++]);
+		if (!blank) {
+			cmark_node *w = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+			char *open = attr_open(a, made ? 0 : num);
+			cmark_node_set_on_enter(w, open);
+			cmark_node_set_on_exit(w, "</span>");
+			free(open);
+			cmark_node_insert_before(cand[i], w);
+			for (size_t k = i; k < j; k++)
+				cmark_node_append_child(w, cand[k]);
+			made++;
+		}
+		i = j;
+	}
+	free(cand);
+	return made;
+}
+
+/* The entity type of a slug: the options' function, else the gazetteer. */
+static int slug_type(const char *slug, void *payload)
+{
+	const morgue_markdown_opts *o = payload;
+	if (o->entity_type)
+		return o->entity_type(slug, o->payload);
+	if (o->gazetteer) {
+		long e = morgue_gazetteer_find(o->gazetteer, slug);
+		return e < 0 ? -1 : morgue_gazetteer_type(o->gazetteer, (size_t)e);
+	}
+	return -1;
+}
+
+static const char *slug_name(const char *slug, void *payload)
+{
+	const morgue_markdown_opts *o = payload;
+	long e = o->gazetteer ? morgue_gazetteer_find(o->gazetteer, slug) : -1;
+	return e < 0 ? NULL : morgue_gazetteer_name(o->gazetteer, (size_t)e);
+}
+
+/* The plain text for the attribution rules, which read "\n" as a line
+ * end: a soft break is a space (wrapped prose), except in a paragraph of
+ * three or more lines that all begin with a capital, a digit or a
+ * punctuation mark, which is a list of lines (headlines with their
+ * credits). Same length as the text. */
+static char *attr_text(const ctx *c)
+{
+	size_t len = c->text.size, *sb = NULL, nsb = 0, cap = 0;
+	char *t = morgue_strndup(morgue_buf_cstr(&c->text), len);
+	for (size_t i = 0; i < c->nsegs; i++)
+		if (cmark_node_get_type(c->segs[i].node) == CMARK_NODE_SOFTBREAK &&
+		    c->segs[i].start < len && t[c->segs[i].start] == '\n') {
+			MORGUE_ARRAY_RESERVE(sb, cap, nsb + 1);
+			sb[nsb++] = c->segs[i].start;
+		}
+	for (size_t k = 0; k < nsb;) {
+		size_t pe = sb[k] + 1;
+		while (pe < len && !(t[pe] == '\n' && pe + 1 < len && t[pe + 1] == '\n'))
+			pe++;
+		size_t j = k;
+		int lines = 1;
+		while (j < nsb && sb[j] < pe) {
+			unsigned char nx = sb[j] + 1 < len ? (unsigned char)t[sb[j] + 1] : 0;
+			if (nx >= 'a' && nx <= 'z')
+				lines = -1000;
+			lines++;
+			j++;
+		}
+		if (lines < 3)
+			for (size_t x = k; x < j; x++)
+				t[sb[x]] = ' ';
+		k = j;
+	}
+	free(sb);
+	return t;
+}
+
+/* Find, correct and mark the attributions of the document. atext is the
+ * plain text with soft line breaks as spaces. */
+static int attributions(ctx *c, cmark_node *root, const char *atext, size_t len,
+			morgue_attribution **out, size_t *nout)
+{
+	const morgue_markdown_opts *o = c->o;
+	morgue_attr_mention *am = morgue_calloc(c->nm ? c->nm : 1, sizeof(*am));
+	morgue_attribution *a = NULL;
+	size_t na = 0, nam = 0;
+	ranges rg = { 0 };
+	int rc;
+
+	for (size_t i = 0; i < c->nm; i++) {
+		int t = slug_type(c->m[i].entity, (void *)o);
+		if (t < 0)
+			continue;
+		am[nam++] = (morgue_attr_mention){ c->m[i].entity,
+						   morgue_entity_type_name((morgue_entity_type)t),
+						   c->m[i].offset, c->m[i].length };
+	}
+	if ((rc = morgue_attribution_extract(&a, &na, atext, len, am, nam)) < 0)
+		goto done;
+	if (o->annotations) {
+		const char *af = o->annotations_file ? o->annotations_file : o->file;
+		morgue_attr_lookup lk = { slug_exists, slug_type, slug_name, (void *)o };
+		if ((rc = morgue_annotate_attributions(&a, &na, atext, len, o->annotations,
+						       o->annotations_len, af, &lk)) < 0)
+			goto done;
+	}
+	if (node_ranges(&rg, root) != len) {
+		/* cannot happen: the layout differs from walk() */
+		morgue_attributions_free(a, na);
+		a = NULL;
+		na = 0;
+	}
+	size_t w = 0;
+	for (size_t i = 0; i < na; i++) {
+		if (a[i].length && a[i].offset + a[i].length <= len &&
+		    mark_span(root, &rg, a[i].offset, a[i].offset + a[i].length, &a[i], w + 1)) {
+			a[w++] = a[i];
+			continue;
+		}
+		free(a[i].source);
+		free(a[i].source_text);
+		free(a[i].cue);
+		free(a[i].affiliation);
+	}
+	na = w;
+done:
+	if (rc < 0) {
+		morgue_attributions_free(a, na);
+		a = NULL;
+		na = 0;
+	}
+	for (size_t i = 0; i < rg.n; i++)
+		cmark_node_set_user_data(rg.r[i].node, NULL);
+	free(rg.r);
+	free(am);
+	*out = a;
+	*nout = na;
+	return rc;
+}
+
 int morgue_markdown_render(morgue_doc **out, const char *md, size_t len,
 			   const morgue_markdown_opts *o)
 {
@@ -387,6 +690,9 @@ int morgue_markdown_render(morgue_doc **out, const char *md, size_t len,
 	int opts = CMARK_OPT_DEFAULT | (o->unsafe_html ? CMARK_OPT_UNSAFE : 0);
 	cmark_node *root = cmark_parse_document(md ? md : "", md ? len : 0, opts);
 	morgue_doc *d = NULL;
+	char *atext = NULL;
+	morgue_attribution *attr = NULL;
+	size_t nattr = 0;
 	int rc;
 
 	*out = NULL;
@@ -396,6 +702,8 @@ int morgue_markdown_render(morgue_doc **out, const char *md, size_t len,
 	if ((rc = walk(&c, root)) < 0)
 		goto done;
 	const char *text = morgue_buf_cstr(&c.text);
+	if (!o->no_attributions)
+		atext = attr_text(&c);
 	if (o->gazetteer)
 		morgue_annotator_new(&an, o->gazetteer);
 	for (size_t i = 0; i < c.nitems; i++) {
@@ -461,16 +769,24 @@ int morgue_markdown_render(morgue_doc **out, const char *md, size_t len,
 			       !strcmp(c.m[j].entity, it->slug);
 		convert_link(&c, it->link, it->slug, keep);
 	}
+	if (atext && (rc = attributions(&c, root, atext, c.text.size, &attr, &nattr)) < 0)
+		goto done;
 	d = morgue_calloc(1, sizeof(*d));
 	d->html = cmark_render_html(root, opts);
 	d->text_len = c.text.size;
 	d->text = morgue_buf_detach(&c.text);
 	d->mentions = c.m;
 	d->nmentions = c.nm;
+	d->attributions = attr;
+	d->nattributions = nattr;
+	attr = NULL;
+	nattr = 0;
 	c.m = NULL;
 	c.nm = 0;
 	*out = d;
 done:
+	morgue_attributions_free(attr, nattr);
+	free(atext);
 	morgue_annotator_free(an);
 	morgue_mentions_free(c.m, c.nm);
 	for (size_t i = 0; i < c.nitems; i++)
@@ -489,5 +805,6 @@ void morgue_doc_free(morgue_doc *d)
 	free(d->html);
 	free(d->text);
 	morgue_mentions_free(d->mentions, d->nmentions);
+	morgue_attributions_free(d->attributions, d->nattributions);
 	free(d);
 }

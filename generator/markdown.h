@@ -12,6 +12,15 @@
  * the tree as
  *   <a class="mention" data-entity="SLUG" href="ROOTentities/SLUG.html">
  * (a cmark custom inline), splitting emphasis where a name crosses it.
+ * Attributions (attribution.h) are then found in the plain text, using the
+ * mentions and their entity types, corrected by the `attributions` list
+ * of the annotation file, and each attributed span is wrapped as
+ *   <span class="attributed" data-source="SLUG|anonymous"
+ *         data-kind="KIND" id="src-N">
+ * (N = 1 + its index in doc->attributions; only the first piece has the
+ * id), split into several such elements where the span crosses a block or
+ * the edge of an inline element; never inside code or an image's alt text.
+ * An attribution with nothing that can be marked is dropped.
  * Raw HTML is shown escaped unless unsafe_html; link and image URLs that
  * morgue_url_is_safe rejects are emptied.
  *
@@ -23,6 +32,7 @@
 
 #include <stddef.h>
 
+#include "attribution.h"
 #include "gazetteer.h"
 
 typedef enum morgue_mention_source {
@@ -55,6 +65,10 @@ typedef struct morgue_markdown_opts {
 	const char *annotations;
 	size_t annotations_len;
 	const char *annotations_file;
+	/* the type (morgue_entity_type) of an entity, or -1; NULL: ask the
+	 * gazetteer (if any), else unknown */
+	int (*entity_type)(const char *slug, void *payload);
+	int no_attributions; /* do not look for attributions */
 } morgue_markdown_opts;
 
 typedef struct morgue_doc {
@@ -63,6 +77,8 @@ typedef struct morgue_doc {
 	size_t text_len;
 	morgue_mention *mentions; /* in text order */
 	size_t nmentions;
+	morgue_attribution *attributions; /* in text order; offsets into text */
+	size_t nattributions;
 } morgue_doc;
 
 /* Render md[0, len). Errors: MORGUE_EINPUT with file:line for an unknown

@@ -480,6 +480,13 @@ int morgue_render_home(morgue_site *s)
 				 home_decorate, NULL);
 }
 
+int morgue_render_sourcing(morgue_site *s)
+{
+	morgue_value *ctx = page_context(s, "sourcing.html", "Sourcing");
+	morgue_value_set(ctx, "sourcing", morgue_catalog_sourcing(s->catalog));
+	return emit(s, "sourcing", "sourcing.html", ctx);
+}
+
 int morgue_render_search_page(morgue_site *s)
 {
 	return emit(s, "search", "search.html", page_context(s, "search.html", "Search"));
@@ -507,6 +514,7 @@ int morgue_render_site(morgue_site *s)
 	if (!rc) rc = morgue_render_archive(s);
 	if (!rc) rc = morgue_render_home(s);
 	if (!rc) rc = morgue_render_search_page(s);
+	if (!rc) rc = morgue_render_sourcing(s);
 	if (!rc) rc = morgue_render_feeds(s);
 	if (!rc) rc = morgue_render_redirects(s);
 	if (!rc) rc = morgue_render_exports(s);
@@ -619,9 +627,9 @@ int morgue_render_redirects(morgue_site *s)
 
 int morgue_render_exports(morgue_site *s)
 {
-	static const char *names[] = { "entities", "mentions" };
+	static const char *names[] = { "entities", "mentions", "attributions" };
 	int rc = 0;
-	for (size_t i = 0; i < 2 && !rc; i++) {
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names) && !rc; i++) {
 		morgue_buf csv = MORGUE_BUF_INIT, path = MORGUE_BUF_INIT;
 		morgue_buf_printf(&path, "%s.csv", names[i]);
 		rc = morgue_catalog_csv(&csv, s->catalog, names[i]);

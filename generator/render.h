@@ -39,7 +39,7 @@ int morgue_render_feeds(morgue_site *s);
 /* A small page at each former URL of a moved article (meta refresh and a
  * link), so published links never break. */
 int morgue_render_redirects(morgue_site *s);
-/* entities.csv and mentions.csv for researchers (archive.sqlite is
+/* entities.csv, mentions.csv and attributions.csv for researchers (archive.sqlite is
  * written by the build). */
 int morgue_render_exports(morgue_site *s);
 
@@ -51,5 +51,7 @@ int morgue_render_tags(morgue_site *s);
 int morgue_render_archive(morgue_site *s);
 int morgue_render_home(morgue_site *s);
 int morgue_render_search_page(morgue_site *s);
+/* sourcing.html: attributions per publication, most quoted and cited. */
+int morgue_render_sourcing(morgue_site *s);
 
 #endif

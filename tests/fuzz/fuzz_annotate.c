@@ -4,7 +4,8 @@
  * annotation file (YAML), rendered against a small fixed registry with
  * ambiguous, bare and abbreviated aliases. Rendering must never crash,
  * leak or read out of bounds; every mention must lie inside doc->text and
- * its surface must equal the text there.
+ * its surface must equal the text there; every attribution must lie inside
+ * doc->text and be marked in the HTML with its id src-N exactly once.
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Igenerator \
  *     tests/fuzz/fuzz_annotate.c generator/markdown.c generator/annotate.c \
@@ -16,6 +17,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,8 +99,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (i && m->offset < d->mentions[i - 1].offset + d->mentions[i - 1].length)
 				abort(); /* mentions never overlap */
 		}
-		if (strlen(d->html) == 0 && mdlen && 0)
-			abort();
+		for (size_t i = 0; i < d->nattributions; i++) {
+			const morgue_attribution *a = &d->attributions[i];
+			char id[40];
+			if (a->offset > d->text_len || a->length > d->text_len - a->offset ||
+			    !a->length || !a->cue || !a->source_text)
+				abort();
+			snprintf(id, sizeof(id), " id=\"src-%zu\">", i + 1);
+			const char *at = strstr(d->html, id);
+			if (!at || strstr(at + 1, id))
+				abort(); /* marked once, with its number */
+		}
 	}
 	morgue_doc_free(d);
 	return 0;

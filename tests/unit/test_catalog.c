@@ -3,6 +3,7 @@
 #include "test.h"
 #include "catalog.h"
 #include "markdown.h"
+#include "attribution.h"
 #include "util/error.h"
 #include "util/fs.h"
 
@@ -177,9 +178,178 @@ static void duplicate_slugs_are_content_errors(void)
 	morgue_catalog_free(c);
 }
 
-static void export_has_public_tables(void)
+static morgue_attribution attr(const char *source, const char *text, morgue_source_kind k,
+			       const char *cue, const char *art_text, const char *span)
+{
+	morgue_attribution a = { 0 };
+	const char *at = strstr(art_text, span);
+	a.source = (char *)source;
+	a.source_text = (char *)text;
+	a.kind = k;
+	a.cue = (char *)cue;
+	a.offset = at ? (size_t)(at - art_text) : 0;
+	a.length = strlen(span);
+	return a;
+}
+
+/* fixture() plus attributions in 2017/a (Washington Post) and 2016/c */
+static morgue_catalog *sourcing_fixture(void)
 {
 	morgue_catalog *c = fixture();
+	const char *t1 = "Donald Trump met Sergey Lavrov. It was a short meeting.";
+	const char *t3 = "First sentence here. Then Sergey Lavrov answered Donald Trump.";
+	morgue_attribution a1[] = {
+		attr("sergey-lavrov", "Sergey Lavrov", MORGUE_SOURCE_PERSON, "said", t1,
+		     "It was a short meeting"),
+		attr(NULL, "two officials", MORGUE_SOURCE_ANONYMOUS, "said", t1, "a short meeting"),
+		attr(NULL, "Two Officials", MORGUE_SOURCE_ANONYMOUS, "told", t1, "short"),
+	};
+	a1[1].count = 2;
+	a1[2].standoff = 1;
+	morgue_attribution a3[] = {
+		attr("sergey-lavrov", "Lavrov", MORGUE_SOURCE_PERSON, "answered", t3,
+		     "First sentence here"),
+		attr("washington-post", "The Post", MORGUE_SOURCE_PUBLICATION, "first reported", t3,
+		     "Then Sergey Lavrov answered"),
+	};
+	CHECK_INT(morgue_catalog_add_attributions(c, 1, a1, 3, t1, strlen(t1)), 0);
+	CHECK_INT(morgue_catalog_add_attributions(c, 3, a3, 2, t3, strlen(t3)), 0);
+	CHECK_INT(morgue_catalog_add_attributions(c, 2, NULL, 0, NULL, 0), 0);
+	return c;
+}
+
+static void attributions_on_article_pages(void)
+{
+	morgue_catalog *c = sourcing_fixture();
+	morgue_value *a = morgue_catalog_article(c, 1);
+	morgue_value *list = morgue_value_get(a, "attributions");
+	CHECK_INT(morgue_value_count(list), 3);
+	morgue_value *t0 = morgue_value_at(list, 0);
+	CHECK_STR(str(t0, "anchor"), "src-1");
+	CHECK_STR(str(t0, "source"), "sergey-lavrov");
+	CHECK_STR(str(t0, "name"), "Sergey Lavrov");
+	CHECK_STR(str(t0, "entity_url"), "entities/sergey-lavrov.html");
+	CHECK_STR(str(t0, "quote_excerpt"), "It was a short meeting");
+	CHECK_STR(str(t0, "origin"), "auto");
+	morgue_value *t1 = morgue_value_at(list, 1);
+	CHECK(morgue_value_type_of(morgue_value_get(t1, "source")) == MORGUE_VALUE_NULL);
+	CHECK_STR(str(t1, "name"), "two officials");
+	CHECK_INT(num(t1, "count"), 2);
+	CHECK_STR(str(morgue_value_at(list, 2), "origin"), "standoff");
+	/* sources: the two anonymous rows name the same description */
+	morgue_value *src = morgue_value_get(a, "sources");
+	CHECK_INT(morgue_value_count(src), 2);
+	CHECK_INT(num(morgue_value_at(src, 1), "statement_count"), 2);
+	CHECK_STR(str(morgue_value_at(morgue_value_get(morgue_value_at(src, 1), "statements"), 1),
+		      "anchor"), "src-3");
+	CHECK_STR(str(a, "sourcing_summary"), "1 named source, 1 anonymous");
+	morgue_value_free(a);
+	a = morgue_catalog_article(c, 3);
+	CHECK_STR(str(a, "sourcing_summary"), "1 named source, 1 publication");
+	morgue_value_free(a);
+	a = morgue_catalog_article(c, 2);
+	CHECK_INT(morgue_value_count(morgue_value_get(a, "sources")), 0);
+	CHECK_STR(str(a, "sourcing_summary"), "");
+	morgue_value_free(a);
+	morgue_catalog_free(c);
+}
+
+static void long_quotes_are_shortened(void)
+{
+	morgue_catalog *c = fixture();
+	/* 100 words of "abcé " (6 bytes, 5 code points each): the cut is by
+	 * code points, never inside é */
+	morgue_buf b = MORGUE_BUF_INIT;
+	for (size_t i = 0; i < 100; i++)
+		morgue_buf_puts(&b, "abcé ");
+	morgue_attribution a = { .source = (char *)"donald-trump", .source_text = (char *)"Trump",
+				 .kind = MORGUE_SOURCE_PERSON, .cue = (char *)"said",
+				 .offset = 0, .length = b.size };
+	CHECK_INT(morgue_catalog_add_attributions(c, 2, &a, 1, b.ptr, b.size), 0);
+	morgue_value *ar = morgue_catalog_article(c, 2);
+	const char *ex = str(morgue_value_at(morgue_value_get(ar, "attributions"), 0), "quote_excerpt");
+	CHECK(ex && strlen(ex) < b.size);
+	CHECK(ex && strstr(ex, "…") && !strcmp(ex + strlen(ex) - strlen("…"), "…"));
+	CHECK(ex && !strncmp(ex, "abcé abcé", strlen("abcé abcé")));
+	morgue_value_free(ar);
+	morgue_buf_free(&b);
+	morgue_catalog_free(c);
+}
+
+static void quoted_and_cited_by_on_entity_pages(void)
+{
+	morgue_catalog *c = sourcing_fixture();
+	morgue_value *e = morgue_catalog_entity(c, "sergey-lavrov");
+	morgue_value *q = morgue_value_get(e, "quoted");
+	CHECK_INT(morgue_value_count(q), 2);
+	CHECK_STR(str(morgue_value_at(q, 0), "path"), "2017/a"); /* newest first */
+	CHECK_STR(str(morgue_value_at(q, 0), "anchor"), "src-1");
+	CHECK_STR(str(morgue_value_at(q, 0), "date_display"), "May 10, 2017");
+	CHECK_STR(str(morgue_value_at(q, 1), "quote_excerpt"), "First sentence here");
+	CHECK_INT(num(e, "quoted_count"), 2);
+	CHECK_INT(num(e, "cited_by_count"), 2);
+	CHECK_INT(morgue_value_count(morgue_value_get(e, "cited_by")), 2);
+	morgue_value_free(e);
+	/* a publication: cited by 2016/c, published 2017/a */
+	e = morgue_catalog_entity(c, "washington-post");
+	CHECK_INT(morgue_value_count(morgue_value_get(e, "cited_by")), 1);
+	CHECK_STR(str(morgue_value_at(morgue_value_get(e, "cited_by"), 0), "path"), "2016/c");
+	CHECK_INT(num(e, "published_count"), 1);
+	morgue_value_free(e);
+	e = morgue_catalog_entity(c, "iran");
+	CHECK_INT(morgue_value_count(morgue_value_get(e, "quoted")), 0);
+	CHECK_INT(num(e, "quoted_count"), 0);
+	morgue_value_free(e);
+	morgue_catalog_free(c);
+}
+
+static void sourcing_overview(void)
+{
+	morgue_catalog *c = sourcing_fixture();
+	morgue_value *v = morgue_catalog_sourcing(c);
+	CHECK_INT(num(v, "attribution_count"), 5);
+	CHECK_INT(num(v, "article_count"), 2);
+	CHECK_INT(num(v, "named"), 3);
+	CHECK_INT(num(v, "anonymous"), 2);
+	morgue_value *pubs = morgue_value_get(v, "publications");
+	CHECK_INT(morgue_value_count(pubs), 2);
+	morgue_value *p0 = morgue_value_at(pubs, 0);
+	CHECK_STR(str(p0, "name"), "Washington Post");
+	CHECK_STR(str(p0, "url"), "entities/washington-post.html");
+	CHECK_INT(num(p0, "attributions"), 3);
+	CHECK_INT(num(p0, "named_pct"), 33);
+	CHECK_INT(num(p0, "anonymous_pct"), 67);
+	CHECK_INT(num(morgue_value_at(pubs, 1), "named_pct"), 100);
+	morgue_value *people = morgue_value_get(v, "people");
+	CHECK_INT(morgue_value_count(people), 1);
+	CHECK_STR(str(morgue_value_at(people, 0), "slug"), "sergey-lavrov");
+	CHECK_INT(num(morgue_value_at(people, 0), "attributions"), 2);
+	CHECK_INT(num(morgue_value_at(people, 0), "articles"), 2);
+	morgue_value *cited = morgue_value_get(v, "cited_publications");
+	CHECK_INT(morgue_value_count(cited), 1);
+	CHECK_STR(str(morgue_value_at(cited, 0), "name"), "Washington Post");
+	CHECK_INT(morgue_value_count(morgue_value_get(v, "organizations")), 0);
+	morgue_value_free(v);
+	morgue_catalog_free(c);
+}
+
+static void attributions_csv(void)
+{
+	morgue_catalog *c = sourcing_fixture();
+	morgue_buf csv = MORGUE_BUF_INIT;
+	CHECK_INT(morgue_catalog_csv(&csv, c, "attributions"), 0);
+	CHECK(csv.ptr && !strncmp(csv.ptr, "article,date,seq,source,source_text,kind,cue,"
+					   "affiliation,count,offset,length,quote,origin\r\n", 80));
+	CHECK_CONTAINS(csv.ptr, "2017/a,2017-05-10,2,,two officials,anonymous,said,,2,");
+	CHECK_CONTAINS(csv.ptr, ",It was a short meeting,auto\r\n");
+	CHECK_CONTAINS(csv.ptr, "2016/c,2016-12-01,2,washington-post,The Post,publication,");
+	morgue_buf_free(&csv);
+	morgue_catalog_free(c);
+}
+
+static void export_has_public_tables(void)
+{
+	morgue_catalog *c = sourcing_fixture();
 	char path[] = "/tmp/morgue-catalog-XXXXXX";
 	int fd = mkstemp(path);
 	close(fd);
@@ -197,6 +367,17 @@ static void export_has_public_tables(void)
 	CHECK_INT(sqlite3_column_int(st, 2), 6);
 	CHECK_STR((const char *)sqlite3_column_text(st, 3), "articles/2017/a.html");
 	sqlite3_finalize(st);
+	CHECK_INT(sqlite3_prepare_v2(db, "SELECT COUNT(*), COUNT(source), MAX(seq),"
+				     " (SELECT quote FROM attributions WHERE article_id=1 AND seq=1),"
+				     " (SELECT origin FROM attributions WHERE seq=3)"
+				     " FROM attributions", -1, &st, NULL), SQLITE_OK);
+	CHECK_INT(sqlite3_step(st), SQLITE_ROW);
+	CHECK_INT(sqlite3_column_int(st, 0), 5);
+	CHECK_INT(sqlite3_column_int(st, 1), 3);
+	CHECK_INT(sqlite3_column_int(st, 2), 3);
+	CHECK_STR((const char *)sqlite3_column_text(st, 3), "It was a short meeting");
+	CHECK_STR((const char *)sqlite3_column_text(st, 4), "standoff");
+	sqlite3_finalize(st);
 	sqlite3_close(db);
 	unlink(path);
 	morgue_catalog_free(c);
@@ -208,6 +389,11 @@ int main(void)
 	RUN(entity_page_data);
 	RUN(related_articles_weighted_by_rarity);
 	RUN(duplicate_slugs_are_content_errors);
+	RUN(attributions_on_article_pages);
+	RUN(long_quotes_are_shortened);
+	RUN(quoted_and_cited_by_on_entity_pages);
+	RUN(sourcing_overview);
+	RUN(attributions_csv);
 	RUN(export_has_public_tables);
 	TEST_EXIT();
 }

@@ -121,8 +121,13 @@ static void entity_page_data(void)
 	CHECK_STR(str(e, "name"), "Sergey Lavrov");
 	CHECK_INT(num(e, "article_count"), 2);
 	CHECK_INT(num(e, "mention_count"), 2);
-	morgue_value *arts = morgue_value_get(e, "articles");
+	CHECK(morgue_value_get(e, "articles") == NULL); /* paged separately */
+	morgue_value *arts = morgue_catalog_entity_articles(c, "sergey-lavrov", -1, 0);
 	CHECK_INT(morgue_value_count(arts), 2);
+	morgue_value *one = morgue_catalog_entity_articles(c, "sergey-lavrov", 1, 1);
+	CHECK_INT(morgue_value_count(one), 1);
+	CHECK_STR(str(morgue_value_at(one, 0), "path"), "2016/c");
+	morgue_value_free(one);
 	/* newest first, with the sentence around the first mention */
 	morgue_value *a0 = morgue_value_at(arts, 0);
 	CHECK_STR(str(a0, "path"), "2017/a");
@@ -132,6 +137,7 @@ static void entity_page_data(void)
 	morgue_value *a1 = morgue_value_at(arts, 1);
 	CHECK_STR(str(a1, "kwic_before"), "Then ");
 	CHECK_STR(str(a1, "kwic_after"), " answered Donald Trump.");
+	morgue_value_free(arts);
 	/* co-mentions: Trump appears with Lavrov twice */
 	morgue_value *co = morgue_value_get(e, "comentions");
 	CHECK_INT(morgue_value_count(co), 1);

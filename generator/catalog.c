@@ -47,9 +47,11 @@ static const char schema[] =
 	"  id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, file TEXT,"
 	"  title TEXT NOT NULL, date TEXT NOT NULL, datetime TEXT,"
 	"  publication TEXT, publication_entity TEXT, authors TEXT NOT NULL DEFAULT '[]',"
-	"  source_url TEXT, oid TEXT, body_html TEXT, text TEXT, excerpt TEXT,"
-	"  words INTEGER);"
-	"CREATE INDEX articles_date ON articles(date, path);"
+	"  source_url TEXT, oid TEXT, excerpt TEXT, words INTEGER);"
+	/* the big columns live apart, so listing articles never walks
+	 * overflow pages of bodies it does not show */
+	"CREATE TABLE bodies(id INTEGER PRIMARY KEY, body_html TEXT, text TEXT);"
+	"CREATE INDEX articles_date ON articles(date DESC, path);"
 	"CREATE INDEX articles_publication ON articles(publication_entity, date);"
 	"CREATE TABLE tags(article_id INTEGER NOT NULL, tag TEXT NOT NULL,"
 	"  slug TEXT NOT NULL, PRIMARY KEY(article_id, slug));"
@@ -67,6 +69,9 @@ static const char schema[] =
 	"  PRIMARY KEY(article_id, entity)) WITHOUT ROWID;"
 	"CREATE INDEX refs_entity ON refs(entity, article_id);"
 	"CREATE TABLE idf(entity TEXT PRIMARY KEY, df INTEGER, w REAL) WITHOUT ROWID;"
+	/* the most frequent partners of each entity (derived) */
+	"CREATE TABLE comentions(entity INTEGER NOT NULL, other INTEGER NOT NULL,"
+	"  count INTEGER NOT NULL, PRIMARY KEY(entity, other)) WITHOUT ROWID;"
 	"CREATE TABLE revisions(article_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
 	"  commit_id TEXT NOT NULL, date TEXT NOT NULL, author TEXT, summary TEXT,"
 	"  article_change TEXT, annotations_change TEXT,"
@@ -155,6 +160,8 @@ void morgue_catalog_free(morgue_catalog *c)
 
 int morgue_catalog_begin(morgue_catalog *c) { return exec(c, "BEGIN"); }
 int morgue_catalog_commit(morgue_catalog *c) { return exec(c, "COMMIT"); }
+
+static sqlite3_stmt *cached(morgue_catalog *c, const char *sql);
 
 static char *json_list(char **items, size_t n)
 {
@@ -251,16 +258,17 @@ int morgue_catalog_add_article(morgue_catalog *c, long long *id,
 			       const morgue_article *a, const char *body_html,
 			       const char *text, size_t text_len)
 {
-	sqlite3_stmt *st = NULL, *tag = NULL;
+	sqlite3_stmt *st = NULL, *tag = NULL, *body = NULL;
 	char *authors = json_list(a->authors, a->nauthors);
 	char *excerpt = make_excerpt(text, text_len);
 	int rc = 0;
 
-	st = prepare(c, "INSERT INTO articles(path,file,title,date,datetime,"
-			"publication,publication_entity,authors,source_url,oid,"
-			"body_html,text,excerpt,words) VALUES(?,?,?,?,?,?,"
-			"(SELECT slug FROM entities WHERE slug=?6),?,?,?,?,?,?,?)");
-	if (!st) {
+	st = cached(c, "INSERT INTO articles(path,file,title,date,datetime,"
+		       "publication,publication_entity,authors,source_url,oid,"
+		       "excerpt,words) VALUES(?,?,?,?,?,?,"
+		       "(SELECT slug FROM entities WHERE slug=?6),?,?,?,?,?)");
+	body = cached(c, "INSERT INTO bodies(id, body_html, text) VALUES(?,?,?)");
+	if (!st || !body) {
 		rc = MORGUE_ERROR;
 		goto done;
 	}
@@ -273,10 +281,8 @@ int morgue_catalog_add_article(morgue_catalog *c, long long *id,
 	bind_text(st, 7, authors);
 	bind_text(st, 8, a->url);
 	bind_text(st, 9, a->oid);
-	bind_text(st, 10, body_html);
-	sqlite3_bind_text(st, 11, text, (int)text_len, SQLITE_TRANSIENT);
-	bind_text(st, 12, excerpt);
-	sqlite3_bind_int64(st, 13, count_words(text, text_len));
+	bind_text(st, 10, excerpt);
+	sqlite3_bind_int64(st, 11, count_words(text, text_len));
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		if (sqlite3_extended_errcode(c->db) == SQLITE_CONSTRAINT_UNIQUE)
 			rc = morgue_error_set(MORGUE_EINPUT, a->file, 1,
@@ -287,8 +293,15 @@ int morgue_catalog_add_article(morgue_catalog *c, long long *id,
 		goto done;
 	}
 	*id = sqlite3_last_insert_rowid(c->db);
+	sqlite3_bind_int64(body, 1, *id);
+	bind_text(body, 2, body_html);
+	sqlite3_bind_text(body, 3, text ? text : "", (int)text_len, SQLITE_TRANSIENT);
+	if (sqlite3_step(body) != SQLITE_DONE) {
+		rc = db_error(c, "add article");
+		goto done;
+	}
 
-	tag = prepare(c, "INSERT OR IGNORE INTO tags(article_id,tag,slug) VALUES(?,?,?)");
+	tag = cached(c, "INSERT OR IGNORE INTO tags(article_id,tag,slug) VALUES(?,?,?)");
 	if (!tag) {
 		rc = MORGUE_ERROR;
 		goto done;
@@ -312,8 +325,13 @@ int morgue_catalog_add_article(morgue_catalog *c, long long *id,
 			goto done;
 	}
 done:
-	sqlite3_finalize(st);
-	sqlite3_finalize(tag);
+	/* cached statements: reset, never finalized here */
+	if (st)
+		sqlite3_reset(st);
+	if (body)
+		sqlite3_reset(body);
+	if (tag)
+		sqlite3_reset(tag);
 	free(authors);
 	free(excerpt);
 	return rc;
@@ -468,8 +486,8 @@ static void keyword_in_context(morgue_value *m, const char *text, size_t tlen,
 static int store_kwic(morgue_catalog *c)
 {
 	sqlite3_stmt *sel = prepare(c,
-		"SELECT r.article_id, r.entity, r.first_offset, r.first_length, a.text"
-		" FROM refs r JOIN articles a ON a.id = r.article_id"
+		"SELECT r.article_id, r.entity, r.first_offset, r.first_length, b.text"
+		" FROM refs r JOIN bodies b ON b.id = r.article_id"
 		" WHERE r.first_offset IS NOT NULL ORDER BY r.article_id");
 	sqlite3_stmt *upd = prepare(c,
 		"UPDATE refs SET kwic_before=?, kwic_match=?, kwic_after=?"
@@ -504,6 +522,159 @@ done:
 	return rc;
 }
 
+/* Co-mention counts of every pair of entities named in one article, in
+ * one pass over refs with an in-memory pair table (a SQL self-join per
+ * entity page was the slowest query of the build); the top partners of
+ * each entity are kept. */
+#define TOP_PARTNERS 15
+
+typedef struct pair {
+	unsigned long long key; /* (a << 32) | b, a < b; 0 = empty */
+	long long count;
+} pair;
+
+typedef struct partner {
+	int other;
+	long long count;
+} partner;
+
+static const char *const *sort_names; /* names by entity id, for ties */
+
+static int by_count(const void *x, const void *y)
+{
+	const partner *a = x, *b = y;
+	if (a->count != b->count)
+		return a->count > b->count ? -1 : 1;
+	int r = strcmp(sort_names[a->other], sort_names[b->other]);
+	return r ? r : a->other - b->other;
+}
+
+static void pair_add(pair **t, size_t *cap, size_t *n, unsigned long long key)
+{
+	if ((*n + 1) * 2 > *cap) {
+		size_t ncap = *cap ? *cap * 2 : 1 << 16;
+		pair *nt = morgue_calloc(ncap, sizeof(*nt));
+		for (size_t i = 0; i < *cap; i++)
+			if ((*t)[i].key) {
+				size_t h = (size_t)(((*t)[i].key * 0x9E3779B97F4A7C15ULL) >> 7) & (ncap - 1);
+				while (nt[h].key)
+					h = (h + 1) & (ncap - 1);
+				nt[h] = (*t)[i];
+			}
+		free(*t);
+		*t = nt;
+		*cap = ncap;
+	}
+	size_t h = (size_t)((key * 0x9E3779B97F4A7C15ULL) >> 7) & (*cap - 1);
+	while ((*t)[h].key && (*t)[h].key != key)
+		h = (h + 1) & (*cap - 1);
+	if (!(*t)[h].key) {
+		(*t)[h].key = key;
+		(*n)++;
+	}
+	(*t)[h].count++;
+}
+
+static int store_comentions(morgue_catalog *c)
+{
+	sqlite3_stmt *sel = prepare(c,
+		"SELECT r.article_id, e.id FROM refs r JOIN entities e ON e.slug = r.entity"
+		" WHERE r.mentions > 0 ORDER BY r.article_id, e.id");
+	sqlite3_stmt *names = prepare(c, "SELECT id, name FROM entities");
+	sqlite3_stmt *ins = prepare(c, "INSERT INTO comentions VALUES(?,?,?)");
+	pair *t = NULL;
+	size_t cap = 0, n = 0, nents = 0, cur_n = 0, cur_cap = 0;
+	int *cur = NULL, rc = 0, sr, maxid = 0;
+	long long cur_article = -1;
+	char **name = NULL;
+	partner **lists = NULL;
+	size_t *nlist = NULL, *caplist = NULL;
+
+	if (!sel || !names || !ins) {
+		rc = MORGUE_ERROR;
+		goto done;
+	}
+	for (;;) {
+		sr = sqlite3_step(sel);
+		long long art = sr == SQLITE_ROW ? sqlite3_column_int64(sel, 0) : -2;
+		if (art != cur_article) {
+			for (size_t i = 0; i < cur_n; i++)
+				for (size_t j = i + 1; j < cur_n; j++)
+					pair_add(&t, &cap, &n, ((unsigned long long)cur[i] << 32) |
+								       (unsigned)cur[j]);
+			cur_n = 0;
+			cur_article = art;
+		}
+		if (sr != SQLITE_ROW)
+			break;
+		MORGUE_ARRAY_RESERVE(cur, cur_cap, cur_n + 1);
+		cur[cur_n++] = sqlite3_column_int(sel, 1);
+	}
+	if (sr != SQLITE_DONE) {
+		rc = db_error(c, "co-mentions");
+		goto done;
+	}
+	while (sqlite3_step(names) == SQLITE_ROW) {
+		int id = sqlite3_column_int(names, 0);
+		if (id >= maxid) {
+			name = morgue_realloc(name, (size_t)(id + 1) * sizeof(*name));
+			for (int k = maxid; k <= id; k++)
+				name[k] = NULL;
+			maxid = id + 1;
+		}
+		name[id] = morgue_strdup((const char *)sqlite3_column_text(names, 1));
+	}
+	nents = (size_t)maxid;
+	lists = morgue_calloc(nents + 1, sizeof(*lists));
+	nlist = morgue_calloc(nents + 1, sizeof(*nlist));
+	caplist = morgue_calloc(nents + 1, sizeof(*caplist));
+	for (size_t i = 0; i < cap; i++) {
+		if (!t[i].key)
+			continue;
+		int a = (int)(t[i].key >> 32), b = (int)(t[i].key & 0xffffffffu);
+		if (a >= maxid || b >= maxid)
+			continue;
+		MORGUE_ARRAY_RESERVE(lists[a], caplist[a], nlist[a] + 1);
+		lists[a][nlist[a]++] = (partner){ b, t[i].count };
+		MORGUE_ARRAY_RESERVE(lists[b], caplist[b], nlist[b] + 1);
+		lists[b][nlist[b]++] = (partner){ a, t[i].count };
+	}
+	for (size_t e = 0; e < nents; e++)
+		for (size_t k = 0; k < nlist[e]; k++)
+			if (!name[lists[e][k].other])
+				name[lists[e][k].other] = morgue_strdup("");
+	sort_names = (const char *const *)name;
+	for (size_t e = 0; e < nents && !rc; e++) {
+		if (!nlist[e])
+			continue;
+		qsort(lists[e], nlist[e], sizeof(partner), by_count);
+		for (size_t k = 0; k < nlist[e] && k < TOP_PARTNERS && !rc; k++) {
+			sqlite3_bind_int64(ins, 1, (long long)e);
+			sqlite3_bind_int64(ins, 2, lists[e][k].other);
+			sqlite3_bind_int64(ins, 3, lists[e][k].count);
+			if (sqlite3_step(ins) != SQLITE_DONE)
+				rc = db_error(c, "co-mentions");
+			sqlite3_reset(ins);
+		}
+	}
+	sort_names = NULL;
+done:
+	for (size_t e = 0; e < nents; e++)
+		free(lists[e]);
+	for (int k = 0; k < maxid; k++)
+		free(name[k]);
+	free(name);
+	free(lists);
+	free(nlist);
+	free(caplist);
+	free(cur);
+	free(t);
+	sqlite3_finalize(sel);
+	sqlite3_finalize(names);
+	sqlite3_finalize(ins);
+	return rc;
+}
+
 int morgue_catalog_finish(morgue_catalog *c)
 {
 	/* MIN() makes SQLite take the bare column (length) from the row with
@@ -520,6 +691,8 @@ int morgue_catalog_finish(morgue_catalog *c)
 		"  FROM refs GROUP BY entity;");
 	if (!rc)
 		rc = store_kwic(c);
+	if (!rc)
+		rc = store_comentions(c);
 	/* 200 + 1% of the archive: 210 at 1k articles, 1,200 at 100k */
 	c->related_cap = 200 + morgue_catalog_count(c, "articles") / 100;
 	if (!rc)
@@ -578,9 +751,12 @@ int morgue_catalog_export(morgue_catalog *c, const char *path)
 		" AS export;"
 		"CREATE TABLE export.entities AS SELECT id, slug, name, type,"
 		"  description, url, wikidata, aliases FROM entities;"
-		"CREATE TABLE export.articles AS SELECT id, path, 'articles/' || path || '.html' AS url,"
-		"  title, date, datetime, publication, publication_entity, authors,"
-		"  source_url, oid, text, words FROM articles;"
+		"CREATE TABLE export.articles AS SELECT a.id AS id, a.path AS path,"
+		"  'articles/' || a.path || '.html' AS url, a.title AS title, a.date AS date,"
+		"  a.datetime AS datetime, a.publication AS publication,"
+		"  a.publication_entity AS publication_entity, a.authors AS authors,"
+		"  a.source_url AS source_url, a.oid AS oid, b.text AS text, a.words AS words"
+		"  FROM articles a JOIN bodies b ON b.id = a.id ORDER BY a.id;"
 		"CREATE TABLE export.tags AS SELECT article_id, tag, slug FROM tags;"
 		"CREATE TABLE export.mentions AS SELECT article_id, entity, surface,"
 		"  offset, length, source FROM mentions;"
@@ -946,7 +1122,8 @@ morgue_value *morgue_catalog_article(morgue_catalog *c, long long id)
 	morgue_value *a = morgue_value_map();
 
 	merge_into(a, query(c, "SELECT " ARTICLE_COLS ", a.file, a.datetime, a.source_url,"
-			       " a.body_html, a.oid, pe.slug AS publication_slug" ARTICLE_FROM
+			       " (SELECT body_html FROM bodies b WHERE b.id = a.id) AS body_html,"
+			       " a.oid, pe.slug AS publication_slug" ARTICLE_FROM
 			       " WHERE a.id=:i1", NULL, NULL, id, 0));
 	morgue_value_set(a, "tags", query(c,
 		"SELECT tag, 'tags/' || slug || '.html' AS url FROM tags"
@@ -1035,11 +1212,9 @@ morgue_value *morgue_catalog_entity(morgue_catalog *c, const char *slug)
 	/* the referring articles are paged: morgue_catalog_entity_articles */
 	morgue_value_set(e, "comentions", query(c,
 		"SELECT e.slug, e.name, e.type, 'entities/' || e.slug || '.html' AS url,"
-		" COUNT(*) AS count FROM refs r1 JOIN refs r2"
-		" ON r2.article_id = r1.article_id AND r2.entity != r1.entity"
-		" JOIN entities e ON e.slug = r2.entity"
-		" WHERE r1.entity = :p1 AND r1.mentions > 0 AND r2.mentions > 0"
-		" GROUP BY r2.entity ORDER BY count DESC, e.name LIMIT 15", slug, NULL, 0, 0));
+		" x.count FROM comentions x JOIN entities e ON e.id = x.other"
+		" WHERE x.entity = (SELECT id FROM entities WHERE slug = :p1)"
+		" ORDER BY x.count DESC, e.name", slug, NULL, 0, 0));
 	morgue_value_set(e, "timeline", query(c,
 		"SELECT substr(a.date,1,7) AS month, COUNT(*) AS articles, SUM(r.mentions) AS mentions"
 		" FROM refs r JOIN articles a ON a.id = r.article_id WHERE r.entity=:p1"
@@ -1133,7 +1308,7 @@ morgue_value *morgue_catalog_years(morgue_catalog *c)
 
 char *morgue_catalog_article_text(morgue_catalog *c, long long id, size_t *len)
 {
-	sqlite3_stmt *st = prepare(c, "SELECT text FROM articles WHERE id=?");
+	sqlite3_stmt *st = prepare(c, "SELECT text FROM bodies WHERE id=?");
 	char *text = NULL;
 	*len = 0;
 	if (!st)

@@ -1609,3 +1609,21 @@ morgue_value *morgue_catalog_article_brief(morgue_catalog *c, long long id)
 			       " FROM articles a WHERE a.id=:i1", NULL, NULL, id, 0));
 	return a;
 }
+
+morgue_value *morgue_catalog_network(morgue_catalog *c, int limit)
+{
+	morgue_value *net = morgue_value_map();
+	morgue_value_set(net, "nodes", query(c,
+		"SELECT e.id, e.slug, e.name, e.type, 'entities/' || e.slug || '.html' AS url,"
+		" COUNT(*) AS article_count FROM entities e JOIN refs r ON r.entity = e.slug"
+		" WHERE r.mentions > 0 GROUP BY e.id"
+		" ORDER BY article_count DESC, e.name LIMIT :i1", NULL, NULL, limit, 0));
+	morgue_value_set(net, "edges", query(c,
+		"WITH top AS (SELECT e.id FROM entities e JOIN refs r ON r.entity = e.slug"
+		"  WHERE r.mentions > 0 GROUP BY e.id"
+		"  ORDER BY COUNT(*) DESC, e.name LIMIT :i1)"
+		" SELECT x.entity AS source, x.other AS target, x.count FROM comentions x"
+		" WHERE x.entity < x.other AND x.entity IN top AND x.other IN top"
+		" ORDER BY x.count DESC, x.entity, x.other LIMIT :i2", NULL, NULL, limit, limit * 4));
+	return net;
+}

@@ -53,9 +53,11 @@ static const char schema[] =
 	"CREATE TABLE bodies(id INTEGER PRIMARY KEY, body_html TEXT, text TEXT);"
 	"CREATE INDEX articles_date ON articles(date DESC, path);"
 	"CREATE INDEX articles_publication ON articles(publication_entity, date);"
+	/* date and path repeat the article's, so a tag's pages read in
+	 * order straight from the index (no sort of all its articles per page) */
 	"CREATE TABLE tags(article_id INTEGER NOT NULL, tag TEXT NOT NULL,"
-	"  slug TEXT NOT NULL, PRIMARY KEY(article_id, slug));"
-	"CREATE INDEX tags_slug ON tags(slug);"
+	"  slug TEXT NOT NULL, date TEXT, path TEXT, PRIMARY KEY(article_id, slug));"
+	"CREATE INDEX tags_slug ON tags(slug, date DESC, path);"
 	"CREATE TABLE mentions(id INTEGER PRIMARY KEY, article_id INTEGER NOT NULL,"
 	"  entity TEXT NOT NULL, surface TEXT NOT NULL, offset INTEGER NOT NULL,"
 	"  length INTEGER NOT NULL, source TEXT NOT NULL);"
@@ -65,9 +67,9 @@ static const char schema[] =
 	 * being its publication; derived in morgue_catalog_finish */
 	"CREATE TABLE refs(article_id INTEGER NOT NULL, entity TEXT NOT NULL,"
 	"  mentions INTEGER NOT NULL, first_offset INTEGER, first_length INTEGER,"
-	"  kwic_before TEXT, kwic_match TEXT, kwic_after TEXT,"
+	"  kwic_before TEXT, kwic_match TEXT, kwic_after TEXT, date TEXT, path TEXT,"
 	"  PRIMARY KEY(article_id, entity)) WITHOUT ROWID;"
-	"CREATE INDEX refs_entity ON refs(entity, article_id);"
+	"CREATE INDEX refs_entity ON refs(entity, date DESC, path);"
 	"CREATE TABLE idf(entity TEXT PRIMARY KEY, df INTEGER, w REAL) WITHOUT ROWID;"
 	/* the five most related articles of each article (derived) */
 	"CREATE TABLE related(article_id INTEGER NOT NULL, rank INTEGER NOT NULL,"
@@ -305,7 +307,7 @@ int morgue_catalog_add_article(morgue_catalog *c, long long *id,
 		goto done;
 	}
 
-	tag = cached(c, "INSERT OR IGNORE INTO tags(article_id,tag,slug) VALUES(?,?,?)");
+	tag = cached(c, "INSERT OR IGNORE INTO tags(article_id,tag,slug,date,path) VALUES(?,?,?,?,?)");
 	if (!tag) {
 		rc = MORGUE_ERROR;
 		goto done;
@@ -317,6 +319,8 @@ int morgue_catalog_add_article(morgue_catalog *c, long long *id,
 			sqlite3_bind_int64(tag, 1, *id);
 			bind_text(tag, 2, a->tags[i]);
 			bind_text(tag, 3, slug.ptr);
+			bind_text(tag, 4, a->date);
+			bind_text(tag, 5, a->id);
 			if (sqlite3_step(tag) != SQLITE_DONE)
 				rc = db_error(c, "add tag");
 			sqlite3_reset(tag);
@@ -856,11 +860,12 @@ int morgue_catalog_finish(morgue_catalog *c)
 	/* MIN() makes SQLite take the bare column (length) from the row with
 	 * the smallest offset: the first mention's length */
 	int rc = exec(c,
-		"INSERT INTO refs(article_id, entity, mentions, first_offset, first_length)"
-		"  SELECT article_id, entity, COUNT(*), MIN(offset), length"
-		"  FROM mentions GROUP BY article_id, entity;"
-		"INSERT OR IGNORE INTO refs(article_id, entity, mentions)"
-		"  SELECT id, publication_entity, 0"
+		"INSERT INTO refs(article_id, entity, mentions, first_offset, first_length, date, path)"
+		"  SELECT m.article_id, m.entity, COUNT(*), MIN(m.offset), m.length, a.date, a.path"
+		"  FROM mentions m JOIN articles a ON a.id = m.article_id"
+		"  GROUP BY m.article_id, m.entity;"
+		"INSERT OR IGNORE INTO refs(article_id, entity, mentions, date, path)"
+		"  SELECT id, publication_entity, 0, date, path"
 		"  FROM articles WHERE publication_entity IS NOT NULL;"
 		"INSERT INTO idf SELECT entity, COUNT(*),"
 		"  ln(1.0 + (SELECT COUNT(*) FROM articles) * 1.0 / COUNT(*))"
@@ -1112,13 +1117,23 @@ morgue_value *morgue_catalog_articles(morgue_catalog *c, const char *filter,
 				      const char *key, int limit, int offset)
 {
 	morgue_buf sql = MORGUE_BUF_INIT;
-	/* for a tag or entity, walk its few articles and sort them, rather
-	 * than the date index over all articles (a full scan per page): the
-	 * ORDER BY expression keeps the planner off that index */
-	int few = filter && (!strcmp(filter, "tag") || !strcmp(filter, "entity"));
-	morgue_buf_printf(&sql, "SELECT " ARTICLE_COLS ARTICLE_FROM "%s"
-			  " ORDER BY %s DESC, a.path LIMIT :i1 OFFSET :i2",
-			  article_filter(filter), few ? "a.date || ''" : "a.date");
+	/* for a tag or entity, start from its few rows (CROSS JOIN fixes the
+	 * order) and sort them, rather than walking the date index over all
+	 * articles and testing each (a full scan per page) */
+	if (filter && !strcmp(filter, "tag"))
+		morgue_buf_puts(&sql, "SELECT " ARTICLE_COLS " FROM tags t"
+			" CROSS JOIN articles a ON a.id = t.article_id"
+			" LEFT JOIN entities pe ON pe.slug = a.publication_entity"
+			" WHERE t.slug=:p1 ORDER BY t.date DESC, t.path");
+	else if (filter && !strcmp(filter, "entity"))
+		morgue_buf_puts(&sql, "SELECT " ARTICLE_COLS " FROM refs r"
+			" CROSS JOIN articles a ON a.id = r.article_id"
+			" LEFT JOIN entities pe ON pe.slug = a.publication_entity"
+			" WHERE r.entity=:p1 ORDER BY r.date DESC, r.path");
+	else
+		morgue_buf_printf(&sql, "SELECT " ARTICLE_COLS ARTICLE_FROM "%s"
+				  " ORDER BY a.date DESC, a.path", article_filter(filter));
+	morgue_buf_puts(&sql, " LIMIT :i1 OFFSET :i2");
 	morgue_value *list = query(c, sql.ptr, key, NULL, limit, offset);
 	morgue_buf_free(&sql);
 	add_tags(c, list);
@@ -1129,7 +1144,13 @@ long long morgue_catalog_articles_count(morgue_catalog *c, const char *filter,
 					const char *key)
 {
 	morgue_buf sql = MORGUE_BUF_INIT;
-	morgue_buf_printf(&sql, "SELECT COUNT(*) AS n FROM articles a%s", article_filter(filter));
+	if (filter && !strcmp(filter, "tag"))
+		morgue_buf_puts(&sql, "SELECT COUNT(*) AS n FROM tags WHERE slug=:p1");
+	else if (filter && !strcmp(filter, "entity"))
+		morgue_buf_puts(&sql, "SELECT COUNT(*) AS n FROM refs WHERE entity=:p1");
+	else
+		morgue_buf_printf(&sql, "SELECT COUNT(*) AS n FROM articles a%s",
+				  article_filter(filter));
 	morgue_value *l = query(c, sql.ptr, key, NULL, 0, 0);
 	long long n = (long long)morgue_value_get_number(morgue_value_get(morgue_value_at(l, 0), "n"));
 	morgue_value_free(l);
@@ -1599,7 +1620,7 @@ morgue_value *morgue_catalog_entity_articles(morgue_catalog *c, const char *slug
 			" r.kwic_before, r.kwic_match, r.kwic_after"
 			" FROM refs r CROSS JOIN articles a ON a.id = r.article_id"
 			" LEFT JOIN entities pe ON pe.slug = a.publication_entity"
-			" WHERE r.entity=:p1 ORDER BY a.date DESC, a.path LIMIT :i1 OFFSET :i2",
+			" WHERE r.entity=:p1 ORDER BY r.date DESC, r.path LIMIT :i1 OFFSET :i2",
 		     slug, NULL, limit < 0 ? -1 : limit, offset);
 }
 

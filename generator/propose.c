@@ -99,7 +99,8 @@ struct morgue_proposer {
 	size_t narticles, caparticles;
 	occ *occs;
 	size_t nocc, capocc;
-	strmap lower; /* folded words seen in lower case */
+	strmap lower;  /* folded words seen in lower case */
+	strmap midcap; /* folded words seen capitalised within a sentence */
 	morgue_candidate *cands;
 	size_t ncands, capcands;
 	morgue_unsure *unsure;
@@ -134,6 +135,7 @@ void morgue_proposer_free(morgue_proposer *p)
 		free(p->occs[i].words);
 	free(p->occs);
 	map_free(&p->lower);
+	map_free(&p->midcap);
 	for (size_t i = 0; i < p->ncands; i++) {
 		free(p->cands[i].name);
 		free(p->cands[i].key);
@@ -284,7 +286,12 @@ static const char *const common[] = {
 	"is", "was", "are", "were", "be", "been", "has", "have", "had", "do", "does", "did",
 	"will", "would", "can", "could", "should", "may", "might", "must", "let", "per",
 	"mr", "mrs", "ms", "dr", "update", "read", "see", "photo", "source", "sources",
-	"via", "well", "yesterday", "today", "tomorrow", "last", "next", "new",
+	"via", "well", "yesterday", "today", "tomorrow", "last", "next", "new", "ps", "imho",
+	"lol", "omg", "btw", "fyi", "ok", "okay", "yeah", "wow", "arab", "arabs", "muslim",
+	"muslims", "jewish", "jew", "jews", "christian", "christians", "catholic", "sunni",
+	"shia", "shiite", "kurdish", "kurds", "european", "europeans", "western", "eastern",
+	"soviet", "northern", "southern", "islamic", "german", "germans", "french", "british",
+	"dutch", "greek", "swiss", "american", "americans", "west", "east", "north", "south",
 	NULL,
 };
 static const char *const titles[] = {
@@ -295,7 +302,8 @@ static const char *const titles[] = {
 	"dr", "sir", "lord", "lady", "general", "gen", "col", "colonel", "adm", "admiral",
 	"judge", "justice", "speaker", "leader", "mayor", "spokesman", "spokeswoman",
 	"spokesperson", "ex", "acting", "senior", "officials", "official", "sheikh", "prince",
-	"princess", "rabbi", "reverend", "rev", "chairman", "chair", "ceo", "founder",
+	"princess", "rabbi", "reverend", "rev", "chairman", "chair", "ceo", "founder", "mp",
+	"amb", "lt", "sgt", "capt", "cpt", "maj", "st",
 	NULL,
 };
 static const char *const calendar[] = {
@@ -567,6 +575,14 @@ static void find_unsure(morgue_proposer *p, const char *article, int selected,
 	morgue_buf_free(&tmp);
 }
 
+static int masked(const unsigned char *mask, const word *w)
+{
+	for (size_t i = w->s; i < w->full; i++)
+		if (mask[i])
+			return 1;
+	return 0;
+}
+
 /* Capitalised sequences of one block [bs, be), as occurrences. */
 static void scan_block(morgue_proposer *p, size_t art, const char *t, size_t len, size_t bs,
 		       size_t be, const unsigned char *mask)
@@ -591,8 +607,11 @@ static void scan_block(morgue_proposer *p, size_t art, const char *t, size_t len
 		fold_into(&tmp, t + w[nw].s, w[nw].e - w[nw].s);
 		if (is_upper(cp) || is_lower(cp)) {
 			nletter++;
-			if (w[nw].cap)
+			if (w[nw].cap) {
 				ncap++;
+				if (!sentence_start(t, bs, w[nw].s))
+					map_put(&p->midcap, tmp.ptr, tmp.size, 0);
+			}
 			else if (!word_in(tmp.ptr, tmp.size, connectors) &&
 				 !word_in(tmp.ptr, tmp.size, common))
 				map_put(&p->lower, tmp.ptr, tmp.size, 0);
@@ -603,7 +622,7 @@ static void scan_block(morgue_proposer *p, size_t art, const char *t, size_t len
 		goto done;
 
 	for (size_t i = 0; i < nw;) {
-		if (!w[i].cap || mask[w[i].s]) {
+		if (!w[i].cap || masked(mask, &w[i])) {
 			i++;
 			continue;
 		}
@@ -622,7 +641,7 @@ static void scan_block(morgue_proposer *p, size_t art, const char *t, size_t len
 			if (gap_e - gap_s != 1 || (t[gap_s] != ' ' && t[gap_s] != '\n') ||
 			    w[last].e != w[last].full)
 				break;
-			if (w[j].cap && !mask[w[j].s]) {
+			if (w[j].cap && !masked(mask, &w[j])) {
 				fold_into(&tmp, t + w[j].s, w[j].e - w[j].s);
 				if (word_in(tmp.ptr, tmp.size, calendar))
 					break;
@@ -631,7 +650,7 @@ static void scan_block(morgue_proposer *p, size_t art, const char *t, size_t len
 			}
 			fold_into(&tmp, t + w[j].s, w[j].e - w[j].s);
 			if (!w[j].cap && word_in(tmp.ptr, tmp.size, connectors) && j + 1 < nw &&
-			    w[j + 1].cap && !mask[w[j + 1].s] && w[j + 1].s - w[j].e == 1 &&
+			    w[j + 1].cap && !masked(mask, &w[j + 1]) && w[j + 1].s - w[j].e == 1 &&
 			    t[w[j].e] == ' ') {
 				j++;
 				continue;
@@ -729,34 +748,80 @@ static int cmp_unsure(const void *x, const void *y)
 	return a->line - b->line;
 }
 
-/* The sequence without a common first word at a sentence start and
- * without leading titles; the folded key into key. Returns the start of
- * the kept text in o->words, or NULL when nothing is left. */
-static const char *trim_seq(morgue_proposer *p, const occ *o, morgue_buf *key, int *titled)
+/* An adjective of nationality or faith ("Russian", "Israeli"), folded. */
+static int demonym(const char *w, size_t n)
 {
-	const char *s = o->words;
-	int first = 1;
-	*titled = o->titled;
-	for (;;) {
-		const char *sp = strchr(s, ' ');
-		size_t n = sp ? (size_t)(sp - s) : strlen(s);
-		fold_into(key, s, n);
-		int drop = word_in(key->ptr, key->size, titles);
-		if (drop)
-			*titled = 1;
-		if (first && o->initial && !drop)
-			drop = word_in(key->ptr, key->size, common) ||
-			       map_get(&p->lower, key->ptr, key->size) >= 0;
-		first = 0;
-		if (!drop)
-			break;
-		if (!sp)
-			return NULL;
-		s = sp + 1;
+	static const char *const ends[] = { "ian", "ean", "ese", "ish", "eli", "aqi", "ani",
+					    "ians", "eans", "elis", "is", NULL };
+	if (n < 5)
+		return 0;
+	for (const char *const *e = ends; *e; e++) {
+		size_t k = strlen(*e);
+		if (!strncmp(w + n - k, *e, k) && (k > 2 || !strncmp(w + n - 3, "lis", 3)))
+			return 1;
 	}
-	/* a connector cannot start a name */
-	fold_into(key, s, strlen(s));
-	return s;
+	return n >= 8 && !strncmp(w + n - 2, "al", 2);
+}
+
+/* Judge one occurrence: the name it proposes (appended to out, folded
+ * into key), or 0 when it proposes none. Leading titles and common words
+ * go (and at a sentence start, words the archive writes in lower case),
+ * so do trailing common words; what is left must be 1 to 5 words with at
+ * least one that looks like a name (never written in lower case, not a
+ * title, month or adjective of nationality), and a lone word at a
+ * sentence start must also occur capitalised within a sentence. */
+static int trim_seq(morgue_proposer *p, const occ *o, morgue_buf *out, morgue_buf *key,
+		    int *titled)
+{
+	size_t st[64], ln[64], n = 0, lo = 0, hi;
+	int initial = o->initial, namey = 0;
+	*titled = o->titled;
+	for (const char *c = o->words; *c && n < 64;) {
+		const char *sp = strchr(c, ' ');
+		st[n] = (size_t)(c - o->words);
+		ln[n++] = sp ? (size_t)(sp - c) : strlen(c);
+		c = sp ? sp + 1 : c + strlen(c);
+	}
+	while (lo < n) {
+		fold_into(key, o->words + st[lo], ln[lo]);
+		if (word_in(key->ptr, key->size, titles)) {
+			*titled = 1;
+			initial = 0;
+		} else if (!word_in(key->ptr, key->size, common) &&
+			   !(initial && map_get(&p->lower, key->ptr, key->size) >= 0))
+			break;
+		lo++;
+	}
+	hi = n;
+	while (hi > lo) {
+		fold_into(key, o->words + st[hi - 1], ln[hi - 1]);
+		if (!word_in(key->ptr, key->size, common) && !word_in(key->ptr, key->size, titles) &&
+		    !word_in(key->ptr, key->size, connectors))
+			break;
+		hi--;
+	}
+	if (hi == lo || hi - lo > 5)
+		return 0;
+	for (size_t i = lo; i < hi; i++) {
+		fold_into(key, o->words + st[i], ln[i]);
+		const char *w = key->ptr;
+		size_t k = key->size;
+		if (k >= 2 && !word_in(w, k, common) && !word_in(w, k, titles) &&
+		    !word_in(w, k, connectors) && !word_in(w, k, calendar) && !demonym(w, k) &&
+		    map_get(&p->lower, w, k) < 0 && !strstr(w, "n't"))
+			namey = 1;
+	}
+	if (!namey)
+		return 0;
+	if (hi - lo == 1 && initial) {
+		fold_into(key, o->words + st[lo], ln[lo]);
+		if (map_get(&p->midcap, key->ptr, key->size) < 0)
+			return 0;
+	}
+	morgue_buf_clear(out);
+	morgue_buf_put(out, o->words + st[lo], st[hi - 1] + ln[hi - 1] - st[lo]);
+	fold_into(key, out->ptr, out->size);
+	return 1;
 }
 
 static const char *guess_type(const char *name, const char *key, const tally *t, size_t count)
@@ -783,23 +848,6 @@ static const char *guess_type(const char *name, const char *key, const tally *t,
 	return "topic";
 }
 
-/* A single word that is probably not a name on its own. */
-static int weak_single(const char *key)
-{
-	size_t n = strlen(key);
-	static const char *const ends[] = { "ian", "ean", "ese", "ish", "ans", "ians", NULL };
-	if (strchr(key, ' '))
-		return 0;
-	if (n < 2 || word_in(key, n, common) || word_in(key, n, titles) || word_in(key, n, calendar))
-		return 1;
-	for (const char *const *e = ends; *e; e++) {
-		size_t k = strlen(*e);
-		if (n >= 6 && !strcmp(key + n - k, *e))
-			return 1;
-	}
-	return 0;
-}
-
 /* Whether the gazetteer registers key exactly (a hit over all of it). */
 static int registered(morgue_proposer *p, const char *name)
 {
@@ -817,7 +865,7 @@ static void finish(morgue_proposer *p)
 	strmap keys = { 0 };
 	tally *tl = NULL;
 	size_t ntl = 0, captl = 0;
-	morgue_buf key = MORGUE_BUF_INIT;
+	morgue_buf key = MORGUE_BUF_INIT, kept = MORGUE_BUF_INIT;
 
 	if (p->done)
 		return;
@@ -830,9 +878,9 @@ static void finish(morgue_proposer *p)
 	for (size_t i = 0; i < p->nocc; i++) {
 		const occ *o = &p->occs[i];
 		int titled;
-		const char *s = trim_seq(p, o, &key, &titled);
-		if (!s || weak_single(key.ptr) || registered(p, s))
+		if (!trim_seq(p, o, &kept, &key, &titled) || registered(p, kept.ptr))
 			continue;
+		const char *s = kept.ptr;
 		size_t idx = map_put(&keys, key.ptr, key.size, ntl);
 		if (idx == ntl) {
 			MORGUE_ARRAY_RESERVE(tl, captl, ntl + 1);
@@ -897,6 +945,7 @@ static void finish(morgue_proposer *p)
 	free(tl);
 	map_free(&keys);
 	morgue_buf_free(&key);
+	morgue_buf_free(&kept);
 	p->done = 1;
 }
 
@@ -944,6 +993,14 @@ static void shell_quote(morgue_buf *out, const char *s)
 	morgue_buf_putc(out, '\'');
 }
 
+static int same_unsure(const morgue_unsure *a, const morgue_unsure *b)
+{
+	return (a->kind == MORGUE_UNSURE_AMBIGUOUS || a->kind == MORGUE_UNSURE_UNANCHORED) &&
+	       a->kind == b->kind && !strcmp(a->article, b->article) &&
+	       !strcmp(a->surface, b->surface) && a->nslugs && b->nslugs &&
+	       !strcmp(a->slugs[0], b->slugs[0]);
+}
+
 void morgue_proposer_text(morgue_buf *out, morgue_proposer *p)
 {
 	size_t nc, nu;
@@ -968,6 +1025,15 @@ void morgue_proposer_text(morgue_buf *out, morgue_proposer *p)
 	morgue_buf_printf(out, "\nUnsure mentions (%zu)\n", nu);
 	for (size_t i = 0; i < nu; i++) {
 		const morgue_unsure *x = &u[i];
+		/* later occurrences of the same unsure name: one line */
+		size_t more = 0;
+		for (size_t j = 0; j < i; j++)
+			if (same_unsure(&u[j], x))
+				more++;
+		if (more)
+			continue;
+		for (size_t j = i + 1; j < nu; j++)
+			more += same_unsure(&u[j], x);
 		morgue_buf_printf(out, "  %s: %s \"%s\"", x->article,
 				  morgue_unsure_kind_name(x->kind), x->surface);
 		if (x->nslugs) {
@@ -993,6 +1059,9 @@ void morgue_proposer_text(morgue_buf *out, morgue_proposer *p)
 					  x->article, x->line);
 			break;
 		}
+		if (more)
+			morgue_buf_printf(out, "; %zu more time%s in the article", more,
+					  more == 1 ? "" : "s");
 		morgue_buf_printf(out, "\n       %s\n", x->context ? x->context : "");
 		morgue_buf_clear(&arg);
 		if (accept_arg(&arg, NULL, x)) {

@@ -125,6 +125,8 @@ typedef struct accepted {
 	size_t npaths, cap;
 	char **slugs;       /* entities accepted */
 	size_t nslugs, capslugs;
+	size_t nmentions;   /* mention and suppress entries written */
+	morgue_buf names;   /* names of the entities accepted */
 } accepted;
 
 static void add_path(accepted *acc, const char *path)
@@ -169,6 +171,7 @@ static int accept_entity(accepted *acc, const spec *s, const char *root,
 	add_path(acc, rel.ptr);
 	MORGUE_ARRAY_RESERVE(acc->slugs, acc->capslugs, acc->nslugs + 1);
 	acc->slugs[acc->nslugs++] = slug;
+	morgue_buf_printf(&acc->names, "%s%s", acc->names.size ? ", " : "", s->a);
 	morgue_buf_printf(&brief, "add %s (%s)", s->a, s->b);
 	morgue_buf_printf(&line, "entity %s: %s (%s), %s", slug, s->a, s->b, rel.ptr);
 	add_item(acc, brief.ptr, line.ptr);
@@ -237,6 +240,7 @@ static int accept_mention(accepted *acc, const spec *s, const char *root, morgue
 	printf("%s: %s \"%s\" %s %s\n", path.ptr, s->kind == 's' ? "unlinked" : "linked", s->b,
 	       s->kind == 's' ? "from" : "to", s->c);
 	add_path(acc, rel.ptr);
+	acc->nmentions++;
 	morgue_buf_printf(&brief, "%s %s in %s", s->kind == 's' ? "unlink" : "link", s->b,
 			  name.ptr);
 	morgue_buf_printf(&line, "%s \"%s\" (occurrence %zu) %s %s in %s",
@@ -264,7 +268,7 @@ static int do_accept(const char *root, char **specs, size_t nspecs, int commit,
 	morgue_repo *repo = NULL;
 	morgue_proposer *p = NULL;
 	morgue_gazetteer *g = NULL;
-	accepted acc = { MORGUE_BUF_INIT, MORGUE_BUF_INIT, NULL, 0, 0, NULL, 0, 0 };
+	accepted acc = { MORGUE_BUF_INIT, MORGUE_BUF_INIT, NULL, 0, 0, NULL, 0, 0, 0, MORGUE_BUF_INIT };
 	spec *sv = morgue_calloc(nspecs, sizeof(*sv));
 	morgue_buf err = MORGUE_BUF_INIT, msg = MORGUE_BUF_INIT;
 	int rc = 0, exit_code = MORGUE_EXIT_OK;
@@ -305,10 +309,14 @@ static int do_accept(const char *root, char **specs, size_t nspecs, int commit,
 		else {
 			if (acc.summary.size + 10 <= 72)
 				morgue_buf_printf(&msg, "annotate: %s", acc.summary.ptr);
+			else if (acc.names.size && acc.names.size + 30 <= 72)
+				morgue_buf_printf(&msg, "annotate: add %s; %zu mention%s",
+						  acc.names.ptr, acc.nmentions,
+						  acc.nmentions == 1 ? "" : "s");
 			else
-				morgue_buf_printf(&msg, "annotate: %zu file%s of entities and "
-							"annotations", acc.npaths,
-						  acc.npaths == 1 ? "" : "s");
+				morgue_buf_printf(&msg, "annotate: %zu entit%s, %zu mention%s",
+						  acc.nslugs, acc.nslugs == 1 ? "y" : "ies",
+						  acc.nmentions, acc.nmentions == 1 ? "" : "s");
 			morgue_buf_printf(&msg, "\n\nAccepted with morgue annotate:\n%s",
 					  acc.body.ptr);
 		}
@@ -336,6 +344,7 @@ done:
 	free(acc.slugs);
 	morgue_buf_free(&acc.summary);
 	morgue_buf_free(&acc.body);
+	morgue_buf_free(&acc.names);
 	morgue_buf_free(&err);
 	morgue_buf_free(&msg);
 	morgue_proposer_free(p);

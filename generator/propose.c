@@ -292,6 +292,16 @@ static const char *const common[] = {
 	"shia", "shiite", "kurdish", "kurds", "european", "europeans", "western", "eastern",
 	"soviet", "northern", "southern", "islamic", "german", "germans", "french", "british",
 	"dutch", "greek", "swiss", "american", "americans", "west", "east", "north", "south",
+	"later", "earlier", "instead", "perhaps", "maybe", "indeed", "thus", "hence",
+	"therefore", "moreover", "furthermore", "again", "once", "soon", "first", "second",
+	"finally", "eventually", "recently", "initially", "previously", "currently",
+	"apparently", "obviously", "certainly", "clearly", "actually", "anyway", "anyhow",
+	"nope", "sadly", "luckily", "unfortunately", "fortunately", "importantly", "notably",
+	"similarly", "likewise", "otherwise", "overall", "asked", "given", "including",
+	"speaking", "unlike", "like", "following", "amid", "among", "without", "within",
+	"behind", "beyond", "above", "below", "through", "throughout", "toward", "towards",
+	"upon", "whether", "unless", "whereas", "having", "being", "none", "nothing",
+	"everyone", "someone", "anyone", "nobody", "everything", "something", "anything",
 	NULL,
 };
 static const char *const titles[] = {
@@ -1175,8 +1185,14 @@ int morgue_propose_anchor(morgue_buf *prefix, morgue_buf *suffix, const char *te
 				break;
 			b = step(text, len, b, 1);
 		}
-		/* not starting or ending in white space */
+		/* whole words of context, not starting or ending in white space */
 		size_t pa = a, sb = b;
+		if (pa > 0 && is_wordc(cp_before(text, pa)))
+			while (pa < start && text[pa] != ' ' && text[pa] != '\n')
+				pa = step(text, len, pa, 1);
+		if (sb < len && is_wordc(cp_at(text, len, sb, NULL)))
+			while (sb > end && text[sb - 1] != ' ' && text[sb - 1] != '\n')
+				sb = step(text, len, sb, -1);
 		while (pa < start && (text[pa] == ' ' || text[pa] == '\n'))
 			pa++;
 		while (sb > end && (text[sb - 1] == ' ' || text[sb - 1] == '\n'))

@@ -628,7 +628,12 @@ static void scan_block(morgue_proposer *p, size_t art, const char *t, size_t len
 		}
 		nw++;
 	}
-	if (nletter >= 4 && ncap * 10 >= nletter * 7)
+	/* a headline: mostly capitalised words and no closing full stop */
+	size_t tail = be;
+	while (tail > bs && (t[tail - 1] == ' ' || t[tail - 1] == '\n' || t[tail - 1] == '"' ||
+			     t[tail - 1] == ')'))
+		tail--;
+	if (nletter >= 4 && ncap * 10 >= nletter * 7 && tail > bs && t[tail - 1] != '.')
 		goto done;
 
 	for (size_t i = 0; i < nw;) {

@@ -875,6 +875,42 @@ static int registered(morgue_proposer *p, const char *name)
 	return 0;
 }
 
+/* A lone word that is the surname of a proposed or registered person
+ * ("Babbage" beside "Charles Babbage") is not an entity of its own. */
+static void drop_surnames(morgue_proposer *p)
+{
+	strmap last = { 0 };
+	morgue_buf key = MORGUE_BUF_INIT;
+	size_t w = 0;
+
+	for (size_t i = 0; i < morgue_gazetteer_entity_count(p->g); i++) {
+		if (morgue_gazetteer_type(p->g, i) != MORGUE_ENTITY_PERSON)
+			continue;
+		fold_into(&key, morgue_gazetteer_name(p->g, i), strlen(morgue_gazetteer_name(p->g, i)));
+		const char *sp = strrchr(key.ptr, ' ');
+		if (sp)
+			map_put(&last, sp + 1, strlen(sp + 1), 0);
+	}
+	for (size_t i = 0; i < p->ncands; i++) {
+		const char *sp = strrchr(p->cands[i].key, ' ');
+		if (sp && !strcmp(p->cands[i].type, "person"))
+			map_put(&last, sp + 1, strlen(sp + 1), 0);
+	}
+	for (size_t i = 0; i < p->ncands; i++) {
+		morgue_candidate *c = &p->cands[i];
+		if (!strchr(c->key, ' ') && map_get(&last, c->key, strlen(c->key)) >= 0) {
+			free(c->name);
+			free(c->key);
+			free(c->articles);
+			continue;
+		}
+		p->cands[w++] = *c;
+	}
+	p->ncands = w;
+	map_free(&last);
+	morgue_buf_free(&key);
+}
+
 static void finish(morgue_proposer *p)
 {
 	strmap keys = { 0 };
@@ -953,6 +989,7 @@ static void finish(morgue_proposer *p)
 		free(t->counts);
 		free(t->arts);
 	}
+	drop_surnames(p);
 	if (p->ncands > 1)
 		qsort(p->cands, p->ncands, sizeof(*p->cands), cmp_cand);
 	if (p->nunsure > 1)

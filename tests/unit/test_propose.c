@@ -88,7 +88,8 @@ static void candidates(void)
 	     "Ada Lovelace met Charles Babbage in London. The engine was new.\n\n"
 	     "Later Charles Babbage wrote to President Emmanuel Macron about the engine.",
 	     NULL, 1);
-	feed(&f, "2020/b", "In London, Charles Babbage's engine impressed the Royal Society.",
+	feed(&f, "2020/b", "In London, Charles Babbage's engine impressed the Royal Society. "
+	     "Then Babbage smiled.",
 	     NULL, 1);
 	const morgue_candidate *c = find_cand(f.p, "Charles Babbage");
 	CHECK(c != NULL);
@@ -109,6 +110,8 @@ static void candidates(void)
 	CHECK(find_cand(f.p, "The") == NULL);
 	CHECK(find_cand(f.p, "Later Charles Babbage") == NULL);
 	CHECK(find_cand(f.p, "In London") == NULL);
+	/* a proposed person's surname alone is not another entity */
+	CHECK(find_cand(f.p, "Babbage") == NULL);
 	/* the most frequent first */
 	size_t n;
 	const morgue_candidate *all = morgue_proposer_candidates(f.p, &n);

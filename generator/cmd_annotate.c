@@ -50,6 +50,7 @@ const morgue_command morgue_cmd_annotate = {
 	"  -m, --message MSG   the commit message (default: lists what was accepted)\n"
 	"  -j, --json          proposals as JSON ({\"candidates\":[...],\"unsure\":[...]})\n"
 	"  -r, --rev REV       propose from a commit instead of the work tree\n"
+	"  -C, --root DIR      the content root (instead of the ROOT argument)\n"
 	"  -h, --help          this help\n"
 	"\n"
 	"Exit status: 0 done, 1 a SPEC cannot be applied (nothing is committed),\n"

@@ -6,8 +6,8 @@
  * nowhere else; an entry it adds to an annotation file must leave a file
  * that parses with exactly one more mention.
  *
- *   make BUILD=build/fuzz SAN=fuzz CC=clang CFLAGS="-O1 -g" build/fuzz/fuzz_propose
- *   ./build/fuzz/fuzz_propose -max_total_time=120 NEW_DIR tests/fuzz/corpus/propose
+ *   make BUILD=build/fuzz SAN=fuzz CC=clang CFLAGS="-O1 -g" build/fuzz/fuzz/fuzz_propose
+ *   ./build/fuzz/fuzz/fuzz_propose -max_total_time=120 NEW_DIR tests/fuzz/corpus/propose
  */
 #include <stddef.h>
 #include <stdint.h>

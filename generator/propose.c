@@ -336,6 +336,7 @@ static const char *const org_words[] = {
 	"navy", "forces", "senate", "parliament", "commission", "bureau", "administration",
 	"intelligence", "police", "agency", "center", "centre", "fund", "league", "network",
 	"organization", "organisation", "command", "school", "college", "church", "club",
+	"holdings", "partners", "studies", "authority", "ltd", "llc", "plc", "gmbh",
 	NULL,
 };
 static const char *const pub_words[] = {
@@ -548,7 +549,11 @@ static void find_unsure(morgue_proposer *p, const char *article, int selected,
 			continue;
 		if (!is_upper(cp_at(text, len, h.start, NULL)))
 			continue; /* a lower-case word, not a name */
-		memset(mask + h.start, 1, h.end - h.start);
+		/* a registered name of several words is never part of a candidate;
+		 * a lone surname may be ("Grace Escobar" beside "Escobar") */
+		if (memchr(text + h.start, ' ', h.end - h.start) ||
+		    memchr(text + h.start, '\n', h.end - h.start))
+			memset(mask + h.start, 1, h.end - h.start);
 		if (h.start < cursor)
 			continue;
 		cursor = h.end;
@@ -653,7 +658,8 @@ static void scan_block(morgue_proposer *p, size_t art, const char *t, size_t len
 			size_t gap_s = w[last].full, gap_e = w[j].s;
 			/* one space or line break; a possessive or punctuation
 			 * ends the sequence */
-			if (gap_e - gap_s != 1 || (t[gap_s] != ' ' && t[gap_s] != '\n') ||
+			int amp = gap_e - gap_s == 3 && !memcmp(t + gap_s, " & ", 3);
+			if ((!amp && (gap_e - gap_s != 1 || (t[gap_s] != ' ' && t[gap_s] != '\n'))) ||
 			    w[last].e != w[last].full)
 				break;
 			if (w[j].cap && !masked(mask, &w[j])) {
@@ -667,7 +673,8 @@ static void scan_block(morgue_proposer *p, size_t art, const char *t, size_t len
 			if (!w[j].cap && word_in(tmp.ptr, tmp.size, connectors) && j + 1 < nw &&
 			    w[j + 1].cap && !masked(mask, &w[j + 1]) && w[j + 1].s - w[j].e == 1 &&
 			    t[w[j].e] == ' ') {
-				j++;
+				last = j + 1;
+				j += 2;
 				continue;
 			}
 			break;
@@ -675,7 +682,7 @@ static void scan_block(morgue_proposer *p, size_t art, const char *t, size_t len
 		morgue_buf_clear(&seq);
 		for (size_t k = i; k <= last; k++) {
 			if (k > i)
-				morgue_buf_putc(&seq, ' ');
+				morgue_buf_puts(&seq, t[w[k].s - 2] == '&' ? " & " : " ");
 			morgue_buf_put(&seq, t + w[k].s, w[k].e - w[k].s);
 		}
 		MORGUE_ARRAY_RESERVE(p->occs, p->capocc, p->nocc + 1);
@@ -852,8 +859,14 @@ static const char *guess_type(const char *name, const char *key, const tally *t,
 	}
 	if (word_in(last, strlen(last), pub_words) && words > 1)
 		return "publication";
-	if (word_in(last, strlen(last), org_words) || (letters >= 2 && upper == letters))
+	if (word_in(last, strlen(last), org_words) || (letters >= 2 && upper == letters) ||
+	    strchr(name, '&'))
 		return "organization";
+	for (const char *wd = key; wd; wd = strchr(wd, ' ') ? strchr(wd, ' ') + 1 : NULL) {
+		const char *sp = strchr(wd, ' ');
+		if (word_in(wd, sp ? (size_t)(sp - wd) : strlen(wd), org_words))
+			return "organization";
+	}
 	if (t->titled)
 		return "person";
 	if (t->place * 2 >= count && t->place)

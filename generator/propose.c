@@ -554,6 +554,9 @@ static void find_unsure(morgue_proposer *p, const char *article, int selected,
 		if (memchr(text + h.start, ' ', h.end - h.start) ||
 		    memchr(text + h.start, '\n', h.end - h.start))
 			memset(mask + h.start, 1, h.end - h.start);
+		else
+			for (size_t k = h.start; k < h.end; k++)
+				mask[k] = mask[k] ? mask[k] : 2;
 		if (h.start < cursor)
 			continue;
 		cursor = h.end;
@@ -590,10 +593,24 @@ static void find_unsure(morgue_proposer *p, const char *article, int selected,
 	morgue_buf_free(&tmp);
 }
 
+/* mask: 1 = a mention or registered name of several words, 2 = a
+ * registered one-word name that is not a mention. A word is out when it
+ * touches a 1, or a 2 that covers only part of it ("Bush-Obama"). */
 static int masked(const unsigned char *mask, const word *w)
 {
-	for (size_t i = w->s; i < w->full; i++)
-		if (mask[i])
+	size_t soft = 0;
+	for (size_t i = w->s; i < w->full; i++) {
+		if (mask[i] == 1)
+			return 1;
+		soft += mask[i] == 2;
+	}
+	return soft && soft < w->e - w->s;
+}
+
+static int soft_masked(const unsigned char *mask, const word *w)
+{
+	for (size_t i = w->s; i < w->e; i++)
+		if (mask[i] == 2)
 			return 1;
 	return 0;
 }
@@ -671,7 +688,7 @@ static void scan_block(morgue_proposer *p, size_t art, const char *t, size_t len
 			}
 			fold_into(&tmp, t + w[j].s, w[j].e - w[j].s);
 			if (!w[j].cap && word_in(tmp.ptr, tmp.size, connectors) && j + 1 < nw &&
-			    w[j + 1].cap && !masked(mask, &w[j + 1]) && w[j + 1].s - w[j].e == 1 &&
+			    w[j + 1].cap && !masked(mask, &w[j + 1]) && !soft_masked(mask, &w[j + 1]) && w[j + 1].s - w[j].e == 1 &&
 			    t[w[j].e] == ' ') {
 				last = j + 1;
 				j += 2;

@@ -138,6 +138,28 @@ static void never_registered(void)
 	teardown(&f);
 }
 
+static void longer_names(void)
+{
+	fixture f;
+	setup(&f);
+	/* a registered lone surname can be part of an unregistered name; a
+	 * compound with a registered name is not a new entity */
+	feed(&f, "x", "Yesterday Anna Byron spoke. The Lovelace-Byron letters, said Anna Byron, "
+		      "and the Bank of England and Smith & Partners.", NULL, 1);
+	const morgue_candidate *c = find_cand(f.p, "Anna Byron");
+	CHECK(c && c->count == 2 && !strcmp(c->type, "person"));
+	c = find_cand(f.p, "Bank of England");
+	CHECK(c && !strcmp(c->type, "organization"));
+	c = find_cand(f.p, "Smith & Partners");
+	CHECK(c && !strcmp(c->type, "organization"));
+	size_t n;
+	c = morgue_proposer_candidates(f.p, &n);
+	for (size_t i = 0; i < n; i++)
+		CHECK(strstr(c[i].key, "lovelace") == NULL);
+	CHECK_INT(n, 3);
+	teardown(&f);
+}
+
 static void stable_order(void)
 {
 	const char *a = "Zed Quux met Alice Quinn. Alice Quinn met Bob Yarrow and Zed Quux.";
@@ -276,6 +298,7 @@ int main(void)
 {
 	RUN(candidates);
 	RUN(never_registered);
+	RUN(longer_names);
 	RUN(stable_order);
 	RUN(unsure);
 	RUN(anchors);

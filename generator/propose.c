@@ -688,7 +688,8 @@ static void scan_block(morgue_proposer *p, size_t art, const char *t, size_t len
 			}
 			fold_into(&tmp, t + w[j].s, w[j].e - w[j].s);
 			if (!w[j].cap && word_in(tmp.ptr, tmp.size, connectors) && j + 1 < nw &&
-			    w[j + 1].cap && !masked(mask, &w[j + 1]) && !soft_masked(mask, &w[j + 1]) && w[j + 1].s - w[j].e == 1 &&
+			    w[j + 1].cap && !masked(mask, &w[j + 1]) &&
+			    !soft_masked(mask, &w[j + 1]) && w[j + 1].s - w[j].e == 1 &&
 			    t[w[j].e] == ' ') {
 				last = j + 1;
 				j += 2;

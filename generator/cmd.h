@@ -35,6 +35,7 @@ typedef struct morgue_command {
 	const char *usage; /* full --help text */
 } morgue_command;
 
+extern const morgue_command morgue_cmd_annotate;
 extern const morgue_command morgue_cmd_build;
 extern const morgue_command morgue_cmd_check;
 extern const morgue_command morgue_cmd_diff;

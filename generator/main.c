@@ -14,6 +14,7 @@
 #endif
 
 static const morgue_command *const commands[] = {
+	&morgue_cmd_annotate,
 	&morgue_cmd_build,
 	&morgue_cmd_check,
 	&morgue_cmd_diff,

@@ -794,3 +794,104 @@ int morgue_repo_read_blob(morgue_buf *out, morgue_repo *r, const char *hex)
 	pthread_mutex_unlock(&r->lock);
 	return rc;
 }
+
+int morgue_repo_commit_files(char *oid, morgue_repo *r, const char *const *paths, size_t n,
+			     const char *message)
+{
+	git_index *mem = NULL, *index = NULL;
+	git_object *head = NULL;
+	git_tree *tree = NULL;
+	git_signature *sig = NULL;
+	git_oid tree_id, commit_id;
+	morgue_buf full = MORGUE_BUF_INIT;
+	int rc = 0;
+
+	pthread_mutex_lock(&r->lock);
+	if (git_repository_is_bare(r->git)) {
+		rc = morgue_error_set(MORGUE_EREPO, NULL, 0,
+				      "a bare repository has no work tree to commit from");
+		goto done;
+	}
+	if (git_revparse_single(&head, r->git, "HEAD^{commit}") < 0)
+		head = NULL; /* unborn: the first commit */
+	if (git_index_new(&mem) < 0 || git_repository_index(&index, r->git) < 0) {
+		rc = git_fail("index");
+		goto done;
+	}
+	if (head && (git_commit_tree(&tree, (git_commit *)head) < 0 ||
+		     git_index_read_tree(mem, tree) < 0)) {
+		rc = git_fail("HEAD");
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++) {
+		git_index_entry e;
+		git_oid blob;
+		struct stat st;
+		morgue_buf_clear(&full);
+		if (!relpath_ok(paths[i])) {
+			rc = morgue_error_set(MORGUE_EREPO, NULL, 0, "%s: not a path below the "
+					      "content root", paths[i]);
+			goto done;
+		}
+		display_name(&full, r, paths[i]);
+		morgue_buf dpath = MORGUE_BUF_INIT;
+		morgue_buf_printf(&dpath, "%s%s", git_repository_workdir(r->git), full.ptr);
+		int bad = lstat(dpath.ptr, &st) < 0 || !S_ISREG(st.st_mode);
+		morgue_buf_free(&dpath);
+		if (bad) {
+			rc = morgue_error_set(MORGUE_EREPO, NULL, 0, "%s: not a file", full.ptr);
+			goto done;
+		}
+		if (git_blob_create_from_workdir(&blob, r->git, full.ptr) < 0) {
+			rc = git_fail(full.ptr);
+			goto done;
+		}
+		memset(&e, 0, sizeof(e));
+		e.path = full.ptr;
+		e.id = blob;
+		e.mode = (st.st_mode & S_IXUSR) ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB;
+		e.file_size = (uint32_t)st.st_size;
+		if (git_index_add(mem, &e) < 0 || git_index_add_bypath(index, full.ptr) < 0) {
+			rc = git_fail(full.ptr);
+			goto done;
+		}
+	}
+	if (git_index_write_tree_to(&tree_id, mem, r->git) < 0) {
+		rc = git_fail("tree");
+		goto done;
+	}
+	git_tree_free(tree);
+	tree = NULL;
+	if (git_tree_lookup(&tree, r->git, &tree_id) < 0) {
+		rc = git_fail("tree");
+		goto done;
+	}
+	if (git_signature_default(&sig, r->git) < 0) {
+		git_error_clear();
+		if (git_signature_now(&sig, "morgue", "morgue@localhost") < 0) {
+			rc = git_fail("signature");
+			goto done;
+		}
+	}
+	const git_commit *parents[1] = { (const git_commit *)head };
+	if (git_commit_create(&commit_id, r->git, "HEAD", sig, sig, NULL, message, tree,
+			      head ? 1 : 0, parents) < 0) {
+		rc = git_fail("commit");
+		goto done;
+	}
+	if (git_index_write(index) < 0) {
+		rc = git_fail("index");
+		goto done;
+	}
+	if (oid)
+		git_oid_tostr(oid, 41, &commit_id);
+done:
+	pthread_mutex_unlock(&r->lock);
+	git_signature_free(sig);
+	git_tree_free(tree);
+	git_object_free(head);
+	git_index_free(mem);
+	git_index_free(index);
+	morgue_buf_free(&full);
+	return rc;
+}

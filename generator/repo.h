@@ -97,4 +97,15 @@ int morgue_repo_history(morgue_repo *r, const char *const *dirs, size_t ndirs,
 /* Read a blob by its hex id (from morgue_repo_change). */
 int morgue_repo_read_blob(morgue_buf *out, morgue_repo *r, const char *oid);
 
+/* Commit the work-tree files `paths` (relative to the content root) on
+ * top of HEAD (or as the first commit), like `git commit -- PATHS`: the
+ * new tree is HEAD's with just these files taken from the work tree, so
+ * other staged changes stay staged and out of the commit; the index is
+ * updated for these paths. Author and committer: the user's configured
+ * signature, else "morgue <morgue@localhost>". oid (may be NULL) receives
+ * the new commit's 40-hex id. Errors: MORGUE_EREPO (a bare repository, a
+ * path that is not a file, libgit2 failures). */
+int morgue_repo_commit_files(char *oid, morgue_repo *r, const char *const *paths, size_t n,
+			     const char *message);
+
 #endif

@@ -13,6 +13,7 @@
 #include "theme.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "util/fs.h"
 #include "util/path.h"
 
 #include <string.h>
@@ -341,10 +342,31 @@ static void format_date(char out[11], long long t)
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
+/* What a site is a pure function of: this binary, the input (commit id,
+ * or a digest of the work tree's files) and an on-disk --theme. Two builds
+ * with the same stamp write the same bytes (tested), so a site carrying
+ * the stamp needs no rebuild. */
+static int build_stamp(morgue_buf *out, build *b)
+{
+	morgue_buf exe = MORGUE_BUF_INIT;
+	unsigned long long h = 1469598103934665603ULL;
+	if (morgue_fs_read(&exe, "/proc/self/exe") == 0)
+		for (size_t i = 0; i < exe.size; i++)
+			h = (h ^ (unsigned char)exe.ptr[i]) * 1099511628211ULL;
+	else
+		morgue_error_clear();
+	morgue_buf_free(&exe);
+	morgue_buf_printf(out, "bin-%016llx input-", h);
+	int rc = morgue_build_fingerprint(out, b->opts);
+	morgue_buf_puts(out, " theme-");
+	morgue_theme_digest(out, b->theme);
+	return rc;
+}
+
 int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 {
 	build b = { .opts = opts, .stats = stats };
-	morgue_buf path = MORGUE_BUF_INIT;
+	morgue_buf path = MORGUE_BUF_INIT, stamp = MORGUE_BUF_INIT;
 	char date[11];
 	int rc;
 
@@ -357,6 +379,14 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 		goto done;
 	if ((rc = morgue_theme_open(&b.theme, opts->theme_dir, b.repo, b.config->theme)) < 0)
 		goto done;
+	if (!opts->check_only) {
+		if ((rc = build_stamp(&stamp, &b)) < 0)
+			goto done;
+		if (!opts->clean && morgue_output_is_current(opts->out, stamp.ptr)) {
+			stats->up_to_date = 1;
+			goto done;
+		}
+	}
 	if ((rc = morgue_catalog_new(&b.catalog)) < 0 ||
 	    (rc = morgue_searchindex_new(&b.search)) < 0 ||
 	    (rc = morgue_catalog_begin(b.catalog)) < 0)
@@ -395,6 +425,7 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	 * bad content, and a failed build must leave no trace. */
 	if ((rc = morgue_output_begin(&b.output, opts->out)) < 0)
 		goto done;
+	morgue_output_set_stamp(b.output, stamp.ptr);
 	format_date(date, morgue_repo_commit_time(b.repo));
 	morgue_site site = {
 		.catalog = b.catalog, .theme = b.theme, .output = b.output,
@@ -421,6 +452,7 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 done:
 	stats->warnings = morgue_warn_count();
 	morgue_buf_free(&path);
+	morgue_buf_free(&stamp);
 	morgue_output_free(b.output);
 	morgue_searchindex_free(b.search);
 	morgue_gazetteer_free(b.gazetteer);

@@ -22,6 +22,7 @@ typedef struct morgue_build_opts {
 	const char *rev;       /* NULL = HEAD */
 	int worktree;          /* read uncommitted files */
 	const char *theme_dir; /* --theme DIR or NULL */
+	int clean;             /* rebuild even when the site is current */
 	int check_only;        /* read and annotate everything, write nothing
 				  (`morgue check`); out may be NULL */
 	/* Called once per content error; the build fails after collecting. */
@@ -35,6 +36,7 @@ typedef struct morgue_build_stats {
 	size_t articles, entities, mentions, tags;
 	size_t pages, files, bytes;
 	size_t errors, warnings;
+	int up_to_date;        /* nothing to do: the site was built from this */
 	char commit[41];
 } morgue_build_stats;
 

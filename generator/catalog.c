@@ -69,6 +69,10 @@ static const char schema[] =
 	"  PRIMARY KEY(article_id, entity)) WITHOUT ROWID;"
 	"CREATE INDEX refs_entity ON refs(entity, article_id);"
 	"CREATE TABLE idf(entity TEXT PRIMARY KEY, df INTEGER, w REAL) WITHOUT ROWID;"
+	/* the five most related articles of each article (derived) */
+	"CREATE TABLE related(article_id INTEGER NOT NULL, rank INTEGER NOT NULL,"
+	"  other INTEGER NOT NULL, score REAL NOT NULL, shared TEXT,"
+	"  PRIMARY KEY(article_id, rank)) WITHOUT ROWID;"
 	/* the most frequent partners of each entity (derived) */
 	"CREATE TABLE comentions(entity INTEGER NOT NULL, other INTEGER NOT NULL,"
 	"  count INTEGER NOT NULL, PRIMARY KEY(entity, other)) WITHOUT ROWID;"
@@ -675,6 +679,178 @@ done:
 	return rc;
 }
 
+/* Related articles: for each article, the five others sharing the most
+ * entity weight (IDF, so rare shared names count most), ties to the lower
+ * id. Entities in more than `cap` articles weigh little and would make
+ * every article a candidate, so they do not make articles related; that
+ * keeps the cost near-linear (an in-memory accumulator per article, not a
+ * SQL self-join per page). "shared" lists the shared names, weightiest
+ * first. */
+#define RELATED 5
+
+typedef struct aref {
+	int entity;
+	double w;
+	long long df;
+} aref;
+
+static int store_related(morgue_catalog *c, long long cap)
+{
+	sqlite3_stmt *sel = prepare(c,
+		"SELECT r.article_id, e.id, i.w, i.df FROM refs r"
+		" JOIN idf i ON i.entity = r.entity JOIN entities e ON e.slug = r.entity"
+		" ORDER BY r.article_id, e.id");
+	sqlite3_stmt *names = prepare(c, "SELECT id, name FROM entities");
+	sqlite3_stmt *ins = prepare(c, "INSERT INTO related VALUES(?,?,?,?,?)");
+	aref **refs = NULL;        /* by article id */
+	size_t *nrefs = NULL, *caprefs = NULL, narts = 0;
+	int **post = NULL;         /* rare entity -> article ids */
+	size_t *npost = NULL, *cappost = NULL, nents = 0;
+	char **name = NULL;
+	double *score = NULL;
+	int *touched = NULL;
+	int rc = 0, sr;
+
+	if (!sel || !names || !ins) {
+		rc = MORGUE_ERROR;
+		goto done;
+	}
+	while ((sr = sqlite3_step(sel)) == SQLITE_ROW) {
+		size_t a = (size_t)sqlite3_column_int64(sel, 0);
+		int e = sqlite3_column_int(sel, 1);
+		if (a >= narts) {
+			size_t n = a + 1;
+			refs = morgue_realloc(refs, n * sizeof(*refs));
+			nrefs = morgue_realloc(nrefs, n * sizeof(*nrefs));
+			caprefs = morgue_realloc(caprefs, n * sizeof(*caprefs));
+			for (size_t k = narts; k < n; k++)
+				refs[k] = NULL, nrefs[k] = caprefs[k] = 0;
+			narts = n;
+		}
+		if ((size_t)e >= nents) {
+			size_t n = (size_t)e + 1;
+			post = morgue_realloc(post, n * sizeof(*post));
+			npost = morgue_realloc(npost, n * sizeof(*npost));
+			cappost = morgue_realloc(cappost, n * sizeof(*cappost));
+			for (size_t k = nents; k < n; k++)
+				post[k] = NULL, npost[k] = cappost[k] = 0;
+			nents = n;
+		}
+		MORGUE_ARRAY_RESERVE(refs[a], caprefs[a], nrefs[a] + 1);
+		refs[a][nrefs[a]++] = (aref){ e, sqlite3_column_double(sel, 2),
+					      sqlite3_column_int64(sel, 3) };
+		if (sqlite3_column_int64(sel, 3) <= cap) {
+			MORGUE_ARRAY_RESERVE(post[e], cappost[e], npost[e] + 1);
+			post[e][npost[e]++] = (int)a;
+		}
+	}
+	if (sr != SQLITE_DONE) {
+		rc = db_error(c, "related articles");
+		goto done;
+	}
+	name = morgue_calloc(nents + 1, sizeof(*name));
+	while (sqlite3_step(names) == SQLITE_ROW) {
+		size_t id = (size_t)sqlite3_column_int64(names, 0);
+		if (id < nents)
+			name[id] = morgue_strdup((const char *)sqlite3_column_text(names, 1));
+	}
+	score = morgue_calloc(narts + 1, sizeof(*score));
+	touched = morgue_calloc(narts + 1, sizeof(*touched));
+	for (size_t a = 0; a < narts && !rc; a++) {
+		size_t nt = 0;
+		int best[RELATED];
+		size_t nbest = 0;
+		for (size_t k = 0; k < nrefs[a]; k++) {
+			const aref *r = &refs[a][k];
+			if (r->df > cap)
+				continue;
+			for (size_t j = 0; j < npost[r->entity]; j++) {
+				int b = post[r->entity][j];
+				if ((size_t)b == a)
+					continue;
+				if (score[b] == 0)
+					touched[nt++] = b;
+				score[b] += r->w;
+			}
+		}
+		for (size_t t = 0; t < nt; t++) {
+			int b = touched[t];
+			size_t pos = nbest;
+			while (pos > 0 && (score[best[pos - 1]] < score[b] ||
+					   (score[best[pos - 1]] == score[b] && best[pos - 1] > b)))
+				pos--;
+			if (pos >= RELATED)
+				continue;
+			if (nbest < RELATED)
+				nbest++;
+			memmove(best + pos + 1, best + pos, (nbest - pos - 1) * sizeof(*best));
+			best[pos] = b;
+		}
+		for (size_t k = 0; k < nbest && !rc; k++) {
+			/* the rare entities both articles refer to, weightiest first */
+			int b = best[k];
+			aref shared[64];
+			size_t ns = 0, i = 0, j = 0;
+			while (i < nrefs[a] && j < nrefs[b] && ns < 64) {
+				if (refs[a][i].entity < refs[b][j].entity)
+					i++;
+				else if (refs[a][i].entity > refs[b][j].entity)
+					j++;
+				else {
+					if (refs[a][i].df <= cap)
+						shared[ns++] = refs[a][i];
+					i++, j++;
+				}
+			}
+			for (size_t x = 1; x < ns; x++)
+				for (size_t y = x; y > 0 && (shared[y - 1].w < shared[y].w ||
+					(shared[y - 1].w == shared[y].w &&
+					 strcmp(name[shared[y - 1].entity] ? name[shared[y - 1].entity] : "",
+						name[shared[y].entity] ? name[shared[y].entity] : "") > 0)); y--) {
+					aref tmp = shared[y];
+					shared[y] = shared[y - 1];
+					shared[y - 1] = tmp;
+				}
+			morgue_buf list = MORGUE_BUF_INIT;
+			for (size_t x = 0; x < ns; x++)
+				morgue_buf_printf(&list, "%s%s", x ? ", " : "",
+						  name[shared[x].entity] ? name[shared[x].entity] : "");
+			sqlite3_bind_int64(ins, 1, (long long)a);
+			sqlite3_bind_int64(ins, 2, (long long)k);
+			sqlite3_bind_int64(ins, 3, b);
+			sqlite3_bind_double(ins, 4, score[b]);
+			bind_text(ins, 5, morgue_buf_cstr(&list));
+			if (sqlite3_step(ins) != SQLITE_DONE)
+				rc = db_error(c, "related articles");
+			sqlite3_reset(ins);
+			morgue_buf_free(&list);
+		}
+		for (size_t t = 0; t < nt; t++)
+			score[touched[t]] = 0;
+	}
+done:
+	for (size_t a = 0; a < narts; a++)
+		free(refs[a]);
+	for (size_t e = 0; e < nents; e++) {
+		free(post[e]);
+		if (name)
+			free(name[e]);
+	}
+	free(refs);
+	free(nrefs);
+	free(caprefs);
+	free(post);
+	free(npost);
+	free(cappost);
+	free(name);
+	free(score);
+	free(touched);
+	sqlite3_finalize(sel);
+	sqlite3_finalize(names);
+	sqlite3_finalize(ins);
+	return rc;
+}
+
 int morgue_catalog_finish(morgue_catalog *c)
 {
 	/* MIN() makes SQLite take the bare column (length) from the row with
@@ -695,6 +871,8 @@ int morgue_catalog_finish(morgue_catalog *c)
 		rc = store_comentions(c);
 	/* 200 + 1% of the archive: 210 at 1k articles, 1,200 at 100k */
 	c->related_cap = 200 + morgue_catalog_count(c, "articles") / 100;
+	if (!rc)
+		rc = store_related(c, c->related_cap);
 	if (!rc)
 		rc = exec(c, "ANALYZE;");
 	return rc;
@@ -1166,22 +1344,13 @@ morgue_value *morgue_catalog_article(morgue_catalog *c, long long id)
 		"   AND annotations_change IS NOT NULL) AS last_annotated,"
 		" (SELECT COUNT(*) FROM revisions WHERE article_id=:i1) AS revision_count",
 		NULL, NULL, id, 0));
-	/* related: shared entities weighted by rarity (IDF). Entities found in
-	 * more than :i2 articles weigh little and would make the candidate
-	 * set the whole archive, so they do not make an article related
-	 * (cost stays bounded per article as the archive grows). */
+	/* related articles: worked out for all articles at once by
+	 * store_related */
 	morgue_value_set(a, "related", query(c,
-		"SELECT " ARTICLE_COLS ", x.score, x.shared FROM ("
-		"  SELECT r2.article_id AS aid, SUM(i.w) AS score,"
-		"   group_concat(e.name, ', ') AS shared"
-		"  FROM refs r1 JOIN idf i ON i.entity = r1.entity AND i.df <= :i2"
-		"  JOIN refs r2 ON r2.entity = r1.entity AND r2.article_id != r1.article_id"
-		"  JOIN entities e ON e.slug = r1.entity"
-		"  WHERE r1.article_id = :i1 GROUP BY r2.article_id"
-		"  ORDER BY score DESC, r2.article_id LIMIT 5) x"
-		" JOIN articles a ON a.id = x.aid"
+		"SELECT " ARTICLE_COLS ", x.score, x.shared FROM related x"
+		" JOIN articles a ON a.id = x.other"
 		" LEFT JOIN entities pe ON pe.slug = a.publication_entity"
-		" ORDER BY x.score DESC, a.date DESC", NULL, NULL, id, c->related_cap));
+		" WHERE x.article_id = :i1 ORDER BY x.rank", NULL, NULL, id, 0));
 	return a;
 }
 
@@ -1439,4 +1608,22 @@ morgue_value *morgue_catalog_article_brief(morgue_catalog *c, long long id)
 	merge_into(a, query(c, "SELECT a.title, 'articles/' || a.path || '.html' AS url, a.date"
 			       " FROM articles a WHERE a.id=:i1", NULL, NULL, id, 0));
 	return a;
+}
+
+morgue_value *morgue_catalog_network(morgue_catalog *c, int limit)
+{
+	morgue_value *net = morgue_value_map();
+	morgue_value_set(net, "nodes", query(c,
+		"SELECT e.id, e.slug, e.name, e.type, 'entities/' || e.slug || '.html' AS url,"
+		" COUNT(*) AS article_count FROM entities e JOIN refs r ON r.entity = e.slug"
+		" WHERE r.mentions > 0 GROUP BY e.id"
+		" ORDER BY article_count DESC, e.name LIMIT :i1", NULL, NULL, limit, 0));
+	morgue_value_set(net, "edges", query(c,
+		"WITH top AS (SELECT e.id FROM entities e JOIN refs r ON r.entity = e.slug"
+		"  WHERE r.mentions > 0 GROUP BY e.id"
+		"  ORDER BY COUNT(*) DESC, e.name LIMIT :i1)"
+		" SELECT x.entity AS source, x.other AS target, x.count FROM comentions x"
+		" WHERE x.entity < x.other AND x.entity IN top AND x.other IN top"
+		" ORDER BY x.count DESC, x.entity, x.other LIMIT :i2", NULL, NULL, limit, limit * 4));
+	return net;
 }

@@ -140,6 +140,11 @@ morgue_value *morgue_catalog_entity_articles(morgue_catalog *c, const char *slug
 /* Just title, url and date of an article (for prev/next links). */
 morgue_value *morgue_catalog_article_brief(morgue_catalog *c, long long id);
 
+/* The co-mention network of the `limit` entities in most articles:
+ * "nodes" (id, slug, name, type, url, article_count) and "edges"
+ * (source, target as node ids, count) among them, strongest first. */
+morgue_value *morgue_catalog_network(morgue_catalog *c, int limit);
+
 /* Tags (tag, slug, url, count) by name; years (year, url, count, months). */
 morgue_value *morgue_catalog_tags(morgue_catalog *c);
 morgue_value *morgue_catalog_years(morgue_catalog *c);

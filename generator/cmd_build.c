@@ -11,7 +11,7 @@ static int run(int argc, char **argv);
 
 const morgue_command morgue_cmd_build = {
 	"build", run, "render an archive into a static site",
-	"usage: morgue build [ROOT] [-o DIR] [--rev REV] [--worktree] [--theme DIR] [--quiet]\n"
+	"usage: morgue build [ROOT] [-o DIR] [--rev REV] [--worktree] [--theme DIR] [--clean] [--quiet]\n"
 	"\n"
 	"Read the archive at ROOT (a directory inside a git repository, or\n"
 	"REPO:PATH for a bare repository; default: content) at a commit and\n"
@@ -23,6 +23,8 @@ const morgue_command morgue_cmd_build = {
 	"  -w, --worktree     build the files as they are on disk, uncommitted\n"
 	"                     changes included (for previewing drafts)\n"
 	"  -t, --theme DIR    theme directory overriding the default, file by file\n"
+	"  -c, --clean        rebuild even if DIR is already the site of this commit\n"
+	"                     (otherwise an unchanged archive is not rebuilt)\n"
 	"  -q, --quiet        no progress and no summary line\n"
 	"  -h, --help         this help\n",
 };
@@ -67,6 +69,7 @@ static int run(int argc, char **argv)
 		{ "worktree", no_argument, NULL, 'w' },
 		{ "theme", required_argument, NULL, 't' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "clean", no_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -77,13 +80,14 @@ static int run(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:r:wt:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:r:wt:cqh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': opts.out = optarg; break;
 		case 'r': opts.rev = optarg; break;
 		case 'w': opts.worktree = 1; break;
 		case 't': opts.theme_dir = optarg; break;
 		case 'q': quiet = 1; break;
+		case 'c': opts.clean = 1; break;
 		case 'h': return morgue_cli_help(&morgue_cmd_build);
 		case ':': return morgue_cli_usage_error(&morgue_cmd_build, "option '%s' needs a value", argv[optind - 1]);
 		default: return morgue_cli_usage_error(&morgue_cmd_build, "unknown option '%s'", argv[optind - 1]);
@@ -111,7 +115,13 @@ static int run(int argc, char **argv)
 		morgue_cli_print_error();
 		return morgue_cli_exit_code(rc);
 	}
-	if (!quiet)
+	if (!quiet && stats.up_to_date && stats.commit[0])
+		fprintf(stderr, "morgue: %s is up to date (built from commit %.7s; --clean rebuilds)\n",
+			opts.out, stats.commit);
+	else if (!quiet && stats.up_to_date)
+		fprintf(stderr, "morgue: %s is up to date (the work tree is unchanged; --clean rebuilds)\n",
+			opts.out);
+	else if (!quiet)
 		fprintf(stderr,
 			"morgue: built %s: %zu articles, %zu entities, %zu mentions, "
 			"%zu pages, %zu files (%.1f MB) in %.2f s%s\n",

@@ -24,6 +24,7 @@ struct morgue_output {
 	int committed;
 	pthread_mutex_t lock;
 	size_t files, bytes;
+	char *stamp;        /* what the site is built from, or NULL */
 };
 
 /* Staging dirs of builds that were killed: only safe to remove while we
@@ -152,8 +153,90 @@ const char *morgue_output_staging(const morgue_output *o)
 size_t morgue_output_files(const morgue_output *o) { return o->files; }
 size_t morgue_output_bytes(const morgue_output *o) { return o->bytes; }
 
+void morgue_output_set_stamp(morgue_output *o, const char *stamp)
+{
+	free(o->stamp);
+	o->stamp = morgue_strdup(stamp);
+}
+
+/* Files and bytes below dir, the marker excluded. */
+static int count_tree(const char *dir, const char *rel, size_t *files, size_t *bytes)
+{
+	morgue_buf p = MORGUE_BUF_INIT;
+	DIR *d;
+	struct dirent *e;
+	int rc = 0;
+
+	morgue_buf_printf(&p, "%s%s%s", dir, *rel ? "/" : "", rel);
+	if (!(d = opendir(p.ptr))) {
+		morgue_buf_free(&p);
+		return -1;
+	}
+	while (!rc && (e = readdir(d))) {
+		struct stat st;
+		morgue_buf sub = MORGUE_BUF_INIT, full = MORGUE_BUF_INIT;
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+		    (!*rel && !strcmp(e->d_name, MARKER)))
+			continue;
+		morgue_buf_printf(&sub, "%s%s%s", rel, *rel ? "/" : "", e->d_name);
+		morgue_buf_printf(&full, "%s/%s", dir, sub.ptr);
+		if (lstat(full.ptr, &st) < 0)
+			rc = -1;
+		else if (S_ISDIR(st.st_mode))
+			rc = count_tree(dir, sub.ptr, files, bytes);
+		else {
+			(*files)++;
+			*bytes += (size_t)st.st_size;
+		}
+		morgue_buf_free(&sub);
+		morgue_buf_free(&full);
+	}
+	closedir(d);
+	morgue_buf_free(&p);
+	return rc;
+}
+
+int morgue_output_is_current(const char *dir, const char *stamp)
+{
+	morgue_buf m = MORGUE_BUF_INIT, data = MORGUE_BUF_INIT, want = MORGUE_BUF_INIT;
+	size_t files = 0, bytes = 0;
+	int current = 0;
+
+	morgue_buf_printf(&m, "%s/%s", dir, MARKER);
+	if (morgue_fs_read(&data, m.ptr) < 0) {
+		morgue_error_clear();
+		goto done;
+	}
+	if (count_tree(dir, "", &files, &bytes) < 0)
+		goto done;
+	morgue_buf_printf(&want, "morgue\nstamp %s\nfiles %zu\nbytes %zu\n", stamp, files, bytes);
+	current = !strcmp(morgue_buf_cstr(&data), want.ptr);
+done:
+	morgue_buf_free(&m);
+	morgue_buf_free(&data);
+	morgue_buf_free(&want);
+	return current;
+}
+
 int morgue_output_commit(morgue_output *o)
 {
+	if (o->stamp) {
+		/* the marker is rewritten last and not counted itself; files
+		 * written straight into staging (search index, catalog) count */
+		morgue_buf m = MORGUE_BUF_INIT, p = MORGUE_BUF_INIT;
+		size_t files = 0, bytes = 0;
+		if (count_tree(o->staging.ptr, "", &files, &bytes) < 0)
+			return morgue_error_set(MORGUE_EIO, o->staging.ptr, 0,
+						"cannot read back the new site: %s", strerror(errno));
+		morgue_buf_printf(&m, "morgue\nstamp %s\nfiles %zu\nbytes %zu\n", o->stamp,
+				  files, bytes);
+		morgue_buf_printf(&p, "%s/%s", o->staging.ptr, MARKER);
+		int rc = morgue_fs_write(p.ptr, m.ptr, m.size);
+		morgue_buf_free(&m);
+		morgue_buf_free(&p);
+		if (rc < 0)
+			return rc;
+	}
 	if (!morgue_fs_exists(o->dir.ptr)) {
 		if (rename(o->staging.ptr, o->dir.ptr) < 0)
 			return morgue_error_set(MORGUE_EIO, o->dir.ptr, 0,
@@ -183,5 +266,6 @@ void morgue_output_free(morgue_output *o)
 	pthread_mutex_destroy(&o->lock);
 	morgue_buf_free(&o->dir);
 	morgue_buf_free(&o->staging);
+	free(o->stamp);
 	free(o);
 }

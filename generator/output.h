@@ -34,6 +34,16 @@ const char *morgue_output_staging(const morgue_output *o);
 size_t morgue_output_files(const morgue_output *o);
 size_t morgue_output_bytes(const morgue_output *o);
 
+/* Record what the site was built from (a one-line stamp, see build.c);
+ * written into the site's marker file at commit, with the number of
+ * files and bytes, so a later build can tell the site is current. */
+void morgue_output_set_stamp(morgue_output *o, const char *stamp);
+
+/* 1 when dir holds a complete site built with this stamp: the marker
+ * names it and the files and bytes on disk still match the counts
+ * recorded at commit (a deleted or truncated page makes it stale). */
+int morgue_output_is_current(const char *dir, const char *stamp);
+
 /* Swap the staging directory into place. After success or failure the
  * handle must still be freed. */
 int morgue_output_commit(morgue_output *o);

@@ -7,6 +7,7 @@
 #include "util/error.h"
 #include "util/path.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -518,6 +519,7 @@ int morgue_render_site(morgue_site *s)
 	if (!rc) rc = morgue_render_feeds(s);
 	if (!rc) rc = morgue_render_redirects(s);
 	if (!rc) rc = morgue_render_exports(s);
+	if (!rc) rc = morgue_render_network(s);
 	for (size_t i = 0; i < s->npaths; i++)
 		free(s->paths[i]);
 	free(s->paths);
@@ -639,4 +641,95 @@ int morgue_render_exports(morgue_site *s)
 		morgue_buf_free(&path);
 	}
 	return rc;
+}
+
+#define NETWORK_NODES 60
+#define NETWORK_SIZE 760
+
+/* A deterministic circular layout, grouped by entity type so clusters of
+ * people, organisations and places read as arcs; edge width grows with
+ * the co-mention count. No script: a plain SVG with links. */
+int morgue_render_network(morgue_site *s)
+{
+	morgue_value *net = morgue_catalog_network(s->catalog, NETWORK_NODES);
+	morgue_value *nodes = morgue_value_get(net, "nodes");
+	morgue_value *edges = morgue_value_get(net, "edges");
+	size_t n = morgue_value_count(nodes);
+	static const char *order[] = { "person", "organization", "publication", "place",
+				       "event", "topic" };
+	morgue_value *placed = morgue_value_list();
+	double cx = NETWORK_SIZE / 2.0, cy = NETWORK_SIZE / 2.0, r = NETWORK_SIZE / 2.0 - 130;
+	double maxc = 1, maxa = 1;
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		double a = morgue_value_get_number(morgue_value_get(morgue_value_at(nodes, i), "article_count"));
+		if (a > maxa)
+			maxa = a;
+	}
+	for (size_t t = 0; t < sizeof(order) / sizeof(*order); t++)
+		for (size_t i = 0; i < n; i++) {
+			const morgue_value *src = morgue_value_at(nodes, i);
+			const char *type = morgue_value_get_string(morgue_value_get(src, "type"));
+			if (!type || strcmp(type, order[t]))
+				continue;
+			double ang = 2 * 3.14159265358979 * (double)k / (double)(n ? n : 1) - 3.14159265358979 / 2;
+			morgue_value *p = morgue_value_push_map(placed);
+			double a = morgue_value_get_number(morgue_value_get(src, "article_count"));
+			long long x = (long long)(cx + r * cos(ang)), y = (long long)(cy + r * sin(ang));
+			morgue_value_set_int(p, "id", (long long)morgue_value_get_number(morgue_value_get(src, "id")));
+			morgue_value_set_str(p, "name", morgue_value_get_string(morgue_value_get(src, "name")));
+			morgue_value_set_str(p, "type", type);
+			morgue_value_set_str(p, "url", morgue_value_get_string(morgue_value_get(src, "url")));
+			morgue_value_set_int(p, "article_count", (long long)a);
+			morgue_value_set_int(p, "x", x);
+			morgue_value_set_int(p, "y", y);
+			morgue_value_set_int(p, "r", 3 + (long long)(7 * sqrt(a / maxa)));
+			/* labels outside the circle, anchored away from it */
+			morgue_value_set_int(p, "lx", (long long)(cx + (r + 12) * cos(ang)));
+			morgue_value_set_int(p, "ly", (long long)(cy + (r + 12) * sin(ang)) + 4);
+			morgue_value_set_str(p, "anchor", cos(ang) < -0.01 ? "end" : "start");
+			k++;
+		}
+	for (size_t i = 0; i < morgue_value_count(edges); i++) {
+		double c = morgue_value_get_number(morgue_value_get(morgue_value_at(edges, i), "count"));
+		if (c > maxc)
+			maxc = c;
+	}
+	morgue_value *lines = morgue_value_list();
+	for (size_t i = 0; i < morgue_value_count(edges); i++) {
+		const morgue_value *e = morgue_value_at(edges, i);
+		long long a = (long long)morgue_value_get_number(morgue_value_get(e, "source"));
+		long long b = (long long)morgue_value_get_number(morgue_value_get(e, "target"));
+		const morgue_value *pa = NULL, *pb = NULL;
+		for (size_t j = 0; j < morgue_value_count(placed); j++) {
+			const morgue_value *p = morgue_value_at(placed, j);
+			long long id = (long long)morgue_value_get_number(morgue_value_get(p, "id"));
+			if (id == a)
+				pa = p;
+			if (id == b)
+				pb = p;
+		}
+		if (!pa || !pb)
+			continue;
+		double c = morgue_value_get_number(morgue_value_get(e, "count"));
+		morgue_value *l = morgue_value_push_map(lines);
+		morgue_value_set(l, "x1", morgue_value_number(morgue_value_get_number(morgue_value_get(pa, "x"))));
+		morgue_value_set(l, "y1", morgue_value_number(morgue_value_get_number(morgue_value_get(pa, "y"))));
+		morgue_value_set(l, "x2", morgue_value_number(morgue_value_get_number(morgue_value_get(pb, "x"))));
+		morgue_value_set(l, "y2", morgue_value_number(morgue_value_get_number(morgue_value_get(pb, "y"))));
+		/* tenths of a pixel: 0.5 to 6 px */
+		morgue_value_set_int(l, "w10", 5 + (long long)(55 * c / maxc));
+		morgue_value_set_str(l, "a", morgue_value_get_string(morgue_value_get(pa, "name")));
+		morgue_value_set_str(l, "b", morgue_value_get_string(morgue_value_get(pb, "name")));
+		morgue_value_set_int(l, "count", (long long)c);
+	}
+	morgue_value *ctx = page_context(s, "entities/network.html", "Who appears with whom");
+	morgue_value *svg = morgue_value_set_map(ctx, "network");
+	morgue_value_set_int(svg, "size", NETWORK_SIZE);
+	morgue_value_set(svg, "nodes", placed);
+	morgue_value_set(svg, "edges", lines);
+	morgue_value_set_int(svg, "node_count", (long long)n);
+	morgue_value_free(net);
+	return emit(s, "network", "entities/network.html", ctx);
 }

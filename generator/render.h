@@ -42,6 +42,9 @@ int morgue_render_redirects(morgue_site *s);
 /* entities.csv, mentions.csv and attributions.csv for researchers (archive.sqlite is
  * written by the build). */
 int morgue_render_exports(morgue_site *s);
+/* entities/network.html: the most-mentioned entities and how often they
+ * appear together, as a static SVG whose nodes link to entity pages. */
+int morgue_render_network(morgue_site *s);
 
 int morgue_render_article(morgue_site *s, long long id, long long prev,
 			  long long next);

@@ -182,6 +182,56 @@ int morgue_theme_render(morgue_buf *out, morgue_theme *t, const char *name,
 	return r;
 }
 
+static unsigned long long fnv(unsigned long long h, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
+	return h;
+}
+
+/* Hash the files below dir/sub in name order (readdir order varies). */
+static unsigned long long digest_dir(unsigned long long h, const char *dir, const char *sub)
+{
+	morgue_buf p = MORGUE_BUF_INIT;
+	struct dirent **names = NULL;
+	morgue_buf_printf(&p, "%s/%s", dir, sub);
+	int n = scandir(p.ptr, &names, NULL, alphasort);
+	for (int i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+		if (name[0] != '.') {
+			morgue_buf rel = MORGUE_BUF_INIT, full = MORGUE_BUF_INIT, data = MORGUE_BUF_INIT;
+			morgue_buf_printf(&rel, "%s/%s", sub, name);
+			morgue_buf_printf(&full, "%s/%s", dir, rel.ptr);
+			h = fnv(h, rel.ptr, rel.size + 1);
+			if (morgue_fs_is_dir(full.ptr))
+				h = digest_dir(h, dir, rel.ptr);
+			else if (morgue_fs_read(&data, full.ptr) == 0)
+				h = fnv(h, morgue_buf_cstr(&data), data.size);
+			else
+				morgue_error_clear();
+			morgue_buf_free(&rel);
+			morgue_buf_free(&full);
+			morgue_buf_free(&data);
+		}
+		free(names[i]);
+	}
+	free(names);
+	morgue_buf_free(&p);
+	return h;
+}
+
+void morgue_theme_digest(morgue_buf *out, const morgue_theme *t)
+{
+	if (!t->dir) {
+		morgue_buf_putc(out, '-');
+		return;
+	}
+	unsigned long long h = 1469598103934665603ULL;
+	h = digest_dir(h, t->dir, "templates");
+	h = digest_dir(h, t->dir, "static");
+	morgue_buf_printf(out, "%016llx", h);
+}
+
 static int copy_one(morgue_theme *t, morgue_output *o, const char *path)
 {
 	morgue_buf data = MORGUE_BUF_INIT;

@@ -36,4 +36,10 @@ int morgue_theme_render(morgue_buf *out, morgue_theme *t, const char *name,
  * under static/. */
 int morgue_theme_copy_static(morgue_theme *t, morgue_output *o);
 
+/* Append a digest of the on-disk override theme (--theme DIR: every file
+ * under templates/ and static/, names and bytes), or "-" without one. The
+ * embedded theme is part of the binary and the content's theme part of
+ * the commit, so those need no digest of their own. */
+void morgue_theme_digest(morgue_buf *out, const morgue_theme *t);
+
 #endif

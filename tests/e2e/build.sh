@@ -87,3 +87,25 @@ check "content root inside a larger repository" test -f "$TMP/sub/articles/2020/
 mkdir -p "$TMP/precious" && echo keep >"$TMP/precious/file.txt"
 "$MORGUE" build "$R" -o "$TMP/precious" --quiet 2>"$TMP/err"; rc=$?
 [ $rc -eq 4 ] && [ -f "$TMP/precious/file.txt" ] && pass "refuses to replace a directory it did not create" || fail "refuses to replace a directory it did not create" "exit $rc"
+
+# an unchanged archive is not rebuilt; any change, a damaged site or
+# --clean rebuilds
+"$MORGUE" build "$R" -o "$TMP/inc" --quiet
+stamp1=$(stat -c %Y "$TMP/inc/index.html")
+"$MORGUE" build "$R" -o "$TMP/inc" 2>"$TMP/err"
+grep -q "is up to date (built from commit" "$TMP/err" && pass "no-change rebuild: up to date" ||
+	fail "no-change rebuild: up to date" "$(cat "$TMP/err")"
+[ "$(stat -c %Y "$TMP/inc/index.html")" = "$stamp1" ] && pass "no-change rebuild writes nothing" ||
+	fail "no-change rebuild writes nothing" "index.html was rewritten"
+rm "$TMP/inc/tags/index.html"
+"$MORGUE" build "$R" -o "$TMP/inc" 2>"$TMP/err"
+[ -f "$TMP/inc/tags/index.html" ] && pass "a damaged site is rebuilt" || fail "a damaged site is rebuilt" "$(cat "$TMP/err")"
+"$MORGUE" build "$R" -o "$TMP/inc" --clean 2>"$TMP/err"
+grep -q "^morgue: built" "$TMP/err" && pass "--clean forces a build" || fail "--clean forces a build" "$(cat "$TMP/err")"
+mkdir -p "$TMP/th/templates"
+printf '{{<layout}}{{$content}}<p id="custom">{{#article}}{{title}}{{/article}}</p>{{/content}}{{/layout}}' >"$TMP/th/templates/article.mustache"
+"$MORGUE" build "$R" -o "$TMP/inc" --theme "$TMP/th" --quiet
+grep -q 'id="custom"' "$TMP/inc/articles/2020/second.html" && pass "a changed --theme rebuilds" || fail "a changed --theme rebuilds" ""
+printf '{{<layout}}{{$content}}<p id="custom2">x</p>{{/content}}{{/layout}}' >"$TMP/th/templates/article.mustache"
+"$MORGUE" build "$R" -o "$TMP/inc" --theme "$TMP/th" --quiet
+grep -q 'id="custom2"' "$TMP/inc/articles/2020/second.html" && pass "an edited theme file rebuilds" || fail "an edited theme file rebuilds" ""

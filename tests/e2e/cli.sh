@@ -110,7 +110,7 @@ PY
 import sys, json, csv, sqlite3
 site = sys.argv[1]
 d = json.load(open(site + "/articles/2020/renamed.json", encoding="utf-8"))
-anns = [a for a in d["annotations"] if a["body"]["entity"] == "ada-lovelace"]
+anns = [a for a in d["annotations"] if a["body"].get("entity") == "ada-lovelace"]
 assert anns, d
 for a in anns:
     q, p = a["target"]["selector"]

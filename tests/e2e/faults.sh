@@ -50,7 +50,7 @@ left=$(ls -d "$TMP"/site.staging-* 2>/dev/null | wc -l)
 # a second build while one holds the lock
 ( flock -x 9; sleep 2 ) 9>"$TMP/site.lock" &
 sleep 0.3
-"$MORGUE" build "$R" -o "$TMP/site" --quiet 2>"$TMP/err"; rc=$?
+"$MORGUE" build "$R" -o "$TMP/site" --clean --quiet 2>"$TMP/err"; rc=$?
 wait
 [ $rc -eq 5 ] && grep -q "another morgue build" "$TMP/err" && pass "concurrent build refused with exit 5" ||
 	fail "concurrent build refused with exit 5" "exit $rc: $(cat "$TMP/err")"

@@ -87,17 +87,6 @@ static utf8proc_int32_t cp_at(const char *t, size_t len, size_t i)
 	return cp;
 }
 
-static int is_word(utf8proc_int32_t cp)
-{
-	if (!cp)
-		return 0;
-	if (cp < 128)
-		return (cp | 32) >= 'a' && (cp | 32) <= 'z' ? 1 : cp >= '0' && cp <= '9';
-	utf8proc_category_t c = utf8proc_category(cp);
-	return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) ||
-	       (c >= UTF8PROC_CATEGORY_MN && c <= UTF8PROC_CATEGORY_ME) ||
-	       (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO);
-}
 
 static int is_letter(utf8proc_int32_t cp)
 {
@@ -256,7 +245,7 @@ static long decide(morgue_annotator *a, const char *t, size_t len, const morgue_
 	unsigned long bestseq = 0;
 	int bestfull = 0;
 
-	if (is_word(cp_before(t, h->start)) || is_word(cp_at(t, len, h->end)))
+	if (morgue_is_word_char(cp_before(t, h->start)) || morgue_is_word_char(cp_at(t, len, h->end)))
 		return -1;
 	for (size_t i = 0; i < na; i++) {
 		size_t e = al[i].entity;

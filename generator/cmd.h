@@ -49,6 +49,8 @@ int morgue_cli_exit_code(int err);
 void morgue_cli_print_error(void);
 /* Print one error as "morgue: error: file:line: message". */
 void morgue_cli_report(const morgue_error *e);
+/* morgue_cli_report as a morgue_build_opts.on_error callback. */
+void morgue_cli_on_error(const morgue_error *e, void *payload);
 /* Install the warning printer ("morgue: warning: file:line: message"). */
 void morgue_cli_warnings(int quiet);
 /* "--help" handling and misuse: print usage to stdout (exit 0) or a

@@ -41,11 +41,6 @@ static double elapsed(const struct timespec *t0)
 	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-static void on_error(const morgue_error *e, void *payload)
-{
-	morgue_cli_report(e);
-}
-
 /* Progress on stderr, only when it is a terminal. */
 static void on_progress(const char *phase, size_t done, size_t total, void *payload)
 {
@@ -105,7 +100,7 @@ static int run(int argc, char **argv)
 	morgue_cli_warnings(0);
 	ps.tty = !quiet && isatty(2);
 	clock_gettime(CLOCK_MONOTONIC, &ps.start);
-	opts.on_error = on_error;
+	opts.on_error = morgue_cli_on_error;
 	opts.on_progress = on_progress;
 	opts.payload = &ps;
 	rc = morgue_build_run(&stats, &opts);

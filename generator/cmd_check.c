@@ -25,11 +25,6 @@ const morgue_command morgue_cmd_check = {
 	"3 the repository or revision cannot be read.\n",
 };
 
-static void on_error(const morgue_error *e, void *payload)
-{
-	morgue_cli_report(e);
-}
-
 static int run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -66,7 +61,7 @@ static int run(int argc, char **argv)
 		return morgue_cli_usage_error(cmd, "--rev and --worktree exclude each other");
 
 	morgue_cli_warnings(0);
-	opts.on_error = on_error;
+	opts.on_error = morgue_cli_on_error;
 	rc = morgue_build_run(&stats, &opts);
 	if (rc < 0 && rc != MORGUE_EINPUT) {
 		morgue_cli_print_error();

@@ -39,11 +39,6 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-static void on_error(const morgue_error *e, void *payload)
-{
-	morgue_cli_report(e);
-}
-
 static int build(morgue_build_opts *opts)
 {
 	morgue_build_stats st;
@@ -121,7 +116,7 @@ static int run(int argc, char **argv)
 		opts.out = tmp.ptr;
 	}
 	morgue_cli_warnings(0);
-	opts.on_error = on_error;
+	opts.on_error = morgue_cli_on_error;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);

@@ -119,7 +119,7 @@ static uint32_t node_new(morgue_gazetteer *g)
 	return (uint32_t)g->nnodes++;
 }
 
-static int is_word_cp(utf8proc_int32_t cp)
+int morgue_is_word_char(int32_t cp)
 {
 	if (cp < 128)
 		return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
@@ -191,7 +191,7 @@ void morgue_fold(morgue_buf *out, size_t **map_start, size_t **map_end, const ch
 			}
 			if (c >= 'A' && c <= 'Z')
 				c = (char)(c - 'A' + 'a');
-			if (is_word_cp(cp))
+			if (morgue_is_word_char(cp))
 				wordlen++;
 			else
 				wordlen = 0;
@@ -248,7 +248,7 @@ void morgue_fold(morgue_buf *out, size_t **map_start, size_t **map_end, const ch
 			emit(out, pms, pme, &cap, (const char *)b, (size_t)nb, st, en);
 		}
 		if (nd > 0)
-			wordlen = is_word_cp(cp) ? wordlen + 1 : 0;
+			wordlen = morgue_is_word_char(cp) ? wordlen + 1 : 0;
 	}
 	if (map_start)
 		*map_start = ms;

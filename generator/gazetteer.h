@@ -16,6 +16,7 @@
 #define MORGUE_GAZETTEER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "article.h"
 #include "util/buf.h"
@@ -69,6 +70,10 @@ size_t morgue_gazetteer_ambiguous(const morgue_gazetteer *g,
 				  void (*fn)(const char *alias, const char *const *slugs,
 					     size_t nslugs, void *payload),
 				  void *payload);
+
+/* A letter, mark or digit (Unicode categories L*, M*, N*): what names
+ * and words are made of, for word boundaries everywhere. */
+int morgue_is_word_char(int32_t cp);
 
 /* Fold text for matching. Appends the folded bytes to out; when map_start
  * and map_end are not NULL they receive malloc'd arrays (one entry per

@@ -56,6 +56,11 @@ void morgue_cli_report(const morgue_error *e)
 	morgue_buf_free(&b);
 }
 
+void morgue_cli_on_error(const morgue_error *e, void *payload)
+{
+	morgue_cli_report(e);
+}
+
 void morgue_cli_print_error(void)
 {
 	morgue_cli_report(morgue_error_last());

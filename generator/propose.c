@@ -184,17 +184,6 @@ static utf8proc_int32_t cp_before(const char *t, size_t i)
 	return cp_at(t, i, j, NULL);
 }
 
-static int is_wordc(utf8proc_int32_t cp)
-{
-	if (!cp)
-		return 0;
-	if (cp < 128)
-		return ((cp | 32) >= 'a' && (cp | 32) <= 'z') || (cp >= '0' && cp <= '9');
-	utf8proc_category_t c = utf8proc_category(cp);
-	return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) ||
-	       (c >= UTF8PROC_CATEGORY_MN && c <= UTF8PROC_CATEGORY_ME) ||
-	       (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO);
-}
 
 static int is_upper(utf8proc_int32_t cp)
 {
@@ -228,7 +217,7 @@ static size_t scan_word(word *w, const char *t, size_t len, size_t i)
 	w->cap = is_upper(cp_at(t, len, i, NULL));
 	while (i < len) {
 		utf8proc_int32_t cp = cp_at(t, len, i, &k);
-		if (is_wordc(cp)) {
+		if (morgue_is_word_char(cp)) {
 			if (is_upper(cp))
 				nupper++;
 			if (is_upper(cp) || is_lower(cp))
@@ -246,7 +235,7 @@ static size_t scan_word(word *w, const char *t, size_t len, size_t i)
 				continue;
 			break;
 		}
-		if ((cp == '-' || cp == '\'' || cp == 0x2019) && is_wordc(next)) {
+		if ((cp == '-' || cp == '\'' || cp == 0x2019) && morgue_is_word_char(next)) {
 			i += k;
 			seg = 0;
 			continue;
@@ -379,7 +368,7 @@ static int prev_word_in(morgue_buf *tmp, const char *t, size_t block, size_t i,
 	while (e > block && (t[e - 1] == ' ' || t[e - 1] == '\n'))
 		e--;
 	size_t s = e;
-	while (s > block && is_wordc(cp_before(t, s)))
+	while (s > block && morgue_is_word_char(cp_before(t, s)))
 		s -= cp_before(t, s) < 0x80 ? 1 : cp_before(t, s) < 0x800 ? 2 : 3;
 	if (s == e)
 		return 0;
@@ -545,7 +534,7 @@ static void find_unsure(morgue_proposer *p, const char *article, int selected,
 		qsort(p->hits, p->nhits, sizeof(*p->hits), cmp_hit);
 	for (size_t i = 0; i < p->nhits; i++) {
 		morgue_gazetteer_hit h = p->hits[i];
-		if (is_wordc(cp_before(text, h.start)) || is_wordc(cp_at(text, len, h.end, NULL)))
+		if (morgue_is_word_char(cp_before(text, h.start)) || morgue_is_word_char(cp_at(text, len, h.end, NULL)))
 			continue;
 		if (!is_upper(cp_at(text, len, h.start, NULL)))
 			continue; /* a lower-case word, not a name */
@@ -627,7 +616,7 @@ static void scan_block(morgue_proposer *p, size_t art, const char *t, size_t len
 	for (size_t i = bs; i < be;) {
 		size_t k;
 		utf8proc_int32_t cp = cp_at(t, len, i, &k);
-		if (!is_wordc(cp)) {
+		if (!morgue_is_word_char(cp)) {
 			i += k;
 			continue;
 		}
@@ -1260,10 +1249,10 @@ int morgue_propose_anchor(morgue_buf *prefix, morgue_buf *suffix, const char *te
 		}
 		/* whole words of context, not starting or ending in white space */
 		size_t pa = a, sb = b;
-		if (pa > 0 && is_wordc(cp_before(text, pa)))
+		if (pa > 0 && morgue_is_word_char(cp_before(text, pa)))
 			while (pa < start && text[pa] != ' ' && text[pa] != '\n')
 				pa = step(text, len, pa, 1);
-		if (sb < len && is_wordc(cp_at(text, len, sb, NULL)))
+		if (sb < len && morgue_is_word_char(cp_at(text, len, sb, NULL)))
 			while (sb > end && text[sb - 1] != ' ' && text[sb - 1] != '\n')
 				sb = step(text, len, sb, -1);
 		while (pa < start && (text[pa] == ' ' || text[pa] == '\n'))

@@ -116,6 +116,7 @@ static int emit_article_list(morgue_site *s, const char *tpl, const char *base,
 				 morgue_catalog_articles(s->catalog, filter, key, (int)size,
 							 (int)((n - 1) * size)));
 		morgue_value_set_int(ctx, "article_count", total);
+		morgue_value_set_bool(ctx, "one_article", total == 1);
 		set_pagination(ctx, base, n, pages);
 		if (decorate)
 			decorate(s, ctx, payload);

@@ -357,7 +357,7 @@ static int article_id(morgue_article *a, const morgue_value *meta,
 	if (!morgue_path_is_safe(morgue_buf_cstr(&id))) {
 		morgue_buf_free(&id);
 		return morgue_error_set(MORGUE_EINPUT, file, 0,
-					"file name not usable in a site path (no '..', ':', '\\', control characters or device names)");
+					"file name not usable in a site path (UTF-8 only; no '..', ':', '\\', control characters or device names)");
 	}
 	a->id = morgue_buf_detach(&id);
 	return 0;
@@ -392,7 +392,7 @@ int morgue_article_parse(morgue_article **out, const char *file,
 	a->file = morgue_strdup(file);
 	if (!morgue_path_is_safe(rel)) {
 		rc = morgue_error_set(MORGUE_EINPUT, file, 0,
-				      "file name not usable in a site path (no '..', ':', '\\', control characters or device names)");
+				      "file name not usable in a site path (UTF-8 only; no '..', ':', '\\', control characters or device names)");
 		goto done;
 	}
 	if ((rc = morgue_frontmatter_parse(&meta, &body, &a->body_len,
@@ -405,6 +405,15 @@ int morgue_article_parse(morgue_article **out, const char *file,
 	    (rc = string_list(&a->tags, &a->ntags, meta, "tags", NULL, file)) < 0 ||
 	    (rc = article_id(a, meta, rel, file)) < 0)
 		goto done;
+	/* every tag gets a page listing its articles with all their tags:
+	 * an article with 10^5 tags would make the build quadratic */
+	if (a->ntags > MORGUE_ARTICLE_MAX_TAGS) {
+		rc = morgue_error_set(MORGUE_EINPUT, file,
+				      morgue_value_line(morgue_value_get(meta, "tags")),
+				      "tags: %zu tags; at most %d per article",
+				      a->ntags, MORGUE_ARTICLE_MAX_TAGS);
+		goto done;
+	}
 	a->body = morgue_strndup(body, a->body_len);
 	*out = a;
 	a = NULL;

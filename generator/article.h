@@ -21,6 +21,10 @@ typedef enum morgue_entity_type {
 const char *morgue_entity_type_name(morgue_entity_type t);
 int morgue_entity_type_parse(const char *s);
 
+/* More tags than this in one article is a content error (each tag page
+ * lists its articles with all their tags). */
+#define MORGUE_ARTICLE_MAX_TAGS 100
+
 typedef struct morgue_article {
 	char *file;        /* path for messages: "content/articles/2017/x.md" */
 	char *id;          /* path under articles/ without ".md", slug override

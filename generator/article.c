@@ -380,6 +380,18 @@ void morgue_article_free(morgue_article *a)
 	free(a);
 }
 
+/* A file over MORGUE_ARTICLE_MAX_BYTES is refused up front: parsing,
+ * annotating and indexing it would take minutes and a gigabyte. */
+static int too_big(const char *file, size_t len)
+{
+	if (len <= MORGUE_ARTICLE_MAX_BYTES)
+		return 0;
+	return morgue_error_set(MORGUE_EINPUT, file, 0,
+				"%.1f MB; files larger than %d MB are refused (split it)",
+				(double)len / (1024.0 * 1024.0),
+				MORGUE_ARTICLE_MAX_BYTES / (1024 * 1024));
+}
+
 int morgue_article_parse(morgue_article **out, const char *file,
 			 const char *rel, const char *data, size_t len)
 {
@@ -395,6 +407,8 @@ int morgue_article_parse(morgue_article **out, const char *file,
 				      "file name not usable in a site path (UTF-8 only; no '..', ':', '\\', control characters or device names)");
 		goto done;
 	}
+	if ((rc = too_big(file, len)) < 0)
+		goto done;
 	if ((rc = morgue_frontmatter_parse(&meta, &body, &a->body_len,
 					   &a->body_line, file, data, len)) < 0 ||
 	    (rc = req_string(&a->title, meta, "title", file)) < 0 ||
@@ -524,6 +538,7 @@ int morgue_entity_parse(morgue_entity **out, const char *file,
 	*out = NULL;
 	e->file = morgue_strdup(file);
 	if ((rc = entity_slug(e, rel, file)) < 0 ||
+	    (rc = too_big(file, len)) < 0 ||
 	    (rc = morgue_frontmatter_parse(&meta, &body, &e->body_len,
 					   &e->body_line, file, data, len)) < 0 ||
 	    (rc = req_string(&e->name, meta, "name", file)) < 0 ||

@@ -26,6 +26,13 @@ url: "https://example.org/?q=\"><script>alert('url')</script>"
 ---
 Bio with [a js link](javascript:alert('bio')) and <script>alert('raw')</script>.
 Y
+cat >"$R/entities/people/formula.md" <<'Y'
+---
+name: "=cmd|' /C calc'!A0"
+type: person
+aliases: ["+SUM(1,2)", "@SUM(1)"]
+---
+Y
 cat >"$R/entities/people/evil-paper.md" <<'Y'
 ---
 name: "The </script> Gazette"

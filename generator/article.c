@@ -357,7 +357,7 @@ static int article_id(morgue_article *a, const morgue_value *meta,
 	if (!morgue_path_is_safe(morgue_buf_cstr(&id))) {
 		morgue_buf_free(&id);
 		return morgue_error_set(MORGUE_EINPUT, file, 0,
-					"file name not usable in a site path (no '..', ':', '\\', control characters or device names)");
+					"file name not usable in a site path (UTF-8 only; no '..', ':', '\\', control characters or device names)");
 	}
 	a->id = morgue_buf_detach(&id);
 	return 0;
@@ -380,6 +380,18 @@ void morgue_article_free(morgue_article *a)
 	free(a);
 }
 
+/* A file over MORGUE_ARTICLE_MAX_BYTES is refused up front: parsing,
+ * annotating and indexing it would take minutes and a gigabyte. */
+static int too_big(const char *file, size_t len)
+{
+	if (len <= MORGUE_ARTICLE_MAX_BYTES)
+		return 0;
+	return morgue_error_set(MORGUE_EINPUT, file, 0,
+				"%.1f MB; files larger than %d MB are refused (split it)",
+				(double)len / (1024.0 * 1024.0),
+				MORGUE_ARTICLE_MAX_BYTES / (1024 * 1024));
+}
+
 int morgue_article_parse(morgue_article **out, const char *file,
 			 const char *rel, const char *data, size_t len)
 {
@@ -392,9 +404,11 @@ int morgue_article_parse(morgue_article **out, const char *file,
 	a->file = morgue_strdup(file);
 	if (!morgue_path_is_safe(rel)) {
 		rc = morgue_error_set(MORGUE_EINPUT, file, 0,
-				      "file name not usable in a site path (no '..', ':', '\\', control characters or device names)");
+				      "file name not usable in a site path (UTF-8 only; no '..', ':', '\\', control characters or device names)");
 		goto done;
 	}
+	if ((rc = too_big(file, len)) < 0)
+		goto done;
 	if ((rc = morgue_frontmatter_parse(&meta, &body, &a->body_len,
 					   &a->body_line, file, data, len)) < 0 ||
 	    (rc = req_string(&a->title, meta, "title", file)) < 0 ||
@@ -405,6 +419,15 @@ int morgue_article_parse(morgue_article **out, const char *file,
 	    (rc = string_list(&a->tags, &a->ntags, meta, "tags", NULL, file)) < 0 ||
 	    (rc = article_id(a, meta, rel, file)) < 0)
 		goto done;
+	/* every tag gets a page listing its articles with all their tags:
+	 * an article with 10^5 tags would make the build quadratic */
+	if (a->ntags > MORGUE_ARTICLE_MAX_TAGS) {
+		rc = morgue_error_set(MORGUE_EINPUT, file,
+				      morgue_value_line(morgue_value_get(meta, "tags")),
+				      "tags: %zu tags; at most %d per article",
+				      a->ntags, MORGUE_ARTICLE_MAX_TAGS);
+		goto done;
+	}
 	a->body = morgue_strndup(body, a->body_len);
 	*out = a;
 	a = NULL;
@@ -515,6 +538,7 @@ int morgue_entity_parse(morgue_entity **out, const char *file,
 	*out = NULL;
 	e->file = morgue_strdup(file);
 	if ((rc = entity_slug(e, rel, file)) < 0 ||
+	    (rc = too_big(file, len)) < 0 ||
 	    (rc = morgue_frontmatter_parse(&meta, &body, &e->body_len,
 					   &e->body_line, file, data, len)) < 0 ||
 	    (rc = req_string(&e->name, meta, "name", file)) < 0 ||

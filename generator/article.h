@@ -21,6 +21,13 @@ typedef enum morgue_entity_type {
 const char *morgue_entity_type_name(morgue_entity_type t);
 int morgue_entity_type_parse(const char *s);
 
+/* More tags than this in one article is a content error (each tag page
+ * lists its articles with all their tags). */
+#define MORGUE_ARTICLE_MAX_TAGS 100
+/* An article or entity file larger than this (16 MiB) is a content error:
+ * a real article is well under 1 MB, and 50 MB takes minutes and ~1 GB. */
+#define MORGUE_ARTICLE_MAX_BYTES (16 * 1024 * 1024)
+
 typedef struct morgue_article {
 	char *file;        /* path for messages: "content/articles/2017/x.md" */
 	char *id;          /* path under articles/ without ".md", slug override

@@ -74,17 +74,30 @@ static int load_config(build *b)
 	return rc;
 }
 
-/* List the .md files below dir, warning about (and skipping) links and submodules. */
+/* List the .md files below dir. Symbolic links and submodules of any
+ * name (a link to a directory, a submodule holding articles) are warned
+ * about and left in the list marked is_link, for the caller to skip. */
 static int list_markdown(build *b, morgue_repo_entry **e, size_t *n, const char *dir)
 {
-	int rc = morgue_repo_list(e, n, b->repo, dir, ".md");
-	for (size_t i = 0; rc == 0 && i < *n; i++)
-		if ((*e)[i].is_link) {
+	int rc = morgue_repo_list(e, n, b->repo, dir, NULL);
+	size_t k = 0;
+
+	for (size_t i = 0; rc == 0 && i < *n; i++) {
+		morgue_repo_entry *x = &(*e)[i];
+		size_t len = strlen(x->path);
+		if (x->is_link) {
 			morgue_buf f = MORGUE_BUF_INIT;
-			repo_file(&f, b, (*e)[i].path);
-			morgue_warn(f.ptr, 0, "symbolic link or submodule: skipped");
+			repo_file(&f, b, x->path);
+			morgue_warn(f.ptr, 0, "symbolic link or submodule: skipped (links are not followed)");
 			morgue_buf_free(&f);
+		} else if (len < 3 || strcmp(x->path + len - 3, ".md")) {
+			free(x->path);
+			continue;
 		}
+		(*e)[k++] = *x;
+	}
+	if (rc == 0)
+		*n = k;
 	return rc;
 }
 

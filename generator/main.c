@@ -48,11 +48,25 @@ int morgue_cli_exit_code(int err)
 	}
 }
 
+/* Write s to stderr with control characters (a file name or a value
+ * from the content may hold ESC, CR or newlines) shown as \xHH, so one
+ * diagnostic is one line and cannot drive the terminal. */
+static void put_clean(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			fprintf(stderr, "\\x%02X", *p);
+		else
+			fputc(*p, stderr);
+}
+
 void morgue_cli_report(const morgue_error *e)
 {
 	morgue_buf b = MORGUE_BUF_INIT;
 	morgue_error_format(&b, e);
-	fprintf(stderr, "morgue: error: %s\n", morgue_buf_cstr(&b));
+	fputs("morgue: error: ", stderr);
+	put_clean(morgue_buf_cstr(&b));
+	fputc('\n', stderr);
 	morgue_buf_free(&b);
 }
 
@@ -70,12 +84,15 @@ static void print_warning(const char *file, int line, const char *msg, void *pay
 {
 	if (*(int *)payload)
 		return;
-	if (file && line > 0)
-		fprintf(stderr, "morgue: warning: %s:%d: %s\n", file, line, msg);
-	else if (file)
-		fprintf(stderr, "morgue: warning: %s: %s\n", file, msg);
-	else
-		fprintf(stderr, "morgue: warning: %s\n", msg);
+	fputs("morgue: warning: ", stderr);
+	if (file) {
+		put_clean(file);
+		if (line > 0)
+			fprintf(stderr, ":%d", line);
+		fputs(": ", stderr);
+	}
+	put_clean(msg);
+	fputc('\n', stderr);
 }
 
 void morgue_cli_warnings(int quiet)

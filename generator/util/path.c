@@ -102,6 +102,14 @@ int morgue_path_is_safe(const char *path)
 
 	if (!*path || *path == '/')
 		return 0;
+	/* a name that is not UTF-8 cannot be written into HTML or JSON */
+	for (const char *p = path; *p;) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)p, -1, &cp);
+		if (n <= 0)
+			return 0;
+		p += n;
+	}
 	for (const char *p = path;; p++) {
 		unsigned char c = (unsigned char)*p;
 		if (c == '/' || c == '\0') {

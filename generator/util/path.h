@@ -26,8 +26,8 @@ void morgue_path_root(morgue_buf *out, const char *from);
 void morgue_slugify(morgue_buf *out, const char *s);
 
 /* True when a repository-relative path is safe to map into the site:
- * relative, no "." or ".." segments, no backslash, no control characters,
- * no empty segments and no Windows-reserved device names. */
+ * valid UTF-8, relative, no "." or ".." segments, no backslash, no control
+ * characters, no empty segments and no Windows-reserved device names. */
 int morgue_path_is_safe(const char *path);
 
 /* True when s is a valid slug: [a-z0-9] runs joined by single '-' . */

@@ -308,7 +308,7 @@ static void slug_override_and_ids(void)
 	morgue_article_free(a);
 
 	static const char *unsafe[] = { "../x.md", "a/../b.md", "/abs.md", "a//b.md",
-					"con.md", "a:b.md", "a\\b.md", "x\n.md",
+					"con.md", "a:b.md", "a\\b.md", "x\n.md", "a\xff.md",
 					".md", "2017/.md", "" };
 	for (size_t i = 0; i < sizeof(unsafe) / sizeof(*unsafe); i++) {
 		morgue_article *u = NULL;
@@ -318,7 +318,7 @@ static void slug_override_and_ids(void)
 			  MORGUE_EINPUT);
 		CHECK(u == NULL);
 		CHECK_STR(last_error(), "a.md: file name not usable in a site path "
-			  "(no '..', ':', '\\', control characters or device names)");
+			  "(UTF-8 only; no '..', ':', '\\', control characters or device names)");
 	}
 }
 

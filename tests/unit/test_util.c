@@ -110,6 +110,9 @@ static void path_safety(void)
 	CHECK(!morgue_path_is_safe("a/con.md"));
 	CHECK(!morgue_path_is_safe("a/b\x01.md"));
 	CHECK(!morgue_path_is_safe("c:/x.md"));
+	CHECK(!morgue_path_is_safe("a/b\xff.md"));
+	CHECK(!morgue_path_is_safe("a/\xc3.md"));
+	CHECK(morgue_path_is_safe("a/caf\xc3\xa9.md"));
 }
 
 static void error_carries_file_and_line(void)

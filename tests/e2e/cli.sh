@@ -167,3 +167,13 @@ if command -v curl >/dev/null 2>&1; then
 else
 	echo "SKIP serve: curl not installed"
 fi
+
+# --- a shallow clone: partial history, said once, no invented dates ---------
+g clone -q --depth 1 "file://$R" "$TMP/shallow" 2>/dev/null
+"$MORGUE" build "$TMP/shallow" -o "$TMP/shallow-site" 2>"$TMP/err"; rc=$?
+[ $rc -eq 0 ] && pass "shallow clone builds" || fail "shallow clone builds" "exit $rc $(cat "$TMP/err")"
+[ "$(grep -c 'shallow clone' "$TMP/err")" = 1 ] && pass "shallow clone: one warning" || fail "shallow clone: one warning" "$(cat "$TMP/err")"
+S=$TMP/shallow-site/articles/2020/renamed.html
+grep -q 'built from a shallow clone' "$S" && pass "shallow clone: the page says the history is partial" || fail "shallow clone: the page says the history is partial" ""
+grep -q 'First archived' "$S" && fail "shallow clone: no invented first-archived date" "$(grep -o 'First archived.\{0,80\}' "$S")" || pass "shallow clone: no invented first-archived date"
+grep -q 'Not yet committed' "$S" && fail "shallow clone: not called a draft" "" || pass "shallow clone: not called a draft"

@@ -1811,6 +1811,35 @@ int morgue_propose_article_text(morgue_buf *text, morgue_repo *repo, const char 
 	return rc;
 }
 
+int morgue_propose_article_sources(morgue_buf *sources, morgue_repo *repo,
+				   const morgue_gazetteer *g, const char *name, size_t s,
+				   size_t e)
+{
+	morgue_buf path = MORGUE_BUF_INIT, ann = MORGUE_BUF_INIT, one = MORGUE_BUF_INIT;
+	morgue_doc *doc = NULL;
+	morgue_buf_printf(&path, "articles/%s.md", name);
+	int rc = render_article(&doc, &ann, repo, g, path.ptr, name, 1);
+	for (size_t i = 0; rc == 0 && i < doc->nattributions; i++) {
+		const morgue_attribution *a = &doc->attributions[i];
+		if (a->offset >= e || a->offset + a->length <= s)
+			continue;
+		morgue_buf_clear(&one);
+		morgue_buf_printf(&one, "%s\n", a->source ? a->source : "anonymous");
+		/* distinct: look for the whole line */
+		int dup = 0;
+		for (size_t k = 0; !dup && k + one.size <= sources->size; k++)
+			dup = (!k || sources->ptr[k - 1] == '\n') &&
+			      !memcmp(sources->ptr + k, one.ptr, one.size);
+		if (!dup)
+			morgue_buf_put(sources, one.ptr, one.size);
+	}
+	morgue_doc_free(doc);
+	morgue_buf_free(&path);
+	morgue_buf_free(&ann);
+	morgue_buf_free(&one);
+	return rc;
+}
+
 static void warn_error(void)
 {
 	const morgue_error *e = morgue_error_last();

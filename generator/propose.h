@@ -150,6 +150,14 @@ void morgue_propose_article_name(morgue_buf *out, const char *arg);
 /* The plain text of article `name` ("2017/x") as the build sees it. */
 int morgue_propose_article_text(morgue_buf *text, morgue_repo *repo, const char *name);
 
+/* The sources of the attributions of article `name` (as the build finds
+ * them, annotation file applied; g may be NULL) that overlap the span
+ * [s, e) of its plain text: distinct slugs, "anonymous" for one without an
+ * entity, each followed by '\n', appended to sources. */
+int morgue_propose_article_sources(morgue_buf *sources, morgue_repo *repo,
+				   const morgue_gazetteer *g, const char *name, size_t s,
+				   size_t e);
+
 /* Byte offset of the n-th (1-based) occurrence of exact in text, or -1. */
 long morgue_propose_nth(const char *text, size_t len, const char *exact, size_t n);
 

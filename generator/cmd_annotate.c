@@ -44,8 +44,8 @@ const morgue_command morgue_cmd_annotate = {
 	"                               exact text plus prefix/suffix context\n"
 	"  suppress:ARTICLE:TEXT:SLUG[:N]\n"
 	"                               remove a wrong automatic link there\n"
-	"  attribution:ARTICLE:TEXT:SOURCE[:KIND]\n"
-	"                               attribute the (first) TEXT in ARTICLE to\n"
+	"  attribution:ARTICLE:TEXT:SOURCE[:KIND][:N]\n"
+	"                               attribute the N-th TEXT in ARTICLE to\n"
 	"                               SOURCE (an entity slug or anonymous), of\n"
 	"                               KIND (person, organization, publication,\n"
 	"                               anonymous, document; default: the\n"
@@ -102,7 +102,7 @@ static int slug_like(const char *s, size_t n)
 	return n && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") >= n;
 }
 
-/* attribution:ARTICLE:TEXT:SOURCE[:KIND] or unattribute:ARTICLE:TEXT[:N]. */
+/* attribution:ARTICLE:TEXT:SOURCE[:KIND][:N] or unattribute:ARTICLE:TEXT[:N]. */
 static int parse_attr_spec(spec *s, const char *arg, int un, morgue_buf *err)
 {
 	const char *rest = arg + 12, *c1 = strchr(rest, ':');
@@ -126,13 +126,23 @@ static int parse_attr_spec(spec *s, const char *arg, int un, morgue_buf *err)
 	}
 	if (!last || last == text || !last[1])
 		goto bad;
+	/* a trailing :N (which occurrence of TEXT) */
+	if (strspn(last + 1, "0123456789") == (size_t)(end - last - 1)) {
+		s->n = strtoul(last + 1, NULL, 10);
+		end = last;
+		while (last > text && last[-1] != ':')
+			last--;
+		if (last == text || !s->n)
+			goto bad;
+		last--;
+	}
 	/* a trailing KIND when a slug-like SOURCE comes before it */
 	const char *prev = last;
 	while (prev > text && prev[-1] != ':')
 		prev--;
-	if (source_kind_ok(last + 1, strlen(last + 1)) && prev > text &&
+	if (source_kind_ok(last + 1, (size_t)(end - last - 1)) && prev > text &&
 	    slug_like(prev, (size_t)(last - prev))) {
-		s->d = morgue_strdup(last + 1);
+		s->d = morgue_strndup(last + 1, (size_t)(end - last - 1));
 		end = last;
 		last = prev - 1;
 	}
@@ -144,7 +154,7 @@ static int parse_attr_spec(spec *s, const char *arg, int un, morgue_buf *err)
 bad:
 	morgue_buf_printf(err, "'%s': expected %s", arg,
 			  un ? "unattribute:ARTICLE:TEXT[:N]"
-			     : "attribution:ARTICLE:TEXT:SOURCE[:KIND]");
+			     : "attribution:ARTICLE:TEXT:SOURCE[:KIND][:N]");
 	spec_free(s);
 	memset(s, 0, sizeof(*s));
 	return -1;
@@ -435,8 +445,9 @@ static int accept_attribution(accepted *acc, const spec *s, const char *root,
 		morgue_buf_printf(&line, "unattribute \"%s\" (occurrence %zu) in %s", s->b, s->n,
 				  name.ptr);
 	else
-		morgue_buf_printf(&line, "attribution \"%s\" -> %s%s%s in %s", s->b, s->c,
-				  s->d ? " as " : "", s->d ? s->d : "", name.ptr);
+		morgue_buf_printf(&line, "attribution \"%s\" (occurrence %zu) -> %s%s%s in %s",
+				  s->b, s->n, s->c, s->d ? " as " : "", s->d ? s->d : "",
+				  name.ptr);
 	add_item(acc, brief.ptr, line.ptr);
 done:
 	morgue_buf_free(&name);

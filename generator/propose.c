@@ -1255,6 +1255,8 @@ static void review_args(morgue_buf *confirm, morgue_buf *drop, const morgue_attr
 	morgue_buf_printf(confirm, "attribution:%s:%s:%s", r->article, r->text, r->source);
 	if (r->kind == MORGUE_REVIEW_DOCUMENT || r->kind == MORGUE_REVIEW_ANONYMOUS)
 		morgue_buf_printf(confirm, ":%s", r->skind);
+	if (r->occurrence > 1)
+		morgue_buf_printf(confirm, ":%zu", r->occurrence);
 	morgue_buf_printf(drop, "unattribute:%s:%s", r->article, r->text);
 	if (r->occurrence > 1)
 		morgue_buf_printf(drop, ":%zu", r->occurrence);

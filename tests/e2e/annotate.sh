@@ -184,6 +184,10 @@ assert a[0]["accept"].startswith("attribution:2020/quotes:The engine"), a
 [ $? -eq 1 ] && [ ! -e "$R/annotations/2020/quotes.yaml" ] &&
 	pass "attribution: to an unknown source is refused" ||
 	fail "attribution: to an unknown source is refused" "accepted"
+"$MORGUE" annotate "$R" --accept "attribution:2020/quotes:$Q:ada-lovelace:person:2" >/dev/null 2>&1
+[ $? -eq 1 ] && [ ! -e "$R/annotations/2020/quotes.yaml" ] &&
+	pass "attribution:...:N past the last occurrence is refused" ||
+	fail "attribution:...:N past the last occurrence is refused" "accepted"
 "$MORGUE" annotate "$R" --accept "attribution:2020/quotes:$Q:ada-lovelace" \
 	--accept 'unattribute:2020/quotes:the engine would be delivered in the spring' \
 	--commit >"$TMP/attracc" 2>&1
@@ -198,7 +202,7 @@ else
 	fail "attribution: marks the quote with data-source; unattribute: removes one" "rc=$rc $(cat "$TMP/attracc" "$R/annotations/2020/quotes.yaml")"
 fi
 msg=$(git -C "$R" log -1 --format=%B)
-echo "$msg" | grep -q "attribution \"$Q\" -> ada-lovelace in 2020/quotes" &&
+echo "$msg" | grep -q "attribution \"$Q\" (occurrence 1) -> ada-lovelace in 2020/quotes" &&
 	echo "$msg" | grep -q 'unattribute "the engine would be delivered in the spring" (occurrence 1) in 2020/quotes' &&
 	[ -z "$(git -C "$R" status --porcelain)" ] &&
 	pass "--commit names the attributions accepted" ||

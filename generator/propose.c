@@ -1,6 +1,7 @@
 #include "propose.h"
 
 #include <stdlib.h>
+#include <strings.h>
 #include <string.h>
 #include <utf8proc.h>
 
@@ -108,6 +109,8 @@ struct morgue_proposer {
 	int done;
 	morgue_gazetteer_hit *hits;
 	size_t nhits, caphits;
+	morgue_attr_review *reviews;
+	size_t nreviews, capreviews;
 };
 
 int morgue_proposer_new(morgue_proposer **out, const morgue_gazetteer *g)
@@ -152,6 +155,16 @@ void morgue_proposer_free(morgue_proposer *p)
 	}
 	free(p->unsure);
 	free(p->hits);
+	for (size_t i = 0; i < p->nreviews; i++) {
+		morgue_attr_review *r = &p->reviews[i];
+		free(r->article);
+		free(r->text);
+		free(r->source);
+		free(r->source_text);
+		free(r->cue);
+		free(r->excerpt);
+	}
+	free(p->reviews);
 	free(p);
 }
 
@@ -732,6 +745,173 @@ int morgue_proposer_add(morgue_proposer *p, const char *article, const char *tex
 	return 0;
 }
 
+/* ---- attributions to review ---- */
+
+const char *morgue_review_kind_name(morgue_review_kind k)
+{
+	static const char *const names[] = { "anonymous", "document", "pronoun",
+					     "unattributed" };
+	return (unsigned)k < 4 ? names[k] : "unknown";
+}
+
+static int is_pronoun(const char *s)
+{
+	return s && (!strcasecmp(s, "he") || !strcasecmp(s, "she") || !strcasecmp(s, "they"));
+}
+
+static void add_review(morgue_proposer *p, morgue_review_kind kind, const char *article,
+		       const char *text, size_t len, size_t s, size_t e, const char *source,
+		       const char *skind, const char *stext, const char *cue)
+{
+	if (e <= s || memchr(text + s, '\n', e - s))
+		return;
+	MORGUE_ARRAY_RESERVE(p->reviews, p->capreviews, p->nreviews + 1);
+	morgue_attr_review *r = &p->reviews[p->nreviews++];
+	memset(r, 0, sizeof(*r));
+	r->kind = kind;
+	r->article = morgue_strdup(article);
+	r->text = morgue_strndup(text + s, e - s);
+	r->offset = s;
+	r->occurrence = count_before(text, len, r->text, s) + 1;
+	r->source = morgue_strdup(source ? source : "anonymous");
+	r->skind = skind;
+	r->source_text = stext ? morgue_strdup(stext) : NULL;
+	r->cue = cue ? morgue_strdup(cue) : NULL;
+	size_t xe = e - s > 70 ? s + 70 : e;
+	while (xe < e && ((unsigned char)text[xe] & 0xC0) == 0x80)
+		xe++;
+	morgue_buf x = MORGUE_BUF_INIT;
+	morgue_buf_put(&x, text + s, xe - s);
+	if (xe < e)
+		morgue_buf_puts(&x, "…");
+	r->excerpt = morgue_buf_detach(&x);
+}
+
+/* Spans of the annotation file's attribution entries with suppress set. */
+static void dismissed(span **out, size_t *n, const char *text, size_t len, const char *yaml,
+		      size_t ylen)
+{
+	morgue_value *doc = NULL;
+	size_t cap = 0;
+	if (morgue_yaml_parse(&doc, "annotations", 1, yaml, ylen) < 0) {
+		morgue_error_clear();
+		return;
+	}
+	const morgue_value *list = morgue_value_type_of(doc) == MORGUE_VALUE_MAP
+					   ? morgue_value_get(doc, "attributions")
+					   : NULL;
+	for (size_t i = 0; list && morgue_value_type_of(list) == MORGUE_VALUE_LIST &&
+			   i < morgue_value_count(list); i++) {
+		const morgue_value *it = morgue_value_at(list, i);
+		const char *exact = field(it, "exact");
+		size_t s = 0, e = 0;
+		int approx = 0;
+		if (!exact || !*exact || !morgue_value_get_bool(morgue_value_get(it, "suppress")) ||
+		    morgue_anchor_place(&s, &e, &approx, text, len, exact, field(it, "prefix"),
+					field(it, "suffix")) != 1)
+			continue;
+		MORGUE_ARRAY_RESERVE(*out, cap, *n + 1);
+		(*out)[(*n)++] = (span){ s, e };
+	}
+	morgue_value_free(doc);
+}
+
+/* The quotation closing the one opened at i (q: its mark's bytes) within
+ * the paragraph: *cs, *ce the content, return the byte after the close, or
+ * 0 when none. */
+static size_t quote_close(const char *t, size_t len, size_t i, size_t q, size_t *cs,
+			  size_t *ce)
+{
+	int curly = q == 3;
+	for (size_t j = i + q; j < len; j++) {
+		if (t[j] == '\n' && j + 1 < len && t[j + 1] == '\n')
+			return 0;
+		if (curly ? (j + 3 <= len && !memcmp(t + j, "\xe2\x80\x9d", 3)) : t[j] == '"') {
+			*cs = i + q;
+			*ce = j;
+			return j + (curly ? 3 : 1);
+		}
+		if (curly && j + 3 <= len && !memcmp(t + j, "\xe2\x80\x9c", 3))
+			return 0;
+	}
+	return 0;
+}
+
+static size_t word_count(const char *t, size_t s, size_t e)
+{
+	size_t n = 0;
+	for (size_t i = s; i < e; i++)
+		if (t[i] != ' ' && t[i] != '\n' && (i == s || t[i - 1] == ' ' || t[i - 1] == '\n'))
+			n++;
+	return n;
+}
+
+int morgue_proposer_add_attributions(morgue_proposer *p, const char *article,
+				     const char *text, size_t len,
+				     const morgue_attribution *a, size_t na,
+				     const morgue_mention *m, size_t nm, const char *yaml,
+				     size_t ylen, int selected)
+{
+	span *dis = NULL;
+	size_t ndis = 0;
+
+	if (!selected)
+		return 0;
+	p->done = 0;
+	for (size_t i = 0; i < na; i++) {
+		const morgue_attribution *x = &a[i];
+		if (x->standoff || x->offset + x->length > len)
+			continue;
+		morgue_review_kind k = x->kind == MORGUE_SOURCE_ANONYMOUS  ? MORGUE_REVIEW_ANONYMOUS
+				       : x->kind == MORGUE_SOURCE_DOCUMENT ? MORGUE_REVIEW_DOCUMENT
+				       : is_pronoun(x->source_text)       ? MORGUE_REVIEW_PRONOUN
+									  : (morgue_review_kind)-1;
+		if ((int)k < 0)
+			continue;
+		add_review(p, k, article, text, len, x->offset, x->offset + x->length, x->source,
+			   morgue_source_kind_name(x->kind), x->source_text, x->cue);
+	}
+	if (yaml && ylen)
+		dismissed(&dis, &ndis, text, len, yaml, ylen);
+	for (size_t i = 0, ps = 0; i < len; i++) {
+		if (text[i] == '\n' && i + 1 < len && text[i + 1] == '\n')
+			ps = i + 2;
+		size_t q = text[i] == '"' ? 1
+			   : i + 3 <= len && !memcmp(text + i, "\xe2\x80\x9c", 3) ? 3
+										  : 0;
+		size_t cs, ce, next;
+		if (!q || !(next = quote_close(text, len, i, q, &cs, &ce)))
+			continue;
+		while (cs < ce && text[cs] == ' ')
+			cs++;
+		while (ce > cs && (text[ce - 1] == ' ' || text[ce - 1] == ',' ||
+				   text[ce - 1] == '.' || text[ce - 1] == ';' || text[ce - 1] == ':'))
+			ce--;
+		int covered = word_count(text, cs, ce) < 8;
+		for (size_t j = 0; j < na && !covered; j++)
+			covered = a[j].offset < ce && a[j].offset + a[j].length > cs;
+		for (size_t j = 0; j < ndis && !covered; j++)
+			covered = dis[j].s < ce && dis[j].e > cs;
+		if (!covered) {
+			/* a guess: the last speaker-like entity named before, in the paragraph */
+			const char *guess = NULL;
+			for (size_t j = 0; j < nm && m[j].offset < i; j++) {
+				long e = p->g ? morgue_gazetteer_find(p->g, m[j].entity) : -1;
+				int t = e >= 0 ? morgue_gazetteer_type(p->g, (size_t)e) : -1;
+				if (m[j].offset >= ps &&
+				    (t == MORGUE_ENTITY_PERSON || t == MORGUE_ENTITY_ORGANIZATION ||
+				     t == MORGUE_ENTITY_PUBLICATION))
+					guess = m[j].entity;
+			}
+			add_review(p, MORGUE_REVIEW_UNATTRIBUTED, article, text, len, cs, ce, guess,
+				   guess ? NULL : "anonymous", NULL, NULL);
+		}
+		i = next - 1;
+	}
+	free(dis);
+	return 0;
+}
+
 /* ---- resolving the candidates ---- */
 
 typedef struct tally {
@@ -762,6 +942,13 @@ static int cmp_cand(const void *x, const void *y)
 		return a->count > b->count ? -1 : 1;
 	int c = strcmp(a->key, b->key);
 	return c ? c : strcmp(a->name, b->name);
+}
+
+static int cmp_review(const void *x, const void *y)
+{
+	const morgue_attr_review *a = x, *b = y;
+	int c = strcmp(a->article, b->article);
+	return c ? c : a->offset < b->offset ? -1 : a->offset > b->offset;
 }
 
 static int cmp_unsure(const void *x, const void *y)
@@ -1014,6 +1201,8 @@ static void finish(morgue_proposer *p)
 		qsort(p->cands, p->ncands, sizeof(*p->cands), cmp_cand);
 	if (p->nunsure > 1)
 		qsort(p->unsure, p->nunsure, sizeof(*p->unsure), cmp_unsure);
+	if (p->nreviews)
+		qsort(p->reviews, p->nreviews, sizeof(*p->reviews), cmp_review);
 	free(tl);
 	map_free(&keys);
 	morgue_buf_free(&key);
@@ -1035,6 +1224,13 @@ const morgue_unsure *morgue_proposer_unsure(morgue_proposer *p, size_t *n)
 	return p->unsure;
 }
 
+const morgue_attr_review *morgue_proposer_attributions(morgue_proposer *p, size_t *n)
+{
+	finish(p);
+	*n = p->nreviews;
+	return p->reviews;
+}
+
 /* ---- reports ---- */
 
 /* The --accept argument for an item (appended); 0 when there is none. */
@@ -1051,6 +1247,19 @@ static int accept_arg(morgue_buf *out, const morgue_candidate *c, const morgue_u
 	if (u->occurrence > 1)
 		morgue_buf_printf(out, ":%zu", u->occurrence);
 	return 1;
+}
+
+/* The two --accept arguments for an attribution to review (appended). */
+static void review_args(morgue_buf *confirm, morgue_buf *drop, const morgue_attr_review *r)
+{
+	morgue_buf_printf(confirm, "attribution:%s:%s:%s", r->article, r->text, r->source);
+	if (r->kind == MORGUE_REVIEW_DOCUMENT || r->kind == MORGUE_REVIEW_ANONYMOUS)
+		morgue_buf_printf(confirm, ":%s", r->skind);
+	if (r->occurrence > 1)
+		morgue_buf_printf(confirm, ":%zu", r->occurrence);
+	morgue_buf_printf(drop, "unattribute:%s:%s", r->article, r->text);
+	if (r->occurrence > 1)
+		morgue_buf_printf(drop, ":%zu", r->occurrence);
 }
 
 /* A shell word: 'text' with ' written as '\''. */
@@ -1142,6 +1351,33 @@ void morgue_proposer_text(morgue_buf *out, morgue_proposer *p)
 			morgue_buf_putc(out, '\n');
 		}
 	}
+	size_t nr;
+	const morgue_attr_review *r = morgue_proposer_attributions(p, &nr);
+	morgue_buf drop = MORGUE_BUF_INIT;
+	morgue_buf_printf(out, "\nAttributions to review (%zu): confirm with a source, or "
+			       "remove\n", nr);
+	for (size_t i = 0; i < nr; i++) {
+		const morgue_attr_review *x = &r[i];
+		morgue_buf_printf(out, "  %s: %s", x->article, morgue_review_kind_name(x->kind));
+		if (x->kind == MORGUE_REVIEW_UNATTRIBUTED)
+			morgue_buf_printf(out, " quote (source: %s?)", x->source);
+		else if (!strcmp(x->source, "anonymous"))
+			morgue_buf_printf(out, " \"%s\" (%s, cue \"%s\")", x->source_text, x->skind,
+					  x->cue);
+		else
+			morgue_buf_printf(out, " \"%s\" (%s %s, cue \"%s\")", x->source_text,
+					  x->skind, x->source, x->cue);
+		morgue_buf_printf(out, "\n       “%s”\n", x->excerpt);
+		morgue_buf_clear(&arg);
+		morgue_buf_clear(&drop);
+		review_args(&arg, &drop, x);
+		morgue_buf_puts(out, "       --accept ");
+		shell_quote(out, arg.ptr);
+		morgue_buf_puts(out, "\n       --accept ");
+		shell_quote(out, drop.ptr);
+		morgue_buf_putc(out, '\n');
+	}
+	morgue_buf_free(&drop);
 	morgue_buf_free(&arg);
 }
 
@@ -1201,6 +1437,31 @@ void morgue_proposer_json(morgue_buf *out, morgue_proposer *p)
 		json_str(out, "accept", accept_arg(&arg, NULL, x) ? arg.ptr : NULL, 1);
 		morgue_buf_putc(out, '}');
 	}
+	size_t nr;
+	const morgue_attr_review *r = morgue_proposer_attributions(p, &nr);
+	morgue_buf drop = MORGUE_BUF_INIT;
+	morgue_buf_puts(out, "],\n\"attributions\":[");
+	for (size_t i = 0; i < nr; i++) {
+		const morgue_attr_review *x = &r[i];
+		morgue_buf_puts(out, i ? ",\n{" : "\n{");
+		json_str(out, "kind", morgue_review_kind_name(x->kind), 0);
+		json_str(out, "article", x->article, 1);
+		json_str(out, "text", x->text, 1);
+		morgue_buf_printf(out, ",\"offset\":%zu,\"occurrence\":%zu", x->offset,
+				  x->occurrence);
+		json_str(out, "source", x->source, 1);
+		json_str(out, "source_kind", x->skind, 1);
+		json_str(out, "source_text", x->source_text, 1);
+		json_str(out, "cue", x->cue, 1);
+		json_str(out, "excerpt", x->excerpt, 1);
+		morgue_buf_clear(&arg);
+		morgue_buf_clear(&drop);
+		review_args(&arg, &drop, x);
+		json_str(out, "accept", arg.ptr, 1);
+		json_str(out, "reject", drop.ptr, 1);
+		morgue_buf_putc(out, '}');
+	}
+	morgue_buf_free(&drop);
 	morgue_buf_puts(out, "]}\n");
 	morgue_buf_free(&arg);
 }
@@ -1303,21 +1564,31 @@ static void yaml_quote(morgue_buf *out, const char *s)
 	morgue_buf_putc(out, '"');
 }
 
-static int same_entry(const morgue_value *it, const char *entity, const char *exact,
-		      const char *prefix, const char *suffix, int suppress)
+typedef struct entry_key {
+	const char *list; /* "mentions", "attributions" */
+	const char *head; /* "entity", "source" */
+	const char *kind; /* attributions: the kind, or NULL */
+} entry_key;
+
+static int same_entry(const morgue_value *it, const entry_key *k, const char *entity,
+		      const char *exact, const char *prefix, const char *suffix, int suppress)
 {
 	const char *p = field(it, "prefix"), *s = field(it, "suffix");
-	const char *e = field(it, "entity"), *x = field(it, "exact");
+	const char *e = field(it, k->head), *x = field(it, "exact"), *kd = field(it, "kind");
 	return e && x && !strcmp(e, entity) && !strcmp(x, exact) &&
+	       !strcmp(kd ? kd : "", k->kind ? k->kind : "") &&
 	       !strcmp(p ? p : "", prefix ? prefix : "") && !strcmp(s ? s : "", suffix ? suffix : "") &&
 	       !morgue_value_get_bool(morgue_value_get(it, "suppress")) == !suppress;
 }
 
-int morgue_propose_annotation_add(morgue_buf *out, const char *yaml, size_t ylen,
-				  const char *file, const char *entity, const char *exact,
-				  const char *prefix, const char *suffix, int suppress)
+/* Append an entry to list k->list of annotation file yaml (see
+ * morgue_propose_annotation_add). */
+static int entry_add(morgue_buf *out, const char *yaml, size_t ylen, const char *file,
+		     const entry_key *k, const char *entity, const char *exact,
+		     const char *prefix, const char *suffix, int suppress)
 {
 	morgue_value *doc = NULL, *check = NULL;
+	size_t klen = strlen(k->list);
 	morgue_buf entry = MORGUE_BUF_INIT, ind = MORGUE_BUF_INIT;
 	int rc;
 
@@ -1330,10 +1601,10 @@ int morgue_propose_annotation_add(morgue_buf *out, const char *yaml, size_t ylen
 		rc = morgue_error_set(MORGUE_EINPUT, file, 1, "annotation file must be a mapping");
 		goto done;
 	}
-	const morgue_value *list = t == MORGUE_VALUE_MAP ? morgue_value_get(doc, "mentions") : NULL;
+	const morgue_value *list = t == MORGUE_VALUE_MAP ? morgue_value_get(doc, k->list) : NULL;
 	size_t before = morgue_value_count(list);
 	for (size_t i = 0; list && morgue_value_type_of(list) == MORGUE_VALUE_LIST && i < before; i++)
-		if (same_entry(morgue_value_at(list, i), entity, exact, prefix, suffix, suppress)) {
+		if (same_entry(morgue_value_at(list, i), k, entity, exact, prefix, suffix, suppress)) {
 			morgue_buf_put(out, yaml, ylen);
 			rc = 0;
 			goto done;
@@ -1341,7 +1612,7 @@ int morgue_propose_annotation_add(morgue_buf *out, const char *yaml, size_t ylen
 	if (list && morgue_value_type_of(list) != MORGUE_VALUE_LIST &&
 	    morgue_value_type_of(list) != MORGUE_VALUE_NULL) {
 		rc = morgue_error_set(MORGUE_EINPUT, file, morgue_value_line(list),
-				      "mentions: expected a list");
+				      "%s: expected a list", k->list);
 		goto done;
 	}
 
@@ -1355,14 +1626,14 @@ int morgue_propose_annotation_add(morgue_buf *out, const char *yaml, size_t ylen
 		const char *l = yaml + ls;
 		size_t n = le - ls;
 		if (!have_key) {
-			if (n >= 9 && !memcmp(l, "mentions:", 9)) {
-				size_t k = 9;
-				while (k < n && (l[k] == ' ' || l[k] == '\t' || l[k] == '\r'))
-					k++;
-				if (k < n && l[k] != '#') {
+			if (n > klen && !memcmp(l, k->list, klen) && l[klen] == ':') {
+				size_t c = klen + 1;
+				while (c < n && (l[c] == ' ' || l[c] == '\t' || l[c] == '\r'))
+					c++;
+				if (c < n && l[c] != '#') {
 					rc = morgue_error_set(MORGUE_EINPUT, file, 0,
-							      "mentions: not a block list; add the "
-							      "entry by hand");
+							      "%s: not a block list; add the "
+							      "entry by hand", k->list);
 					goto done;
 				}
 				have_key = 1;
@@ -1373,11 +1644,11 @@ int morgue_propose_annotation_add(morgue_buf *out, const char *yaml, size_t ylen
 			insert = ls;
 			break;
 		} else if (!ind.size) {
-			size_t k = 0;
-			while (k < n && l[k] == ' ')
-				k++;
-			if (k < n && l[k] == '-') {
-				morgue_buf_put(&ind, l, k);
+			size_t c = 0;
+			while (c < n && l[c] == ' ')
+				c++;
+			if (c < n && l[c] == '-') {
+				morgue_buf_put(&ind, l, c);
 				indent = ind.ptr;
 			}
 		}
@@ -1385,7 +1656,9 @@ int morgue_propose_annotation_add(morgue_buf *out, const char *yaml, size_t ylen
 	}
 	if (have_key && !ind.size && !key_end)
 		key_end = ylen;
-	morgue_buf_printf(&entry, "%s- entity: %s\n", indent, entity);
+	morgue_buf_printf(&entry, "%s- %s: %s\n", indent, k->head, entity);
+	if (k->kind)
+		morgue_buf_printf(&entry, "%s  kind: %s\n", indent, k->kind);
 	morgue_buf_printf(&entry, "%s  exact: ", indent);
 	yaml_quote(&entry, exact);
 	if (prefix && *prefix) {
@@ -1404,7 +1677,7 @@ int morgue_propose_annotation_add(morgue_buf *out, const char *yaml, size_t ylen
 		morgue_buf_put(out, yaml, ylen);
 		if (ylen && yaml[ylen - 1] != '\n')
 			morgue_buf_putc(out, '\n');
-		morgue_buf_puts(out, "mentions:\n");
+		morgue_buf_printf(out, "%s:\n", k->list);
 		morgue_buf_put(out, entry.ptr, entry.size);
 	} else {
 		/* after the last non-blank line of the block */
@@ -1413,10 +1686,10 @@ int morgue_propose_annotation_add(morgue_buf *out, const char *yaml, size_t ylen
 			size_t ls = at - 1;
 			while (ls > 0 && yaml[ls - 1] != '\n')
 				ls--;
-			size_t k = ls;
-			while (k < at && (yaml[k] == ' ' || yaml[k] == '\r' || yaml[k] == '\n'))
-				k++;
-			if (k < at && yaml[k] != '#')
+			size_t c = ls;
+			while (c < at && (yaml[c] == ' ' || yaml[c] == '\r' || yaml[c] == '\n'))
+				c++;
+			if (c < at && yaml[c] != '#')
 				break;
 			at = ls;
 		}
@@ -1431,11 +1704,12 @@ int morgue_propose_annotation_add(morgue_buf *out, const char *yaml, size_t ylen
 	/* the result must still read, with one more entry */
 	if ((rc = morgue_yaml_parse(&check, file, 1, out->ptr, out->size)) < 0)
 		goto done;
-	const morgue_value *nl = morgue_value_get(check, "mentions");
+	const morgue_value *nl = morgue_value_get(check, k->list);
 	if (morgue_value_count(nl) != before + 1 ||
-	    !same_entry(morgue_value_at(nl, before), entity, exact, prefix, suffix, suppress)) {
+	    !same_entry(morgue_value_at(nl, before), k, entity, exact, prefix, suffix, suppress)) {
 		rc = morgue_error_set(MORGUE_EINPUT, file, 0,
-				      "cannot extend the mentions list safely; add the entry by hand");
+				      "cannot extend the %s list safely; add the entry by hand",
+				      k->list);
 		goto done;
 	}
 	rc = 1;
@@ -1445,6 +1719,23 @@ done:
 	morgue_buf_free(&entry);
 	morgue_buf_free(&ind);
 	return rc;
+}
+
+int morgue_propose_annotation_add(morgue_buf *out, const char *yaml, size_t ylen,
+				  const char *file, const char *entity, const char *exact,
+				  const char *prefix, const char *suffix, int suppress)
+{
+	entry_key k = { "mentions", "entity", NULL };
+	return entry_add(out, yaml, ylen, file, &k, entity, exact, prefix, suffix, suppress);
+}
+
+int morgue_propose_attribution_add(morgue_buf *out, const char *yaml, size_t ylen,
+				   const char *file, const char *source, const char *kind,
+				   const char *exact, const char *prefix, const char *suffix,
+				   int suppress)
+{
+	entry_key k = { "attributions", "source", kind };
+	return entry_add(out, yaml, ylen, file, &k, source, exact, prefix, suffix, suppress);
 }
 
 /* ---- reading the archive ---- */
@@ -1471,7 +1762,7 @@ static void file_name(morgue_buf *out, morgue_repo *r, const char *path)
 
 /* Render article `path` ("articles/2017/x.md"): its doc and annotations. */
 static int render_article(morgue_doc **doc, morgue_buf *ann, morgue_repo *repo,
-			  const morgue_gazetteer *g, const char *path, const char *name)
+			  const morgue_gazetteer *g, const char *path, const char *name, int attrs)
 {
 	morgue_buf data = MORGUE_BUF_INIT, file = MORGUE_BUF_INIT, apath = MORGUE_BUF_INIT;
 	morgue_buf afile = MORGUE_BUF_INIT;
@@ -1497,7 +1788,7 @@ static int render_article(morgue_doc **doc, morgue_buf *ann, morgue_repo *repo,
 		.gazetteer = g, .root = "../", .file = file.ptr, .first_line = a->body_line,
 		.annotations = ann && ann->size ? ann->ptr : NULL,
 		.annotations_len = ann ? ann->size : 0, .annotations_file = afile.ptr,
-		.no_attributions = 1,
+		.no_attributions = !attrs,
 	};
 	rc = morgue_markdown_render(doc, a->body, a->body_len, &mo);
 done:
@@ -1514,11 +1805,40 @@ int morgue_propose_article_text(morgue_buf *text, morgue_repo *repo, const char 
 	morgue_buf path = MORGUE_BUF_INIT;
 	morgue_doc *doc = NULL;
 	morgue_buf_printf(&path, "articles/%s.md", name);
-	int rc = render_article(&doc, NULL, repo, NULL, path.ptr, name);
+	int rc = render_article(&doc, NULL, repo, NULL, path.ptr, name, 0);
 	if (rc == 0)
 		morgue_buf_put(text, doc->text, doc->text_len);
 	morgue_doc_free(doc);
 	morgue_buf_free(&path);
+	return rc;
+}
+
+int morgue_propose_article_sources(morgue_buf *sources, morgue_repo *repo,
+				   const morgue_gazetteer *g, const char *name, size_t s,
+				   size_t e)
+{
+	morgue_buf path = MORGUE_BUF_INIT, ann = MORGUE_BUF_INIT, one = MORGUE_BUF_INIT;
+	morgue_doc *doc = NULL;
+	morgue_buf_printf(&path, "articles/%s.md", name);
+	int rc = render_article(&doc, &ann, repo, g, path.ptr, name, 1);
+	for (size_t i = 0; rc == 0 && i < doc->nattributions; i++) {
+		const morgue_attribution *a = &doc->attributions[i];
+		if (a->offset >= e || a->offset + a->length <= s)
+			continue;
+		morgue_buf_clear(&one);
+		morgue_buf_printf(&one, "%s\n", a->source ? a->source : "anonymous");
+		/* distinct: look for the whole line */
+		int dup = 0;
+		for (size_t k = 0; !dup && k + one.size <= sources->size; k++)
+			dup = (!k || sources->ptr[k - 1] == '\n') &&
+			      !memcmp(sources->ptr + k, one.ptr, one.size);
+		if (!dup)
+			morgue_buf_put(sources, one.ptr, one.size);
+	}
+	morgue_doc_free(doc);
+	morgue_buf_free(&path);
+	morgue_buf_free(&ann);
+	morgue_buf_free(&one);
 	return rc;
 }
 
@@ -1585,11 +1905,16 @@ int morgue_propose_load(morgue_proposer **out, morgue_gazetteer **g, morgue_repo
 				sel = seen[s] = 1;
 			morgue_buf_free(&want);
 		}
-		if (render_article(&doc, &ann, repo, *g, e[i].path, name.ptr) < 0)
+		if (render_article(&doc, &ann, repo, *g, e[i].path, name.ptr, 1) < 0)
 			warn_error();
-		else
+		else {
 			morgue_proposer_add(*out, name.ptr, doc->text, doc->text_len, doc->mentions,
 					    doc->nmentions, ann.ptr, ann.size, sel);
+			morgue_proposer_add_attributions(*out, name.ptr, doc->text, doc->text_len,
+							 doc->attributions, doc->nattributions,
+							 doc->mentions, doc->nmentions, ann.ptr,
+							 ann.size, sel);
+		}
 		morgue_doc_free(doc);
 		morgue_buf_free(&ann);
 	}

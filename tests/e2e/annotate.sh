@@ -154,10 +154,69 @@ HOME=$TMP/home XDG_CONFIG_HOME=$TMP/home GIT_CONFIG_NOSYSTEM=1 \
 	pass "without a configured user the commit is by morgue <morgue@localhost>" ||
 	fail "without a configured user the commit is by morgue <morgue@localhost>" "$(git -C "$R" log -1 --format='%an <%ae>') $(cat "$TMP/anon")"
 
+# attributions: an unattributed quotation and an anonymous source proposed;
+# attribution: and unattribute: accepted, the build marks / drops them
+article "$R" 2020/quotes "Quotes" 2020-03-05 "Ada Lovelace visited the works on Monday. “The engine will change how every office in the country keeps its accounts,” a note on the door read.
+
+People familiar with the plan said the engine would be delivered in the spring."
+commit "$R" "quotes"
+Q='The engine will change how every office in the country keeps its accounts'
+"$MORGUE" annotate "$R" 2020/quotes >"$TMP/attr" 2>&1
+if grep -q 'Attributions to review (2)' "$TMP/attr" &&
+   grep -q '2020/quotes: unattributed quote (source: ada-lovelace?)' "$TMP/attr" &&
+   grep -qF -- "--accept 'attribution:2020/quotes:$Q:ada-lovelace'" "$TMP/attr" &&
+   grep -q '2020/quotes: anonymous "People familiar with the plan" (anonymous, cue "said")' "$TMP/attr" &&
+   grep -qF -- "--accept 'unattribute:2020/quotes:the engine would be delivered in the spring'" "$TMP/attr"; then
+	pass "annotate proposes an unattributed quote and an anonymous source"
+else
+	fail "annotate proposes an unattributed quote and an anonymous source" "$(cat "$TMP/attr")"
+fi
+"$MORGUE" annotate "$R" --json 2020/quotes 2>/dev/null | $PYTHON -c '
+import json, sys
+d = json.load(sys.stdin)
+a = d["attributions"]
+assert [x["kind"] for x in a] == ["unattributed", "anonymous"], a
+assert a[1]["source"] == "anonymous" and a[1]["cue"] == "said", a
+assert a[0]["accept"].startswith("attribution:2020/quotes:The engine"), a
+' >/dev/null 2>&1 && pass "annotate --json lists attributions" ||
+	fail "annotate --json lists attributions" "bad JSON or content"
+"$MORGUE" annotate "$R" --accept "attribution:2020/quotes:$Q:no-such-one" >/dev/null 2>&1
+[ $? -eq 1 ] && [ ! -e "$R/annotations/2020/quotes.yaml" ] &&
+	pass "attribution: to an unknown source is refused" ||
+	fail "attribution: to an unknown source is refused" "accepted"
+"$MORGUE" annotate "$R" --accept "attribution:2020/quotes:$Q:ada-lovelace:person:2" >/dev/null 2>&1
+[ $? -eq 1 ] && [ ! -e "$R/annotations/2020/quotes.yaml" ] &&
+	pass "attribution:...:N past the last occurrence is refused" ||
+	fail "attribution:...:N past the last occurrence is refused" "accepted"
+"$MORGUE" annotate "$R" --accept "attribution:2020/quotes:$Q:ada-lovelace" \
+	--accept 'unattribute:2020/quotes:the engine would be delivered in the spring' \
+	--commit >"$TMP/attracc" 2>&1
+rc=$?
+"$MORGUE" build "$R" -o "$TMP/site3" --quiet >/dev/null 2>&1
+H=$TMP/site3/articles/2020/quotes.html
+if [ $rc -eq 0 ] && grep -q "data-source=\"ada-lovelace\"[^>]*>$Q" "$H" &&
+   [ "$(grep -c 'data-source=' "$H")" -eq 1 ] &&
+   grep -q 'suppress: true' "$R/annotations/2020/quotes.yaml"; then
+	pass "attribution: marks the quote with data-source; unattribute: removes one"
+else
+	fail "attribution: marks the quote with data-source; unattribute: removes one" "rc=$rc $(cat "$TMP/attracc" "$R/annotations/2020/quotes.yaml")"
+fi
+msg=$(git -C "$R" log -1 --format=%B)
+echo "$msg" | grep -q "attribution \"$Q\" (occurrence 1) -> ada-lovelace in 2020/quotes" &&
+	echo "$msg" | grep -q 'unattribute "the engine would be delivered in the spring" (occurrence 1) in 2020/quotes' &&
+	[ -z "$(git -C "$R" status --porcelain)" ] &&
+	pass "--commit names the attributions accepted" ||
+	fail "--commit names the attributions accepted" "$msg"
+"$MORGUE" annotate "$R" 2020/quotes >"$TMP/attr2" 2>&1
+grep -q 'Attributions to review (0)' "$TMP/attr2" &&
+	pass "reviewed attributions are not proposed again" ||
+	fail "reviewed attributions are not proposed again" "$(cat "$TMP/attr2")"
+
 # the sample archive
 if git rev-parse --verify -q HEAD:content/morgue.yaml >/dev/null; then
 	"$MORGUE" annotate content >"$TMP/sample" 2>&1 &&
 		grep -q '^Candidate entities' "$TMP/sample" && grep -q '^Unsure mentions' "$TMP/sample" &&
+		grep -q '^Attributions to review' "$TMP/sample" &&
 		pass "the sample archive proposes" || fail "the sample archive proposes" "$(head -5 "$TMP/sample")"
 else
 	echo "SKIP the sample archive proposes: content/ is not committed in this checkout"

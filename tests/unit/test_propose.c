@@ -1,11 +1,13 @@
 /*
  * test_propose.c - what `morgue annotate` proposes (propose.h): candidate
- * entities, unsure mentions, anchors and annotation-file entries.
+ * entities, unsure mentions, attributions to review, anchors and
+ * annotation-file entries.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "anchor.h"
+#include "annotate.h"
 #include "article.h"
 #include "frontmatter.h"
 #include "gazetteer.h"
@@ -294,6 +296,154 @@ static void annotation_files(void)
 	morgue_buf_free(&name);
 }
 
+/* Render md with attributions and feed both parts. */
+static void feed_attr(fixture *f, const char *name, const char *md, const char *yaml,
+		      int selected)
+{
+	morgue_doc *doc = NULL;
+	morgue_markdown_opts mo = { .gazetteer = f->g, .root = "../", .file = name,
+				    .first_line = 1, .annotations = yaml,
+				    .annotations_len = yaml ? strlen(yaml) : 0,
+				    .annotations_file = "a.yaml" };
+	CHECK(morgue_markdown_render(&doc, md, strlen(md), &mo) == 0);
+	if (!doc)
+		return;
+	size_t y = yaml ? strlen(yaml) : 0;
+	CHECK(morgue_proposer_add(f->p, name, doc->text, doc->text_len, doc->mentions,
+				  doc->nmentions, yaml, y, selected) == 0);
+	CHECK(morgue_proposer_add_attributions(f->p, name, doc->text, doc->text_len,
+					       doc->attributions, doc->nattributions,
+					       doc->mentions, doc->nmentions, yaml, y,
+					       selected) == 0);
+	morgue_doc_free(doc);
+}
+
+static void attributions(void)
+{
+	fixture f;
+	setup(&f);
+	feed_attr(&f, "2020/a",
+		  "Ada Lovelace came to the mill. “The looms will change how every house in "
+		  "the county makes its cloth,” a sign read. “Too short to count,” it said.\n\n"
+		  "Ada Lovelace said: “We shall need many more cards for the engine than "
+		  "anyone has yet punched.”\n\n"
+		  "People familiar with the plan said the engine would come in the spring.\n\n"
+		  "George Byron arrived. “The poets of this age have never seen a machine "
+		  "like this one,” he said.\n",
+		  NULL, 1);
+	feed_attr(&f, "2020/b",
+		  "People close to the mill said the weavers would strike before the winter.\n",
+		  NULL, 0);
+	size_t n;
+	const morgue_attr_review *r = morgue_proposer_attributions(f.p, &n);
+	CHECK_INT((int)n, 3);
+	if (n == 3) {
+		CHECK_INT(r[0].kind, MORGUE_REVIEW_UNATTRIBUTED);
+		CHECK_STR(r[0].text, "The looms will change how every house in the county makes "
+				     "its cloth");
+		CHECK_STR(r[0].source, "ada-lovelace");
+		CHECK_STR(r[0].article, "2020/a");
+		CHECK_INT(r[1].kind, MORGUE_REVIEW_ANONYMOUS);
+		CHECK_STR(r[1].source, "anonymous");
+		CHECK_STR(r[1].cue, "said");
+		CHECK_STR(r[1].text, "the engine would come in the spring");
+		CHECK_INT(r[2].kind, MORGUE_REVIEW_PRONOUN);
+		CHECK_STR(r[2].source, "george-byron");
+		CHECK_STR(r[2].source_text, "he");
+	}
+	morgue_buf out = MORGUE_BUF_INIT;
+	morgue_proposer_text(&out, f.p);
+	CHECK_CONTAINS(out.ptr, "Attributions to review (3)");
+	CHECK_CONTAINS(out.ptr, "--accept 'attribution:2020/a:The looms will change how every "
+				"house in the county makes its cloth:ada-lovelace'");
+	CHECK_CONTAINS(out.ptr, "--accept 'attribution:2020/a:the engine would come in the "
+				"spring:anonymous:anonymous'");
+	CHECK_CONTAINS(out.ptr, "--accept 'unattribute:2020/a:the engine would come in the "
+				"spring'");
+	morgue_buf_clear(&out);
+	morgue_proposer_json(&out, f.p);
+	CHECK_CONTAINS(out.ptr, "\"attributions\":[\n{\"kind\":\"unattributed\"");
+	CHECK_CONTAINS(out.ptr, "\"kind\":\"pronoun\"");
+	CHECK_CONTAINS(out.ptr, "\"reject\":\"unattribute:2020/a:the engine would come in the "
+				"spring\"");
+	morgue_buf_free(&out);
+	teardown(&f);
+
+	/* a dismissed quotation and a reviewed attribution are not proposed */
+	setup(&f);
+	feed_attr(&f, "2020/c",
+		  "A sign read: “The looms will change how every house in the county makes "
+		  "its cloth.” Nobody knew who wrote it.\n\n"
+		  "People familiar with the plan said the engine would come in the spring.\n",
+		  "attributions:\n"
+		  "  - source: anonymous\n    exact: \"every house in the county\"\n"
+		  "    suppress: true\n"
+		  "  - source: ada-lovelace\n    exact: \"the engine would come in the spring\"\n",
+		  1);
+	r = morgue_proposer_attributions(f.p, &n);
+	CHECK_INT((int)n, 0);
+	teardown(&f);
+}
+
+/* The attribution of text applied from yaml: its source ("anonymous" for
+ * none) and kind name, or "" when there is none at [s, e). */
+static void applied(morgue_buf *out, const char *text, const char *yaml, size_t s, size_t e)
+{
+	morgue_attribution *a = NULL;
+	size_t n = 0;
+	CHECK(morgue_annotate_attributions(&a, &n, text, strlen(text), yaml, strlen(yaml), "t",
+					   NULL) == 0);
+	for (size_t i = 0; i < n; i++)
+		if (a[i].offset == s && a[i].offset + a[i].length == e)
+			morgue_buf_printf(out, "%s %s", a[i].source ? a[i].source : "anonymous",
+					  morgue_source_kind_name(a[i].kind));
+	if (!out->ptr)
+		morgue_buf_puts(out, "");
+	morgue_attributions_free(a, n);
+}
+
+static void attribution_files(void)
+{
+	const char *text = "He said the plan works. Later he said the plan works.";
+	morgue_buf out = MORGUE_BUF_INIT, pre = MORGUE_BUF_INIT, suf = MORGUE_BUF_INIT;
+	long off = morgue_propose_nth(text, strlen(text), "the plan works", 2);
+	CHECK(off > 0);
+	CHECK_INT(morgue_propose_anchor(&pre, &suf, text, strlen(text), (size_t)off,
+					(size_t)off + 14), 0);
+	const char *old = "# keep\nmentions:\n  - entity: b\n    exact: B\n";
+	CHECK_INT(morgue_propose_attribution_add(&out, old, strlen(old), "t", "anonymous",
+						 "document", "the plan works", pre.ptr, suf.ptr,
+						 0), 1);
+	CHECK_CONTAINS(out.ptr, "# keep\nmentions:\n  - entity: b\n    exact: B\n");
+	CHECK_CONTAINS(out.ptr, "attributions:\n  - source: anonymous\n    kind: document\n"
+				"    exact: \"the plan works\"\n");
+	morgue_buf got = MORGUE_BUF_INIT;
+	applied(&got, text, out.ptr, (size_t)off, (size_t)off + 14);
+	CHECK_STR(got.ptr, "anonymous document");
+	morgue_buf_clear(&got);
+	applied(&got, text, out.ptr, 8, 22);
+	CHECK_STR(got.ptr, "");
+
+	/* the same again: unchanged; a suppress entry appended to the list */
+	morgue_buf again = MORGUE_BUF_INIT;
+	CHECK_INT(morgue_propose_attribution_add(&again, out.ptr, out.size, "t", "anonymous",
+						 "document", "the plan works", pre.ptr, suf.ptr,
+						 0), 0);
+	CHECK_STR(again.ptr, out.ptr);
+	morgue_buf_clear(&again);
+	CHECK_INT(morgue_propose_attribution_add(&again, out.ptr, out.size, "t", "anonymous",
+						 NULL, "the plan works", pre.ptr, suf.ptr, 1), 1);
+	CHECK_CONTAINS(again.ptr, "    suppress: true\n");
+	morgue_buf_clear(&got);
+	applied(&got, text, again.ptr, (size_t)off, (size_t)off + 14);
+	CHECK_STR(got.ptr, "");
+	morgue_buf_free(&again);
+	morgue_buf_free(&got);
+	morgue_buf_free(&out);
+	morgue_buf_free(&pre);
+	morgue_buf_free(&suf);
+}
+
 int main(void)
 {
 	RUN(candidates);
@@ -303,5 +453,7 @@ int main(void)
 	RUN(unsure);
 	RUN(anchors);
 	RUN(annotation_files);
+	RUN(attributions);
+	RUN(attribution_files);
 	TEST_EXIT();
 }

@@ -44,7 +44,7 @@ static const char schema[] =
 	"  type TEXT NOT NULL, description TEXT, url TEXT, wikidata TEXT,"
 	"  aliases TEXT NOT NULL DEFAULT '[]', body_html TEXT, file TEXT, oid TEXT);"
 	"CREATE TABLE articles("
-	"  id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, file TEXT,"
+	"  id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE COLLATE NOCASE, file TEXT,"
 	"  title TEXT NOT NULL, date TEXT NOT NULL, datetime TEXT,"
 	"  publication TEXT, publication_entity TEXT, authors TEXT NOT NULL DEFAULT '[]',"
 	"  source_url TEXT, oid TEXT, excerpt TEXT, words INTEGER);"

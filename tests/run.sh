@@ -39,7 +39,10 @@ done
 for t in tests/regress/*.sh tests/e2e/*.sh tests/fuzz/smoke.sh; do
 	[ -f "$t" ] || continue
 	# memcheck runs on the plain build only (it cannot run an ASan binary)
-	case "$t" in */valgrind.sh) [ "${MORGUE_SKIP_VALGRIND:-0}" = 1 ] && continue ;; esac
+	case "$t" in
+	*/lib.sh) continue ;; # helpers, not a suite
+	*/valgrind.sh) [ "${MORGUE_SKIP_VALGRIND:-0}" = 1 ] && continue ;;
+	esac
 	run_suite "$t" sh "$t"
 done
 if [ "${MORGUE_SKIP_BROWSER:-0}" != 1 ] && [ -f tests/browser/run.sh ]; then

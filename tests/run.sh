@@ -38,9 +38,9 @@ for t in "$BUILD"/tests/test_*; do
 done
 for t in tests/regress/*.sh tests/e2e/*.sh tests/fuzz/smoke.sh; do
 	[ -f "$t" ] || continue
-	# memcheck runs on the plain build only (it cannot run an ASan binary)
 	case "$t" in
 	*/lib.sh) continue ;; # helpers, not a suite
+	# memcheck runs on the plain build only (it cannot run an ASan binary)
 	*/valgrind.sh) [ "${MORGUE_SKIP_VALGRIND:-0}" = 1 ] && continue ;;
 	esac
 	run_suite "$t" sh "$t"

@@ -82,7 +82,7 @@ $(BUILD)/theme_data.c: $(TOOL_BIN) $(THEME_FILES)
 $(BUILD)/theme_data.o: $(BUILD)/theme_data.c
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libmorgue.a tests/unit/test.h
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libmorgue.a tests/unit/test.h tests/unit/corpus.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libmorgue.a $(ALL_LDFLAGS) $(PKG_LIBS)
 

@@ -1,6 +1,7 @@
 #include "build.h"
 #include "annotate.h"
 #include "article.h"
+#include "cache.h"
 #include "catalog.h"
 #include "config.h"
 #include "gazetteer.h"
@@ -14,10 +15,15 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/fs.h"
+#include "util/hash.h"
 #include "util/path.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 typedef struct build {
 	const morgue_build_opts *opts;
@@ -32,6 +38,14 @@ typedef struct build {
 	morgue_searchindex *search;
 	morgue_entity **entities;
 	size_t nentities, capentities;
+	morgue_cache *cache;         /* NULL for `morgue check` */
+	morgue_repo_entry *ann;      /* annotation files (blob ids), by path */
+	size_t nann;
+	morgue_hash parse;           /* what every article's rows depend on */
+	char parse_key[MORGUE_HASH_HEX], page_key[MORGUE_HASH_HEX];
+	char bin[17];                /* hash of this binary */
+	size_t cached;               /* articles copied from the cache */
+	morgue_entity **by_slug;     /* entities sorted by slug */
 } build;
 
 /* Record a content error and keep going; the caller checks stats->errors. */
@@ -64,6 +78,9 @@ static int load_config(build *b)
 	int rc = morgue_repo_read(&data, b->repo, "morgue.yaml");
 
 	repo_file(&file, b, "morgue.yaml");
+	morgue_hash_puts(&b->parse, "morgue.yaml");
+	morgue_hash_put(&b->parse, data.ptr ? data.ptr : "", data.size);
+	morgue_hash_puts(&b->parse, file.ptr);
 	if (rc == MORGUE_ENOTFOUND) {
 		morgue_error_clear();
 		rc = morgue_config_parse(&b->config, file.ptr, NULL, 0);
@@ -121,6 +138,8 @@ static int load_entities(build *b)
 
 		if (e[i].is_link)
 			continue;
+		morgue_hash_puts(&b->parse, e[i].path);
+		morgue_hash_puts(&b->parse, e[i].oid);
 		repo_file(&file, b, e[i].path);
 		if ((rc = morgue_repo_read(&data, b->repo, e[i].path)) < 0)
 			goto next;
@@ -162,48 +181,135 @@ static int check_publication(build *b, const morgue_article *a)
 				"entities/ or write the publication's plain name)", p);
 }
 
-static void search_add(build *b, const morgue_article *a, const morgue_doc *doc)
+static int by_slug(const void *x, const void *y)
 {
-	const char **slugs = NULL, **names = NULL;
-	size_t n = 0, cap = 0;
+	return strcmp((*(const morgue_entity *const *)x)->slug,
+		      (*(const morgue_entity *const *)y)->slug);
+}
+
+static const morgue_entity *entity_by_slug(build *b, const char *slug)
+{
+	morgue_entity want = { .slug = (char *)slug }, *w = &want, **e;
+	e = b->nentities ? bsearch(&w, b->by_slug, b->nentities, sizeof(*b->by_slug), by_slug) : NULL;
+	return e ? *e : NULL;
+}
+
+/* Hand one article to the search index; slugs are the entities it
+ * mentions, each once, in order of first mention. */
+static void search_add(build *b, const char *id, const char *title, const char *date,
+		       const char *publication, const char *const *tags, size_t ntags,
+		       const char **slugs, size_t n, const char *text, size_t text_len)
+{
+	const char **names = morgue_calloc(n + 1, sizeof(*names));
 	morgue_buf url = MORGUE_BUF_INIT;
 	char *pubname = NULL;
 
-	for (size_t i = 0; i < doc->nmentions; i++) {
-		size_t j;
-		for (j = 0; j < n; j++)
-			if (!strcmp(slugs[j], doc->mentions[i].entity))
-				break;
-		if (j < n)
-			continue;
-		MORGUE_ARRAY_RESERVE(slugs, cap, n + 1);
-		names = morgue_realloc(names, cap * sizeof(*names));
-		slugs[n] = doc->mentions[i].entity;
-		names[n] = NULL;
-		for (size_t k = 0; k < b->nentities; k++)
-			if (!strcmp(b->entities[k]->slug, slugs[n]))
-				names[n] = b->entities[k]->name;
-		if (!names[n])
-			names[n] = slugs[n];
-		n++;
+	for (size_t i = 0; i < n; i++) {
+		const morgue_entity *e = entity_by_slug(b, slugs[i]);
+		names[i] = e ? e->name : slugs[i];
 	}
-	if (a->publication)
-		pubname = morgue_catalog_entity_name(b->catalog, a->publication);
-	morgue_buf_printf(&url, "articles/%s.html", a->id);
+	if (publication)
+		pubname = morgue_catalog_entity_name(b->catalog, publication);
+	morgue_buf_printf(&url, "articles/%s.html", id);
 	morgue_search_doc sd = {
-		.url = url.ptr, .title = a->title, .date = a->date,
-		.publication = pubname ? pubname : a->publication,
-		.publication_slug = pubname ? a->publication : NULL,
-		.tags = (const char *const *)a->tags, .ntags = a->ntags,
+		.url = url.ptr, .title = title, .date = date,
+		.publication = pubname ? pubname : publication,
+		.publication_slug = pubname ? publication : NULL,
+		.tags = tags, .ntags = ntags,
 		.entities = slugs, .entity_names = names, .nentities = n,
-		.text = doc->text, .text_len = doc->text_len,
+		.text = text, .text_len = text_len,
 	};
 	if (morgue_searchindex_add(b->search, &sd) < 0)
 		content_error(b);
 	free(pubname);
-	free(slugs);
 	free(names);
 	morgue_buf_free(&url);
+}
+
+/* The entities a parsed article mentions, each once, in order of first
+ * mention (pointers into doc). */
+static const char **mentioned(const morgue_doc *doc, size_t *n)
+{
+	const char **slugs = morgue_calloc(doc->nmentions + 1, sizeof(*slugs));
+	*n = 0;
+	for (size_t i = 0; i < doc->nmentions; i++) {
+		size_t j;
+		for (j = 0; j < *n; j++)
+			if (!strcmp(slugs[j], doc->mentions[i].entity))
+				break;
+		if (j == *n)
+			slugs[(*n)++] = doc->mentions[i].entity;
+	}
+	return slugs;
+}
+
+/* Index an article copied from the cache, from what the cache kept. */
+static int search_add_cached(build *b, long long id, const char *path)
+{
+	char *pub = NULL, **tags = NULL, **ents = NULL, *text = NULL;
+	size_t ntags = 0, nents = 0, len = 0;
+	morgue_value *brief = morgue_catalog_article_brief(b->catalog, id);
+	int rc = morgue_cache_search_fields(b->cache, id, &pub, &tags, &ntags, &ents, &nents);
+
+	if (rc == 0) {
+		text = morgue_catalog_article_text(b->catalog, id, &len);
+		search_add(b, path, morgue_value_get_string(morgue_value_get(brief, "title")),
+			   morgue_value_get_string(morgue_value_get(brief, "date")), pub,
+			   (const char *const *)tags, ntags, (const char **)ents, nents,
+			   text ? text : "", len);
+	}
+	for (size_t i = 0; i < ntags; i++)
+		free(tags[i]);
+	for (size_t i = 0; i < nents; i++)
+		free(ents[i]);
+	free(tags);
+	free(ents);
+	free(pub);
+	free(text);
+	morgue_value_free(brief);
+	return rc;
+}
+
+static int by_entry_path(const void *x, const void *y)
+{
+	return strcmp(((const morgue_repo_entry *)x)->path, ((const morgue_repo_entry *)y)->path);
+}
+
+/* Blob id of a file of annotations/, or "" when there is none. */
+static const char *annotation_oid(build *b, const char *path)
+{
+	morgue_repo_entry want = { .path = (char *)path }, *e;
+	e = b->nann ? bsearch(&want, b->ann, b->nann, sizeof(*b->ann), by_entry_path) : NULL;
+	return e ? e->oid : "";
+}
+
+/* Everything an article page and the pages listing it show about the
+ * article: its rows (key) and its git history. */
+static void article_digest(char out[MORGUE_HASH_HEX], const char *key,
+			   const morgue_article_history *h)
+{
+	morgue_hash d;
+	morgue_hash_init(&d);
+	morgue_hash_puts(&d, key);
+	for (size_t i = 0; h && i < h->nrevs; i++) {
+		const morgue_revision *r = &h->revs[i];
+		morgue_hash_puts(&d, r->commit);
+		morgue_hash_int(&d, r->time);
+		morgue_hash_int(&d, r->tz);
+		morgue_hash_puts(&d, r->author);
+		morgue_hash_puts(&d, r->summary);
+		morgue_hash_int(&d, r->article);
+		morgue_hash_int(&d, r->annotations);
+		for (size_t k = 0; k < r->nadded; k++)
+			morgue_hash_puts(&d, r->added[k]);
+		morgue_hash_puts(&d, "/");
+		for (size_t k = 0; k < r->nremoved; k++)
+			morgue_hash_puts(&d, r->removed[k]);
+		morgue_hash_puts(&d, "/");
+	}
+	for (size_t i = 0; h && i < h->nold; i++)
+		morgue_hash_puts(&d, h->old_paths[i]);
+	morgue_hash_hex(out, &d);
 }
 
 /* The stand-off annotations of "articles/2017/x.md" live in
@@ -226,75 +332,132 @@ static int read_annotations(build *b, morgue_buf *out, morgue_buf *file,
 	return rc;
 }
 
+/* One article from the repository: parsed, annotated and added to the
+ * catalog, or, when the cache holds its key, copied from the cache. */
+static int load_article(build *b, const morgue_repo_entry *e)
+{
+	morgue_buf data = MORGUE_BUF_INIT, file = MORGUE_BUF_INIT, root = MORGUE_BUF_INIT;
+	morgue_buf ann = MORGUE_BUF_INIT, annfile = MORGUE_BUF_INIT, annpath = MORGUE_BUF_INIT;
+	morgue_article *a = NULL;
+	morgue_doc *doc = NULL;
+	const char **slugs = NULL;
+	const char *rel = e->path + strlen("articles/");
+	char key[MORGUE_HASH_HEX], digest[MORGUE_HASH_HEX];
+	long long id = 0, old = 0;
+	size_t nslugs = 0;
+	int rc = 0;
+
+	morgue_buf_printf(&annpath, "annotations/%.*s.yaml", (int)(strlen(rel) - 3), rel);
+	morgue_hash k = b->parse;
+	morgue_hash_puts(&k, e->path);
+	morgue_hash_puts(&k, e->oid);
+	morgue_hash_puts(&k, annotation_oid(b, annpath.ptr));
+	morgue_hash_hex(key, &k);
+	const morgue_article_history *hist = morgue_history_find(b->history, e->path);
+	article_digest(digest, key, hist);
+
+	if (b->cache && morgue_cache_article_lookup(b->cache, &old, key)) {
+		if (morgue_cache_article_copy(b->cache, &id, old) == 0) {
+			morgue_value *brief = morgue_catalog_article_brief(b->catalog, id);
+			const char *url = morgue_value_get_string(morgue_value_get(brief, "url"));
+			size_t len = url ? strlen(url) : 0;
+			morgue_buf aid = MORGUE_BUF_INIT;
+			if (len > strlen("articles/.html"))
+				morgue_buf_put(&aid, url + strlen("articles/"),
+					       len - strlen("articles/.html"));
+			morgue_value_free(brief);
+			if (!aid.size)
+				rc = morgue_error_set(MORGUE_ERROR, NULL, 0, "cache: article %lld has no path", id);
+			else
+				rc = search_add_cached(b, id, aid.ptr);
+			morgue_buf_free(&aid);
+			if (rc < 0)
+				goto done;
+			b->cached++;
+			goto recorded;
+		}
+		morgue_error_clear(); /* the cache was dropped: parse it */
+	}
+
+	repo_file(&file, b, e->path);
+	if ((rc = morgue_repo_read(&data, b->repo, e->path)) < 0)
+		goto done;
+	if (morgue_article_parse(&a, file.ptr, rel, morgue_buf_cstr(&data), data.size) < 0 ||
+	    check_publication(b, a) < 0) {
+		content_error(b);
+		goto done;
+	}
+	memcpy(a->oid, e->oid, sizeof(a->oid));
+	if ((rc = read_annotations(b, &ann, &annfile, e->path)) < 0)
+		goto done;
+	/* the article page lives at articles/<id>.html */
+	morgue_buf_puts(&root, "../");
+	for (const char *p = a->id; *p; p++)
+		if (*p == '/')
+			morgue_buf_puts(&root, "../");
+	morgue_markdown_opts mo = {
+		.gazetteer = b->gazetteer, .root = root.ptr,
+		.unsafe_html = b->config->unsafe_html,
+		.entity_exists = entity_exists, .payload = b,
+		.file = file.ptr, .first_line = a->body_line,
+		.annotations = ann.size ? ann.ptr : NULL,
+		.annotations_len = ann.size,
+		.annotations_file = annfile.ptr,
+	};
+	if (morgue_markdown_render(&doc, a->body, a->body_len, &mo) < 0 ||
+	    morgue_catalog_add_article(b->catalog, &id, a, doc->html, doc->text,
+				       doc->text_len) < 0 ||
+	    morgue_catalog_add_mentions(b->catalog, id, doc->mentions, doc->nmentions) < 0 ||
+	    morgue_catalog_add_attributions(b->catalog, id, doc->attributions,
+					    doc->nattributions, doc->text, doc->text_len) < 0) {
+		content_error(b);
+		goto done;
+	}
+	slugs = mentioned(doc, &nslugs);
+	search_add(b, a->id, a->title, a->date, a->publication, (const char *const *)a->tags,
+		   a->ntags, slugs, nslugs, doc->text, doc->text_len);
+	if (b->cache &&
+	    (rc = morgue_cache_search_record(b->cache, id, a->publication,
+					     (const char *const *)a->tags, a->ntags,
+					     slugs, nslugs)) < 0)
+		goto done;
+recorded:
+	if (hist && (rc = morgue_catalog_add_history(b->catalog, id, hist)) < 0)
+		goto done;
+	if (b->cache && (rc = morgue_cache_article_record(b->cache, id, key, digest)) < 0)
+		goto done;
+	b->stats->articles++;
+done:
+	free(slugs);
+	morgue_doc_free(doc);
+	morgue_article_free(a);
+	morgue_buf_free(&data);
+	morgue_buf_free(&file);
+	morgue_buf_free(&root);
+	morgue_buf_free(&ann);
+	morgue_buf_free(&annfile);
+	morgue_buf_free(&annpath);
+	return rc;
+}
+
 static int load_articles(build *b)
 {
 	morgue_repo_entry *e = NULL;
 	size_t n = 0;
 	int rc = list_markdown(b, &e, &n, "articles");
 
+	if (rc == 0 && (rc = morgue_repo_list(&b->ann, &b->nann, b->repo, "annotations", NULL)) == 0)
+		qsort(b->ann, b->nann, sizeof(*b->ann), by_entry_path);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		morgue_buf data = MORGUE_BUF_INIT, file = MORGUE_BUF_INIT, root = MORGUE_BUF_INIT;
-		morgue_buf ann = MORGUE_BUF_INIT, annfile = MORGUE_BUF_INIT;
-		morgue_article *a = NULL;
-		morgue_doc *doc = NULL;
-		long long id;
-
 		if (e[i].is_link)
 			continue;
 		if ((i & 255) == 0)
 			progress(b, "articles", i, n);
-		repo_file(&file, b, e[i].path);
-		if ((rc = morgue_repo_read(&data, b->repo, e[i].path)) < 0)
-			goto next;
-		if (morgue_article_parse(&a, file.ptr, e[i].path + strlen("articles/"),
-					 morgue_buf_cstr(&data), data.size) < 0 ||
-		    check_publication(b, a) < 0) {
-			content_error(b);
-			goto next;
-		}
-		memcpy(a->oid, e[i].oid, sizeof(a->oid));
-		if ((rc = read_annotations(b, &ann, &annfile, e[i].path)) < 0)
-			goto next;
-		/* the article page lives at articles/<id>.html */
-		morgue_buf_puts(&root, "../");
-		for (const char *p = a->id; *p; p++)
-			if (*p == '/')
-				morgue_buf_puts(&root, "../");
-		morgue_markdown_opts mo = {
-			.gazetteer = b->gazetteer, .root = root.ptr,
-			.unsafe_html = b->config->unsafe_html,
-			.entity_exists = entity_exists, .payload = b,
-			.file = file.ptr, .first_line = a->body_line,
-			.annotations = ann.size ? ann.ptr : NULL,
-			.annotations_len = ann.size,
-			.annotations_file = annfile.ptr,
-		};
-		if (morgue_markdown_render(&doc, a->body, a->body_len, &mo) < 0 ||
-		    morgue_catalog_add_article(b->catalog, &id, a, doc->html, doc->text,
-					       doc->text_len) < 0 ||
-		    morgue_catalog_add_mentions(b->catalog, id, doc->mentions, doc->nmentions) < 0 ||
-		    morgue_catalog_add_attributions(b->catalog, id, doc->attributions,
-						    doc->nattributions, doc->text, doc->text_len) < 0) {
-			content_error(b);
-			goto next;
-		}
-		const morgue_article_history *hist = morgue_history_find(b->history, e[i].path);
-		if (hist && (rc = morgue_catalog_add_history(b->catalog, id, hist)) < 0)
-			goto next;
-		search_add(b, a, doc);
-		b->stats->articles++;
-		b->stats->mentions += doc->nmentions;
-	next:
-		morgue_doc_free(doc);
-		morgue_article_free(a);
-		morgue_buf_free(&data);
-		morgue_buf_free(&file);
-		morgue_buf_free(&root);
-		morgue_buf_free(&ann);
-		morgue_buf_free(&annfile);
+		rc = load_article(b, &e[i]);
 	}
 	progress(b, "articles", n, n);
 	morgue_repo_entries_free(e, n);
+	b->stats->mentions = (size_t)morgue_catalog_count(b->catalog, "mentions");
 	return rc;
 }
 
@@ -361,6 +524,16 @@ static void format_date(char out[11], long long t)
  * the stamp needs no rebuild. */
 static int build_stamp(morgue_buf *out, build *b)
 {
+	morgue_buf_printf(out, "bin-%s input-", b->bin);
+	int rc = morgue_build_fingerprint(out, b->opts);
+	morgue_buf_puts(out, " theme-");
+	morgue_theme_digest(out, b->theme);
+	return rc;
+}
+
+/* FNV-1a of this binary: code changes change what a build writes. */
+static void binary_hash(char out[17])
+{
 	morgue_buf exe = MORGUE_BUF_INIT;
 	unsigned long long h = 1469598103934665603ULL;
 	if (morgue_fs_read(&exe, "/proc/self/exe") == 0)
@@ -369,23 +542,57 @@ static int build_stamp(morgue_buf *out, build *b)
 	else
 		morgue_error_clear();
 	morgue_buf_free(&exe);
-	morgue_buf_printf(out, "bin-%016llx input-", h);
-	int rc = morgue_build_fingerprint(out, b->opts);
-	morgue_buf_puts(out, " theme-");
-	morgue_theme_digest(out, b->theme);
-	return rc;
+	snprintf(out, 17, "%016llx", h);
+}
+
+/* Remove the cache files of killed builds ("DIR.cache.new-PID"); called
+ * with the output lock held, so no live build owns them. */
+static void remove_stale_caches(const char *cache, const char *mine)
+{
+	morgue_buf parent = MORGUE_BUF_INIT, prefix = MORGUE_BUF_INIT;
+	const char *slash = strrchr(cache, '/');
+	DIR *d;
+	struct dirent *e;
+
+	if (slash)
+		morgue_buf_put(&parent, cache, (size_t)(slash - cache) + 1);
+	else
+		morgue_buf_puts(&parent, "./");
+	morgue_buf_printf(&prefix, "%s.new-", slash ? slash + 1 : cache);
+	if ((d = opendir(parent.ptr))) {
+		while ((e = readdir(d))) {
+			morgue_buf p = MORGUE_BUF_INIT;
+			if (strncmp(e->d_name, prefix.ptr, prefix.size))
+				continue;
+			const char *base = strrchr(mine, '/');
+			morgue_buf_printf(&p, "%s%s", parent.ptr, e->d_name);
+			if (strcmp(e->d_name, base ? base + 1 : mine))
+				remove(p.ptr);
+			morgue_buf_free(&p);
+		}
+		closedir(d);
+	}
+	morgue_buf_free(&parent);
+	morgue_buf_free(&prefix);
 }
 
 int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 {
 	build b = { .opts = opts, .stats = stats };
 	morgue_buf path = MORGUE_BUF_INIT, stamp = MORGUE_BUF_INIT;
+	morgue_buf cache_path = MORGUE_BUF_INIT, cache_new = MORGUE_BUF_INIT;
+	int cache_kept = 0;
 	char date[11];
 	int rc;
 
 	memset(stats, 0, sizeof(*stats));
+	binary_hash(b.bin);
+	morgue_hash_init(&b.parse);
+	morgue_hash_puts(&b.parse, "morgue-parse 1");
+	morgue_hash_puts(&b.parse, b.bin);
 	if ((rc = morgue_repo_open(&b.repo, opts->root, opts->rev, opts->worktree)) < 0)
 		goto done;
+	morgue_hash_puts(&b.parse, morgue_repo_prefix(b.repo));
 	if (morgue_repo_commit(b.repo))
 		memcpy(stats->commit, morgue_repo_commit(b.repo), 40);
 	if ((rc = load_config(&b)) < 0)
@@ -399,15 +606,37 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 			stats->up_to_date = 1;
 			goto done;
 		}
-	}
-	if ((rc = morgue_catalog_new(&b.catalog)) < 0 ||
-	    (rc = morgue_searchindex_new(&b.search)) < 0 ||
+		/* the catalog is built in a file that becomes the next
+		 * build's cache: DIR.cache next to the site */
+		morgue_buf_puts(&cache_path, opts->out);
+		while (cache_path.size > 1 && cache_path.ptr[cache_path.size - 1] == '/')
+			morgue_buf_truncate(&cache_path, cache_path.size - 1);
+		morgue_buf_puts(&cache_path, ".cache");
+		morgue_buf_printf(&cache_new, "%s.new-%ld", cache_path.ptr, (long)getpid());
+		if (morgue_catalog_new_file(&b.catalog, cache_new.ptr) < 0) {
+			/* e.g. an unwritable directory: build without a cache
+			 * (writing the site will say what is wrong) */
+			morgue_error_clear();
+			morgue_buf_clear(&cache_new);
+			if ((rc = morgue_catalog_new(&b.catalog)) < 0)
+				goto done;
+		}
+		if ((rc = morgue_cache_open(&b.cache, b.catalog,
+					    opts->clean ? NULL : cache_path.ptr)) < 0)
+			goto done;
+	} else if ((rc = morgue_catalog_new(&b.catalog)) < 0)
+		goto done;
+	if ((rc = morgue_searchindex_new(&b.search)) < 0 ||
 	    (rc = morgue_catalog_begin(b.catalog)) < 0)
 		goto done;
 
 	progress(&b, "entities", 0, 0);
 	if ((rc = load_entities(&b)) < 0)
 		goto done;
+	b.by_slug = morgue_calloc(b.nentities + 1, sizeof(*b.by_slug));
+	memcpy(b.by_slug, b.entities, b.nentities * sizeof(*b.by_slug));
+	qsort(b.by_slug, b.nentities, sizeof(*b.by_slug), by_slug);
+	morgue_hash_hex(b.parse_key, &b.parse);
 	if ((rc = morgue_gazetteer_new(&b.gazetteer, (const morgue_entity *const *)b.entities,
 				       b.nentities)) < 0)
 		goto done;
@@ -419,6 +648,7 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 			    "(fetch the full history with git fetch --unshallow)");
 	if ((rc = load_articles(&b)) < 0)
 		goto done;
+	stats->cached = b.cached;
 	if (stats->errors) {
 		rc = morgue_error_set(MORGUE_EINPUT, NULL, 0,
 				      "%zu error%s in the content; the previous site is unchanged",
@@ -438,16 +668,38 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	 * bad content, and a failed build must leave no trace. */
 	if ((rc = morgue_output_begin(&b.output, opts->out)) < 0)
 		goto done;
+	remove_stale_caches(cache_path.ptr, cache_new.size ? cache_new.ptr : "");
 	morgue_output_set_stamp(b.output, stamp.ptr);
+	if (!opts->clean)
+		morgue_output_keep_unchanged(b.output);
+	{
+		morgue_hash h;
+		morgue_buf theme = MORGUE_BUF_INIT;
+		morgue_theme_digest(&theme, b.theme);
+		morgue_hash_init(&h);
+		morgue_hash_puts(&h, "morgue-pages 1");
+		morgue_hash_puts(&h, b.parse_key);
+		morgue_hash_puts(&h, theme.ptr);
+		morgue_hash_int(&h, morgue_history_shallow(b.history));
+		morgue_hash_hex(b.page_key, &h);
+		morgue_buf_free(&theme);
+	}
 	format_date(date, morgue_repo_commit_time(b.repo));
 	morgue_site site = {
 		.catalog = b.catalog, .theme = b.theme, .output = b.output,
 		.config = b.config, .commit = morgue_repo_commit(b.repo),
 		.build_date = date,
 		.history_partial = morgue_history_shallow(b.history),
+		.cache = b.cache, .page_key = b.page_key,
+		/* reuse pages only from the very site the cache was built
+		 * with, and only while it is intact */
+		.reuse = morgue_cache_has_previous(b.cache) &&
+			 morgue_cache_previous_stamp(b.cache) &&
+			 morgue_output_is_current(opts->out, morgue_cache_previous_stamp(b.cache)),
 	};
 	progress(&b, "pages", 0, 0);
-	if ((rc = morgue_render_site(&site)) < 0 ||
+	if ((rc = morgue_catalog_begin(b.catalog)) < 0 ||
+	    (rc = morgue_render_site(&site)) < 0 ||
 	    (rc = morgue_theme_copy_static(b.theme, b.output)) < 0)
 		goto done;
 	progress(&b, "search", 0, 0);
@@ -455,13 +707,23 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	    (rc = morgue_searchindex_write(b.search, morgue_output_staging(b.output))) < 0)
 		goto done;
 	morgue_buf_printf(&path, "%s/archive.sqlite", morgue_output_staging(b.output));
-	if ((rc = morgue_catalog_export(b.catalog, path.ptr)) < 0)
+	if ((rc = morgue_cache_set_stamp(b.cache, stamp.ptr)) < 0 ||
+	    (rc = morgue_catalog_commit(b.catalog)) < 0 ||
+	    (rc = morgue_catalog_export(b.catalog, path.ptr)) < 0)
 		goto done;
 	stats->pages = site.pages;
+	stats->reused = morgue_cache_pages_reused(b.cache);
 	stats->tags = (size_t)morgue_catalog_count(b.catalog, "tags");
 	stats->files = morgue_output_files(b.output);
 	stats->bytes = morgue_output_bytes(b.output);
-	rc = morgue_output_commit(b.output);
+	if ((rc = morgue_output_commit(b.output)) < 0)
+		goto done;
+	if (!cache_new.size)
+		; /* no cache file could be made */
+	else if (rename(cache_new.ptr, cache_path.ptr) < 0)
+		morgue_warn(cache_path.ptr, 0, "cannot keep the build cache: %s", strerror(errno));
+	else
+		cache_kept = 1;
 done:
 	stats->warnings = morgue_warn_count();
 	morgue_buf_free(&path);
@@ -473,7 +735,14 @@ done:
 	for (size_t i = 0; i < b.nentities; i++)
 		morgue_entity_free(b.entities[i]);
 	free(b.entities);
+	free(b.by_slug);
+	morgue_repo_entries_free(b.ann, b.nann);
+	morgue_cache_free(b.cache);
 	morgue_catalog_free(b.catalog);
+	if (cache_new.size && !cache_kept)
+		remove(cache_new.ptr);
+	morgue_buf_free(&cache_path);
+	morgue_buf_free(&cache_new);
 	morgue_theme_free(b.theme);
 	morgue_config_free(b.config);
 	morgue_repo_free(b.repo);

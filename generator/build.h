@@ -36,6 +36,8 @@ typedef struct morgue_build_stats {
 	size_t articles, entities, mentions, tags;
 	size_t pages, files, bytes;
 	size_t errors, warnings;
+	size_t cached;         /* articles copied from the build cache, not parsed */
+	size_t reused;         /* files linked unchanged from the previous site */
 	int up_to_date;        /* nothing to do: the site was built from this */
 	char commit[41];
 } morgue_build_stats;

@@ -133,11 +133,18 @@ static void bind_text(sqlite3_stmt *st, int i, const char *s)
 
 int morgue_catalog_new(morgue_catalog **out)
 {
+	return morgue_catalog_new_file(out, NULL);
+}
+
+int morgue_catalog_new_file(morgue_catalog **out, const char *path)
+{
 	morgue_catalog *c = morgue_calloc(1, sizeof(*c));
 	int rc;
 
 	/* "" = a private temporary database that spills to disk */
-	if (sqlite3_open_v2("", &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+	if (path)
+		remove(path);
+	if (sqlite3_open_v2(path ? path : "", &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
 			    NULL) != SQLITE_OK) {
 		rc = db_error(c, "open");
 		morgue_catalog_free(c);
@@ -1648,4 +1655,9 @@ morgue_value *morgue_catalog_network(morgue_catalog *c, int limit)
 		" WHERE x.entity < x.other AND x.entity IN top AND x.other IN top"
 		" ORDER BY x.count DESC, x.entity, x.other LIMIT :i2", NULL, NULL, limit, limit * 4));
 	return net;
+}
+
+struct sqlite3 *morgue_catalog_handle(morgue_catalog *c)
+{
+	return c->db;
 }

@@ -24,6 +24,9 @@ typedef struct morgue_attribution morgue_attribution;
 
 /* A private temporary database (on disk, so memory stays bounded). */
 int morgue_catalog_new(morgue_catalog **out);
+/* The same in a file at path (replaced if it exists), which outlives the
+ * handle: the build keeps it as the next build's cache (cache.h). */
+int morgue_catalog_new_file(morgue_catalog **out, const char *path);
 void morgue_catalog_free(morgue_catalog *c);
 
 int morgue_catalog_begin(morgue_catalog *c);
@@ -148,5 +151,10 @@ morgue_value *morgue_catalog_network(morgue_catalog *c, int limit);
 /* Tags (tag, slug, url, count) by name; years (year, url, count, months). */
 morgue_value *morgue_catalog_tags(morgue_catalog *c);
 morgue_value *morgue_catalog_years(morgue_catalog *c);
+
+/* The SQLite connection, for cache.c only: the build cache lives in the
+ * catalog's database and copies rows between its tables. */
+struct sqlite3;
+struct sqlite3 *morgue_catalog_handle(morgue_catalog *c);
 
 #endif

@@ -116,12 +116,17 @@ static int run(int argc, char **argv)
 	else if (!quiet && stats.up_to_date)
 		fprintf(stderr, "morgue: %s is up to date (the work tree is unchanged; --clean rebuilds)\n",
 			opts.out);
-	else if (!quiet)
+	else if (!quiet) {
+		char inc[128] = "";
+		if (stats.cached || stats.reused)
+			snprintf(inc, sizeof(inc), "; %zu articles and %zu files from the cache",
+				 stats.cached, stats.reused);
 		fprintf(stderr,
 			"morgue: built %s: %zu articles, %zu entities, %zu mentions, "
-			"%zu pages, %zu files (%.1f MB) in %.2f s%s\n",
+			"%zu pages, %zu files (%.1f MB) in %.2f s%s%s\n",
 			opts.out, stats.articles, stats.entities, stats.mentions, stats.pages,
-			stats.files, (double)stats.bytes / 1e6, elapsed(&ps.start),
+			stats.files, (double)stats.bytes / 1e6, elapsed(&ps.start), inc,
 			stats.warnings ? " (with warnings)" : "");
+	}
 	return MORGUE_EXIT_OK;
 }

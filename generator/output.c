@@ -25,6 +25,7 @@ struct morgue_output {
 	pthread_mutex_t lock;
 	size_t files, bytes;
 	char *stamp;        /* what the site is built from, or NULL */
+	int keep;           /* link unchanged files from the previous site */
 };
 
 /* Staging dirs of builds that were killed: only safe to remove while we
@@ -134,6 +135,10 @@ int morgue_output_write(morgue_output *o, const char *site_path,
 {
 	morgue_buf p = MORGUE_BUF_INIT;
 	morgue_buf_printf(&p, "%s/%s", o->staging.ptr, site_path);
+	/* a linked file shares its inode with the live site: never write
+	 * through it */
+	if (o->keep)
+		unlink(p.ptr);
 	int rc = morgue_fs_write(p.ptr, data, len);
 	morgue_buf_free(&p);
 	if (rc == 0) {
@@ -143,6 +148,110 @@ int morgue_output_write(morgue_output *o, const char *site_path,
 		pthread_mutex_unlock(&o->lock);
 	}
 	return rc;
+}
+
+void morgue_output_keep_unchanged(morgue_output *o)
+{
+	o->keep = 1;
+}
+
+int morgue_output_link(morgue_output *o, const char *site_path)
+{
+	morgue_buf from = MORGUE_BUF_INIT, to = MORGUE_BUF_INIT;
+	struct stat st;
+	int rc = 0;
+
+	morgue_buf_printf(&from, "%s/%s", o->dir.ptr, site_path);
+	morgue_buf_printf(&to, "%s/%s", o->staging.ptr, site_path);
+	if (lstat(from.ptr, &st) < 0 || !S_ISREG(st.st_mode)) {
+		rc = morgue_error_set(MORGUE_ENOTFOUND, from.ptr, 0, "not in the previous site");
+		goto done;
+	}
+	unlink(to.ptr);
+	if (link(from.ptr, to.ptr) < 0) {
+		const char *slash = strrchr(to.ptr, '/');
+		morgue_buf dir = MORGUE_BUF_INIT;
+		morgue_buf_put(&dir, to.ptr, (size_t)(slash - to.ptr));
+		if (errno != ENOENT || morgue_fs_mkdirs(dir.ptr) < 0 || link(from.ptr, to.ptr) < 0)
+			rc = morgue_error_set(MORGUE_EIO, to.ptr, 0, "cannot link: %s",
+					      strerror(errno));
+		morgue_buf_free(&dir);
+	}
+	if (rc == 0) {
+		pthread_mutex_lock(&o->lock);
+		o->files++;
+		o->bytes += (size_t)st.st_size;
+		pthread_mutex_unlock(&o->lock);
+	}
+done:
+	morgue_buf_free(&from);
+	morgue_buf_free(&to);
+	return rc;
+}
+
+/* 1 when the two files hold the same bytes. */
+static int same_bytes(const char *a, const char *b, off_t size)
+{
+	int fa = open(a, O_RDONLY | O_CLOEXEC), fb = open(b, O_RDONLY | O_CLOEXEC);
+	char ba[65536], bb[65536];
+	int same = fa >= 0 && fb >= 0;
+
+	while (same && size > 0) {
+		size_t want = size > (off_t)sizeof(ba) ? sizeof(ba) : (size_t)size;
+		if (read(fa, ba, want) != (ssize_t)want || read(fb, bb, want) != (ssize_t)want ||
+		    memcmp(ba, bb, want))
+			same = 0;
+		size -= (off_t)want;
+	}
+	if (fa >= 0)
+		close(fa);
+	if (fb >= 0)
+		close(fb);
+	return same;
+}
+
+/* Files newly written to staging whose bytes equal the previous site's
+ * file at the same path are replaced by a link to it: an unchanged page
+ * keeps its inode and mtime, so rsync and HTTP caches see no change. */
+static void keep_unchanged(morgue_output *o, const char *rel)
+{
+	morgue_buf p = MORGUE_BUF_INIT;
+	DIR *d;
+	struct dirent *e;
+
+	morgue_buf_printf(&p, "%s%s%s", o->staging.ptr, *rel ? "/" : "", rel);
+	if (!(d = opendir(p.ptr))) {
+		morgue_buf_free(&p);
+		return;
+	}
+	while ((e = readdir(d))) {
+		struct stat st, old;
+		morgue_buf sub = MORGUE_BUF_INIT, now = MORGUE_BUF_INIT, was = MORGUE_BUF_INIT;
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+		    (!*rel && !strcmp(e->d_name, MARKER)))
+			continue;
+		morgue_buf_printf(&sub, "%s%s%s", rel, *rel ? "/" : "", e->d_name);
+		morgue_buf_printf(&now, "%s/%s", o->staging.ptr, sub.ptr);
+		morgue_buf_printf(&was, "%s/%s", o->dir.ptr, sub.ptr);
+		if (lstat(now.ptr, &st) == 0) {
+			if (S_ISDIR(st.st_mode))
+				keep_unchanged(o, sub.ptr);
+			else if (S_ISREG(st.st_mode) && st.st_nlink == 1 &&
+				 lstat(was.ptr, &old) == 0 && S_ISREG(old.st_mode) &&
+				 old.st_size == st.st_size && same_bytes(now.ptr, was.ptr, st.st_size)) {
+				morgue_buf tmp = MORGUE_BUF_INIT;
+				morgue_buf_printf(&tmp, "%s.keep", now.ptr);
+				if (link(was.ptr, tmp.ptr) == 0 && rename(tmp.ptr, now.ptr) < 0)
+					unlink(tmp.ptr);
+				morgue_buf_free(&tmp);
+			}
+		}
+		morgue_buf_free(&sub);
+		morgue_buf_free(&now);
+		morgue_buf_free(&was);
+	}
+	closedir(d);
+	morgue_buf_free(&p);
 }
 
 const char *morgue_output_staging(const morgue_output *o)
@@ -220,6 +329,8 @@ done:
 
 int morgue_output_commit(morgue_output *o)
 {
+	if (o->keep && morgue_fs_is_dir(o->dir.ptr))
+		keep_unchanged(o, "");
 	if (o->stamp) {
 		/* the marker is rewritten last and not counted itself; files
 		 * written straight into staging (search index, catalog) count */

@@ -27,6 +27,15 @@ int morgue_output_begin(morgue_output **out, const char *dir);
 int morgue_output_write(morgue_output *o, const char *site_path,
 			const char *data, size_t len);
 
+/* Incremental builds. After keep_unchanged, a file written with the
+ * same bytes as the previous site's file at its path is replaced at
+ * commit by a hard link to that file (it keeps its mtime), and writes
+ * never go through a linked inode. morgue_output_link puts the previous
+ * site's file at site_path into the new site as it is (a hard link):
+ * MORGUE_ENOTFOUND when the previous site has no such file. */
+void morgue_output_keep_unchanged(morgue_output *o);
+int morgue_output_link(morgue_output *o, const char *site_path);
+
 /* The staging directory (for modules that write many files themselves). */
 const char *morgue_output_staging(const morgue_output *o);
 

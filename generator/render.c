@@ -32,11 +32,6 @@ static morgue_value *page_context(morgue_site *s, const char *path,
 		morgue_buf_printf(&canon, "%s/%s", s->config->base_url, path);
 		morgue_value_set(ctx, "canonical_url", morgue_value_string_own(morgue_buf_detach(&canon)));
 	}
-	if (s->commit) {
-		morgue_value_set_str(ctx, "commit", s->commit);
-		morgue_value_set(ctx, "commit_short", morgue_value_stringn(s->commit, 7));
-	}
-	morgue_value_set_str(ctx, "build_date", s->build_date);
 	morgue_value_set_bool(ctx, "history_partial", s->history_partial);
 	/* the feed a page links with <link rel=alternate>; entity and tag
 	 * pages replace it with their own */
@@ -45,20 +40,90 @@ static morgue_value *page_context(morgue_site *s, const char *path,
 	return ctx;
 }
 
+/* The commit a site was built from changes with every commit, so it is
+ * shown on the front page only: every other page stays byte-identical
+ * until its own inputs change (incremental builds rely on it). */
+static void set_build(morgue_site *s, morgue_value *ctx)
+{
+	if (s->commit) {
+		morgue_value_set_str(ctx, "commit", s->commit);
+		morgue_value_set(ctx, "commit_short", morgue_value_stringn(s->commit, 7));
+	}
+	morgue_value_set_str(ctx, "build_date", s->build_date);
+}
+
+/* Write one file of the site, noting it under the current family. */
+static int put(morgue_site *s, const char *path, const char *data, size_t len)
+{
+	int rc = morgue_output_write(s->output, path, data, len);
+	if (rc == 0 && s->cache && s->family)
+		rc = morgue_cache_page_record(s->cache, s->family, s->family_sig, path);
+	return rc;
+}
+
+static void count_page(morgue_site *s, const char *path)
+{
+	size_t len = strlen(path);
+	if (len < 5 || strcmp(path + len - 5, ".html"))
+		return;
+	s->pages++;
+	if (s->config->base_url) {
+		MORGUE_ARRAY_RESERVE(s->paths, s->cappaths, s->npaths + 1);
+		s->paths[s->npaths++] = morgue_strdup(path);
+	}
+}
+
+static void reused_file(const char *path, void *payload)
+{
+	count_page(payload, path);
+}
+
+/* Start writing the family `name` (e.g. "e:SLUG") whose inputs hash to
+ * sig. 1 when the previous site's files for the same signature were
+ * linked in, and there is nothing to render. */
+static int family_begin(morgue_site *s, const char *name, const char *sig)
+{
+	if (!s->cache)
+		return 0;
+	s->family = name;
+	memcpy(s->family_sig, sig, MORGUE_HASH_HEX);
+	if (s->reuse && morgue_cache_page_reuse(s->cache, s->output, name, sig, reused_file, s)) {
+		s->family = NULL;
+		return 1;
+	}
+	return 0;
+}
+
+static void family_end(morgue_site *s)
+{
+	s->family = NULL;
+}
+
+/* A family whose signature is that of a group of articles (cache.h). */
+static int group_begin(morgue_site *s, morgue_buf *name, const char *prefix,
+		       const char *group, const char *key)
+{
+	char sig[MORGUE_HASH_HEX];
+	if (!s->cache)
+		return 0;
+	morgue_buf_clear(name);
+	morgue_buf_printf(name, "%s:%s", prefix, key);
+	if (morgue_cache_group_sig(s->cache, sig, s->page_key, group, key) < 0) {
+		morgue_error_clear();
+		return 0;
+	}
+	return family_begin(s, name->ptr, sig);
+}
+
 /* Render template `tpl` with ctx to site path `path` and free ctx. */
 static int emit(morgue_site *s, const char *tpl, const char *path, morgue_value *ctx)
 {
 	morgue_buf html = MORGUE_BUF_INIT;
 	int rc = morgue_theme_render(&html, s->theme, tpl, ctx);
 	if (rc == 0)
-		rc = morgue_output_write(s->output, path, morgue_buf_cstr(&html), html.size);
-	if (rc == 0) {
-		s->pages++;
-		if (s->config->base_url) {
-			MORGUE_ARRAY_RESERVE(s->paths, s->cappaths, s->npaths + 1);
-			s->paths[s->npaths++] = morgue_strdup(path);
-		}
-	}
+		rc = put(s, path, morgue_buf_cstr(&html), html.size);
+	if (rc == 0)
+		count_page(s, path);
 	morgue_buf_free(&html);
 	morgue_value_free(ctx);
 	return rc;
@@ -152,7 +217,7 @@ static int write_article_json(morgue_site *s, long long id, const morgue_value *
 			       morgue_value_get(a, "attributions"));
 	morgue_buf_put(&path, page, strlen(page) - 5); /* ".html" */
 	morgue_buf_puts(&path, ".json");
-	int rc = morgue_output_write(s->output, path.ptr, json.ptr, json.size);
+	int rc = put(s, path.ptr, json.ptr, json.size);
 	morgue_buf_free(&json);
 	morgue_buf_free(&path);
 	morgue_value_free(mentions);
@@ -370,6 +435,7 @@ static void tag_decorate(morgue_site *s, morgue_value *ctx, void *payload)
 int morgue_render_tags(morgue_site *s)
 {
 	morgue_value *tags = morgue_catalog_tags(s->catalog);
+	morgue_buf fam = MORGUE_BUF_INIT;
 	int rc = 0;
 	for (size_t i = 0; i < morgue_value_count(tags) && !rc; i++) {
 		morgue_value *t = morgue_value_at(tags, i);
@@ -378,7 +444,10 @@ int morgue_render_tags(morgue_site *s)
 		const char *tag = morgue_value_get_string(morgue_value_get(t, "tag"));
 		morgue_buf_printf(&base, "tags/%s", slug);
 		morgue_buf_printf(&title, "Tagged “%s”", tag);
-		rc = emit_article_list(s, "tag", base.ptr, title.ptr, "tag", slug, tag_decorate, t);
+		if (!group_begin(s, &fam, "t", "tag", slug))
+			rc = emit_article_list(s, "tag", base.ptr, title.ptr, "tag", slug,
+					       tag_decorate, t);
+		family_end(s);
 		morgue_buf_free(&base);
 		morgue_buf_free(&title);
 	}
@@ -389,6 +458,7 @@ int morgue_render_tags(morgue_site *s)
 		rc = emit(s, "tags", "tags/index.html", ctx);
 	}
 	morgue_value_free(tags);
+	morgue_buf_free(&fam);
 	return rc;
 }
 
@@ -400,6 +470,7 @@ static void period_decorate(morgue_site *s, morgue_value *ctx, void *payload)
 int morgue_render_archive(morgue_site *s)
 {
 	morgue_value *years = morgue_catalog_years(s->catalog);
+	morgue_buf fam = MORGUE_BUF_INIT;
 	int rc = 0;
 	for (size_t i = 0; i < morgue_value_count(years) && !rc; i++) {
 		morgue_value *y = morgue_value_at(years, i);
@@ -407,8 +478,10 @@ int morgue_render_archive(morgue_site *s)
 		morgue_value *months = morgue_value_get(y, "months");
 		morgue_buf base = MORGUE_BUF_INIT;
 		morgue_buf_printf(&base, "archive/%s", year);
-		rc = emit_article_list(s, "archive-period", base.ptr, year, "year", year,
-				       period_decorate, (void *)year);
+		if (!group_begin(s, &fam, "y", "year", year))
+			rc = emit_article_list(s, "archive-period", base.ptr, year, "year", year,
+					       period_decorate, (void *)year);
+		family_end(s);
 		for (size_t j = 0; j < morgue_value_count(months) && !rc; j++) {
 			morgue_value *m = morgue_value_at(months, j);
 			const char *month = morgue_value_get_string(morgue_value_get(m, "month"));
@@ -416,8 +489,10 @@ int morgue_render_archive(morgue_site *s)
 			morgue_buf_clear(&base);
 			morgue_buf_printf(&base, "archive/%s/%s", year,
 					  morgue_value_get_string(morgue_value_get(m, "mm")));
-			rc = emit_article_list(s, "archive-period", base.ptr, label, "month", month,
-					       period_decorate, (void *)label);
+			if (!group_begin(s, &fam, "m", "month", month))
+				rc = emit_article_list(s, "archive-period", base.ptr, label, "month",
+						       month, period_decorate, (void *)label);
+			family_end(s);
 		}
 		morgue_buf_free(&base);
 	}
@@ -428,6 +503,7 @@ int morgue_render_archive(morgue_site *s)
 		rc = emit(s, "archive", "archive/index.html", ctx);
 	}
 	morgue_value_free(years);
+	morgue_buf_free(&fam);
 	return rc;
 }
 
@@ -473,6 +549,7 @@ static void home_decorate(morgue_site *s, morgue_value *ctx, void *payload)
 	morgue_value_set_int(ctx, "entity_count", morgue_catalog_count(s->catalog, "entities"));
 	morgue_value_set(ctx, "years", morgue_catalog_years(s->catalog));
 	morgue_value_set_bool(ctx, "is_home", 1);
+	set_build(s, ctx);
 }
 
 int morgue_render_home(morgue_site *s)
@@ -500,17 +577,36 @@ int morgue_render_site(morgue_site *s)
 	size_t n = 0;
 	int rc = morgue_catalog_article_ids(s->catalog, &ids, &n);
 
-	for (size_t i = 0; i < n && !rc; i++)
-		rc = morgue_render_article(s, ids[i], i > 0 ? ids[i - 1] : 0,
-					   i + 1 < n ? ids[i + 1] : 0);
+	morgue_buf fam = MORGUE_BUF_INIT;
+
+	for (size_t i = 0; i < n && !rc; i++) {
+		long long prev = i > 0 ? ids[i - 1] : 0, next = i + 1 < n ? ids[i + 1] : 0;
+		if (s->cache) {
+			char sig[MORGUE_HASH_HEX];
+			morgue_value *brief = morgue_catalog_article_brief(s->catalog, ids[i]);
+			morgue_buf_clear(&fam);
+			morgue_buf_printf(&fam, "a:%s", morgue_value_get_string(morgue_value_get(brief, "url")));
+			morgue_value_free(brief);
+			morgue_cache_article_sig(s->cache, sig, s->page_key, ids[i], prev, next);
+			if (family_begin(s, fam.ptr, sig))
+				continue;
+		}
+		rc = morgue_render_article(s, ids[i], prev, next);
+		family_end(s);
+	}
 	free(ids);
 	if (!rc) {
 		morgue_value *ents = morgue_catalog_entities(s->catalog, NULL);
-		for (size_t i = 0; i < morgue_value_count(ents) && !rc; i++)
-			rc = morgue_render_entity(s, morgue_value_get_string(
-							     morgue_value_get(morgue_value_at(ents, i), "slug")));
+		for (size_t i = 0; i < morgue_value_count(ents) && !rc; i++) {
+			const char *slug = morgue_value_get_string(
+				morgue_value_get(morgue_value_at(ents, i), "slug"));
+			if (!group_begin(s, &fam, "e", "entity", slug))
+				rc = morgue_render_entity(s, slug);
+			family_end(s);
+		}
 		morgue_value_free(ents);
 	}
+	morgue_buf_free(&fam);
 	if (!rc) rc = morgue_render_entities_index(s);
 	if (!rc) rc = morgue_render_tags(s);
 	if (!rc) rc = morgue_render_archive(s);
@@ -543,7 +639,7 @@ static int write_feed(morgue_site *s, const char *path, const char *page,
 		.language = s->config->language, .articles = arts,
 	};
 	morgue_feed_atom(&xml, &f);
-	int rc = morgue_output_write(s->output, path, morgue_buf_cstr(&xml), xml.size);
+	int rc = put(s, path, morgue_buf_cstr(&xml), xml.size);
 	morgue_buf_free(&xml);
 	morgue_value_free(arts);
 	return rc;
@@ -551,6 +647,7 @@ static int write_feed(morgue_site *s, const char *path, const char *page,
 
 int morgue_render_feeds(morgue_site *s)
 {
+	morgue_buf fam = MORGUE_BUF_INIT;
 	int rc = write_feed(s, "feed.xml", "index.html", s->config->title,
 			    s->config->description, NULL, NULL);
 	morgue_value *ents = morgue_catalog_entities(s->catalog, NULL);
@@ -562,10 +659,12 @@ int morgue_render_feeds(morgue_site *s)
 			continue;
 		morgue_buf_printf(&path, "entities/%s.xml", slug);
 		morgue_buf_printf(&page, "entities/%s.html", slug);
-		rc = write_feed(s, path.ptr, page.ptr,
-				morgue_value_get_string(morgue_value_get(e, "name")),
-				morgue_value_get_string(morgue_value_get(e, "description")),
-				"entity", slug);
+		if (!group_begin(s, &fam, "ef", "entity", slug))
+			rc = write_feed(s, path.ptr, page.ptr,
+					morgue_value_get_string(morgue_value_get(e, "name")),
+					morgue_value_get_string(morgue_value_get(e, "description")),
+					"entity", slug);
+		family_end(s);
 		morgue_buf_free(&path);
 		morgue_buf_free(&page);
 	}
@@ -579,7 +678,9 @@ int morgue_render_feeds(morgue_site *s)
 		morgue_buf_printf(&page, "tags/%s.html", slug);
 		morgue_buf_printf(&title, "Tagged “%s”",
 				  morgue_value_get_string(morgue_value_get(t, "tag")));
-		rc = write_feed(s, path.ptr, page.ptr, title.ptr, NULL, "tag", slug);
+		if (!group_begin(s, &fam, "tf", "tag", slug))
+			rc = write_feed(s, path.ptr, page.ptr, title.ptr, NULL, "tag", slug);
+		family_end(s);
 		morgue_buf_free(&path);
 		morgue_buf_free(&page);
 		morgue_buf_free(&title);
@@ -596,6 +697,7 @@ int morgue_render_feeds(morgue_site *s)
 		morgue_buf_free(&xml);
 		morgue_buf_free(&robots);
 	}
+	morgue_buf_free(&fam);
 	return rc;
 }
 

@@ -11,6 +11,7 @@
 #ifndef MORGUE_RENDER_H
 #define MORGUE_RENDER_H
 
+#include "cache.h"
 #include "catalog.h"
 #include "config.h"
 #include "output.h"
@@ -25,6 +26,15 @@ typedef struct morgue_site {
 	const char *build_date; /* YYYY-MM-DD of the commit, never the clock */
 	int history_partial;    /* a shallow clone: revisions are incomplete */
 	size_t pages;           /* pages written so far */
+	/* incremental builds: with a cache, every page family records its
+	 * signature and files; with reuse, a family whose signature the
+	 * previous build recorded is linked from the previous site instead
+	 * of rendered. cache NULL: no bookkeeping (tests, `morgue check`). */
+	morgue_cache *cache;
+	const char *page_key;   /* what every page depends on (cache.h) */
+	int reuse;
+	const char *family;     /* the family being written, or NULL */
+	char family_sig[MORGUE_HASH_HEX];
 	/* HTML pages written, for sitemap.xml (only kept with base_url);
 	 * owned by the renderer, freed by morgue_render_site */
 	char **paths;

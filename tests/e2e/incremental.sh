@@ -1,7 +1,10 @@
 #!/bin/sh
 # Rebuilding one output directory through a sequence of commits (add, edit,
 # rename, delete an article; add an alias; change a template) must give,
-# after every step, exactly what a clean build of that commit gives.
+# after every step, exactly what a clean build of that commit gives. The
+# rebuilds go through the build cache (DIR.cache): unchanged articles are
+# copied, not parsed, unchanged pages are linked from the previous site
+# (same inode, same mtime), and a broken cache is rebuilt with a warning.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -9,12 +12,14 @@ R=$TMP/repo
 new_repo "$R"
 article "$R" 2020/one "One" 2020-01-05
 article "$R" 2020/two "Two" 2020-02-05 "Nothing about anyone."
+mkdir -p "$R/articles/2019"
+printf -- '---\ntitle: "Old"\ndate: 2019-06-01\n---\nNothing to see.\n' >"$R/articles/2019/old.md"
 commit "$R" "start"
 
 same() { # step: the incremental site equals a clean build of HEAD
-	"$MORGUE" build "$R" -o "$TMP/inc" --quiet 2>"$TMP/err" || { fail "$1: incremental build" "$(cat "$TMP/err")"; return; }
-	rm -rf "$TMP/clean"
-	"$MORGUE" build "$R" -o "$TMP/clean" --quiet 2>"$TMP/err" || { fail "$1: clean build" "$(cat "$TMP/err")"; return; }
+	"$MORGUE" build "$R" -o "$TMP/inc" 2>"$TMP/inc.err" || { fail "$1: incremental build" "$(cat "$TMP/inc.err")"; return; }
+	rm -rf "$TMP/clean" "$TMP/clean.cache"
+	"$MORGUE" build "$R" -o "$TMP/clean" --clean --quiet 2>"$TMP/err" || { fail "$1: clean build" "$(cat "$TMP/err")"; return; }
 	if diff -r "$TMP/inc" "$TMP/clean" >"$TMP/diff" 2>&1; then
 		pass "$1: rebuild equals a clean build"
 	else
@@ -27,9 +32,30 @@ same "no change"
 article "$R" 2020/three "Three" 2020-03-05 "Ada Lovelace again."
 commit "$R" "add three"
 same "article added"
+ino() { stat -c %i "$TMP/inc/$1"; }
+grep -q 'articles and [0-9]* files from the cache' "$TMP/inc.err" &&
+	pass "an added article: the others come from the cache" ||
+	fail "an added article: the others come from the cache" "$(cat "$TMP/inc.err")"
+old=$(ino articles/2019/old.html) json=$(ino articles/2020/one.json) two=$(ino articles/2020/two.html)
+touch -d 2001-01-01 "$TMP/inc/articles/2019/old.html" "$TMP/inc/articles/2020/one.json"
 article "$R" 2020/two "Two, edited" 2020-02-05 "Now Lovelace is here."
 commit "$R" "edit two"
 same "article edited"
+grep -q '; 3 articles and' "$TMP/inc.err" &&
+	pass "an edit parses one article, copies the other three" ||
+	fail "an edit parses one article, copies the other three" "$(cat "$TMP/inc.err")"
+[ "$(ino articles/2020/two.html)" != "$two" ] &&
+	pass "the edited article's page is rewritten" ||
+	fail "the edited article's page is rewritten" "same inode"
+# old.html shares nothing with two and its neighbour (one) is unchanged:
+# linked, not rendered. one.html shows two's new title (next article), so
+# it is rendered again, but one.json has the same bytes: kept as it was.
+unchanged() { # name path inode
+	[ "$(ino "$2")" = "$3" ] && [ "$(stat -c %Y "$TMP/inc/$2")" = "$(date -d 2001-01-01 +%s)" ] &&
+		pass "$1" || fail "$1" "$(ls -li --full-time "$TMP/inc/$2")"
+}
+unchanged "an unaffected page is not rewritten (same inode and mtime)" articles/2019/old.html "$old"
+unchanged "a re-rendered file with the same bytes keeps its inode and mtime" articles/2020/one.json "$json"
 g -C "$R" mv articles/2020/three.md articles/2020/third.md
 commit "$R" "rename three"
 same "article renamed"
@@ -45,3 +71,30 @@ printf '{{<layout}}{{$content}}<p class="mine">{{#article}}{{title}}{{/article}}
 commit "$R" "template"
 same "template changed"
 grep -q 'class="mine"' "$TMP/inc/articles/2020/two.html" && pass "the content's theme is used" || fail "the content's theme is used" ""
+
+# a damaged cache: detected, ignored with a warning, and replaced
+head -c 5000 /dev/urandom >"$TMP/inc.cache"
+article "$R" 2020/two "Two, again" 2020-02-05 "Lovelace once more."
+commit "$R" "edit two again"
+same "corrupted cache"
+grep -q 'inc.cache: not a morgue cache or corrupted' "$TMP/inc.err" &&
+	pass "a corrupted cache is reported" || fail "a corrupted cache is reported" "$(cat "$TMP/inc.err")"
+"$MORGUE" build "$R" -o "$TMP/inc" --clean 2>"$TMP/inc.err"
+grep -q 'from the cache' "$TMP/inc.err" &&
+	fail "--clean ignores the cache" "$(cat "$TMP/inc.err")" || pass "--clean ignores the cache"
+# a foreign SQLite file in the cache's place
+if command -v sqlite3 >/dev/null 2>&1; then
+	rm -f "$TMP/inc.cache"
+	sqlite3 "$TMP/inc.cache" 'CREATE TABLE notes(x); INSERT INTO notes VALUES(1);'
+	article "$R" 2020/two "Two, third time" 2020-02-05 "Lovelace."
+	commit "$R" "edit two a third time"
+	same "foreign cache"
+	grep -q 'not a morgue cache' "$TMP/inc.err" &&
+		pass "a foreign cache is reported" || fail "a foreign cache is reported" "$(cat "$TMP/inc.err")"
+fi
+# the next build trusts the rebuilt cache again
+article "$R" 2020/two "Two, fourth" 2020-02-05 "Lovelace."
+commit "$R" "edit two a fourth time"
+same "after a rebuilt cache"
+grep -q 'files from the cache' "$TMP/inc.err" &&
+	pass "the rebuilt cache is used" || fail "the rebuilt cache is used" "$(cat "$TMP/inc.err")"

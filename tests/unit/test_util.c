@@ -3,6 +3,7 @@
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/escape.h"
+#include "util/hash.h"
 #include "util/path.h"
 
 static void buf_grows_and_detaches(void)
@@ -150,9 +151,42 @@ static void escape_csv_fields(void)
 	}
 }
 
+static void hex_of(char out[MORGUE_HASH_HEX], const char *a, const char *b)
+{
+	morgue_hash h;
+	morgue_hash_init(&h);
+	morgue_hash_puts(&h, a);
+	morgue_hash_puts(&h, b);
+	morgue_hash_hex(out, &h);
+}
+
+static void hash_separates_fields(void)
+{
+	char x[MORGUE_HASH_HEX], y[MORGUE_HASH_HEX];
+	hex_of(x, "ab", "c");
+	hex_of(y, "ab", "c");
+	CHECK_STR(x, y);
+	CHECK_INT(strlen(x), 32);
+	hex_of(y, "a", "bc"); /* same bytes, other fields */
+	CHECK(strcmp(x, y) != 0);
+	hex_of(y, "ab", NULL);
+	CHECK(strcmp(x, y) != 0);
+	hex_of(x, "ab", "");
+	CHECK(strcmp(x, y) != 0);
+	morgue_hash h1, h2;
+	morgue_hash_init(&h1);
+	morgue_hash_init(&h2);
+	morgue_hash_int(&h1, 1);
+	morgue_hash_int(&h2, 256);
+	morgue_hash_hex(x, &h1);
+	morgue_hash_hex(y, &h2);
+	CHECK(strcmp(x, y) != 0);
+}
+
 int main(void)
 {
 	RUN(buf_grows_and_detaches);
+	RUN(hash_separates_fields);
 	RUN(escape_html_text_and_attributes);
 	RUN(escape_url_rejects_unsafe_schemes);
 	RUN(escape_json_cannot_break_out_of_script);

@@ -1,0 +1,565 @@
+#include "cache.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/escape.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CACHE_FORMAT "morgue-cache 1"
+
+/* The per-article tables a copy carries over, and the column holding the
+ * article id. The articles row itself gets a fresh id (assigned in the
+ * same order as a clean build would), the others take it as ?1. */
+static const struct {
+	const char *table, *key;
+} copied[] = {
+	{ "articles", "id" },        { "bodies", "id" },
+	{ "tags", "article_id" },    { "mentions", "article_id" },
+	{ "attributions", "article_id" }, { "cache_search", "article_id" },
+};
+#define NCOPIED (sizeof(copied) / sizeof(*copied))
+
+typedef struct group_sig {
+	char *key;
+	char sig[MORGUE_HASH_HEX];
+} group_sig;
+
+typedef struct group {
+	char *name;      /* "entity", "tag", ... */
+	char *page_key;
+	group_sig *sigs; /* sorted by key */
+	size_t n;
+} group;
+
+struct morgue_cache {
+	sqlite3 *db;
+	int prev;         /* a usable previous cache is attached */
+	char *prev_stamp;
+	sqlite3_stmt *lookup, *record, *page_ins, *page_prev, *related;
+	sqlite3_stmt *copy[NCOPIED];
+	char (*digest)[MORGUE_HASH_HEX]; /* by article id */
+	size_t ndigest;
+	group *groups;
+	size_t ngroups;
+	size_t reused;
+};
+
+static int db_error(morgue_cache *k, const char *what)
+{
+	return morgue_error_set(MORGUE_ERROR, NULL, 0, "cache: %s: %s", what,
+				sqlite3_errmsg(k->db));
+}
+
+static sqlite3_stmt *prepare(morgue_cache *k, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v3(k->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		db_error(k, sql);
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	return st;
+}
+
+static void drop_previous(morgue_cache *k)
+{
+	for (size_t i = 0; i < NCOPIED; i++) {
+		sqlite3_finalize(k->copy[i]);
+		k->copy[i] = NULL;
+	}
+	sqlite3_finalize(k->lookup);
+	sqlite3_finalize(k->page_prev);
+	k->lookup = k->page_prev = NULL;
+	if (k->prev)
+		sqlite3_exec(k->db, "DETACH DATABASE prev", NULL, NULL, NULL);
+	k->prev = 0;
+}
+
+/* "INSERT INTO main.T(cols) SELECT cols FROM prev.T WHERE key=?2", with
+ * the key column set to ?1 and rowid aliases left to SQLite. Built from
+ * the live schema, so it follows the catalog's columns. */
+static sqlite3_stmt *copy_statement(morgue_cache *k, size_t t)
+{
+	morgue_buf sql = MORGUE_BUF_INIT, cols = MORGUE_BUF_INIT, sel = MORGUE_BUF_INIT;
+	sqlite3_stmt *info = NULL, *st = NULL;
+	int rowid_table = !strcmp(copied[t].key, "id") && !strcmp(copied[t].table, "articles");
+
+	morgue_buf_printf(&sql, "PRAGMA main.table_info(%s)", copied[t].table);
+	if (!(info = prepare(k, sql.ptr)))
+		goto done;
+	while (sqlite3_step(info) == SQLITE_ROW) {
+		const char *col = (const char *)sqlite3_column_text(info, 1);
+		int is_key = !strcmp(col, copied[t].key);
+		if (!strcmp(col, "id") && (!is_key || rowid_table))
+			continue; /* a fresh rowid */
+		morgue_buf_printf(&cols, "%s\"%s\"", cols.size ? "," : "", col);
+		if (is_key)
+			morgue_buf_printf(&sel, "%s?1", sel.size ? "," : "");
+		else
+			morgue_buf_printf(&sel, "%s\"%s\"", sel.size ? "," : "", col);
+	}
+	morgue_buf_clear(&sql);
+	morgue_buf_printf(&sql, "INSERT INTO main.%s(%s) SELECT %s FROM prev.%s WHERE %s=?2"
+			  " ORDER BY rowid", copied[t].table, cols.ptr, sel.ptr,
+			  copied[t].table, copied[t].key);
+	st = prepare(k, sql.ptr);
+done:
+	sqlite3_finalize(info);
+	morgue_buf_free(&sql);
+	morgue_buf_free(&cols);
+	morgue_buf_free(&sel);
+	return st;
+}
+
+/* Attach and check the previous cache; any doubt means no cache. */
+static void attach_previous(morgue_cache *k, const char *path)
+{
+	sqlite3_stmt *st = NULL;
+	char *sql = sqlite3_mprintf("ATTACH DATABASE %Q AS prev", path);
+	int ok = sqlite3_exec(k->db, sql, NULL, NULL, NULL) == SQLITE_OK;
+
+	sqlite3_free(sql);
+	if (!ok)
+		goto bad;
+	k->prev = 1;
+	if (sqlite3_prepare_v2(k->db, "SELECT name, value FROM prev.cache_meta", -1, &st,
+			       NULL) != SQLITE_OK)
+		goto bad;
+	int format = 0, rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		const char *value = (const char *)sqlite3_column_text(st, 1);
+		if (!name || !value)
+			continue;
+		if (!strcmp(name, "format") && !strcmp(value, CACHE_FORMAT))
+			format = 1;
+		else if (!strcmp(name, "stamp")) {
+			free(k->prev_stamp);
+			k->prev_stamp = morgue_strdup(value);
+		}
+	}
+	if (rc != SQLITE_DONE || !format)
+		goto bad;
+	sqlite3_finalize(st);
+	st = NULL;
+	/* a cheap structural check of the file before trusting its rows */
+	if (sqlite3_prepare_v2(k->db, "PRAGMA prev.quick_check(1)", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW ||
+	    strcmp((const char *)sqlite3_column_text(st, 0), "ok"))
+		goto bad;
+	sqlite3_finalize(st);
+	st = NULL;
+	k->lookup = prepare(k, "SELECT article_id FROM prev.cache_articles WHERE key=?");
+	k->page_prev = prepare(k, "SELECT path FROM prev.cache_pages WHERE family=? AND sig=?"
+				  " ORDER BY rowid");
+	for (size_t i = 0; i < NCOPIED; i++)
+		k->copy[i] = copy_statement(k, i);
+	for (size_t i = 0; i < NCOPIED; i++)
+		if (!k->copy[i])
+			goto bad;
+	if (!k->lookup || !k->page_prev)
+		goto bad;
+	morgue_error_clear();
+	return;
+bad:
+	sqlite3_finalize(st);
+	morgue_error_clear();
+	morgue_warn(path, 0, "not a morgue cache or corrupted: ignored, building from scratch");
+	free(k->prev_stamp);
+	k->prev_stamp = NULL;
+	drop_previous(k);
+}
+
+int morgue_cache_open(morgue_cache **out, morgue_catalog *c, const char *prev_path)
+{
+	morgue_cache *k = morgue_calloc(1, sizeof(*k));
+	char *err = NULL;
+	int rc = 0;
+
+	k->db = morgue_catalog_handle(c);
+	if (sqlite3_exec(k->db,
+			 "CREATE TABLE cache_meta(name TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
+			 "INSERT INTO cache_meta VALUES('format', '" CACHE_FORMAT "');"
+			 "CREATE TABLE cache_articles(article_id INTEGER PRIMARY KEY,"
+			 "  key TEXT NOT NULL UNIQUE, digest TEXT NOT NULL);"
+			 "CREATE TABLE cache_pages(family TEXT NOT NULL, sig TEXT NOT NULL,"
+			 "  path TEXT NOT NULL);"
+			 "CREATE INDEX cache_pages_family ON cache_pages(family, sig);"
+			 /* what the search index is given for an article, as JSON
+			  * lists: raw tags and mentioned entities in text order */
+			 "CREATE TABLE cache_search(article_id INTEGER PRIMARY KEY,"
+			 "  publication TEXT, tags TEXT NOT NULL, entities TEXT NOT NULL);",
+			 NULL, NULL, &err) != SQLITE_OK) {
+		rc = morgue_error_set(MORGUE_ERROR, NULL, 0, "cache: %s", err);
+		sqlite3_free(err);
+		goto done;
+	}
+	k->record = prepare(k, "INSERT INTO cache_articles VALUES(?,?,?)");
+	k->page_ins = prepare(k, "INSERT INTO cache_pages VALUES(?,?,?)");
+	k->related = prepare(k, "SELECT other, score, shared FROM related WHERE article_id=?"
+				" ORDER BY rank");
+	if (!k->record || !k->page_ins) {
+		rc = MORGUE_ERROR;
+		goto done;
+	}
+	if (prev_path) {
+		FILE *f = fopen(prev_path, "rb");
+		if (f) {
+			fclose(f);
+			attach_previous(k, prev_path);
+		}
+	}
+done:
+	if (rc < 0) {
+		morgue_cache_free(k);
+		k = NULL;
+	}
+	*out = k;
+	return rc;
+}
+
+void morgue_cache_free(morgue_cache *k)
+{
+	if (!k)
+		return;
+	drop_previous(k);
+	sqlite3_finalize(k->record);
+	sqlite3_finalize(k->page_ins);
+	sqlite3_finalize(k->related);
+	for (size_t i = 0; i < k->ngroups; i++) {
+		for (size_t j = 0; j < k->groups[i].n; j++)
+			free(k->groups[i].sigs[j].key);
+		free(k->groups[i].sigs);
+		free(k->groups[i].name);
+		free(k->groups[i].page_key);
+	}
+	free(k->groups);
+	free(k->digest);
+	free(k->prev_stamp);
+	free(k);
+}
+
+int morgue_cache_has_previous(const morgue_cache *k) { return k->prev; }
+const char *morgue_cache_previous_stamp(const morgue_cache *k) { return k->prev_stamp; }
+size_t morgue_cache_pages_reused(const morgue_cache *k) { return k->reused; }
+
+int morgue_cache_set_stamp(morgue_cache *k, const char *stamp)
+{
+	sqlite3_stmt *st = prepare(k, "INSERT OR REPLACE INTO cache_meta VALUES('stamp', ?)");
+	int rc = 0;
+	if (!st)
+		return MORGUE_ERROR;
+	sqlite3_bind_text(st, 1, stamp, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = db_error(k, "stamp");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int morgue_cache_article_lookup(morgue_cache *k, long long *old_id, const char *key)
+{
+	int found = 0;
+	if (!k->prev)
+		return 0;
+	sqlite3_bind_text(k->lookup, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(k->lookup) == SQLITE_ROW) {
+		*old_id = sqlite3_column_int64(k->lookup, 0);
+		found = 1;
+	}
+	sqlite3_reset(k->lookup);
+	return found;
+}
+
+int morgue_cache_article_copy(morgue_cache *k, long long *id, long long old_id)
+{
+	if (!k->prev)
+		return morgue_error_set(MORGUE_ENOTFOUND, NULL, 0, "no previous cache");
+	sqlite3_exec(k->db, "SAVEPOINT copy", NULL, NULL, NULL);
+	for (size_t i = 0; i < NCOPIED; i++) {
+		sqlite3_stmt *st = k->copy[i];
+		if (i > 0)
+			sqlite3_bind_int64(st, 1, *id);
+		sqlite3_bind_int64(st, 2, old_id);
+		int rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		if (rc != SQLITE_DONE || (i == 0 && sqlite3_changes(k->db) != 1)) {
+			morgue_warn(NULL, 0, "build cache unreadable (%s): parsing from scratch",
+				    sqlite3_errmsg(k->db));
+			sqlite3_exec(k->db, "ROLLBACK TO copy; RELEASE copy", NULL, NULL, NULL);
+			drop_previous(k);
+			return morgue_error_set(MORGUE_ENOTFOUND, NULL, 0, "cache dropped");
+		}
+		if (i == 0)
+			*id = sqlite3_last_insert_rowid(k->db);
+	}
+	sqlite3_exec(k->db, "RELEASE copy", NULL, NULL, NULL);
+	return 0;
+}
+
+int morgue_cache_article_record(morgue_cache *k, long long id, const char *key,
+				const char *digest)
+{
+	int rc = 0;
+	sqlite3_bind_int64(k->record, 1, id);
+	sqlite3_bind_text(k->record, 2, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(k->record, 3, digest, -1, SQLITE_STATIC);
+	if (sqlite3_step(k->record) != SQLITE_DONE)
+		rc = db_error(k, "record article");
+	sqlite3_reset(k->record);
+	if (id >= 0) {
+		if ((size_t)id >= k->ndigest) {
+			size_t n = (size_t)id + 1 > 2 * k->ndigest ? (size_t)id + 1 : 2 * k->ndigest;
+			k->digest = morgue_realloc(k->digest, n * sizeof(*k->digest));
+			memset(k->digest + k->ndigest, 0, (n - k->ndigest) * sizeof(*k->digest));
+			k->ndigest = n;
+		}
+		snprintf(k->digest[id], MORGUE_HASH_HEX, "%s", digest);
+	}
+	return rc;
+}
+
+const char *morgue_cache_article_digest(const morgue_cache *k, long long id)
+{
+	if (id < 0 || (size_t)id >= k->ndigest)
+		return "";
+	return k->digest[id];
+}
+
+void morgue_cache_article_sig(morgue_cache *k, char out[MORGUE_HASH_HEX],
+			      const char *page_key, long long id, long long prev,
+			      long long next)
+{
+	morgue_hash h;
+	morgue_hash_init(&h);
+	morgue_hash_puts(&h, "article");
+	morgue_hash_puts(&h, page_key);
+	morgue_hash_puts(&h, morgue_cache_article_digest(k, id));
+	morgue_hash_puts(&h, prev > 0 ? morgue_cache_article_digest(k, prev) : "-");
+	morgue_hash_puts(&h, next > 0 ? morgue_cache_article_digest(k, next) : "-");
+	if (k->related) {
+		sqlite3_bind_int64(k->related, 1, id);
+		while (sqlite3_step(k->related) == SQLITE_ROW) {
+			morgue_hash_puts(&h, morgue_cache_article_digest(
+						     k, sqlite3_column_int64(k->related, 0)));
+			morgue_hash_puts(&h, (const char *)sqlite3_column_text(k->related, 1));
+			morgue_hash_puts(&h, (const char *)sqlite3_column_text(k->related, 2));
+		}
+		sqlite3_reset(k->related);
+	}
+	morgue_hash_hex(out, &h);
+}
+
+static int by_key(const void *x, const void *y)
+{
+	return strcmp(((const group_sig *)x)->key, ((const group_sig *)y)->key);
+}
+
+/* Every group of one kind at once: its members in id order, hashed. */
+static group *load_group(morgue_cache *k, const char *name, const char *page_key)
+{
+	const char *sql;
+	if (!strcmp(name, "entity"))
+		sql = "SELECT entity, article_id FROM refs UNION"
+		      " SELECT source, article_id FROM attributions WHERE source IS NOT NULL"
+		      " ORDER BY 1, 2";
+	else if (!strcmp(name, "tag"))
+		sql = "SELECT slug, article_id FROM tags ORDER BY 1, 2";
+	else if (!strcmp(name, "year"))
+		sql = "SELECT substr(date, 1, 4), id FROM articles ORDER BY 1, 2";
+	else if (!strcmp(name, "month"))
+		sql = "SELECT substr(date, 1, 7), id FROM articles ORDER BY 1, 2";
+	else
+		return NULL;
+	for (size_t i = 0; i < k->ngroups; i++)
+		if (!strcmp(k->groups[i].name, name) && !strcmp(k->groups[i].page_key, page_key))
+			return &k->groups[i];
+
+	sqlite3_stmt *st = prepare(k, sql);
+	if (!st)
+		return NULL;
+	k->groups = morgue_realloc(k->groups, (k->ngroups + 1) * sizeof(*k->groups));
+	group *g = &k->groups[k->ngroups++];
+	size_t cap = 0;
+	morgue_hash h;
+	memset(g, 0, sizeof(*g));
+	g->name = morgue_strdup(name);
+	g->page_key = morgue_strdup(page_key);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *key = (const char *)sqlite3_column_text(st, 0);
+		if (!key)
+			continue;
+		if (!g->n || strcmp(g->sigs[g->n - 1].key, key)) {
+			if (g->n)
+				morgue_hash_hex(g->sigs[g->n - 1].sig, &h);
+			MORGUE_ARRAY_RESERVE(g->sigs, cap, g->n + 1);
+			g->sigs[g->n].key = morgue_strdup(key);
+			g->n++;
+			morgue_hash_init(&h);
+			morgue_hash_puts(&h, name);
+			morgue_hash_puts(&h, page_key);
+			morgue_hash_puts(&h, key);
+		}
+		morgue_hash_puts(&h, morgue_cache_article_digest(k, sqlite3_column_int64(st, 1)));
+	}
+	if (g->n)
+		morgue_hash_hex(g->sigs[g->n - 1].sig, &h);
+	sqlite3_finalize(st);
+	/* SQLite's ORDER BY and strcmp agree on UTF-8 keys (BINARY
+	 * collation), but sort anyway: bsearch must not depend on it */
+	qsort(g->sigs, g->n, sizeof(*g->sigs), by_key);
+	return g;
+}
+
+int morgue_cache_group_sig(morgue_cache *k, char out[MORGUE_HASH_HEX],
+			   const char *page_key, const char *group_name, const char *key)
+{
+	group *g = load_group(k, group_name, page_key);
+	group_sig want = { .key = (char *)key }, *found;
+	if (!g)
+		return morgue_error_set(MORGUE_EUSAGE, NULL, 0, "cache: unknown group %s", group_name);
+	found = g->n ? bsearch(&want, g->sigs, g->n, sizeof(*g->sigs), by_key) : NULL;
+	if (found)
+		memcpy(out, found->sig, MORGUE_HASH_HEX);
+	else {
+		/* an empty group: still a function of its name */
+		morgue_hash h;
+		morgue_hash_init(&h);
+		morgue_hash_puts(&h, group_name);
+		morgue_hash_puts(&h, page_key);
+		morgue_hash_puts(&h, key);
+		morgue_hash_puts(&h, "empty");
+		morgue_hash_hex(out, &h);
+	}
+	return 0;
+}
+
+int morgue_cache_page_record(morgue_cache *k, const char *family, const char *sig,
+			     const char *path)
+{
+	int rc = 0;
+	sqlite3_bind_text(k->page_ins, 1, family, -1, SQLITE_STATIC);
+	sqlite3_bind_text(k->page_ins, 2, sig, -1, SQLITE_STATIC);
+	sqlite3_bind_text(k->page_ins, 3, path, -1, SQLITE_STATIC);
+	if (sqlite3_step(k->page_ins) != SQLITE_DONE)
+		rc = db_error(k, "record page");
+	sqlite3_reset(k->page_ins);
+	return rc;
+}
+
+int morgue_cache_page_reuse(morgue_cache *k, morgue_output *o, const char *family,
+			    const char *sig, void (*each)(const char *path, void *payload),
+			    void *payload)
+{
+	char **paths = NULL;
+	size_t n = 0, cap = 0;
+	int ok = 0;
+
+	if (!k->prev)
+		return 0;
+	sqlite3_bind_text(k->page_prev, 1, family, -1, SQLITE_STATIC);
+	sqlite3_bind_text(k->page_prev, 2, sig, -1, SQLITE_STATIC);
+	while (sqlite3_step(k->page_prev) == SQLITE_ROW) {
+		MORGUE_ARRAY_RESERVE(paths, cap, n + 1);
+		paths[n++] = morgue_strdup((const char *)sqlite3_column_text(k->page_prev, 0));
+	}
+	sqlite3_reset(k->page_prev);
+	ok = n > 0;
+	for (size_t i = 0; i < n && ok; i++)
+		if (morgue_output_link(o, paths[i]) < 0) {
+			morgue_error_clear();
+			ok = 0;
+		}
+	for (size_t i = 0; i < n && ok; i++)
+		if (morgue_cache_page_record(k, family, sig, paths[i]) < 0)
+			ok = 0;
+	if (ok) {
+		k->reused += n;
+		for (size_t i = 0; i < n && each; i++)
+			each(paths[i], payload);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+	return ok;
+}
+
+static void json_list(morgue_buf *out, const char *const *v, size_t n)
+{
+	morgue_buf_putc(out, '[');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			morgue_buf_putc(out, ',');
+		morgue_escape_json_string(out, v[i]);
+	}
+	morgue_buf_putc(out, ']');
+}
+
+int morgue_cache_search_record(morgue_cache *k, long long id, const char *publication,
+			       const char *const *tags, size_t ntags,
+			       const char *const *entities, size_t nentities)
+{
+	sqlite3_stmt *st = prepare(k, "INSERT INTO cache_search VALUES(?,?,?,?)");
+	morgue_buf t = MORGUE_BUF_INIT, e = MORGUE_BUF_INIT;
+	int rc = 0;
+	if (!st)
+		return MORGUE_ERROR;
+	json_list(&t, tags, ntags);
+	json_list(&e, entities, nentities);
+	sqlite3_bind_int64(st, 1, id);
+	if (publication)
+		sqlite3_bind_text(st, 2, publication, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, t.ptr, (int)t.size, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, e.ptr, (int)e.size, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = db_error(k, "record search fields");
+	sqlite3_finalize(st);
+	morgue_buf_free(&t);
+	morgue_buf_free(&e);
+	return rc;
+}
+
+static void read_list(morgue_cache *k, char ***out, size_t *n, long long id, const char *col)
+{
+	morgue_buf sql = MORGUE_BUF_INIT;
+	size_t cap = 0;
+	morgue_buf_printf(&sql, "SELECT j.value FROM cache_search s, json_each(s.%s) j"
+			  " WHERE s.article_id=? ORDER BY j.key", col);
+	sqlite3_stmt *st = prepare(k, sql.ptr);
+	*out = NULL;
+	*n = 0;
+	if (st) {
+		sqlite3_bind_int64(st, 1, id);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			MORGUE_ARRAY_RESERVE(*out, cap, *n + 1);
+			(*out)[(*n)++] = morgue_strdup((const char *)sqlite3_column_text(st, 0));
+		}
+	}
+	sqlite3_finalize(st);
+	morgue_buf_free(&sql);
+}
+
+int morgue_cache_search_fields(morgue_cache *k, long long id, char **publication,
+			       char ***tags, size_t *ntags, char ***entities,
+			       size_t *nentities)
+{
+	sqlite3_stmt *st = prepare(k, "SELECT publication FROM cache_search WHERE article_id=?");
+	int rc = 0;
+	*publication = NULL;
+	if (!st)
+		return MORGUE_ERROR;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+			*publication = morgue_strdup((const char *)sqlite3_column_text(st, 0));
+	} else
+		rc = morgue_error_set(MORGUE_ENOTFOUND, NULL, 0, "cache: no search fields for %lld", id);
+	sqlite3_finalize(st);
+	read_list(k, tags, ntags, id, "tags");
+	read_list(k, entities, nentities, id, "entities");
+	return rc;
+}

@@ -1,0 +1,99 @@
+/*
+ * cache.h - what an incremental build reuses from the previous build.
+ *
+ * The cache is the previous build's catalog database, kept next to the
+ * site (DIR.cache for `-o DIR`) after every successful build, with three
+ * tables of its own:
+ *
+ *   cache_meta(name, value)      "format" and the stamp of the site built
+ *   cache_articles(article_id, key, digest)
+ *       key:    hash of everything an article's rows depend on (the
+ *               build's parse key: binary, morgue.yaml, the entity
+ *               registry; the article's path, blob id and annotation
+ *               blob id). Equal keys mean equal rows, so an unchanged
+ *               blob is never parsed again.
+ *       digest: the key plus the article's git history: what any page
+ *               showing the article depends on.
+ *   cache_pages(family, sig, path)
+ *       the files each page family ("a:ID" an article's page and JSON,
+ *       "e:SLUG" an entity's pages, "t:SLUG" a tag's, ...) was written to,
+ *       with the signature of its inputs.
+ *
+ * A build creates its catalog in a new file, opens the cache on it (the
+ * previous cache is attached read-only as "prev"), copies the rows of
+ * every article whose key it finds instead of parsing it, and records
+ * keys, digests and page signatures as it goes. The build renames the
+ * new file over the old cache only when the site is complete.
+ *
+ * A file that is not a morgue cache, or is corrupted, is reported once
+ * with morgue_warn and ignored: the build starts from scratch.
+ */
+#ifndef MORGUE_CACHE_H
+#define MORGUE_CACHE_H
+
+#include "catalog.h"
+#include "output.h"
+#include "util/hash.h"
+
+typedef struct morgue_cache morgue_cache;
+
+/* Open the cache on catalog c (which must outlive it). prev_path is the
+ * previous cache file, or NULL for none (a --clean build). Never fails on
+ * a bad previous file (warns and ignores it); errors only when the
+ * catalog cannot take the cache tables. */
+int morgue_cache_open(morgue_cache **out, morgue_catalog *c, const char *prev_path);
+void morgue_cache_free(morgue_cache *k);
+
+/* 1 when a previous cache was attached and is usable. */
+int morgue_cache_has_previous(const morgue_cache *k);
+/* The stamp of the site the previous cache was built with, or NULL. */
+const char *morgue_cache_previous_stamp(const morgue_cache *k);
+int morgue_cache_set_stamp(morgue_cache *k, const char *stamp);
+
+/* Articles. lookup: 1 and *old_id when the previous build has rows for
+ * key, else 0. copy: insert those rows (article, body, tags, mentions,
+ * attributions) as a new article, *id its new id; on failure the previous
+ * cache is dropped with a warning and the caller parses the article. */
+int morgue_cache_article_lookup(morgue_cache *k, long long *old_id, const char *key);
+int morgue_cache_article_copy(morgue_cache *k, long long *id, long long old_id);
+int morgue_cache_article_record(morgue_cache *k, long long id, const char *key,
+				const char *digest);
+/* The digest recorded for an article id, or "" when none. */
+const char *morgue_cache_article_digest(const morgue_cache *k, long long id);
+
+/* What the search index was given for an article (publication as
+ * written, raw tags, entity slugs in order of first mention), so a copied
+ * article can be indexed without parsing it. fields: caller frees all. */
+int morgue_cache_search_record(morgue_cache *k, long long id, const char *publication,
+			       const char *const *tags, size_t ntags,
+			       const char *const *entities, size_t nentities);
+int morgue_cache_search_fields(morgue_cache *k, long long id, char **publication,
+			       char ***tags, size_t *ntags, char ***entities,
+			       size_t *nentities);
+
+/* Page signatures, all seeded with the build's page key (theme, config,
+ * registry...). The article page depends on the article, its related
+ * articles and its neighbours; a group ("entity", "tag", "year", "month")
+ * on every article in it. The catalog must be finished. */
+void morgue_cache_article_sig(morgue_cache *k, char out[MORGUE_HASH_HEX],
+			      const char *page_key, long long id, long long prev,
+			      long long next);
+int morgue_cache_group_sig(morgue_cache *k, char out[MORGUE_HASH_HEX],
+			   const char *page_key, const char *group, const char *key);
+
+/* Families: reuse links every file the previous build wrote for family
+ * with signature sig into the new site, records them and calls each (if
+ * not NULL) with every path; 1 when done, 0
+ * when the family must be rendered (nothing usable; files linked so far
+ * are overwritten by the render). record notes one file written for a
+ * family. */
+int morgue_cache_page_reuse(morgue_cache *k, morgue_output *o, const char *family,
+			    const char *sig, void (*each)(const char *path, void *payload),
+			    void *payload);
+int morgue_cache_page_record(morgue_cache *k, const char *family, const char *sig,
+			     const char *path);
+
+/* Pages reused and rendered so far, for the summary. */
+size_t morgue_cache_pages_reused(const morgue_cache *k);
+
+#endif

@@ -1,0 +1,304 @@
+/* Unit tests for generator/cache.c: copying an article's rows from the
+ * previous build's catalog, signatures, page families and what happens
+ * with a damaged or foreign cache file. */
+#include "test.h"
+#include "cache.h"
+#include "catalog.h"
+#include "markdown.h"
+#include "output.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/fs.h"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+static char tmp[] = "/tmp/morgue-cache-test.XXXXXX";
+static size_t warnings;
+
+static void count_warning(const char *file, int line, const char *msg, void *payload)
+{
+	warnings++;
+}
+
+static void path(morgue_buf *b, const char *name)
+{
+	morgue_buf_clear(b);
+	morgue_buf_printf(b, "%s/%s", tmp, name);
+}
+
+/* A catalog file with one entity and two articles, recorded in a cache. */
+static void first_build(const char *file, const char *title2)
+{
+	morgue_catalog *c;
+	morgue_cache *k;
+	morgue_entity e = { 0 };
+	CHECK_INT(morgue_catalog_new_file(&c, file), 0);
+	CHECK_INT(morgue_cache_open(&k, c, NULL), 0);
+	CHECK(!morgue_cache_has_previous(k));
+	morgue_catalog_begin(c);
+	e.file = (char *)"entities/x.md";
+	e.slug = (char *)"ada-lovelace";
+	e.name = (char *)"Ada Lovelace";
+	e.type = MORGUE_ENTITY_PERSON;
+	CHECK_INT(morgue_catalog_add_entity(c, &e, NULL), 0);
+	for (int i = 0; i < 2; i++) {
+		morgue_article a = { 0 };
+		char *tags[] = { (char *)"Computing", (char *)"computing" };
+		const char *text = "Ada Lovelace wrote it.";
+		const char *slugs[] = { "ada-lovelace" };
+		morgue_mention m = { .entity = (char *)"ada-lovelace",
+				     .surface = (char *)"Ada Lovelace", .offset = 0, .length = 12 };
+		long long id;
+		a.file = (char *)"articles/x.md";
+		a.id = (char *)(i ? "2020/two" : "2020/one");
+		a.title = (char *)(i ? title2 : "One");
+		a.date = (char *)"2020-01-01";
+		a.tags = tags;
+		a.ntags = 2;
+		CHECK_INT(morgue_catalog_add_article(c, &id, &a, "<p>x</p>", text, strlen(text)), 0);
+		CHECK_INT(morgue_catalog_add_mentions(c, id, &m, 1), 0);
+		CHECK_INT(morgue_cache_search_record(k, id, "The Times", (const char *const *)tags, 2,
+						     slugs, 1), 0);
+		CHECK_INT(morgue_cache_article_record(k, id, i ? "key-two" : "key-one",
+						      i ? "digest-two" : "digest-one"), 0);
+	}
+	CHECK_INT(morgue_catalog_finish(c), 0);
+	CHECK_INT(morgue_cache_page_record(k, "a:articles/2020/one.html", "sig-1",
+					   "articles/2020/one.html"), 0);
+	CHECK_INT(morgue_cache_set_stamp(k, "stamp-1"), 0);
+	morgue_catalog_commit(c);
+	morgue_cache_free(k);
+	morgue_catalog_free(c);
+}
+
+static void test_copy(void)
+{
+	morgue_buf a = MORGUE_BUF_INIT, b = MORGUE_BUF_INIT;
+	morgue_catalog *c;
+	morgue_cache *k;
+	long long old = 0, id = 0;
+	path(&a, "a.cache");
+	path(&b, "b.cache");
+	first_build(a.ptr, "Two");
+	CHECK_INT(morgue_catalog_new_file(&c, b.ptr), 0);
+	CHECK_INT(morgue_cache_open(&k, c, a.ptr), 0);
+	CHECK(morgue_cache_has_previous(k));
+	CHECK_STR(morgue_cache_previous_stamp(k), "stamp-1");
+	morgue_catalog_begin(c);
+	CHECK_INT(morgue_cache_article_lookup(k, &old, "key-nope"), 0);
+	CHECK_INT(morgue_cache_article_lookup(k, &old, "key-two"), 1);
+	CHECK_INT(old, 2);
+	CHECK_INT(morgue_cache_article_copy(k, &id, old), 0);
+	CHECK_INT(id, 1); /* a fresh id, in this build's order */
+	morgue_value *brief = morgue_catalog_article_brief(c, id);
+	CHECK_STR(morgue_value_get_string(morgue_value_get(brief, "title")), "Two");
+	morgue_value_free(brief);
+	size_t len = 0;
+	char *text = morgue_catalog_article_text(c, id, &len);
+	CHECK_STR(text, "Ada Lovelace wrote it.");
+	free(text);
+	CHECK_INT(morgue_catalog_count(c, "mentions"), 1);
+	CHECK_INT(morgue_catalog_count(c, "tags"), 1); /* one slug, as the original */
+	char *pub = NULL, **tags = NULL, **ents = NULL;
+	size_t ntags = 0, nents = 0;
+	CHECK_INT(morgue_cache_search_fields(k, id, &pub, &tags, &ntags, &ents, &nents), 0);
+	CHECK_STR(pub, "The Times");
+	CHECK_INT(ntags, 2); /* raw, as the search index was given them */
+	if (ntags == 2)
+		CHECK_STR(tags[1], "computing");
+	CHECK_INT(nents, 1);
+	for (size_t i = 0; i < ntags; i++)
+		free(tags[i]);
+	for (size_t i = 0; i < nents; i++)
+		free(ents[i]);
+	free(tags);
+	free(ents);
+	free(pub);
+	morgue_catalog_commit(c);
+	morgue_cache_free(k);
+	morgue_catalog_free(c);
+	morgue_buf_free(&a);
+	morgue_buf_free(&b);
+}
+
+static void test_signatures(void)
+{
+	morgue_buf a = MORGUE_BUF_INIT, b = MORGUE_BUF_INIT;
+	char s1[MORGUE_HASH_HEX], s2[MORGUE_HASH_HEX], s3[MORGUE_HASH_HEX], s4[MORGUE_HASH_HEX];
+	morgue_catalog *c;
+	morgue_cache *k;
+	path(&a, "sig-a.cache");
+	path(&b, "sig-b.cache");
+	first_build(a.ptr, "Two");
+	CHECK_INT(morgue_catalog_new_file(&c, b.ptr), 0);
+	CHECK_INT(morgue_cache_open(&k, c, NULL), 0);
+	CHECK_INT(morgue_cache_article_record(k, 1, "k1", "d1"), 0);
+	CHECK_INT(morgue_cache_article_record(k, 2, "k2", "d2"), 0);
+	CHECK_STR(morgue_cache_article_digest(k, 2), "d2");
+	CHECK_STR(morgue_cache_article_digest(k, 99), "");
+	morgue_cache_article_sig(k, s1, "pages", 1, 0, 2);
+	morgue_cache_article_sig(k, s2, "pages", 1, 0, 2);
+	CHECK_STR(s1, s2);
+	morgue_cache_article_sig(k, s2, "other theme", 1, 0, 2);
+	CHECK(strcmp(s1, s2) != 0);
+	morgue_cache_article_sig(k, s2, "pages", 1, 0, 0); /* no next article */
+	CHECK(strcmp(s1, s2) != 0);
+	/* the catalog has no rows here: groups are empty but still distinct */
+	CHECK_INT(morgue_cache_group_sig(k, s3, "pages", "tag", "computing"), 0);
+	CHECK_INT(morgue_cache_group_sig(k, s4, "pages", "tag", "history"), 0);
+	CHECK(strcmp(s3, s4) != 0);
+	CHECK(morgue_cache_group_sig(k, s4, "pages", "nonsense", "x") < 0);
+	morgue_error_clear();
+	morgue_cache_free(k);
+	morgue_catalog_free(c);
+	morgue_buf_free(&a);
+	morgue_buf_free(&b);
+}
+
+static void test_group_follows_members(void)
+{
+	morgue_buf a = MORGUE_BUF_INIT, b = MORGUE_BUF_INIT;
+	char s1[MORGUE_HASH_HEX], s2[MORGUE_HASH_HEX];
+	morgue_catalog *c;
+	morgue_cache *k;
+	path(&a, "grp-a.cache");
+	path(&b, "grp-b.cache");
+	first_build(a.ptr, "Two");
+	/* reopen the first build's catalog rows through a copy and change one
+	 * member's digest: the entity's and the tag's signatures change */
+	for (int round = 0; round < 2; round++) {
+		long long old, id;
+		CHECK_INT(morgue_catalog_new_file(&c, b.ptr), 0);
+		CHECK_INT(morgue_cache_open(&k, c, a.ptr), 0);
+		morgue_catalog_begin(c);
+		morgue_entity e = { 0 };
+		e.file = (char *)"entities/x.md";
+		e.slug = (char *)"ada-lovelace";
+		e.name = (char *)"Ada Lovelace";
+		e.type = MORGUE_ENTITY_PERSON;
+		CHECK_INT(morgue_catalog_add_entity(c, &e, NULL), 0);
+		for (int i = 0; i < 2; i++) {
+			CHECK_INT(morgue_cache_article_lookup(k, &old, i ? "key-two" : "key-one"), 1);
+			CHECK_INT(morgue_cache_article_copy(k, &id, old), 0);
+			morgue_cache_article_record(k, id, "k", round && i ? "changed" : "same");
+		}
+		CHECK_INT(morgue_catalog_finish(c), 0);
+		morgue_catalog_commit(c);
+		CHECK_INT(morgue_cache_group_sig(k, round ? s2 : s1, "pages", "entity", "ada-lovelace"), 0);
+		morgue_cache_free(k);
+		morgue_catalog_free(c);
+	}
+	CHECK(strcmp(s1, s2) != 0);
+	morgue_buf_free(&a);
+	morgue_buf_free(&b);
+}
+
+static void reused(const char *p, void *payload)
+{
+	(*(int *)payload)++;
+}
+
+static void test_page_reuse(void)
+{
+	morgue_buf a = MORGUE_BUF_INIT, b = MORGUE_BUF_INIT, site = MORGUE_BUF_INIT;
+	morgue_catalog *c;
+	morgue_cache *k;
+	morgue_output *o;
+	int n = 0;
+	path(&a, "page-a.cache");
+	path(&b, "page-b.cache");
+	path(&site, "site");
+	first_build(a.ptr, "Two");
+	/* the previous site, with the family's one file */
+	CHECK_INT(morgue_output_begin(&o, site.ptr), 0);
+	CHECK_INT(morgue_output_write(o, "articles/2020/one.html", "<p>one</p>", 10), 0);
+	CHECK_INT(morgue_output_commit(o), 0);
+	morgue_output_free(o);
+
+	CHECK_INT(morgue_catalog_new_file(&c, b.ptr), 0);
+	CHECK_INT(morgue_cache_open(&k, c, a.ptr), 0);
+	CHECK_INT(morgue_output_begin(&o, site.ptr), 0);
+	CHECK_INT(morgue_cache_page_reuse(k, o, "a:articles/2020/one.html", "sig-other", reused, &n), 0);
+	CHECK_INT(morgue_cache_page_reuse(k, o, "a:articles/2020/two.html", "sig-1", reused, &n), 0);
+	CHECK_INT(morgue_cache_page_reuse(k, o, "a:articles/2020/one.html", "sig-1", reused, &n), 1);
+	CHECK_INT(n, 1);
+	CHECK_INT(morgue_cache_pages_reused(k), 1);
+	morgue_buf f = MORGUE_BUF_INIT;
+	morgue_buf_printf(&f, "%s/articles/2020/one.html", morgue_output_staging(o));
+	struct stat st;
+	CHECK(stat(f.ptr, &st) == 0 && st.st_nlink == 2); /* linked, not copied */
+	CHECK_INT(morgue_output_commit(o), 0);
+	morgue_output_free(o);
+	morgue_buf_clear(&f);
+	morgue_buf_printf(&f, "%s/articles/2020/one.html", site.ptr);
+	morgue_buf data = MORGUE_BUF_INIT;
+	CHECK_INT(morgue_fs_read(&data, f.ptr), 0);
+	CHECK_STR(morgue_buf_cstr(&data), "<p>one</p>");
+	morgue_cache_free(k);
+	morgue_catalog_free(c);
+	morgue_buf_free(&data);
+	morgue_buf_free(&f);
+	morgue_buf_free(&a);
+	morgue_buf_free(&b);
+	morgue_buf_free(&site);
+}
+
+static void test_bad_files(void)
+{
+	morgue_buf a = MORGUE_BUF_INIT, b = MORGUE_BUF_INIT;
+	morgue_catalog *c;
+	morgue_cache *k;
+	path(&a, "garbage.cache");
+	path(&b, "new.cache");
+	CHECK_INT(morgue_fs_write(a.ptr, "this is not a database, not at all, no.............", 50), 0);
+	size_t before = warnings;
+	CHECK_INT(morgue_catalog_new_file(&c, b.ptr), 0);
+	CHECK_INT(morgue_cache_open(&k, c, a.ptr), 0);
+	CHECK(!morgue_cache_has_previous(k));
+	CHECK_INT(warnings, before + 1);
+	morgue_cache_free(k);
+	morgue_catalog_free(c);
+
+	/* a real SQLite file, but not ours */
+	sqlite3 *db;
+	remove(a.ptr);
+	CHECK(sqlite3_open(a.ptr, &db) == SQLITE_OK);
+	sqlite3_exec(db, "CREATE TABLE notes(x); INSERT INTO notes VALUES(1);", NULL, NULL, NULL);
+	sqlite3_close(db);
+	CHECK_INT(morgue_catalog_new_file(&c, b.ptr), 0);
+	CHECK_INT(morgue_cache_open(&k, c, a.ptr), 0);
+	CHECK(!morgue_cache_has_previous(k));
+	CHECK_INT(warnings, before + 2);
+	long long old;
+	CHECK_INT(morgue_cache_article_lookup(k, &old, "key-one"), 0);
+	morgue_cache_free(k);
+	morgue_catalog_free(c);
+
+	/* a missing file is no warning: the first build */
+	remove(a.ptr);
+	CHECK_INT(morgue_catalog_new_file(&c, b.ptr), 0);
+	CHECK_INT(morgue_cache_open(&k, c, a.ptr), 0);
+	CHECK(!morgue_cache_has_previous(k));
+	CHECK_INT(warnings, before + 2);
+	morgue_cache_free(k);
+	morgue_catalog_free(c);
+	morgue_buf_free(&a);
+	morgue_buf_free(&b);
+}
+
+int main(void)
+{
+	if (!mkdtemp(tmp)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	morgue_warn_set_handler(count_warning, NULL);
+	RUN(test_copy);
+	RUN(test_signatures);
+	RUN(test_group_follows_members);
+	RUN(test_page_reuse);
+	RUN(test_bad_files);
+	morgue_fs_rmtree(tmp);
+	TEST_EXIT();
+}

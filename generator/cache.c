@@ -15,11 +15,17 @@
  * article id. The articles row itself gets a fresh id (assigned in the
  * same order as a clean build would), the others take it as ?1. */
 static const struct {
-	const char *table, *key;
+	const char *table, *key, *order;
 } copied[] = {
-	{ "articles", "id" },        { "bodies", "id" },
-	{ "tags", "article_id" },    { "mentions", "article_id" },
-	{ "attributions", "article_id" }, { "cache_search", "article_id" },
+	{ "articles", "id", "rowid" },
+	{ "bodies", "id", "rowid" },
+	{ "tags", "article_id", "rowid" },
+	{ "mentions", "article_id", "rowid" },
+	{ "attributions", "article_id", "rowid" },
+	/* derived per article in morgue_catalog_finish (keyword in
+	 * context); finish only fills in articles that lack them */
+	{ "refs", "article_id", "entity" },
+	{ "cache_search", "article_id", "rowid" },
 };
 #define NCOPIED (sizeof(copied) / sizeof(*copied))
 
@@ -104,8 +110,8 @@ static sqlite3_stmt *copy_statement(morgue_cache *k, size_t t)
 	}
 	morgue_buf_clear(&sql);
 	morgue_buf_printf(&sql, "INSERT INTO main.%s(%s) SELECT %s FROM prev.%s WHERE %s=?2"
-			  " ORDER BY rowid", copied[t].table, cols.ptr, sel.ptr,
-			  copied[t].table, copied[t].key);
+			  " ORDER BY %s", copied[t].table, cols.ptr, sel.ptr,
+			  copied[t].table, copied[t].key, copied[t].order);
 	st = prepare(k, sql.ptr);
 done:
 	sqlite3_finalize(info);
@@ -561,5 +567,56 @@ int morgue_cache_search_fields(morgue_cache *k, long long id, char **publication
 	sqlite3_finalize(st);
 	read_list(k, tags, ntags, id, "tags");
 	read_list(k, entities, nentities, id, "entities");
+	return rc;
+}
+
+int morgue_cache_list_sigs(morgue_cache *k, char (**sigs)[MORGUE_HASH_HEX], size_t *npages,
+			   const char *page_key, const char *list, const char *key,
+			   int page_size)
+{
+	sqlite3_stmt *st;
+	const char **d = NULL;
+	size_t n = 0, cap = 0;
+	long long mentions = 0;
+	int rc = 0;
+
+	*sigs = NULL;
+	*npages = 0;
+	if (page_size < 1)
+		return morgue_error_set(MORGUE_EUSAGE, NULL, 0, "cache: page size %d", page_size);
+	if (!strcmp(list, "entity"))
+		st = prepare(k, "SELECT article_id, mentions FROM refs WHERE entity=?"
+				" ORDER BY date DESC, path");
+	else if (!strcmp(list, "home"))
+		st = prepare(k, "SELECT id, 0 FROM articles ORDER BY date DESC, path");
+	else
+		return morgue_error_set(MORGUE_EUSAGE, NULL, 0, "cache: unknown list %s", list);
+	if (!st)
+		return MORGUE_ERROR;
+	if (key)
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		MORGUE_ARRAY_RESERVE(d, cap, n + 1);
+		d[n++] = morgue_cache_article_digest(k, sqlite3_column_int64(st, 0));
+		mentions += sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	*npages = n ? (n + (size_t)page_size - 1) / (size_t)page_size : 1;
+	*sigs = morgue_calloc(*npages, sizeof(**sigs));
+	for (size_t p = 0; p < *npages; p++) {
+		morgue_hash h;
+		morgue_hash_init(&h);
+		morgue_hash_puts(&h, list);
+		morgue_hash_puts(&h, key);
+		morgue_hash_puts(&h, page_key);
+		morgue_hash_int(&h, (long long)p);
+		morgue_hash_int(&h, (long long)*npages);
+		morgue_hash_int(&h, (long long)n);
+		morgue_hash_int(&h, mentions);
+		for (size_t i = p * (size_t)page_size; i < n && i < (p + 1) * (size_t)page_size; i++)
+			morgue_hash_puts(&h, d[i]);
+		morgue_hash_hex((*sigs)[p], &h);
+	}
+	free(d);
 	return rc;
 }

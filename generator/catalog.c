@@ -154,6 +154,10 @@ int morgue_catalog_new_file(morgue_catalog **out, const char *path)
 	if ((rc = exec(c, schema)) < 0) {
 		morgue_catalog_free(c);
 		c = NULL;
+	} else if (path) {
+		/* mapped pages of a file count as the process's memory: keep
+		 * the catalog on the bounded page cache instead */
+		rc = exec(c, "PRAGMA mmap_size=0;");
 	}
 	*out = c;
 	return rc;
@@ -503,7 +507,8 @@ static int store_kwic(morgue_catalog *c)
 	sqlite3_stmt *sel = prepare(c,
 		"SELECT r.article_id, r.entity, r.first_offset, r.first_length, b.text"
 		" FROM refs r JOIN bodies b ON b.id = r.article_id"
-		" WHERE r.first_offset IS NOT NULL ORDER BY r.article_id");
+		" WHERE r.first_offset IS NOT NULL AND r.kwic_match IS NULL"
+		" ORDER BY r.article_id");
 	sqlite3_stmt *upd = prepare(c,
 		"UPDATE refs SET kwic_before=?, kwic_match=?, kwic_after=?"
 		" WHERE article_id=? AND entity=?");
@@ -870,6 +875,8 @@ int morgue_catalog_finish(morgue_catalog *c)
 		"INSERT INTO refs(article_id, entity, mentions, first_offset, first_length, date, path)"
 		"  SELECT m.article_id, m.entity, COUNT(*), MIN(m.offset), m.length, a.date, a.path"
 		"  FROM mentions m JOIN articles a ON a.id = m.article_id"
+		/* an article copied from the build cache brought its rows */
+		"  WHERE m.article_id NOT IN (SELECT article_id FROM refs)"
 		"  GROUP BY m.article_id, m.entity;"
 		"INSERT OR IGNORE INTO refs(article_id, entity, mentions, date, path)"
 		"  SELECT id, publication_entity, 0, date, path"

@@ -78,20 +78,54 @@ static void reused_file(const char *path, void *payload)
 	count_page(payload, path);
 }
 
-/* Start writing the family `name` (e.g. "e:SLUG") whose inputs hash to
- * sig. 1 when the previous site's files for the same signature were
- * linked in, and there is nothing to render. */
-static int family_begin(morgue_site *s, const char *name, const char *sig)
+/* 1 when the previous site's files of family `name` with the same
+ * signature were linked in: nothing to render. */
+static int family_reuse(morgue_site *s, const char *name, const char *sig)
+{
+	return s->cache && s->reuse &&
+	       morgue_cache_page_reuse(s->cache, s->output, name, sig, reused_file, s);
+}
+
+/* Files written from now on belong to family `name`. */
+static void family_set(morgue_site *s, const char *name, const char *sig)
 {
 	if (!s->cache)
-		return 0;
+		return;
 	s->family = name;
 	memcpy(s->family_sig, sig, MORGUE_HASH_HEX);
-	if (s->reuse && morgue_cache_page_reuse(s->cache, s->output, name, sig, reused_file, s)) {
-		s->family = NULL;
+}
+
+/* Start writing the family `name` (e.g. "e:SLUG") whose inputs hash to
+ * sig. 1 when it was reused and there is nothing to render. */
+static int family_begin(morgue_site *s, const char *name, const char *sig)
+{
+	if (family_reuse(s, name, sig))
 		return 1;
-	}
+	family_set(s, name, sig);
 	return 0;
+}
+
+/* Page signatures of a paged list (cache.h), or NULL without a cache. */
+static char (*list_sigs(morgue_site *s, const char *list, const char *key,
+			size_t *npages))[MORGUE_HASH_HEX]
+{
+	char (*sigs)[MORGUE_HASH_HEX] = NULL;
+	*npages = 0;
+	if (!s->cache)
+		return NULL;
+	if (morgue_cache_list_sigs(s->cache, &sigs, npages, s->page_key, list, key,
+				   s->config->page_size) < 0) {
+		morgue_error_clear();
+		return NULL;
+	}
+	return sigs;
+}
+
+/* Family name of page n (n >= 2) of a paged list. */
+static void page_family(morgue_buf *out, const char *prefix, const char *key, long long n)
+{
+	morgue_buf_clear(out);
+	morgue_buf_printf(out, "%s:%s:%lld", prefix, key ? key : "", n);
 }
 
 static void family_end(morgue_site *s)
@@ -171,10 +205,26 @@ static int emit_article_list(morgue_site *s, const char *tpl, const char *base,
 	long long total = morgue_catalog_articles_count(s->catalog, filter, key);
 	long long size = s->config->page_size;
 	long long pages = total ? (total + size - 1) / size : 1;
+	/* the front page's continuations each depend on their own articles
+	 * only (page 1 shows the whole archive's highlights) */
+	size_t nsigs = 0;
+	char (*sigs)[MORGUE_HASH_HEX] = !filter && !s->family ? list_sigs(s, "home", NULL, &nsigs) : NULL;
+	morgue_buf fam = MORGUE_BUF_INIT;
 	int rc = 0;
 
+	if (sigs && (long long)nsigs != pages) { /* cannot happen; never guess */
+		free(sigs);
+		sigs = NULL;
+	}
 	for (long long n = 1; n <= pages && !rc; n++) {
 		morgue_buf path = MORGUE_BUF_INIT;
+		if (sigs && n >= 2) {
+			page_family(&fam, "h", NULL, n);
+			if (family_begin(s, fam.ptr, sigs[n - 1])) {
+				s->family = NULL;
+				continue;
+			}
+		}
 		page_path(&path, base, n);
 		morgue_value *ctx = page_context(s, path.ptr, title);
 		morgue_value_set(ctx, "articles",
@@ -187,7 +237,11 @@ static int emit_article_list(morgue_site *s, const char *tpl, const char *base,
 			decorate(s, ctx, payload);
 		rc = emit(s, tpl, path.ptr, ctx);
 		morgue_buf_free(&path);
+		if (sigs)
+			s->family = NULL;
 	}
+	free(sigs);
+	morgue_buf_free(&fam);
 	return rc;
 }
 
@@ -335,6 +389,35 @@ int morgue_render_entity(morgue_site *s, const char *slug)
 		"slug", "url", "name", "type", "description", "article_count",
 		"mention_count", "one_article", "one_mention",
 	};
+	/* page 1 (connections, timeline: every article of the entity) is
+	 * the family "e:SLUG"; each continuation page "ep:SLUG:N" depends on
+	 * its own articles and the totals */
+	size_t nsigs = 0;
+	char (*sigs)[MORGUE_HASH_HEX] = list_sigs(s, "entity", slug, &nsigs);
+	char *need = morgue_calloc(nsigs + 1, 1);
+	morgue_buf fam = MORGUE_BUF_INIT;
+	int any = !sigs;
+	if (sigs) {
+		char sig[MORGUE_HASH_HEX];
+		morgue_buf_printf(&fam, "e:%s", slug);
+		if (morgue_cache_group_sig(s->cache, sig, s->page_key, "entity", slug) < 0) {
+			morgue_error_clear();
+			need[0] = 1;
+		} else
+			need[0] = !family_reuse(s, fam.ptr, sig);
+		for (size_t n = 1; n < nsigs; n++) {
+			page_family(&fam, "ep", slug, (long long)n + 1);
+			need[n] = !family_reuse(s, fam.ptr, sigs[n]);
+		}
+		for (size_t n = 0; n < nsigs; n++)
+			any |= need[n];
+	}
+	if (!any) {
+		free(sigs);
+		free(need);
+		morgue_buf_free(&fam);
+		return 0;
+	}
 	morgue_value *e = morgue_catalog_entity(s->catalog, slug);
 	morgue_buf base = MORGUE_BUF_INIT;
 	const char *type = morgue_value_get_string(morgue_value_get(e, "type"));
@@ -364,9 +447,33 @@ int morgue_render_entity(morgue_site *s, const char *slug)
 
 	/* page 1 has everything; the older articles of a much-mentioned
 	 * entity continue on entities/SLUG/page-N.html */
+	if (sigs && (long long)nsigs != pages) { /* the lists disagree: render all */
+		free(sigs);
+		sigs = NULL;
+	}
 	for (long long n = 1; n <= pages && !rc; n++) {
 		morgue_buf path = MORGUE_BUF_INIT, ld = MORGUE_BUF_INIT, feed = MORGUE_BUF_INIT;
 		morgue_value *pe;
+		if (sigs) {
+			if (!need[n - 1]) {
+				if (n == 1) { /* page 1 hands e over; nobody else needs it */
+					morgue_value_free(e);
+					e = NULL;
+				}
+				continue;
+			}
+			char sig[MORGUE_HASH_HEX];
+			if (n == 1) {
+				morgue_buf_clear(&fam);
+				morgue_buf_printf(&fam, "e:%s", slug);
+				if (morgue_cache_group_sig(s->cache, sig, s->page_key, "entity", slug) < 0)
+					morgue_error_clear();
+			} else {
+				page_family(&fam, "ep", slug, n);
+				memcpy(sig, sigs[n - 1], MORGUE_HASH_HEX);
+			}
+			family_set(s, fam.ptr, sig);
+		}
 		page_path(&path, base.ptr, n);
 		morgue_value *ctx = page_context(s, path.ptr, name);
 		if (n == 1) {
@@ -389,12 +496,16 @@ int morgue_render_entity(morgue_site *s, const char *slug)
 		set_pagination(ctx, base.ptr, n, pages);
 		morgue_value_set(ctx, "entity", pe);
 		rc = emit(s, "entity", path.ptr, ctx);
+		s->family = NULL;
 		morgue_buf_free(&path);
 		morgue_buf_free(&feed);
 	}
 	morgue_value_free(e);
 	morgue_value_free(head);
 	morgue_buf_free(&base);
+	morgue_buf_free(&fam);
+	free(sigs);
+	free(need);
 	return rc;
 }
 
@@ -598,11 +709,8 @@ int morgue_render_site(morgue_site *s)
 	if (!rc) {
 		morgue_value *ents = morgue_catalog_entities(s->catalog, NULL);
 		for (size_t i = 0; i < morgue_value_count(ents) && !rc; i++) {
-			const char *slug = morgue_value_get_string(
-				morgue_value_get(morgue_value_at(ents, i), "slug"));
-			if (!group_begin(s, &fam, "e", "entity", slug))
-				rc = morgue_render_entity(s, slug);
-			family_end(s);
+			rc = morgue_render_entity(s, morgue_value_get_string(
+				morgue_value_get(morgue_value_at(ents, i), "slug")));
 		}
 		morgue_value_free(ents);
 	}

@@ -12,6 +12,9 @@ R=$TMP/repo
 new_repo "$R"
 article "$R" 2020/one "One" 2020-01-05
 article "$R" 2020/two "Two" 2020-02-05 "Nothing about anyone."
+# one article a page: every list is paged, so continuation pages of the
+# front page, entities and tags are rebuilt (or reused) page by page
+printf 'page_size: 1\n' >>"$R/morgue.yaml"
 mkdir -p "$R/articles/2019"
 printf -- '---\ntitle: "Old"\ndate: 2019-06-01\n---\nNothing to see.\n' >"$R/articles/2019/old.md"
 commit "$R" "start"
@@ -37,7 +40,9 @@ grep -q 'articles and [0-9]* files from the cache' "$TMP/inc.err" &&
 	pass "an added article: the others come from the cache" ||
 	fail "an added article: the others come from the cache" "$(cat "$TMP/inc.err")"
 old=$(ino articles/2019/old.html) json=$(ino articles/2020/one.json) two=$(ino articles/2020/two.html)
-touch -d 2001-01-01 "$TMP/inc/articles/2019/old.html" "$TMP/inc/articles/2020/one.json"
+bugle3=$(ino entities/daily-bugle/page-3.html)
+touch -d 2001-01-01 "$TMP/inc/articles/2019/old.html" "$TMP/inc/articles/2020/one.json" \
+	"$TMP/inc/entities/daily-bugle/page-3.html"
 article "$R" 2020/two "Two, edited" 2020-02-05 "Now Lovelace is here."
 commit "$R" "edit two"
 same "article edited"
@@ -56,6 +61,9 @@ unchanged() { # name path inode
 }
 unchanged "an unaffected page is not rewritten (same inode and mtime)" articles/2019/old.html "$old"
 unchanged "a re-rendered file with the same bytes keeps its inode and mtime" articles/2020/one.json "$json"
+# the publication's pages, newest first: three, two, one; only page 2 shows two
+unchanged "an entity's continuation page without the edited article is reused" \
+	entities/daily-bugle/page-3.html "$bugle3"
 g -C "$R" mv articles/2020/three.md articles/2020/third.md
 commit "$R" "rename three"
 same "article renamed"

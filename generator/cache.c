@@ -52,6 +52,10 @@ struct morgue_cache {
 	group *groups;
 	size_t ngroups;
 	size_t reused;
+	/* page records wait in memory until morgue_cache_flush, so pages
+	 * can be rendered while another connection reads the catalog */
+	char **pending; /* family, sig, path, family, ... */
+	size_t npending, cappending;
 };
 
 static int db_error(morgue_cache *k, const char *what)
@@ -152,13 +156,8 @@ static void attach_previous(morgue_cache *k, const char *path)
 		goto bad;
 	sqlite3_finalize(st);
 	st = NULL;
-	/* a cheap structural check of the file before trusting its rows */
-	if (sqlite3_prepare_v2(k->db, "PRAGMA prev.quick_check(1)", -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_step(st) != SQLITE_ROW ||
-	    strcmp((const char *)sqlite3_column_text(st, 0), "ok"))
-		goto bad;
-	sqlite3_finalize(st);
-	st = NULL;
+	/* no PRAGMA quick_check (half a second at 10k articles): a damaged
+	 * page fails the copy of its article, which drops the cache */
 	k->lookup = prepare(k, "SELECT article_id FROM prev.cache_articles WHERE key=?");
 	k->page_prev = prepare(k, "SELECT path FROM prev.cache_pages WHERE family=? AND sig=?"
 				  " ORDER BY rowid");
@@ -244,6 +243,9 @@ void morgue_cache_free(morgue_cache *k)
 		free(k->groups[i].page_key);
 	}
 	free(k->groups);
+	for (size_t i = 0; i < k->npending; i++)
+		free(k->pending[i]);
+	free(k->pending);
 	free(k->digest);
 	free(k->prev_stamp);
 	free(k);
@@ -447,13 +449,27 @@ int morgue_cache_group_sig(morgue_cache *k, char out[MORGUE_HASH_HEX],
 int morgue_cache_page_record(morgue_cache *k, const char *family, const char *sig,
 			     const char *path)
 {
+	MORGUE_ARRAY_RESERVE(k->pending, k->cappending, k->npending + 3);
+	k->pending[k->npending++] = morgue_strdup(family);
+	k->pending[k->npending++] = morgue_strdup(sig);
+	k->pending[k->npending++] = morgue_strdup(path);
+	return 0;
+}
+
+int morgue_cache_flush(morgue_cache *k)
+{
 	int rc = 0;
-	sqlite3_bind_text(k->page_ins, 1, family, -1, SQLITE_STATIC);
-	sqlite3_bind_text(k->page_ins, 2, sig, -1, SQLITE_STATIC);
-	sqlite3_bind_text(k->page_ins, 3, path, -1, SQLITE_STATIC);
-	if (sqlite3_step(k->page_ins) != SQLITE_DONE)
-		rc = db_error(k, "record page");
-	sqlite3_reset(k->page_ins);
+	for (size_t i = 0; i + 2 < k->npending && !rc; i += 3) {
+		for (int j = 0; j < 3; j++)
+			sqlite3_bind_text(k->page_ins, j + 1, k->pending[i + (size_t)j], -1,
+					  SQLITE_STATIC);
+		if (sqlite3_step(k->page_ins) != SQLITE_DONE)
+			rc = db_error(k, "record page");
+		sqlite3_reset(k->page_ins);
+	}
+	for (size_t i = 0; i < k->npending; i++)
+		free(k->pending[i]);
+	k->npending = 0;
 	return rc;
 }
 

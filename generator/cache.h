@@ -102,6 +102,10 @@ int morgue_cache_page_reuse(morgue_cache *k, morgue_output *o, const char *famil
 int morgue_cache_page_record(morgue_cache *k, const char *family, const char *sig,
 			     const char *path);
 
+/* Page records are kept in memory until flushed into the catalog (which
+ * must not be read by another connection then). */
+int morgue_cache_flush(morgue_cache *k);
+
 /* Pages reused and rendered so far, for the summary. */
 size_t morgue_cache_pages_reused(const morgue_cache *k);
 

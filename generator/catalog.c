@@ -1664,6 +1664,25 @@ morgue_value *morgue_catalog_network(morgue_catalog *c, int limit)
 	return net;
 }
 
+int morgue_catalog_open(morgue_catalog **out, const char *path)
+{
+	morgue_catalog *c = morgue_calloc(1, sizeof(*c));
+	int rc = 0;
+
+	/* CREATE: ATTACHed export files inherit the flags */
+	if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+		rc = db_error(c, "open");
+	else
+		rc = exec(c, "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16384;"
+			     "PRAGMA mmap_size=0;");
+	if (rc < 0) {
+		morgue_catalog_free(c);
+		c = NULL;
+	}
+	*out = c;
+	return rc;
+}
+
 struct sqlite3 *morgue_catalog_handle(morgue_catalog *c)
 {
 	return c->db;

@@ -152,6 +152,10 @@ morgue_value *morgue_catalog_network(morgue_catalog *c, int limit);
 morgue_value *morgue_catalog_tags(morgue_catalog *c);
 morgue_value *morgue_catalog_years(morgue_catalog *c);
 
+/* A second connection to a finished catalog file (morgue_catalog_new_file),
+ * for reading it (queries, exports) from another thread. */
+int morgue_catalog_open(morgue_catalog **out, const char *path);
+
 /* The SQLite connection, for cache.c only: the build cache lives in the
  * catalog's database and copies rows between its tables. */
 struct sqlite3;

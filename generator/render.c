@@ -149,6 +149,49 @@ static int group_begin(morgue_site *s, morgue_buf *name, const char *prefix,
 	return family_begin(s, name->ptr, sig);
 }
 
+/* Every entity with its counts, queried once per build (the query
+ * counts all references; pages used to run it a dozen times). */
+static const morgue_value *all_entities(morgue_site *s)
+{
+	if (!s->entities)
+		s->entities = morgue_catalog_entities(s->catalog, NULL);
+	return s->entities;
+}
+
+/* A new list of the entities of one type, in the catalog's order (by
+ * type, then name): what morgue_catalog_entities(type) returns. */
+static morgue_value *entities_of_type(morgue_site *s, const char *type)
+{
+	const morgue_value *all = all_entities(s);
+	morgue_value *list = morgue_value_list();
+	for (size_t i = 0; i < morgue_value_count(all); i++) {
+		const morgue_value *e = morgue_value_at(all, i);
+		const char *t = morgue_value_get_string(morgue_value_get(e, "type"));
+		if (!t || strcmp(t, type))
+			continue;
+		morgue_value *m = morgue_value_push_map(list);
+		for (size_t k = 0; k < morgue_value_count(e); k++) {
+			const morgue_value *v = morgue_value_value_at(e, k);
+			const char *key = morgue_value_key_at(e, k);
+			switch (morgue_value_type_of(v)) {
+			case MORGUE_VALUE_STRING:
+				morgue_value_set_str(m, key, morgue_value_get_string(v));
+				break;
+			case MORGUE_VALUE_NUMBER:
+				morgue_value_set(m, key, morgue_value_number(morgue_value_get_number(v)));
+				break;
+			case MORGUE_VALUE_BOOL:
+				morgue_value_set_bool(m, key, morgue_value_get_bool(v));
+				break;
+			default:
+				morgue_value_set(m, key, morgue_value_null());
+				break;
+			}
+		}
+	}
+	return list;
+}
+
 /* Render template `tpl` with ctx to site path `path` and free ctx. */
 static int emit(morgue_site *s, const char *tpl, const char *path, morgue_value *ctx)
 {
@@ -519,7 +562,7 @@ int morgue_render_entities_index(morgue_site *s)
 	morgue_value *ctx = page_context(s, "entities/index.html", "Entities");
 	morgue_value *groups = morgue_value_set_list(ctx, "groups");
 	for (size_t i = 0; i < sizeof(types) / sizeof(*types); i++) {
-		morgue_value *list = morgue_catalog_entities(s->catalog, types[i][0]);
+		morgue_value *list = entities_of_type(s, types[i][0]);
 		if (!morgue_value_count(list)) {
 			morgue_value_free(list);
 			continue;
@@ -621,7 +664,7 @@ int morgue_render_archive(morgue_site *s)
 /* Most referenced entities of a type, for the home page highlights. */
 static morgue_value *top_entities(morgue_site *s, const char *type, size_t max)
 {
-	morgue_value *all = morgue_catalog_entities(s->catalog, type);
+	morgue_value *all = entities_of_type(s, type);
 	morgue_value *top = morgue_value_list();
 	size_t n = morgue_value_count(all);
 	char *taken = morgue_calloc(n ? n : 1, 1);
@@ -707,12 +750,10 @@ int morgue_render_site(morgue_site *s)
 	}
 	free(ids);
 	if (!rc) {
-		morgue_value *ents = morgue_catalog_entities(s->catalog, NULL);
-		for (size_t i = 0; i < morgue_value_count(ents) && !rc; i++) {
+		const morgue_value *ents = all_entities(s);
+		for (size_t i = 0; i < morgue_value_count(ents) && !rc; i++)
 			rc = morgue_render_entity(s, morgue_value_get_string(
 				morgue_value_get(morgue_value_at(ents, i), "slug")));
-		}
-		morgue_value_free(ents);
 	}
 	morgue_buf_free(&fam);
 	if (!rc) rc = morgue_render_entities_index(s);
@@ -723,13 +764,14 @@ int morgue_render_site(morgue_site *s)
 	if (!rc) rc = morgue_render_sourcing(s);
 	if (!rc) rc = morgue_render_feeds(s);
 	if (!rc) rc = morgue_render_redirects(s);
-	if (!rc) rc = morgue_render_exports(s);
 	if (!rc) rc = morgue_render_network(s);
 	for (size_t i = 0; i < s->npaths; i++)
 		free(s->paths[i]);
 	free(s->paths);
 	s->paths = NULL;
 	s->npaths = s->cappaths = 0;
+	morgue_value_free(s->entities);
+	s->entities = NULL;
 	return rc;
 }
 
@@ -758,7 +800,7 @@ int morgue_render_feeds(morgue_site *s)
 	morgue_buf fam = MORGUE_BUF_INIT;
 	int rc = write_feed(s, "feed.xml", "index.html", s->config->title,
 			    s->config->description, NULL, NULL);
-	morgue_value *ents = morgue_catalog_entities(s->catalog, NULL);
+	const morgue_value *ents = all_entities(s);
 	for (size_t i = 0; i < morgue_value_count(ents) && !rc; i++) {
 		const morgue_value *e = morgue_value_at(ents, i);
 		const char *slug = morgue_value_get_string(morgue_value_get(e, "slug"));
@@ -776,7 +818,7 @@ int morgue_render_feeds(morgue_site *s)
 		morgue_buf_free(&path);
 		morgue_buf_free(&page);
 	}
-	morgue_value_free(ents);
+	
 	morgue_value *tags = morgue_catalog_tags(s->catalog);
 	for (size_t i = 0; i < morgue_value_count(tags) && !rc; i++) {
 		const morgue_value *t = morgue_value_at(tags, i);

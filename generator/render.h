@@ -34,6 +34,7 @@ typedef struct morgue_site {
 	const char *page_key;   /* what every page depends on (cache.h) */
 	int reuse;
 	const char *family;     /* the family being written, or NULL */
+	morgue_value *entities; /* all entities, loaded once; freed by render_site */
 	char family_sig[MORGUE_HASH_HEX];
 	/* HTML pages written, for sitemap.xml (only kept with base_url);
 	 * owned by the renderer, freed by morgue_render_site */
@@ -43,7 +44,8 @@ typedef struct morgue_site {
 
 /* Every page of the site, in a deterministic order, then the feeds
  * (feed.xml, entities/SLUG.xml, tags/SLUG.xml) and, with base_url,
- * sitemap.xml and robots.txt. */
+ * sitemap.xml and robots.txt. Not the CSV exports: the build writes them
+ * (morgue_render_exports), possibly from another thread. */
 int morgue_render_site(morgue_site *s);
 int morgue_render_feeds(morgue_site *s);
 /* A small page at each former URL of a moved article (meta refresh and a

@@ -66,6 +66,7 @@ static void first_build(const char *file, const char *title2)
 	CHECK_INT(morgue_catalog_finish(c), 0);
 	CHECK_INT(morgue_cache_page_record(k, "a:articles/2020/one.html", "sig-1",
 					   "articles/2020/one.html"), 0);
+	CHECK_INT(morgue_cache_flush(k), 0);
 	CHECK_INT(morgue_cache_set_stamp(k, "stamp-1"), 0);
 	morgue_catalog_commit(c);
 	morgue_cache_free(k);

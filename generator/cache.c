@@ -29,6 +29,11 @@ static const struct {
 };
 #define NCOPIED (sizeof(copied) / sizeof(*copied))
 
+typedef struct entity_count {
+	char *slug;
+	long long mentions;
+} entity_count;
+
 typedef struct group_sig {
 	char *key;
 	char sig[MORGUE_HASH_HEX];
@@ -56,6 +61,10 @@ struct morgue_cache {
 	 * can be rendered while another connection reads the catalog */
 	char **pending; /* family, sig, path, family, ... */
 	size_t npending, cappending;
+	sqlite3_stmt *list_entity;
+	struct entity_count *counts; /* by slug */
+	size_t ncounts;
+	int counts_loaded;
 };
 
 static int db_error(morgue_cache *k, const char *what)
@@ -235,6 +244,10 @@ void morgue_cache_free(morgue_cache *k)
 	sqlite3_finalize(k->record);
 	sqlite3_finalize(k->page_ins);
 	sqlite3_finalize(k->related);
+	sqlite3_finalize(k->list_entity);
+	for (size_t i = 0; i < k->ncounts; i++)
+		free(k->counts[i].slug);
+	free(k->counts);
 	for (size_t i = 0; i < k->ngroups; i++) {
 		for (size_t j = 0; j < k->groups[i].n; j++)
 			free(k->groups[i].sigs[j].key);
@@ -586,6 +599,31 @@ int morgue_cache_search_fields(morgue_cache *k, long long id, char **publication
 	return rc;
 }
 
+static int by_slug(const void *x, const void *y)
+{
+	return strcmp(((const entity_count *)x)->slug, ((const entity_count *)y)->slug);
+}
+
+/* Mentions of an entity in all articles (loaded for all at once). */
+static long long entity_mentions(morgue_cache *k, const char *slug)
+{
+	if (!k->counts_loaded) {
+		sqlite3_stmt *st = prepare(k, "SELECT entity, SUM(mentions) FROM refs GROUP BY entity");
+		size_t cap = 0;
+		k->counts_loaded = 1;
+		while (st && sqlite3_step(st) == SQLITE_ROW) {
+			MORGUE_ARRAY_RESERVE(k->counts, cap, k->ncounts + 1);
+			k->counts[k->ncounts].slug = morgue_strdup((const char *)sqlite3_column_text(st, 0));
+			k->counts[k->ncounts++].mentions = sqlite3_column_int64(st, 1);
+		}
+		sqlite3_finalize(st);
+		qsort(k->counts, k->ncounts, sizeof(*k->counts), by_slug);
+	}
+	entity_count want = { .slug = (char *)slug }, *e;
+	e = k->ncounts ? bsearch(&want, k->counts, k->ncounts, sizeof(*k->counts), by_slug) : NULL;
+	return e ? e->mentions : 0;
+}
+
 int morgue_cache_list_sigs(morgue_cache *k, char (**sigs)[MORGUE_HASH_HEX], size_t *npages,
 			   const char *page_key, const char *list, const char *key,
 			   int page_size)
@@ -600,11 +638,16 @@ int morgue_cache_list_sigs(morgue_cache *k, char (**sigs)[MORGUE_HASH_HEX], size
 	*npages = 0;
 	if (page_size < 1)
 		return morgue_error_set(MORGUE_EUSAGE, NULL, 0, "cache: page size %d", page_size);
-	if (!strcmp(list, "entity"))
-		st = prepare(k, "SELECT article_id, mentions FROM refs WHERE entity=?"
-				" ORDER BY date DESC, path");
-	else if (!strcmp(list, "home"))
-		st = prepare(k, "SELECT id, 0 FROM articles ORDER BY date DESC, path");
+	/* the article ids come straight from the refs_entity index; the
+	 * entity's mention count (on every page's header) from one pass */
+	if (!strcmp(list, "entity")) {
+		if (!k->list_entity)
+			k->list_entity = prepare(k, "SELECT article_id FROM refs WHERE entity=?"
+						    " ORDER BY date DESC, path");
+		st = k->list_entity;
+		mentions = entity_mentions(k, key);
+	} else if (!strcmp(list, "home"))
+		st = prepare(k, "SELECT id FROM articles ORDER BY date DESC, path");
 	else
 		return morgue_error_set(MORGUE_EUSAGE, NULL, 0, "cache: unknown list %s", list);
 	if (!st)
@@ -614,9 +657,11 @@ int morgue_cache_list_sigs(morgue_cache *k, char (**sigs)[MORGUE_HASH_HEX], size
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		MORGUE_ARRAY_RESERVE(d, cap, n + 1);
 		d[n++] = morgue_cache_article_digest(k, sqlite3_column_int64(st, 0));
-		mentions += sqlite3_column_int64(st, 1);
 	}
-	sqlite3_finalize(st);
+	if (st == k->list_entity)
+		sqlite3_reset(st);
+	else
+		sqlite3_finalize(st);
 	*npages = n ? (n + (size_t)page_size - 1) / (size_t)page_size : 1;
 	*sigs = morgue_calloc(*npages, sizeof(**sigs));
 	for (size_t p = 0; p < *npages; p++) {

@@ -160,6 +160,9 @@ if command -v curl >/dev/null 2>&1; then
 		grep -q "__morgueReload('1')" "$TMP/wait" && pass "serve: long poll answers after a new commit" || fail "serve: long poll answers after a new commit" "$(cat "$TMP/wait")"
 		code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/articles/2020/late.html")
 		[ "$code" = 200 ] && pass "serve: rebuilt site has the new article" || fail "serve: rebuilt site has the new article" "$code"
+		# the rebuild is incremental: the other articles come from the cache
+		grep 'change detected' -A3 "$TMP/serve.err" | grep -q 'built .*([1-9][0-9]* articles and [1-9][0-9]* files from the cache)' &&
+			pass "serve: rebuilds incrementally" || fail "serve: rebuilds incrementally" "$(cat "$TMP/serve.err")"
 	fi
 	kill -TERM $spid 2>/dev/null
 	wait $spid 2>/dev/null

@@ -729,6 +729,7 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 		.build_date = date,
 		.history_partial = morgue_history_shallow(b.history),
 		.cache = b.cache, .page_key = b.page_key,
+		.catalog_file = cache_new.size ? cache_new.ptr : NULL,
 		/* reuse pages only from the very site the cache was built
 		 * with, and only while it is intact */
 		.reuse = morgue_cache_has_previous(b.cache) &&

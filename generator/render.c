@@ -8,6 +8,7 @@
 #include "util/path.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -64,7 +65,7 @@ static int put(morgue_site *s, const char *path, const char *data, size_t len)
 static void count_page(morgue_site *s, const char *path)
 {
 	size_t len = strlen(path);
-	if (len < 5 || strcmp(path + len - 5, ".html"))
+	if (s->uncounted || len < 5 || strcmp(path + len - 5, ".html"))
 		return;
 	s->pages++;
 	if (s->config->base_url) {
@@ -725,37 +726,121 @@ int morgue_render_search_page(morgue_site *s)
 	return emit(s, "search", "search.html", page_context(s, "search.html", "Search"));
 }
 
-int morgue_render_site(morgue_site *s)
+/* Article pages to render, shared by the threads that render them. */
+typedef struct article_job {
+	long long id, prev, next;
+	char *url;
+	char sig[MORGUE_HASH_HEX];
+} article_job;
+
+typedef struct article_worker {
+	morgue_site site;    /* a copy with its own catalog connection */
+	article_job *jobs;
+	size_t njobs, first, step;
+	int rc;
+	morgue_buf error;
+} article_worker;
+
+static void *render_jobs(void *arg)
+{
+	article_worker *w = arg;
+	for (size_t i = w->first; i < w->njobs && !w->rc; i += w->step)
+		w->rc = morgue_render_article(&w->site, w->jobs[i].id, w->jobs[i].prev,
+					      w->jobs[i].next);
+	if (w->rc < 0 && morgue_error_last())
+		morgue_buf_puts(&w->error, morgue_error_last()->message);
+	return NULL;
+}
+
+/* Every article page and its JSON. Those whose family is unchanged are
+ * linked; the rest are rendered by two threads (the second with its own
+ * catalog connection) when the catalog is a file and there are enough.
+ * Pages are counted, and listed for the sitemap, in article order. */
+static int render_articles(morgue_site *s)
 {
 	long long *ids = NULL;
-	size_t n = 0;
+	size_t n = 0, njobs = 0;
 	int rc = morgue_catalog_article_ids(s->catalog, &ids, &n);
-
+	article_job *jobs = morgue_calloc(n + 1, sizeof(*jobs));
+	char **urls = morgue_calloc(n + 1, sizeof(*urls));
 	morgue_buf fam = MORGUE_BUF_INIT;
 
+	s->uncounted = 1;
 	for (size_t i = 0; i < n && !rc; i++) {
 		long long prev = i > 0 ? ids[i - 1] : 0, next = i + 1 < n ? ids[i + 1] : 0;
+		morgue_value *brief = morgue_catalog_article_brief(s->catalog, ids[i]);
+		const char *url = morgue_value_get_string(morgue_value_get(brief, "url"));
+		urls[i] = morgue_strdup(url ? url : "");
+		morgue_value_free(brief);
+		article_job *j = &jobs[njobs];
+		*j = (article_job){ .id = ids[i], .prev = prev, .next = next, .url = urls[i] };
 		if (s->cache) {
-			char sig[MORGUE_HASH_HEX];
-			morgue_value *brief = morgue_catalog_article_brief(s->catalog, ids[i]);
 			morgue_buf_clear(&fam);
-			morgue_buf_printf(&fam, "a:%s", morgue_value_get_string(morgue_value_get(brief, "url")));
-			morgue_value_free(brief);
-			morgue_cache_article_sig(s->cache, sig, s->page_key, ids[i], prev, next);
-			if (family_begin(s, fam.ptr, sig))
+			morgue_buf_printf(&fam, "a:%s", urls[i]);
+			morgue_cache_article_sig(s->cache, j->sig, s->page_key, ids[i], prev, next);
+			if (family_reuse(s, fam.ptr, j->sig))
 				continue;
 		}
-		rc = morgue_render_article(s, ids[i], prev, next);
-		family_end(s);
+		njobs++;
 	}
 	free(ids);
+
+	article_worker w = { .jobs = jobs, .njobs = njobs, .first = 1, .step = 2 };
+	pthread_t thread;
+	int threaded = 0;
+	if (!rc && s->catalog_file && njobs >= 64 &&
+	    morgue_catalog_open(&w.site.catalog, s->catalog_file) == 0) {
+		w.site.theme = s->theme;
+		w.site.output = s->output;
+		w.site.config = s->config;
+		w.site.history_partial = s->history_partial;
+		w.site.uncounted = 1;
+		threaded = pthread_create(&thread, NULL, render_jobs, &w) == 0;
+	}
+	morgue_error_clear();
+	for (size_t i = 0; i < njobs && !rc; i += threaded ? 2 : 1)
+		rc = morgue_render_article(s, jobs[i].id, jobs[i].prev, jobs[i].next);
+	if (threaded) {
+		pthread_join(thread, NULL);
+		if (w.rc < 0 && !rc)
+			rc = morgue_error_set(w.rc, NULL, 0, "%s", morgue_buf_cstr(&w.error));
+	}
+	morgue_catalog_free(w.site.catalog);
+	morgue_buf_free(&w.error);
+
+	/* the rendered families' files, recorded from this thread */
+	for (size_t i = 0; i < njobs && !rc && s->cache; i++) {
+		morgue_buf json = MORGUE_BUF_INIT;
+		size_t len = strlen(jobs[i].url);
+		morgue_buf_clear(&fam);
+		morgue_buf_printf(&fam, "a:%s", jobs[i].url);
+		morgue_buf_put(&json, jobs[i].url, len > 5 ? len - 5 : 0);
+		morgue_buf_puts(&json, ".json");
+		if ((rc = morgue_cache_page_record(s->cache, fam.ptr, jobs[i].sig, jobs[i].url)) == 0)
+			rc = morgue_cache_page_record(s->cache, fam.ptr, jobs[i].sig, json.ptr);
+		morgue_buf_free(&json);
+	}
+	s->uncounted = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!rc)
+			count_page(s, urls[i]);
+		free(urls[i]);
+	}
+	free(urls);
+	free(jobs);
+	morgue_buf_free(&fam);
+	return rc;
+}
+
+int morgue_render_site(morgue_site *s)
+{
+	int rc = render_articles(s);
 	if (!rc) {
 		const morgue_value *ents = all_entities(s);
 		for (size_t i = 0; i < morgue_value_count(ents) && !rc; i++)
 			rc = morgue_render_entity(s, morgue_value_get_string(
 				morgue_value_get(morgue_value_at(ents, i), "slug")));
 	}
-	morgue_buf_free(&fam);
 	if (!rc) rc = morgue_render_entities_index(s);
 	if (!rc) rc = morgue_render_tags(s);
 	if (!rc) rc = morgue_render_archive(s);

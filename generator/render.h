@@ -35,6 +35,10 @@ typedef struct morgue_site {
 	int reuse;
 	const char *family;     /* the family being written, or NULL */
 	morgue_value *entities; /* all entities, loaded once; freed by render_site */
+	/* the catalog's file (morgue_catalog_new_file), or NULL: with it,
+	 * article pages render in two threads */
+	const char *catalog_file;
+	int uncounted;          /* pages written are not counted (threads) */
 	char family_sig[MORGUE_HASH_HEX];
 	/* HTML pages written, for sitemap.xml (only kept with base_url);
 	 * owned by the renderer, freed by morgue_render_site */

@@ -5,6 +5,7 @@
 #include "util/fs.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <string.h>
 
 typedef struct cached {
@@ -18,6 +19,8 @@ struct morgue_theme {
 	char *repo_prefix;   /* "themes/NAME/" in the content, or NULL */
 	cached *cache;
 	size_t ncache, capcache;
+	/* templates compile on first use; pages render in several threads */
+	pthread_mutex_t lock;
 };
 
 static const morgue_embedded_file *embedded(const char *path)
@@ -67,6 +70,7 @@ int morgue_theme_open(morgue_theme **out, const char *dir, morgue_repo *repo,
 	morgue_theme *t = morgue_calloc(1, sizeof(*t));
 	int rc = 0;
 
+	pthread_mutex_init(&t->lock, NULL);
 	if (dir) {
 		if (!morgue_fs_is_dir(dir)) {
 			rc = morgue_error_set(MORGUE_ENOTFOUND, dir, 0,
@@ -110,10 +114,21 @@ void morgue_theme_free(morgue_theme *t)
 	free(t->cache);
 	free(t->dir);
 	free(t->repo_prefix);
+	pthread_mutex_destroy(&t->lock);
 	free(t);
 }
 
+static const morgue_template *find_template(morgue_theme *t, const char *name);
+
 const morgue_template *morgue_theme_template(morgue_theme *t, const char *name)
+{
+	pthread_mutex_lock(&t->lock);
+	const morgue_template *tpl = find_template(t, name);
+	pthread_mutex_unlock(&t->lock);
+	return tpl;
+}
+
+static const morgue_template *find_template(morgue_theme *t, const char *name)
 {
 	morgue_buf src = MORGUE_BUF_INIT, path = MORGUE_BUF_INIT, origin = MORGUE_BUF_INIT;
 	morgue_template *tpl = NULL;

@@ -448,7 +448,8 @@ static int load_articles(build *b)
 	int rc = list_markdown(b, &e, &n, "articles");
 
 	if (rc == 0 && (rc = morgue_repo_list(&b->ann, &b->nann, b->repo, "annotations", NULL)) == 0)
-		qsort(b->ann, b->nann, sizeof(*b->ann), by_entry_path);
+		if (b->nann) /* qsort(NULL, 0) is undefined */
+			qsort(b->ann, b->nann, sizeof(*b->ann), by_entry_path);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		if (e[i].is_link)
 			continue;
@@ -672,8 +673,10 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	if ((rc = load_entities(&b)) < 0)
 		goto done;
 	b.by_slug = morgue_calloc(b.nentities + 1, sizeof(*b.by_slug));
-	memcpy(b.by_slug, b.entities, b.nentities * sizeof(*b.by_slug));
-	qsort(b.by_slug, b.nentities, sizeof(*b.by_slug), by_slug);
+	if (b.nentities) {
+		memcpy(b.by_slug, b.entities, b.nentities * sizeof(*b.by_slug));
+		qsort(b.by_slug, b.nentities, sizeof(*b.by_slug), by_slug);
+	}
 	morgue_hash_hex(b.parse_key, &b.parse);
 	if ((rc = morgue_gazetteer_new(&b.gazetteer, (const morgue_entity *const *)b.entities,
 				       b.nentities)) < 0)

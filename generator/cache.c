@@ -432,7 +432,8 @@ static group *load_group(morgue_cache *k, const char *name, const char *page_key
 	sqlite3_finalize(st);
 	/* SQLite's ORDER BY and strcmp agree on UTF-8 keys (BINARY
 	 * collation), but sort anyway: bsearch must not depend on it */
-	qsort(g->sigs, g->n, sizeof(*g->sigs), by_key);
+	if (g->n)
+		qsort(g->sigs, g->n, sizeof(*g->sigs), by_key);
 	return g;
 }
 
@@ -617,7 +618,8 @@ static long long entity_mentions(morgue_cache *k, const char *slug)
 			k->counts[k->ncounts++].mentions = sqlite3_column_int64(st, 1);
 		}
 		sqlite3_finalize(st);
-		qsort(k->counts, k->ncounts, sizeof(*k->counts), by_slug);
+		if (k->ncounts)
+			qsort(k->counts, k->ncounts, sizeof(*k->counts), by_slug);
 	}
 	entity_count want = { .slug = (char *)slug }, *e;
 	e = k->ncounts ? bsearch(&want, k->counts, k->ncounts, sizeof(*k->counts), by_slug) : NULL;

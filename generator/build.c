@@ -558,6 +558,7 @@ static void *write_exports(void *arg)
 		x->error_line = e->line;
 	}
 	x->rc = rc;
+	morgue_error_clear(); /* frees this thread's message */
 	return NULL;
 }
 

@@ -1344,8 +1344,9 @@ morgue_value *morgue_catalog_article(morgue_catalog *c, long long id)
 	morgue_value_set(a, "tags", query(c,
 		"SELECT tag, 'tags/' || slug || '.html' AS url FROM tags"
 		" WHERE article_id=:i1 ORDER BY slug", NULL, NULL, id, 0));
-	morgue_value_set(a, "authors", query(c, "SELECT value AS name FROM articles, json_each(authors)"
-						" WHERE id=:i1", NULL, NULL, id, 0));
+	morgue_value_set(a, "authors", query(c, "SELECT j.value AS name FROM articles a, json_each(a.authors) j"
+						/* json_each has an id column too */
+						" WHERE a.id=:i1 ORDER BY j.key", NULL, NULL, id, 0));
 	morgue_value_set(a, "entities", query(c,
 		"SELECT e.slug, e.name, e.type, 'entities/' || e.slug || '.html' AS url,"
 		" e.url AS source_url, e.wikidata,"

@@ -749,6 +749,7 @@ static void *render_jobs(void *arg)
 					      w->jobs[i].next);
 	if (w->rc < 0 && morgue_error_last())
 		morgue_buf_puts(&w->error, morgue_error_last()->message);
+	morgue_error_clear(); /* frees this thread's message */
 	return NULL;
 }
 

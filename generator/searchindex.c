@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "tokenize.h"
 #include "util/alloc.h"
@@ -500,6 +501,9 @@ typedef struct writer {
 	morgue_searchindex *s;
 	morgue_buf dir;
 	morgue_buf shards; /* JSON list of prefixes */
+	morgue_buf dict;   /* preset dictionary of the d-N.js files, or empty */
+	z_stream z;
+	int zok;
 	int rc;
 } writer;
 
@@ -538,12 +542,86 @@ static void put_file(writer *w, const char *name, const morgue_buf *body)
 	morgue_buf_free(&path);
 }
 
-static void begin_load(morgue_buf *b, const char *name)
+static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static void base64(morgue_buf *b, const unsigned char *p, size_t n)
 {
-	morgue_buf_clear(b);
-	morgue_buf_puts(b, "morgueSearch.load(");
-	morgue_escape_json_string(b, name);
-	morgue_buf_puts(b, ",");
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned long v = (unsigned long)p[i] << 16;
+		if (i + 1 < n)
+			v |= (unsigned long)p[i + 1] << 8;
+		if (i + 2 < n)
+			v |= p[i + 2];
+		morgue_buf_putc(b, B64[(v >> 18) & 63]);
+		morgue_buf_putc(b, B64[(v >> 12) & 63]);
+		morgue_buf_putc(b, i + 1 < n ? B64[(v >> 6) & 63] : '=');
+		morgue_buf_putc(b, i + 2 < n ? B64[v & 63] : '=');
+	}
+}
+
+/* Raw deflate of in[0..n) into out (replacing it): with dict as the preset
+ * dictionary when given, ending the stream (Z_FINISH) or, with sync, at a
+ * byte-aligned block boundary (Z_SYNC_FLUSH) so more blocks can follow.
+ * 0, or MORGUE_ERROR when zlib fails. */
+static int deflate_raw(writer *w, morgue_buf *out, const char *in, size_t n,
+		       const morgue_buf *dict, int sync)
+{
+	if (!w->zok) {
+		memset(&w->z, 0, sizeof(w->z));
+		if (deflateInit2(&w->z, 9, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+			return morgue_error_set(MORGUE_ERROR, NULL, 0, "zlib: deflateInit2 failed");
+		w->zok = 1;
+	} else if (deflateReset(&w->z) != Z_OK) {
+		return morgue_error_set(MORGUE_ERROR, NULL, 0, "zlib: deflateReset failed");
+	}
+	if (dict && dict->size &&
+	    deflateSetDictionary(&w->z, (const Bytef *)dict->ptr, (uInt)dict->size) != Z_OK)
+		return morgue_error_set(MORGUE_ERROR, NULL, 0, "zlib: deflateSetDictionary failed");
+	morgue_buf_clear(out);
+	size_t cap = deflateBound(&w->z, (uLong)n) + 16;
+	morgue_buf_grow(out, cap);
+	w->z.next_in = (Bytef *)(uintptr_t)in;
+	w->z.avail_in = (uInt)n;
+	w->z.next_out = (Bytef *)out->ptr;
+	w->z.avail_out = (uInt)cap;
+	int zr = deflate(&w->z, sync ? Z_SYNC_FLUSH : Z_FINISH);
+	if (zr != (sync ? Z_OK : Z_STREAM_END) || w->z.avail_in)
+		return morgue_error_set(MORGUE_ERROR, NULL, 0, "zlib: deflate failed (%d)", zr);
+	out->size = cap - w->z.avail_out;
+	return 0;
+}
+
+/* Write NAME.js holding the JSON value json: as
+ * morgueSearch.load("NAME","BASE64",FMT); when the raw deflate (FMT 1, or
+ * FMT 2 with the preset dictionary of z.js) is shorter, else as
+ * morgueSearch.load("NAME",JSON); */
+static void put_json(writer *w, const char *name, const morgue_buf *json, int fmt)
+{
+	morgue_buf z = MORGUE_BUF_INIT, body = MORGUE_BUF_INIT;
+	if (w->rc)
+		return;
+	if (fmt == 2 && !w->dict.size)
+		fmt = 1;
+	morgue_buf_puts(&body, "morgueSearch.load(");
+	morgue_escape_json_string(&body, name);
+	morgue_buf_putc(&body, ',');
+	size_t head = body.size;
+	if ((w->rc = deflate_raw(w, &z, json->ptr ? json->ptr : "", json->size,
+				 fmt == 2 ? &w->dict : NULL, 0)) < 0)
+		goto done;
+	if ((z.size + 2) / 3 * 4 + 4 < json->size) {
+		morgue_buf_putc(&body, '"');
+		base64(&body, (const unsigned char *)z.ptr, z.size);
+		morgue_buf_printf(&body, "\",%d);\n", fmt);
+	} else {
+		morgue_buf_truncate(&body, head);
+		morgue_buf_put(&body, morgue_buf_cstr(json), json->size);
+		morgue_buf_puts(&body, ");\n");
+	}
+	put_file(w, name, &body);
+done:
+	morgue_buf_free(&z);
+	morgue_buf_free(&body);
 }
 
 static void emit_shard(writer *w, item *it, size_t lo, size_t hi, const char *prefix, size_t plen)
@@ -554,7 +632,6 @@ static void emit_shard(writer *w, item *it, size_t lo, size_t hi, const char *pr
 	if (w->shards.size > 1)
 		morgue_buf_putc(&w->shards, ',');
 	morgue_escape_json_string(&w->shards, morgue_buf_cstr(&p));
-	begin_load(&body, name.ptr);
 	morgue_buf_puts(&body, "{\"s\":{");
 	int first = 1;
 	for (size_t i = lo; i < hi; i++)
@@ -573,8 +650,8 @@ static void emit_shard(writer *w, item *it, size_t lo, size_t hi, const char *pr
 			first = 0;
 			morgue_buf_put(&body, it[i].json, it[i].len);
 		}
-	morgue_buf_puts(&body, "}});\n");
-	put_file(w, name.ptr, &body);
+	morgue_buf_puts(&body, "}}");
+	put_json(w, name.ptr, &body, 1);
 	morgue_buf_free(&name);
 	morgue_buf_free(&body);
 	morgue_buf_free(&p);
@@ -630,11 +707,11 @@ static void ser_term(writer *w, term *t, item *out, size_t *chunk_no)
 			size_t a = c ? t->cuts[c - 1] : 0, e = c < t->ncuts ? t->cuts[c] : t->post.size;
 			morgue_buf_clear(&name);
 			morgue_buf_printf(&name, "c-%zu", (*chunk_no)++);
-			begin_load(&body, name.ptr);
+			morgue_buf_clear(&body);
 			morgue_buf_puts(&body, t->stop && c == 0 ? "\"!" : "\"");
 			morgue_buf_put(&body, t->post.ptr + a, e - a);
-			morgue_buf_puts(&body, "\");\n");
-			put_file(w, name.ptr, &body);
+			morgue_buf_putc(&body, '"');
+			put_json(w, name.ptr, &body, 1);
 		}
 		morgue_buf_printf(&b, "[%zu,%zu]", first, t->ncuts + 1);
 		morgue_buf_free(&body);
@@ -680,56 +757,91 @@ static void ser_term(writer *w, term *t, item *out, size_t *chunk_no)
 	out->json = morgue_buf_detach(&b);
 }
 
+/* One document as the JSON array [url, title, date, publication|null,
+ * [tags], text] (the entities it mentions are only in the ~e postings). */
+static void doc_json(morgue_buf *b, const sdoc *d)
+{
+	morgue_buf_putc(b, '[');
+	morgue_escape_json_string(b, d->url);
+	morgue_buf_putc(b, ',');
+	morgue_escape_json_string(b, d->title);
+	morgue_buf_putc(b, ',');
+	morgue_escape_json_string(b, d->date);
+	morgue_buf_putc(b, ',');
+	if (d->pub)
+		morgue_escape_json_string(b, d->pub);
+	else
+		morgue_buf_puts(b, "null");
+	morgue_buf_puts(b, ",[");
+	for (size_t i = 0; i < d->ntags; i++) {
+		if (i)
+			morgue_buf_putc(b, ',');
+		morgue_escape_json_string(b, d->tags[i]);
+	}
+	morgue_buf_puts(b, "],\"");
+	morgue_escape_json(b, d->text, d->text_len);
+	morgue_buf_puts(b, "\"]");
+}
+
+/* The preset dictionary of the doc shards: the openings of DICT_SAMPLES
+ * documents spread evenly over the archive, at most DICT_MAX bytes (deflate
+ * reaches 32 KiB back, so a document can still use most of it). Written to
+ * z.js as [BASE64, length]: the raw deflate of the dictionary ended by a
+ * sync flush, so that it and a d-N.js stream together inflate to the
+ * dictionary followed by the document. */
+#define DICT_MAX 28000
+#define DICT_SAMPLES 14
+static void write_dict(writer *w)
+{
+	morgue_searchindex *s = w->s;
+	morgue_buf one = MORGUE_BUF_INIT, z = MORGUE_BUF_INIT, body = MORGUE_BUF_INIT;
+	size_t per = DICT_MAX / DICT_SAMPLES, prev = (size_t)-1;
+	morgue_buf_clear(&w->dict);
+	for (size_t k = 0; k < DICT_SAMPLES && s->ndocs; k++) {
+		size_t id = k * s->ndocs / DICT_SAMPLES;
+		if (id == prev)
+			continue;
+		prev = id;
+		morgue_buf_clear(&one);
+		doc_json(&one, &s->docs[id]);
+		morgue_buf_put(&w->dict, one.ptr, one.size < per ? one.size : per);
+	}
+	if (w->dict.size < 64) { /* too little to be worth a file */
+		morgue_buf_clear(&w->dict);
+		goto done;
+	}
+	if ((w->rc = deflate_raw(w, &z, w->dict.ptr, w->dict.size, NULL, 1)) < 0)
+		goto done;
+	morgue_buf_puts(&body, "morgueSearch.load(\"z\",[\"");
+	base64(&body, (const unsigned char *)z.ptr, z.size);
+	morgue_buf_printf(&body, "\",%zu]);\n", w->dict.size);
+	put_file(w, "z", &body);
+done:
+	morgue_buf_free(&one);
+	morgue_buf_free(&z);
+	morgue_buf_free(&body);
+}
+
 static void write_docs(writer *w)
 {
 	morgue_searchindex *s = w->s;
 	morgue_buf body = MORGUE_BUF_INIT, name = MORGUE_BUF_INIT;
+	write_dict(w);
 	for (size_t g = 0; g * MORGUE_SEARCH_DOCS_PER_SHARD < s->ndocs && !w->rc; g++) {
 		morgue_buf_clear(&name);
 		morgue_buf_printf(&name, "d-%zu", g);
-		begin_load(&body, name.ptr);
+		morgue_buf_clear(&body);
 		morgue_buf_putc(&body, '[');
 		for (size_t k = 0; k < MORGUE_SEARCH_DOCS_PER_SHARD; k++) {
 			size_t id = g * MORGUE_SEARCH_DOCS_PER_SHARD + k;
 			if (id >= s->ndocs)
 				break;
-			sdoc *d = &s->docs[id];
 			if (k)
 				morgue_buf_putc(&body, ',');
-			morgue_buf_putc(&body, '[');
-			morgue_escape_json_string(&body, d->url);
-			morgue_buf_putc(&body, ',');
-			morgue_escape_json_string(&body, d->title);
-			morgue_buf_putc(&body, ',');
-			morgue_escape_json_string(&body, d->date);
-			morgue_buf_putc(&body, ',');
-			if (d->pub)
-				morgue_escape_json_string(&body, d->pub);
-			else
-				morgue_buf_puts(&body, "null");
-			morgue_buf_puts(&body, ",[");
-			for (size_t i = 0; i < d->ntags; i++) {
-				if (i)
-					morgue_buf_putc(&body, ',');
-				morgue_escape_json_string(&body, d->tags[i]);
-			}
-			morgue_buf_puts(&body, "],[");
-			for (size_t i = 0; i < d->nents; i++) {
-				if (i)
-					morgue_buf_putc(&body, ',');
-				morgue_buf_putc(&body, '[');
-				morgue_escape_json_string(&body, d->ents[i]);
-				morgue_buf_putc(&body, ',');
-				morgue_escape_json_string(&body, d->entnames[i]);
-				morgue_buf_putc(&body, ']');
-			}
-			morgue_buf_puts(&body, "],");
-			morgue_buf_putc(&body, '"');
-			morgue_escape_json(&body, d->text, d->text_len);
-			morgue_buf_puts(&body, "\"]");
+			doc_json(&body, &s->docs[id]);
 		}
-		morgue_buf_puts(&body, "]);\n");
-		put_file(w, name.ptr, &body);
+		morgue_buf_putc(&body, ']');
+		put_json(w, name.ptr, &body, 2);
 	}
 	morgue_buf_free(&body);
 	morgue_buf_free(&name);
@@ -789,8 +901,7 @@ static void write_meta(writer *w, const unsigned *lens)
 	unsigned long long total = 0;
 	for (size_t i = 0; i < s->ndocs; i++)
 		total += lens[i];
-	begin_load(&b, "meta");
-	morgue_buf_printf(&b, "{\"v\":1,\"n\":%zu,\"avgdl\":%.2f,\"dps\":%d,\"dl\":\"", s->ndocs,
+	morgue_buf_printf(&b, "{\"v\":2,\"n\":%zu,\"avgdl\":%.2f,\"dps\":%d,\"dl\":\"", s->ndocs,
 			  s->ndocs ? (double)total / (double)s->ndocs : 0.0,
 			  MORGUE_SEARCH_DOCS_PER_SHARD);
 	for (size_t i = 0; i < s->ndocs; i++) {
@@ -835,15 +946,16 @@ static void write_meta(writer *w, const unsigned *lens)
 		morgue_buf_printf(&b, ",%zu]", fc[i].n);
 	}
 	free(fc);
-	morgue_buf_puts(&b, "]});\n");
-	put_file(w, "meta", &b);
+	morgue_buf_puts(&b, "]}");
+	put_json(w, "meta", &b, 1);
 	morgue_buf_free(&b);
 }
 
 int morgue_searchindex_write(morgue_searchindex *s, const char *site_dir)
 {
 	morgue_tokenizer *tk = NULL;
-	writer w = { .s = s, .dir = MORGUE_BUF_INIT, .shards = MORGUE_BUF_INIT, .rc = 0 };
+	writer w = { .s = s, .dir = MORGUE_BUF_INIT, .shards = MORGUE_BUF_INIT,
+		     .dict = MORGUE_BUF_INIT, .rc = 0 };
 	dctx c = { .s = s };
 	unsigned *lens = NULL;
 	item *items = NULL;
@@ -909,6 +1021,9 @@ done:
 	free(c.occ);
 	morgue_buf_free(&w.dir);
 	morgue_buf_free(&w.shards);
+	morgue_buf_free(&w.dict);
+	if (w.zok)
+		deflateEnd(&w.z);
 	morgue_tokenizer_free(tk);
 	return rc;
 }

@@ -32,7 +32,7 @@ function fixture() {
   let driver = process.env.SEARCH_DRIVER || path.join(top, 'build/search-driver');
   if (!fs.existsSync(driver)) { // link it against the library of this build
     driver = path.join(dir, 'search-driver');
-    const libs = execFileSync('sh', ['-c', 'pkg-config --libs libcmark libgit2 sqlite3 yaml-0.1 libutf8proc 2>/dev/null || true']).toString().trim().split(/\s+/).filter(Boolean);
+    const libs = execFileSync('sh', ['-c', 'pkg-config --libs libcmark libgit2 sqlite3 yaml-0.1 libutf8proc zlib 2>/dev/null || true']).toString().trim().split(/\s+/).filter(Boolean);
     execFileSync(process.env.CC || 'cc', ['-std=c17', '-D_DEFAULT_SOURCE', '-O1', '-I' + path.join(top, 'generator'),
       path.join(top, 'tests/regress/search/driver.c'), path.join(top, process.env.BUILD || 'build', 'libmorgue.a'),
       ...libs, '-lstemmer', '-lpthread', '-lm', '-o', driver], { stdio: 'pipe' });

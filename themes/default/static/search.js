@@ -16,30 +16,61 @@
   var me = document.currentScript;
   var base = (me && me.getAttribute('data-index')) || 'search/';
   var root = (me && me.getAttribute('data-root')) || '';
-  var loaded = {}, waiting = {};
+  var files = {}, waiting = {};
 
   window.morgueSearch = {
-    load: function (name, data) {
-      loaded[name] = data;
+    /* Called by each index file: data is the JSON value, or with fmt 1 the
+     * base64 of its raw deflate, or with fmt 2 the same deflated with the
+     * preset dictionary of z.js. */
+    load: function (name, data, fmt) {
+      var p = fmt ? unpack(data, fmt) : Promise.resolve(data);
       var w = waiting[name];
       delete waiting[name];
-      if (w) w.forEach(function (cb) { cb(data); });
+      if (w) w(p); else files[name] = p;
     },
     bytes: 0
   };
 
   /* Load one index file (once); resolves with its data, or null. */
   function need(name) {
-    return new Promise(function (resolve) {
-      if (Object.prototype.hasOwnProperty.call(loaded, name)) { resolve(loaded[name]); return; }
-      if (waiting[name]) { waiting[name].push(resolve); return; }
-      waiting[name] = [resolve];
-      var s = document.createElement('script');
-      s.src = base + name + '.js';
-      s.async = true;
-      s.onerror = function () { window.morgueSearch.load(name, null); };
-      document.head.appendChild(s);
-    });
+    if (!Object.prototype.hasOwnProperty.call(files, name)) {
+      files[name] = new Promise(function (resolve) {
+        waiting[name] = resolve;
+        var s = document.createElement('script');
+        s.src = base + name + '.js';
+        s.async = true;
+        s.onerror = function () { window.morgueSearch.load(name, null); };
+        document.head.appendChild(s);
+      });
+    }
+    return files[name];
+  }
+  function bytesOf(b64) {
+    var s = atob(b64), u = new Uint8Array(s.length);
+    for (var i = 0; i < s.length; i++) u[i] = s.charCodeAt(i);
+    return u;
+  }
+  /* Inflate raw deflate data (several parts of one stream) with the
+   * browser's own DecompressionStream: no fetch, so it works from file://. */
+  function inflate(parts) {
+    return new Response(new Blob(parts).stream().pipeThrough(new DecompressionStream('deflate-raw')))
+      .arrayBuffer();
+  }
+  /* z.js is [base64 of the dictionary's deflate up to a sync flush, length]:
+   * inflating it followed by a d-N.js stream gives the dictionary followed
+   * by the document, so the first length bytes are dropped. */
+  var dict = null;
+  function unpack(b64, fmt) {
+    if (fmt === 2 && !dict) {
+      dict = need('z').then(function (z) { return z && { bytes: bytesOf(z[0]), len: z[1] }; });
+    }
+    return (fmt === 2 ? dict : Promise.resolve(null)).then(function (z) {
+      if (fmt === 2 && !z) return null;
+      var data = bytesOf(b64);
+      return inflate(z ? [z.bytes, data] : [data]).then(function (buf) {
+        return JSON.parse(new TextDecoder().decode(new Uint8Array(buf, z ? z.len : 0)));
+      });
+    }).catch(function () { return null; });
   }
 
   /* ---- words: the rule of generator/tokenize.c ---- */
@@ -487,7 +518,7 @@
       if (d[4].length) meta1.push(d[4].join(', '));
       li.appendChild(el('p', 'search-meta', meta1.join(' · ')));
       var p = el('p', 'search-excerpt');
-      marked(p, excerpt(d[6], hl), hl);
+      marked(p, excerpt(d[5], hl), hl);
       li.appendChild(p);
       ui.results.appendChild(li);
     });
@@ -529,6 +560,10 @@
     var params = new URLSearchParams(location.search);
     ui.q.value = params.get('q') || '';
     ['tag', 'from', 'to'].forEach(function (k) { if (ui[k]) ui[k].value = params.get(k) || ''; });
+    if (typeof DecompressionStream === 'undefined') {
+      ui.status.textContent = 'Search needs a newer browser (one with DecompressionStream).';
+      return;
+    }
     ui.status.textContent = 'Loading the index…';
     need('meta').then(function (m) {
       if (!m) { ui.status.textContent = 'The search index could not be loaded.'; return; }

@@ -1027,3 +1027,119 @@ done:
 	morgue_tokenizer_free(tk);
 	return rc;
 }
+
+/* ---- reading the files back (tests and tools; search.js is the browser's
+ * reader) ---- */
+
+static int unb64(morgue_buf *out, const char *s, size_t n)
+{
+	unsigned long v = 0;
+	int bits = 0;
+	for (size_t i = 0; i < n && s[i] != '='; i++) {
+		const char *p = memchr(B64, s[i], 64);
+		if (!p || !s[i])
+			return -1;
+		v = (v << 6) | (unsigned long)(p - B64);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			morgue_buf_putc(out, (int)((v >> bits) & 255));
+		}
+	}
+	return 0;
+}
+
+/* Inflate the raw deflate stream in[0..n) into out. */
+static int inflate_raw(morgue_buf *out, const char *in, size_t n)
+{
+	z_stream z;
+	memset(&z, 0, sizeof(z));
+	if (inflateInit2(&z, -15) != Z_OK)
+		return -1;
+	z.next_in = (Bytef *)(uintptr_t)in;
+	z.avail_in = (uInt)n;
+	int zr;
+	do {
+		morgue_buf_grow(out, 65536);
+		z.next_out = (Bytef *)out->ptr + out->size;
+		z.avail_out = (uInt)(out->asize - out->size - 1);
+		size_t before = z.avail_out;
+		zr = inflate(&z, Z_NO_FLUSH);
+		out->size += before - z.avail_out;
+		out->ptr[out->size] = 0;
+	} while (zr == Z_OK);
+	inflateEnd(&z);
+	return zr == Z_STREAM_END && !z.avail_in ? 0 : -1;
+}
+
+/* The argument text of site_dir/search/NAME.js's morgueSearch.load("NAME",
+ * ...); call, without the name, into out. */
+static int load_args(morgue_buf *out, const char *site_dir, const char *name)
+{
+	morgue_buf path = MORGUE_BUF_INIT, file = MORGUE_BUF_INIT, head = MORGUE_BUF_INIT;
+	int rc;
+	morgue_buf_printf(&path, "%s/search/%s.js", site_dir, name);
+	if ((rc = morgue_fs_read(&file, path.ptr)) < 0)
+		goto done;
+	morgue_buf_puts(&head, "morgueSearch.load(");
+	morgue_escape_json_string(&head, name);
+	morgue_buf_putc(&head, ',');
+	if (file.size < head.size + 3 || memcmp(file.ptr, head.ptr, head.size) ||
+	    memcmp(file.ptr + file.size - 3, ");\n", 3)) {
+		rc = morgue_error_set(MORGUE_EINPUT, path.ptr, 0, "not a search index file");
+		goto done;
+	}
+	morgue_buf_clear(out);
+	morgue_buf_put(out, file.ptr + head.size, file.size - head.size - 3);
+	rc = 0;
+done:
+	morgue_buf_free(&path);
+	morgue_buf_free(&file);
+	morgue_buf_free(&head);
+	return rc;
+}
+
+int morgue_searchindex_read(morgue_buf *out, const char *site_dir, const char *name)
+{
+	morgue_buf args = MORGUE_BUF_INIT, zargs = MORGUE_BUF_INIT, raw = MORGUE_BUF_INIT;
+	size_t skip = 0;
+	int rc;
+	if ((rc = load_args(&args, site_dir, name)) < 0)
+		goto done;
+	size_t n = args.size;
+	int fmt = n >= 4 && args.ptr[0] == '"' && args.ptr[n - 3] == '"' && args.ptr[n - 2] == ','
+		? args.ptr[n - 1] - '0' : 0;
+	morgue_buf_clear(out);
+	if (fmt != 1 && fmt != 2) {
+		morgue_buf_put(out, args.ptr, n);
+		goto done;
+	}
+	if (fmt == 2) {
+		/* z.js: ["BASE64",LENGTH] */
+		if ((rc = load_args(&zargs, site_dir, "z")) < 0)
+			goto done;
+		const char *q = zargs.size > 2 && !memcmp(zargs.ptr, "[\"", 2)
+			? memchr(zargs.ptr + 2, '"', zargs.size - 2) : NULL;
+		if (!q || unb64(&raw, zargs.ptr + 2, (size_t)(q - zargs.ptr - 2)) < 0 ||
+		    sscanf(q, "\",%zu]", &skip) != 1) {
+			rc = morgue_error_set(MORGUE_EINPUT, NULL, 0, "search/z.js: bad dictionary");
+			goto done;
+		}
+	}
+	if (unb64(&raw, args.ptr + 1, n - 4) < 0) {
+		rc = morgue_error_set(MORGUE_EINPUT, NULL, 0, "search/%s.js: bad base64", name);
+		goto done;
+	}
+	if (inflate_raw(out, raw.ptr, raw.size) < 0 || out->size < skip) {
+		rc = morgue_error_set(MORGUE_EINPUT, NULL, 0, "search/%s.js: bad deflate data", name);
+		goto done;
+	}
+	/* the stream inflates to the dictionary, then the file's JSON */
+	memmove(out->ptr, out->ptr + skip, out->size - skip + 1);
+	out->size -= skip;
+done:
+	morgue_buf_free(&args);
+	morgue_buf_free(&zargs);
+	morgue_buf_free(&raw);
+	return rc;
+}

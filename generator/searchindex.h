@@ -29,6 +29,8 @@
 
 #include <stddef.h>
 
+#include "util/buf.h"
+
 #define MORGUE_SEARCH_SHARD_MAX 32768
 #define MORGUE_SEARCH_DOCS_PER_SHARD 1
 
@@ -59,6 +61,11 @@ int morgue_searchindex_add_entity(morgue_searchindex *s, const char *slug,
 				  size_t naliases, int article_count);
 /* Replace site_dir/search/ with the index. 0 or MORGUE_EIO. */
 int morgue_searchindex_write(morgue_searchindex *s, const char *site_dir);
+/* The JSON value a file site_dir/search/NAME.js hands to the loader, as
+ * search.js sees it (inflated, without the dictionary); for tests and
+ * tools. 0, MORGUE_EIO, or MORGUE_EINPUT for a file that is not one of the
+ * index's. */
+int morgue_searchindex_read(morgue_buf *out, const char *site_dir, const char *name);
 /* Bytes written by the last morgue_searchindex_write and file count. */
 size_t morgue_searchindex_bytes(const morgue_searchindex *s, size_t *files);
 void morgue_searchindex_free(morgue_searchindex *s);

@@ -16,6 +16,11 @@
  *   dl      one ALPHA character per document: round(log(len+1)/log(1.17)).
  *   dates   pairs varint(days since the previous date), varint(docs on it),
  *           the first date is "d0".
+ *   files   put_json: the JSON text, raw deflate (zlib level 9, 32 KiB
+ *           window), base64 (RFC 4648, padded); the doc shards deflate
+ *           against the preset dictionary of z.js (write_dict). The varint
+ *           strings are left as text: deflate codes their 64 symbols well,
+ *           better than it does binary varints.
  */
 #include "searchindex.h"
 

@@ -4,23 +4,33 @@
  * The builder adds every article (morgue_searchindex_add) and every entity
  * (morgue_searchindex_add_entity); morgue_searchindex_write then writes
  * site_dir/search/ as classic scripts that each call
- * morgueSearch.load(NAME, DATA) (the Sphinx/rustdoc technique), so
- * search.js can load them with <script src> from file:// as well as http:
+ * morgueSearch.load(NAME, DATA[, FMT]) (the Sphinx/rustdoc technique), so
+ * search.js can load them with <script src> from file:// as well as http.
+ * DATA is a JSON value, or (FMT 1) the base64 of its raw deflate, or (FMT 2)
+ * the base64 of its raw deflate against the preset dictionary of z.js;
+ * search.js inflates with the browser's DecompressionStream('deflate-raw')
+ * (no fetch), a file is deflated only when that makes it smaller:
  *
  *   meta.js    N, average length, one length code per doc, date table,
  *              the list of term-shard prefixes, publications, top tags
  *   t-P.js     terms (Snowball stems, and "~p"/"~t"/"~e" facet keys) whose
  *              key starts with P: {"s":{stem:[postings,[forms],[entities]]},
- *              "f":{form:stem}}; a shard never exceeds
+ *              "f":{form:stem}}; a shard's JSON never exceeds
  *              MORGUE_SEARCH_SHARD_MAX bytes (a shard that would is split
- *              by one more character of prefix)
+ *              by one more character of prefix), nor does its file
  *   c-N.js     continuation chunks of one very long posting list
- *   d-N.js     MORGUE_SEARCH_DOCS_PER_SHARD documents' metadata and text
+ *   d-N.js     MORGUE_SEARCH_DOCS_PER_SHARD documents:
+ *              [[url, title, date, publication|null, [tags], text]], FMT 2
+ *   z.js       [BASE64, LENGTH]: the dictionary (the openings of a few
+ *              documents spread over the archive), raw-deflated up to a
+ *              sync flush: inflating it followed by a d-N.js stream gives
+ *              LENGTH bytes of dictionary, then the document's JSON
  *
  * Documents are numbered by (date, url), so the output is byte-identical
  * whatever order they were added in, and a date range is a doc-id range.
  * The encodings are described at the top of searchindex.c; search.js is
- * the reference reader. Everything is written through morgue_escape_json.
+ * the reference reader, morgue_searchindex_read the C one. Everything is
+ * written through morgue_escape_json (and base64 is plain ASCII).
  *
  * The index copies everything it keeps; the caller owns its arguments.
  */

@@ -547,20 +547,26 @@ static void put_file(writer *w, const char *name, const morgue_buf *body)
 	morgue_buf_free(&path);
 }
 
-static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+/* base85: 4 bytes (big-endian) -> 5 digits, most significant first; a
+ * last group of n < 4 bytes is zero-padded and gives n + 1 digits. The
+ * digits are printable ASCII without " ' \\ < > & ` % ^, so they need no
+ * escaping in a JSON string, a script or HTML. */
+static const char B85[] =
+	"!#$()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]_abcdefghijklmnopqrstuvwxyz{|}~";
 
-static void base64(morgue_buf *b, const unsigned char *p, size_t n)
+static void base85(morgue_buf *b, const unsigned char *p, size_t n)
 {
-	for (size_t i = 0; i < n; i += 3) {
-		unsigned long v = (unsigned long)p[i] << 16;
-		if (i + 1 < n)
-			v |= (unsigned long)p[i + 1] << 8;
-		if (i + 2 < n)
-			v |= p[i + 2];
-		morgue_buf_putc(b, B64[(v >> 18) & 63]);
-		morgue_buf_putc(b, B64[(v >> 12) & 63]);
-		morgue_buf_putc(b, i + 1 < n ? B64[(v >> 6) & 63] : '=');
-		morgue_buf_putc(b, i + 2 < n ? B64[v & 63] : '=');
+	for (size_t i = 0; i < n; i += 4) {
+		uint32_t v = 0;
+		size_t m = n - i < 4 ? n - i : 4;
+		for (size_t k = 0; k < 4; k++)
+			v = (v << 8) | (k < m ? p[i + k] : 0);
+		char d[5];
+		for (int k = 4; k >= 0; k--) {
+			d[k] = B85[v % 85];
+			v /= 85;
+		}
+		morgue_buf_put(b, d, m + 1);
 	}
 }
 
@@ -596,36 +602,43 @@ static int deflate_raw(writer *w, morgue_buf *out, const char *in, size_t n,
 	return 0;
 }
 
-/* Write NAME.js holding the JSON value json: as
- * morgueSearch.load("NAME","BASE64",FMT); when the raw deflate (FMT 1, or
- * FMT 2 with the preset dictionary of z.js) is shorter, else as
- * morgueSearch.load("NAME",JSON); */
-static void put_json(writer *w, const char *name, const morgue_buf *json, int fmt)
+/* Append to out the JSON value json, or when shorter its packed form:
+ * {"z":"BASE85"} (raw deflate of the JSON text) or, with dict, {"zd":...}
+ * (raw deflate against the preset dictionary of z.js). */
+static int pack(writer *w, morgue_buf *out, const morgue_buf *json, int dict)
 {
-	morgue_buf z = MORGUE_BUF_INIT, body = MORGUE_BUF_INIT;
+	morgue_buf z = MORGUE_BUF_INIT;
+	int rc;
+	dict = dict && w->dict.size;
+	if ((rc = deflate_raw(w, &z, json->ptr ? json->ptr : "", json->size,
+			      dict ? &w->dict : NULL, 0)) < 0)
+		goto done;
+	if (z.size + z.size / 4 + 12 < json->size) {
+		morgue_buf_puts(out, dict ? "{\"zd\":\"" : "{\"z\":\"");
+		base85(out, (const unsigned char *)z.ptr, z.size);
+		morgue_buf_puts(out, "\"}");
+	} else {
+		morgue_buf_put(out, morgue_buf_cstr(json), json->size);
+	}
+done:
+	morgue_buf_free(&z);
+	return rc;
+}
+
+/* Write NAME.js: morgueSearch.load("NAME",VALUE); with VALUE json or its
+ * packed form (pack). */
+static void put_json(writer *w, const char *name, const morgue_buf *json, int dict)
+{
+	morgue_buf body = MORGUE_BUF_INIT;
 	if (w->rc)
 		return;
-	if (fmt == 2 && !w->dict.size)
-		fmt = 1;
 	morgue_buf_puts(&body, "morgueSearch.load(");
 	morgue_escape_json_string(&body, name);
 	morgue_buf_putc(&body, ',');
-	size_t head = body.size;
-	if ((w->rc = deflate_raw(w, &z, json->ptr ? json->ptr : "", json->size,
-				 fmt == 2 ? &w->dict : NULL, 0)) < 0)
-		goto done;
-	if ((z.size + 2) / 3 * 4 + 4 < json->size) {
-		morgue_buf_putc(&body, '"');
-		base64(&body, (const unsigned char *)z.ptr, z.size);
-		morgue_buf_printf(&body, "\",%d);\n", fmt);
-	} else {
-		morgue_buf_truncate(&body, head);
-		morgue_buf_put(&body, morgue_buf_cstr(json), json->size);
+	if ((w->rc = pack(w, &body, json, dict)) >= 0) {
 		morgue_buf_puts(&body, ");\n");
+		put_file(w, name, &body);
 	}
-	put_file(w, name, &body);
-done:
-	morgue_buf_free(&z);
 	morgue_buf_free(&body);
 }
 
@@ -656,7 +669,7 @@ static void emit_shard(writer *w, item *it, size_t lo, size_t hi, const char *pr
 			morgue_buf_put(&body, it[i].json, it[i].len);
 		}
 	morgue_buf_puts(&body, "}}");
-	put_json(w, name.ptr, &body, 1);
+	put_json(w, name.ptr, &body, 0);
 	morgue_buf_free(&name);
 	morgue_buf_free(&body);
 	morgue_buf_free(&p);
@@ -716,7 +729,7 @@ static void ser_term(writer *w, term *t, item *out, size_t *chunk_no)
 			morgue_buf_puts(&body, t->stop && c == 0 ? "\"!" : "\"");
 			morgue_buf_put(&body, t->post.ptr + a, e - a);
 			morgue_buf_putc(&body, '"');
-			put_json(w, name.ptr, &body, 1);
+			put_json(w, name.ptr, &body, 0);
 		}
 		morgue_buf_printf(&b, "[%zu,%zu]", first, t->ncuts + 1);
 		morgue_buf_free(&body);
@@ -818,7 +831,7 @@ static void write_dict(writer *w)
 	if ((w->rc = deflate_raw(w, &z, w->dict.ptr, w->dict.size, NULL, 1)) < 0)
 		goto done;
 	morgue_buf_puts(&body, "morgueSearch.load(\"z\",[\"");
-	base64(&body, (const unsigned char *)z.ptr, z.size);
+	base85(&body, (const unsigned char *)z.ptr, z.size);
 	morgue_buf_printf(&body, "\",%zu]);\n", w->dict.size);
 	put_file(w, "z", &body);
 done:
@@ -846,7 +859,7 @@ static void write_docs(writer *w)
 			doc_json(&body, &s->docs[id]);
 		}
 		morgue_buf_putc(&body, ']');
-		put_json(w, name.ptr, &body, 2);
+		put_json(w, name.ptr, &body, 1);
 	}
 	morgue_buf_free(&body);
 	morgue_buf_free(&name);
@@ -899,37 +912,43 @@ static facet_count *count_facets(morgue_searchindex *s, int tags, size_t *out_n)
 	return fc;
 }
 
+/* meta.js: {"v","n","avgdl","dps","d0","pubs","tags","x"} where x, packed
+ * (see pack), holds the bulky {"dl","dates","shards"}; search.js merges
+ * it into the rest. */
 static void write_meta(writer *w, const unsigned *lens)
 {
 	morgue_searchindex *s = w->s;
-	morgue_buf b = MORGUE_BUF_INIT;
+	morgue_buf b = MORGUE_BUF_INIT, x = MORGUE_BUF_INIT;
 	unsigned long long total = 0;
 	for (size_t i = 0; i < s->ndocs; i++)
 		total += lens[i];
-	morgue_buf_printf(&b, "{\"v\":2,\"n\":%zu,\"avgdl\":%.2f,\"dps\":%d,\"dl\":\"", s->ndocs,
-			  s->ndocs ? (double)total / (double)s->ndocs : 0.0,
-			  MORGUE_SEARCH_DOCS_PER_SHARD);
+	morgue_buf_puts(&x, "{\"dl\":\"");
 	for (size_t i = 0; i < s->ndocs; i++) {
 		long c = lround(log((double)lens[i] + 1) / log(1.17));
-		morgue_buf_putc(&b, ALPHA[c > 63 ? 63 : c]);
+		morgue_buf_putc(&x, ALPHA[c > 63 ? 63 : c]);
 	}
-	morgue_buf_puts(&b, "\",\"d0\":");
-	morgue_escape_json_string(&b, s->ndocs ? s->docs[0].date : "");
-	morgue_buf_puts(&b, ",\"dates\":\"");
+	morgue_buf_puts(&x, "\",\"dates\":\"");
 	int prev = s->ndocs ? days_from_civil(s->docs[0].date) : 0;
 	for (size_t i = 0; i < s->ndocs;) {
 		size_t j = i + 1;
 		while (j < s->ndocs && !strcmp(s->docs[j].date, s->docs[i].date))
 			j++;
 		int day = days_from_civil(s->docs[i].date);
-		varint(&b, (unsigned long)(day >= prev ? day - prev : 0));
-		varint(&b, j - i);
+		varint(&x, (unsigned long)(day >= prev ? day - prev : 0));
+		varint(&x, j - i);
 		prev = day > prev ? day : prev;
 		i = j;
 	}
-	morgue_buf_puts(&b, "\",\"shards\":[");
-	morgue_buf_put(&b, w->shards.ptr + 1, w->shards.size - 1);
-	morgue_buf_puts(&b, "],\"pubs\":[");
+	morgue_buf_puts(&x, "\",\"shards\":[");
+	morgue_buf_put(&x, w->shards.ptr + 1, w->shards.size - 1);
+	morgue_buf_puts(&x, "]}");
+
+	morgue_buf_puts(&b, "morgueSearch.load(\"meta\",");
+	morgue_buf_printf(&b, "{\"v\":2,\"n\":%zu,\"avgdl\":%.2f,\"dps\":%d,\"d0\":", s->ndocs,
+			  s->ndocs ? (double)total / (double)s->ndocs : 0.0,
+			  MORGUE_SEARCH_DOCS_PER_SHARD);
+	morgue_escape_json_string(&b, s->ndocs ? s->docs[0].date : "");
+	morgue_buf_puts(&b, ",\"pubs\":[");
 	size_t n;
 	facet_count *fc = count_facets(s, 0, &n);
 	for (size_t i = 0; i < n; i++) {
@@ -951,9 +970,13 @@ static void write_meta(writer *w, const unsigned *lens)
 		morgue_buf_printf(&b, ",%zu]", fc[i].n);
 	}
 	free(fc);
-	morgue_buf_puts(&b, "]}");
-	put_json(w, "meta", &b, 1);
+	morgue_buf_puts(&b, "],\"x\":");
+	if (!w->rc && (w->rc = pack(w, &b, &x, 0)) >= 0) {
+		morgue_buf_puts(&b, "});\n");
+		put_file(w, "meta", &b);
+	}
 	morgue_buf_free(&b);
+	morgue_buf_free(&x);
 }
 
 int morgue_searchindex_write(morgue_searchindex *s, const char *site_dir)
@@ -1036,20 +1059,23 @@ done:
 /* ---- reading the files back (tests and tools; search.js is the browser's
  * reader) ---- */
 
-static int unb64(morgue_buf *out, const char *s, size_t n)
+static int unb85(morgue_buf *out, const char *s, size_t n)
 {
-	unsigned long v = 0;
-	int bits = 0;
-	for (size_t i = 0; i < n && s[i] != '='; i++) {
-		const char *p = memchr(B64, s[i], 64);
-		if (!p || !s[i])
-			return -1;
-		v = (v << 6) | (unsigned long)(p - B64);
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			morgue_buf_putc(out, (int)((v >> bits) & 255));
+	if (n % 5 == 1)
+		return -1;
+	for (size_t i = 0; i < n; i += 5) {
+		size_t m = n - i < 5 ? n - i : 5;
+		uint64_t v = 0;
+		for (size_t k = 0; k < 5; k++) {
+			const char *p = k < m ? memchr(B85, s[i + k], 85) : B85 + 84;
+			if (!p || (k < m && !s[i + k]))
+				return -1;
+			v = v * 85 + (uint64_t)(p - B85);
 		}
+		if (v > 0xFFFFFFFFu)
+			return -1;
+		for (size_t k = 0; k + 1 < m; k++)
+			morgue_buf_putc(out, (int)((v >> (24 - 8 * k)) & 255));
 	}
 	return 0;
 }
@@ -1104,47 +1130,72 @@ done:
 	return rc;
 }
 
-int morgue_searchindex_read(morgue_buf *out, const char *site_dir, const char *name)
+/* Append to out the JSON value v[0..n), unpacked when it is {"z":...} or
+ * {"zd":...} (see pack). */
+static int unpack(morgue_buf *out, const char *site_dir, const char *v, size_t n)
 {
-	morgue_buf args = MORGUE_BUF_INIT, zargs = MORGUE_BUF_INIT, raw = MORGUE_BUF_INIT;
-	size_t skip = 0;
-	int rc;
-	if ((rc = load_args(&args, site_dir, name)) < 0)
-		goto done;
-	size_t n = args.size;
-	int fmt = n >= 4 && args.ptr[0] == '"' && args.ptr[n - 3] == '"' && args.ptr[n - 2] == ','
-		? args.ptr[n - 1] - '0' : 0;
-	morgue_buf_clear(out);
-	if (fmt != 1 && fmt != 2) {
-		morgue_buf_put(out, args.ptr, n);
-		goto done;
+	morgue_buf zargs = MORGUE_BUF_INIT, raw = MORGUE_BUF_INIT, text = MORGUE_BUF_INIT;
+	size_t skip = 0, head = n > 6 && !memcmp(v, "{\"z\":\"", 6) ? 6
+		: n > 7 && !memcmp(v, "{\"zd\":\"", 7) ? 7 : 0;
+	int rc = 0;
+	if (!head || memcmp(v + n - 2, "\"}", 2) || memchr(v + head, '"', n - head - 2)) {
+		morgue_buf_put(out, v, n);
+		return 0;
 	}
-	if (fmt == 2) {
-		/* z.js: ["BASE64",LENGTH] */
+	if (head == 7) {
+		/* z.js: ["BASE85",LENGTH] */
 		if ((rc = load_args(&zargs, site_dir, "z")) < 0)
 			goto done;
 		const char *q = zargs.size > 2 && !memcmp(zargs.ptr, "[\"", 2)
 			? memchr(zargs.ptr + 2, '"', zargs.size - 2) : NULL;
-		if (!q || unb64(&raw, zargs.ptr + 2, (size_t)(q - zargs.ptr - 2)) < 0 ||
+		if (!q || unb85(&raw, zargs.ptr + 2, (size_t)(q - zargs.ptr - 2)) < 0 ||
 		    sscanf(q, "\",%zu]", &skip) != 1) {
 			rc = morgue_error_set(MORGUE_EINPUT, NULL, 0, "search/z.js: bad dictionary");
 			goto done;
 		}
 	}
-	if (unb64(&raw, args.ptr + 1, n - 4) < 0) {
-		rc = morgue_error_set(MORGUE_EINPUT, NULL, 0, "search/%s.js: bad base64", name);
+	if (unb85(&raw, v + head, n - head - 2) < 0) {
+		rc = morgue_error_set(MORGUE_EINPUT, NULL, 0, "search: bad base85");
 		goto done;
 	}
-	if (inflate_raw(out, raw.ptr, raw.size) < 0 || out->size < skip) {
-		rc = morgue_error_set(MORGUE_EINPUT, NULL, 0, "search/%s.js: bad deflate data", name);
+	/* with the dictionary, the stream inflates to it, then the JSON */
+	if (inflate_raw(&text, raw.ptr, raw.size) < 0 || text.size < skip) {
+		rc = morgue_error_set(MORGUE_EINPUT, NULL, 0, "search: bad deflate data");
 		goto done;
 	}
-	/* the stream inflates to the dictionary, then the file's JSON */
-	memmove(out->ptr, out->ptr + skip, out->size - skip + 1);
-	out->size -= skip;
+	morgue_buf_put(out, text.ptr + skip, text.size - skip);
 done:
-	morgue_buf_free(&args);
 	morgue_buf_free(&zargs);
 	morgue_buf_free(&raw);
+	morgue_buf_free(&text);
+	return rc;
+}
+
+int morgue_searchindex_read(morgue_buf *out, const char *site_dir, const char *name)
+{
+	morgue_buf args = MORGUE_BUF_INIT, x = MORGUE_BUF_INIT;
+	int rc;
+	morgue_buf_clear(out);
+	if ((rc = load_args(&args, site_dir, name)) < 0)
+		goto done;
+	const char *at = strcmp(name, "meta") ? NULL : strstr(args.ptr, ",\"x\":{");
+	if (!at || args.ptr[args.size - 1] != '}') {
+		rc = unpack(out, site_dir, args.ptr, args.size);
+		goto done;
+	}
+	/* meta: merge the members of x into the object */
+	size_t xs = (size_t)(at - args.ptr) + 5;
+	if ((rc = unpack(&x, site_dir, args.ptr + xs, args.size - xs - 1)) < 0)
+		goto done;
+	morgue_buf_put(out, args.ptr, (size_t)(at - args.ptr));
+	if (x.size > 2) {
+		morgue_buf_putc(out, ',');
+		morgue_buf_put(out, x.ptr + 1, x.size - 1);
+	} else {
+		morgue_buf_putc(out, '}');
+	}
+done:
+	morgue_buf_free(&args);
+	morgue_buf_free(&x);
 	return rc;
 }

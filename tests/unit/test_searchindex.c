@@ -84,8 +84,9 @@ static int write_site(const char *name, const size_t *order)
 }
 
 /* Every file under dir/search: a single morgueSearch.load("name", ...);
- * call, with no "</" or "<!--" and at most max bytes. Returns the count,
- * or -1 on a bad file. */
+ * call, with no "</" or "<!--" and at most max bytes, whose value unpacks
+ * (morgue_searchindex_read) to JSON. Returns the count, or -1 on a bad
+ * file. */
 static int check_files(const char *dir, size_t max, size_t *total)
 {
 	morgue_buf p = MORGUE_BUF_INIT;
@@ -107,6 +108,14 @@ static int check_files(const char *dir, size_t max, size_t *total)
 			printf("  bad file %s (%zu bytes)\n", de->d_name, len);
 			n = -1;
 		}
+		morgue_buf j = MORGUE_BUF_INIT;
+		de->d_name[strlen(de->d_name) - 3] = 0;
+		if (morgue_searchindex_read(&j, dir, de->d_name) < 0 || !j.size ||
+		    !strchr("{[\"", j.ptr[0]) || strchr("}]\"", j.ptr[j.size - 1]) == NULL) {
+			printf("  %s.js does not unpack\n", de->d_name);
+			n = -1;
+		}
+		morgue_buf_free(&j);
 		*total += len;
 		free(s);
 		morgue_buf_free(&head);
@@ -143,7 +152,7 @@ static void test_files_and_escaping(void)
 	CHECK_CONTAINS(d0, "[[\"articles/2015/c.html\",\"Intelligence sharing agreement\",\"2015-09-30\",\"Wire\",[],");
 	/* the doc shards are deflated against the dictionary in z.js */
 	char *raw = slurp(dir.ptr, "d-0.js");
-	CHECK_CONTAINS(raw, "\",2);\n");
+	CHECK_CONTAINS(raw, "morgueSearch.load(\"d-0\",{\"zd\":\"");
 	free(raw);
 	CHECK(json(dir.ptr, "nonexistent") == NULL);
 	free(meta), free(d2), free(d0);

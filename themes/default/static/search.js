@@ -19,11 +19,10 @@
   var files = {}, waiting = {};
 
   window.morgueSearch = {
-    /* Called by each index file: data is the JSON value, or with fmt 1 the
-     * base64 of its raw deflate, or with fmt 2 the same deflated with the
-     * preset dictionary of z.js. */
-    load: function (name, data, fmt) {
-      var p = fmt ? unpack(data, fmt) : Promise.resolve(data);
+    /* Called by each index file with its JSON value (see unpack). */
+    load: function (name, data) {
+      var p = unpack(data);
+      if (name === 'meta') p = p.then(mergeX);
       var w = waiting[name];
       delete waiting[name];
       if (w) w(p); else files[name] = p;
@@ -45,32 +44,57 @@
     }
     return files[name];
   }
-  function bytesOf(b64) {
-    var s = atob(b64), u = new Uint8Array(s.length);
-    for (var i = 0; i < s.length; i++) u[i] = s.charCodeAt(i);
-    return u;
+  /* base85 as generator/searchindex.c writes it: 5 digits per 4 bytes. */
+  var B85 = '!#$()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]_abcdefghijklmnopqrstuvwxyz{|}~';
+  var D85 = new Uint8Array(128);
+  for (var i85 = 0; i85 < 85; i85++) D85[B85.charCodeAt(i85)] = i85;
+  function bytesOf(s) {
+    var n = s.length, out = new Uint8Array(Math.floor(n / 5) * 4 + Math.max(0, n % 5 - 1)), o = 0;
+    for (var i = 0; i < n; i += 5) {
+      var v = 0;
+      for (var k = 0; k < 5; k++) v = v * 85 + (i + k < n ? D85[s.charCodeAt(i + k) & 127] : 84);
+      for (k = 0; k < 4 && o < out.length; k++) out[o++] = Math.floor(v / Math.pow(2, 24 - 8 * k)) & 255;
+    }
+    return out;
   }
-  /* Inflate raw deflate data (several parts of one stream) with the
-   * browser's own DecompressionStream: no fetch, so it works from file://. */
+  /* Inflate raw deflate data (parts of one stream) with the browser's own
+   * DecompressionStream: no fetch, so it works from file://. */
   function inflate(parts) {
     return new Response(new Blob(parts).stream().pipeThrough(new DecompressionStream('deflate-raw')))
       .arrayBuffer();
   }
-  /* z.js is [base64 of the dictionary's deflate up to a sync flush, length]:
-   * inflating it followed by a d-N.js stream gives the dictionary followed
-   * by the document, so the first length bytes are dropped. */
+  /* z.js is [base85 of the dictionary's deflate up to a sync flush, length]:
+   * inflating it followed by a {"zd"} stream gives the dictionary followed
+   * by the JSON, so the first length bytes are dropped. */
   var dict = null;
-  function unpack(b64, fmt) {
-    if (fmt === 2 && !dict) {
+  /* A value {"z": base85 of its raw-deflated JSON} or {"zd": the same
+   * deflated against the dictionary} is inflated; any other is itself. */
+  function unpack(v) {
+    var keys = v && typeof v === 'object' && !Array.isArray(v) ? Object.keys(v) : [];
+    if (keys.length !== 1 || (keys[0] !== 'z' && keys[0] !== 'zd') || typeof v[keys[0]] !== 'string') {
+      return Promise.resolve(v);
+    }
+    var withDict = keys[0] === 'zd';
+    if (withDict && !dict) {
       dict = need('z').then(function (z) { return z && { bytes: bytesOf(z[0]), len: z[1] }; });
     }
-    return (fmt === 2 ? dict : Promise.resolve(null)).then(function (z) {
-      if (fmt === 2 && !z) return null;
-      var data = bytesOf(b64);
+    return (withDict ? dict : Promise.resolve(null)).then(function (z) {
+      if (withDict && !z) return null;
+      var data = bytesOf(v[keys[0]]);
       return inflate(z ? [z.bytes, data] : [data]).then(function (buf) {
         return JSON.parse(new TextDecoder().decode(new Uint8Array(buf, z ? z.len : 0)));
       });
     }).catch(function () { return null; });
+  }
+  /* meta.js keeps its bulky members in x (usually packed). */
+  function mergeX(m) {
+    if (!m || !m.x) return m;
+    return unpack(m.x).then(function (x) {
+      if (!x) return null;
+      delete m.x;
+      Object.keys(x).forEach(function (k) { m[k] = x[k]; });
+      return m;
+    });
   }
 
   /* ---- words: the rule of generator/tokenize.c ---- */

@@ -1,1 +1,1 @@
-morgueSearch.load("d-0","i44e7bMPlT57LAA=",2);
+morgueSearch.load("d-0",{"zd":"SrPtMcUiBkNXx1"});

@@ -1,1 +1,1 @@
-morgueSearch.load("d-1","ix7tCNKoIxgLAA==",2);
+morgueSearch.load("d-1",{"zd":"Sf]:tmewH1(TR"});

@@ -1,1 +1,1 @@
-morgueSearch.load("d-10","ix7ppXUsAA==",2);
+morgueSearch.load("d-10",{"zd":"Sf]0cLb!R"});

@@ -1,1 +1,1 @@
-morgueSearch.load("d-11","i8ZRWlviy6uW8KxqoGtoSUpWtRx0OTUWAA==",2);
+morgueSearch.load("d-11",{"zd":"SxP[}DT7r0WRR}sZVP88=urDDLE-6x!!"});

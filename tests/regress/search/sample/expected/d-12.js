@@ -1,1 +1,1 @@
-morgueSearch.load("d-12","ix4trWIB",2);
+morgueSearch.load("d-12",{"zd":"SfUOVFQE"});

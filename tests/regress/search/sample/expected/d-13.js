@@ -1,1 +1,1 @@
-morgueSearch.load("d-13","ix7Nq7EA",2);
+morgueSearch.load("d-13",{"zd":"Sf[1JbuL"});

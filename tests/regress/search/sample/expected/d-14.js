@@ -1,1 +1,1 @@
-morgueSearch.load("d-14","ix5NqVRKqbEA",2);
+morgueSearch.load("d-14",{"zd":"SfVZuB,j1y!!"});

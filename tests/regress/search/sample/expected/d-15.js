@@ -1,1 +1,1 @@
-morgueSearch.load("d-15","ix4NYNoGcCwA",2);
+morgueSearch.load("d-15",{"zd":"SfTC=p+6RO!!"});

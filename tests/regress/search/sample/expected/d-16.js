@@ -1,1 +1,1 @@
-morgueSearch.load("d-16","i0YP4JKi0twCXUi3UjezuCgxNScTpdsOC+sQkEKFAEj/0xOiELUj7gjOU57BnsFYkqoZpJ3rBOzhhQUQlVohjkEO4QB4soQ4Bpo4M4DZHhjMyTlAt2WmgRJyZl5aflEuUjDCgsUtvwhYSABLA2gOBpU36amV0CStkFIK6aoDC41UcEQBCw5QDPiXJeYo+IO658D+uj+8mw5K0WB5lA5/MrBIgJQVkFAChnosAA==",2);
+morgueSearch.load("d-16",{"zd":"Sjn:=V/yId!jYF/AK,zu1x!Y0+AjLw(pYFl:G9J5|7qa[*FKkT$pWGEh8PPLV0fIzYj1LLrOzLNW!0Dt9wArXMmA~g$/FS1PI}}ekoSt5dz6Lo*xzYsD,4C(AJD}DiFeq5CFiKk#-*3QV{O|0W1gnbUGcMS__T_pB0k9/(V$~Gyv7Aq23=M/tP;-29P7Nz?(z(uVXi4~basA3+y-9wR7kHT"});

@@ -1,1 +1,1 @@
-morgueSearch.load("d-2","ix7tr8QCAA==",2);
+morgueSearch.load("d-2",{"zd":"Sf]=qh~fx"});

@@ -1,1 +1,1 @@
-morgueSearch.load("d-3","ix7prfVYAA==",2);
+morgueSearch.load("d-3",{"zd":"Sf]0kxrS5"});

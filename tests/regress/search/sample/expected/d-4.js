@@ -1,1 +1,1 @@
-morgueSearch.load("d-4","ix7prdVYAA==",2);
+morgueSearch.load("d-4",{"zd":"Sf]0knWAn"});

@@ -1,1 +1,1 @@
-morgueSearch.load("d-5","i8ZRWhvjy6vG8NLaRNfQmJSsajzocmosAA==",2);
+morgueSearch.load("d-5",{"zd":"SxP[}-{x0HiyqL5;/fnWVlY[gtf5Jq!!"});

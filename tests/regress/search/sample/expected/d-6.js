@@ -1,1 +1,1 @@
-morgueSearch.load("d-6","ix7prbVYAA==",2);
+morgueSearch.load("d-6",{"zd":"Sf]0kd?.J"});

@@ -1,1 +1,1 @@
-morgueSearch.load("d-7","ix7prZVYAA==",2);
+morgueSearch.load("d-7",{"zd":"Sf]0kV~w#"});

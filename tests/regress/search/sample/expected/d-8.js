@@ -1,1 +1,1 @@
-morgueSearch.load("d-8","ix7ptXUsAA==",2);
+morgueSearch.load("d-8",{"zd":"Sf]0sLb!R"});

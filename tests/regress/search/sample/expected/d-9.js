@@ -1,1 +1,1 @@
-morgueSearch.load("d-9","ix7ptVUsAA==",2);
+morgueSearch.load("d-9",{"zd":"Sf]0sBFn/"});

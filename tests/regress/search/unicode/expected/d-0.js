@@ -1,1 +1,1 @@
-morgueSearch.load("d-0","i44eOeEUCwA=",2);
+morgueSearch.load("d-0",{"zd":"SrPrCrCub#"});

@@ -1,1 +1,1 @@
-morgueSearch.load("d-1","i6ZEcywA",2);
+morgueSearch.load("d-1",{"zd":"Su*vi31$"});

@@ -1,1 +1,1 @@
-morgueSearch.load("d-0","i46mRcqLBQA=",2);
+morgueSearch.load("d-0",{"zd":"SrUc+k-:K+"});

@@ -1,1 +1,1 @@
-morgueSearch.load("d-1","ix5NJKQnklgA",2);
+morgueSearch.load("d-1",{"zd":"SfVYB[jSC1!!"});

@@ -1,1 +1,1 @@
-morgueSearch.load("d-2","ix5pHo4FAA==",2);
+morgueSearch.load("d-2",{"zd":"SfWXXT_oI"});

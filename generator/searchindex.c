@@ -763,7 +763,11 @@ static void ser_term(writer *w, term *t, item *out, size_t *chunk_no)
 			morgue_buf_putc(&b, ',');
 			morgue_escape_json_string(&b, e->type);
 			morgue_buf_putc(&b, ',');
-			morgue_escape_json_string(&b, e->url);
+			/* "" for the default entities/SLUG.html */
+			size_t sl = strlen(e->slug);
+			int dflt = !strncmp(e->url, "entities/", 9) && !strncmp(e->url + 9, e->slug, sl) &&
+				   !strcmp(e->url + 9 + sl, ".html");
+			morgue_escape_json_string(&b, dflt ? "" : e->url);
 			morgue_buf_printf(&b, ",%d]", e->count);
 		}
 		morgue_buf_putc(&b, ']');

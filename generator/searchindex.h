@@ -15,7 +15,8 @@
  *              the list of term-shard prefixes, publications, top tags
  *   t-P.js     terms (Snowball stems, and "~p"/"~t"/"~e" facet keys) whose
  *              key starts with P: {"s":{stem:[postings,[forms],[entities]]},
- *              "f":{form:stem}}; a shard's JSON never exceeds
+ *              "f":{form:stem}}, an entity [slug,name,type,url,count]
+ *              with url "" for entities/SLUG.html; a shard's JSON never exceeds
  *              MORGUE_SEARCH_SHARD_MAX bytes (a shard that would is split
  *              by one more character of prefix), nor does its file
  *   c-N.js     continuation chunks of one very long posting list

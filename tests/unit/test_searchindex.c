@@ -75,6 +75,9 @@ static int write_site(const char *name, const size_t *order)
 	if (!rc)
 		rc = morgue_searchindex_add_entity(s, "sergey-lavrov", "Sergey Lavrov", "person",
 						   "entities/sergey-lavrov.html", aliases, 1, 2);
+	if (!rc)
+		rc = morgue_searchindex_add_entity(s, "the-post", "The Post", "organisation",
+						   "entities/org/the-post.html", NULL, 0, 1);
 	site(&dir, name);
 	if (!rc)
 		rc = morgue_searchindex_write(s, dir.ptr);
@@ -171,7 +174,9 @@ static void test_terms(void)
 	CHECK_CONTAINS(t, "\"shared\":\"share\"");
 	/* the entity is attached to the words of its name and aliases */
 	CHECK_CONTAINS(t, "\"lavrov\":[");
-	CHECK_CONTAINS(t, "[\"sergey-lavrov\",\"Sergey Lavrov\",\"person\",\"entities/sergey-lavrov.html\",2]");
+	CHECK_CONTAINS(t, "[\"sergey-lavrov\",\"Sergey Lavrov\",\"person\",\"\",2]");
+	/* a url other than entities/SLUG.html is kept */
+	CHECK_CONTAINS(t, "[\"the-post\",\"The Post\",\"organisation\",\"entities/org/the-post.html\",1]");
 	CHECK_CONTAINS(t, "\"sergei\":[\"\"");
 	/* facets */
 	CHECK_CONTAINS(t, "\"~ppost\":[\"1\"]");

@@ -215,7 +215,11 @@
         Array.from({ length: p[1] }, function (_, k) { return need('c-' + (p[0] + k)); }))
         .then(function (parts) { return parts.join(''); });
       return str.then(function (s) {
-        var r = { key: key, post: decode(s, key.charAt(0) === '~'), forms: e[1] || [], ents: e[2] || [] };
+        /* an entity [slug, name, type, url, count] with url "" is at entities/SLUG.html */
+        var ents = (e[2] || []).map(function (en) {
+          return en[3] ? en : [en[0], en[1], en[2], 'entities/' + en[0] + '.html', en[4]];
+        });
+        var r = { key: key, post: decode(s, key.charAt(0) === '~'), forms: e[1] || [], ents: ents };
         entries[key] = r;
         return r;
       });

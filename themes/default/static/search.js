@@ -491,6 +491,7 @@
       var pages = Math.max(1, Math.ceil(res.docs.length / PER_PAGE));
       page = Math.min(Math.max(1, page || 1), pages);
       var ids = res.docs.slice((page - 1) * PER_PAGE, page * PER_PAGE);
+      if (ids.length) need('z'); /* the doc shards' dictionary, with them not after */
       return Promise.all(ids.map(docData)).then(function (docs) {
         if (my !== seq) return;
         render(res, ids, docs, page, pages);

@@ -129,6 +129,19 @@ async function check(browser, base, label, site, isFixture) {
       await nojs.locator('#search-status[aria-live="polite"]').count() === 1);
     await ctx.close();
 
+    // the doc shards are deflated against z.js, which came with them
+    result(`${label}: packed doc shards and their dictionary were read`, loads.includes('z.js') &&
+      /^morgueSearch\.load\("d-\d+",\{"zd":"/.test(fs.readFileSync(path.join(site, 'search', loads.find((f) => /^d-/.test(f))), 'utf8')),
+      JSON.stringify(loads));
+    // a browser without DecompressionStream is told so
+    const old = await browser.newPage();
+    await old.addInitScript(() => { delete window.DecompressionStream; });
+    await old.goto(`${base}/search.html?q=russia`);
+    await old.waitForFunction(() => /newer browser/.test(document.getElementById('search-status').textContent));
+    result(`${label}: without DecompressionStream the status says a newer browser is needed`,
+      (await old.locator('#search-results li').count()) === 0);
+    await old.close();
+
     r = await query(page, base, 'russia');
     result(`${label}: paging, page 1 has 10`, r.titles.length === 10 && /page 1 of 2/.test(r.status), r.status);
     await page.locator('button.search-next').click();

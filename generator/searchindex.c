@@ -11,14 +11,17 @@
  *           (the first from 0); a stopword's list starts with '!' and
  *           has no positions. Title words are at 0.., the body starts
  *           at title words + 2.
+ *           As written, the list (and each chunk of a long one) is taken
+ *           apart (separate): all doc deltas, ".", all tf*4+flags, ".",
+ *           all positions, e.g. "0.9.0c" for one doc, tf 2, in the title.
  *   postings of a facet key (~p publication, ~t tag, ~e entity): only the
  *           doc deltas.
  *   dl      one ALPHA character per document: round(log(len+1)/log(1.17)).
  *   dates   pairs varint(days since the previous date), varint(docs on it),
  *           the first date is "d0".
- *   files   put_json: the JSON text, raw deflate (zlib level 9, 32 KiB
- *           window), base64 (RFC 4648, padded); the doc shards deflate
- *           against the preset dictionary of z.js (write_dict). The varint
+ *   files   put_json/pack: the JSON text, raw deflate (zlib level 9, 32 KiB
+ *           window), base85, as {"z":...}; the doc shards deflate against
+ *           the preset dictionary of z.js (write_dict), as {"zd":...}. The varint
  *           strings are left as text: deflate codes their 64 symbols well,
  *           better than it does binary varints.
  */
@@ -709,6 +712,62 @@ static void split(writer *w, item *it, size_t lo, size_t hi, size_t depth)
 	}
 }
 
+static int alpha_val(int ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'z')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'Z')
+		return ch - 'A' + 36;
+	return ch == '-' ? 62 : 63;
+}
+
+/* Read one varint of p[*i..n) (written by varint). */
+static unsigned long read_varint(const char *p, size_t n, size_t *i)
+{
+	unsigned long v = 0;
+	unsigned shift = 0;
+	while (*i < n) {
+		int d = alpha_val((unsigned char)p[(*i)++]);
+		v |= (unsigned long)(d & 31) << shift;
+		if (!(d & 32))
+			break;
+		shift += 5;
+	}
+	return v;
+}
+
+/* Append the postings p[0..n) of a word (whole documents, as built by
+ * index_doc) with their three kinds of numbers apart, which deflate codes
+ * better: the doc deltas, ".", the tf codes, ".", the positions. A facet's
+ * list (doc deltas only) and an empty one are copied. */
+static void separate(morgue_buf *out, const char *p, size_t n, const term *t)
+{
+	if (t->facet || !n) {
+		morgue_buf_put(out, p, n);
+		return;
+	}
+	morgue_buf docs = MORGUE_BUF_INIT, tfs = MORGUE_BUF_INIT;
+	size_t i = 0;
+	morgue_buf pos = MORGUE_BUF_INIT;
+	while (i < n) {
+		varint(&docs, read_varint(p, n, &i));
+		unsigned long code = read_varint(p, n, &i);
+		varint(&tfs, code);
+		for (unsigned long k = 0; !t->stop && k < code / 4 && i < n; k++)
+			varint(&pos, read_varint(p, n, &i));
+	}
+	morgue_buf_put(out, docs.ptr, docs.size);
+	morgue_buf_putc(out, '.');
+	morgue_buf_put(out, tfs.ptr, tfs.size);
+	morgue_buf_putc(out, '.');
+	morgue_buf_put(out, pos.ptr, pos.size);
+	morgue_buf_free(&docs);
+	morgue_buf_free(&tfs);
+	morgue_buf_free(&pos);
+}
+
 static void ser_term(writer *w, term *t, item *out, size_t *chunk_no)
 {
 	morgue_buf b = MORGUE_BUF_INIT;
@@ -716,7 +775,7 @@ static void ser_term(writer *w, term *t, item *out, size_t *chunk_no)
 	morgue_buf_puts(&b, ":[");
 	if (t->ncuts == 0) {
 		morgue_buf_puts(&b, t->stop ? "\"!" : "\"");
-		morgue_buf_put(&b, morgue_buf_cstr(&t->post), t->post.size);
+		separate(&b, morgue_buf_cstr(&t->post), t->post.size, t);
 		morgue_buf_putc(&b, '"');
 	} else {
 		morgue_buf body = MORGUE_BUF_INIT, name = MORGUE_BUF_INIT;
@@ -727,7 +786,7 @@ static void ser_term(writer *w, term *t, item *out, size_t *chunk_no)
 			morgue_buf_printf(&name, "c-%zu", (*chunk_no)++);
 			morgue_buf_clear(&body);
 			morgue_buf_puts(&body, t->stop && c == 0 ? "\"!" : "\"");
-			morgue_buf_put(&body, t->post.ptr + a, e - a);
+			separate(&body, t->post.ptr + a, e - a, t);
 			morgue_buf_putc(&body, '"');
 			put_json(w, name.ptr, &body, 0);
 		}

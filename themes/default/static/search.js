@@ -188,19 +188,29 @@
     }
     return out;
   }
-  /* Decode a word's postings into {doc: {tf, flags, pos: [..] | null}}. */
-  function decode(str, facet) {
-    var stop = str.charAt(0) === '!', v = varints(str, stop ? 1 : 0), map = new Map(), doc = -1, i = 0;
-    while (i < v.length) {
-      doc += v[i++] + 1;
-      if (facet) { map.set(doc, null); continue; }
-      var code = v[i++], tf = code >> 2, pos = null;
-      if (!stop) {
-        pos = [];
-        for (var k = 0, p = 0; k < tf; k++) { p += v[i++]; pos.push(p); }
+  /* Decode a word's postings into {doc: {tf, flags, pos: [..] | null}}:
+   * parts are the list's chunks, each "DOCS.CODES.POSITIONS" (a facet's:
+   * doc deltas only), the first starting with '!' for a stopword. */
+  function decode(parts, facet) {
+    var stop = parts[0].charAt(0) === '!', map = new Map(), doc = -1;
+    parts.forEach(function (str, n) {
+      if (n === 0 && stop) str = str.slice(1);
+      if (!str) return;
+      if (facet) {
+        varints(str).forEach(function (d) { doc += d + 1; map.set(doc, null); });
+        return;
       }
-      map.set(doc, { tf: tf, flags: code & 3, pos: pos });
-    }
+      var f = str.split('.'), docs = varints(f[0]), codes = varints(f[1] || ''), pos = varints(f[2] || ''), at = 0;
+      for (var i = 0; i < docs.length; i++) {
+        doc += docs[i] + 1;
+        var code = codes[i], tf = code >> 2, list = null;
+        if (!stop) {
+          list = [];
+          for (var k = 0, p = 0; k < tf; k++) { p += pos[at++]; list.push(p); }
+        }
+        map.set(doc, { tf: tf, flags: code & 3, pos: list });
+      }
+    });
     return map;
   }
   /* Entry of key as {key, post: Map, forms, ents} or null. */
@@ -211,9 +221,9 @@
       var e = sh && Object.prototype.hasOwnProperty.call(sh.s, key) ? sh.s[key] : null;
       if (!e) return null;
       var p = e[0];
-      var str = typeof p === 'string' ? Promise.resolve(p) : Promise.all(
+      var str = typeof p === 'string' ? Promise.resolve([p]) : Promise.all(
         Array.from({ length: p[1] }, function (_, k) { return need('c-' + (p[0] + k)); }))
-        .then(function (parts) { return parts.join(''); });
+        .then(function (parts) { return parts.map(function (x) { return x || ''; }); });
       return str.then(function (s) {
         /* an entity [slug, name, type, url, count] with url "" is at entities/SLUG.html */
         var ents = (e[2] || []).map(function (en) {

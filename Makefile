@@ -12,7 +12,7 @@
 CC      ?= cc
 PREFIX  ?= /usr/local
 BUILD   ?= build
-PKGS    := libcmark libgit2 sqlite3 yaml-0.1 libutf8proc libmicrohttpd
+PKGS    := libcmark libgit2 sqlite3 yaml-0.1 libutf8proc libmicrohttpd zlib
 
 # pkg-config only answers once the -dev packages are there; `make site` and
 # `make check` install them first (scripts/deps.sh).

@@ -11,11 +11,19 @@
  *           (the first from 0); a stopword's list starts with '!' and
  *           has no positions. Title words are at 0.., the body starts
  *           at title words + 2.
+ *           As written, the list (and each chunk of a long one) is taken
+ *           apart (separate): all doc deltas, ".", all tf*4+flags, ".",
+ *           all positions, e.g. "0.9.0c" for one doc, tf 2, in the title.
  *   postings of a facet key (~p publication, ~t tag, ~e entity): only the
  *           doc deltas.
  *   dl      one ALPHA character per document: round(log(len+1)/log(1.17)).
  *   dates   pairs varint(days since the previous date), varint(docs on it),
  *           the first date is "d0".
+ *   files   put_json/pack: the JSON text, raw deflate (zlib level 9, 32 KiB
+ *           window), base85, as {"z":...}; the doc shards deflate against
+ *           the preset dictionary of z.js (write_dict), as {"zd":...}. The varint
+ *           strings are left as text: deflate codes their 64 symbols well,
+ *           better than it does binary varints.
  */
 #include "searchindex.h"
 
@@ -24,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "tokenize.h"
 #include "util/alloc.h"
@@ -500,6 +509,9 @@ typedef struct writer {
 	morgue_searchindex *s;
 	morgue_buf dir;
 	morgue_buf shards; /* JSON list of prefixes */
+	morgue_buf dict;   /* preset dictionary of the d-N.js files, or empty */
+	z_stream z;
+	int zok;
 	int rc;
 } writer;
 
@@ -538,12 +550,99 @@ static void put_file(writer *w, const char *name, const morgue_buf *body)
 	morgue_buf_free(&path);
 }
 
-static void begin_load(morgue_buf *b, const char *name)
+/* base85: 4 bytes (big-endian) -> 5 digits, most significant first; a
+ * last group of n < 4 bytes is zero-padded and gives n + 1 digits. The
+ * digits are printable ASCII without " ' \\ < > & ` % ^, so they need no
+ * escaping in a JSON string, a script or HTML. */
+static const char B85[] =
+	"!#$()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]_abcdefghijklmnopqrstuvwxyz{|}~";
+
+static void base85(morgue_buf *b, const unsigned char *p, size_t n)
 {
-	morgue_buf_clear(b);
-	morgue_buf_puts(b, "morgueSearch.load(");
-	morgue_escape_json_string(b, name);
-	morgue_buf_puts(b, ",");
+	for (size_t i = 0; i < n; i += 4) {
+		uint32_t v = 0;
+		size_t m = n - i < 4 ? n - i : 4;
+		for (size_t k = 0; k < 4; k++)
+			v = (v << 8) | (k < m ? p[i + k] : 0);
+		char d[5];
+		for (int k = 4; k >= 0; k--) {
+			d[k] = B85[v % 85];
+			v /= 85;
+		}
+		morgue_buf_put(b, d, m + 1);
+	}
+}
+
+/* Raw deflate of in[0..n) into out (replacing it): with dict as the preset
+ * dictionary when given, ending the stream (Z_FINISH) or, with sync, at a
+ * byte-aligned block boundary (Z_SYNC_FLUSH) so more blocks can follow.
+ * 0, or MORGUE_ERROR when zlib fails. */
+static int deflate_raw(writer *w, morgue_buf *out, const char *in, size_t n,
+		       const morgue_buf *dict, int sync)
+{
+	if (!w->zok) {
+		memset(&w->z, 0, sizeof(w->z));
+		if (deflateInit2(&w->z, 9, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+			return morgue_error_set(MORGUE_ERROR, NULL, 0, "zlib: deflateInit2 failed");
+		w->zok = 1;
+	} else if (deflateReset(&w->z) != Z_OK) {
+		return morgue_error_set(MORGUE_ERROR, NULL, 0, "zlib: deflateReset failed");
+	}
+	if (dict && dict->size &&
+	    deflateSetDictionary(&w->z, (const Bytef *)dict->ptr, (uInt)dict->size) != Z_OK)
+		return morgue_error_set(MORGUE_ERROR, NULL, 0, "zlib: deflateSetDictionary failed");
+	morgue_buf_clear(out);
+	size_t cap = deflateBound(&w->z, (uLong)n) + 16;
+	morgue_buf_grow(out, cap);
+	w->z.next_in = (Bytef *)(uintptr_t)in;
+	w->z.avail_in = (uInt)n;
+	w->z.next_out = (Bytef *)out->ptr;
+	w->z.avail_out = (uInt)cap;
+	int zr = deflate(&w->z, sync ? Z_SYNC_FLUSH : Z_FINISH);
+	if (zr != (sync ? Z_OK : Z_STREAM_END) || w->z.avail_in)
+		return morgue_error_set(MORGUE_ERROR, NULL, 0, "zlib: deflate failed (%d)", zr);
+	out->size = cap - w->z.avail_out;
+	return 0;
+}
+
+/* Append to out the JSON value json, or when shorter its packed form:
+ * {"z":"BASE85"} (raw deflate of the JSON text) or, with dict, {"zd":...}
+ * (raw deflate against the preset dictionary of z.js). */
+static int pack(writer *w, morgue_buf *out, const morgue_buf *json, int dict)
+{
+	morgue_buf z = MORGUE_BUF_INIT;
+	int rc;
+	dict = dict && w->dict.size;
+	if ((rc = deflate_raw(w, &z, json->ptr ? json->ptr : "", json->size,
+			      dict ? &w->dict : NULL, 0)) < 0)
+		goto done;
+	if (z.size + z.size / 4 + 12 < json->size) {
+		morgue_buf_puts(out, dict ? "{\"zd\":\"" : "{\"z\":\"");
+		base85(out, (const unsigned char *)z.ptr, z.size);
+		morgue_buf_puts(out, "\"}");
+	} else {
+		morgue_buf_put(out, morgue_buf_cstr(json), json->size);
+	}
+done:
+	morgue_buf_free(&z);
+	return rc;
+}
+
+/* Write NAME.js: morgueSearch.load("NAME",VALUE); with VALUE json or its
+ * packed form (pack). */
+static void put_json(writer *w, const char *name, const morgue_buf *json, int dict)
+{
+	morgue_buf body = MORGUE_BUF_INIT;
+	if (w->rc)
+		return;
+	morgue_buf_puts(&body, "morgueSearch.load(");
+	morgue_escape_json_string(&body, name);
+	morgue_buf_putc(&body, ',');
+	if ((w->rc = pack(w, &body, json, dict)) >= 0) {
+		morgue_buf_puts(&body, ");\n");
+		put_file(w, name, &body);
+	}
+	morgue_buf_free(&body);
 }
 
 static void emit_shard(writer *w, item *it, size_t lo, size_t hi, const char *prefix, size_t plen)
@@ -554,7 +653,6 @@ static void emit_shard(writer *w, item *it, size_t lo, size_t hi, const char *pr
 	if (w->shards.size > 1)
 		morgue_buf_putc(&w->shards, ',');
 	morgue_escape_json_string(&w->shards, morgue_buf_cstr(&p));
-	begin_load(&body, name.ptr);
 	morgue_buf_puts(&body, "{\"s\":{");
 	int first = 1;
 	for (size_t i = lo; i < hi; i++)
@@ -573,8 +671,8 @@ static void emit_shard(writer *w, item *it, size_t lo, size_t hi, const char *pr
 			first = 0;
 			morgue_buf_put(&body, it[i].json, it[i].len);
 		}
-	morgue_buf_puts(&body, "}});\n");
-	put_file(w, name.ptr, &body);
+	morgue_buf_puts(&body, "}}");
+	put_json(w, name.ptr, &body, 0);
 	morgue_buf_free(&name);
 	morgue_buf_free(&body);
 	morgue_buf_free(&p);
@@ -614,6 +712,62 @@ static void split(writer *w, item *it, size_t lo, size_t hi, size_t depth)
 	}
 }
 
+static int alpha_val(int ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'z')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'Z')
+		return ch - 'A' + 36;
+	return ch == '-' ? 62 : 63;
+}
+
+/* Read one varint of p[*i..n) (written by varint). */
+static unsigned long read_varint(const char *p, size_t n, size_t *i)
+{
+	unsigned long v = 0;
+	unsigned shift = 0;
+	while (*i < n) {
+		int d = alpha_val((unsigned char)p[(*i)++]);
+		v |= (unsigned long)(d & 31) << shift;
+		if (!(d & 32))
+			break;
+		shift += 5;
+	}
+	return v;
+}
+
+/* Append the postings p[0..n) of a word (whole documents, as built by
+ * index_doc) with their three kinds of numbers apart, which deflate codes
+ * better: the doc deltas, ".", the tf codes, ".", the positions. A facet's
+ * list (doc deltas only) and an empty one are copied. */
+static void separate(morgue_buf *out, const char *p, size_t n, const term *t)
+{
+	if (t->facet || !n) {
+		morgue_buf_put(out, p, n);
+		return;
+	}
+	morgue_buf docs = MORGUE_BUF_INIT, tfs = MORGUE_BUF_INIT;
+	size_t i = 0;
+	morgue_buf pos = MORGUE_BUF_INIT;
+	while (i < n) {
+		varint(&docs, read_varint(p, n, &i));
+		unsigned long code = read_varint(p, n, &i);
+		varint(&tfs, code);
+		for (unsigned long k = 0; !t->stop && k < code / 4 && i < n; k++)
+			varint(&pos, read_varint(p, n, &i));
+	}
+	morgue_buf_put(out, docs.ptr, docs.size);
+	morgue_buf_putc(out, '.');
+	morgue_buf_put(out, tfs.ptr, tfs.size);
+	morgue_buf_putc(out, '.');
+	morgue_buf_put(out, pos.ptr, pos.size);
+	morgue_buf_free(&docs);
+	morgue_buf_free(&tfs);
+	morgue_buf_free(&pos);
+}
+
 static void ser_term(writer *w, term *t, item *out, size_t *chunk_no)
 {
 	morgue_buf b = MORGUE_BUF_INIT;
@@ -621,7 +775,7 @@ static void ser_term(writer *w, term *t, item *out, size_t *chunk_no)
 	morgue_buf_puts(&b, ":[");
 	if (t->ncuts == 0) {
 		morgue_buf_puts(&b, t->stop ? "\"!" : "\"");
-		morgue_buf_put(&b, morgue_buf_cstr(&t->post), t->post.size);
+		separate(&b, morgue_buf_cstr(&t->post), t->post.size, t);
 		morgue_buf_putc(&b, '"');
 	} else {
 		morgue_buf body = MORGUE_BUF_INIT, name = MORGUE_BUF_INIT;
@@ -630,11 +784,11 @@ static void ser_term(writer *w, term *t, item *out, size_t *chunk_no)
 			size_t a = c ? t->cuts[c - 1] : 0, e = c < t->ncuts ? t->cuts[c] : t->post.size;
 			morgue_buf_clear(&name);
 			morgue_buf_printf(&name, "c-%zu", (*chunk_no)++);
-			begin_load(&body, name.ptr);
+			morgue_buf_clear(&body);
 			morgue_buf_puts(&body, t->stop && c == 0 ? "\"!" : "\"");
-			morgue_buf_put(&body, t->post.ptr + a, e - a);
-			morgue_buf_puts(&body, "\");\n");
-			put_file(w, name.ptr, &body);
+			separate(&body, t->post.ptr + a, e - a, t);
+			morgue_buf_putc(&body, '"');
+			put_json(w, name.ptr, &body, 0);
 		}
 		morgue_buf_printf(&b, "[%zu,%zu]", first, t->ncuts + 1);
 		morgue_buf_free(&body);
@@ -668,7 +822,11 @@ static void ser_term(writer *w, term *t, item *out, size_t *chunk_no)
 			morgue_buf_putc(&b, ',');
 			morgue_escape_json_string(&b, e->type);
 			morgue_buf_putc(&b, ',');
-			morgue_escape_json_string(&b, e->url);
+			/* "" for the default entities/SLUG.html */
+			size_t sl = strlen(e->slug);
+			int dflt = !strncmp(e->url, "entities/", 9) && !strncmp(e->url + 9, e->slug, sl) &&
+				   !strcmp(e->url + 9 + sl, ".html");
+			morgue_escape_json_string(&b, dflt ? "" : e->url);
 			morgue_buf_printf(&b, ",%d]", e->count);
 		}
 		morgue_buf_putc(&b, ']');
@@ -680,56 +838,91 @@ static void ser_term(writer *w, term *t, item *out, size_t *chunk_no)
 	out->json = morgue_buf_detach(&b);
 }
 
+/* One document as the JSON array [url, title, date, publication|null,
+ * [tags], text] (the entities it mentions are only in the ~e postings). */
+static void doc_json(morgue_buf *b, const sdoc *d)
+{
+	morgue_buf_putc(b, '[');
+	morgue_escape_json_string(b, d->url);
+	morgue_buf_putc(b, ',');
+	morgue_escape_json_string(b, d->title);
+	morgue_buf_putc(b, ',');
+	morgue_escape_json_string(b, d->date);
+	morgue_buf_putc(b, ',');
+	if (d->pub)
+		morgue_escape_json_string(b, d->pub);
+	else
+		morgue_buf_puts(b, "null");
+	morgue_buf_puts(b, ",[");
+	for (size_t i = 0; i < d->ntags; i++) {
+		if (i)
+			morgue_buf_putc(b, ',');
+		morgue_escape_json_string(b, d->tags[i]);
+	}
+	morgue_buf_puts(b, "],\"");
+	morgue_escape_json(b, d->text, d->text_len);
+	morgue_buf_puts(b, "\"]");
+}
+
+/* The preset dictionary of the doc shards: the openings of DICT_SAMPLES
+ * documents spread evenly over the archive, at most DICT_MAX bytes (deflate
+ * reaches 32 KiB back, so a document can still use most of it). Written to
+ * z.js as [BASE64, length]: the raw deflate of the dictionary ended by a
+ * sync flush, so that it and a d-N.js stream together inflate to the
+ * dictionary followed by the document. */
+#define DICT_MAX 28000
+#define DICT_SAMPLES 14
+static void write_dict(writer *w)
+{
+	morgue_searchindex *s = w->s;
+	morgue_buf one = MORGUE_BUF_INIT, z = MORGUE_BUF_INIT, body = MORGUE_BUF_INIT;
+	size_t per = DICT_MAX / DICT_SAMPLES, prev = (size_t)-1;
+	morgue_buf_clear(&w->dict);
+	for (size_t k = 0; k < DICT_SAMPLES && s->ndocs; k++) {
+		size_t id = k * s->ndocs / DICT_SAMPLES;
+		if (id == prev)
+			continue;
+		prev = id;
+		morgue_buf_clear(&one);
+		doc_json(&one, &s->docs[id]);
+		morgue_buf_put(&w->dict, one.ptr, one.size < per ? one.size : per);
+	}
+	if (w->dict.size < 64) { /* too little to be worth a file */
+		morgue_buf_clear(&w->dict);
+		goto done;
+	}
+	if ((w->rc = deflate_raw(w, &z, w->dict.ptr, w->dict.size, NULL, 1)) < 0)
+		goto done;
+	morgue_buf_puts(&body, "morgueSearch.load(\"z\",[\"");
+	base85(&body, (const unsigned char *)z.ptr, z.size);
+	morgue_buf_printf(&body, "\",%zu]);\n", w->dict.size);
+	put_file(w, "z", &body);
+done:
+	morgue_buf_free(&one);
+	morgue_buf_free(&z);
+	morgue_buf_free(&body);
+}
+
 static void write_docs(writer *w)
 {
 	morgue_searchindex *s = w->s;
 	morgue_buf body = MORGUE_BUF_INIT, name = MORGUE_BUF_INIT;
+	write_dict(w);
 	for (size_t g = 0; g * MORGUE_SEARCH_DOCS_PER_SHARD < s->ndocs && !w->rc; g++) {
 		morgue_buf_clear(&name);
 		morgue_buf_printf(&name, "d-%zu", g);
-		begin_load(&body, name.ptr);
+		morgue_buf_clear(&body);
 		morgue_buf_putc(&body, '[');
 		for (size_t k = 0; k < MORGUE_SEARCH_DOCS_PER_SHARD; k++) {
 			size_t id = g * MORGUE_SEARCH_DOCS_PER_SHARD + k;
 			if (id >= s->ndocs)
 				break;
-			sdoc *d = &s->docs[id];
 			if (k)
 				morgue_buf_putc(&body, ',');
-			morgue_buf_putc(&body, '[');
-			morgue_escape_json_string(&body, d->url);
-			morgue_buf_putc(&body, ',');
-			morgue_escape_json_string(&body, d->title);
-			morgue_buf_putc(&body, ',');
-			morgue_escape_json_string(&body, d->date);
-			morgue_buf_putc(&body, ',');
-			if (d->pub)
-				morgue_escape_json_string(&body, d->pub);
-			else
-				morgue_buf_puts(&body, "null");
-			morgue_buf_puts(&body, ",[");
-			for (size_t i = 0; i < d->ntags; i++) {
-				if (i)
-					morgue_buf_putc(&body, ',');
-				morgue_escape_json_string(&body, d->tags[i]);
-			}
-			morgue_buf_puts(&body, "],[");
-			for (size_t i = 0; i < d->nents; i++) {
-				if (i)
-					morgue_buf_putc(&body, ',');
-				morgue_buf_putc(&body, '[');
-				morgue_escape_json_string(&body, d->ents[i]);
-				morgue_buf_putc(&body, ',');
-				morgue_escape_json_string(&body, d->entnames[i]);
-				morgue_buf_putc(&body, ']');
-			}
-			morgue_buf_puts(&body, "],");
-			morgue_buf_putc(&body, '"');
-			morgue_escape_json(&body, d->text, d->text_len);
-			morgue_buf_puts(&body, "\"]");
+			doc_json(&body, &s->docs[id]);
 		}
-		morgue_buf_puts(&body, "]);\n");
-		put_file(w, name.ptr, &body);
+		morgue_buf_putc(&body, ']');
+		put_json(w, name.ptr, &body, 1);
 	}
 	morgue_buf_free(&body);
 	morgue_buf_free(&name);
@@ -782,38 +975,43 @@ static facet_count *count_facets(morgue_searchindex *s, int tags, size_t *out_n)
 	return fc;
 }
 
+/* meta.js: {"v","n","avgdl","dps","d0","pubs","tags","x"} where x, packed
+ * (see pack), holds the bulky {"dl","dates","shards"}; search.js merges
+ * it into the rest. */
 static void write_meta(writer *w, const unsigned *lens)
 {
 	morgue_searchindex *s = w->s;
-	morgue_buf b = MORGUE_BUF_INIT;
+	morgue_buf b = MORGUE_BUF_INIT, x = MORGUE_BUF_INIT;
 	unsigned long long total = 0;
 	for (size_t i = 0; i < s->ndocs; i++)
 		total += lens[i];
-	begin_load(&b, "meta");
-	morgue_buf_printf(&b, "{\"v\":1,\"n\":%zu,\"avgdl\":%.2f,\"dps\":%d,\"dl\":\"", s->ndocs,
-			  s->ndocs ? (double)total / (double)s->ndocs : 0.0,
-			  MORGUE_SEARCH_DOCS_PER_SHARD);
+	morgue_buf_puts(&x, "{\"dl\":\"");
 	for (size_t i = 0; i < s->ndocs; i++) {
 		long c = lround(log((double)lens[i] + 1) / log(1.17));
-		morgue_buf_putc(&b, ALPHA[c > 63 ? 63 : c]);
+		morgue_buf_putc(&x, ALPHA[c > 63 ? 63 : c]);
 	}
-	morgue_buf_puts(&b, "\",\"d0\":");
-	morgue_escape_json_string(&b, s->ndocs ? s->docs[0].date : "");
-	morgue_buf_puts(&b, ",\"dates\":\"");
+	morgue_buf_puts(&x, "\",\"dates\":\"");
 	int prev = s->ndocs ? days_from_civil(s->docs[0].date) : 0;
 	for (size_t i = 0; i < s->ndocs;) {
 		size_t j = i + 1;
 		while (j < s->ndocs && !strcmp(s->docs[j].date, s->docs[i].date))
 			j++;
 		int day = days_from_civil(s->docs[i].date);
-		varint(&b, (unsigned long)(day >= prev ? day - prev : 0));
-		varint(&b, j - i);
+		varint(&x, (unsigned long)(day >= prev ? day - prev : 0));
+		varint(&x, j - i);
 		prev = day > prev ? day : prev;
 		i = j;
 	}
-	morgue_buf_puts(&b, "\",\"shards\":[");
-	morgue_buf_put(&b, w->shards.ptr + 1, w->shards.size - 1);
-	morgue_buf_puts(&b, "],\"pubs\":[");
+	morgue_buf_puts(&x, "\",\"shards\":[");
+	morgue_buf_put(&x, w->shards.ptr + 1, w->shards.size - 1);
+	morgue_buf_puts(&x, "]}");
+
+	morgue_buf_puts(&b, "morgueSearch.load(\"meta\",");
+	morgue_buf_printf(&b, "{\"v\":2,\"n\":%zu,\"avgdl\":%.2f,\"dps\":%d,\"d0\":", s->ndocs,
+			  s->ndocs ? (double)total / (double)s->ndocs : 0.0,
+			  MORGUE_SEARCH_DOCS_PER_SHARD);
+	morgue_escape_json_string(&b, s->ndocs ? s->docs[0].date : "");
+	morgue_buf_puts(&b, ",\"pubs\":[");
 	size_t n;
 	facet_count *fc = count_facets(s, 0, &n);
 	for (size_t i = 0; i < n; i++) {
@@ -835,15 +1033,20 @@ static void write_meta(writer *w, const unsigned *lens)
 		morgue_buf_printf(&b, ",%zu]", fc[i].n);
 	}
 	free(fc);
-	morgue_buf_puts(&b, "]});\n");
-	put_file(w, "meta", &b);
+	morgue_buf_puts(&b, "],\"x\":");
+	if (!w->rc && (w->rc = pack(w, &b, &x, 0)) >= 0) {
+		morgue_buf_puts(&b, "});\n");
+		put_file(w, "meta", &b);
+	}
 	morgue_buf_free(&b);
+	morgue_buf_free(&x);
 }
 
 int morgue_searchindex_write(morgue_searchindex *s, const char *site_dir)
 {
 	morgue_tokenizer *tk = NULL;
-	writer w = { .s = s, .dir = MORGUE_BUF_INIT, .shards = MORGUE_BUF_INIT, .rc = 0 };
+	writer w = { .s = s, .dir = MORGUE_BUF_INIT, .shards = MORGUE_BUF_INIT,
+		     .dict = MORGUE_BUF_INIT, .rc = 0 };
 	dctx c = { .s = s };
 	unsigned *lens = NULL;
 	item *items = NULL;
@@ -909,6 +1112,153 @@ done:
 	free(c.occ);
 	morgue_buf_free(&w.dir);
 	morgue_buf_free(&w.shards);
+	morgue_buf_free(&w.dict);
+	if (w.zok)
+		deflateEnd(&w.z);
 	morgue_tokenizer_free(tk);
+	return rc;
+}
+
+/* ---- reading the files back (tests and tools; search.js is the browser's
+ * reader) ---- */
+
+static int unb85(morgue_buf *out, const char *s, size_t n)
+{
+	if (n % 5 == 1)
+		return -1;
+	for (size_t i = 0; i < n; i += 5) {
+		size_t m = n - i < 5 ? n - i : 5;
+		uint64_t v = 0;
+		for (size_t k = 0; k < 5; k++) {
+			const char *p = k < m ? memchr(B85, s[i + k], 85) : B85 + 84;
+			if (!p || (k < m && !s[i + k]))
+				return -1;
+			v = v * 85 + (uint64_t)(p - B85);
+		}
+		if (v > 0xFFFFFFFFu)
+			return -1;
+		for (size_t k = 0; k + 1 < m; k++)
+			morgue_buf_putc(out, (int)((v >> (24 - 8 * k)) & 255));
+	}
+	return 0;
+}
+
+/* Inflate the raw deflate stream in[0..n) into out. */
+static int inflate_raw(morgue_buf *out, const char *in, size_t n)
+{
+	z_stream z;
+	memset(&z, 0, sizeof(z));
+	if (inflateInit2(&z, -15) != Z_OK)
+		return -1;
+	z.next_in = (Bytef *)(uintptr_t)in;
+	z.avail_in = (uInt)n;
+	int zr;
+	do {
+		morgue_buf_grow(out, 65536);
+		z.next_out = (Bytef *)out->ptr + out->size;
+		z.avail_out = (uInt)(out->asize - out->size - 1);
+		size_t before = z.avail_out;
+		zr = inflate(&z, Z_NO_FLUSH);
+		out->size += before - z.avail_out;
+		out->ptr[out->size] = 0;
+	} while (zr == Z_OK);
+	inflateEnd(&z);
+	return zr == Z_STREAM_END && !z.avail_in ? 0 : -1;
+}
+
+/* The argument text of site_dir/search/NAME.js's morgueSearch.load("NAME",
+ * ...); call, without the name, into out. */
+static int load_args(morgue_buf *out, const char *site_dir, const char *name)
+{
+	morgue_buf path = MORGUE_BUF_INIT, file = MORGUE_BUF_INIT, head = MORGUE_BUF_INIT;
+	int rc;
+	morgue_buf_printf(&path, "%s/search/%s.js", site_dir, name);
+	if ((rc = morgue_fs_read(&file, path.ptr)) < 0)
+		goto done;
+	morgue_buf_puts(&head, "morgueSearch.load(");
+	morgue_escape_json_string(&head, name);
+	morgue_buf_putc(&head, ',');
+	if (file.size < head.size + 3 || memcmp(file.ptr, head.ptr, head.size) ||
+	    memcmp(file.ptr + file.size - 3, ");\n", 3)) {
+		rc = morgue_error_set(MORGUE_EINPUT, path.ptr, 0, "not a search index file");
+		goto done;
+	}
+	morgue_buf_clear(out);
+	morgue_buf_put(out, file.ptr + head.size, file.size - head.size - 3);
+	rc = 0;
+done:
+	morgue_buf_free(&path);
+	morgue_buf_free(&file);
+	morgue_buf_free(&head);
+	return rc;
+}
+
+/* Append to out the JSON value v[0..n), unpacked when it is {"z":...} or
+ * {"zd":...} (see pack). */
+static int unpack(morgue_buf *out, const char *site_dir, const char *v, size_t n)
+{
+	morgue_buf zargs = MORGUE_BUF_INIT, raw = MORGUE_BUF_INIT, text = MORGUE_BUF_INIT;
+	size_t skip = 0, head = n > 6 && !memcmp(v, "{\"z\":\"", 6) ? 6
+		: n > 7 && !memcmp(v, "{\"zd\":\"", 7) ? 7 : 0;
+	int rc = 0;
+	if (!head || memcmp(v + n - 2, "\"}", 2) || memchr(v + head, '"', n - head - 2)) {
+		morgue_buf_put(out, v, n);
+		return 0;
+	}
+	if (head == 7) {
+		/* z.js: ["BASE85",LENGTH] */
+		if ((rc = load_args(&zargs, site_dir, "z")) < 0)
+			goto done;
+		const char *q = zargs.size > 2 && !memcmp(zargs.ptr, "[\"", 2)
+			? memchr(zargs.ptr + 2, '"', zargs.size - 2) : NULL;
+		if (!q || unb85(&raw, zargs.ptr + 2, (size_t)(q - zargs.ptr - 2)) < 0 ||
+		    sscanf(q, "\",%zu]", &skip) != 1) {
+			rc = morgue_error_set(MORGUE_EINPUT, NULL, 0, "search/z.js: bad dictionary");
+			goto done;
+		}
+	}
+	if (unb85(&raw, v + head, n - head - 2) < 0) {
+		rc = morgue_error_set(MORGUE_EINPUT, NULL, 0, "search: bad base85");
+		goto done;
+	}
+	/* with the dictionary, the stream inflates to it, then the JSON */
+	if (inflate_raw(&text, raw.ptr, raw.size) < 0 || text.size < skip) {
+		rc = morgue_error_set(MORGUE_EINPUT, NULL, 0, "search: bad deflate data");
+		goto done;
+	}
+	morgue_buf_put(out, text.ptr + skip, text.size - skip);
+done:
+	morgue_buf_free(&zargs);
+	morgue_buf_free(&raw);
+	morgue_buf_free(&text);
+	return rc;
+}
+
+int morgue_searchindex_read(morgue_buf *out, const char *site_dir, const char *name)
+{
+	morgue_buf args = MORGUE_BUF_INIT, x = MORGUE_BUF_INIT;
+	int rc;
+	morgue_buf_clear(out);
+	if ((rc = load_args(&args, site_dir, name)) < 0)
+		goto done;
+	const char *at = strcmp(name, "meta") ? NULL : strstr(args.ptr, ",\"x\":{");
+	if (!at || args.ptr[args.size - 1] != '}') {
+		rc = unpack(out, site_dir, args.ptr, args.size);
+		goto done;
+	}
+	/* meta: merge the members of x into the object */
+	size_t xs = (size_t)(at - args.ptr) + 5;
+	if ((rc = unpack(&x, site_dir, args.ptr + xs, args.size - xs - 1)) < 0)
+		goto done;
+	morgue_buf_put(out, args.ptr, (size_t)(at - args.ptr));
+	if (x.size > 2) {
+		morgue_buf_putc(out, ',');
+		morgue_buf_put(out, x.ptr + 1, x.size - 1);
+	} else {
+		morgue_buf_putc(out, '}');
+	}
+done:
+	morgue_buf_free(&args);
+	morgue_buf_free(&x);
 	return rc;
 }

@@ -4,23 +4,34 @@
  * The builder adds every article (morgue_searchindex_add) and every entity
  * (morgue_searchindex_add_entity); morgue_searchindex_write then writes
  * site_dir/search/ as classic scripts that each call
- * morgueSearch.load(NAME, DATA) (the Sphinx/rustdoc technique), so
- * search.js can load them with <script src> from file:// as well as http:
+ * morgueSearch.load(NAME, DATA[, FMT]) (the Sphinx/rustdoc technique), so
+ * search.js can load them with <script src> from file:// as well as http.
+ * DATA is a JSON value, or (FMT 1) the base64 of its raw deflate, or (FMT 2)
+ * the base64 of its raw deflate against the preset dictionary of z.js;
+ * search.js inflates with the browser's DecompressionStream('deflate-raw')
+ * (no fetch), a file is deflated only when that makes it smaller:
  *
  *   meta.js    N, average length, one length code per doc, date table,
  *              the list of term-shard prefixes, publications, top tags
  *   t-P.js     terms (Snowball stems, and "~p"/"~t"/"~e" facet keys) whose
  *              key starts with P: {"s":{stem:[postings,[forms],[entities]]},
- *              "f":{form:stem}}; a shard never exceeds
+ *              "f":{form:stem}}, an entity [slug,name,type,url,count]
+ *              with url "" for entities/SLUG.html; a shard's JSON never exceeds
  *              MORGUE_SEARCH_SHARD_MAX bytes (a shard that would is split
- *              by one more character of prefix)
+ *              by one more character of prefix), nor does its file
  *   c-N.js     continuation chunks of one very long posting list
- *   d-N.js     MORGUE_SEARCH_DOCS_PER_SHARD documents' metadata and text
+ *   d-N.js     MORGUE_SEARCH_DOCS_PER_SHARD documents:
+ *              [[url, title, date, publication|null, [tags], text]], FMT 2
+ *   z.js       [BASE64, LENGTH]: the dictionary (the openings of a few
+ *              documents spread over the archive), raw-deflated up to a
+ *              sync flush: inflating it followed by a d-N.js stream gives
+ *              LENGTH bytes of dictionary, then the document's JSON
  *
  * Documents are numbered by (date, url), so the output is byte-identical
  * whatever order they were added in, and a date range is a doc-id range.
  * The encodings are described at the top of searchindex.c; search.js is
- * the reference reader. Everything is written through morgue_escape_json.
+ * the reference reader, morgue_searchindex_read the C one. Everything is
+ * written through morgue_escape_json (and base64 is plain ASCII).
  *
  * The index copies everything it keeps; the caller owns its arguments.
  */
@@ -28,6 +39,8 @@
 #define MORGUE_SEARCHINDEX_H
 
 #include <stddef.h>
+
+#include "util/buf.h"
 
 #define MORGUE_SEARCH_SHARD_MAX 32768
 #define MORGUE_SEARCH_DOCS_PER_SHARD 1
@@ -59,6 +72,11 @@ int morgue_searchindex_add_entity(morgue_searchindex *s, const char *slug,
 				  size_t naliases, int article_count);
 /* Replace site_dir/search/ with the index. 0 or MORGUE_EIO. */
 int morgue_searchindex_write(morgue_searchindex *s, const char *site_dir);
+/* The JSON value a file site_dir/search/NAME.js hands to the loader, as
+ * search.js sees it (inflated, without the dictionary); for tests and
+ * tools. 0, MORGUE_EIO, or MORGUE_EINPUT for a file that is not one of the
+ * index's. */
+int morgue_searchindex_read(morgue_buf *out, const char *site_dir, const char *name);
 /* Bytes written by the last morgue_searchindex_write and file count. */
 size_t morgue_searchindex_bytes(const morgue_searchindex *s, size_t *files);
 void morgue_searchindex_free(morgue_searchindex *s);

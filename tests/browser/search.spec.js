@@ -32,7 +32,7 @@ function fixture() {
   let driver = process.env.SEARCH_DRIVER || path.join(top, 'build/search-driver');
   if (!fs.existsSync(driver)) { // link it against the library of this build
     driver = path.join(dir, 'search-driver');
-    const libs = execFileSync('sh', ['-c', 'pkg-config --libs libcmark libgit2 sqlite3 yaml-0.1 libutf8proc 2>/dev/null || true']).toString().trim().split(/\s+/).filter(Boolean);
+    const libs = execFileSync('sh', ['-c', 'pkg-config --libs libcmark libgit2 sqlite3 yaml-0.1 libutf8proc zlib 2>/dev/null || true']).toString().trim().split(/\s+/).filter(Boolean);
     execFileSync(process.env.CC || 'cc', ['-std=c17', '-D_DEFAULT_SOURCE', '-O1', '-I' + path.join(top, 'generator'),
       path.join(top, 'tests/regress/search/driver.c'), path.join(top, process.env.BUILD || 'build', 'libmorgue.a'),
       ...libs, '-lstemmer', '-lpthread', '-lm', '-o', driver], { stdio: 'pipe' });
@@ -128,6 +128,19 @@ async function check(browser, base, label, site, isFixture) {
     result(`${label}: the search box has a label`, await nojs.locator('label[for="search-q"]').count() === 1 &&
       await nojs.locator('#search-status[aria-live="polite"]').count() === 1);
     await ctx.close();
+
+    // the doc shards are deflated against z.js, which came with them
+    result(`${label}: packed doc shards and their dictionary were read`, loads.includes('z.js') &&
+      /^morgueSearch\.load\("d-\d+",\{"zd":"/.test(fs.readFileSync(path.join(site, 'search', loads.find((f) => /^d-/.test(f))), 'utf8')),
+      JSON.stringify(loads));
+    // a browser without DecompressionStream is told so
+    const old = await browser.newPage();
+    await old.addInitScript(() => { delete window.DecompressionStream; });
+    await old.goto(`${base}/search.html?q=russia`);
+    await old.waitForFunction(() => /newer browser/.test(document.getElementById('search-status').textContent));
+    result(`${label}: without DecompressionStream the status says a newer browser is needed`,
+      (await old.locator('#search-results li').count()) === 0);
+    await old.close();
 
     r = await query(page, base, 'russia');
     result(`${label}: paging, page 1 has 10`, r.titles.length === 10 && /page 1 of 2/.test(r.status), r.status);

@@ -30,6 +30,17 @@ static char *slurp(const char *dir, const char *file)
 	return morgue_buf_detach(&b);
 }
 
+/* The JSON value of dir/search/name.js as search.js sees it (inflated). */
+static char *json(const char *dir, const char *name)
+{
+	morgue_buf b = MORGUE_BUF_INIT;
+	if (morgue_searchindex_read(&b, dir, name) < 0) {
+		morgue_buf_free(&b);
+		return NULL;
+	}
+	return morgue_buf_detach(&b);
+}
+
 static const char *tags1[] = { "russia", "leaks" };
 static const char *ents1[] = { "sergey-lavrov" }, *names1[] = { "Sergey Lavrov" };
 
@@ -64,6 +75,9 @@ static int write_site(const char *name, const size_t *order)
 	if (!rc)
 		rc = morgue_searchindex_add_entity(s, "sergey-lavrov", "Sergey Lavrov", "person",
 						   "entities/sergey-lavrov.html", aliases, 1, 2);
+	if (!rc)
+		rc = morgue_searchindex_add_entity(s, "the-post", "The Post", "organisation",
+						   "entities/org/the-post.html", NULL, 0, 1);
 	site(&dir, name);
 	if (!rc)
 		rc = morgue_searchindex_write(s, dir.ptr);
@@ -73,8 +87,9 @@ static int write_site(const char *name, const size_t *order)
 }
 
 /* Every file under dir/search: a single morgueSearch.load("name", ...);
- * call, with no "</" or "<!--" and at most max bytes. Returns the count,
- * or -1 on a bad file. */
+ * call, with no "</" or "<!--" and at most max bytes, whose value unpacks
+ * (morgue_searchindex_read) to JSON. Returns the count, or -1 on a bad
+ * file. */
 static int check_files(const char *dir, size_t max, size_t *total)
 {
 	morgue_buf p = MORGUE_BUF_INIT;
@@ -96,6 +111,14 @@ static int check_files(const char *dir, size_t max, size_t *total)
 			printf("  bad file %s (%zu bytes)\n", de->d_name, len);
 			n = -1;
 		}
+		morgue_buf j = MORGUE_BUF_INIT;
+		de->d_name[strlen(de->d_name) - 3] = 0;
+		if (morgue_searchindex_read(&j, dir, de->d_name) < 0 || !j.size ||
+		    !strchr("{[\"", j.ptr[0]) || strchr("}]\"", j.ptr[j.size - 1]) == NULL) {
+			printf("  %s.js does not unpack\n", de->d_name);
+			n = -1;
+		}
+		morgue_buf_free(&j);
 		*total += len;
 		free(s);
 		morgue_buf_free(&head);
@@ -114,8 +137,8 @@ static void test_files_and_escaping(void)
 	morgue_buf dir = MORGUE_BUF_INIT;
 	CHECK_INT(write_site("a", order), 0);
 	site(&dir, "a");
-	CHECK_INT(check_files(dir.ptr, MORGUE_SEARCH_SHARD_MAX, &total), 5); /* meta, t-, 3 docs */
-	char *meta = slurp(dir.ptr, "meta.js");
+	CHECK_INT(check_files(dir.ptr, MORGUE_SEARCH_SHARD_MAX, &total), 6); /* meta, t-, z, 3 docs */
+	char *meta = json(dir.ptr, "meta");
 	CHECK(meta != NULL);
 	CHECK_CONTAINS(meta, "\"n\":3");
 	CHECK_CONTAINS(meta, "\"d0\":\"2015-09-30\"");
@@ -123,13 +146,18 @@ static void test_files_and_escaping(void)
 	CHECK_CONTAINS(meta, "[\"post\",\"The Post\",1]");
 	CHECK_CONTAINS(meta, "[\"russia\",1]");
 	/* docs are numbered by date: the 2017-05-16 title is doc 2 */
-	char *d2 = slurp(dir.ptr, "d-2.js");
+	char *d2 = json(dir.ptr, "d-2");
 	CHECK(d2 != NULL);
 	CHECK_CONTAINS(d2, "\\u003c/script\\u003e\\u003cscript\\u003ealert(1)");
 	CHECK_CONTAINS(d2, "\\\"quoted\\\" \\\\ back");
 	CHECK_CONTAINS(d2, "\\u2028");
-	char *d0 = slurp(dir.ptr, "d-0.js");
-	CHECK_CONTAINS(d0, "articles/2015/c.html");
+	char *d0 = json(dir.ptr, "d-0");
+	CHECK_CONTAINS(d0, "[[\"articles/2015/c.html\",\"Intelligence sharing agreement\",\"2015-09-30\",\"Wire\",[],");
+	/* the doc shards are deflated against the dictionary in z.js */
+	char *raw = slurp(dir.ptr, "d-0.js");
+	CHECK_CONTAINS(raw, "morgueSearch.load(\"d-0\",{\"zd\":\"");
+	free(raw);
+	CHECK(json(dir.ptr, "nonexistent") == NULL);
 	free(meta), free(d2), free(d0);
 	morgue_buf_free(&dir);
 }
@@ -138,7 +166,7 @@ static void test_terms(void)
 {
 	morgue_buf dir = MORGUE_BUF_INIT;
 	site(&dir, "a");
-	char *t = slurp(dir.ptr, "t-.js");
+	char *t = json(dir.ptr, "t-");
 	CHECK(t != NULL);
 	/* stems with their forms, and the form dictionary */
 	CHECK_CONTAINS(t, "\"share\":[");
@@ -146,7 +174,9 @@ static void test_terms(void)
 	CHECK_CONTAINS(t, "\"shared\":\"share\"");
 	/* the entity is attached to the words of its name and aliases */
 	CHECK_CONTAINS(t, "\"lavrov\":[");
-	CHECK_CONTAINS(t, "[\"sergey-lavrov\",\"Sergey Lavrov\",\"person\",\"entities/sergey-lavrov.html\",2]");
+	CHECK_CONTAINS(t, "[\"sergey-lavrov\",\"Sergey Lavrov\",\"person\",\"\",2]");
+	/* a url other than entities/SLUG.html is kept */
+	CHECK_CONTAINS(t, "[\"the-post\",\"The Post\",\"organisation\",\"entities/org/the-post.html\",1]");
 	CHECK_CONTAINS(t, "\"sergei\":[\"\"");
 	/* facets */
 	CHECK_CONTAINS(t, "\"~ppost\":[\"1\"]");
@@ -155,7 +185,7 @@ static void test_terms(void)
 	/* "the" is a stopword: postings without positions */
 	CHECK_CONTAINS(t, "\"the\":[\"!");
 	/* "intellig" in doc 0 only: tf 2 and title flag (9), at 0 and 12 */
-	CHECK_CONTAINS(t, "\"intellig\":[\"090c\",");
+	CHECK_CONTAINS(t, "\"intellig\":[\"0.9.0c\",");
 	free(t);
 	morgue_buf_free(&dir);
 }
@@ -166,8 +196,8 @@ static int same_tree(const char *a, const char *b)
 	int na = check_files(a, (size_t)-1, &ta), nb = check_files(b, (size_t)-1, &tb);
 	if (na <= 0 || na != nb || ta != tb)
 		return 0;
-	const char *names[] = { "meta.js", "t-.js", "d-0.js", "d-1.js", "d-2.js" };
-	for (size_t i = 0; i < 5; i++) {
+	const char *names[] = { "meta.js", "t-.js", "z.js", "d-0.js", "d-1.js", "d-2.js" };
+	for (size_t i = 0; i < 6; i++) {
 		char *x = slurp(a, names[i]), *y = slurp(b, names[i]);
 		int eq = x && y && !strcmp(x, y);
 		free(x), free(y);
@@ -223,10 +253,10 @@ static void test_shard_bound(void)
 	size_t files;
 	CHECK_INT(morgue_searchindex_bytes(s, &files), total);
 	CHECK_INT(files, n);
-	char *meta = slurp(dir.ptr, "meta.js");
+	char *meta = json(dir.ptr, "meta");
 	CHECK(meta && strstr(meta, "\"waa\",\"wab\"")); /* split below one character */ /* split below one character */
-	char *c0 = slurp(dir.ptr, "c-0.js");
-	CHECK(c0 != NULL); /* "common" is chunked */
+	char *c0 = json(dir.ptr, "c-0");
+	CHECK(c0 != NULL && c0[0] == '"'); /* "common" is chunked */
 	free(meta), free(c0);
 	morgue_searchindex_free(s);
 	morgue_buf_free(&dir), morgue_buf_free(&text), morgue_buf_free(&url);

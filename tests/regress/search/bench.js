@@ -3,6 +3,7 @@
 // for Pagefind (PAGEFIND_ROOT/pagefind/ from `pagefind --site`), both over
 // http on 127.0.0.1, each query in a fresh page after the page has loaded.
 // Run from tests/browser (for playwright-core): node ../regress/search/bench.js ...
+// PAGEFIND_ROOT "-" measures morgue alone.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -22,8 +23,14 @@ function renderSearchPage() {
 async function ours(browser, base, q) {
   const page = await browser.newPage();
   let bytes = 0, files = 0;
-  page.on('response', async (r) => {
-    if (/\/search\/|search\.js$/.test(r.url())) { files++; bytes += (await r.body()).length; }
+  const bodies = []; /* every body is counted before the page closes */
+  page.on('response', (r) => {
+    if (/\/search\/|search\.js$/.test(r.url())) {
+      bodies.push(r.body().then((b) => {
+        files++; bytes += b.length;
+        if (process.env.BENCH_VERBOSE) console.log('#', r.url(), b.length);
+      }));
+    }
   });
   await page.goto(base + '/search.html');
   await page.waitForFunction(() => document.getElementById('search-status').textContent === '');
@@ -33,6 +40,7 @@ async function ours(browser, base, q) {
   await page.waitForFunction(() => /found|No results/.test(document.getElementById('search-status').textContent));
   const ms = Date.now() - t0;
   const status = await page.locator('#search-status').textContent();
+  await Promise.all(bodies);
   await page.close();
   return { ms, bytes, files, status: status.replace(/\.$/, '') };
 }
@@ -40,8 +48,11 @@ async function ours(browser, base, q) {
 async function pagefind(browser, base, q) {
   const page = await browser.newPage();
   let bytes = 0, files = 0;
-  page.on('response', async (r) => {
-    if (/\/pagefind\//.test(r.url())) { files++; try { bytes += (await r.body()).length; } catch (e) { /* */ } }
+  const bodies = [];
+  page.on('response', (r) => {
+    if (/\/pagefind\//.test(r.url())) {
+      bodies.push(r.body().then((b) => { files++; bytes += b.length; }, () => { files++; }));
+    }
   });
   await page.goto(base + '/blank.html');
   await page.evaluate(async () => { window.pf = await import('/pagefind/pagefind.js'); await window.pf.init(); });
@@ -53,6 +64,7 @@ async function pagefind(browser, base, q) {
   }, q);
   const ms = Date.now() - t0;
   await new Promise((res) => setTimeout(res, 200));
+  await Promise.all(bodies);
   await page.close();
   return { ms, bytes, files, status: n + ' results' };
 }
@@ -63,16 +75,18 @@ async function pagefind(browser, base, q) {
   fs.copyFileSync(path.join(top, 'themes/default/static/search.js'), path.join(oursDir, 'static/search.js'));
   fs.copyFileSync(path.join(top, 'themes/default/static/style.css'), path.join(oursDir, 'static/style.css'));
   fs.writeFileSync(path.join(oursDir, 'search.html'), renderSearchPage());
-  fs.writeFileSync(path.join(pfRoot, 'blank.html'), '<!DOCTYPE html><title>b</title>');
+  const noPf = pfRoot === '-';
+  if (!noPf) fs.writeFileSync(path.join(pfRoot, 'blank.html'), '<!DOCTYPE html><title>b</title>');
   const browser = await launch();
-  const s1 = await serve(oursDir), s2 = await serve(pfRoot);
+  const s1 = await serve(oursDir), s2 = noPf ? null : await serve(pfRoot);
   console.log('| query | morgue bytes (files) | morgue ms | Pagefind bytes (files) | Pagefind ms | morgue result | Pagefind result |');
   console.log('|---|---|---|---|---|---|---|');
   for (const q of queries) {
     const a = await ours(browser, `http://127.0.0.1:${s1.address().port}`, q);
-    const b = await pagefind(browser, `http://127.0.0.1:${s2.address().port}`, q);
+    const b = noPf ? { bytes: '-', files: '-', ms: '-', status: '-' }
+      : await pagefind(browser, `http://127.0.0.1:${s2.address().port}`, q);
     console.log(`| ${q} | ${a.bytes} (${a.files}) | ${a.ms} | ${b.bytes} (${b.files}) | ${b.ms} | ${a.status} | ${b.status} |`);
   }
-  s1.close(); s2.close();
+  s1.close(); if (s2) s2.close();
   await browser.close();
 })().catch((e) => { console.log('bench failed: ' + e.message); process.exit(1); });

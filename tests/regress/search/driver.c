@@ -11,6 +11,8 @@
  *     or  entity: slug|Name|type|alias, alias|count
  *   search-driver --synth N SITE_DIR [HTML_DIR]  N generated articles
  *       (fixed seed); with HTML_DIR also one plain page per article there
+ *   search-driver --dump SITE_DIR NAME...  print the JSON value of each
+ *       SITE_DIR/search/NAME.js, inflated (the files are deflated)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -187,6 +189,13 @@ int main(int argc, char **argv)
 	morgue_buf in = MORGUE_BUF_INIT;
 	int rc = 0;
 	morgue_searchindex_new(&ix);
+	if (argc >= 3 && !strcmp(argv[1], "--dump")) {
+		for (int i = 3; i < argc && rc >= 0; i++) {
+			if ((rc = morgue_searchindex_read(&in, argv[2], argv[i])) >= 0)
+				printf("%s %s\n", argv[i], morgue_buf_cstr(&in));
+		}
+		goto done;
+	}
 	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "--synth")) {
 		synth(ix, (unsigned)atoi(argv[2]), argc == 5 ? argv[4] : NULL);
 		argc = 4;
@@ -203,7 +212,7 @@ int main(int argc, char **argv)
 			s = e ? e + 4 : NULL;
 		}
 	} else {
-		fprintf(stderr, "usage: search-driver INPUT SITE | --synth N SITE\n");
+		fprintf(stderr, "usage: search-driver INPUT SITE | --synth N SITE | --dump SITE NAME...\n");
 		return 2;
 	}
 	rc = morgue_searchindex_write(ix, argv[argc - 1]);

@@ -16,29 +16,84 @@
   var me = document.currentScript;
   var base = (me && me.getAttribute('data-index')) || 'search/';
   var root = (me && me.getAttribute('data-root')) || '';
-  var loaded = {}, waiting = {};
+  var files = {}, waiting = {};
 
   window.morgueSearch = {
+    /* Called by each index file with its JSON value (see unpack). */
     load: function (name, data) {
-      loaded[name] = data;
+      var p = unpack(data);
+      if (name === 'meta') p = p.then(mergeX);
       var w = waiting[name];
       delete waiting[name];
-      if (w) w.forEach(function (cb) { cb(data); });
+      if (w) w(p); else files[name] = p;
     },
     bytes: 0
   };
 
   /* Load one index file (once); resolves with its data, or null. */
   function need(name) {
-    return new Promise(function (resolve) {
-      if (Object.prototype.hasOwnProperty.call(loaded, name)) { resolve(loaded[name]); return; }
-      if (waiting[name]) { waiting[name].push(resolve); return; }
-      waiting[name] = [resolve];
-      var s = document.createElement('script');
-      s.src = base + name + '.js';
-      s.async = true;
-      s.onerror = function () { window.morgueSearch.load(name, null); };
-      document.head.appendChild(s);
+    if (!Object.prototype.hasOwnProperty.call(files, name)) {
+      files[name] = new Promise(function (resolve) {
+        waiting[name] = resolve;
+        var s = document.createElement('script');
+        s.src = base + name + '.js';
+        s.async = true;
+        s.onerror = function () { window.morgueSearch.load(name, null); };
+        document.head.appendChild(s);
+      });
+    }
+    return files[name];
+  }
+  /* base85 as generator/searchindex.c writes it: 5 digits per 4 bytes. */
+  var B85 = '!#$()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]_abcdefghijklmnopqrstuvwxyz{|}~';
+  var D85 = new Uint8Array(128);
+  for (var i85 = 0; i85 < 85; i85++) D85[B85.charCodeAt(i85)] = i85;
+  function bytesOf(s) {
+    var n = s.length, out = new Uint8Array(Math.floor(n / 5) * 4 + Math.max(0, n % 5 - 1)), o = 0;
+    for (var i = 0; i < n; i += 5) {
+      var v = 0;
+      for (var k = 0; k < 5; k++) v = v * 85 + (i + k < n ? D85[s.charCodeAt(i + k) & 127] : 84);
+      for (k = 0; k < 4 && o < out.length; k++) out[o++] = Math.floor(v / Math.pow(2, 24 - 8 * k)) & 255;
+    }
+    return out;
+  }
+  /* Inflate raw deflate data (parts of one stream) with the browser's own
+   * DecompressionStream: no fetch, so it works from file://. */
+  function inflate(parts) {
+    return new Response(new Blob(parts).stream().pipeThrough(new DecompressionStream('deflate-raw')))
+      .arrayBuffer();
+  }
+  /* z.js is [base85 of the dictionary's deflate up to a sync flush, length]:
+   * inflating it followed by a {"zd"} stream gives the dictionary followed
+   * by the JSON, so the first length bytes are dropped. */
+  var dict = null;
+  /* A value {"z": base85 of its raw-deflated JSON} or {"zd": the same
+   * deflated against the dictionary} is inflated; any other is itself. */
+  function unpack(v) {
+    var keys = v && typeof v === 'object' && !Array.isArray(v) ? Object.keys(v) : [];
+    if (keys.length !== 1 || (keys[0] !== 'z' && keys[0] !== 'zd') || typeof v[keys[0]] !== 'string') {
+      return Promise.resolve(v);
+    }
+    var withDict = keys[0] === 'zd';
+    if (withDict && !dict) {
+      dict = need('z').then(function (z) { return z && { bytes: bytesOf(z[0]), len: z[1] }; });
+    }
+    return (withDict ? dict : Promise.resolve(null)).then(function (z) {
+      if (withDict && !z) return null;
+      var data = bytesOf(v[keys[0]]);
+      return inflate(z ? [z.bytes, data] : [data]).then(function (buf) {
+        return JSON.parse(new TextDecoder().decode(new Uint8Array(buf, z ? z.len : 0)));
+      });
+    }).catch(function () { return null; });
+  }
+  /* meta.js keeps its bulky members in x (usually packed). */
+  function mergeX(m) {
+    if (!m || !m.x) return m;
+    return unpack(m.x).then(function (x) {
+      if (!x) return null;
+      delete m.x;
+      Object.keys(x).forEach(function (k) { m[k] = x[k]; });
+      return m;
     });
   }
 
@@ -133,19 +188,29 @@
     }
     return out;
   }
-  /* Decode a word's postings into {doc: {tf, flags, pos: [..] | null}}. */
-  function decode(str, facet) {
-    var stop = str.charAt(0) === '!', v = varints(str, stop ? 1 : 0), map = new Map(), doc = -1, i = 0;
-    while (i < v.length) {
-      doc += v[i++] + 1;
-      if (facet) { map.set(doc, null); continue; }
-      var code = v[i++], tf = code >> 2, pos = null;
-      if (!stop) {
-        pos = [];
-        for (var k = 0, p = 0; k < tf; k++) { p += v[i++]; pos.push(p); }
+  /* Decode a word's postings into {doc: {tf, flags, pos: [..] | null}}:
+   * parts are the list's chunks, each "DOCS.CODES.POSITIONS" (a facet's:
+   * doc deltas only), the first starting with '!' for a stopword. */
+  function decode(parts, facet) {
+    var stop = parts[0].charAt(0) === '!', map = new Map(), doc = -1;
+    parts.forEach(function (str, n) {
+      if (n === 0 && stop) str = str.slice(1);
+      if (!str) return;
+      if (facet) {
+        varints(str).forEach(function (d) { doc += d + 1; map.set(doc, null); });
+        return;
       }
-      map.set(doc, { tf: tf, flags: code & 3, pos: pos });
-    }
+      var f = str.split('.'), docs = varints(f[0]), codes = varints(f[1] || ''), pos = varints(f[2] || ''), at = 0;
+      for (var i = 0; i < docs.length; i++) {
+        doc += docs[i] + 1;
+        var code = codes[i], tf = code >> 2, list = null;
+        if (!stop) {
+          list = [];
+          for (var k = 0, p = 0; k < tf; k++) { p += pos[at++]; list.push(p); }
+        }
+        map.set(doc, { tf: tf, flags: code & 3, pos: list });
+      }
+    });
     return map;
   }
   /* Entry of key as {key, post: Map, forms, ents} or null. */
@@ -156,11 +221,15 @@
       var e = sh && Object.prototype.hasOwnProperty.call(sh.s, key) ? sh.s[key] : null;
       if (!e) return null;
       var p = e[0];
-      var str = typeof p === 'string' ? Promise.resolve(p) : Promise.all(
+      var str = typeof p === 'string' ? Promise.resolve([p]) : Promise.all(
         Array.from({ length: p[1] }, function (_, k) { return need('c-' + (p[0] + k)); }))
-        .then(function (parts) { return parts.join(''); });
+        .then(function (parts) { return parts.map(function (x) { return x || ''; }); });
       return str.then(function (s) {
-        var r = { key: key, post: decode(s, key.charAt(0) === '~'), forms: e[1] || [], ents: e[2] || [] };
+        /* an entity [slug, name, type, url, count] with url "" is at entities/SLUG.html */
+        var ents = (e[2] || []).map(function (en) {
+          return en[3] ? en : [en[0], en[1], en[2], 'entities/' + en[0] + '.html', en[4]];
+        });
+        var r = { key: key, post: decode(s, key.charAt(0) === '~'), forms: e[1] || [], ents: ents };
         entries[key] = r;
         return r;
       });
@@ -432,6 +501,7 @@
       var pages = Math.max(1, Math.ceil(res.docs.length / PER_PAGE));
       page = Math.min(Math.max(1, page || 1), pages);
       var ids = res.docs.slice((page - 1) * PER_PAGE, page * PER_PAGE);
+      if (ids.length) need('z'); /* the doc shards' dictionary, with them not after */
       return Promise.all(ids.map(docData)).then(function (docs) {
         if (my !== seq) return;
         render(res, ids, docs, page, pages);
@@ -487,7 +557,7 @@
       if (d[4].length) meta1.push(d[4].join(', '));
       li.appendChild(el('p', 'search-meta', meta1.join(' · ')));
       var p = el('p', 'search-excerpt');
-      marked(p, excerpt(d[6], hl), hl);
+      marked(p, excerpt(d[5], hl), hl);
       li.appendChild(p);
       ui.results.appendChild(li);
     });
@@ -529,6 +599,10 @@
     var params = new URLSearchParams(location.search);
     ui.q.value = params.get('q') || '';
     ['tag', 'from', 'to'].forEach(function (k) { if (ui[k]) ui[k].value = params.get(k) || ''; });
+    if (typeof DecompressionStream === 'undefined') {
+      ui.status.textContent = 'Search needs a newer browser (one with DecompressionStream).';
+      return;
+    }
     ui.status.textContent = 'Loading the index…';
     need('meta').then(function (m) {
       if (!m) { ui.status.textContent = 'The search index could not be loaded.'; return; }

@@ -1,1 +1,1 @@
-morgueSearch.load("d-0",[["articles/2015/russia-iraq-syria-intelligence-sharing.html","U.S. Fears Compromise of Military Secrets As Russia Enters Intelligence Sharing Agreement With Iraq And Syria","2015-09-30",null,["intelligence-sharing","russia","iraq","syria"],[],"Russia, Iraq, Syria and Iran agreed on intelligence sharing about the Islamic State. American officials fear that secrets will be passed on. Café owners in Baghdad were not consulted."]]);
+morgueSearch.load("d-0",{"zd":"SrPtMcUiBkNXx1"});

@@ -1,1 +1,1 @@
-morgueSearch.load("d-1",[["articles/2016/script-title.html","Headline with \u003c/script\u003e\u003cscript\u003ealert(1)\u003c/script\u003e and \"quotes\" \u0026 'apostrophes'","2016-01-05","Test \u003cPress\u003e",["odd \"tag\""],[],"A body with markup \u003cb\u003ebold\u003c/b\u003e and \u003c/script\u003e inside, plus a line\u2028separator. Russia is mentioned once."]]);
+morgueSearch.load("d-1",{"zd":"Sf]:tmewH1(TR"});

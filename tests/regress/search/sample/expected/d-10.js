@@ -1,1 +1,1 @@
-morgueSearch.load("d-10",[["articles/2016/brief-08.html","Russia brief number 8","2016-09-18","Wire Service",["briefs","russia"],[],"Brief 8 about Russia and its neighbours. Diplomats met in Moscow to talk about trade and energy. Lavrova is a different word from the minister's name."]]);
+morgueSearch.load("d-10",{"zd":"Sf]0cLb!R"});

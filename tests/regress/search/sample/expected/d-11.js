@@ -1,1 +1,1 @@
-morgueSearch.load("d-11",[["articles/2016/brief-09.html","Russia brief number 9","2016-10-19","Wire Service",["briefs","russia"],[],"Brief 9 about Russia and its neighbours. Diplomats met in Moscow to talk about trade and energy. Lavrova is a different word from the minister's name."]]);
+morgueSearch.load("d-11",{"zd":"SxP[}DT7r0WRR}sZVP88=urDDLE-6x!!"});

@@ -1,1 +1,1 @@
-morgueSearch.load("d-12",[["articles/2016/brief-10.html","Russia brief number 10","2016-11-20","Wire Service",["briefs","russia"],[],"Brief 10 about Russia and its neighbours. Diplomats met in Moscow to talk about trade and energy. Lavrova is a different word from the minister's name."]]);
+morgueSearch.load("d-12",{"zd":"SfUOVFQE"});

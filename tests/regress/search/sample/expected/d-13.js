@@ -1,1 +1,1 @@
-morgueSearch.load("d-13",[["articles/2016/brief-11.html","Russia brief number 11","2016-12-21","Wire Service",["briefs","russia"],[],"Brief 11 about Russia and its neighbours. Diplomats met in Moscow to talk about trade and energy. Lavrova is a different word from the minister's name."]]);
+morgueSearch.load("d-13",{"zd":"Sf[1JbuL"});

@@ -1,1 +1,1 @@
-morgueSearch.load("d-14",[["articles/2017/white-house-leak-allegations.html","White House pushes back against leak allegations to Russia","2017-05-16","CGTN",["intelligence-sharing","russia","leaks"],[["sergey-lavrov","Sergey Lavrov"],["cgtn","CGTN"]],"The White House denied that the president shared secrets with Lavrov. \"The story as reported is false,\" an adviser said. CGTN's Jessica Stone reports."]]);
+morgueSearch.load("d-14",{"zd":"SfVZuB,j1y!!"});

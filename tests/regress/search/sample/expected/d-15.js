@@ -1,1 +1,1 @@
-morgueSearch.load("d-15",[["articles/2017/kushner-secret-channel.html","Did Jared Kushner Want A Secret Communications Channel With The Kremlin?","2017-05-27","War News Updates",["back-channel","russia","leaks"],[["jared-kushner","Jared Kushner"]],"Jared Kushner reportedly discussed setting up a secret channel of communication with the Kremlin. The secret channel would have used Russian diplomatic facilities."]]);
+morgueSearch.load("d-15",{"zd":"SfTC=p+6RO!!"});

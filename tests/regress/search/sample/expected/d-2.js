@@ -1,1 +1,1 @@
-morgueSearch.load("d-2",[["articles/2016/brief-12.html","Russia brief number 12","2016-01-22","Wire Service",["briefs","russia"],[],"Brief 12 about Russia and its neighbours. Diplomats met in Moscow to talk about trade and energy. Lavrova is a different word from the minister's name."]]);
+morgueSearch.load("d-2",{"zd":"Sf]=qh~fx"});

@@ -1,1 +1,1 @@
-morgueSearch.load("d-3",[["articles/2016/brief-01.html","Russia brief number 1","2016-02-11","Wire Service",["briefs","russia"],[],"Brief 1 about Russia and its neighbours. Diplomats met in Moscow to talk about trade and energy. Lavrova is a different word from the minister's name."]]);
+morgueSearch.load("d-3",{"zd":"Sf]0kxrS5"});

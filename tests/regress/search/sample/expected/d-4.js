@@ -1,1 +1,1 @@
-morgueSearch.load("d-4",[["articles/2016/brief-02.html","Russia brief number 2","2016-03-12","Wire Service",["briefs","russia"],[],"Brief 2 about Russia and its neighbours. Diplomats met in Moscow to talk about trade and energy. Lavrova is a different word from the minister's name."]]);
+morgueSearch.load("d-4",{"zd":"Sf]0knWAn"});

@@ -1,1 +1,1 @@
-morgueSearch.load("d-5",[["articles/2016/brief-03.html","Russia brief number 3","2016-04-13","Wire Service",["briefs","russia"],[],"Brief 3 about Russia and its neighbours. Diplomats met in Moscow to talk about trade and energy. Lavrova is a different word from the minister's name."]]);
+morgueSearch.load("d-5",{"zd":"SxP[}-{x0HiyqL5;/fnWVlY[gtf5Jq!!"});

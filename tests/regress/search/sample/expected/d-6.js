@@ -1,1 +1,1 @@
-morgueSearch.load("d-6",[["articles/2016/brief-04.html","Russia brief number 4","2016-05-14","Wire Service",["briefs","russia"],[],"Brief 4 about Russia and its neighbours. Diplomats met in Moscow to talk about trade and energy. Lavrova is a different word from the minister's name."]]);
+morgueSearch.load("d-6",{"zd":"Sf]0kd?.J"});

@@ -1,1 +1,1 @@
-morgueSearch.load("d-7",[["articles/2016/brief-05.html","Russia brief number 5","2016-06-15","Wire Service",["briefs","russia"],[],"Brief 5 about Russia and its neighbours. Diplomats met in Moscow to talk about trade and energy. Lavrova is a different word from the minister's name."]]);
+morgueSearch.load("d-7",{"zd":"Sf]0kV~w#"});

@@ -1,1 +1,1 @@
-morgueSearch.load("d-8",[["articles/2016/brief-06.html","Russia brief number 6","2016-07-16","Wire Service",["briefs","russia"],[],"Brief 6 about Russia and its neighbours. Diplomats met in Moscow to talk about trade and energy. Lavrova is a different word from the minister's name."]]);
+morgueSearch.load("d-8",{"zd":"Sf]0sLb!R"});

@@ -1,1 +1,1 @@
-morgueSearch.load("d-9",[["articles/2016/brief-07.html","Russia brief number 7","2016-08-17","Wire Service",["briefs","russia"],[],"Brief 7 about Russia and its neighbours. Diplomats met in Moscow to talk about trade and energy. Lavrova is a different word from the minister's name."]]);
+morgueSearch.load("d-9",{"zd":"Sf]0sBFn/"});

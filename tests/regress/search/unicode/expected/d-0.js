@@ -1,1 +1,1 @@
-morgueSearch.load("d-0",[["articles/2020/tokyo.html","東京の会議 — Zürich, São Paulo","2020-02-29","Él País",["économie","日本"],[["zelenskyy","Volodymyr Zelenskyy"]],"Präsident Зеленський met “officials” in 東京. The ﬁnance ministers’ talks ended; 1,000.5 yen."]]);
+morgueSearch.load("d-0",{"zd":"SrPrCrCub#"});

@@ -1,1 +1,1 @@
-morgueSearch.load("d-1",[["articles/2020/empty.html","Empty","2020-03-01",null,[],[],""]]);
+morgueSearch.load("d-1",{"zd":"Su*vi31$"});

@@ -1,1 +1,1 @@
-morgueSearch.load("d-0",[["articles/2021/older.html","Older","2021-01-15",null,["politics"],[],"An older piece."]]);
+morgueSearch.load("d-0",{"zd":"SrUc+k-:K+"});

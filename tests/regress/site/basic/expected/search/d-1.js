@@ -1,1 +1,1 @@
-morgueSearch.load("d-1",[["articles/2021/05/may-in-london.html","Theresa May returns to London","2021-05-03","The Chronicle",["politics","uk"],[["theresa-may","Theresa May"],["london","London"]],"Theresa May arrived in London on Monday. In May the weather was fine,\nand May said she liked it.\n\nLondon is \"wonderful\", May added.\n\nLondon in code is not a mention, nor is London."]]);
+morgueSearch.load("d-1",{"zd":"SfVYB[jSC1!!"});

@@ -1,1 +1,1 @@
-morgueSearch.load("d-2",[["articles/2021/05/second.html","A second story \u003cwith\u003e markup \u0026 quotes","2021-05-20","A Plain Name Gazette",["uk"],[["london","London"]],"Nothing about anyone in London here.\n\n\u003cscript\u003ealert(\"raw html is dropped\")\u003c/script\u003e"]]);
+morgueSearch.load("d-2",{"zd":"SfWXXT_oI"});

@@ -1,1 +1,1 @@
-morgueSearch.load("meta",{"v":1,"n":3,"avgdl":20.67,"dps":1,"dl":"anj","d0":"2021-01-15","dates":"01I31h1","shards":[""],"pubs":[["a plain name gazette","A Plain Name Gazette",1],["the-chronicle","The Chronicle",1]],"tags":[["politics",2],["uk",2]]});
+morgueSearch.load("meta",{"v":2,"n":3,"avgdl":20.67,"dps":1,"d0":"2021-01-15","pubs":[["a plain name gazette","A Plain Name Gazette",1],["the-chronicle","The Chronicle",1]],"tags":[["politics",2],["uk",2]],"x":{"dl":"anj","dates":"01I31h1","shards":[""]}});

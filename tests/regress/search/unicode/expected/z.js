@@ -1,0 +1,1 @@
+morgueSearch.load("z",["Dic1khhAa]EopG)=htQwi:ATx1JIxMKiQ6)6T(B:DAONa0$}@c!aDM;h56ck?Xd(@+q]Q6wNz:H4PSAUur1zV|+q1uR5gX548MUc--eKxCOA}}=y?p,vHce,.t*1=ll)0L1I=dmB~+(p(NSs4h*|j/smod=E{;O[MdeyVEnI*c5jhxdAl=u$f:r$Cq9qw31)sF|I;h5_r69zzg)uze6|[seLD.)|=r:V)?LckDs3RIyj_2pJZ4jft+L=*h0E,!XVd*:Mbt#bG4_Dw+9jl06$g|r8(qyDj-7W?KRVt6f_OOm/7z7Ne,[1-|Ke)EWO?]tg!{{E({{",295]);

@@ -68,12 +68,14 @@ commit "$R" "hostile"
 rc=$?
 [ $rc -eq 0 ] && pass "hostile archive builds" || { fail "hostile archive builds" "exit $rc: $(head -3 "$TMP/err")"; exit 0; }
 
-$PYTHON - "$TMP/site" <<'P'
+DRIVER=$(dirname "$MORGUE")/search-driver
+$PYTHON - "$TMP/site" "$DRIVER" <<'P'
 import csv, json, os, re, sys
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
 site = sys.argv[1]
+driver = sys.argv[2] if len(sys.argv) > 2 else ""
 bad_url = re.compile(r'^\s*(javascript|vbscript|data|file):', re.I)
 problems = {}
 def problem(kind, path, why):
@@ -154,6 +156,22 @@ for top, dirs, files in os.walk(site):
                 problem("json", p, "does not parse: %s" % e); continue
             if "<script>alert" in text:
                 problem("json", p, "raw <script>alert (escape < as \\u003c)")
+            # a deflated shard ({"z"} / {"zd"}): check what it unpacks to
+            if isinstance(doc, dict) and ("z" in doc or "zd" in doc or "x" in doc):
+                import subprocess
+                name = f[:-3]
+                if not os.access(driver, os.X_OK):
+                    problem("json", p, "packed shard and no search-driver to unpack it"); continue
+                out = subprocess.run([driver, "--dump", site, name], capture_output=True, text=True)
+                if out.returncode != 0 or not out.stdout.startswith(name + " "):
+                    problem("json", p, "search-driver cannot unpack it: %s" % out.stderr[:200]); continue
+                unpacked = out.stdout[len(name) + 1:]
+                try:
+                    doc = json.loads(unpacked)
+                except ValueError as e:
+                    problem("json", p, "unpacks to invalid JSON: %s" % e); continue
+                if "<script>alert" in unpacked:
+                    problem("json", p, "unpacked: raw <script>alert")
             dump = json.dumps(doc, ensure_ascii=False)
             if "alert('title')" in dump: seen["title"] = True
             if "Mallory <script>alert('name')</script>" in dump: seen["name"] = True

@@ -47,6 +47,7 @@ typedef struct build {
 	char bin[17];                /* hash of this binary */
 	size_t cached;               /* articles copied from the cache */
 	morgue_entity **by_slug;     /* entities sorted by slug */
+	int reuse_site;              /* the previous site may lend files */
 } build;
 
 /* Record a content error and keep going; the caller checks stats->errors. */
@@ -524,6 +525,32 @@ static void format_date(char out[11], long long t)
  * or a digest of the work tree's files) and an on-disk --theme. Two builds
  * with the same stamp write the same bytes (tested), so a site carrying
  * the stamp needs no rebuild. */
+/* The search index's files, reused from the previous site when their
+ * content key is unchanged (no deflate, no write): families "s:NAME". */
+static int search_reuse(const char *name, const char *key, void *payload)
+{
+	build *b = payload;
+	morgue_buf fam = MORGUE_BUF_INIT;
+	int done = 0;
+	if (b->reuse_site) {
+		morgue_buf_printf(&fam, "s:%s", name);
+		done = morgue_cache_page_reuse(b->cache, b->output, fam.ptr, key, NULL, NULL);
+	}
+	morgue_buf_free(&fam);
+	return done;
+}
+
+static void search_record(const char *name, const char *key, void *payload)
+{
+	build *b = payload;
+	morgue_buf fam = MORGUE_BUF_INIT, path = MORGUE_BUF_INIT;
+	morgue_buf_printf(&fam, "s:%s", name);
+	morgue_buf_printf(&path, "search/%s.js", name);
+	morgue_cache_page_record(b->cache, fam.ptr, key, path.ptr);
+	morgue_buf_free(&fam);
+	morgue_buf_free(&path);
+}
+
 /* archive.sqlite and the CSV exports, written from a second connection
  * to the catalog file while the pages are rendered: the FTS5 index and
  * the CSVs are a tenth of a build, and there are two cores. */
@@ -751,6 +778,10 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	    (rc = morgue_render_site(&site)) == 0 &&
 	    (rc = morgue_theme_copy_static(b.theme, b.output)) == 0) {
 		progress(&b, "search", 0, 0);
+		morgue_searchindex_memo memo = { search_reuse, search_record, &b };
+		b.reuse_site = site.reuse;
+		if (b.cache)
+			morgue_searchindex_set_memo(b.search, &memo);
 		if ((rc = index_entities(&b)) == 0)
 			rc = morgue_searchindex_write(b.search, morgue_output_staging(b.output));
 	}

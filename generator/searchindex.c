@@ -26,6 +26,7 @@
  *           better than it does binary varints.
  */
 #include "searchindex.h"
+#include "util/hash.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -143,6 +144,7 @@ struct morgue_searchindex {
 	char **fpairs;
 	size_t nfpairs, capfpairs;
 	size_t bytes, files;
+	morgue_searchindex_memo memo;
 };
 
 static void varint(morgue_buf *b, unsigned long v)
@@ -635,14 +637,37 @@ static void put_json(writer *w, const char *name, const morgue_buf *json, int di
 	morgue_buf body = MORGUE_BUF_INIT;
 	if (w->rc)
 		return;
+	/* the file is a function of its name, its JSON and the dictionary */
+	char key[MORGUE_HASH_HEX];
+	morgue_hash h;
+	morgue_hash_init(&h);
+	morgue_hash_puts(&h, "search 1");
+	morgue_hash_puts(&h, name);
+	morgue_hash_int(&h, dict && w->dict.size);
+	if (dict && w->dict.size)
+		morgue_hash_put(&h, w->dict.ptr, w->dict.size);
+	morgue_hash_put(&h, json->ptr ? json->ptr : "", json->size);
+	morgue_hash_hex(key, &h);
+	if (w->s->memo.reuse && w->s->memo.reuse(name, key, w->s->memo.payload))
+		return;
 	morgue_buf_puts(&body, "morgueSearch.load(");
 	morgue_escape_json_string(&body, name);
 	morgue_buf_putc(&body, ',');
 	if ((w->rc = pack(w, &body, json, dict)) >= 0) {
 		morgue_buf_puts(&body, ");\n");
 		put_file(w, name, &body);
+		if (!w->rc && w->s->memo.record)
+			w->s->memo.record(name, key, w->s->memo.payload);
 	}
 	morgue_buf_free(&body);
+}
+
+void morgue_searchindex_set_memo(morgue_searchindex *s, const morgue_searchindex_memo *m)
+{
+	if (m)
+		s->memo = *m;
+	else
+		memset(&s->memo, 0, sizeof(s->memo));
 }
 
 static void emit_shard(writer *w, item *it, size_t lo, size_t hi, const char *prefix, size_t plen)

@@ -77,7 +77,20 @@ int morgue_searchindex_write(morgue_searchindex *s, const char *site_dir);
  * tools. 0, MORGUE_EIO, or MORGUE_EINPUT for a file that is not one of the
  * index's. */
 int morgue_searchindex_read(morgue_buf *out, const char *site_dir, const char *name);
-/* Bytes written by the last morgue_searchindex_write and file count. */
+/* Incremental builds: before packing and writing NAME.js the writer asks
+ * reuse(NAME, KEY, payload), KEY a hash of everything the file's bytes
+ * depend on, whether the caller can put the file there unchanged (1: it
+ * did, e.g. a link to the previous site's file; 0: write it); each file
+ * written is reported to record(NAME, KEY, payload). Either may be NULL. */
+typedef struct morgue_searchindex_memo {
+	int (*reuse)(const char *name, const char *key, void *payload);
+	void (*record)(const char *name, const char *key, void *payload);
+	void *payload;
+} morgue_searchindex_memo;
+void morgue_searchindex_set_memo(morgue_searchindex *s, const morgue_searchindex_memo *m);
+
+/* Bytes written by the last morgue_searchindex_write and file count
+ * (files reused through the memo not included). */
 size_t morgue_searchindex_bytes(const morgue_searchindex *s, size_t *files);
 void morgue_searchindex_free(morgue_searchindex *s);
 

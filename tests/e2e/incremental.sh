@@ -41,6 +41,7 @@ grep -q 'articles and [0-9]* files from the cache' "$TMP/inc.err" &&
 	fail "an added article: the others come from the cache" "$(cat "$TMP/inc.err")"
 old=$(ino articles/2019/old.html) json=$(ino articles/2020/one.json) two=$(ino articles/2020/two.html)
 bugle3=$(ino entities/daily-bugle/page-3.html)
+(cd "$TMP/inc/search" && ls -i | sort) >"$TMP/search.before"
 touch -d 2001-01-01 "$TMP/inc/articles/2019/old.html" "$TMP/inc/articles/2020/one.json" \
 	"$TMP/inc/entities/daily-bugle/page-3.html"
 article "$R" 2020/two "Two, edited" 2020-02-05 "Now Lovelace is here."
@@ -64,6 +65,13 @@ unchanged "a re-rendered file with the same bytes keeps its inode and mtime" art
 # the publication's pages, newest first: three, two, one; only page 2 shows two
 unchanged "an entity's continuation page without the edited article is reused" \
 	entities/daily-bugle/page-3.html "$bugle3"
+# term shards whose terms the edit did not touch are linked, not packed
+(cd "$TMP/inc/search" && ls -i | sort) >"$TMP/search.after"
+kept=$(comm -12 "$TMP/search.before" "$TMP/search.after" | wc -l)
+all=$(wc -l <"$TMP/search.after")
+[ "$kept" -gt 0 ] && [ "$kept" -lt "$all" ] &&
+	pass "unchanged search shards are reused ($kept of $all)" ||
+	fail "unchanged search shards are reused" "$kept of $all kept"
 g -C "$R" mv articles/2020/three.md articles/2020/third.md
 commit "$R" "rename three"
 same "article renamed"

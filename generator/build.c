@@ -805,10 +805,10 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	stats->pages = site.pages;
 	stats->reused = morgue_cache_pages_reused(b.cache);
 	stats->tags = (size_t)morgue_catalog_count(b.catalog, "tags");
-	stats->files = morgue_output_files(b.output);
-	stats->bytes = morgue_output_bytes(b.output);
 	if ((rc = morgue_output_commit(b.output)) < 0)
 		goto done;
+	stats->files = morgue_output_files(b.output);
+	stats->bytes = morgue_output_bytes(b.output);
 	if (!cache_new.size)
 		; /* no cache file could be made */
 	else if (rename(cache_new.ptr, cache_path.ptr) < 0)

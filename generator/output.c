@@ -341,6 +341,9 @@ int morgue_output_commit(morgue_output *o)
 						"cannot read back the new site: %s", strerror(errno));
 		morgue_buf_printf(&m, "morgue\nstamp %s\nfiles %zu\nbytes %zu\n", o->stamp,
 				  files, bytes);
+		/* what the site holds, however its files got there */
+		o->files = files;
+		o->bytes = bytes;
 		morgue_buf_printf(&p, "%s/%s", o->staging.ptr, MARKER);
 		int rc = morgue_fs_write(p.ptr, m.ptr, m.size);
 		morgue_buf_free(&m);

@@ -39,7 +39,8 @@ int morgue_output_link(morgue_output *o, const char *site_path);
 /* The staging directory (for modules that write many files themselves). */
 const char *morgue_output_staging(const morgue_output *o);
 
-/* Number of files and bytes written so far. */
+/* Number of files and bytes written so far; after a commit with a
+ * stamp, those of the whole site (search index and exports included). */
 size_t morgue_output_files(const morgue_output *o);
 size_t morgue_output_bytes(const morgue_output *o);
 

@@ -69,7 +69,8 @@ static const char schema[] =
 	"  mentions INTEGER NOT NULL, first_offset INTEGER, first_length INTEGER,"
 	"  kwic_before TEXT, kwic_match TEXT, kwic_after TEXT, date TEXT, path TEXT,"
 	"  PRIMARY KEY(article_id, entity)) WITHOUT ROWID;"
-	"CREATE INDEX refs_entity ON refs(entity, date DESC, path);"
+	/* refs_entity ON refs(entity, date DESC, path): made in
+	 * morgue_catalog_finish */
 	"CREATE TABLE idf(entity TEXT PRIMARY KEY, df INTEGER, w REAL) WITHOUT ROWID;"
 	/* the five most related articles of each article (derived) */
 	"CREATE TABLE related(article_id INTEGER NOT NULL, rank INTEGER NOT NULL,"
@@ -485,50 +486,8 @@ done:
 }
 
 
-static void keyword_in_context(morgue_value *m, const char *text, size_t tlen,
-			       size_t off, size_t len);
-
-/* The sentence around each entity's first mention in each article, worked
- * out once here (each article's text is read once) so entity pages need
- * no text at all. */
-static int store_kwic(morgue_catalog *c)
-{
-	sqlite3_stmt *sel = prepare(c,
-		"SELECT r.article_id, r.entity, r.first_offset, r.first_length, b.text"
-		" FROM refs r JOIN bodies b ON b.id = r.article_id"
-		" WHERE r.first_offset IS NOT NULL ORDER BY r.article_id");
-	sqlite3_stmt *upd = prepare(c,
-		"UPDATE refs SET kwic_before=?, kwic_match=?, kwic_after=?"
-		" WHERE article_id=? AND entity=?");
-	int rc = 0, sr;
-
-	if (!sel || !upd) {
-		rc = MORGUE_ERROR;
-		goto done;
-	}
-	while ((sr = sqlite3_step(sel)) == SQLITE_ROW && !rc) {
-		morgue_value *k = morgue_value_map();
-		keyword_in_context(k, (const char *)sqlite3_column_text(sel, 4),
-				   (size_t)sqlite3_column_bytes(sel, 4),
-				   (size_t)sqlite3_column_int64(sel, 2),
-				   (size_t)sqlite3_column_int64(sel, 3));
-		bind_text(upd, 1, morgue_value_get_string(morgue_value_get(k, "kwic_before")));
-		bind_text(upd, 2, morgue_value_get_string(morgue_value_get(k, "kwic_match")));
-		bind_text(upd, 3, morgue_value_get_string(morgue_value_get(k, "kwic_after")));
-		sqlite3_bind_int64(upd, 4, sqlite3_column_int64(sel, 0));
-		bind_text(upd, 5, (const char *)sqlite3_column_text(sel, 1));
-		if (sqlite3_step(upd) != SQLITE_DONE)
-			rc = db_error(c, "keyword in context");
-		sqlite3_reset(upd);
-		morgue_value_free(k);
-	}
-	if (!rc && sr != SQLITE_DONE)
-		rc = db_error(c, "keyword in context");
-done:
-	sqlite3_finalize(sel);
-	sqlite3_finalize(upd);
-	return rc;
-}
+static int kwic_span(const char *text, size_t tlen, size_t off, size_t len,
+		     size_t *start, size_t *end);
 
 /* Co-mention counts of every pair of entities named in one article, in
  * one pass over refs with an in-memory pair table (a SQL self-join per
@@ -583,43 +542,186 @@ static void pair_add(pair **t, size_t *cap, size_t *n, unsigned long long key)
 	(*t)[h].count++;
 }
 
-static int store_comentions(morgue_catalog *c)
+/* One mention row of the article being folded into refs. */
+typedef struct fold_mention {
+	size_t entity; /* offset of the slug in the arena */
+	long long offset, length;
+	size_t seq;    /* row order: ties on the first offset go to the earliest */
+} fold_mention;
+
+static const char *fold_arena;
+
+static int by_entity_seq(const void *x, const void *y)
 {
-	sqlite3_stmt *sel = prepare(c,
-		"SELECT r.article_id, e.id FROM refs r JOIN entities e ON e.slug = r.entity"
-		" WHERE r.mentions > 0 ORDER BY r.article_id, e.id");
+	const fold_mention *a = x, *b = y;
+	int r = strcmp(fold_arena + a->entity, fold_arena + b->entity);
+	if (r)
+		return r;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+typedef struct slug_id {
+	const char *slug;
+	int id;
+} slug_id;
+
+static int by_slug(const void *x, const void *y)
+{
+	return strcmp(((const slug_id *)x)->slug, ((const slug_id *)y)->slug);
+}
+
+static int cmp_int(const void *x, const void *y)
+{
+	int a = *(const int *)x, b = *(const int *)y;
+	return a < b ? -1 : a > b;
+}
+
+/* refs from mentions, in one merge pass over the articles (id order, with
+ * their text) and their mentions (row order): per (article, entity) the
+ * mention count, the first mention (smallest offset; the earliest row on
+ * a tie) and the sentence around it. This is what the SQL GROUP BY over
+ * mentions plus a kwic UPDATE of every row computed, without sorting the
+ * mentions or reading each text through a join. The same pass counts
+ * co-mentioned pairs of registered entities for store_comentions (t). */
+static int store_refs(morgue_catalog *c, pair **t, size_t *cap, size_t *n)
+{
+	sqlite3_stmt *arts = prepare(c,
+		"SELECT a.id, a.date, a.path, b.id IS NOT NULL, b.text"
+		" FROM articles a LEFT JOIN bodies b ON b.id = a.id ORDER BY a.id");
+	sqlite3_stmt *men = prepare(c,
+		"SELECT article_id, entity, offset, length FROM mentions ORDER BY article_id, id");
+	sqlite3_stmt *ents = prepare(c, "SELECT id, slug FROM entities");
+	sqlite3_stmt *ins = prepare(c,
+		"INSERT INTO refs(article_id, entity, mentions, first_offset, first_length,"
+		" kwic_before, kwic_match, kwic_after, date, path) VALUES(?,?,?,?,?,?,?,?,?,?)");
+	morgue_buf arena = MORGUE_BUF_INIT, slugs = MORGUE_BUF_INIT;
+	fold_mention *m = NULL;
+	size_t nm = 0, capm = 0, nids = 0, capids = 0, nslug = 0, capslug = 0;
+	slug_id *slug = NULL;
+	size_t *slug_off = NULL;
+	int *ids = NULL, rc = 0, ar, mr = SQLITE_ROW;
+
+	if (!arts || !men || !ents || !ins) {
+		rc = MORGUE_ERROR;
+		goto done;
+	}
+	while (sqlite3_step(ents) == SQLITE_ROW) {
+		const char *sl = (const char *)sqlite3_column_text(ents, 1);
+		MORGUE_ARRAY_RESERVE(slug, capslug, nslug + 1);
+		slug_off = morgue_realloc(slug_off, capslug * sizeof(*slug_off));
+		slug_off[nslug] = slugs.size;
+		slug[nslug].id = sqlite3_column_int(ents, 0);
+		morgue_buf_put(&slugs, sl ? sl : "", sl ? strlen(sl) + 1 : 1);
+		nslug++;
+	}
+	for (size_t i = 0; i < nslug; i++)
+		slug[i].slug = slugs.ptr + slug_off[i];
+	if (nslug)
+		qsort(slug, nslug, sizeof(*slug), by_slug);
+	mr = sqlite3_step(men);
+	while ((ar = sqlite3_step(arts)) == SQLITE_ROW && !rc) {
+		long long id = sqlite3_column_int64(arts, 0);
+		nm = 0;
+		morgue_buf_clear(&arena);
+		/* mentions of articles that do not exist are left out (a join) */
+		while (mr == SQLITE_ROW && sqlite3_column_int64(men, 0) < id)
+			mr = sqlite3_step(men);
+		while (mr == SQLITE_ROW && sqlite3_column_int64(men, 0) == id) {
+			const char *e = (const char *)sqlite3_column_text(men, 1);
+			MORGUE_ARRAY_RESERVE(m, capm, nm + 1);
+			m[nm] = (fold_mention){ arena.size, sqlite3_column_int64(men, 2),
+						sqlite3_column_int64(men, 3), nm };
+			morgue_buf_put(&arena, e ? e : "", e ? strlen(e) + 1 : 1);
+			nm++;
+			mr = sqlite3_step(men);
+		}
+		if (!nm)
+			continue;
+		fold_arena = arena.ptr;
+		qsort(m, nm, sizeof(*m), by_entity_seq);
+		fold_arena = NULL;
+		int has_text = sqlite3_column_int(arts, 3);
+		const char *text = (const char *)sqlite3_column_text(arts, 4);
+		size_t tlen = (size_t)sqlite3_column_bytes(arts, 4);
+		nids = 0;
+		for (size_t g = 0; g < nm && !rc;) {
+			const char *ent = arena.ptr + m[g].entity;
+			size_t k = g + 1, first = g;
+			while (k < nm && !strcmp(arena.ptr + m[k].entity, ent)) {
+				if (m[k].offset < m[first].offset)
+					first = k;
+				k++;
+			}
+			sqlite3_bind_int64(ins, 1, id);
+			bind_text(ins, 2, ent);
+			sqlite3_bind_int64(ins, 3, (long long)(k - g));
+			sqlite3_bind_int64(ins, 4, m[first].offset);
+			sqlite3_bind_int64(ins, 5, m[first].length);
+			size_t ks, ke, off = (size_t)m[first].offset;
+			if (has_text && kwic_span(text ? text : "", text ? tlen : 0, off,
+						  (size_t)m[first].length, &ks, &ke)) {
+				size_t len = (size_t)m[first].length;
+				/* as bound from a C string before: up to a NUL */
+				sqlite3_bind_text(ins, 6, text + ks, (int)strnlen(text + ks, off - ks),
+						  SQLITE_TRANSIENT);
+				sqlite3_bind_text(ins, 7, text + off, (int)strnlen(text + off, len),
+						  SQLITE_TRANSIENT);
+				sqlite3_bind_text(ins, 8, text + off + len,
+						  (int)strnlen(text + off + len, ke - off - len),
+						  SQLITE_TRANSIENT);
+			} else {
+				sqlite3_bind_null(ins, 6);
+				sqlite3_bind_null(ins, 7);
+				sqlite3_bind_null(ins, 8);
+			}
+			sqlite3_bind_value(ins, 9, sqlite3_column_value(arts, 1));
+			sqlite3_bind_value(ins, 10, sqlite3_column_value(arts, 2));
+			if (sqlite3_step(ins) != SQLITE_DONE)
+				rc = db_error(c, "references");
+			sqlite3_reset(ins);
+			slug_id key = { ent, 0 }, *hit = nslug ? bsearch(&key, slug, nslug,
+									 sizeof(*slug), by_slug) : NULL;
+			if (hit) {
+				MORGUE_ARRAY_RESERVE(ids, capids, nids + 1);
+				ids[nids++] = hit->id;
+			}
+			g = k;
+		}
+		/* co-mentions: every pair of the article's entities, ids ascending */
+		qsort(ids, nids, sizeof(*ids), cmp_int);
+		for (size_t i = 0; i < nids; i++)
+			for (size_t j = i + 1; j < nids; j++)
+				pair_add(t, cap, n, ((unsigned long long)ids[i] << 32) | (unsigned)ids[j]);
+	}
+	if (!rc && (ar != SQLITE_DONE || (mr != SQLITE_DONE && mr != SQLITE_ROW)))
+		rc = db_error(c, "references");
+done:
+	morgue_buf_free(&arena);
+	morgue_buf_free(&slugs);
+	free(m);
+	free(slug);
+	free(slug_off);
+	free(ids);
+	sqlite3_finalize(arts);
+	sqlite3_finalize(men);
+	sqlite3_finalize(ents);
+	sqlite3_finalize(ins);
+	return rc;
+}
+
+/* The top partners of each entity from the pair counts of store_refs. */
+static int store_comentions(morgue_catalog *c, pair *t, size_t cap)
+{
 	sqlite3_stmt *names = prepare(c, "SELECT id, name FROM entities");
 	sqlite3_stmt *ins = prepare(c, "INSERT INTO comentions VALUES(?,?,?)");
-	pair *t = NULL;
-	size_t cap = 0, n = 0, nents = 0, cur_n = 0, cur_cap = 0;
-	int *cur = NULL, rc = 0, sr, maxid = 0;
-	long long cur_article = -1;
+	size_t nents = 0;
+	int rc = 0, maxid = 0;
 	char **name = NULL;
 	partner **lists = NULL;
 	size_t *nlist = NULL, *caplist = NULL;
 
-	if (!sel || !names || !ins) {
+	if (!names || !ins) {
 		rc = MORGUE_ERROR;
-		goto done;
-	}
-	for (;;) {
-		sr = sqlite3_step(sel);
-		long long art = sr == SQLITE_ROW ? sqlite3_column_int64(sel, 0) : -2;
-		if (art != cur_article) {
-			for (size_t i = 0; i < cur_n; i++)
-				for (size_t j = i + 1; j < cur_n; j++)
-					pair_add(&t, &cap, &n, ((unsigned long long)cur[i] << 32) |
-								       (unsigned)cur[j]);
-			cur_n = 0;
-			cur_article = art;
-		}
-		if (sr != SQLITE_ROW)
-			break;
-		MORGUE_ARRAY_RESERVE(cur, cur_cap, cur_n + 1);
-		cur[cur_n++] = sqlite3_column_int(sel, 1);
-	}
-	if (sr != SQLITE_DONE) {
-		rc = db_error(c, "co-mentions");
 		goto done;
 	}
 	while (sqlite3_step(names) == SQLITE_ROW) {
@@ -675,9 +777,6 @@ done:
 	free(lists);
 	free(nlist);
 	free(caplist);
-	free(cur);
-	free(t);
-	sqlite3_finalize(sel);
 	sqlite3_finalize(names);
 	sqlite3_finalize(ins);
 	return rc;
@@ -857,23 +956,23 @@ done:
 
 int morgue_catalog_finish(morgue_catalog *c)
 {
-	/* MIN() makes SQLite take the bare column (length) from the row with
-	 * the smallest offset: the first mention's length */
-	int rc = exec(c,
-		"INSERT INTO refs(article_id, entity, mentions, first_offset, first_length, date, path)"
-		"  SELECT m.article_id, m.entity, COUNT(*), MIN(m.offset), m.length, a.date, a.path"
-		"  FROM mentions m JOIN articles a ON a.id = m.article_id"
-		"  GROUP BY m.article_id, m.entity;"
-		"INSERT OR IGNORE INTO refs(article_id, entity, mentions, date, path)"
-		"  SELECT id, publication_entity, 0, date, path"
-		"  FROM articles WHERE publication_entity IS NOT NULL;"
-		"INSERT INTO idf SELECT entity, COUNT(*),"
-		"  ln(1.0 + (SELECT COUNT(*) FROM articles) * 1.0 / COUNT(*))"
-		"  FROM refs GROUP BY entity;");
+	pair *t = NULL;
+	size_t cap = 0, n = 0;
+	int rc = store_refs(c, &t, &cap, &n);
+	/* the index is built once refs is complete: one sort, not a random
+	 * insert per row */
 	if (!rc)
-		rc = store_kwic(c);
+		rc = exec(c,
+			"INSERT OR IGNORE INTO refs(article_id, entity, mentions, date, path)"
+			"  SELECT id, publication_entity, 0, date, path"
+			"  FROM articles WHERE publication_entity IS NOT NULL;"
+			"CREATE INDEX refs_entity ON refs(entity, date DESC, path);"
+			"INSERT INTO idf SELECT entity, COUNT(*),"
+			"  ln(1.0 + (SELECT COUNT(*) FROM articles) * 1.0 / COUNT(*))"
+			"  FROM refs GROUP BY entity;");
 	if (!rc)
-		rc = store_comentions(c);
+		rc = store_comentions(c, t, cap);
+	free(t);
 	/* 200 + 1% of the archive: 210 at 1k articles, 1,200 at 100k */
 	c->related_cap = 200 + morgue_catalog_count(c, "articles") / 100;
 	if (!rc)
@@ -1199,13 +1298,14 @@ static void merge_into(morgue_value *dst, morgue_value *src_list)
 
 /* The sentence of text around [off, off+len): start after the previous
  * sentence end (". ", "\n") and stop at the next, at most ~160 bytes each
- * side, cut on UTF-8 boundaries. Sets before/match/after. */
-static void keyword_in_context(morgue_value *m, const char *text, size_t tlen,
-			       size_t off, size_t len)
+ * side, cut on UTF-8 boundaries. Sets [*start, *end) and returns 1; 0
+ * when the span lies beyond the text. */
+static int kwic_span(const char *text, size_t tlen, size_t off, size_t len,
+		     size_t *start, size_t *end)
 {
 	size_t s = off, e = off + len, lim = 160;
 	if (e > tlen)
-		return;
+		return 0;
 	while (s > 0 && off - s < lim && text[s - 1] != '\n' &&
 	       !(s >= 2 && (text[s - 2] == '.' || text[s - 2] == '?' || text[s - 2] == '!') && text[s - 1] == ' '))
 		s--;
@@ -1218,9 +1318,9 @@ static void keyword_in_context(morgue_value *m, const char *text, size_t tlen,
 		s++;
 	while (e > off + len && e < tlen && ((unsigned char)text[e] & 0xC0) == 0x80)
 		e--;
-	morgue_value_set(m, "kwic_before", morgue_value_stringn(text + s, off - s));
-	morgue_value_set(m, "kwic_match", morgue_value_stringn(text + off, len));
-	morgue_value_set(m, "kwic_after", morgue_value_stringn(text + off + len, e - off - len));
+	*start = s;
+	*end = e;
+	return 1;
 }
 
 /* A quotation or reported clause shortened for a list (code points). */
@@ -1616,18 +1716,18 @@ morgue_value *morgue_catalog_entity_articles(morgue_catalog *c, const char *slug
 {
 	/* CROSS JOIN: start from the entity's references (few), never from
 	 * the date index over every article (a full scan per page). The page
-	 * is cut from refs alone (its index is in page order), so the rows
-	 * OFFSET skips cost an index step, not two joins: paging through a
-	 * much-mentioned entity was quadratic. (date DESC, path) is a total
-	 * order: paths are unique. */
+	 * is cut from the covering index refs_entity alone (it is in page
+	 * order), so each row OFFSET skips costs an index step, not a table
+	 * seek and two joins: paging through a much-mentioned entity was
+	 * quadratic. (date DESC, path) is a total order: paths are unique. */
 	return query(c, "SELECT " ARTICLE_COLS ", r.mentions, r.first_offset,"
 			" r.kwic_before, r.kwic_match, r.kwic_after"
-			" FROM (SELECT article_id, mentions, first_offset, kwic_before,"
-			"  kwic_match, kwic_after, date, path FROM refs WHERE entity=:p1"
-			"  ORDER BY date DESC, path LIMIT :i1 OFFSET :i2) r"
+			" FROM (SELECT article_id, date, path FROM refs WHERE entity=:p1"
+			"  ORDER BY date DESC, path LIMIT :i1 OFFSET :i2) p"
+			" CROSS JOIN refs r ON r.article_id = p.article_id AND r.entity = :p1"
 			" CROSS JOIN articles a ON a.id = r.article_id"
 			" LEFT JOIN entities pe ON pe.slug = a.publication_entity"
-			" ORDER BY r.date DESC, r.path",
+			" ORDER BY p.date DESC, p.path",
 		     slug, NULL, limit < 0 ? -1 : limit, offset);
 }
 

@@ -57,11 +57,11 @@ static const char schema[] =
 	 * order straight from the index (no sort of all its articles per page) */
 	"CREATE TABLE tags(article_id INTEGER NOT NULL, tag TEXT NOT NULL,"
 	"  slug TEXT NOT NULL, date TEXT, path TEXT, PRIMARY KEY(article_id, slug));"
-	"CREATE INDEX tags_slug ON tags(slug, date DESC, path);"
+	/* tags_slug ON tags(slug, date DESC, path): made in finish */
 	"CREATE TABLE mentions(id INTEGER PRIMARY KEY, article_id INTEGER NOT NULL,"
 	"  entity TEXT NOT NULL, surface TEXT NOT NULL, offset INTEGER NOT NULL,"
 	"  length INTEGER NOT NULL, source TEXT NOT NULL);"
-	"CREATE INDEX mentions_entity ON mentions(entity, article_id);"
+	/* mentions_entity ON mentions(entity, article_id): made in finish */
 	"CREATE INDEX mentions_article ON mentions(article_id);"
 	/* refs: which entities an article refers to, by mention or by
 	 * being its publication; derived in morgue_catalog_finish */
@@ -69,9 +69,12 @@ static const char schema[] =
 	"  mentions INTEGER NOT NULL, first_offset INTEGER, first_length INTEGER,"
 	"  kwic_before TEXT, kwic_match TEXT, kwic_after TEXT, date TEXT, path TEXT,"
 	"  PRIMARY KEY(article_id, entity)) WITHOUT ROWID;"
-	/* refs_entity ON refs(entity, date DESC, path): made in
-	 * morgue_catalog_finish */
-	"CREATE TABLE idf(entity TEXT PRIMARY KEY, df INTEGER, w REAL) WITHOUT ROWID;"
+	/* refs_entity ON refs(entity, date DESC, path, mentions): made in
+	 * morgue_catalog_finish; mentions makes it cover the timelines */
+	/* per entity: df = articles referring to it, w its weight, mentions
+	 * its mention count (derived) */
+	"CREATE TABLE idf(entity TEXT PRIMARY KEY, df INTEGER, w REAL, mentions INTEGER)"
+	"  WITHOUT ROWID;"
 	/* the five most related articles of each article (derived) */
 	"CREATE TABLE related(article_id INTEGER NOT NULL, rank INTEGER NOT NULL,"
 	"  other INTEGER NOT NULL, score REAL NOT NULL, shared TEXT,"
@@ -93,8 +96,12 @@ static const char schema[] =
 	"  seq INTEGER NOT NULL, source TEXT, source_text TEXT NOT NULL, kind TEXT NOT NULL,"
 	"  cue TEXT, affiliation TEXT, count INTEGER NOT NULL DEFAULT 0,"
 	"  offset INTEGER NOT NULL, length INTEGER NOT NULL, quote TEXT NOT NULL,"
-	"  origin TEXT NOT NULL);"
-	"CREATE INDEX attributions_source ON attributions(source, article_id);"
+	"  origin TEXT NOT NULL, date TEXT, path TEXT);"
+	/* date and path repeat the article's (private: not exported), so an
+	 * entity's newest quotations read in order from the index and stop
+	 * at the page's 100 */
+	/* attributions_source ON attributions(source, date DESC, path,
+	 * article_id, seq): made in finish */
 	"CREATE INDEX attributions_article ON attributions(article_id, seq);";
 
 static int db_error(morgue_catalog *c, const char *what)
@@ -384,8 +391,9 @@ int morgue_catalog_add_attributions(morgue_catalog *c, long long article_id,
 	if (!n)
 		return 0;
 	st = prepare(c, "INSERT INTO attributions(article_id,seq,source,source_text,kind,cue,"
-			"affiliation,count,offset,length,quote,origin)"
-			" VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
+			"affiliation,count,offset,length,quote,origin,date,path)"
+			" VALUES(?,?,?,?,?,?,?,?,?,?,?,?,"
+			"(SELECT date FROM articles WHERE id=?1),(SELECT path FROM articles WHERE id=?1))");
 	if (!st)
 		return MORGUE_ERROR;
 	for (size_t i = 0; i < n && !rc; i++) {
@@ -958,7 +966,16 @@ int morgue_catalog_finish(morgue_catalog *c)
 {
 	pair *t = NULL;
 	size_t cap = 0, n = 0;
-	int rc = store_refs(c, &t, &cap, &n);
+	/* the indexes in entity (or tag) order are built from the finished
+	 * tables, one sort each, rather than updated at random on every
+	 * insert of the load */
+	int rc = exec(c,
+		"CREATE INDEX IF NOT EXISTS tags_slug ON tags(slug, date DESC, path);"
+		"CREATE INDEX IF NOT EXISTS mentions_entity ON mentions(entity, article_id);"
+		"CREATE INDEX IF NOT EXISTS attributions_source ON attributions(source,"
+		"  date DESC, path, article_id, seq);");
+	if (!rc)
+		rc = store_refs(c, &t, &cap, &n);
 	/* the index is built once refs is complete: one sort, not a random
 	 * insert per row */
 	if (!rc)
@@ -966,9 +983,9 @@ int morgue_catalog_finish(morgue_catalog *c)
 			"INSERT OR IGNORE INTO refs(article_id, entity, mentions, date, path)"
 			"  SELECT id, publication_entity, 0, date, path"
 			"  FROM articles WHERE publication_entity IS NOT NULL;"
-			"CREATE INDEX refs_entity ON refs(entity, date DESC, path);"
+			"CREATE INDEX refs_entity ON refs(entity, date DESC, path, mentions);"
 			"INSERT INTO idf SELECT entity, COUNT(*),"
-			"  ln(1.0 + (SELECT COUNT(*) FROM articles) * 1.0 / COUNT(*))"
+			"  ln(1.0 + (SELECT COUNT(*) FROM articles) * 1.0 / COUNT(*)), SUM(mentions)"
 			"  FROM refs GROUP BY entity;");
 	if (!rc)
 		rc = store_comentions(c, t, cap);
@@ -1198,8 +1215,8 @@ static const char *article_filter(const char *filter)
 /* Tags of each article in list, as a "tags" list of {tag, url}. */
 static void add_tags(morgue_catalog *c, morgue_value *list)
 {
-	sqlite3_stmt *st = prepare(c, "SELECT tag, 'tags/' || slug || '.html' AS url"
-				      " FROM tags WHERE article_id=? ORDER BY slug");
+	sqlite3_stmt *st = cached(c, "SELECT tag, 'tags/' || slug || '.html' AS url"
+				     " FROM tags WHERE article_id=? ORDER BY slug");
 	if (!st)
 		return;
 	for (size_t i = 0; i < morgue_value_count(list); i++) {
@@ -1209,7 +1226,7 @@ static void add_tags(morgue_catalog *c, morgue_value *list)
 		rows_into(tags, st);
 		sqlite3_reset(st);
 	}
-	sqlite3_finalize(st);
+	/* cached: the cache owns it */
 }
 
 morgue_value *morgue_catalog_articles(morgue_catalog *c, const char *filter,
@@ -1480,13 +1497,15 @@ morgue_value *morgue_catalog_article(morgue_catalog *c, long long id)
 
 morgue_value *morgue_catalog_entities(morgue_catalog *c, const char *type)
 {
+	/* the counts per entity were summed once (idf); ties in the order
+	 * go by slug, as the GROUP BY e.slug that summed them here did */
 	return query(c,
 		"SELECT e.slug, 'entities/' || e.slug || '.html' AS url, e.name, e.type,"
-		" e.description, COUNT(r.article_id) AS article_count,"
-		" COALESCE(SUM(r.mentions),0) AS mention_count"
-		" FROM entities e LEFT JOIN refs r ON r.entity = e.slug"
+		" e.description, COALESCE(i.df, 0) AS article_count,"
+		" COALESCE(i.mentions, 0) AS mention_count"
+		" FROM entities e LEFT JOIN idf i ON i.entity = e.slug"
 		" WHERE :p1 IS NULL OR e.type = :p1"
-		" GROUP BY e.slug ORDER BY e.type, e.name COLLATE NOCASE", type, NULL, 0, 0);
+		" ORDER BY e.type, e.name COLLATE NOCASE, e.slug", type, NULL, 0, 0);
 }
 
 morgue_value *morgue_catalog_entity(morgue_catalog *c, const char *slug)
@@ -1509,21 +1528,23 @@ morgue_value *morgue_catalog_entity(morgue_catalog *c, const char *slug)
 		" WHERE x.entity = (SELECT id FROM entities WHERE slug = :p1)"
 		" ORDER BY x.count DESC, e.name", slug, NULL, 0, 0));
 	morgue_value_set(e, "timeline", query(c,
-		"SELECT substr(a.date,1,7) AS month, COUNT(*) AS articles, SUM(r.mentions) AS mentions"
-		" FROM refs r JOIN articles a ON a.id = r.article_id WHERE r.entity=:p1"
+		"SELECT substr(r.date,1,7) AS month, COUNT(*) AS articles, SUM(r.mentions) AS mentions"
+		" FROM refs r WHERE r.entity=:p1" /* r.date is the article's */
 		" GROUP BY month ORDER BY month", slug, NULL, 0, 0));
 	morgue_value_set(e, "quoted", query(c,
 		"SELECT " ARTICLE_COLS ", t.seq, 'src-' || t.seq AS anchor, t.kind AS source_kind,"
 		" t.cue," QUOTE_EXCERPT " AS quote_excerpt"
 		" FROM attributions t CROSS JOIN articles a ON a.id = t.article_id"
 		" LEFT JOIN entities pe ON pe.slug = a.publication_entity"
-		" WHERE t.source=:p1 ORDER BY a.date DESC, a.path, t.seq LIMIT 100",
+		/* t.date, t.path are a's; a path is one article */
+		" WHERE t.source=:p1 ORDER BY t.date DESC, t.path, t.article_id, t.seq LIMIT 100",
 		slug, NULL, 0, 0));
 	morgue_value_set(e, "cited_by", query(c,
 		"SELECT " ARTICLE_COLS ", COUNT(*) AS attributions"
 		" FROM attributions t CROSS JOIN articles a ON a.id = t.article_id"
 		" LEFT JOIN entities pe ON pe.slug = a.publication_entity"
-		" WHERE t.source=:p1 GROUP BY a.id ORDER BY a.date DESC, a.path LIMIT 100",
+		" WHERE t.source=:p1 GROUP BY t.date, t.path, t.article_id"
+		" ORDER BY t.date DESC, t.path LIMIT 100",
 		slug, NULL, 0, 0));
 	merge_into(e, query(c,
 		"SELECT COUNT(*) AS quoted_count, COUNT(DISTINCT article_id) AS cited_by_count"

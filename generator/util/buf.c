@@ -18,7 +18,8 @@ void morgue_buf_grow(morgue_buf *b, size_t extra)
 
 void morgue_buf_put(morgue_buf *b, const char *data, size_t len)
 {
-	morgue_buf_grow(b, len);
+	if (b->size + len + 1 > b->asize)
+		morgue_buf_grow(b, len);
 	if (len)
 		memmove(b->ptr + b->size, data, len);
 	b->size += len;
@@ -32,7 +33,8 @@ void morgue_buf_puts(morgue_buf *b, const char *s)
 
 void morgue_buf_putc(morgue_buf *b, int c)
 {
-	morgue_buf_grow(b, 1);
+	if (b->size + 2 > b->asize)
+		morgue_buf_grow(b, 1);
 	b->ptr[b->size++] = (char)c;
 	b->ptr[b->size] = '\0';
 }

@@ -1001,26 +1001,28 @@ int morgue_catalog_finish(morgue_catalog *c)
 
 int morgue_catalog_entity_exists(morgue_catalog *c, const char *slug)
 {
-	sqlite3_stmt *st = prepare(c, "SELECT 1 FROM entities WHERE slug=?");
+	/* asked for every inline mention and publication: kept prepared */
+	sqlite3_stmt *st = cached(c, "SELECT 1 FROM entities WHERE slug=?");
 	int found;
 	if (!st)
 		return 0;
 	bind_text(st, 1, slug);
 	found = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return found;
 }
 
 char *morgue_catalog_entity_name(morgue_catalog *c, const char *slug)
 {
-	sqlite3_stmt *st = prepare(c, "SELECT name FROM entities WHERE slug=?");
+	/* asked once per article with a publication: kept prepared */
+	sqlite3_stmt *st = cached(c, "SELECT name FROM entities WHERE slug=?");
 	char *name = NULL;
 	if (!st)
 		return NULL;
 	bind_text(st, 1, slug);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		name = morgue_strdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return name;
 }
 

@@ -27,9 +27,16 @@ static const char *const stopwords[] = {
 	"this", "to", "was", "were", "which", "who", "will", "with",
 };
 
+/* The length of the longest stopword above ("their", "which"; keep in
+ * step with the list): longer words, most words of a text, are not
+ * looked up. */
+#define STOPWORD_MAX 5
+
 int morgue_tokenize_is_stopword(const char *w)
 {
 	size_t lo = 0, hi = sizeof(stopwords) / sizeof(*stopwords);
+	if (strnlen(w, STOPWORD_MAX + 1) > STOPWORD_MAX)
+		return 0;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 		int c = strcmp(w, stopwords[mid]);

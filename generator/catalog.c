@@ -57,7 +57,8 @@ static const char schema[] =
 	 * order straight from the index (no sort of all its articles per page) */
 	"CREATE TABLE tags(article_id INTEGER NOT NULL, tag TEXT NOT NULL,"
 	"  slug TEXT NOT NULL, date TEXT, path TEXT, PRIMARY KEY(article_id, slug));"
-	/* tags_slug ON tags(slug, date DESC, path): made in finish */
+	/* tags_slug ON tags(slug, date DESC, path, article_id): made in
+	 * finish; article_id makes it cover a tag's pages */
 	"CREATE TABLE mentions(id INTEGER PRIMARY KEY, article_id INTEGER NOT NULL,"
 	"  entity TEXT NOT NULL, surface TEXT NOT NULL, offset INTEGER NOT NULL,"
 	"  length INTEGER NOT NULL, source TEXT NOT NULL);"
@@ -101,8 +102,10 @@ static const char schema[] =
 	 * entity's newest quotations read in order from the index and stop
 	 * at the page's 100 */
 	/* attributions_source ON attributions(source, date DESC, path,
-	 * article_id, seq): made in finish */
-	"CREATE INDEX attributions_article ON attributions(article_id, seq);";
+	 * article_id, seq, kind): made in finish; kind makes it cover the
+	 * most-cited lists of the sourcing page */
+	/* kind: covers the sourcing page's counts */
+	"CREATE INDEX attributions_article ON attributions(article_id, seq, kind);";
 
 static int db_error(morgue_catalog *c, const char *what)
 {
@@ -970,10 +973,10 @@ int morgue_catalog_finish(morgue_catalog *c)
 	 * tables, one sort each, rather than updated at random on every
 	 * insert of the load */
 	int rc = exec(c,
-		"CREATE INDEX IF NOT EXISTS tags_slug ON tags(slug, date DESC, path);"
+		"CREATE INDEX IF NOT EXISTS tags_slug ON tags(slug, date DESC, path, article_id);"
 		"CREATE INDEX IF NOT EXISTS mentions_entity ON mentions(entity, article_id);"
 		"CREATE INDEX IF NOT EXISTS attributions_source ON attributions(source,"
-		"  date DESC, path, article_id, seq);");
+		"  date DESC, path, article_id, seq, kind);");
 	if (!rc)
 		rc = store_refs(c, &t, &cap, &n);
 	/* the index is built once refs is complete: one sort, not a random
@@ -1088,10 +1091,48 @@ static const char *month_names[] = { "January", "February", "March", "April",
 				     "May", "June", "July", "August",
 				     "September", "October", "November", "December" };
 
+static int two_digits(const char *p)
+{
+	return p[0] >= '0' && p[0] <= '9' && p[1] >= '0' && p[1] <= '9';
+}
+
+/* n >= 0 in decimal, as %d prints it. */
+static void put_uint(morgue_buf *out, int n)
+{
+	char d[12];
+	size_t k = sizeof(d);
+	do {
+		d[--k] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n);
+	morgue_buf_put(out, d + k, sizeof(d) - k);
+}
+
 /* "2017-05-27" -> "May 27, 2017"; anything else is copied. */
 static void display_date(morgue_buf *out, const char *d)
 {
 	int y, m, day;
+	/* the usual "YYYY-MM-DD" and "YYYY-MM" without sscanf/printf (a
+	 * call per date of every listed article); the same text */
+	if (d && two_digits(d) && two_digits(d + 2) && d[4] == '-' && two_digits(d + 5)) {
+		y = (d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 + (d[3] - '0');
+		m = (d[5] - '0') * 10 + (d[6] - '0');
+		if (m >= 1 && m <= 12 && d[7] == '-' && two_digits(d + 8)) {
+			day = (d[8] - '0') * 10 + (d[9] - '0');
+			morgue_buf_puts(out, month_names[m - 1]);
+			morgue_buf_putc(out, ' ');
+			put_uint(out, day);
+			morgue_buf_put(out, ", ", 2);
+			put_uint(out, y);
+			return;
+		}
+		if (m >= 1 && m <= 12 && d[7] == '\0') {
+			morgue_buf_puts(out, month_names[m - 1]);
+			morgue_buf_putc(out, ' ');
+			put_uint(out, y);
+			return;
+		}
+	}
 	if (d && sscanf(d, "%4d-%2d-%2d", &y, &m, &day) == 3 && m >= 1 && m <= 12)
 		morgue_buf_printf(out, "%s %d, %d", month_names[m - 1], day, y);
 	else if (d && sscanf(d, "%4d-%2d", &y, &m) == 2 && m >= 1 && m <= 12)
@@ -1237,21 +1278,29 @@ morgue_value *morgue_catalog_articles(morgue_catalog *c, const char *filter,
 	morgue_buf sql = MORGUE_BUF_INIT;
 	/* for a tag or entity, start from its few rows (CROSS JOIN fixes the
 	 * order) and sort them, rather than walking the date index over all
-	 * articles and testing each (a full scan per page) */
+	 * articles and testing each (a full scan per page). The page is cut
+	 * first, from a covering index in page order, and only its rows are
+	 * joined: the rows OFFSET skips cost an index step each (paging
+	 * through the home page, a big tag or year was quadratic). (date
+	 * DESC, path) is a total order: paths are unique. */
 	if (filter && !strcmp(filter, "tag"))
-		morgue_buf_puts(&sql, "SELECT " ARTICLE_COLS " FROM tags t"
+		morgue_buf_puts(&sql, "SELECT " ARTICLE_COLS " FROM (SELECT article_id, date, path"
+			" FROM tags WHERE slug=:p1 ORDER BY date DESC, path LIMIT :i1 OFFSET :i2) t"
 			" CROSS JOIN articles a ON a.id = t.article_id"
 			" LEFT JOIN entities pe ON pe.slug = a.publication_entity"
-			" WHERE t.slug=:p1 ORDER BY t.date DESC, t.path");
+			" ORDER BY t.date DESC, t.path");
 	else if (filter && !strcmp(filter, "entity"))
-		morgue_buf_puts(&sql, "SELECT " ARTICLE_COLS " FROM refs r"
+		morgue_buf_puts(&sql, "SELECT " ARTICLE_COLS " FROM (SELECT article_id, date, path"
+			" FROM refs WHERE entity=:p1 ORDER BY date DESC, path LIMIT :i1 OFFSET :i2) r"
 			" CROSS JOIN articles a ON a.id = r.article_id"
 			" LEFT JOIN entities pe ON pe.slug = a.publication_entity"
-			" WHERE r.entity=:p1 ORDER BY r.date DESC, r.path");
+			" ORDER BY r.date DESC, r.path");
 	else
-		morgue_buf_printf(&sql, "SELECT " ARTICLE_COLS ARTICLE_FROM "%s"
-				  " ORDER BY a.date DESC, a.path", article_filter(filter));
-	morgue_buf_puts(&sql, " LIMIT :i1 OFFSET :i2");
+		morgue_buf_printf(&sql, "SELECT " ARTICLE_COLS " FROM (SELECT a.id, a.date, a.path"
+				  " FROM articles a%s ORDER BY a.date DESC, a.path"
+				  " LIMIT :i1 OFFSET :i2) p CROSS JOIN articles a ON a.id = p.id"
+				  " LEFT JOIN entities pe ON pe.slug = a.publication_entity"
+				  " ORDER BY p.date DESC, p.path", article_filter(filter));
 	morgue_value *list = query(c, sql.ptr, key, NULL, limit, offset);
 	morgue_buf_free(&sql);
 	add_tags(c, list);

@@ -49,8 +49,10 @@ static const char schema[] =
 	"  publication TEXT, publication_entity TEXT, authors TEXT NOT NULL DEFAULT '[]',"
 	"  source_url TEXT, oid TEXT, excerpt TEXT, words INTEGER);"
 	/* the big columns live apart, so listing articles never walks
-	 * overflow pages of bodies it does not show */
-	"CREATE TABLE bodies(id INTEGER PRIMARY KEY, body_html TEXT, text TEXT);"
+	 * overflow pages of bodies it does not show; text comes first, as
+	 * it is read three times (refs, page JSON, search export) and the
+	 * html once, and reading a column walks the overflow of those before */
+	"CREATE TABLE bodies(id INTEGER PRIMARY KEY, text TEXT, body_html TEXT);"
 	"CREATE INDEX articles_date ON articles(date DESC, path);"
 	"CREATE INDEX articles_publication ON articles(publication_entity, date);"
 	/* date and path repeat the article's, so a tag's pages read in
@@ -62,7 +64,9 @@ static const char schema[] =
 	"CREATE TABLE mentions(id INTEGER PRIMARY KEY, article_id INTEGER NOT NULL,"
 	"  entity TEXT NOT NULL, surface TEXT NOT NULL, offset INTEGER NOT NULL,"
 	"  length INTEGER NOT NULL, source TEXT NOT NULL);"
-	/* mentions_entity ON mentions(entity, article_id): made in finish */
+	/* no index by entity: an entity's mention count is summed once in
+	 * idf (every mention belongs to an article: add_mentions takes the
+	 * id add_article gave) */
 	"CREATE INDEX mentions_article ON mentions(article_id);"
 	/* refs: which entities an article refers to, by mention or by
 	 * being its publication; derived in morgue_catalog_finish */
@@ -974,7 +978,6 @@ int morgue_catalog_finish(morgue_catalog *c)
 	 * insert of the load */
 	int rc = exec(c,
 		"CREATE INDEX IF NOT EXISTS tags_slug ON tags(slug, date DESC, path, article_id);"
-		"CREATE INDEX IF NOT EXISTS mentions_entity ON mentions(entity, article_id);"
 		"CREATE INDEX IF NOT EXISTS attributions_source ON attributions(source,"
 		"  date DESC, path, article_id, seq, kind);");
 	if (!rc)
@@ -1566,7 +1569,7 @@ morgue_value *morgue_catalog_entity(morgue_catalog *c, const char *slug)
 		"SELECT e.slug, 'entities/' || e.slug || '.html' AS url, e.name, e.type,"
 		" e.description, e.url AS source_url, e.wikidata, e.body_html,"
 		" (SELECT COUNT(*) FROM refs WHERE entity=e.slug) AS article_count,"
-		" (SELECT COUNT(*) FROM mentions WHERE entity=e.slug) AS mention_count,"
+		" COALESCE((SELECT mentions FROM idf WHERE entity=e.slug), 0) AS mention_count,"
 		" (SELECT COUNT(*) FROM articles WHERE publication_entity=e.slug) AS published_count"
 		" FROM entities e WHERE e.slug=:p1", slug, NULL, 0, 0));
 	morgue_value_set(e, "aliases", query(c,
@@ -1705,7 +1708,7 @@ int morgue_catalog_csv(morgue_buf *out, morgue_catalog *c, const char *what)
 		sql = "SELECT e.slug, e.name, e.type, e.description, e.url, e.wikidata,"
 		      " (SELECT group_concat(value, '; ') FROM json_each(e.aliases)) AS aliases,"
 		      " (SELECT COUNT(*) FROM refs r WHERE r.entity = e.slug) AS articles,"
-		      " (SELECT COUNT(*) FROM mentions m WHERE m.entity = e.slug) AS mentions"
+		      " COALESCE((SELECT mentions FROM idf WHERE entity = e.slug), 0) AS mentions"
 		      " FROM entities e ORDER BY e.slug";
 	else if (!strcmp(what, "mentions"))
 		sql = "SELECT a.path AS article, a.date, m.entity, m.surface, m.offset, m.length,"

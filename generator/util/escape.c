@@ -198,11 +198,16 @@ void morgue_escape_csv(morgue_buf *out, const char *s, size_t len)
 		morgue_buf_putc(out, '"');
 	if (formula)
 		morgue_buf_putc(out, '\'');
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '"')
-			morgue_buf_putc(out, '"');
-		morgue_buf_putc(out, s[i]);
-	}
+	/* runs up to and including each quote are copied whole, the quote
+	 * then doubled */
+	size_t run = 0;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] == '"') {
+			morgue_buf_put(out, s + run, i + 1 - run);
+			run = i;
+		}
+	if (len > run)
+		morgue_buf_put(out, s + run, len - run);
 	if (quote || formula)
 		morgue_buf_putc(out, '"');
 }

@@ -42,11 +42,21 @@ void morgue_buf_putc(morgue_buf *b, int c)
 void morgue_buf_vprintf(morgue_buf *b, const char *fmt, va_list ap)
 {
 	va_list cp;
+	size_t room = b->ptr ? b->asize - b->size : 0;
 	va_copy(cp, ap);
-	int n = vsnprintf(NULL, 0, fmt, cp);
+	/* format straight into the free space; only text that does not fit
+	 * is formatted twice (measured, then written) */
+	int n = vsnprintf(room ? b->ptr + b->size : NULL, room, fmt, cp);
 	va_end(cp);
-	if (n <= 0)
+	if (n <= 0) {
+		if (room)
+			b->ptr[b->size] = '\0';
 		return;
+	}
+	if ((size_t)n < room) {
+		b->size += (size_t)n;
+		return;
+	}
 	morgue_buf_grow(b, (size_t)n);
 	vsnprintf(b->ptr + b->size, (size_t)n + 1, fmt, ap);
 	b->size += (size_t)n;

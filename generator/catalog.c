@@ -557,6 +557,25 @@ static void pair_add(pair **t, size_t *cap, size_t *n, unsigned long long key)
 	(*t)[h].count++;
 }
 
+/* Co-mention pair counts: a dense triangle of counters when the entity
+ * ids are few (no probing, 18 MB at most), else the hash table. */
+#define DENSE_PAIRS_MAX 3000
+
+typedef struct pairs {
+	pair *t;
+	size_t cap, n;
+	unsigned *dense; /* [b * (b - 1) / 2 + a] for ids a < b < dmax */
+	size_t dmax;
+} pairs;
+
+static void pairs_add(pairs *p, int a, int b)
+{
+	if (p->dense)
+		p->dense[(size_t)b * (size_t)(b - 1) / 2 + (size_t)a]++;
+	else
+		pair_add(&p->t, &p->cap, &p->n, ((unsigned long long)a << 32) | (unsigned)b);
+}
+
 /* One mention row of the article being folded into refs. */
 typedef struct fold_mention {
 	size_t entity; /* offset of the slug in the arena */
@@ -598,7 +617,7 @@ static int cmp_int(const void *x, const void *y)
  * mentions plus a kwic UPDATE of every row computed, without sorting the
  * mentions or reading each text through a join. The same pass counts
  * co-mentioned pairs of registered entities for store_comentions (t). */
-static int store_refs(morgue_catalog *c, pair **t, size_t *cap, size_t *n)
+static int store_refs(morgue_catalog *c, pairs *pp)
 {
 	sqlite3_stmt *arts = prepare(c,
 		"SELECT a.id, a.date, a.path, b.id IS NOT NULL, b.text"
@@ -629,8 +648,13 @@ static int store_refs(morgue_catalog *c, pair **t, size_t *cap, size_t *n)
 		morgue_buf_put(&slugs, sl ? sl : "", sl ? strlen(sl) + 1 : 1);
 		nslug++;
 	}
-	for (size_t i = 0; i < nslug; i++)
+	for (size_t i = 0; i < nslug; i++) {
 		slug[i].slug = slugs.ptr + slug_off[i];
+		if (slug[i].id >= 0 && (size_t)slug[i].id + 1 > pp->dmax)
+			pp->dmax = (size_t)slug[i].id + 1;
+	}
+	if (pp->dmax <= DENSE_PAIRS_MAX)
+		pp->dense = morgue_calloc(pp->dmax * (pp->dmax - 1) / 2 + 1, sizeof(*pp->dense));
 	if (nslug)
 		qsort(slug, nslug, sizeof(*slug), by_slug);
 	mr = sqlite3_step(men);
@@ -706,7 +730,7 @@ static int store_refs(morgue_catalog *c, pair **t, size_t *cap, size_t *n)
 		qsort(ids, nids, sizeof(*ids), cmp_int);
 		for (size_t i = 0; i < nids; i++)
 			for (size_t j = i + 1; j < nids; j++)
-				pair_add(t, cap, n, ((unsigned long long)ids[i] << 32) | (unsigned)ids[j]);
+				pairs_add(pp, ids[i], ids[j]);
 	}
 	if (!rc && (ar != SQLITE_DONE || (mr != SQLITE_DONE && mr != SQLITE_ROW)))
 		rc = db_error(c, "references");
@@ -725,7 +749,7 @@ done:
 }
 
 /* The top partners of each entity from the pair counts of store_refs. */
-static int store_comentions(morgue_catalog *c, pair *t, size_t cap)
+static int store_comentions(morgue_catalog *c, const pairs *pp)
 {
 	sqlite3_stmt *names = prepare(c, "SELECT id, name FROM entities");
 	sqlite3_stmt *ins = prepare(c, "INSERT INTO comentions VALUES(?,?,?)");
@@ -753,16 +777,34 @@ static int store_comentions(morgue_catalog *c, pair *t, size_t cap)
 	lists = morgue_calloc(nents + 1, sizeof(*lists));
 	nlist = morgue_calloc(nents + 1, sizeof(*nlist));
 	caplist = morgue_calloc(nents + 1, sizeof(*caplist));
-	for (size_t i = 0; i < cap; i++) {
-		if (!t[i].key)
+	/* the order partners are listed in is immaterial: by_count is a
+	 * total order */
+	size_t np = pp->dense ? pp->dmax * (pp->dmax - 1) / 2 : pp->cap;
+	for (size_t i = 0, b = 1, row = 0; i < np; i++) {
+		int x, y;
+		long long count;
+		if (pp->dense) {
+			/* i = b (b - 1) / 2 + a for a < b: row is b's first i */
+			while (i >= row + b)
+				row += b++;
+			if (!pp->dense[i])
+				continue;
+			x = (int)(i - row);
+			y = (int)b;
+			count = pp->dense[i];
+		} else {
+			if (!pp->t[i].key)
+				continue;
+			x = (int)(pp->t[i].key >> 32);
+			y = (int)(pp->t[i].key & 0xffffffffu);
+			count = pp->t[i].count;
+		}
+		if (x >= maxid || y >= maxid)
 			continue;
-		int a = (int)(t[i].key >> 32), b = (int)(t[i].key & 0xffffffffu);
-		if (a >= maxid || b >= maxid)
-			continue;
-		MORGUE_ARRAY_RESERVE(lists[a], caplist[a], nlist[a] + 1);
-		lists[a][nlist[a]++] = (partner){ b, t[i].count };
-		MORGUE_ARRAY_RESERVE(lists[b], caplist[b], nlist[b] + 1);
-		lists[b][nlist[b]++] = (partner){ a, t[i].count };
+		MORGUE_ARRAY_RESERVE(lists[x], caplist[x], nlist[x] + 1);
+		lists[x][nlist[x]++] = (partner){ y, count };
+		MORGUE_ARRAY_RESERVE(lists[y], caplist[y], nlist[y] + 1);
+		lists[y][nlist[y]++] = (partner){ x, count };
 	}
 	for (size_t e = 0; e < nents; e++)
 		for (size_t k = 0; k < nlist[e]; k++)
@@ -971,8 +1013,7 @@ done:
 
 int morgue_catalog_finish(morgue_catalog *c)
 {
-	pair *t = NULL;
-	size_t cap = 0, n = 0;
+	pairs pp = { 0 };
 	/* the indexes in entity (or tag) order are built from the finished
 	 * tables, one sort each, rather than updated at random on every
 	 * insert of the load */
@@ -981,7 +1022,7 @@ int morgue_catalog_finish(morgue_catalog *c)
 		"CREATE INDEX IF NOT EXISTS attributions_source ON attributions(source,"
 		"  date DESC, path, article_id, seq, kind);");
 	if (!rc)
-		rc = store_refs(c, &t, &cap, &n);
+		rc = store_refs(c, &pp);
 	/* the index is built once refs is complete: one sort, not a random
 	 * insert per row */
 	if (!rc)
@@ -994,8 +1035,9 @@ int morgue_catalog_finish(morgue_catalog *c)
 			"  ln(1.0 + (SELECT COUNT(*) FROM articles) * 1.0 / COUNT(*)), SUM(mentions)"
 			"  FROM refs GROUP BY entity;");
 	if (!rc)
-		rc = store_comentions(c, t, cap);
-	free(t);
+		rc = store_comentions(c, &pp);
+	free(pp.t);
+	free(pp.dense);
 	/* 200 + 1% of the archive: 210 at 1k articles, 1,200 at 100k */
 	c->related_cap = 200 + morgue_catalog_count(c, "articles") / 100;
 	if (!rc)

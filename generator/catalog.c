@@ -1189,14 +1189,27 @@ static void display_date(morgue_buf *out, const char *d)
 /* Append one map per row; columns become keys (text, integer, real, null).
  * A column named "date" also gives "date_display"; "month" ("YYYY-MM")
  * gives "month_display". */
+#define ROW_COLS 64
+
 static int rows_into(morgue_value *list, sqlite3_stmt *st)
 {
 	int r;
+	/* the names are the statement's: looked up once, on the first row
+	 * (the first step may re-prepare the statement, which frees names
+	 * asked for before it), not per row */
+	const char *names[ROW_COLS];
+	int ncols = -1;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		morgue_value *m = morgue_value_push_map(list);
 		int n = sqlite3_column_count(st);
+		if (ncols < 0) {
+			ncols = n;
+			for (int i = 0; i < n && i < ROW_COLS; i++)
+				names[i] = sqlite3_column_name(st, i);
+		}
 		for (int i = 0; i < n; i++) {
-			const char *name = sqlite3_column_name(st, i);
+			const char *name = i < ROW_COLS && n == ncols ? names[i]
+								     : sqlite3_column_name(st, i);
 			switch (sqlite3_column_type(st, i)) {
 			case SQLITE_INTEGER:
 				morgue_value_set_int(m, name, sqlite3_column_int64(st, i));

@@ -369,8 +369,8 @@ int morgue_catalog_add_mentions(morgue_catalog *c, long long article_id,
 
 	if (!n)
 		return 0;
-	st = prepare(c, "INSERT INTO mentions(article_id,entity,surface,offset,length,source)"
-			" VALUES(?,?,?,?,?,?)");
+	st = cached(c, "INSERT INTO mentions(article_id,entity,surface,offset,length,source)"
+		       " VALUES(?,?,?,?,?,?)");
 	if (!st)
 		return MORGUE_ERROR;
 	for (size_t i = 0; i < n && !rc; i++) {
@@ -384,7 +384,7 @@ int morgue_catalog_add_mentions(morgue_catalog *c, long long article_id,
 			rc = db_error(c, "add mention");
 		sqlite3_reset(st);
 	}
-	sqlite3_finalize(st);
+	/* cached: the cache owns st */
 	return rc;
 }
 
@@ -392,17 +392,30 @@ int morgue_catalog_add_attributions(morgue_catalog *c, long long article_id,
 				    const morgue_attribution *a, size_t n, const char *text,
 				    size_t text_len)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st, *art;
 	int rc = 0;
 
 	if (!n)
 		return 0;
-	st = prepare(c, "INSERT INTO attributions(article_id,seq,source,source_text,kind,cue,"
-			"affiliation,count,offset,length,quote,origin,date,path)"
-			" VALUES(?,?,?,?,?,?,?,?,?,?,?,?,"
-			"(SELECT date FROM articles WHERE id=?1),(SELECT path FROM articles WHERE id=?1))");
-	if (!st)
+	/* kept prepared (a parse per article was a good part of the load);
+	 * the article's date and path are looked up once, not per row */
+	art = cached(c, "SELECT date, path FROM articles WHERE id=?");
+	if (!art)
 		return MORGUE_ERROR;
+	sqlite3_bind_int64(art, 1, article_id);
+	int found = sqlite3_step(art) == SQLITE_ROW;
+	st = cached(c, "INSERT INTO attributions(article_id,seq,source,source_text,kind,cue,"
+		       "affiliation,count,offset,length,quote,origin,date,path)"
+		       " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	if (!st) {
+		sqlite3_reset(art);
+		return MORGUE_ERROR;
+	}
+	if (found) { /* else NULL, as the bindings were cleared */
+		sqlite3_bind_value(st, 13, sqlite3_column_value(art, 0));
+		sqlite3_bind_value(st, 14, sqlite3_column_value(art, 1));
+	}
+	sqlite3_reset(art);
 	for (size_t i = 0; i < n && !rc; i++) {
 		size_t off = a[i].offset <= text_len ? a[i].offset : text_len;
 		size_t len = a[i].length <= text_len - off ? a[i].length : text_len - off;
@@ -423,7 +436,7 @@ int morgue_catalog_add_attributions(morgue_catalog *c, long long article_id,
 			rc = db_error(c, "add attribution");
 		sqlite3_reset(st);
 	}
-	sqlite3_finalize(st);
+	/* cached: the cache owns st */
 	return rc;
 }
 

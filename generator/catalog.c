@@ -464,9 +464,10 @@ static const char *change_name(char c)
 int morgue_catalog_add_history(morgue_catalog *c, long long article_id,
 			       const morgue_article_history *h)
 {
-	sqlite3_stmt *rev = prepare(c, "INSERT INTO revisions VALUES(?,?,?,?,?,?,?,?)");
-	sqlite3_stmt *ent = prepare(c, "INSERT INTO revision_entities VALUES(?,?,?,?)");
-	sqlite3_stmt *red = prepare(c, "INSERT OR IGNORE INTO redirects VALUES(?,?)");
+	/* kept prepared: one history per article */
+	sqlite3_stmt *rev = cached(c, "INSERT INTO revisions VALUES(?,?,?,?,?,?,?,?)");
+	sqlite3_stmt *ent = cached(c, "INSERT INTO revision_entities VALUES(?,?,?,?)");
+	sqlite3_stmt *red = cached(c, "INSERT OR IGNORE INTO redirects VALUES(?,?)");
 	int rc = 0;
 
 	if (!rev || !ent || !red) {
@@ -507,9 +508,13 @@ int morgue_catalog_add_history(morgue_catalog *c, long long article_id,
 		sqlite3_reset(red);
 	}
 done:
-	sqlite3_finalize(rev);
-	sqlite3_finalize(ent);
-	sqlite3_finalize(red);
+	/* cached: reset, never finalized here */
+	if (rev)
+		sqlite3_reset(rev);
+	if (ent)
+		sqlite3_reset(ent);
+	if (red)
+		sqlite3_reset(red);
 	return rc;
 }
 

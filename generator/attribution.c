@@ -11,6 +11,7 @@
 #include "attribution.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -285,14 +286,35 @@ static const struct verb *verb_of(const ctx *c, size_t k)
 	return c->t[k].verb >= 0 ? &verbs[c->t[k].verb] : NULL;
 }
 
+/* The verbs by first byte (a lower-case letter, or bucket 26 for any
+ * other), in list order: a word is compared with the few verbs sharing
+ * its first letter, not walked past all of them. Built once. */
+#define NVERBS (sizeof(verbs) / sizeof(*verbs))
+static unsigned char verb_bucket[27][NVERBS];
+static size_t verb_nbucket[27];
+static pthread_once_t verb_once = PTHREAD_ONCE_INIT;
+
+static void verb_index(void)
+{
+	for (size_t i = 0; verbs[i].w; i++) {
+		unsigned char f = (unsigned char)verbs[i].w[0];
+		size_t b = f >= 'a' && f <= 'z' ? (size_t)(f - 'a') : 26;
+		verb_bucket[b][verb_nbucket[b]++] = (unsigned char)i;
+	}
+}
+
 static int verb_lookup(const ctx *c, size_t k)
 {
 	unsigned char f = (unsigned char)c->x[c->t[k].s];
 	if (f >= 'A' && f <= 'Z')
 		f += 'a' - 'A';
-	for (int i = 0; verbs[i].w; i++)
+	pthread_once(&verb_once, verb_index);
+	size_t b = f >= 'a' && f <= 'z' ? (size_t)(f - 'a') : 26;
+	for (size_t j = 0; j < verb_nbucket[b]; j++) {
+		int i = verb_bucket[b][j];
 		if ((unsigned char)verbs[i].w[0] == f && tok_eq(c, k, verbs[i].w))
 			return i;
+	}
 	return -1;
 }
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CACHE_FORMAT "morgue-cache 1"
+#define CACHE_FORMAT "morgue-cache 2"
 
 /* The per-article tables a copy carries over, and the column holding the
  * article id. The articles row itself gets a fresh id (assigned in the

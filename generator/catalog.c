@@ -49,19 +49,24 @@ static const char schema[] =
 	"  publication TEXT, publication_entity TEXT, authors TEXT NOT NULL DEFAULT '[]',"
 	"  source_url TEXT, oid TEXT, excerpt TEXT, words INTEGER);"
 	/* the big columns live apart, so listing articles never walks
-	 * overflow pages of bodies it does not show */
-	"CREATE TABLE bodies(id INTEGER PRIMARY KEY, body_html TEXT, text TEXT);"
+	 * overflow pages of bodies it does not show; text comes first, as
+	 * it is read three times (refs, page JSON, search export) and the
+	 * html once, and reading a column walks the overflow of those before */
+	"CREATE TABLE bodies(id INTEGER PRIMARY KEY, text TEXT, body_html TEXT);"
 	"CREATE INDEX articles_date ON articles(date DESC, path);"
 	"CREATE INDEX articles_publication ON articles(publication_entity, date);"
 	/* date and path repeat the article's, so a tag's pages read in
 	 * order straight from the index (no sort of all its articles per page) */
 	"CREATE TABLE tags(article_id INTEGER NOT NULL, tag TEXT NOT NULL,"
 	"  slug TEXT NOT NULL, date TEXT, path TEXT, PRIMARY KEY(article_id, slug));"
-	"CREATE INDEX tags_slug ON tags(slug, date DESC, path);"
+	/* tags_slug ON tags(slug, date DESC, path, article_id): made in
+	 * finish; article_id makes it cover a tag's pages */
 	"CREATE TABLE mentions(id INTEGER PRIMARY KEY, article_id INTEGER NOT NULL,"
 	"  entity TEXT NOT NULL, surface TEXT NOT NULL, offset INTEGER NOT NULL,"
 	"  length INTEGER NOT NULL, source TEXT NOT NULL);"
-	"CREATE INDEX mentions_entity ON mentions(entity, article_id);"
+	/* no index by entity: an entity's mention count is summed once in
+	 * idf (every mention belongs to an article: add_mentions takes the
+	 * id add_article gave) */
 	"CREATE INDEX mentions_article ON mentions(article_id);"
 	/* refs: which entities an article refers to, by mention or by
 	 * being its publication; derived in morgue_catalog_finish */
@@ -69,8 +74,12 @@ static const char schema[] =
 	"  mentions INTEGER NOT NULL, first_offset INTEGER, first_length INTEGER,"
 	"  kwic_before TEXT, kwic_match TEXT, kwic_after TEXT, date TEXT, path TEXT,"
 	"  PRIMARY KEY(article_id, entity)) WITHOUT ROWID;"
-	"CREATE INDEX refs_entity ON refs(entity, date DESC, path);"
-	"CREATE TABLE idf(entity TEXT PRIMARY KEY, df INTEGER, w REAL) WITHOUT ROWID;"
+	/* refs_entity ON refs(entity, date DESC, path, mentions): made in
+	 * morgue_catalog_finish; mentions makes it cover the timelines */
+	/* per entity: df = articles referring to it, w its weight, mentions
+	 * its mention count (derived) */
+	"CREATE TABLE idf(entity TEXT PRIMARY KEY, df INTEGER, w REAL, mentions INTEGER)"
+	"  WITHOUT ROWID;"
 	/* the five most related articles of each article (derived) */
 	"CREATE TABLE related(article_id INTEGER NOT NULL, rank INTEGER NOT NULL,"
 	"  other INTEGER NOT NULL, score REAL NOT NULL, shared TEXT,"
@@ -92,9 +101,15 @@ static const char schema[] =
 	"  seq INTEGER NOT NULL, source TEXT, source_text TEXT NOT NULL, kind TEXT NOT NULL,"
 	"  cue TEXT, affiliation TEXT, count INTEGER NOT NULL DEFAULT 0,"
 	"  offset INTEGER NOT NULL, length INTEGER NOT NULL, quote TEXT NOT NULL,"
-	"  origin TEXT NOT NULL);"
-	"CREATE INDEX attributions_source ON attributions(source, article_id);"
-	"CREATE INDEX attributions_article ON attributions(article_id, seq);";
+	"  origin TEXT NOT NULL, date TEXT, path TEXT);"
+	/* date and path repeat the article's (private: not exported), so an
+	 * entity's newest quotations read in order from the index and stop
+	 * at the page's 100 */
+	/* attributions_source ON attributions(source, date DESC, path,
+	 * article_id, seq, kind): made in finish; kind makes it cover the
+	 * most-cited lists of the sourcing page */
+	/* kind: covers the sourcing page's counts */
+	"CREATE INDEX attributions_article ON attributions(article_id, seq, kind);";
 
 static int db_error(morgue_catalog *c, const char *what)
 {
@@ -365,8 +380,8 @@ int morgue_catalog_add_mentions(morgue_catalog *c, long long article_id,
 
 	if (!n)
 		return 0;
-	st = prepare(c, "INSERT INTO mentions(article_id,entity,surface,offset,length,source)"
-			" VALUES(?,?,?,?,?,?)");
+	st = cached(c, "INSERT INTO mentions(article_id,entity,surface,offset,length,source)"
+		       " VALUES(?,?,?,?,?,?)");
 	if (!st)
 		return MORGUE_ERROR;
 	for (size_t i = 0; i < n && !rc; i++) {
@@ -380,7 +395,7 @@ int morgue_catalog_add_mentions(morgue_catalog *c, long long article_id,
 			rc = db_error(c, "add mention");
 		sqlite3_reset(st);
 	}
-	sqlite3_finalize(st);
+	/* cached: the cache owns st */
 	return rc;
 }
 
@@ -388,16 +403,30 @@ int morgue_catalog_add_attributions(morgue_catalog *c, long long article_id,
 				    const morgue_attribution *a, size_t n, const char *text,
 				    size_t text_len)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st, *art;
 	int rc = 0;
 
 	if (!n)
 		return 0;
-	st = prepare(c, "INSERT INTO attributions(article_id,seq,source,source_text,kind,cue,"
-			"affiliation,count,offset,length,quote,origin)"
-			" VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
-	if (!st)
+	/* kept prepared (a parse per article was a good part of the load);
+	 * the article's date and path are looked up once, not per row */
+	art = cached(c, "SELECT date, path FROM articles WHERE id=?");
+	if (!art)
 		return MORGUE_ERROR;
+	sqlite3_bind_int64(art, 1, article_id);
+	int found = sqlite3_step(art) == SQLITE_ROW;
+	st = cached(c, "INSERT INTO attributions(article_id,seq,source,source_text,kind,cue,"
+		       "affiliation,count,offset,length,quote,origin,date,path)"
+		       " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	if (!st) {
+		sqlite3_reset(art);
+		return MORGUE_ERROR;
+	}
+	if (found) { /* else NULL, as the bindings were cleared */
+		sqlite3_bind_value(st, 13, sqlite3_column_value(art, 0));
+		sqlite3_bind_value(st, 14, sqlite3_column_value(art, 1));
+	}
+	sqlite3_reset(art);
 	for (size_t i = 0; i < n && !rc; i++) {
 		size_t off = a[i].offset <= text_len ? a[i].offset : text_len;
 		size_t len = a[i].length <= text_len - off ? a[i].length : text_len - off;
@@ -418,7 +447,7 @@ int morgue_catalog_add_attributions(morgue_catalog *c, long long article_id,
 			rc = db_error(c, "add attribution");
 		sqlite3_reset(st);
 	}
-	sqlite3_finalize(st);
+	/* cached: the cache owns st */
 	return rc;
 }
 
@@ -446,9 +475,10 @@ static const char *change_name(char c)
 int morgue_catalog_add_history(morgue_catalog *c, long long article_id,
 			       const morgue_article_history *h)
 {
-	sqlite3_stmt *rev = prepare(c, "INSERT INTO revisions VALUES(?,?,?,?,?,?,?,?)");
-	sqlite3_stmt *ent = prepare(c, "INSERT INTO revision_entities VALUES(?,?,?,?)");
-	sqlite3_stmt *red = prepare(c, "INSERT OR IGNORE INTO redirects VALUES(?,?)");
+	/* kept prepared: one history per article */
+	sqlite3_stmt *rev = cached(c, "INSERT INTO revisions VALUES(?,?,?,?,?,?,?,?)");
+	sqlite3_stmt *ent = cached(c, "INSERT INTO revision_entities VALUES(?,?,?,?)");
+	sqlite3_stmt *red = cached(c, "INSERT OR IGNORE INTO redirects VALUES(?,?)");
 	int rc = 0;
 
 	if (!rev || !ent || !red) {
@@ -489,58 +519,19 @@ int morgue_catalog_add_history(morgue_catalog *c, long long article_id,
 		sqlite3_reset(red);
 	}
 done:
-	sqlite3_finalize(rev);
-	sqlite3_finalize(ent);
-	sqlite3_finalize(red);
+	/* cached: reset, never finalized here */
+	if (rev)
+		sqlite3_reset(rev);
+	if (ent)
+		sqlite3_reset(ent);
+	if (red)
+		sqlite3_reset(red);
 	return rc;
 }
 
 
-static void keyword_in_context(morgue_value *m, const char *text, size_t tlen,
-			       size_t off, size_t len);
-
-/* The sentence around each entity's first mention in each article, worked
- * out once here (each article's text is read once) so entity pages need
- * no text at all. */
-static int store_kwic(morgue_catalog *c)
-{
-	sqlite3_stmt *sel = prepare(c,
-		"SELECT r.article_id, r.entity, r.first_offset, r.first_length, b.text"
-		" FROM refs r JOIN bodies b ON b.id = r.article_id"
-		" WHERE r.first_offset IS NOT NULL AND r.kwic_match IS NULL"
-		" ORDER BY r.article_id");
-	sqlite3_stmt *upd = prepare(c,
-		"UPDATE refs SET kwic_before=?, kwic_match=?, kwic_after=?"
-		" WHERE article_id=? AND entity=?");
-	int rc = 0, sr;
-
-	if (!sel || !upd) {
-		rc = MORGUE_ERROR;
-		goto done;
-	}
-	while ((sr = sqlite3_step(sel)) == SQLITE_ROW && !rc) {
-		morgue_value *k = morgue_value_map();
-		keyword_in_context(k, (const char *)sqlite3_column_text(sel, 4),
-				   (size_t)sqlite3_column_bytes(sel, 4),
-				   (size_t)sqlite3_column_int64(sel, 2),
-				   (size_t)sqlite3_column_int64(sel, 3));
-		bind_text(upd, 1, morgue_value_get_string(morgue_value_get(k, "kwic_before")));
-		bind_text(upd, 2, morgue_value_get_string(morgue_value_get(k, "kwic_match")));
-		bind_text(upd, 3, morgue_value_get_string(morgue_value_get(k, "kwic_after")));
-		sqlite3_bind_int64(upd, 4, sqlite3_column_int64(sel, 0));
-		bind_text(upd, 5, (const char *)sqlite3_column_text(sel, 1));
-		if (sqlite3_step(upd) != SQLITE_DONE)
-			rc = db_error(c, "keyword in context");
-		sqlite3_reset(upd);
-		morgue_value_free(k);
-	}
-	if (!rc && sr != SQLITE_DONE)
-		rc = db_error(c, "keyword in context");
-done:
-	sqlite3_finalize(sel);
-	sqlite3_finalize(upd);
-	return rc;
-}
+static int kwic_span(const char *text, size_t tlen, size_t off, size_t len,
+		     size_t *start, size_t *end);
 
 /* Co-mention counts of every pair of entities named in one article, in
  * one pass over refs with an in-memory pair table (a SQL self-join per
@@ -595,43 +586,227 @@ static void pair_add(pair **t, size_t *cap, size_t *n, unsigned long long key)
 	(*t)[h].count++;
 }
 
-static int store_comentions(morgue_catalog *c)
+/* Co-mention pair counts: a dense triangle of counters when the entity
+ * ids are few (no probing, 18 MB at most), else the hash table. */
+#define DENSE_PAIRS_MAX 3000
+
+typedef struct pairs {
+	pair *t;
+	size_t cap, n;
+	unsigned *dense; /* [b * (b - 1) / 2 + a] for ids a < b < dmax */
+	size_t dmax;
+} pairs;
+
+static void pairs_add(pairs *p, int a, int b)
 {
-	sqlite3_stmt *sel = prepare(c,
-		"SELECT r.article_id, e.id FROM refs r JOIN entities e ON e.slug = r.entity"
-		" WHERE r.mentions > 0 ORDER BY r.article_id, e.id");
+	if (p->dense)
+		p->dense[(size_t)b * (size_t)(b - 1) / 2 + (size_t)a]++;
+	else
+		pair_add(&p->t, &p->cap, &p->n, ((unsigned long long)a << 32) | (unsigned)b);
+}
+
+/* One mention row of the article being folded into refs. */
+typedef struct fold_mention {
+	size_t entity; /* offset of the slug in the arena */
+	long long offset, length;
+	size_t seq;    /* row order: ties on the first offset go to the earliest */
+} fold_mention;
+
+static const char *fold_arena;
+
+static int by_entity_seq(const void *x, const void *y)
+{
+	const fold_mention *a = x, *b = y;
+	int r = strcmp(fold_arena + a->entity, fold_arena + b->entity);
+	if (r)
+		return r;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+typedef struct slug_id {
+	const char *slug;
+	int id;
+} slug_id;
+
+static int by_slug(const void *x, const void *y)
+{
+	return strcmp(((const slug_id *)x)->slug, ((const slug_id *)y)->slug);
+}
+
+static int cmp_int(const void *x, const void *y)
+{
+	int a = *(const int *)x, b = *(const int *)y;
+	return a < b ? -1 : a > b;
+}
+
+/* refs from mentions, in one merge pass over the articles (id order, with
+ * their text) and their mentions (row order): per (article, entity) the
+ * mention count, the first mention (smallest offset; the earliest row on
+ * a tie) and the sentence around it. This is what the SQL GROUP BY over
+ * mentions plus a kwic UPDATE of every row computed, without sorting the
+ * mentions or reading each text through a join. The same pass counts
+ * co-mentioned pairs of registered entities for store_comentions (t). */
+static int store_refs(morgue_catalog *c, pairs *pp)
+{
+	/* an article copied from the build cache (cache.h) brought its refs
+	 * rows: only its co-mention pairs are counted, its text is not read */
+	sqlite3_stmt *arts = prepare(c,
+		"SELECT a.id, a.date, a.path, b.id IS NOT NULL,"
+		" EXISTS(SELECT 1 FROM refs r WHERE r.article_id = a.id)"
+		" FROM articles a LEFT JOIN bodies b ON b.id = a.id ORDER BY a.id");
+	sqlite3_stmt *body = prepare(c, "SELECT text FROM bodies WHERE id=?");
+	sqlite3_stmt *men = prepare(c,
+		"SELECT article_id, entity, offset, length FROM mentions ORDER BY article_id, id");
+	sqlite3_stmt *ents = prepare(c, "SELECT id, slug FROM entities");
+	sqlite3_stmt *ins = prepare(c,
+		"INSERT INTO refs(article_id, entity, mentions, first_offset, first_length,"
+		" kwic_before, kwic_match, kwic_after, date, path) VALUES(?,?,?,?,?,?,?,?,?,?)");
+	morgue_buf arena = MORGUE_BUF_INIT, slugs = MORGUE_BUF_INIT;
+	fold_mention *m = NULL;
+	size_t nm = 0, capm = 0, nids = 0, capids = 0, nslug = 0, capslug = 0;
+	slug_id *slug = NULL;
+	size_t *slug_off = NULL;
+	int *ids = NULL, rc = 0, ar, mr = SQLITE_ROW;
+
+	if (!arts || !men || !ents || !ins || !body) {
+		rc = MORGUE_ERROR;
+		goto done;
+	}
+	while (sqlite3_step(ents) == SQLITE_ROW) {
+		const char *sl = (const char *)sqlite3_column_text(ents, 1);
+		MORGUE_ARRAY_RESERVE(slug, capslug, nslug + 1);
+		slug_off = morgue_realloc(slug_off, capslug * sizeof(*slug_off));
+		slug_off[nslug] = slugs.size;
+		slug[nslug].id = sqlite3_column_int(ents, 0);
+		morgue_buf_put(&slugs, sl ? sl : "", sl ? strlen(sl) + 1 : 1);
+		nslug++;
+	}
+	for (size_t i = 0; i < nslug; i++) {
+		slug[i].slug = slugs.ptr + slug_off[i];
+		if (slug[i].id >= 0 && (size_t)slug[i].id + 1 > pp->dmax)
+			pp->dmax = (size_t)slug[i].id + 1;
+	}
+	if (pp->dmax <= DENSE_PAIRS_MAX)
+		pp->dense = morgue_calloc(pp->dmax * (pp->dmax - 1) / 2 + 1, sizeof(*pp->dense));
+	if (nslug)
+		qsort(slug, nslug, sizeof(*slug), by_slug);
+	mr = sqlite3_step(men);
+	while ((ar = sqlite3_step(arts)) == SQLITE_ROW && !rc) {
+		long long id = sqlite3_column_int64(arts, 0);
+		nm = 0;
+		morgue_buf_clear(&arena);
+		/* mentions of articles that do not exist are left out (a join) */
+		while (mr == SQLITE_ROW && sqlite3_column_int64(men, 0) < id)
+			mr = sqlite3_step(men);
+		while (mr == SQLITE_ROW && sqlite3_column_int64(men, 0) == id) {
+			const char *e = (const char *)sqlite3_column_text(men, 1);
+			MORGUE_ARRAY_RESERVE(m, capm, nm + 1);
+			m[nm] = (fold_mention){ arena.size, sqlite3_column_int64(men, 2),
+						sqlite3_column_int64(men, 3), nm };
+			morgue_buf_put(&arena, e ? e : "", e ? strlen(e) + 1 : 1);
+			nm++;
+			mr = sqlite3_step(men);
+		}
+		if (!nm)
+			continue;
+		fold_arena = arena.ptr;
+		qsort(m, nm, sizeof(*m), by_entity_seq);
+		fold_arena = NULL;
+		int has_text = sqlite3_column_int(arts, 3);
+		int copied = sqlite3_column_int(arts, 4);
+		const char *text = NULL;
+		size_t tlen = 0;
+		sqlite3_reset(body);
+		if (has_text && !copied) {
+			sqlite3_bind_int64(body, 1, id);
+			if (sqlite3_step(body) == SQLITE_ROW) {
+				text = (const char *)sqlite3_column_text(body, 0);
+				tlen = (size_t)sqlite3_column_bytes(body, 0);
+			}
+		}
+		nids = 0;
+		for (size_t g = 0; g < nm && !rc;) {
+			const char *ent = arena.ptr + m[g].entity;
+			size_t k = g + 1, first = g;
+			while (k < nm && !strcmp(arena.ptr + m[k].entity, ent)) {
+				if (m[k].offset < m[first].offset)
+					first = k;
+				k++;
+			}
+			if (copied)
+				goto pair;
+			sqlite3_bind_int64(ins, 1, id);
+			bind_text(ins, 2, ent);
+			sqlite3_bind_int64(ins, 3, (long long)(k - g));
+			sqlite3_bind_int64(ins, 4, m[first].offset);
+			sqlite3_bind_int64(ins, 5, m[first].length);
+			size_t ks, ke, off = (size_t)m[first].offset;
+			if (has_text && kwic_span(text ? text : "", text ? tlen : 0, off,
+						  (size_t)m[first].length, &ks, &ke)) {
+				size_t len = (size_t)m[first].length;
+				/* as bound from a C string before: up to a NUL */
+				sqlite3_bind_text(ins, 6, text + ks, (int)strnlen(text + ks, off - ks),
+						  SQLITE_TRANSIENT);
+				sqlite3_bind_text(ins, 7, text + off, (int)strnlen(text + off, len),
+						  SQLITE_TRANSIENT);
+				sqlite3_bind_text(ins, 8, text + off + len,
+						  (int)strnlen(text + off + len, ke - off - len),
+						  SQLITE_TRANSIENT);
+			} else {
+				sqlite3_bind_null(ins, 6);
+				sqlite3_bind_null(ins, 7);
+				sqlite3_bind_null(ins, 8);
+			}
+			sqlite3_bind_value(ins, 9, sqlite3_column_value(arts, 1));
+			sqlite3_bind_value(ins, 10, sqlite3_column_value(arts, 2));
+			if (sqlite3_step(ins) != SQLITE_DONE)
+				rc = db_error(c, "references");
+			sqlite3_reset(ins);
+		pair:;
+			slug_id key = { ent, 0 }, *hit = nslug ? bsearch(&key, slug, nslug,
+									 sizeof(*slug), by_slug) : NULL;
+			if (hit) {
+				MORGUE_ARRAY_RESERVE(ids, capids, nids + 1);
+				ids[nids++] = hit->id;
+			}
+			g = k;
+		}
+		/* co-mentions: every pair of the article's entities, ids ascending */
+		qsort(ids, nids, sizeof(*ids), cmp_int);
+		for (size_t i = 0; i < nids; i++)
+			for (size_t j = i + 1; j < nids; j++)
+				pairs_add(pp, ids[i], ids[j]);
+	}
+	if (!rc && (ar != SQLITE_DONE || (mr != SQLITE_DONE && mr != SQLITE_ROW)))
+		rc = db_error(c, "references");
+done:
+	morgue_buf_free(&arena);
+	morgue_buf_free(&slugs);
+	free(m);
+	free(slug);
+	free(slug_off);
+	free(ids);
+	sqlite3_finalize(arts);
+	sqlite3_finalize(body);
+	sqlite3_finalize(men);
+	sqlite3_finalize(ents);
+	sqlite3_finalize(ins);
+	return rc;
+}
+
+/* The top partners of each entity from the pair counts of store_refs. */
+static int store_comentions(morgue_catalog *c, const pairs *pp)
+{
 	sqlite3_stmt *names = prepare(c, "SELECT id, name FROM entities");
 	sqlite3_stmt *ins = prepare(c, "INSERT INTO comentions VALUES(?,?,?)");
-	pair *t = NULL;
-	size_t cap = 0, n = 0, nents = 0, cur_n = 0, cur_cap = 0;
-	int *cur = NULL, rc = 0, sr, maxid = 0;
-	long long cur_article = -1;
+	size_t nents = 0;
+	int rc = 0, maxid = 0;
 	char **name = NULL;
 	partner **lists = NULL;
 	size_t *nlist = NULL, *caplist = NULL;
 
-	if (!sel || !names || !ins) {
+	if (!names || !ins) {
 		rc = MORGUE_ERROR;
-		goto done;
-	}
-	for (;;) {
-		sr = sqlite3_step(sel);
-		long long art = sr == SQLITE_ROW ? sqlite3_column_int64(sel, 0) : -2;
-		if (art != cur_article) {
-			for (size_t i = 0; i < cur_n; i++)
-				for (size_t j = i + 1; j < cur_n; j++)
-					pair_add(&t, &cap, &n, ((unsigned long long)cur[i] << 32) |
-								       (unsigned)cur[j]);
-			cur_n = 0;
-			cur_article = art;
-		}
-		if (sr != SQLITE_ROW)
-			break;
-		MORGUE_ARRAY_RESERVE(cur, cur_cap, cur_n + 1);
-		cur[cur_n++] = sqlite3_column_int(sel, 1);
-	}
-	if (sr != SQLITE_DONE) {
-		rc = db_error(c, "co-mentions");
 		goto done;
 	}
 	while (sqlite3_step(names) == SQLITE_ROW) {
@@ -648,16 +823,34 @@ static int store_comentions(morgue_catalog *c)
 	lists = morgue_calloc(nents + 1, sizeof(*lists));
 	nlist = morgue_calloc(nents + 1, sizeof(*nlist));
 	caplist = morgue_calloc(nents + 1, sizeof(*caplist));
-	for (size_t i = 0; i < cap; i++) {
-		if (!t[i].key)
+	/* the order partners are listed in is immaterial: by_count is a
+	 * total order */
+	size_t np = pp->dense ? pp->dmax * (pp->dmax - 1) / 2 : pp->cap;
+	for (size_t i = 0, b = 1, row = 0; i < np; i++) {
+		int x, y;
+		long long count;
+		if (pp->dense) {
+			/* i = b (b - 1) / 2 + a for a < b: row is b's first i */
+			while (i >= row + b)
+				row += b++;
+			if (!pp->dense[i])
+				continue;
+			x = (int)(i - row);
+			y = (int)b;
+			count = pp->dense[i];
+		} else {
+			if (!pp->t[i].key)
+				continue;
+			x = (int)(pp->t[i].key >> 32);
+			y = (int)(pp->t[i].key & 0xffffffffu);
+			count = pp->t[i].count;
+		}
+		if (x >= maxid || y >= maxid)
 			continue;
-		int a = (int)(t[i].key >> 32), b = (int)(t[i].key & 0xffffffffu);
-		if (a >= maxid || b >= maxid)
-			continue;
-		MORGUE_ARRAY_RESERVE(lists[a], caplist[a], nlist[a] + 1);
-		lists[a][nlist[a]++] = (partner){ b, t[i].count };
-		MORGUE_ARRAY_RESERVE(lists[b], caplist[b], nlist[b] + 1);
-		lists[b][nlist[b]++] = (partner){ a, t[i].count };
+		MORGUE_ARRAY_RESERVE(lists[x], caplist[x], nlist[x] + 1);
+		lists[x][nlist[x]++] = (partner){ y, count };
+		MORGUE_ARRAY_RESERVE(lists[y], caplist[y], nlist[y] + 1);
+		lists[y][nlist[y]++] = (partner){ x, count };
 	}
 	for (size_t e = 0; e < nents; e++)
 		for (size_t k = 0; k < nlist[e]; k++)
@@ -687,9 +880,6 @@ done:
 	free(lists);
 	free(nlist);
 	free(caplist);
-	free(cur);
-	free(t);
-	sqlite3_finalize(sel);
 	sqlite3_finalize(names);
 	sqlite3_finalize(ins);
 	return rc;
@@ -869,25 +1059,31 @@ done:
 
 int morgue_catalog_finish(morgue_catalog *c)
 {
-	/* MIN() makes SQLite take the bare column (length) from the row with
-	 * the smallest offset: the first mention's length */
+	pairs pp = { 0 };
+	/* the indexes in entity (or tag) order are built from the finished
+	 * tables, one sort each, rather than updated at random on every
+	 * insert of the load */
 	int rc = exec(c,
-		"INSERT INTO refs(article_id, entity, mentions, first_offset, first_length, date, path)"
-		"  SELECT m.article_id, m.entity, COUNT(*), MIN(m.offset), m.length, a.date, a.path"
-		"  FROM mentions m JOIN articles a ON a.id = m.article_id"
-		/* an article copied from the build cache brought its rows */
-		"  WHERE m.article_id NOT IN (SELECT article_id FROM refs)"
-		"  GROUP BY m.article_id, m.entity;"
-		"INSERT OR IGNORE INTO refs(article_id, entity, mentions, date, path)"
-		"  SELECT id, publication_entity, 0, date, path"
-		"  FROM articles WHERE publication_entity IS NOT NULL;"
-		"INSERT INTO idf SELECT entity, COUNT(*),"
-		"  ln(1.0 + (SELECT COUNT(*) FROM articles) * 1.0 / COUNT(*))"
-		"  FROM refs GROUP BY entity;");
+		"CREATE INDEX IF NOT EXISTS tags_slug ON tags(slug, date DESC, path, article_id);"
+		"CREATE INDEX IF NOT EXISTS attributions_source ON attributions(source,"
+		"  date DESC, path, article_id, seq, kind);");
 	if (!rc)
-		rc = store_kwic(c);
+		rc = store_refs(c, &pp);
+	/* the index is built once refs is complete: one sort, not a random
+	 * insert per row */
 	if (!rc)
-		rc = store_comentions(c);
+		rc = exec(c,
+			"INSERT OR IGNORE INTO refs(article_id, entity, mentions, date, path)"
+			"  SELECT id, publication_entity, 0, date, path"
+			"  FROM articles WHERE publication_entity IS NOT NULL;"
+			"CREATE INDEX refs_entity ON refs(entity, date DESC, path, mentions);"
+			"INSERT INTO idf SELECT entity, COUNT(*),"
+			"  ln(1.0 + (SELECT COUNT(*) FROM articles) * 1.0 / COUNT(*)), SUM(mentions)"
+			"  FROM refs GROUP BY entity;");
+	if (!rc)
+		rc = store_comentions(c, &pp);
+	free(pp.t);
+	free(pp.dense);
 	/* 200 + 1% of the archive: 210 at 1k articles, 1,200 at 100k */
 	c->related_cap = 200 + morgue_catalog_count(c, "articles") / 100;
 	if (!rc)
@@ -899,26 +1095,28 @@ int morgue_catalog_finish(morgue_catalog *c)
 
 int morgue_catalog_entity_exists(morgue_catalog *c, const char *slug)
 {
-	sqlite3_stmt *st = prepare(c, "SELECT 1 FROM entities WHERE slug=?");
+	/* asked for every inline mention and publication: kept prepared */
+	sqlite3_stmt *st = cached(c, "SELECT 1 FROM entities WHERE slug=?");
 	int found;
 	if (!st)
 		return 0;
 	bind_text(st, 1, slug);
 	found = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return found;
 }
 
 char *morgue_catalog_entity_name(morgue_catalog *c, const char *slug)
 {
-	sqlite3_stmt *st = prepare(c, "SELECT name FROM entities WHERE slug=?");
+	/* asked once per article with a publication: kept prepared */
+	sqlite3_stmt *st = cached(c, "SELECT name FROM entities WHERE slug=?");
 	char *name = NULL;
 	if (!st)
 		return NULL;
 	bind_text(st, 1, slug);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		name = morgue_strdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return name;
 }
 
@@ -984,10 +1182,48 @@ static const char *month_names[] = { "January", "February", "March", "April",
 				     "May", "June", "July", "August",
 				     "September", "October", "November", "December" };
 
+static int two_digits(const char *p)
+{
+	return p[0] >= '0' && p[0] <= '9' && p[1] >= '0' && p[1] <= '9';
+}
+
+/* n >= 0 in decimal, as %d prints it. */
+static void put_uint(morgue_buf *out, int n)
+{
+	char d[12];
+	size_t k = sizeof(d);
+	do {
+		d[--k] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n);
+	morgue_buf_put(out, d + k, sizeof(d) - k);
+}
+
 /* "2017-05-27" -> "May 27, 2017"; anything else is copied. */
 static void display_date(morgue_buf *out, const char *d)
 {
 	int y, m, day;
+	/* the usual "YYYY-MM-DD" and "YYYY-MM" without sscanf/printf (a
+	 * call per date of every listed article); the same text */
+	if (d && two_digits(d) && two_digits(d + 2) && d[4] == '-' && two_digits(d + 5)) {
+		y = (d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 + (d[3] - '0');
+		m = (d[5] - '0') * 10 + (d[6] - '0');
+		if (m >= 1 && m <= 12 && d[7] == '-' && two_digits(d + 8)) {
+			day = (d[8] - '0') * 10 + (d[9] - '0');
+			morgue_buf_puts(out, month_names[m - 1]);
+			morgue_buf_putc(out, ' ');
+			put_uint(out, day);
+			morgue_buf_put(out, ", ", 2);
+			put_uint(out, y);
+			return;
+		}
+		if (m >= 1 && m <= 12 && d[7] == '\0') {
+			morgue_buf_puts(out, month_names[m - 1]);
+			morgue_buf_putc(out, ' ');
+			put_uint(out, y);
+			return;
+		}
+	}
 	if (d && sscanf(d, "%4d-%2d-%2d", &y, &m, &day) == 3 && m >= 1 && m <= 12)
 		morgue_buf_printf(out, "%s %d, %d", month_names[m - 1], day, y);
 	else if (d && sscanf(d, "%4d-%2d", &y, &m) == 2 && m >= 1 && m <= 12)
@@ -999,14 +1235,27 @@ static void display_date(morgue_buf *out, const char *d)
 /* Append one map per row; columns become keys (text, integer, real, null).
  * A column named "date" also gives "date_display"; "month" ("YYYY-MM")
  * gives "month_display". */
+#define ROW_COLS 64
+
 static int rows_into(morgue_value *list, sqlite3_stmt *st)
 {
 	int r;
+	/* the names are the statement's: looked up once, on the first row
+	 * (the first step may re-prepare the statement, which frees names
+	 * asked for before it), not per row */
+	const char *names[ROW_COLS];
+	int ncols = -1;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		morgue_value *m = morgue_value_push_map(list);
 		int n = sqlite3_column_count(st);
+		if (ncols < 0) {
+			ncols = n;
+			for (int i = 0; i < n && i < ROW_COLS; i++)
+				names[i] = sqlite3_column_name(st, i);
+		}
 		for (int i = 0; i < n; i++) {
-			const char *name = sqlite3_column_name(st, i);
+			const char *name = i < ROW_COLS && n == ncols ? names[i]
+								     : sqlite3_column_name(st, i);
 			switch (sqlite3_column_type(st, i)) {
 			case SQLITE_INTEGER:
 				morgue_value_set_int(m, name, sqlite3_column_int64(st, i));
@@ -1110,21 +1359,67 @@ static const char *article_filter(const char *filter)
 	return " WHERE 0";
 }
 
-/* Tags of each article in list, as a "tags" list of {tag, url}. */
+/* Tags of each article in list, as a "tags" list of {tag, url} by slug.
+ * One query for the whole list (a statement per article was run some
+ * 140,000 times for 10k articles). */
+typedef struct id_pos {
+	long long id;
+	size_t pos;
+} id_pos;
+
+static int by_id(const void *x, const void *y)
+{
+	long long a = ((const id_pos *)x)->id, b = ((const id_pos *)y)->id;
+	return a < b ? -1 : a > b;
+}
+
 static void add_tags(morgue_catalog *c, morgue_value *list)
 {
-	sqlite3_stmt *st = prepare(c, "SELECT tag, 'tags/' || slug || '.html' AS url"
-				      " FROM tags WHERE article_id=? ORDER BY slug");
-	if (!st)
+	size_t n = morgue_value_count(list);
+	if (!n)
 		return;
-	for (size_t i = 0; i < morgue_value_count(list); i++) {
+	sqlite3_stmt *st = cached(c, "SELECT article_id, tag, 'tags/' || slug || '.html' AS url"
+				     " FROM tags WHERE article_id IN (SELECT value FROM json_each(?))"
+				     " ORDER BY article_id, slug");
+	id_pos *ix = morgue_malloc(n * sizeof(*ix));
+	morgue_value **tags = morgue_malloc(n * sizeof(*tags));
+	morgue_buf ids = MORGUE_BUF_INIT;
+	morgue_buf_putc(&ids, '[');
+	for (size_t i = 0; i < n; i++) {
 		morgue_value *a = morgue_value_at(list, i);
-		morgue_value *tags = morgue_value_set_list(a, "tags");
-		sqlite3_bind_int64(st, 1, (long long)morgue_value_get_number(morgue_value_get(a, "id")));
-		rows_into(tags, st);
-		sqlite3_reset(st);
+		tags[i] = morgue_value_set_list(a, "tags");
+		ix[i] = (id_pos){ (long long)morgue_value_get_number(morgue_value_get(a, "id")), i };
+		morgue_buf_printf(&ids, "%s%lld", i ? "," : "", ix[i].id);
 	}
-	sqlite3_finalize(st);
+	morgue_buf_putc(&ids, ']');
+	qsort(ix, n, sizeof(*ix), by_id);
+	if (st) {
+		sqlite3_bind_text(st, 1, ids.ptr, (int)ids.size, SQLITE_STATIC);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			id_pos key = { sqlite3_column_int64(st, 0), 0 };
+			const id_pos *hit = bsearch(&key, ix, n, sizeof(*ix), by_id);
+			if (!hit)
+				continue;
+			/* every article with that id (a list holds an article once) */
+			while (hit > ix && hit[-1].id == key.id)
+				hit--;
+			for (; hit < ix + n && hit->id == key.id; hit++) {
+				morgue_value *t = morgue_value_push_map(tags[hit->pos]);
+				morgue_value_set(t, "tag", morgue_value_stringn(
+					(const char *)sqlite3_column_text(st, 1),
+					(size_t)sqlite3_column_bytes(st, 1)));
+				morgue_value_set(t, "url", morgue_value_stringn(
+					(const char *)sqlite3_column_text(st, 2),
+					(size_t)sqlite3_column_bytes(st, 2)));
+			}
+		}
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	}
+	/* cached: the cache owns st */
+	morgue_buf_free(&ids);
+	free(ix);
+	free(tags);
 }
 
 morgue_value *morgue_catalog_articles(morgue_catalog *c, const char *filter,
@@ -1133,21 +1428,29 @@ morgue_value *morgue_catalog_articles(morgue_catalog *c, const char *filter,
 	morgue_buf sql = MORGUE_BUF_INIT;
 	/* for a tag or entity, start from its few rows (CROSS JOIN fixes the
 	 * order) and sort them, rather than walking the date index over all
-	 * articles and testing each (a full scan per page) */
+	 * articles and testing each (a full scan per page). The page is cut
+	 * first, from a covering index in page order, and only its rows are
+	 * joined: the rows OFFSET skips cost an index step each (paging
+	 * through the home page, a big tag or year was quadratic). (date
+	 * DESC, path) is a total order: paths are unique. */
 	if (filter && !strcmp(filter, "tag"))
-		morgue_buf_puts(&sql, "SELECT " ARTICLE_COLS " FROM tags t"
+		morgue_buf_puts(&sql, "SELECT " ARTICLE_COLS " FROM (SELECT article_id, date, path"
+			" FROM tags WHERE slug=:p1 ORDER BY date DESC, path LIMIT :i1 OFFSET :i2) t"
 			" CROSS JOIN articles a ON a.id = t.article_id"
 			" LEFT JOIN entities pe ON pe.slug = a.publication_entity"
-			" WHERE t.slug=:p1 ORDER BY t.date DESC, t.path");
+			" ORDER BY t.date DESC, t.path");
 	else if (filter && !strcmp(filter, "entity"))
-		morgue_buf_puts(&sql, "SELECT " ARTICLE_COLS " FROM refs r"
+		morgue_buf_puts(&sql, "SELECT " ARTICLE_COLS " FROM (SELECT article_id, date, path"
+			" FROM refs WHERE entity=:p1 ORDER BY date DESC, path LIMIT :i1 OFFSET :i2) r"
 			" CROSS JOIN articles a ON a.id = r.article_id"
 			" LEFT JOIN entities pe ON pe.slug = a.publication_entity"
-			" WHERE r.entity=:p1 ORDER BY r.date DESC, r.path");
+			" ORDER BY r.date DESC, r.path");
 	else
-		morgue_buf_printf(&sql, "SELECT " ARTICLE_COLS ARTICLE_FROM "%s"
-				  " ORDER BY a.date DESC, a.path", article_filter(filter));
-	morgue_buf_puts(&sql, " LIMIT :i1 OFFSET :i2");
+		morgue_buf_printf(&sql, "SELECT " ARTICLE_COLS " FROM (SELECT a.id, a.date, a.path"
+				  " FROM articles a%s ORDER BY a.date DESC, a.path"
+				  " LIMIT :i1 OFFSET :i2) p CROSS JOIN articles a ON a.id = p.id"
+				  " LEFT JOIN entities pe ON pe.slug = a.publication_entity"
+				  " ORDER BY p.date DESC, p.path", article_filter(filter));
 	morgue_value *list = query(c, sql.ptr, key, NULL, limit, offset);
 	morgue_buf_free(&sql);
 	add_tags(c, list);
@@ -1213,13 +1516,14 @@ static void merge_into(morgue_value *dst, morgue_value *src_list)
 
 /* The sentence of text around [off, off+len): start after the previous
  * sentence end (". ", "\n") and stop at the next, at most ~160 bytes each
- * side, cut on UTF-8 boundaries. Sets before/match/after. */
-static void keyword_in_context(morgue_value *m, const char *text, size_t tlen,
-			       size_t off, size_t len)
+ * side, cut on UTF-8 boundaries. Sets [*start, *end) and returns 1; 0
+ * when the span lies beyond the text. */
+static int kwic_span(const char *text, size_t tlen, size_t off, size_t len,
+		     size_t *start, size_t *end)
 {
 	size_t s = off, e = off + len, lim = 160;
 	if (e > tlen)
-		return;
+		return 0;
 	while (s > 0 && off - s < lim && text[s - 1] != '\n' &&
 	       !(s >= 2 && (text[s - 2] == '.' || text[s - 2] == '?' || text[s - 2] == '!') && text[s - 1] == ' '))
 		s--;
@@ -1232,9 +1536,9 @@ static void keyword_in_context(morgue_value *m, const char *text, size_t tlen,
 		s++;
 	while (e > off + len && e < tlen && ((unsigned char)text[e] & 0xC0) == 0x80)
 		e--;
-	morgue_value_set(m, "kwic_before", morgue_value_stringn(text + s, off - s));
-	morgue_value_set(m, "kwic_match", morgue_value_stringn(text + off, len));
-	morgue_value_set(m, "kwic_after", morgue_value_stringn(text + off + len, e - off - len));
+	*start = s;
+	*end = e;
+	return 1;
 }
 
 /* A quotation or reported clause shortened for a list (code points). */
@@ -1395,13 +1699,15 @@ morgue_value *morgue_catalog_article(morgue_catalog *c, long long id)
 
 morgue_value *morgue_catalog_entities(morgue_catalog *c, const char *type)
 {
+	/* the counts per entity were summed once (idf); ties in the order
+	 * go by slug, as the GROUP BY e.slug that summed them here did */
 	return query(c,
 		"SELECT e.slug, 'entities/' || e.slug || '.html' AS url, e.name, e.type,"
-		" e.description, COUNT(r.article_id) AS article_count,"
-		" COALESCE(SUM(r.mentions),0) AS mention_count"
-		" FROM entities e LEFT JOIN refs r ON r.entity = e.slug"
+		" e.description, COALESCE(i.df, 0) AS article_count,"
+		" COALESCE(i.mentions, 0) AS mention_count"
+		" FROM entities e LEFT JOIN idf i ON i.entity = e.slug"
 		" WHERE :p1 IS NULL OR e.type = :p1"
-		" GROUP BY e.slug ORDER BY e.type, e.name COLLATE NOCASE", type, NULL, 0, 0);
+		" ORDER BY e.type, e.name COLLATE NOCASE, e.slug", type, NULL, 0, 0);
 }
 
 morgue_value *morgue_catalog_entity(morgue_catalog *c, const char *slug)
@@ -1411,7 +1717,7 @@ morgue_value *morgue_catalog_entity(morgue_catalog *c, const char *slug)
 		"SELECT e.slug, 'entities/' || e.slug || '.html' AS url, e.name, e.type,"
 		" e.description, e.url AS source_url, e.wikidata, e.body_html,"
 		" (SELECT COUNT(*) FROM refs WHERE entity=e.slug) AS article_count,"
-		" (SELECT COUNT(*) FROM mentions WHERE entity=e.slug) AS mention_count,"
+		" COALESCE((SELECT mentions FROM idf WHERE entity=e.slug), 0) AS mention_count,"
 		" (SELECT COUNT(*) FROM articles WHERE publication_entity=e.slug) AS published_count"
 		" FROM entities e WHERE e.slug=:p1", slug, NULL, 0, 0));
 	morgue_value_set(e, "aliases", query(c,
@@ -1424,21 +1730,23 @@ morgue_value *morgue_catalog_entity(morgue_catalog *c, const char *slug)
 		" WHERE x.entity = (SELECT id FROM entities WHERE slug = :p1)"
 		" ORDER BY x.count DESC, e.name", slug, NULL, 0, 0));
 	morgue_value_set(e, "timeline", query(c,
-		"SELECT substr(a.date,1,7) AS month, COUNT(*) AS articles, SUM(r.mentions) AS mentions"
-		" FROM refs r JOIN articles a ON a.id = r.article_id WHERE r.entity=:p1"
+		"SELECT substr(r.date,1,7) AS month, COUNT(*) AS articles, SUM(r.mentions) AS mentions"
+		" FROM refs r WHERE r.entity=:p1" /* r.date is the article's */
 		" GROUP BY month ORDER BY month", slug, NULL, 0, 0));
 	morgue_value_set(e, "quoted", query(c,
 		"SELECT " ARTICLE_COLS ", t.seq, 'src-' || t.seq AS anchor, t.kind AS source_kind,"
 		" t.cue," QUOTE_EXCERPT " AS quote_excerpt"
 		" FROM attributions t CROSS JOIN articles a ON a.id = t.article_id"
 		" LEFT JOIN entities pe ON pe.slug = a.publication_entity"
-		" WHERE t.source=:p1 ORDER BY a.date DESC, a.path, t.seq LIMIT 100",
+		/* t.date, t.path are a's; a path is one article */
+		" WHERE t.source=:p1 ORDER BY t.date DESC, t.path, t.article_id, t.seq LIMIT 100",
 		slug, NULL, 0, 0));
 	morgue_value_set(e, "cited_by", query(c,
 		"SELECT " ARTICLE_COLS ", COUNT(*) AS attributions"
 		" FROM attributions t CROSS JOIN articles a ON a.id = t.article_id"
 		" LEFT JOIN entities pe ON pe.slug = a.publication_entity"
-		" WHERE t.source=:p1 GROUP BY a.id ORDER BY a.date DESC, a.path LIMIT 100",
+		" WHERE t.source=:p1 GROUP BY t.date, t.path, t.article_id"
+		" ORDER BY t.date DESC, t.path LIMIT 100",
 		slug, NULL, 0, 0));
 	merge_into(e, query(c,
 		"SELECT COUNT(*) AS quoted_count, COUNT(DISTINCT article_id) AS cited_by_count"
@@ -1548,7 +1856,7 @@ int morgue_catalog_csv(morgue_buf *out, morgue_catalog *c, const char *what)
 		sql = "SELECT e.slug, e.name, e.type, e.description, e.url, e.wikidata,"
 		      " (SELECT group_concat(value, '; ') FROM json_each(e.aliases)) AS aliases,"
 		      " (SELECT COUNT(*) FROM refs r WHERE r.entity = e.slug) AS articles,"
-		      " (SELECT COUNT(*) FROM mentions m WHERE m.entity = e.slug) AS mentions"
+		      " COALESCE((SELECT mentions FROM idf WHERE entity = e.slug), 0) AS mentions"
 		      " FROM entities e ORDER BY e.slug";
 	else if (!strcmp(what, "mentions"))
 		sql = "SELECT a.path AS article, a.date, m.entity, m.surface, m.offset, m.length,"
@@ -1630,12 +1938,19 @@ morgue_value *morgue_catalog_entity_articles(morgue_catalog *c, const char *slug
 					     int limit, int offset)
 {
 	/* CROSS JOIN: start from the entity's references (few), never from
-	 * the date index over every article (a full scan per page) */
+	 * the date index over every article (a full scan per page). The page
+	 * is cut from the covering index refs_entity alone (it is in page
+	 * order), so each row OFFSET skips costs an index step, not a table
+	 * seek and two joins: paging through a much-mentioned entity was
+	 * quadratic. (date DESC, path) is a total order: paths are unique. */
 	return query(c, "SELECT " ARTICLE_COLS ", r.mentions, r.first_offset,"
 			" r.kwic_before, r.kwic_match, r.kwic_after"
-			" FROM refs r CROSS JOIN articles a ON a.id = r.article_id"
+			" FROM (SELECT article_id, date, path FROM refs WHERE entity=:p1"
+			"  ORDER BY date DESC, path LIMIT :i1 OFFSET :i2) p"
+			" CROSS JOIN refs r ON r.article_id = p.article_id AND r.entity = :p1"
+			" CROSS JOIN articles a ON a.id = r.article_id"
 			" LEFT JOIN entities pe ON pe.slug = a.publication_entity"
-			" WHERE r.entity=:p1 ORDER BY r.date DESC, r.path LIMIT :i1 OFFSET :i2",
+			" ORDER BY p.date DESC, p.path",
 		     slug, NULL, limit < 0 ? -1 : limit, offset);
 }
 

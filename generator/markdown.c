@@ -398,14 +398,13 @@ static int is_block(cmark_node_type t)
 	return t >= CMARK_NODE_FIRST_BLOCK && t <= CMARK_NODE_LAST_BLOCK;
 }
 
-/* Recompute the range of every node (pre-order in rg->r; each node's
- * user_data is its index + 1). Returns the length of the text. */
-static size_t node_ranges(ranges *rg, cmark_node *root)
+/* Append the ranges of the subtree at root, whose text starts at pos (as
+ * the walk of the whole tree reaches it), to rg; returns the position
+ * after it. */
+static size_t subtree_ranges(ranges *rg, cmark_node *root, size_t pos)
 {
 	cmark_iter *it = cmark_iter_new(root);
 	cmark_event_type ev;
-	size_t pos = 0;
-	rg->n = 0;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
 		cmark_node_type t = cmark_node_get_type(n);
@@ -449,10 +448,70 @@ static size_t node_ranges(ranges *rg, cmark_node *root)
 	return pos;
 }
 
+/* Recompute the range of every node (pre-order in rg->r; each node's
+ * user_data is its index + 1). Returns the length of the text. */
+static size_t node_ranges(ranges *rg, cmark_node *root)
+{
+	rg->n = 0;
+	return subtree_ranges(rg, root, 0);
+}
+
+/* The top-level blocks of the document with their text ranges: splitting
+ * and wrapping inlines moves no text, so these stay valid while spans are
+ * marked, and a span needs the ranges of the blocks it meets only (not a
+ * walk of the whole document per attribution). pre is the position before
+ * the block (the end of the one before it). */
+typedef struct tblocks {
+	cmark_node **node;
+	size_t *pre, *start, *end;
+	size_t n;
+} tblocks;
+
+static void top_blocks(tblocks *tb, const ranges *rg, cmark_node *root);
+
+/* rg := the ranges of the top-level blocks meeting [s, e], in document
+ * order: the stretch of the whole tree's ranges that can hold or contain
+ * [s, e) (user_data as node_ranges sets it). */
+static void span_ranges(ranges *rg, const tblocks *tb, size_t s, size_t e)
+{
+	size_t i = 0;
+	rg->n = 0;
+	while (i < tb->n && tb->end[i] < s)
+		i++;
+	if (i >= tb->n || tb->start[i] > e)
+		return;
+	size_t pos = tb->pre[i];
+	for (; i < tb->n && tb->start[i] <= e; i++)
+		pos = subtree_ranges(rg, tb->node[i], pos);
+}
+
 static const nrange *range_of(const ranges *rg, cmark_node *n)
 {
 	uintptr_t k = (uintptr_t)cmark_node_get_user_data(n);
 	return k && k <= rg->n && rg->r[k - 1].node == n ? &rg->r[k - 1] : NULL;
+}
+
+static void top_blocks(tblocks *tb, const ranges *rg, cmark_node *root)
+{
+	size_t cap = 0, pre = 0;
+	for (cmark_node *b = cmark_node_first_child(root); b; b = cmark_node_next(b)) {
+		const nrange *r = range_of(rg, b);
+		if (!r)
+			continue;
+		if (tb->n == cap) {
+			cap = cap ? cap * 2 : 16;
+			tb->node = morgue_realloc(tb->node, cap * sizeof(*tb->node));
+			tb->pre = morgue_realloc(tb->pre, cap * sizeof(*tb->pre));
+			tb->start = morgue_realloc(tb->start, cap * sizeof(*tb->start));
+			tb->end = morgue_realloc(tb->end, cap * sizeof(*tb->end));
+		}
+		tb->node[tb->n] = b;
+		tb->pre[tb->n] = pre;
+		tb->start[tb->n] = r->start;
+		tb->end[tb->n] = r->end;
+		pre = r->end;
+		tb->n++;
+	}
 }
 
 static int range_inside(const nrange *r, size_t s, size_t e)
@@ -517,17 +576,17 @@ static char *attr_open(const morgue_attribution *a, size_t num)
 /* Wrap the inline content of text [s, e) in attribution elements: the
  * highest inline nodes inside the span, consecutive siblings together.
  * The first element gets id src-num. Returns the number of elements. */
-static size_t mark_span(cmark_node *root, ranges *rg, size_t s, size_t e,
+static size_t mark_span(const tblocks *tb, ranges *rg, size_t s, size_t e,
 			const morgue_attribution *a, size_t num)
 {
 	cmark_node **cand = NULL;
 	size_t ncand = 0, capcand = 0, made = 0;
 
-	node_ranges(rg, root);
+	span_ranges(rg, tb, s, e);
 	if (split_at(rg, s))
-		node_ranges(rg, root);
+		span_ranges(rg, tb, s, e);
 	if (split_at(rg, e))
-		node_ranges(rg, root);
+		span_ranges(rg, tb, s, e);
 	for (size_t i = 0; i < rg->n; i++) {
 		cmark_node *n = rg->r[i].node;
 		if (is_block(cmark_node_get_type(n)) || !range_inside(&rg->r[i], s, e))
@@ -654,10 +713,12 @@ static int attributions(ctx *c, cmark_node *root, const char *atext, size_t len,
 		a = NULL;
 		na = 0;
 	}
+	tblocks tb = { 0 };
+	top_blocks(&tb, &rg, root);
 	size_t w = 0;
 	for (size_t i = 0; i < na; i++) {
 		if (a[i].length && a[i].offset + a[i].length <= len &&
-		    mark_span(root, &rg, a[i].offset, a[i].offset + a[i].length, &a[i], w + 1)) {
+		    mark_span(&tb, &rg, a[i].offset, a[i].offset + a[i].length, &a[i], w + 1)) {
 			a[w++] = a[i];
 			continue;
 		}
@@ -667,12 +728,18 @@ static int attributions(ctx *c, cmark_node *root, const char *atext, size_t len,
 		free(a[i].affiliation);
 	}
 	na = w;
+	free(tb.node);
+	free(tb.pre);
+	free(tb.start);
+	free(tb.end);
 done:
 	if (rc < 0) {
 		morgue_attributions_free(a, na);
 		a = NULL;
 		na = 0;
 	}
+	/* every node of the tree, as a last walk of the whole tree left it */
+	node_ranges(&rg, root);
 	for (size_t i = 0; i < rg.n; i++)
 		cmark_node_set_user_data(rg.r[i].node, NULL);
 	free(rg.r);

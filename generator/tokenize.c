@@ -27,9 +27,16 @@ static const char *const stopwords[] = {
 	"this", "to", "was", "were", "which", "who", "will", "with",
 };
 
+/* The length of the longest stopword above ("their", "which"; keep in
+ * step with the list): longer words, most words of a text, are not
+ * looked up. */
+#define STOPWORD_MAX 5
+
 int morgue_tokenize_is_stopword(const char *w)
 {
 	size_t lo = 0, hi = sizeof(stopwords) / sizeof(*stopwords);
+	if (strnlen(w, STOPWORD_MAX + 1) > STOPWORD_MAX)
+		return 0;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 		int c = strcmp(w, stopwords[mid]);
@@ -45,6 +52,12 @@ int morgue_tokenize_is_stopword(const char *w)
 
 static int classify(utf8proc_int32_t cp)
 {
+	/* ASCII without a table lookup: letters, digits, the rest is
+	 * punctuation, symbols, space or controls */
+	if (cp >= 0 && cp < 0x80)
+		return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ? C_LETTER
+		       : cp >= '0' && cp <= '9'				 ? C_DIGIT
+										 : C_OTHER;
 	if ((cp >= 0x3040 && cp <= 0x309F) || (cp >= 0x3400 && cp <= 0x4DBF) ||
 	    (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
 	    (cp >= 0x20000 && cp <= 0x3FFFF))
@@ -85,6 +98,10 @@ static int mid_kind(utf8proc_int32_t cp)
 /* Decode one code point; returns its length, or -1 for an invalid byte. */
 static long dec(const char *s, size_t len, size_t i, utf8proc_int32_t *cp)
 {
+	if ((unsigned char)s[i] < 0x80) {
+		*cp = (unsigned char)s[i];
+		return 1;
+	}
 	utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
 					      (utf8proc_ssize_t)(len - i), cp);
 	return n > 0 ? (long)n : -1;

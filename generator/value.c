@@ -15,7 +15,8 @@ struct morgue_value {
 		} s;
 		struct {
 			morgue_value **items;
-			char **keys; /* maps only */
+			char **keys;      /* maps only */
+			unsigned *hashes; /* maps only: key_hash of each key */
 			size_t count, cap;
 		} c;
 	} u;
@@ -81,6 +82,7 @@ void morgue_value_free(morgue_value *v)
 		}
 		free(v->u.c.items);
 		free(v->u.c.keys);
+		free(v->u.c.hashes);
 	}
 	free(v);
 }
@@ -126,13 +128,30 @@ int morgue_value_truthy(const morgue_value *v)
 	}
 }
 
-static void append(morgue_value *c, char *key, morgue_value *item)
+/* A cheap hash of a map key (FNV-1a), so a lookup compares integers and
+ * calls strcmp only on a likely hit: template rendering looks every name
+ * up through a stack of maps, and most lookups miss. */
+static unsigned key_hash(const char *k)
 {
+	unsigned h = 2166136261u;
+	for (; *k; k++)
+		h = (h ^ (unsigned char)*k) * 16777619u;
+	return h;
+}
+
+static void append(morgue_value *c, char *key, unsigned hash, morgue_value *item)
+{
+	size_t cap = c->u.c.cap;
 	MORGUE_ARRAY_RESERVE(c->u.c.items, c->u.c.cap, c->u.c.count + 1);
 	if (c->type == MORGUE_VALUE_MAP) {
 		/* keys grow in step with items: same capacity */
-		c->u.c.keys = morgue_realloc(c->u.c.keys, c->u.c.cap * sizeof(char *));
+		if (cap != c->u.c.cap || !c->u.c.keys) {
+			c->u.c.keys = morgue_realloc(c->u.c.keys, c->u.c.cap * sizeof(char *));
+			c->u.c.hashes = morgue_realloc(c->u.c.hashes,
+						       c->u.c.cap * sizeof(unsigned));
+		}
 		c->u.c.keys[c->u.c.count] = key;
+		c->u.c.hashes[c->u.c.count] = hash;
 	}
 	c->u.c.items[c->u.c.count++] = item;
 }
@@ -143,7 +162,7 @@ void morgue_value_push(morgue_value *list, morgue_value *item)
 		morgue_value_free(item);
 		return;
 	}
-	append(list, NULL, item);
+	append(list, NULL, 0, item);
 }
 
 size_t morgue_value_count(const morgue_value *v)
@@ -158,11 +177,12 @@ morgue_value *morgue_value_at(const morgue_value *list, size_t i)
 		       ? list->u.c.items[i] : NULL;
 }
 
-static long find_key(const morgue_value *map, const char *key)
+static long find_key(const morgue_value *map, const char *key, unsigned h)
 {
 	/* linear: template contexts and front matter maps are small */
+	const unsigned *hs = map->u.c.hashes;
 	for (size_t i = 0; i < map->u.c.count; i++)
-		if (!strcmp(map->u.c.keys[i], key))
+		if (hs[i] == h && !strcmp(map->u.c.keys[i], key))
 			return (long)i;
 	return -1;
 }
@@ -173,20 +193,23 @@ void morgue_value_set(morgue_value *map, const char *key, morgue_value *val)
 		morgue_value_free(val);
 		return;
 	}
-	long i = find_key(map, key);
+	unsigned h = key_hash(key);
+	long i = find_key(map, key, h);
 	if (i >= 0) {
 		morgue_value_free(map->u.c.items[i]);
 		map->u.c.items[i] = val;
 		return;
 	}
-	append(map, morgue_strdup(key), val);
+	append(map, morgue_strdup(key), h, val);
 }
 
 morgue_value *morgue_value_get(const morgue_value *map, const char *key)
 {
 	if (!map || map->type != MORGUE_VALUE_MAP)
 		return NULL;
-	long i = find_key(map, key);
+	if (!map->u.c.count)
+		return NULL;
+	long i = find_key(map, key, key_hash(key));
 	return i >= 0 ? map->u.c.items[i] : NULL;
 }
 

@@ -18,7 +18,8 @@ void morgue_buf_grow(morgue_buf *b, size_t extra)
 
 void morgue_buf_put(morgue_buf *b, const char *data, size_t len)
 {
-	morgue_buf_grow(b, len);
+	if (b->size + len + 1 > b->asize)
+		morgue_buf_grow(b, len);
 	if (len)
 		memmove(b->ptr + b->size, data, len);
 	b->size += len;
@@ -32,7 +33,8 @@ void morgue_buf_puts(morgue_buf *b, const char *s)
 
 void morgue_buf_putc(morgue_buf *b, int c)
 {
-	morgue_buf_grow(b, 1);
+	if (b->size + 2 > b->asize)
+		morgue_buf_grow(b, 1);
 	b->ptr[b->size++] = (char)c;
 	b->ptr[b->size] = '\0';
 }
@@ -40,11 +42,21 @@ void morgue_buf_putc(morgue_buf *b, int c)
 void morgue_buf_vprintf(morgue_buf *b, const char *fmt, va_list ap)
 {
 	va_list cp;
+	size_t room = b->ptr ? b->asize - b->size : 0;
 	va_copy(cp, ap);
-	int n = vsnprintf(NULL, 0, fmt, cp);
+	/* format straight into the free space; only text that does not fit
+	 * is formatted twice (measured, then written) */
+	int n = vsnprintf(room ? b->ptr + b->size : NULL, room, fmt, cp);
 	va_end(cp);
-	if (n <= 0)
+	if (n <= 0) {
+		if (room)
+			b->ptr[b->size] = '\0';
 		return;
+	}
+	if ((size_t)n < room) {
+		b->size += (size_t)n;
+		return;
+	}
 	morgue_buf_grow(b, (size_t)n);
 	vsnprintf(b->ptr + b->size, (size_t)n + 1, fmt, ap);
 	b->size += (size_t)n;

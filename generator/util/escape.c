@@ -74,62 +74,85 @@ int morgue_url_is_safe(const char *s, size_t len)
 int morgue_escape_url(morgue_buf *out, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	size_t i;
+	size_t i, run = 0;
 
 	if (!morgue_url_is_safe(s, len))
 		return -1;
+	/* plain runs are copied whole */
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
+		if (!(c <= 0x20 || c == '&' || c == '"' || c == '\'' || c == '<' ||
+		      c == '>' || c == '\\' || c == '`' || c == 0x7f))
+			continue;
+		if (i > run)
+			morgue_buf_put(out, s + run, i - run);
+		run = i + 1;
 		if (c == '&')
-			morgue_buf_puts(out, "&amp;");
+			morgue_buf_put(out, "&amp;", 5);
 		else if (c == '"')
-			morgue_buf_puts(out, "%22");
+			morgue_buf_put(out, "%22", 3);
 		else if (c == '\'')
-			morgue_buf_puts(out, "%27");
-		else if (c <= 0x20 || c == '<' || c == '>' || c == '\\' ||
-			 c == '`' || c == 0x7f) {
-			morgue_buf_putc(out, '%');
-			morgue_buf_putc(out, hex[c >> 4]);
-			morgue_buf_putc(out, hex[c & 15]);
-		} else
-			morgue_buf_putc(out, c);
+			morgue_buf_put(out, "%27", 3);
+		else {
+			char pct[3] = { '%', hex[c >> 4], hex[c & 15] };
+			morgue_buf_put(out, pct, 3);
+		}
 	}
+	if (len > run)
+		morgue_buf_put(out, s + run, len - run);
 	return 0;
+}
+
+/* Bytes morgue_escape_json copies unchanged (the rest: quotes, backslash,
+ * controls, DEL, <, >, &, and 0xe2 that may start U+2028/U+2029). */
+static inline int json_plain(unsigned char c)
+{
+	return c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' &&
+	       c != '&' && c != 0x7f && c != 0xe2;
 }
 
 void morgue_escape_json(morgue_buf *out, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i;
+	size_t i, run = 0;
 
+	if (!len)
+		return;
+	morgue_buf_grow(out, len);
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
+		if (json_plain(c))
+			continue;
+		/* copy the plain run before c, then c escaped */
+		morgue_buf_put(out, s + run, i - run);
+		run = i + 1;
 		switch (c) {
-		case '"': morgue_buf_puts(out, "\\\""); continue;
-		case '\\': morgue_buf_puts(out, "\\\\"); continue;
-		case '\n': morgue_buf_puts(out, "\\n"); continue;
-		case '\r': morgue_buf_puts(out, "\\r"); continue;
-		case '\t': morgue_buf_puts(out, "\\t"); continue;
-		case '<': morgue_buf_puts(out, "\\u003c"); continue;
-		case '>': morgue_buf_puts(out, "\\u003e"); continue;
-		case '&': morgue_buf_puts(out, "\\u0026"); continue;
+		case '"': morgue_buf_put(out, "\\\"", 2); continue;
+		case '\\': morgue_buf_put(out, "\\\\", 2); continue;
+		case '\n': morgue_buf_put(out, "\\n", 2); continue;
+		case '\r': morgue_buf_put(out, "\\r", 2); continue;
+		case '\t': morgue_buf_put(out, "\\t", 2); continue;
+		case '<': morgue_buf_put(out, "\\u003c", 6); continue;
+		case '>': morgue_buf_put(out, "\\u003e", 6); continue;
+		case '&': morgue_buf_put(out, "\\u0026", 6); continue;
 		default: break;
 		}
 		if (c < 0x20 || c == 0x7f) {
-			morgue_buf_puts(out, "\\u00");
-			morgue_buf_putc(out, hex[c >> 4]);
-			morgue_buf_putc(out, hex[c & 15]);
+			char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+			morgue_buf_put(out, u, 6);
 		} else if (c == 0xe2 && i + 2 < len &&
 			   (unsigned char)s[i + 1] == 0x80 &&
 			   ((unsigned char)s[i + 2] == 0xa8 ||
 			    (unsigned char)s[i + 2] == 0xa9)) {
 			/* U+2028/U+2029 end a line in pre-ES2019 JavaScript */
-			morgue_buf_puts(out, (unsigned char)s[i + 2] == 0xa8
-						     ? "\\u2028" : "\\u2029");
+			morgue_buf_put(out, (unsigned char)s[i + 2] == 0xa8
+						    ? "\\u2028" : "\\u2029", 6);
 			i += 2;
+			run = i + 1;
 		} else
-			morgue_buf_putc(out, c);
+			run = i; /* 0xe2 starting any other character: plain */
 	}
+	morgue_buf_put(out, s + run, len - run);
 }
 
 void morgue_escape_json_string(morgue_buf *out, const char *s)
@@ -175,11 +198,16 @@ void morgue_escape_csv(morgue_buf *out, const char *s, size_t len)
 		morgue_buf_putc(out, '"');
 	if (formula)
 		morgue_buf_putc(out, '\'');
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '"')
-			morgue_buf_putc(out, '"');
-		morgue_buf_putc(out, s[i]);
-	}
+	/* runs up to and including each quote are copied whole, the quote
+	 * then doubled */
+	size_t run = 0;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] == '"') {
+			morgue_buf_put(out, s + run, i + 1 - run);
+			run = i;
+		}
+	if (len > run)
+		morgue_buf_put(out, s + run, len - run);
 	if (quote || formula)
 		morgue_buf_putc(out, '"');
 }

@@ -628,7 +628,7 @@ static long long entity_mentions(morgue_cache *k, const char *slug)
 
 int morgue_cache_list_sigs(morgue_cache *k, char (**sigs)[MORGUE_HASH_HEX], size_t *npages,
 			   const char *page_key, const char *list, const char *key,
-			   int page_size)
+			   const char *salt, int page_size)
 {
 	sqlite3_stmt *st;
 	const char **d = NULL;
@@ -650,6 +650,11 @@ int morgue_cache_list_sigs(morgue_cache *k, char (**sigs)[MORGUE_HASH_HEX], size
 		mentions = entity_mentions(k, key);
 	} else if (!strcmp(list, "home"))
 		st = prepare(k, "SELECT id FROM articles ORDER BY date DESC, path");
+	else if (!strcmp(list, "tag"))
+		st = prepare(k, "SELECT article_id FROM tags WHERE slug=? ORDER BY date DESC, path");
+	else if (!strcmp(list, "year") || !strcmp(list, "month"))
+		st = prepare(k, "SELECT id FROM articles WHERE date >= ?1 AND date < ?1 || '~'"
+				" ORDER BY date DESC, path");
 	else
 		return morgue_error_set(MORGUE_EUSAGE, NULL, 0, "cache: unknown list %s", list);
 	if (!st)
@@ -671,6 +676,7 @@ int morgue_cache_list_sigs(morgue_cache *k, char (**sigs)[MORGUE_HASH_HEX], size
 		morgue_hash_init(&h);
 		morgue_hash_puts(&h, list);
 		morgue_hash_puts(&h, key);
+		morgue_hash_puts(&h, salt);
 		morgue_hash_puts(&h, page_key);
 		morgue_hash_int(&h, (long long)p);
 		morgue_hash_int(&h, (long long)*npages);

@@ -83,12 +83,14 @@ int morgue_cache_group_sig(morgue_cache *k, char out[MORGUE_HASH_HEX],
 
 /* One signature per page of a paged list, in *sigs (caller frees), and
  * the number of pages: "entity" (key: the slug; the entity's articles,
- * newest first, with its article and mention counts) or "home" (key
- * NULL: every article, newest first). A page's signature covers the
- * articles it shows and the list's totals. */
+ * newest first, with its article and mention counts), "tag" (key: the
+ * slug), "year" or "month" (key: "2017" or "2017-05"), or "home" (key
+ * NULL: every article), newest first. A page's signature covers the
+ * articles it shows, the list's totals and salt (what else the pages
+ * show, e.g. the tag as written; may be NULL). */
 int morgue_cache_list_sigs(morgue_cache *k, char (**sigs)[MORGUE_HASH_HEX], size_t *npages,
 			   const char *page_key, const char *list, const char *key,
-			   int page_size);
+			   const char *salt, int page_size);
 
 /* Families: reuse links every file the previous build wrote for family
  * with signature sig into the new site, records them and calls each (if

@@ -108,13 +108,13 @@ static int family_begin(morgue_site *s, const char *name, const char *sig)
 
 /* Page signatures of a paged list (cache.h), or NULL without a cache. */
 static char (*list_sigs(morgue_site *s, const char *list, const char *key,
-			size_t *npages))[MORGUE_HASH_HEX]
+			const char *salt, size_t *npages))[MORGUE_HASH_HEX]
 {
 	char (*sigs)[MORGUE_HASH_HEX] = NULL;
 	*npages = 0;
 	if (!s->cache)
 		return NULL;
-	if (morgue_cache_list_sigs(s->cache, &sigs, npages, s->page_key, list, key,
+	if (morgue_cache_list_sigs(s->cache, &sigs, npages, s->page_key, list, key, salt,
 				   s->config->page_size) < 0) {
 		morgue_error_clear();
 		return NULL;
@@ -242,17 +242,22 @@ static void set_pagination(morgue_value *ctx, const char *base, long long n,
  * fields are copied onto every page's context by the callback. */
 typedef void (*decorate_fn)(morgue_site *s, morgue_value *ctx, void *payload);
 
+/* Each page of a list is its own family ("tp:SLUG:N", "yp:2017:N", ...),
+ * depending on the articles it shows, the totals and salt (what else it
+ * shows); the front page's first page shows the whole archive's
+ * highlights and is always rendered. */
 static int emit_article_list(morgue_site *s, const char *tpl, const char *base,
 			     const char *title, const char *filter, const char *key,
-			     decorate_fn decorate, void *payload)
+			     const char *salt, decorate_fn decorate, void *payload)
 {
 	long long total = morgue_catalog_articles_count(s->catalog, filter, key);
 	long long size = s->config->page_size;
 	long long pages = total ? (total + size - 1) / size : 1;
-	/* the front page's continuations each depend on their own articles
-	 * only (page 1 shows the whole archive's highlights) */
+	const char *list = filter ? filter : "home";
+	const char *prefix = !filter ? "h" : !strcmp(filter, "tag") ? "tp"
+			     : !strcmp(filter, "year") ? "yp" : "mp";
 	size_t nsigs = 0;
-	char (*sigs)[MORGUE_HASH_HEX] = !filter && !s->family ? list_sigs(s, "home", NULL, &nsigs) : NULL;
+	char (*sigs)[MORGUE_HASH_HEX] = list_sigs(s, list, key, salt, &nsigs);
 	morgue_buf fam = MORGUE_BUF_INIT;
 	int rc = 0;
 
@@ -262,8 +267,8 @@ static int emit_article_list(morgue_site *s, const char *tpl, const char *base,
 	}
 	for (long long n = 1; n <= pages && !rc; n++) {
 		morgue_buf path = MORGUE_BUF_INIT;
-		if (sigs && n >= 2) {
-			page_family(&fam, "h", NULL, n);
+		if (sigs && (filter || n >= 2)) {
+			page_family(&fam, prefix, key, n);
 			if (family_begin(s, fam.ptr, sigs[n - 1])) {
 				s->family = NULL;
 				continue;
@@ -437,7 +442,7 @@ int morgue_render_entity(morgue_site *s, const char *slug)
 	 * the family "e:SLUG"; each continuation page "ep:SLUG:N" depends on
 	 * its own articles and the totals */
 	size_t nsigs = 0;
-	char (*sigs)[MORGUE_HASH_HEX] = list_sigs(s, "entity", slug, &nsigs);
+	char (*sigs)[MORGUE_HASH_HEX] = list_sigs(s, "entity", slug, NULL, &nsigs);
 	char *need = morgue_calloc(nsigs + 1, 1);
 	morgue_buf fam = MORGUE_BUF_INIT;
 	int any = !sigs;
@@ -599,10 +604,8 @@ int morgue_render_tags(morgue_site *s)
 		const char *tag = morgue_value_get_string(morgue_value_get(t, "tag"));
 		morgue_buf_printf(&base, "tags/%s", slug);
 		morgue_buf_printf(&title, "Tagged “%s”", tag);
-		if (!group_begin(s, &fam, "t", "tag", slug))
-			rc = emit_article_list(s, "tag", base.ptr, title.ptr, "tag", slug,
-					       tag_decorate, t);
-		family_end(s);
+		rc = emit_article_list(s, "tag", base.ptr, title.ptr, "tag", slug, tag,
+				       tag_decorate, t);
 		morgue_buf_free(&base);
 		morgue_buf_free(&title);
 	}
@@ -633,10 +636,8 @@ int morgue_render_archive(morgue_site *s)
 		morgue_value *months = morgue_value_get(y, "months");
 		morgue_buf base = MORGUE_BUF_INIT;
 		morgue_buf_printf(&base, "archive/%s", year);
-		if (!group_begin(s, &fam, "y", "year", year))
-			rc = emit_article_list(s, "archive-period", base.ptr, year, "year", year,
-					       period_decorate, (void *)year);
-		family_end(s);
+		rc = emit_article_list(s, "archive-period", base.ptr, year, "year", year, NULL,
+				       period_decorate, (void *)year);
 		for (size_t j = 0; j < morgue_value_count(months) && !rc; j++) {
 			morgue_value *m = morgue_value_at(months, j);
 			const char *month = morgue_value_get_string(morgue_value_get(m, "month"));
@@ -644,10 +645,8 @@ int morgue_render_archive(morgue_site *s)
 			morgue_buf_clear(&base);
 			morgue_buf_printf(&base, "archive/%s/%s", year,
 					  morgue_value_get_string(morgue_value_get(m, "mm")));
-			if (!group_begin(s, &fam, "m", "month", month))
-				rc = emit_article_list(s, "archive-period", base.ptr, label, "month",
-						       month, period_decorate, (void *)label);
-			family_end(s);
+			rc = emit_article_list(s, "archive-period", base.ptr, label, "month",
+					       month, label, period_decorate, (void *)label);
 		}
 		morgue_buf_free(&base);
 	}
@@ -710,7 +709,7 @@ static void home_decorate(morgue_site *s, morgue_value *ctx, void *payload)
 int morgue_render_home(morgue_site *s)
 {
 	/* index.html is the first page; older articles follow in index/page-N */
-	return emit_article_list(s, "index", "index", s->config->title, NULL, NULL,
+	return emit_article_list(s, "index", "index", s->config->title, NULL, NULL, NULL,
 				 home_decorate, NULL);
 }
 

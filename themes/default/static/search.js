@@ -53,7 +53,7 @@
     for (var i = 0; i < n; i += 5) {
       var v = 0;
       for (var k = 0; k < 5; k++) v = v * 85 + (i + k < n ? D85[s.charCodeAt(i + k) & 127] : 84);
-      for (k = 0; k < 4 && o < out.length; k++) out[o++] = Math.floor(v / Math.pow(2, 24 - 8 * k)) & 255;
+      for (k = 0; k < 4 && o < out.length; k++) out[o++] = (v >>> (24 - 8 * k)) & 255;
     }
     return out;
   }
@@ -100,6 +100,9 @@
   /* ---- words: the rule of generator/tokenize.c ---- */
   var RE_L = /\p{L}/u, RE_N = /\p{N}/u, RE_M = /\p{M}/u;
   function cls(cp, ch) {
+    if (cp < 128) {
+      return (cp >= 97 && cp <= 122) || (cp >= 65 && cp <= 90) ? 1 : (cp >= 48 && cp <= 57 ? 2 : 0);
+    }
     if ((cp >= 0x3040 && cp <= 0x309F) || (cp >= 0x3400 && cp <= 0x4DBF) ||
         (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
         (cp >= 0x20000 && cp <= 0x3FFFF)) return 4;
@@ -148,6 +151,7 @@
   }
   /* utf8proc COMPAT|CASEFOLD|STRIPMARK|COMPOSE, as near as JS gets. */
   function fold(w) {
+    if (/^[\x00-\x7f]*$/.test(w)) return w.toLowerCase();
     return w.toLowerCase().normalize('NFKD').replace(/\p{M}/gu, '').normalize('NFC')
       .replace(/\u00df/g, 'ss').replace(/\u03c2/g, '\u03c3').replace(/[\u2018\u2019]/g, "'");
   }
@@ -179,12 +183,14 @@
     if (own !== null) list.unshift(own);
     return list.slice(0, MAX_PREFIX_SHARDS);
   }
+  var DIGIT = new Int8Array(128).fill(-1);
+  for (var iA = 0; iA < ALPHA.length; iA++) DIGIT[ALPHA.charCodeAt(iA)] = iA;
   function varints(s, from) {
-    var out = [], v = 0, shift = 0;
+    var out = [], v = 0, mul = 1;
     for (var i = from || 0; i < s.length; i++) {
-      var d = ALPHA.indexOf(s.charAt(i));
-      v += (d & 31) * Math.pow(2, shift);
-      if (d & 32) { shift += 5; } else { out.push(v); v = 0; shift = 0; }
+      var d = DIGIT[s.charCodeAt(i) & 127];
+      v += (d & 31) * mul;
+      if (d & 32) { mul *= 32; } else { out.push(v); v = 0; mul = 1; }
     }
     return out;
   }
@@ -193,6 +199,16 @@
    * doc deltas only), the first starting with '!' for a stopword. */
   function decode(parts, facet) {
     var stop = parts[0].charAt(0) === '!', map = new Map(), doc = -1;
+    /* positions are only read by phrases: a chunk's are decoded on first use */
+    function lazy(str) {
+      var all = null;
+      return function (at, tf) {
+        if (all === null) all = varints(str);
+        var list = [];
+        for (var k = 0, p = 0; k < tf; k++) { p += all[at + k]; list.push(p); }
+        return list;
+      };
+    }
     parts.forEach(function (str, n) {
       if (n === 0 && stop) str = str.slice(1);
       if (!str) return;
@@ -200,15 +216,13 @@
         varints(str).forEach(function (d) { doc += d + 1; map.set(doc, null); });
         return;
       }
-      var f = str.split('.'), docs = varints(f[0]), codes = varints(f[1] || ''), pos = varints(f[2] || ''), at = 0;
+      var f = str.split('.'), docs = varints(f[0]), codes = varints(f[1] || ''), at = 0;
+      var pos = stop ? null : lazy(f[2] || '');
       for (var i = 0; i < docs.length; i++) {
         doc += docs[i] + 1;
-        var code = codes[i], tf = code >> 2, list = null;
-        if (!stop) {
-          list = [];
-          for (var k = 0, p = 0; k < tf; k++) { p += pos[at++]; list.push(p); }
-        }
-        map.set(doc, { tf: tf, flags: code & 3, pos: list });
+        var code = codes[i], tf = code >> 2;
+        map.set(doc, { tf: tf, flags: code & 3, at: at, pos: pos });
+        at += tf;
       }
     });
     return map;
@@ -239,9 +253,20 @@
    * prefix and no such stem, the stems of the indexed words starting with
    * it (at most MAX_EXPAND). */
   function stemsOf(w, prefix) {
-    var shards = prefix && cps(w).length >= 2 ? shardsWithPrefix(w) : [shardFor(w)];
-    shards = shards.filter(function (p) { return p !== null; });
-    return Promise.all(shards.map(function (p) { return need(shardFile(p)); })).then(function (list) {
+    var own = shardFor(w);
+    /* w's own shard says whether the index knows w; only if not are the
+     * shards of the words it may start loaded (a known word is not completed) */
+    return (own === null ? Promise.resolve(null) : need(shardFile(own))).then(function (sh) {
+      var known = sh && (Object.prototype.hasOwnProperty.call(sh.f, w) || Object.prototype.hasOwnProperty.call(sh.s, w));
+      if (!prefix || known || cps(w).length < 2) return stemsFrom(w, prefix, [sh]);
+      var rest = shardsWithPrefix(w).filter(function (p) { return p !== null && p !== own; });
+      return Promise.all(rest.map(function (p) { return need(shardFile(p)); })).then(function (list) {
+        return stemsFrom(w, true, [sh].concat(list));
+      });
+    });
+  }
+  function stemsFrom(w, prefix, list) {
+    {
       var exact = {}, more = {};
       list.forEach(function (sh) {
         if (!sh) return;
@@ -259,7 +284,7 @@
         return es.map(function (e, k) { return e && { e: e, exact: k < ex.length }; })
           .filter(Boolean);
       });
-    });
+    }
   }
 
   /* ---- queries ---- */
@@ -321,9 +346,12 @@
   function phraseHit(doc, posLists) {
     var first = posLists[0];
     if (!first) return true;
+    /* long lists (a common word) are looked up in a set, not scanned */
+    var sets = posLists.map(function (l) { return l.pos.length > 8 ? new Set(l.pos) : null; });
     return first.pos.some(function (p) {
-      return posLists.every(function (l) {
-        return l.pos.indexOf(p - first.off + l.off) >= 0;
+      return posLists.every(function (l, k) {
+        var at = p - first.off + l.off;
+        return sets[k] ? sets[k].has(at) : l.pos.indexOf(at) >= 0;
       });
     });
   }
@@ -369,7 +397,7 @@
             list.forEach(function (x) {
               var p = x.e.post.get(doc);
               if (!p) return;
-              if (p.pos === null) stop = true; else pos = pos.concat(p.pos);
+              if (p.pos === null) stop = true; else pos = pos.concat(p.pos(p.at, p.tf));
             });
             if (stop && !pos.length) return true; /* stopwords are not checked */
             lists.push({ pos: pos, off: g.words[k].pos });
@@ -422,7 +450,9 @@
         for (var k = 1; k <= 3; k++) if (r[k] && !r[k].has(d)) return;
         ids.push(d);
       });
-      ids.sort(function (a, b) { return (scores.get(b) - scores.get(a)) || (b - a); });
+      var sc = new Float64Array(meta.n + 1);
+      ids.forEach(function (d) { sc[d] = scores.get(d); });
+      ids.sort(function (a, b) { return (sc[b] - sc[a]) || (b - a); });
       var el = Object.keys(ents || {}).map(function (s) { return ents[s]; });
       el.sort(function (a, b) { return (b[4] - a[4]) || (a[1] < b[1] ? -1 : 1); });
       return { docs: ids, hl: hl, ents: pq.groups.length ? el.slice(0, 5) : [] };

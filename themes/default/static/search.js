@@ -58,10 +58,14 @@
     return out;
   }
   /* Inflate raw deflate data (parts of one stream) with the browser's own
-   * DecompressionStream: no fetch, so it works from file://. */
+   * DecompressionStream: no fetch, so it works from file://. The parts are
+   * written to it directly (a Blob would copy them to the browser process). */
   function inflate(parts) {
-    return new Response(new Blob(parts).stream().pipeThrough(new DecompressionStream('deflate-raw')))
-      .arrayBuffer();
+    var ds = new DecompressionStream('deflate-raw'), w = ds.writable.getWriter();
+    var out = new Response(ds.readable).arrayBuffer();
+    parts.forEach(function (p) { w.write(p).catch(function () {}); });
+    w.close().catch(function () {});
+    return out;
   }
   /* z.js is [base85 of the dictionary's deflate up to a sync flush, length]:
    * inflating it followed by a {"zd"} stream gives the dictionary followed
@@ -121,29 +125,32 @@
   }
   /* [{w, start, end, pos}] with UTF-16 offsets into text. */
   function words(text) {
-    var out = [], chars = [], i;
-    for (i = 0; i < text.length;) {
+    /* per code point: its value, UTF-16 offset and class (typed arrays:
+     * an excerpt scans whole articles) */
+    var out = [], len = text.length, i, nc = 0;
+    var CP = new Int32Array(len + 1), AT = new Int32Array(len + 1), C = new Int8Array(len + 1);
+    for (i = 0; i < len;) {
       var cp = text.codePointAt(i), n = cp > 0xFFFF ? 2 : 1;
-      chars.push({ cp: cp, at: i, c: cls(cp, text.substr(i, n)) });
+      CP[nc] = cp; AT[nc] = i; C[nc++] = cls(cp, n === 1 ? text.charAt(i) : text.substr(i, n));
       i += n;
     }
-    chars.push({ cp: 0, at: text.length, c: 0 });
+    CP[nc] = 0; AT[nc] = len; C[nc] = 0;
     var pos = 0;
-    for (i = 0; i < chars.length - 1;) {
-      var c = chars[i].c;
-      if (c === 4) { out.push({ start: chars[i].at, end: chars[i + 1].at, pos: pos++ }); i++; continue; }
+    for (i = 0; i < nc;) {
+      var c = C[i];
+      if (c === 4) { out.push({ start: AT[i], end: AT[i + 1], pos: pos++ }); i++; continue; }
       if (c !== 1 && c !== 2) { i++; continue; }
       var j = i + 1, prev = c;
-      while (j < chars.length - 1) {
-        var c2 = chars[j].c;
+      while (j < nc) {
+        var c2 = C[j];
         if (c2 === 1 || c2 === 2 || c2 === 3) { if (c2 !== 3) prev = c2; j++; continue; }
-        var mk = midKind(chars[j].cp);
-        if (!mk || j + 1 >= chars.length - 1) break;
-        var c3 = chars[j + 1].c;
+        var mk = midKind(CP[j]);
+        if (!mk || j + 1 >= nc) break;
+        var c3 = C[j + 1];
         if (c3 !== prev || (c3 === 1 && !(mk & 1)) || (c3 === 2 && !(mk & 2)) || (c3 !== 1 && c3 !== 2)) break;
         j += 2;
       }
-      out.push({ start: chars[i].at, end: chars[j].at, pos: pos++ });
+      out.push({ start: AT[i], end: AT[j], pos: pos++ });
       i = j;
     }
     out.forEach(function (w) { w.w = text.slice(w.start, w.end); });

@@ -8,8 +8,10 @@
 // The index comes from `search-driver --synth 10000 DIR` (SEARCH10K_SITE=DIR
 // reuses one made earlier). Each query runs in a fresh browser context (no
 // cache) on a page that has loaded meta.js and gone idle; nothing else is
-// preloaded. Bytes over http are the response bodies of the query's requests;
-// from file:// the sizes of the files it asked for.
+// preloaded. Bytes over http are the response bodies the server sent for the
+// query's requests (counted in the server, so that reading them back through
+// playwright does not load the browser while it is timed); from file:// the
+// sizes of the files the page asked for.
 'use strict';
 const fs = require('fs');
 const os = require('os');
@@ -70,7 +72,7 @@ function instrument() {
 }
 
 // One query in a fresh context: {ms, bytes, files, status}.
-async function measure(browser, base, dir, Q, isHttp) {
+async function measure(browser, base, dir, Q, sent) {
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
   const errors = [], loads = [];
@@ -81,17 +83,16 @@ async function measure(browser, base, dir, Q, isHttp) {
     if (r.status() >= 400 && !/favicon\.ico$/.test(r.url())) errors.push(r.status() + ' ' + r.url());
     const m = /\/search\/([^/?]+\.js)$/.exec(r.url());
     if (!m) return;
-    const rec = { phase, name: m[1], bytes: 0 };
-    loads.push(rec);
-    if (isHttp) rec.body = r.body().then((b) => { rec.bytes = b.length; }, () => {});
-    else rec.bytes = fs.statSync(path.join(dir, 'search', m[1])).size;
+    loads.push({ phase, name: m[1], bytes: sent ? 0 : fs.statSync(path.join(dir, 'search', m[1])).size });
   });
+  if (sent) sent.length = 0;
   await page.goto(`${base}/search.html`, { waitUntil: 'load' });
   await page.waitForFunction(() => document.getElementById('search-status').textContent === '', null, { timeout: 60000 });
   // idle: nothing pending on the main thread
   await page.evaluate(() => new Promise((res) => requestIdleCallback(() => res(), { timeout: 2000 })));
   await page.evaluate(instrument);
   phase = 'query';
+  const sentBefore = sent ? sent.length : 0;
   if (Q.typed) {
     await page.locator('#search-q').focus();
     await page.keyboard.type(Q.q, { delay: 30 });
@@ -112,15 +113,10 @@ async function measure(browser, base, dir, Q, isHttp) {
     const hit = T.status.slice(from).find((x) => x[0] >= t0 && /found|No results/.test(x[1]));
     return hit && { ms: hit[0] - t0, status: hit[1] };
   }, null, { timeout: 60000, polling: 50 }).then((h) => h.jsonValue());
-  const q = loads.filter((l) => l.phase === 'query');
-  await Promise.all(q.map((l) => l.body));
   const n = await page.locator('#search-results h3').count();
   await ctx.close();
-  return {
-    ms: t.ms, status: t.status, shown: n, errors,
-    bytes: q.reduce((s, l) => s + l.bytes, 0), files: q.length,
-    loadBytes: loads.filter((l) => l.phase === 'load').reduce((s, l) => s + l.bytes, 0),
-  };
+  const q = sent ? sent.slice(sentBefore).filter((x) => /\/search\//.test(x.url)) : loads.filter((l) => l.phase === 'query');
+  return { ms: t.ms, status: t.status, shown: n, errors, bytes: q.reduce((s, l) => s + l.bytes, 0), files: q.length };
 }
 
 function median(a) {
@@ -128,10 +124,10 @@ function median(a) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-async function mode(browser, base, dir, label, isHttp) {
+async function mode(browser, base, dir, label, sent) {
   const ms = [], bytes = [];
   for (const Q of QUERIES) {
-    const r = await measure(browser, base, dir, Q, isHttp);
+    const r = await measure(browser, base, dir, Q, sent);
     const count = parseInt(r.status, 10);
     ms.push(r.ms); bytes.push(r.bytes);
     result(`${label}: ${Q.what} ${JSON.stringify(Q.q)} answered (${r.ms.toFixed(0)} ms, ${r.bytes} bytes in ${r.files} files)`,
@@ -153,10 +149,18 @@ async function mode(browser, base, dir, label, isHttp) {
   if (s.skip) { console.log(`SKIP search10k: ${s.skip}`); return; }
   const browser = await launch();
   try {
-    const server = await serve(s.dir);
-    await mode(browser, `http://127.0.0.1:${server.address().port}`, s.dir, 'search10k http', true);
+    const server = await serve(s.dir), sent = [];
+    // runs after lib.js's handler, which answers later (fs.readFile): count what it ends with
+    server.on('request', (req, res) => {
+      const end = res.end;
+      res.end = function (data, ...rest) {
+        if (res.statusCode === 200) sent.push({ url: req.url, bytes: data ? Buffer.byteLength(data) : 0 });
+        return end.call(this, data, ...rest);
+      };
+    });
+    await mode(browser, `http://127.0.0.1:${server.address().port}`, s.dir, 'search10k http', sent);
     server.close();
-    await mode(browser, 'file://' + s.dir, s.dir, 'search10k file://', false);
+    await mode(browser, 'file://' + s.dir, s.dir, 'search10k file://', null);
   } finally {
     await browser.close();
     if (s.made) fs.rmSync(s.dir, { recursive: true, force: true });

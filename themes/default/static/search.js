@@ -201,38 +201,51 @@
     }
     return out;
   }
-  /* Decode a word's postings into {doc: {tf, flags, pos: [..] | null}}:
-   * parts are the list's chunks, each "DOCS.CODES.POSITIONS" (a facet's:
-   * doc deltas only), the first starting with '!' for a stopword. */
+  /* Decode a word's postings: parts are the list's chunks, each
+   * "DOCS.CODES.POSITIONS" (a facet's: doc deltas only), the first starting
+   * with '!' for a stopword. Gives parallel arrays (docs ascending): docs,
+   * code (tf << 2 | flags), at (its first position in its chunk's list),
+   * ch (its chunk); pos(i) is doc i's positions, or null for a stopword
+   * (positions are only read by phrases, so a chunk's are decoded then). */
   function decode(parts, facet) {
-    var stop = parts[0].charAt(0) === '!', map = new Map(), doc = -1;
-    /* positions are only read by phrases: a chunk's are decoded on first use */
-    function lazy(str) {
-      var all = null;
-      return function (at, tf) {
-        if (all === null) all = varints(str);
-        var list = [];
-        for (var k = 0, p = 0; k < tf; k++) { p += all[at + k]; list.push(p); }
-        return list;
-      };
-    }
+    var stop = parts[0].charAt(0) === '!', doc = -1;
+    var r = { docs: [], code: [], at: [], ch: [], lists: [], pos: null };
     parts.forEach(function (str, n) {
       if (n === 0 && stop) str = str.slice(1);
       if (!str) return;
       if (facet) {
-        varints(str).forEach(function (d) { doc += d + 1; map.set(doc, null); });
+        varints(str).forEach(function (d) { doc += d + 1; r.docs.push(doc); });
         return;
       }
       var f = str.split('.'), docs = varints(f[0]), codes = varints(f[1] || ''), at = 0;
-      var pos = stop ? null : lazy(f[2] || '');
+      var c = r.lists.length;
+      r.lists.push(f[2] || '');
       for (var i = 0; i < docs.length; i++) {
         doc += docs[i] + 1;
-        var code = codes[i], tf = code >> 2;
-        map.set(doc, { tf: tf, flags: code & 3, at: at, pos: pos });
-        at += tf;
+        r.docs.push(doc); r.code.push(codes[i]); r.at.push(at); r.ch.push(c);
+        at += codes[i] >> 2;
       }
     });
-    return map;
+    if (!stop && !facet) {
+      r.pos = function (i) {
+        var c = r.ch[i], all = r.lists[c];
+        if (typeof all === 'string') all = r.lists[c] = varints(all);
+        var list = [], at = r.at[i];
+        for (var k = 0, p = 0, tf = r.code[i] >> 2; k < tf; k++) { p += all[at + k]; list.push(p); }
+        return list;
+      };
+    }
+    return r;
+  }
+  /* Index of doc in a decoded list, or -1. */
+  function find(post, doc) {
+    var lo = 0, hi = post.docs.length - 1;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1, d = post.docs[mid];
+      if (d === doc) return mid;
+      if (d < doc) lo = mid + 1; else hi = mid - 1;
+    }
+    return -1;
   }
   /* Entry of key as {key, post: Map, forms, ents} or null. */
   var entries = {};
@@ -381,12 +394,14 @@
       per.forEach(function (list) {
         var m = new Map();
         list.forEach(function (x) {
-          var w = idf(x.e.post.size) * (x.exact ? 1 : 0.4);
-          x.e.post.forEach(function (p, doc) {
-            var tf = p.tf + (p.flags & 1 ? 4 : 0) + (p.flags & 2 ? 2 : 0);
+          var P = x.e.post, w = idf(P.docs.length) * (x.exact ? 1 : 0.4);
+          for (var i = 0; i < P.docs.length; i++) {
+            var doc = P.docs[i], code = P.code[i];
+            var tf = (code >> 2) + (code & 1 ? 4 : 0) + (code & 2 ? 2 : 0);
             var s = w * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * docLen(doc) / meta.avgdl));
-            m.set(doc, Math.max(m.get(doc) || 0, s));
-          });
+            var old = m.get(doc);
+            if (old === undefined || s > old) m.set(doc, s);
+          }
         });
         if (scores === null) scores = m;
         else {
@@ -402,9 +417,9 @@
           var ok = per.every(function (list, k) {
             var pos = [], stop = false;
             list.forEach(function (x) {
-              var p = x.e.post.get(doc);
-              if (!p) return;
-              if (p.pos === null) stop = true; else pos = pos.concat(p.pos(p.at, p.tf));
+              var i = find(x.e.post, doc);
+              if (i < 0) return;
+              if (x.e.post.pos === null) stop = true; else pos = pos.concat(x.e.post.pos(i));
             });
             if (stop && !pos.length) return true; /* stopwords are not checked */
             lists.push({ pos: pos, off: g.words[k].pos });
@@ -422,7 +437,7 @@
     return Promise.all(values.map(function (v) { return entry(kind + fold(v)); })).then(function (es) {
       var set = null;
       es.forEach(function (e) {
-        var s = new Set(e ? Array.from(e.post.keys()) : []);
+        var s = new Set(e ? e.post.docs : []);
         set = set === null ? s : new Set(Array.from(set).filter(function (d) { return s.has(d); }));
       });
       return set;

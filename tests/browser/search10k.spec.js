@@ -20,7 +20,7 @@ const { execFileSync } = require('child_process');
 const { result, launch, serve, failures } = require('./lib');
 
 const top = path.resolve(__dirname, '../..');
-const N = 10000, LIMIT_MS = 200;
+const N = 10000, LIMIT_MS = +(process.env.SEARCH10K_LIMIT_MS || 200), RUNS = +(process.env.SEARCH10K_RUNS || 3);
 // a common word (in ~98% of the articles), a rare one, a prefix being typed
 // (completed to the words it starts), a two-word phrase, and two words
 const QUERIES = [
@@ -124,20 +124,35 @@ function median(a) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+// Each query RUNS times (a fresh context each); the check is on the median
+// of all the runs. On a machine busier than its cores (load average above
+// the number of CPUs) the time is printed but not judged: SKIP, with the load.
 async function mode(browser, base, dir, label, sent) {
-  const ms = [], bytes = [];
+  const all = [], per = [];
   for (const Q of QUERIES) {
-    const r = await measure(browser, base, dir, Q, sent);
-    const count = parseInt(r.status, 10);
-    ms.push(r.ms); bytes.push(r.bytes);
-    result(`${label}: ${Q.what} ${JSON.stringify(Q.q)} answered (${r.ms.toFixed(0)} ms, ${r.bytes} bytes in ${r.files} files)`,
-      count >= Q.min && (Q.max === undefined || count <= Q.max) && r.shown === Math.min(10, count) && r.errors.length === 0,
-      `${r.status} ${r.shown} shown ${r.errors.slice(0, 3).join('; ')}`);
+    const ms = [];
+    let r;
+    for (let k = 0; k < RUNS; k++) {
+      r = await measure(browser, base, dir, Q, sent);
+      ms.push(r.ms); all.push(r.ms);
+      const count = parseInt(r.status, 10);
+      const ok = count >= Q.min && (Q.max === undefined || count <= Q.max) && r.shown === Math.min(10, count) && r.errors.length === 0;
+      if (!ok || k === RUNS - 1) {
+        result(`${label}: ${Q.what} ${JSON.stringify(Q.q)}: ${r.status.replace(/[.,].*/, '')}, ` +
+          `median ${median(ms).toFixed(0)} ms (${ms.map((x) => x.toFixed(0)).join(', ')}), ${r.bytes} bytes in ${r.files} files`,
+          ok, `${r.status} ${r.shown} shown ${r.errors.slice(0, 3).join('; ')}`);
+        if (!ok) break;
+      }
+    }
+    per.push(`${Q.what} ${median(ms).toFixed(0)} ms/${r.bytes} B/${r.files} files`);
   }
-  const m = median(ms);
-  result(`${label}: median ${m.toFixed(0)} ms per query < ${LIMIT_MS} ms ` +
-    `(each: ${ms.map((x) => x.toFixed(0)).join(', ')} ms; bytes: ${bytes.join(', ')}; median ${median(bytes)} bytes)`,
-    m < LIMIT_MS, `over ${LIMIT_MS} ms`);
+  const m = median(all), load = os.loadavg()[0], cpus = os.cpus().length;
+  const name = `${label}: median ${m.toFixed(0)} ms per query < ${LIMIT_MS} ms ` +
+    `(${all.length} runs; ${per.join('; ')}; load average ${load.toFixed(1)} on ${cpus} CPUs)`;
+  if (m >= LIMIT_MS && load > cpus && !process.env.SEARCH10K_STRICT)
+    console.log(`SKIP ${name}: not judged, the machine is overloaded (SEARCH10K_STRICT=1 judges anyway)`);
+  else
+    result(name, m < LIMIT_MS, `over ${LIMIT_MS} ms`);
 }
 
 (async () => {

@@ -539,16 +539,18 @@
   var seq = 0;
   function search(page) {
     var my = ++seq, q = currentQuery();
-    syncUrl(page);
     var pq = parse(q);
     var f = pq.filters;
     if (!pq.groups.length && !f.pub.length && !f.tag.length && !f.entity.length && !f.from && !f.to) {
+      syncUrl(page);
       clear();
       ui.status.textContent = '';
       return Promise.resolve();
     }
     ui.status.textContent = 'Searching…';
-    return run(pq).then(function (res) {
+    var running = run(pq);
+    syncUrl(page); /* slow from file:// (~20 ms): after the index loads have started */
+    return running.then(function (res) {
       if (my !== seq) return null;
       var pages = Math.max(1, Math.ceil(res.docs.length / PER_PAGE));
       page = Math.min(Math.max(1, page || 1), pages);

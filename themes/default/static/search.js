@@ -53,15 +53,19 @@
     for (var i = 0; i < n; i += 5) {
       var v = 0;
       for (var k = 0; k < 5; k++) v = v * 85 + (i + k < n ? D85[s.charCodeAt(i + k) & 127] : 84);
-      for (k = 0; k < 4 && o < out.length; k++) out[o++] = Math.floor(v / Math.pow(2, 24 - 8 * k)) & 255;
+      for (k = 0; k < 4 && o < out.length; k++) out[o++] = (v >>> (24 - 8 * k)) & 255;
     }
     return out;
   }
   /* Inflate raw deflate data (parts of one stream) with the browser's own
-   * DecompressionStream: no fetch, so it works from file://. */
+   * DecompressionStream: no fetch, so it works from file://. The parts are
+   * written to it directly (a Blob would copy them to the browser process). */
   function inflate(parts) {
-    return new Response(new Blob(parts).stream().pipeThrough(new DecompressionStream('deflate-raw')))
-      .arrayBuffer();
+    var ds = new DecompressionStream('deflate-raw'), w = ds.writable.getWriter();
+    var out = new Response(ds.readable).arrayBuffer();
+    parts.forEach(function (p) { w.write(p).catch(function () {}); });
+    w.close().catch(function () {});
+    return out;
   }
   /* z.js is [base85 of the dictionary's deflate up to a sync flush, length]:
    * inflating it followed by a {"zd"} stream gives the dictionary followed
@@ -100,6 +104,9 @@
   /* ---- words: the rule of generator/tokenize.c ---- */
   var RE_L = /\p{L}/u, RE_N = /\p{N}/u, RE_M = /\p{M}/u;
   function cls(cp, ch) {
+    if (cp < 128) {
+      return (cp >= 97 && cp <= 122) || (cp >= 65 && cp <= 90) ? 1 : (cp >= 48 && cp <= 57 ? 2 : 0);
+    }
     if ((cp >= 0x3040 && cp <= 0x309F) || (cp >= 0x3400 && cp <= 0x4DBF) ||
         (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
         (cp >= 0x20000 && cp <= 0x3FFFF)) return 4;
@@ -118,29 +125,32 @@
   }
   /* [{w, start, end, pos}] with UTF-16 offsets into text. */
   function words(text) {
-    var out = [], chars = [], i;
-    for (i = 0; i < text.length;) {
+    /* per code point: its value, UTF-16 offset and class (typed arrays:
+     * an excerpt scans whole articles) */
+    var out = [], len = text.length, i, nc = 0;
+    var CP = new Int32Array(len + 1), AT = new Int32Array(len + 1), C = new Int8Array(len + 1);
+    for (i = 0; i < len;) {
       var cp = text.codePointAt(i), n = cp > 0xFFFF ? 2 : 1;
-      chars.push({ cp: cp, at: i, c: cls(cp, text.substr(i, n)) });
+      CP[nc] = cp; AT[nc] = i; C[nc++] = cls(cp, n === 1 ? text.charAt(i) : text.substr(i, n));
       i += n;
     }
-    chars.push({ cp: 0, at: text.length, c: 0 });
+    CP[nc] = 0; AT[nc] = len; C[nc] = 0;
     var pos = 0;
-    for (i = 0; i < chars.length - 1;) {
-      var c = chars[i].c;
-      if (c === 4) { out.push({ start: chars[i].at, end: chars[i + 1].at, pos: pos++ }); i++; continue; }
+    for (i = 0; i < nc;) {
+      var c = C[i];
+      if (c === 4) { out.push({ start: AT[i], end: AT[i + 1], pos: pos++ }); i++; continue; }
       if (c !== 1 && c !== 2) { i++; continue; }
       var j = i + 1, prev = c;
-      while (j < chars.length - 1) {
-        var c2 = chars[j].c;
+      while (j < nc) {
+        var c2 = C[j];
         if (c2 === 1 || c2 === 2 || c2 === 3) { if (c2 !== 3) prev = c2; j++; continue; }
-        var mk = midKind(chars[j].cp);
-        if (!mk || j + 1 >= chars.length - 1) break;
-        var c3 = chars[j + 1].c;
+        var mk = midKind(CP[j]);
+        if (!mk || j + 1 >= nc) break;
+        var c3 = C[j + 1];
         if (c3 !== prev || (c3 === 1 && !(mk & 1)) || (c3 === 2 && !(mk & 2)) || (c3 !== 1 && c3 !== 2)) break;
         j += 2;
       }
-      out.push({ start: chars[i].at, end: chars[j].at, pos: pos++ });
+      out.push({ start: AT[i], end: AT[j], pos: pos++ });
       i = j;
     }
     out.forEach(function (w) { w.w = text.slice(w.start, w.end); });
@@ -148,6 +158,7 @@
   }
   /* utf8proc COMPAT|CASEFOLD|STRIPMARK|COMPOSE, as near as JS gets. */
   function fold(w) {
+    if (/^[\x00-\x7f]*$/.test(w)) return w.toLowerCase();
     return w.toLowerCase().normalize('NFKD').replace(/\p{M}/gu, '').normalize('NFC')
       .replace(/\u00df/g, 'ss').replace(/\u03c2/g, '\u03c3').replace(/[\u2018\u2019]/g, "'");
   }
@@ -179,39 +190,62 @@
     if (own !== null) list.unshift(own);
     return list.slice(0, MAX_PREFIX_SHARDS);
   }
+  var DIGIT = new Int8Array(128).fill(-1);
+  for (var iA = 0; iA < ALPHA.length; iA++) DIGIT[ALPHA.charCodeAt(iA)] = iA;
   function varints(s, from) {
-    var out = [], v = 0, shift = 0;
+    var out = [], v = 0, mul = 1;
     for (var i = from || 0; i < s.length; i++) {
-      var d = ALPHA.indexOf(s.charAt(i));
-      v += (d & 31) * Math.pow(2, shift);
-      if (d & 32) { shift += 5; } else { out.push(v); v = 0; shift = 0; }
+      var d = DIGIT[s.charCodeAt(i) & 127];
+      v += (d & 31) * mul;
+      if (d & 32) { mul *= 32; } else { out.push(v); v = 0; mul = 1; }
     }
     return out;
   }
-  /* Decode a word's postings into {doc: {tf, flags, pos: [..] | null}}:
-   * parts are the list's chunks, each "DOCS.CODES.POSITIONS" (a facet's:
-   * doc deltas only), the first starting with '!' for a stopword. */
+  /* Decode a word's postings: parts are the list's chunks, each
+   * "DOCS.CODES.POSITIONS" (a facet's: doc deltas only), the first starting
+   * with '!' for a stopword. Gives parallel arrays (docs ascending): docs,
+   * code (tf << 2 | flags), at (its first position in its chunk's list),
+   * ch (its chunk); pos(i) is doc i's positions, or null for a stopword
+   * (positions are only read by phrases, so a chunk's are decoded then). */
   function decode(parts, facet) {
-    var stop = parts[0].charAt(0) === '!', map = new Map(), doc = -1;
+    var stop = parts[0].charAt(0) === '!', doc = -1;
+    var r = { docs: [], code: [], at: [], ch: [], lists: [], pos: null };
     parts.forEach(function (str, n) {
       if (n === 0 && stop) str = str.slice(1);
       if (!str) return;
       if (facet) {
-        varints(str).forEach(function (d) { doc += d + 1; map.set(doc, null); });
+        varints(str).forEach(function (d) { doc += d + 1; r.docs.push(doc); });
         return;
       }
-      var f = str.split('.'), docs = varints(f[0]), codes = varints(f[1] || ''), pos = varints(f[2] || ''), at = 0;
+      var f = str.split('.'), docs = varints(f[0]), codes = varints(f[1] || ''), at = 0;
+      var c = r.lists.length;
+      r.lists.push(f[2] || '');
       for (var i = 0; i < docs.length; i++) {
         doc += docs[i] + 1;
-        var code = codes[i], tf = code >> 2, list = null;
-        if (!stop) {
-          list = [];
-          for (var k = 0, p = 0; k < tf; k++) { p += pos[at++]; list.push(p); }
-        }
-        map.set(doc, { tf: tf, flags: code & 3, pos: list });
+        r.docs.push(doc); r.code.push(codes[i]); r.at.push(at); r.ch.push(c);
+        at += codes[i] >> 2;
       }
     });
-    return map;
+    if (!stop && !facet) {
+      r.pos = function (i) {
+        var c = r.ch[i], all = r.lists[c];
+        if (typeof all === 'string') all = r.lists[c] = varints(all);
+        var list = [], at = r.at[i];
+        for (var k = 0, p = 0, tf = r.code[i] >> 2; k < tf; k++) { p += all[at + k]; list.push(p); }
+        return list;
+      };
+    }
+    return r;
+  }
+  /* Index of doc in a decoded list, or -1. */
+  function find(post, doc) {
+    var lo = 0, hi = post.docs.length - 1;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1, d = post.docs[mid];
+      if (d === doc) return mid;
+      if (d < doc) lo = mid + 1; else hi = mid - 1;
+    }
+    return -1;
   }
   /* Entry of key as {key, post: Map, forms, ents} or null. */
   var entries = {};
@@ -239,9 +273,20 @@
    * prefix and no such stem, the stems of the indexed words starting with
    * it (at most MAX_EXPAND). */
   function stemsOf(w, prefix) {
-    var shards = prefix && cps(w).length >= 2 ? shardsWithPrefix(w) : [shardFor(w)];
-    shards = shards.filter(function (p) { return p !== null; });
-    return Promise.all(shards.map(function (p) { return need(shardFile(p)); })).then(function (list) {
+    var own = shardFor(w);
+    /* w's own shard says whether the index knows w; only if not are the
+     * shards of the words it may start loaded (a known word is not completed) */
+    return (own === null ? Promise.resolve(null) : need(shardFile(own))).then(function (sh) {
+      var known = sh && (Object.prototype.hasOwnProperty.call(sh.f, w) || Object.prototype.hasOwnProperty.call(sh.s, w));
+      if (!prefix || known || cps(w).length < 2) return stemsFrom(w, prefix, [sh]);
+      var rest = shardsWithPrefix(w).filter(function (p) { return p !== null && p !== own; });
+      return Promise.all(rest.map(function (p) { return need(shardFile(p)); })).then(function (list) {
+        return stemsFrom(w, true, [sh].concat(list));
+      });
+    });
+  }
+  function stemsFrom(w, prefix, list) {
+    {
       var exact = {}, more = {};
       list.forEach(function (sh) {
         if (!sh) return;
@@ -259,7 +304,7 @@
         return es.map(function (e, k) { return e && { e: e, exact: k < ex.length }; })
           .filter(Boolean);
       });
-    });
+    }
   }
 
   /* ---- queries ---- */
@@ -321,9 +366,12 @@
   function phraseHit(doc, posLists) {
     var first = posLists[0];
     if (!first) return true;
+    /* long lists (a common word) are looked up in a set, not scanned */
+    var sets = posLists.map(function (l) { return l.pos.length > 8 ? new Set(l.pos) : null; });
     return first.pos.some(function (p) {
-      return posLists.every(function (l) {
-        return l.pos.indexOf(p - first.off + l.off) >= 0;
+      return posLists.every(function (l, k) {
+        var at = p - first.off + l.off;
+        return sets[k] ? sets[k].has(at) : l.pos.indexOf(at) >= 0;
       });
     });
   }
@@ -346,12 +394,14 @@
       per.forEach(function (list) {
         var m = new Map();
         list.forEach(function (x) {
-          var w = idf(x.e.post.size) * (x.exact ? 1 : 0.4);
-          x.e.post.forEach(function (p, doc) {
-            var tf = p.tf + (p.flags & 1 ? 4 : 0) + (p.flags & 2 ? 2 : 0);
+          var P = x.e.post, w = idf(P.docs.length) * (x.exact ? 1 : 0.4);
+          for (var i = 0; i < P.docs.length; i++) {
+            var doc = P.docs[i], code = P.code[i];
+            var tf = (code >> 2) + (code & 1 ? 4 : 0) + (code & 2 ? 2 : 0);
             var s = w * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * docLen(doc) / meta.avgdl));
-            m.set(doc, Math.max(m.get(doc) || 0, s));
-          });
+            var old = m.get(doc);
+            if (old === undefined || s > old) m.set(doc, s);
+          }
         });
         if (scores === null) scores = m;
         else {
@@ -367,9 +417,9 @@
           var ok = per.every(function (list, k) {
             var pos = [], stop = false;
             list.forEach(function (x) {
-              var p = x.e.post.get(doc);
-              if (!p) return;
-              if (p.pos === null) stop = true; else pos = pos.concat(p.pos);
+              var i = find(x.e.post, doc);
+              if (i < 0) return;
+              if (x.e.post.pos === null) stop = true; else pos = pos.concat(x.e.post.pos(i));
             });
             if (stop && !pos.length) return true; /* stopwords are not checked */
             lists.push({ pos: pos, off: g.words[k].pos });
@@ -387,7 +437,7 @@
     return Promise.all(values.map(function (v) { return entry(kind + fold(v)); })).then(function (es) {
       var set = null;
       es.forEach(function (e) {
-        var s = new Set(e ? Array.from(e.post.keys()) : []);
+        var s = new Set(e ? e.post.docs : []);
         set = set === null ? s : new Set(Array.from(set).filter(function (d) { return s.has(d); }));
       });
       return set;
@@ -422,7 +472,9 @@
         for (var k = 1; k <= 3; k++) if (r[k] && !r[k].has(d)) return;
         ids.push(d);
       });
-      ids.sort(function (a, b) { return (scores.get(b) - scores.get(a)) || (b - a); });
+      var sc = new Float64Array(meta.n + 1);
+      ids.forEach(function (d) { sc[d] = scores.get(d); });
+      ids.sort(function (a, b) { return (sc[b] - sc[a]) || (b - a); });
       var el = Object.keys(ents || {}).map(function (s) { return ents[s]; });
       el.sort(function (a, b) { return (b[4] - a[4]) || (a[1] < b[1] ? -1 : 1); });
       return { docs: ids, hl: hl, ents: pq.groups.length ? el.slice(0, 5) : [] };
@@ -487,16 +539,18 @@
   var seq = 0;
   function search(page) {
     var my = ++seq, q = currentQuery();
-    syncUrl(page);
     var pq = parse(q);
     var f = pq.filters;
     if (!pq.groups.length && !f.pub.length && !f.tag.length && !f.entity.length && !f.from && !f.to) {
+      syncUrl(page);
       clear();
       ui.status.textContent = '';
       return Promise.resolve();
     }
     ui.status.textContent = 'Searching…';
-    return run(pq).then(function (res) {
+    var running = run(pq);
+    syncUrl(page); /* slow from file:// (~20 ms): after the index loads have started */
+    return running.then(function (res) {
       if (my !== seq) return null;
       var pages = Math.max(1, Math.ceil(res.docs.length / PER_PAGE));
       page = Math.min(Math.max(1, page || 1), pages);

@@ -390,10 +390,6 @@ static group *load_group(morgue_cache *k, const char *name, const char *page_key
 		      " ORDER BY 1, 2";
 	else if (!strcmp(name, "tag"))
 		sql = "SELECT slug, article_id FROM tags ORDER BY 1, 2";
-	else if (!strcmp(name, "year"))
-		sql = "SELECT substr(date, 1, 4), id FROM articles ORDER BY 1, 2";
-	else if (!strcmp(name, "month"))
-		sql = "SELECT substr(date, 1, 7), id FROM articles ORDER BY 1, 2";
 	else
 		return NULL;
 	for (size_t i = 0; i < k->ngroups; i++)

@@ -73,7 +73,8 @@ int morgue_cache_search_fields(morgue_cache *k, long long id, char **publication
 
 /* Page signatures, all seeded with the build's page key (theme, config,
  * registry...). The article page depends on the article, its related
- * articles and its neighbours; a group ("entity", "tag", "year", "month")
+ * articles and its neighbours; a group ("entity", "tag": an entity's page 1
+ * and feed, a tag's feed)
  * on every article in it. The catalog must be finished. */
 void morgue_cache_article_sig(morgue_cache *k, char out[MORGUE_HASH_HEX],
 			      const char *page_key, long long id, long long prev,

@@ -595,7 +595,6 @@ static void tag_decorate(morgue_site *s, morgue_value *ctx, void *payload)
 int morgue_render_tags(morgue_site *s)
 {
 	morgue_value *tags = morgue_catalog_tags(s->catalog);
-	morgue_buf fam = MORGUE_BUF_INIT;
 	int rc = 0;
 	for (size_t i = 0; i < morgue_value_count(tags) && !rc; i++) {
 		morgue_value *t = morgue_value_at(tags, i);
@@ -616,7 +615,6 @@ int morgue_render_tags(morgue_site *s)
 		rc = emit(s, "tags", "tags/index.html", ctx);
 	}
 	morgue_value_free(tags);
-	morgue_buf_free(&fam);
 	return rc;
 }
 
@@ -628,7 +626,6 @@ static void period_decorate(morgue_site *s, morgue_value *ctx, void *payload)
 int morgue_render_archive(morgue_site *s)
 {
 	morgue_value *years = morgue_catalog_years(s->catalog);
-	morgue_buf fam = MORGUE_BUF_INIT;
 	int rc = 0;
 	for (size_t i = 0; i < morgue_value_count(years) && !rc; i++) {
 		morgue_value *y = morgue_value_at(years, i);
@@ -657,7 +654,6 @@ int morgue_render_archive(morgue_site *s)
 		rc = emit(s, "archive", "archive/index.html", ctx);
 	}
 	morgue_value_free(years);
-	morgue_buf_free(&fam);
 	return rc;
 }
 

@@ -39,4 +39,19 @@ function serve(root) {
   });
 }
 
-module.exports = { result, launch, serve, failures: () => failures };
+// search.html for a site that has only a search index: the two mustache
+// features it uses, {{<layout}} with {{$block}} overrides, and plain
+// {{name}} / {{#name}}..{{/name}} (empty here), rendered from the theme.
+function renderSearchPage(title) {
+  const top = path.resolve(__dirname, '../..');
+  const tpl = (n) => fs.readFileSync(path.join(top, 'themes/default/templates', n + '.mustache'), 'utf8');
+  const page = tpl('search'), blocks = {};
+  page.replace(/\{\{\$(\w+)\}\}([\s\S]*?)\{\{\/\1\}\}/g, (m, name, body) => { blocks[name] = body; });
+  let html = tpl('layout').replace(/\{\{\$(\w+)\}\}([\s\S]*?)\{\{\/\1\}\}/g,
+    (m, name, dflt) => (name in blocks ? blocks[name] : dflt));
+  const vals = { root: '', 'site.title': title, 'site.language': 'en', page_title: 'Search' };
+  html = html.replace(/\{\{#([\w.]+)\}\}[\s\S]*?\{\{\/\1\}\}/g, '');
+  return html.replace(/\{\{([\w.]+)\}\}/g, (m, k) => (k in vals ? vals[k] : ''));
+}
+
+module.exports = { result, launch, serve, renderSearchPage, failures: () => failures };

@@ -10,22 +10,9 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { execFileSync } = require('child_process');
-const { result, launch, serve, failures } = require('./lib');
+const { result, launch, serve, renderSearchPage, failures } = require('./lib');
 
 const top = path.resolve(__dirname, '../..');
-
-// The two mustache features search.html uses: {{<layout}} with {{$block}}
-// overrides, and plain {{name}} / {{#name}}..{{/name}} (empty here).
-function renderSearchPage() {
-  const tpl = (n) => fs.readFileSync(path.join(top, 'themes/default/templates', n + '.mustache'), 'utf8');
-  const page = tpl('search'), blocks = {};
-  page.replace(/\{\{\$(\w+)\}\}([\s\S]*?)\{\{\/\1\}\}/g, (m, name, body) => { blocks[name] = body; });
-  let html = tpl('layout').replace(/\{\{\$(\w+)\}\}([\s\S]*?)\{\{\/\1\}\}/g,
-    (m, name, dflt) => (name in blocks ? blocks[name] : dflt));
-  const vals = { root: '', 'site.title': 'Fixture', 'site.language': 'en', page_title: 'Search' };
-  html = html.replace(/\{\{#([\w.]+)\}\}[\s\S]*?\{\{\/\1\}\}/g, '');
-  return html.replace(/\{\{([\w.]+)\}\}/g, (m, k) => (k in vals ? vals[k] : ''));
-}
 
 function fixture() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'morgue-search-'));
@@ -41,7 +28,7 @@ function fixture() {
   fs.mkdirSync(path.join(dir, 'static'));
   for (const f of ['search.js', 'style.css'])
     fs.copyFileSync(path.join(top, 'themes/default/static', f), path.join(dir, 'static', f));
-  fs.writeFileSync(path.join(dir, 'search.html'), renderSearchPage());
+  fs.writeFileSync(path.join(dir, 'search.html'), renderSearchPage('Fixture'));
   return dir;
 }
 

@@ -17,7 +17,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { execFileSync } = require('child_process');
-const { result, launch, serve, failures } = require('./lib');
+const { result, launch, serve, renderSearchPage, failures } = require('./lib');
 
 const top = path.resolve(__dirname, '../..');
 const N = 10000, LIMIT_MS = +(process.env.SEARCH10K_LIMIT_MS || 200), RUNS = +(process.env.SEARCH10K_RUNS || 3);
@@ -30,17 +30,6 @@ const QUERIES = [
   { q: '"ne gra"', what: 'phrase', min: 100 },
   { q: 'kavel ulneveled', what: 'two words', min: 100 },
 ];
-
-function renderSearchPage() {
-  const tpl = (n) => fs.readFileSync(path.join(top, 'themes/default/templates', n + '.mustache'), 'utf8');
-  const page = tpl('search'), blocks = {};
-  page.replace(/\{\{\$(\w+)\}\}([\s\S]*?)\{\{\/\1\}\}/g, (m, name, body) => { blocks[name] = body; });
-  let html = tpl('layout').replace(/\{\{\$(\w+)\}\}([\s\S]*?)\{\{\/\1\}\}/g,
-    (m, name, dflt) => (name in blocks ? blocks[name] : dflt));
-  const vals = { root: '', 'site.title': 'Synthetic', 'site.language': 'en', page_title: 'Search' };
-  html = html.replace(/\{\{#([\w.]+)\}\}[\s\S]*?\{\{\/\1\}\}/g, '');
-  return html.replace(/\{\{([\w.]+)\}\}/g, (m, k) => (k in vals ? vals[k] : ''));
-}
 
 // The site: SEARCH10K_SITE, or a fresh synthetic index in a temp dir.
 function site() {
@@ -57,7 +46,7 @@ function site() {
   fs.mkdirSync(path.join(dir, 'static'), { recursive: true });
   for (const f of ['search.js', 'style.css'])
     fs.copyFileSync(path.join(top, 'themes/default/static', f), path.join(dir, 'static', f));
-  fs.writeFileSync(path.join(dir, 'search.html'), renderSearchPage());
+  fs.writeFileSync(path.join(dir, 'search.html'), renderSearchPage('Synthetic'));
   return { dir, made };
 }
 

@@ -10,18 +10,8 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { launch, serve } = require(path.resolve(__dirname, '../../browser/lib'));
+const { launch, serve, renderSearchPage } = require(path.resolve(__dirname, '../../browser/lib'));
 const top = path.resolve(__dirname, '../../..');
-
-function renderSearchPage() {
-  const tpl = (n) => fs.readFileSync(path.join(top, 'themes/default/templates', n + '.mustache'), 'utf8');
-  const page = tpl('search'), blocks = {};
-  page.replace(/\{\{\$(\w+)\}\}([\s\S]*?)\{\{\/\1\}\}/g, (m, name, body) => { blocks[name] = body; });
-  let html = tpl('layout').replace(/\{\{\$(\w+)\}\}([\s\S]*?)\{\{\/\1\}\}/g,
-    (m, name, dflt) => (name in blocks ? blocks[name] : dflt));
-  html = html.replace(/\{\{#([\w.]+)\}\}[\s\S]*?\{\{\/\1\}\}/g, '');
-  return html.replace(/\{\{([\w.]+)\}\}/g, (m, k) => (k === 'root' ? '' : 'x'));
-}
 
 async function ours(browser, base, q) {
   const page = await browser.newPage();
@@ -82,7 +72,7 @@ async function pagefind(browser, base, q) {
   fs.mkdirSync(path.join(oursDir, 'static'), { recursive: true });
   fs.copyFileSync(path.join(top, 'themes/default/static/search.js'), path.join(oursDir, 'static/search.js'));
   fs.copyFileSync(path.join(top, 'themes/default/static/style.css'), path.join(oursDir, 'static/style.css'));
-  fs.writeFileSync(path.join(oursDir, 'search.html'), renderSearchPage());
+  fs.writeFileSync(path.join(oursDir, 'search.html'), renderSearchPage('Bench'));
   const noPf = pfRoot === '-';
   if (!noPf) fs.writeFileSync(path.join(pfRoot, 'blank.html'), '<!DOCTYPE html><title>b</title>');
   const browser = await launch();

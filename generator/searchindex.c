@@ -13,7 +13,10 @@
  *           at title words + 2.
  *           As written, the list (and each chunk of a long one) is taken
  *           apart (separate): all doc deltas, ".", all tf*4+flags, ".",
- *           all positions, e.g. "0.9.0c" for one doc, tf 2, in the title.
+ *           all positions, e.g. "0.9.0c" for one doc, tf 2, in the title;
+ *           a chunk c-N of a long list stops after the tf codes and its
+ *           positions are the string of p-N (only phrases load them);
+ *           the word's entry is then [first chunk, chunks, 1].
  *   postings of a facet key (~p publication, ~t tag, ~e entity): only the
  *           doc deltas.
  *   dl      one ALPHA character per document: round(log(len+1)/log(1.17)).
@@ -45,7 +48,10 @@
 static const char ALPHA[] =
 	"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
 
-#define CHUNK (MORGUE_SEARCH_SHARD_MAX / 2)
+/* A long posting list is cut into chunks of about this many bytes of
+ * interleaved postings: a chunk's doc and tf part (c-N) and its positions
+ * (p-N) are each smaller, so each file stays under the shard bound. */
+#define CHUNK (MORGUE_SEARCH_SHARD_MAX * 3 / 4)
 #define MAX_TAGS_LISTED 300
 
 typedef struct sdoc {
@@ -765,9 +771,11 @@ static unsigned long read_varint(const char *p, size_t n, size_t *i)
 
 /* Append the postings p[0..n) of a word (whole documents, as built by
  * index_doc) with their three kinds of numbers apart, which deflate codes
- * better: the doc deltas, ".", the tf codes, ".", the positions. A facet's
- * list (doc deltas only) and an empty one are copied. */
-static void separate(morgue_buf *out, const char *p, size_t n, const term *t)
+ * better: the doc deltas, ".", the tf codes, ".", the positions. With
+ * pos_out, the positions go there instead and out ends after the tf codes
+ * (one "."): a chunk's positions are a file of their own, loaded only by a
+ * phrase. A facet's list (doc deltas only) and an empty one are copied. */
+static void separate(morgue_buf *out, const char *p, size_t n, const term *t, morgue_buf *pos_out)
 {
 	if (t->facet || !n) {
 		morgue_buf_put(out, p, n);
@@ -786,8 +794,12 @@ static void separate(morgue_buf *out, const char *p, size_t n, const term *t)
 	morgue_buf_put(out, docs.ptr, docs.size);
 	morgue_buf_putc(out, '.');
 	morgue_buf_put(out, tfs.ptr, tfs.size);
-	morgue_buf_putc(out, '.');
-	morgue_buf_put(out, pos.ptr, pos.size);
+	if (pos_out && !t->stop) {
+		morgue_buf_put(pos_out, pos.ptr, pos.size);
+	} else {
+		morgue_buf_putc(out, '.');
+		morgue_buf_put(out, pos.ptr, pos.size);
+	}
 	morgue_buf_free(&docs);
 	morgue_buf_free(&tfs);
 	morgue_buf_free(&pos);
@@ -800,24 +812,35 @@ static void ser_term(writer *w, term *t, item *out, size_t *chunk_no)
 	morgue_buf_puts(&b, ":[");
 	if (t->ncuts == 0) {
 		morgue_buf_puts(&b, t->stop ? "\"!" : "\"");
-		separate(&b, morgue_buf_cstr(&t->post), t->post.size, t);
+		separate(&b, morgue_buf_cstr(&t->post), t->post.size, t, NULL);
 		morgue_buf_putc(&b, '"');
 	} else {
-		morgue_buf body = MORGUE_BUF_INIT, name = MORGUE_BUF_INIT;
+		morgue_buf body = MORGUE_BUF_INIT, name = MORGUE_BUF_INIT, pos = MORGUE_BUF_INIT;
 		size_t first = *chunk_no;
+		int with_pos = !t->stop && !t->facet;
 		for (size_t c = 0; c <= t->ncuts; c++) {
 			size_t a = c ? t->cuts[c - 1] : 0, e = c < t->ncuts ? t->cuts[c] : t->post.size;
+			size_t no = (*chunk_no)++;
 			morgue_buf_clear(&name);
-			morgue_buf_printf(&name, "c-%zu", (*chunk_no)++);
+			morgue_buf_printf(&name, "c-%zu", no);
 			morgue_buf_clear(&body);
+			morgue_buf_clear(&pos);
 			morgue_buf_puts(&body, t->stop && c == 0 ? "\"!" : "\"");
-			separate(&body, t->post.ptr + a, e - a, t);
+			morgue_buf_putc(&pos, '"');
+			separate(&body, t->post.ptr + a, e - a, t, with_pos ? &pos : NULL);
 			morgue_buf_putc(&body, '"');
+			morgue_buf_putc(&pos, '"');
 			put_json(w, name.ptr, &body, 0);
+			if (with_pos) {
+				morgue_buf_clear(&name);
+				morgue_buf_printf(&name, "p-%zu", no);
+				put_json(w, name.ptr, &pos, 0);
+			}
 		}
-		morgue_buf_printf(&b, "[%zu,%zu]", first, t->ncuts + 1);
+		morgue_buf_printf(&b, with_pos ? "[%zu,%zu,1]" : "[%zu,%zu]", first, t->ncuts + 1);
 		morgue_buf_free(&body);
 		morgue_buf_free(&name);
+		morgue_buf_free(&pos);
 	}
 	size_t other = 0;
 	for (size_t i = 0; i < t->nforms; i++)

@@ -236,7 +236,8 @@ static void test_shard_bound(void)
 		morgue_buf_clear(&text);
 		morgue_buf_clear(&url);
 		morgue_buf_printf(&url, "articles/%04d.html", i);
-		morgue_buf_puts(&text, "common words common common common common common common common common appear ");
+		morgue_buf_puts(&text, "common words common common common common common common common common appear "
+					"common common common common common common common common common common ");
 		for (int w = 0; w < 60; w++) {
 			x = x * 1103515245u + 12345u;
 			morgue_buf_printf(&text, "w%c%c%u ", 'a' + (x >> 8) % 26, 'a' + (x >> 13) % 26,
@@ -257,7 +258,13 @@ static void test_shard_bound(void)
 	CHECK(meta && strstr(meta, "\"waa\",\"wab\"")); /* split below one character */ /* split below one character */
 	char *c0 = json(dir.ptr, "c-0");
 	CHECK(c0 != NULL && c0[0] == '"'); /* "common" is chunked */
-	free(meta), free(c0);
+	/* a chunk holds doc deltas "." tf codes; its positions are p-N */
+	CHECK(c0 && strchr(c0, '.') && !strchr(strchr(c0, '.') + 1, '.'));
+	char *p0 = json(dir.ptr, "p-0");
+	CHECK(p0 != NULL && p0[0] == '"' && strlen(p0) > 100 && !strchr(p0, '.'));
+	char *t = json(dir.ptr, "t-c");
+	CHECK(t && strstr(t, "\"common\":[[0,") && strstr(t, ",1]"));
+	free(meta), free(c0), free(p0), free(t);
 	morgue_searchindex_free(s);
 	morgue_buf_free(&dir), morgue_buf_free(&text), morgue_buf_free(&url);
 }

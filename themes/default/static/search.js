@@ -13,6 +13,9 @@
   'use strict';
   var ALPHA = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_';
   var PER_PAGE = 10, MAX_EXPAND = 30, MAX_PREFIX_SHARDS = 8;
+  /* a search starts this long after the last keystroke: a pause, not a
+   * search (and its index loads) per character of a fast typist */
+  var TYPING_MS = 50;
   var me = document.currentScript;
   var base = (me && me.getAttribute('data-index')) || 'search/';
   var root = (me && me.getAttribute('data-root')) || '';
@@ -206,10 +209,13 @@
    * with '!' for a stopword. Gives parallel arrays (docs ascending): docs,
    * code (tf << 2 | flags), at (its first position in its chunk's list),
    * ch (its chunk); pos(i) is doc i's positions, or null for a stopword
-   * (positions are only read by phrases, so a chunk's are decoded then). */
-  function decode(parts, facet) {
+   * (positions are only read by phrases, so a chunk's are decoded then).
+   * A chunk "DOCS.CODES" (one dot) has its positions in p-(first + n):
+   * loadPos(idx) loads those of the docs at indexes idx before pos reads
+   * them. */
+  function decode(parts, facet, first) {
     var stop = parts[0].charAt(0) === '!', doc = -1;
-    var r = { docs: [], code: [], at: [], ch: [], lists: [], pos: null };
+    var r = { docs: [], code: [], at: [], ch: [], lists: [], pfile: [], pos: null };
     parts.forEach(function (str, n) {
       if (n === 0 && stop) str = str.slice(1);
       if (!str) return;
@@ -219,7 +225,8 @@
       }
       var f = str.split('.'), docs = varints(f[0]), codes = varints(f[1] || ''), at = 0;
       var c = r.lists.length;
-      r.lists.push(f[2] || '');
+      r.lists.push(f.length === 2 && first !== undefined ? null : f[2] || '');
+      r.pfile.push('p-' + (first + n));
       for (var i = 0; i < docs.length; i++) {
         doc += docs[i] + 1;
         r.docs.push(doc); r.code.push(codes[i]); r.at.push(at); r.ch.push(c);
@@ -231,8 +238,16 @@
         var c = r.ch[i], all = r.lists[c];
         if (typeof all === 'string') all = r.lists[c] = varints(all);
         var list = [], at = r.at[i];
+        if (all === null) return [];
         for (var k = 0, p = 0, tf = r.code[i] >> 2; k < tf; k++) { p += all[at + k]; list.push(p); }
         return list;
+      };
+      r.loadPos = function (idx) {
+        var want = {};
+        idx.forEach(function (i) { if (r.lists[r.ch[i]] === null) want[r.ch[i]] = 1; });
+        return Promise.all(Object.keys(want).map(function (c) {
+          return need(r.pfile[c]).then(function (x) { if (r.lists[c] === null) r.lists[c] = varints(x || ''); });
+        }));
       };
     }
     return r;
@@ -248,11 +263,28 @@
     return -1;
   }
   /* Entry of key as {key, post: Map, forms, ents} or null. */
+  /* The raw shard entry of key, or null. */
+  function head(key) {
+    return shardOf(key).then(function (sh) {
+      return sh && Object.prototype.hasOwnProperty.call(sh.s, key) ? sh.s[key] : null;
+    });
+  }
+  /* Whether an entry has positions (not a stopword's, not a facet's). */
+  function hasPos(key, e) {
+    var p = e && e[0];
+    if (!p || key.charAt(0) === '~') return false;
+    return typeof p === 'string' ? p.charAt(0) !== '!' : !!p[2];
+  }
+  /* Ask for the positions files of a chunked list ([first, count, 1]) now,
+   * with its chunks, rather than after them. */
+  function prefetchPos(e) {
+    var p = e && e[0];
+    if (p && typeof p !== 'string' && p[2]) for (var k = 0; k < p[1]; k++) need('p-' + (p[0] + k));
+  }
   var entries = {};
   function entry(key) {
     if (Object.prototype.hasOwnProperty.call(entries, key)) return Promise.resolve(entries[key]);
-    return shardOf(key).then(function (sh) {
-      var e = sh && Object.prototype.hasOwnProperty.call(sh.s, key) ? sh.s[key] : null;
+    return head(key).then(function (e) {
       if (!e) return null;
       var p = e[0];
       var str = typeof p === 'string' ? Promise.resolve([p]) : Promise.all(
@@ -263,15 +295,16 @@
         var ents = (e[2] || []).map(function (en) {
           return en[3] ? en : [en[0], en[1], en[2], 'entities/' + en[0] + '.html', en[4]];
         });
-        var r = { key: key, post: decode(s, key.charAt(0) === '~'), forms: e[1] || [], ents: ents };
+        var r = { key: key, post: decode(s, key.charAt(0) === '~', typeof p === 'string' ? undefined : p[0]),
+          forms: e[1] || [], ents: ents };
         entries[key] = r;
         return r;
       });
     });
   }
-  /* Stems of one folded word: its dictionary stem and/or itself. With
-   * prefix and no such stem, the stems of the indexed words starting with
-   * it (at most MAX_EXPAND). */
+  /* Stems of one folded word as [{key, exact}]: its dictionary stem and/or
+   * itself. With prefix and no such stem, the stems of the indexed words
+   * starting with it (at most MAX_EXPAND). */
   function stemsOf(w, prefix) {
     var own = shardFor(w);
     /* w's own shard says whether the index knows w; only if not are the
@@ -300,10 +333,7 @@
       /* a word the index knows is taken as typed; only an unknown one
        * (still being typed) is completed */
       var mo = ex.length ? [] : Object.keys(more).sort().slice(0, MAX_EXPAND);
-      return Promise.all(ex.concat(mo).map(entry)).then(function (es) {
-        return es.map(function (e, k) { return e && { e: e, exact: k < ex.length }; })
-          .filter(Boolean);
-      });
+      return ex.concat(mo).map(function (k, i) { return { key: k, exact: i < ex.length }; });
     }
   }
 
@@ -363,6 +393,18 @@
   }
   function idf(df) { return Math.log(1 + (meta.n - df + 0.5) / (df + 0.5)); }
 
+  /* A query's scores are a Float64Array over the documents, -1 where a
+   * document does not match (a score is never negative). */
+  function noScores() {
+    var s = new Float64Array(meta.n);
+    s.fill(-1);
+    return s;
+  }
+  /* a and b combined (a is reused): matches of both, scores added. */
+  function both(a, b) {
+    for (var d = 0; d < a.length; d++) a[d] = a[d] < 0 || b[d] < 0 ? -1 : a[d] + b[d];
+    return a;
+  }
   function phraseHit(doc, posLists) {
     var first = posLists[0];
     if (!first) return true;
@@ -377,7 +419,23 @@
   }
   /* Docs of one group: Map doc -> score, and the forms to highlight. */
   function runGroup(g) {
-    return Promise.all(g.words.map(function (w) { return stemsOf(w.f, !!g.prefix); })).then(function (per) {
+    return Promise.all(g.words.map(function (w) { return stemsOf(w.f, !!g.prefix); })).then(function (kl) {
+      if (!g.phrase || g.words.length < 2) return kl;
+      /* a phrase of two or more words with positions reads positions:
+       * their files are asked for with the chunks */
+      return Promise.all(kl.map(function (ks) { return Promise.all(ks.map(function (k) { return head(k.key); })); }))
+        .then(function (hs) {
+          var n = hs.filter(function (h, i) { return h.some(function (e, j) { return hasPos(kl[i][j].key, e); }); }).length;
+          if (n >= 2) hs.forEach(function (h) { h.forEach(prefetchPos); });
+          return kl;
+        });
+    }).then(function (kl) {
+      return Promise.all(kl.map(function (ks) {
+        return Promise.all(ks.map(function (k) { return entry(k.key); })).then(function (es) {
+          return es.map(function (e, i) { return e && { e: e, exact: ks[i].exact }; }).filter(Boolean);
+        });
+      }));
+    }).then(function (per) {
       var hl = [], ents = null;
       per.forEach(function (list, k) {
         hl.push(g.words[k].f);
@@ -392,44 +450,58 @@
       });
       var scores = null;
       per.forEach(function (list) {
-        var m = new Map();
+        var m = noScores();
         list.forEach(function (x) {
           var P = x.e.post, w = idf(P.docs.length) * (x.exact ? 1 : 0.4);
           for (var i = 0; i < P.docs.length; i++) {
             var doc = P.docs[i], code = P.code[i];
             var tf = (code >> 2) + (code & 1 ? 4 : 0) + (code & 2 ? 2 : 0);
             var s = w * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * docLen(doc) / meta.avgdl));
-            var old = m.get(doc);
-            if (old === undefined || s > old) m.set(doc, s);
+            if (s > m[doc]) m[doc] = s;
           }
         });
-        if (scores === null) scores = m;
-        else {
-          var next = new Map();
-          scores.forEach(function (s, doc) { if (m.has(doc)) next.set(doc, s + m.get(doc)); });
-          scores = next;
-        }
+        scores = scores === null ? m : both(scores, m);
       });
-      if (g.phrase && scores) {
-        var next = new Map();
-        scores.forEach(function (s, doc) {
+      var done = function () { return { scores: scores || noScores(), hl: hl, ents: ents || {} }; };
+      if (!g.phrase || !scores) return done();
+      /* with fewer than two words that have positions (the others are
+       * stopwords) a phrase only needs each word present: no positions
+       * are loaded, a word's count of them stands for them */
+      var positional = per.filter(function (list) {
+        return list.some(function (x) { return x.e.post.pos !== null; });
+      }).length;
+      var posOf = positional < 2
+        ? function (P, i) { return (P.code[i] >> 2) > 0 ? [0] : []; }
+        : function (P, i) { return P.pos(i); };
+      var loads = positional < 2 ? [] : [].concat.apply([], per.map(function (list) {
+        return list.filter(function (x) { return x.e.post.loadPos; }).map(function (x) {
+          var idx = [];
+          for (var doc = 0; doc < meta.n; doc++) {
+            var i = scores[doc] < 0 ? -1 : find(x.e.post, doc);
+            if (i >= 0) idx.push(i);
+          }
+          return x.e.post.loadPos(idx);
+        });
+      }));
+      return Promise.all(loads).then(function () {
+        for (var doc = 0; doc < meta.n; doc++) {
+          if (scores[doc] < 0) continue;
           var lists = [];
           var ok = per.every(function (list, k) {
             var pos = [], stop = false;
             list.forEach(function (x) {
               var i = find(x.e.post, doc);
               if (i < 0) return;
-              if (x.e.post.pos === null) stop = true; else pos = pos.concat(x.e.post.pos(i));
+              if (x.e.post.pos === null) stop = true; else pos = pos.concat(posOf(x.e.post, i));
             });
             if (stop && !pos.length) return true; /* stopwords are not checked */
             lists.push({ pos: pos, off: g.words[k].pos });
             return pos.length > 0;
           });
-          if (ok && phraseHit(doc, lists)) next.set(doc, s * 1.5);
-        });
-        scores = next;
-      }
-      return { scores: scores || new Map(), hl: hl, ents: ents || {} };
+          scores[doc] = ok && phraseHit(doc, lists) ? scores[doc] * 1.5 : -1;
+        }
+        return done();
+      });
     });
   }
   function facetDocs(kind, values) {
@@ -457,23 +529,17 @@
         hl = hl.concat(g.hl);
         if (ents === null) ents = g.ents;
         else Object.keys(ents).forEach(function (s) { if (!g.ents[s]) delete ents[s]; });
-        if (scores === null) { scores = g.scores; return; }
-        var next = new Map();
-        scores.forEach(function (s, d) { if (g.scores.has(d)) next.set(d, s + g.scores.get(d)); });
-        scores = next;
+        scores = scores === null ? g.scores : both(scores, g.scores);
       });
-      if (scores === null) {
-        scores = new Map();
-        for (var d = 0; d < meta.n; d++) scores.set(d, 0);
-      }
+      if (scores === null) scores = new Float64Array(meta.n); /* filters only: all match */
       var ids = [];
-      scores.forEach(function (s, d) {
-        if (range && (d < range[0] || d >= range[1])) return;
-        for (var k = 1; k <= 3; k++) if (r[k] && !r[k].has(d)) return;
-        ids.push(d);
-      });
-      var sc = new Float64Array(meta.n + 1);
-      ids.forEach(function (d) { sc[d] = scores.get(d); });
+      for (var d = 0; d < meta.n; d++) {
+        if (scores[d] < 0 || (range && (d < range[0] || d >= range[1]))) continue;
+        var k = 1;
+        while (k <= 3 && !(r[k] && !r[k].has(d))) k++;
+        if (k > 3) ids.push(d);
+      }
+      var sc = scores;
       ids.sort(function (a, b) { return (sc[b] - sc[a]) || (b - a); });
       var el = Object.keys(ents || {}).map(function (s) { return ents[s]; });
       el.sort(function (a, b) { return (b[4] - a[4]) || (a[1] < b[1] ? -1 : 1); });
@@ -675,7 +741,7 @@
       var timer = null;
       ui.q.addEventListener('input', function () {
         clearTimeout(timer);
-        timer = setTimeout(function () { search(1); }, 120);
+        timer = setTimeout(function () { search(1); }, TYPING_MS);
       });
       [ui.pub, ui.tag, ui.from, ui.to].forEach(function (x) {
         if (x) x.addEventListener('change', function () { search(1); });

@@ -614,6 +614,7 @@
       return Promise.resolve();
     }
     ui.status.textContent = 'Searching…';
+    if (pq.groups.length) need('z'); /* the doc shards' dictionary: loads while the query runs */
     var running = run(pq);
     syncUrl(page); /* slow from file:// (~20 ms): after the index loads have started */
     return running.then(function (res) {
@@ -621,7 +622,7 @@
       var pages = Math.max(1, Math.ceil(res.docs.length / PER_PAGE));
       page = Math.min(Math.max(1, page || 1), pages);
       var ids = res.docs.slice((page - 1) * PER_PAGE, page * PER_PAGE);
-      if (ids.length) need('z'); /* the doc shards' dictionary, with them not after */
+      if (ids.length) need('z'); /* (a filter-only query has not asked for it yet) */
       return Promise.all(ids.map(docData)).then(function (docs) {
         if (my !== seq) return;
         render(res, ids, docs, page, pages);

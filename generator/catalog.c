@@ -1648,7 +1648,12 @@ morgue_value *morgue_catalog_article(morgue_catalog *c, long long id)
 	morgue_value_set(a, "tags", query(c,
 		"SELECT tag, 'tags/' || slug || '.html' AS url FROM tags"
 		" WHERE article_id=:i1 ORDER BY slug", NULL, NULL, id, 0));
-	morgue_value_set(a, "authors", query(c, "SELECT j.value AS name FROM articles a, json_each(a.authors) j"
+	/* sep goes before the name: "A", "A and B", "A, B and C" */
+	morgue_value_set(a, "authors", query(c, "SELECT j.value AS name,"
+						" CASE WHEN j.key = 0 THEN ''"
+						" WHEN j.key = json_array_length(a.authors) - 1 THEN ' and '"
+						" ELSE ', ' END AS sep"
+						" FROM articles a, json_each(a.authors) j"
 						/* json_each has an id column too */
 						" WHERE a.id=:i1 ORDER BY j.key", NULL, NULL, id, 0));
 	morgue_value_set(a, "entities", query(c,

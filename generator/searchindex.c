@@ -14,9 +14,12 @@
  *           As written, the list (and each chunk of a long one) is taken
  *           apart (separate): all doc deltas, ".", all tf*4+flags, ".",
  *           all positions, e.g. "0.9.0c" for one doc, tf 2, in the title;
- *           a chunk c-N of a long list stops after the tf codes and its
- *           positions are the string of p-N (only phrases load them);
- *           the word's entry is then [first chunk, chunks, 1].
+ *           a chunk c-N of a long list stops after the tf codes, then
+ *           ",K" for each positions file after its first (K: the index
+ *           in the chunk of the file's first document); its positions
+ *           are the strings of p-M, p-M+1... (only phrases load them),
+ *           numbered on from chunk to chunk; the word's entry is then
+ *           [first chunk, chunks, first positions file, files].
  *   postings of a facet key (~p publication, ~t tag, ~e entity): only the
  *           doc deltas.
  *   dl      one ALPHA character per document: round(log(len+1)/log(1.17)).
@@ -48,9 +51,11 @@
 static const char ALPHA[] =
 	"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
 
-/* A long posting list is cut into chunks of about this many bytes of
- * interleaved postings: a chunk's doc and tf part (c-N) and its positions
- * (p-N) are each smaller, so each file stays under the shard bound. */
+/* A posting list longer than CHUNK bytes (interleaved) is not kept in its
+ * term shard: its doc deltas and tf codes go to chunks c-N of about CHUNK
+ * bytes, and its positions to files p-N of about CHUNK bytes, so that
+ * every file stays under the shard bound and a query without a phrase
+ * loads a fifth of the list. */
 #define CHUNK (MORGUE_SEARCH_SHARD_MAX * 3 / 4)
 #define MAX_TAGS_LISTED 300
 
@@ -78,7 +83,8 @@ typedef struct term {
 	long last_doc;
 	morgue_buf post;
 	size_t *cuts; /* chunk boundaries in post */
-	size_t ncuts, capcuts, chunk_start;
+	size_t ncuts, capcuts;
+	size_t dc, dc_start; /* bytes of doc deltas and tf codes; at the chunk's start */
 	char **forms;
 	size_t nforms, capforms;
 	unsigned *ents;
@@ -370,14 +376,18 @@ static int occ_cmp(const void *a, const void *b)
 	return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
+/* Start doc's postings in t (a new chunk when the doc and tf numbers of
+ * this one reached CHUNK bytes); the caller counts what it adds in t->dc. */
 static void post_begin(term *t, long doc)
 {
-	if (t->post.size - t->chunk_start > CHUNK) {
+	if (t->dc - t->dc_start > CHUNK) {
 		MORGUE_ARRAY_RESERVE(t->cuts, t->capcuts, t->ncuts + 1);
 		t->cuts[t->ncuts++] = t->post.size;
-		t->chunk_start = t->post.size;
+		t->dc_start = t->dc;
 	}
+	size_t at = t->post.size;
 	varint(&t->post, (unsigned long)(doc - t->last_doc - 1));
+	t->dc += t->post.size - at;
 	t->last_doc = doc;
 }
 
@@ -449,7 +459,9 @@ static void index_doc(morgue_searchindex *s, morgue_tokenizer *tk, dctx *c, long
 			j++;
 		}
 		post_begin(t, id);
+		size_t at = t->post.size;
 		varint(&t->post, (unsigned long)tf * 4 + (flags & 3));
+		t->dc += t->post.size - at;
 		if (!t->stop) {
 			unsigned prev = 0;
 			for (size_t k = i; k < i + tf; k++) {
@@ -769,78 +781,109 @@ static unsigned long read_varint(const char *p, size_t n, size_t *i)
 	return v;
 }
 
+/* The positions files of one chunk: parts[0..n), each about CHUNK bytes. */
+typedef struct pos_parts {
+	morgue_buf *parts;
+	size_t n, cap;
+} pos_parts;
+
+static morgue_buf *pos_part(pos_parts *pp)
+{
+	MORGUE_ARRAY_RESERVE(pp->parts, pp->cap, pp->n + 1);
+	pp->parts[pp->n] = (morgue_buf)MORGUE_BUF_INIT;
+	return &pp->parts[pp->n++];
+}
+
 /* Append the postings p[0..n) of a word (whole documents, as built by
  * index_doc) with their three kinds of numbers apart, which deflate codes
- * better: the doc deltas, ".", the tf codes, ".", the positions. With
- * pos_out, the positions go there instead and out ends after the tf codes
- * (one "."): a chunk's positions are a file of their own, loaded only by a
- * phrase. A facet's list (doc deltas only) and an empty one are copied. */
-static void separate(morgue_buf *out, const char *p, size_t n, const term *t, morgue_buf *pos_out)
+ * better: the doc deltas, ".", the tf codes, ".", the positions. With pp
+ * (a chunk of a long list), the positions go to pp's parts instead,
+ * a new part starting at a document once one reaches CHUNK bytes, and out
+ * ends after the tf codes with ",K" for each part after the first (K: the
+ * index in the chunk of its first document). A facet's list (doc deltas
+ * only) and an empty one are copied. */
+static void separate(morgue_buf *out, const char *p, size_t n, const term *t, pos_parts *pp)
 {
 	if (t->facet || !n) {
 		morgue_buf_put(out, p, n);
 		return;
 	}
-	morgue_buf docs = MORGUE_BUF_INIT, tfs = MORGUE_BUF_INIT;
+	morgue_buf docs = MORGUE_BUF_INIT, tfs = MORGUE_BUF_INIT, cuts = MORGUE_BUF_INIT;
+	morgue_buf own = MORGUE_BUF_INIT, *pos = pp && !t->stop ? pos_part(pp) : &own;
 	size_t i = 0;
-	morgue_buf pos = MORGUE_BUF_INIT;
-	while (i < n) {
+	for (size_t d = 0; i < n; d++) {
+		if (pos != &own && pos->size > CHUNK) {
+			pos = pos_part(pp);
+			morgue_buf_printf(&cuts, ",%zu", d);
+		}
 		varint(&docs, read_varint(p, n, &i));
 		unsigned long code = read_varint(p, n, &i);
 		varint(&tfs, code);
 		for (unsigned long k = 0; !t->stop && k < code / 4 && i < n; k++)
-			varint(&pos, read_varint(p, n, &i));
+			varint(pos, read_varint(p, n, &i));
 	}
 	morgue_buf_put(out, docs.ptr, docs.size);
 	morgue_buf_putc(out, '.');
 	morgue_buf_put(out, tfs.ptr, tfs.size);
-	if (pos_out && !t->stop) {
-		morgue_buf_put(pos_out, pos.ptr, pos.size);
+	if (pos != &own) {
+		morgue_buf_put(out, cuts.ptr, cuts.size);
 	} else {
 		morgue_buf_putc(out, '.');
-		morgue_buf_put(out, pos.ptr, pos.size);
+		morgue_buf_put(out, own.ptr, own.size);
 	}
 	morgue_buf_free(&docs);
 	morgue_buf_free(&tfs);
-	morgue_buf_free(&pos);
+	morgue_buf_free(&cuts);
+	morgue_buf_free(&own);
 }
 
-static void ser_term(writer *w, term *t, item *out, size_t *chunk_no)
+/* t's entry in its term shard as out->json: [postings, [forms],
+ * [entities]], the postings a string, or for a list longer than CHUNK
+ * [first chunk, chunks] and, when it has positions, [first chunk, chunks,
+ * first positions file, positions files]; the chunks and positions files
+ * are written and numbered from *chunk_no and *pos_no. */
+static void ser_term(writer *w, term *t, item *out, size_t *chunk_no, size_t *pos_no)
 {
 	morgue_buf b = MORGUE_BUF_INIT;
 	morgue_escape_json_string(&b, t->key);
 	morgue_buf_puts(&b, ":[");
-	if (t->ncuts == 0) {
+	if (t->ncuts == 0 && t->post.size <= CHUNK) {
 		morgue_buf_puts(&b, t->stop ? "\"!" : "\"");
 		separate(&b, morgue_buf_cstr(&t->post), t->post.size, t, NULL);
 		morgue_buf_putc(&b, '"');
 	} else {
-		morgue_buf body = MORGUE_BUF_INIT, name = MORGUE_BUF_INIT, pos = MORGUE_BUF_INIT;
-		size_t first = *chunk_no;
+		morgue_buf body = MORGUE_BUF_INIT, name = MORGUE_BUF_INIT;
+		size_t first = *chunk_no, pfirst = *pos_no;
 		int with_pos = !t->stop && !t->facet;
 		for (size_t c = 0; c <= t->ncuts; c++) {
 			size_t a = c ? t->cuts[c - 1] : 0, e = c < t->ncuts ? t->cuts[c] : t->post.size;
-			size_t no = (*chunk_no)++;
+			pos_parts pp = { 0 };
 			morgue_buf_clear(&name);
-			morgue_buf_printf(&name, "c-%zu", no);
+			morgue_buf_printf(&name, "c-%zu", (*chunk_no)++);
 			morgue_buf_clear(&body);
-			morgue_buf_clear(&pos);
 			morgue_buf_puts(&body, t->stop && c == 0 ? "\"!" : "\"");
-			morgue_buf_putc(&pos, '"');
-			separate(&body, t->post.ptr + a, e - a, t, with_pos ? &pos : NULL);
+			separate(&body, t->post.ptr + a, e - a, t, with_pos ? &pp : NULL);
 			morgue_buf_putc(&body, '"');
-			morgue_buf_putc(&pos, '"');
 			put_json(w, name.ptr, &body, 0);
-			if (with_pos) {
+			for (size_t k = 0; k < pp.n; k++) {
 				morgue_buf_clear(&name);
-				morgue_buf_printf(&name, "p-%zu", no);
-				put_json(w, name.ptr, &pos, 0);
+				morgue_buf_printf(&name, "p-%zu", (*pos_no)++);
+				morgue_buf_clear(&body);
+				morgue_buf_putc(&body, '"');
+				morgue_buf_put(&body, pp.parts[k].ptr, pp.parts[k].size);
+				morgue_buf_putc(&body, '"');
+				put_json(w, name.ptr, &body, 0);
+				morgue_buf_free(&pp.parts[k]);
 			}
+			free(pp.parts);
 		}
-		morgue_buf_printf(&b, with_pos ? "[%zu,%zu,1]" : "[%zu,%zu]", first, t->ncuts + 1);
+		if (with_pos)
+			morgue_buf_printf(&b, "[%zu,%zu,%zu,%zu]", first, t->ncuts + 1, pfirst,
+					  *pos_no - pfirst);
+		else
+			morgue_buf_printf(&b, "[%zu,%zu]", first, t->ncuts + 1);
 		morgue_buf_free(&body);
 		morgue_buf_free(&name);
-		morgue_buf_free(&pos);
 	}
 	size_t other = 0;
 	for (size_t i = 0; i < t->nforms; i++)
@@ -1098,7 +1141,7 @@ int morgue_searchindex_write(morgue_searchindex *s, const char *site_dir)
 	dctx c = { .s = s };
 	unsigned *lens = NULL;
 	item *items = NULL;
-	size_t nitems = 0, chunk_no = 0;
+	size_t nitems = 0, chunk_no = 0, pos_no = 0;
 	int rc;
 
 	free_terms(s);
@@ -1129,7 +1172,7 @@ int morgue_searchindex_write(morgue_searchindex *s, const char *site_dir)
 	qsort(items, s->nterms, sizeof(item), item_cmp);
 	for (size_t i = 0; i < s->nterms; i++) {
 		term *t = *smap_slot(&s->tmap, items[i].key, 0);
-		ser_term(&w, t, &items[i], &chunk_no);
+		ser_term(&w, t, &items[i], &chunk_no, &pos_no);
 	}
 	nitems = s->nterms;
 	for (size_t i = 0; i < s->nfpairs; i++) {

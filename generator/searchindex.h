@@ -19,10 +19,9 @@
  *              with url "" for entities/SLUG.html; a shard's JSON never exceeds
  *              MORGUE_SEARCH_SHARD_MAX bytes (a shard that would is split
  *              by one more character of prefix), nor does its file
- *   c-N.js     continuation chunks of one very long posting list (its doc
- *              and tf numbers)
- *   p-N.js     the positions of chunk c-N (a word's, not a stopword's or
- *              a facet's); only a phrase query loads them
+ *   c-N.js     the doc and tf numbers of a long posting list, in chunks
+ *   p-N.js     its positions (a word's, not a stopword's or a facet's),
+ *              in files of their own: only a phrase query loads them
  *   d-N.js     MORGUE_SEARCH_DOCS_PER_SHARD documents:
  *              [[url, title, date, publication|null, [tags], text]], FMT 2
  *   z.js       [BASE64, LENGTH]: the dictionary (the openings of a few

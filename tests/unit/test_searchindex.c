@@ -262,8 +262,16 @@ static void test_shard_bound(void)
 	CHECK(c0 && strchr(c0, '.') && !strchr(strchr(c0, '.') + 1, '.'));
 	char *p0 = json(dir.ptr, "p-0");
 	CHECK(p0 != NULL && p0[0] == '"' && strlen(p0) > 100 && !strchr(p0, '.'));
+	/* the entry: [first chunk, chunks, first positions file, files] */
 	char *t = json(dir.ptr, "t-c");
-	CHECK(t && strstr(t, "\"common\":[[0,") && strstr(t, ",1]"));
+	size_t chunks = 0, pfirst = 1, pfiles = 0;
+	const char *at = t ? strstr(t, "\"common\":[[0,") : NULL;
+	CHECK(at && sscanf(at, "\"common\":[[0,%zu,%zu,%zu]", &chunks, &pfirst, &pfiles) == 3);
+	CHECK(chunks >= 1 && pfirst == 0 && pfiles >= 2); /* 1500 docs x 20 positions */
+	/* positions files after the first start at a document of the chunk */
+	char *pl = json(dir.ptr, "p-1");
+	CHECK(pl != NULL && (pfiles == chunks || strchr(c0, ',')));
+	free(pl);
 	free(meta), free(c0), free(p0), free(t);
 	morgue_searchindex_free(s);
 	morgue_buf_free(&dir), morgue_buf_free(&text), morgue_buf_free(&url);

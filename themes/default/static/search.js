@@ -207,15 +207,17 @@
   /* Decode a word's postings: parts are the list's chunks, each
    * "DOCS.CODES.POSITIONS" (a facet's: doc deltas only), the first starting
    * with '!' for a stopword. Gives parallel arrays (docs ascending): docs,
-   * code (tf << 2 | flags), at (its first position in its chunk's list),
-   * ch (its chunk); pos(i) is doc i's positions, or null for a stopword
-   * (positions are only read by phrases, so a chunk's are decoded then).
-   * A chunk "DOCS.CODES" (one dot) has its positions in p-(first + n):
-   * loadPos(idx) loads those of the docs at indexes idx before pos reads
-   * them. */
-  function decode(parts, facet, first) {
-    var stop = parts[0].charAt(0) === '!', doc = -1;
-    var r = { docs: [], code: [], at: [], ch: [], lists: [], pfile: [], pos: null };
+   * code (tf << 2 | flags), at (its first position in its positions list),
+   * pk (the key of that list in lists); pos(i) is doc i's positions, or null
+   * for a stopword (positions are only read by phrases, so a list is
+   * decoded then). A chunk of a long list (pfirst: its first positions
+   * file) is "DOCS.CODES,K..." instead: its positions are files p-M, p-M+1,
+   * ... numbered on from chunk to chunk, the next one starting at the
+   * chunk's document K; loadPos(idx) loads those of the docs at indexes idx
+   * before pos reads them. */
+  function decode(parts, facet, pfirst) {
+    var stop = parts[0].charAt(0) === '!', doc = -1, pnext = pfirst;
+    var r = { docs: [], code: [], at: [], pk: [], lists: {}, pos: null };
     parts.forEach(function (str, n) {
       if (n === 0 && stop) str = str.slice(1);
       if (!str) return;
@@ -223,30 +225,34 @@
         varints(str).forEach(function (d) { doc += d + 1; r.docs.push(doc); });
         return;
       }
-      var f = str.split('.'), docs = varints(f[0]), codes = varints(f[1] || ''), at = 0;
-      var c = r.lists.length;
-      r.lists.push(f.length === 2 && first !== undefined ? null : f[2] || '');
-      r.pfile.push('p-' + (first + n));
+      var f = str.split('.'), apart = f.length === 2 && pfirst !== undefined;
+      var cf = (f[1] || '').split(','), docs = varints(f[0]), codes = varints(cf[0]);
+      var cuts = cf.slice(1).map(Number), ci = 0, at = 0;
+      var key = apart ? 'p-' + pnext++ : 'i' + n;
+      r.lists[key] = apart ? null : f[2] || '';
       for (var i = 0; i < docs.length; i++) {
+        if (apart && ci < cuts.length && i === cuts[ci]) {
+          key = 'p-' + pnext++; r.lists[key] = null; at = 0; ci++;
+        }
         doc += docs[i] + 1;
-        r.docs.push(doc); r.code.push(codes[i]); r.at.push(at); r.ch.push(c);
+        r.docs.push(doc); r.code.push(codes[i]); r.at.push(at); r.pk.push(key);
         at += codes[i] >> 2;
       }
     });
     if (!stop && !facet) {
       r.pos = function (i) {
-        var c = r.ch[i], all = r.lists[c];
-        if (typeof all === 'string') all = r.lists[c] = varints(all);
-        var list = [], at = r.at[i];
+        var k = r.pk[i], all = r.lists[k];
         if (all === null) return [];
-        for (var k = 0, p = 0, tf = r.code[i] >> 2; k < tf; k++) { p += all[at + k]; list.push(p); }
+        if (typeof all === 'string') all = r.lists[k] = varints(all);
+        var list = [], at = r.at[i];
+        for (var n = 0, p = 0, tf = r.code[i] >> 2; n < tf; n++) { p += all[at + n]; list.push(p); }
         return list;
       };
       r.loadPos = function (idx) {
         var want = {};
-        idx.forEach(function (i) { if (r.lists[r.ch[i]] === null) want[r.ch[i]] = 1; });
-        return Promise.all(Object.keys(want).map(function (c) {
-          return need(r.pfile[c]).then(function (x) { if (r.lists[c] === null) r.lists[c] = varints(x || ''); });
+        idx.forEach(function (i) { if (r.lists[r.pk[i]] === null) want[r.pk[i]] = 1; });
+        return Promise.all(Object.keys(want).map(function (k) {
+          return need(k).then(function (x) { if (r.lists[k] === null) r.lists[k] = varints(x || ''); });
         }));
       };
     }
@@ -273,13 +279,13 @@
   function hasPos(key, e) {
     var p = e && e[0];
     if (!p || key.charAt(0) === '~') return false;
-    return typeof p === 'string' ? p.charAt(0) !== '!' : !!p[2];
+    return typeof p === 'string' ? p.charAt(0) !== '!' : p.length > 2;
   }
-  /* Ask for the positions files of a chunked list ([first, count, 1]) now,
-   * with its chunks, rather than after them. */
+  /* Ask for the positions files of a chunked list ([first chunk, chunks,
+   * first positions file, files]) now, with its chunks, not after them. */
   function prefetchPos(e) {
     var p = e && e[0];
-    if (p && typeof p !== 'string' && p[2]) for (var k = 0; k < p[1]; k++) need('p-' + (p[0] + k));
+    if (p && typeof p !== 'string' && p.length > 2) for (var k = 0; k < p[3]; k++) need('p-' + (p[2] + k));
   }
   var entries = {};
   function entry(key) {
@@ -295,7 +301,7 @@
         var ents = (e[2] || []).map(function (en) {
           return en[3] ? en : [en[0], en[1], en[2], 'entities/' + en[0] + '.html', en[4]];
         });
-        var r = { key: key, post: decode(s, key.charAt(0) === '~', typeof p === 'string' ? undefined : p[0]),
+        var r = { key: key, post: decode(s, key.charAt(0) === '~', typeof p === 'string' || p.length < 3 ? undefined : p[2]),
           forms: e[1] || [], ents: ents };
         entries[key] = r;
         return r;

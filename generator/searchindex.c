@@ -39,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "tokenize.h"
@@ -65,8 +66,9 @@ typedef struct sdoc {
 	size_t ntags;
 	char **ents, **entnames;
 	size_t nents;
-	char *text;
+	char *text; /* NULL when it is in the spill file, at text_off */
 	size_t text_len;
+	long long text_off;
 } sdoc;
 
 typedef struct sent {
@@ -157,6 +159,13 @@ struct morgue_searchindex {
 	size_t nfpairs, capfpairs;
 	size_t bytes, files;
 	morgue_searchindex_memo memo;
+	/* the articles' texts, written as they are added and read back by
+	 * write: an unlinked temporary file, so that memory does not grow
+	 * with the archive's text (NULL if none could be made: kept in memory) */
+	FILE *spill;
+	long long spill_size;
+	int spill_off;  /* no (more) writes to it: none could be made, or one failed */
+	int spill_lost; /* a text could not be read back */
 };
 
 static void varint(morgue_buf *b, unsigned long v)
@@ -219,9 +228,44 @@ int morgue_searchindex_add(morgue_searchindex *s, const morgue_search_doc *d)
 	o->entnames = dupv((const char *const *)(d->entity_names ? d->entity_names : d->entities),
 			   d->nentities);
 	o->nents = d->nentities;
-	o->text = morgue_strndup(d->text ? d->text : "", d->text ? d->text_len : 0);
-	o->text_len = strlen(o->text);
+	size_t len = d->text ? strnlen(d->text, d->text_len) : 0;
+	if (!s->spill && !s->spill_off && !(s->spill = tmpfile()))
+		s->spill_off = 1;
+	if (!s->spill_off && (!len || fwrite(d->text, 1, len, s->spill) == len)) {
+		o->text_off = s->spill_size;
+		s->spill_size += (long long)len;
+	} else {
+		s->spill_off = 1; /* a part written by a failed fwrite shifts what follows */
+		o->text = morgue_strndup(d->text ? d->text : "", len);
+	}
+	o->text_len = len;
 	return 0;
+}
+
+/* d's text: its own copy, or read back from the spill file into tmp
+ * (valid until tmp changes); "" if it cannot be read, noted in
+ * s->spill_lost (write then fails). */
+static const char *doc_text(morgue_searchindex *s, const sdoc *d, morgue_buf *tmp)
+{
+	if (d->text || !d->text_len)
+		return d->text ? d->text : "";
+	morgue_buf_clear(tmp);
+	morgue_buf_grow(tmp, d->text_len + 1);
+	size_t got = 0;
+	if (fflush(s->spill) == 0) {
+		while (got < d->text_len) {
+			ssize_t r = pread(fileno(s->spill), tmp->ptr + got, d->text_len - got,
+					  (off_t)(d->text_off + (long long)got));
+			if (r <= 0)
+				break;
+			got += (size_t)r;
+		}
+	}
+	if (got != d->text_len)
+		s->spill_lost = 1;
+	tmp->size = got == d->text_len ? got : 0; /* grow left room for the NUL */
+	tmp->ptr[tmp->size] = '\0';
+	return tmp->ptr;
 }
 
 int morgue_searchindex_add_entity(morgue_searchindex *s, const char *slug,
@@ -282,6 +326,8 @@ void morgue_searchindex_free(morgue_searchindex *s)
 		free(d->text);
 	}
 	free(s->docs);
+	if (s->spill)
+		fclose(s->spill);
 	for (size_t i = 0; i < s->nents; i++) {
 		sent *e = &s->ents[i];
 		free(e->slug), free(e->name), free(e->type), free(e->url);
@@ -352,6 +398,7 @@ typedef struct dctx {
 	occ *occ;
 	size_t n, cap;
 	unsigned base, flags, count;
+	morgue_buf text; /* the document's text when read back from the spill */
 } dctx;
 
 static int on_token(const morgue_token *tok, void *payload)
@@ -441,7 +488,8 @@ static void index_doc(morgue_searchindex *s, morgue_tokenizer *tk, dctx *c, long
 	c->base = title_words + 2;
 	c->flags = 0;
 	c->count = 0;
-	morgue_tokenize(tk, d->text, d->text_len, on_token, c);
+	const char *text = doc_text(s, d, &c->text);
+	morgue_tokenize(tk, text, strlen(text), on_token, c);
 	*len = title_words + c->count;
 	c->flags = 2;
 	c->base = 0;
@@ -931,8 +979,9 @@ static void ser_term(writer *w, term *t, item *out, size_t *chunk_no, size_t *po
 
 /* One document as the JSON array [url, title, date, publication|null,
  * [tags], text] (the entities it mentions are only in the ~e postings). */
-static void doc_json(morgue_buf *b, const sdoc *d)
+static void doc_json(morgue_buf *b, morgue_searchindex *s, const sdoc *d, morgue_buf *tmp)
 {
+	const char *text = doc_text(s, d, tmp);
 	morgue_buf_putc(b, '[');
 	morgue_escape_json_string(b, d->url);
 	morgue_buf_putc(b, ',');
@@ -951,7 +1000,7 @@ static void doc_json(morgue_buf *b, const sdoc *d)
 		morgue_escape_json_string(b, d->tags[i]);
 	}
 	morgue_buf_puts(b, "],\"");
-	morgue_escape_json(b, d->text, d->text_len);
+	morgue_escape_json(b, text, strlen(text));
 	morgue_buf_puts(b, "\"]");
 }
 
@@ -966,7 +1015,8 @@ static void doc_json(morgue_buf *b, const sdoc *d)
 static void write_dict(writer *w)
 {
 	morgue_searchindex *s = w->s;
-	morgue_buf one = MORGUE_BUF_INIT, z = MORGUE_BUF_INIT, body = MORGUE_BUF_INIT;
+	morgue_buf one = MORGUE_BUF_INIT, z = MORGUE_BUF_INIT, body = MORGUE_BUF_INIT,
+		   tmp = MORGUE_BUF_INIT;
 	size_t per = DICT_MAX / DICT_SAMPLES, prev = (size_t)-1;
 	morgue_buf_clear(&w->dict);
 	for (size_t k = 0; k < DICT_SAMPLES && s->ndocs; k++) {
@@ -975,7 +1025,7 @@ static void write_dict(writer *w)
 			continue;
 		prev = id;
 		morgue_buf_clear(&one);
-		doc_json(&one, &s->docs[id]);
+		doc_json(&one, s, &s->docs[id], &tmp);
 		morgue_buf_put(&w->dict, one.ptr, one.size < per ? one.size : per);
 	}
 	if (w->dict.size < 64) { /* too little to be worth a file */
@@ -992,12 +1042,13 @@ done:
 	morgue_buf_free(&one);
 	morgue_buf_free(&z);
 	morgue_buf_free(&body);
+	morgue_buf_free(&tmp);
 }
 
 static void write_docs(writer *w)
 {
 	morgue_searchindex *s = w->s;
-	morgue_buf body = MORGUE_BUF_INIT, name = MORGUE_BUF_INIT;
+	morgue_buf body = MORGUE_BUF_INIT, name = MORGUE_BUF_INIT, tmp = MORGUE_BUF_INIT;
 	write_dict(w);
 	for (size_t g = 0; g * MORGUE_SEARCH_DOCS_PER_SHARD < s->ndocs && !w->rc; g++) {
 		morgue_buf_clear(&name);
@@ -1010,13 +1061,14 @@ static void write_docs(writer *w)
 				break;
 			if (k)
 				morgue_buf_putc(&body, ',');
-			doc_json(&body, &s->docs[id]);
+			doc_json(&body, s, &s->docs[id], &tmp);
 		}
 		morgue_buf_putc(&body, ']');
 		put_json(w, name.ptr, &body, 1);
 	}
 	morgue_buf_free(&body);
 	morgue_buf_free(&name);
+	morgue_buf_free(&tmp);
 }
 
 typedef struct facet_count {
@@ -1195,12 +1247,17 @@ int morgue_searchindex_write(morgue_searchindex *s, const char *site_dir)
 	write_docs(&w);
 	write_meta(&w, lens);
 	rc = w.rc;
+	if (!rc && s->spill_lost)
+		rc = morgue_error_set(MORGUE_EIO, NULL, 0,
+				      "search index: the articles' texts could not be read back"
+				      " from their temporary file");
 done:
 	for (size_t i = 0; i < nitems; i++)
 		free(items[i].json);
 	free(items);
 	free(lens);
 	free(c.occ);
+	morgue_buf_free(&c.text);
 	morgue_buf_free(&w.dir);
 	morgue_buf_free(&w.shards);
 	morgue_buf_free(&w.dict);

@@ -36,6 +36,8 @@
  * written through morgue_escape_json (and base64 is plain ASCII).
  *
  * The index copies everything it keeps; the caller owns its arguments.
+ * The articles' texts are kept in an unlinked temporary file (tmpfile(3)),
+ * not in memory, until write reads them back.
  */
 #ifndef MORGUE_SEARCHINDEX_H
 #define MORGUE_SEARCHINDEX_H

@@ -1225,6 +1225,8 @@ int morgue_searchindex_write(morgue_searchindex *s, const char *site_dir)
 	for (size_t i = 0; i < s->nterms; i++) {
 		term *t = *smap_slot(&s->tmap, items[i].key, 0);
 		ser_term(&w, t, &items[i], &chunk_no, &pos_no);
+		/* written out: the postings are not needed twice at the peak */
+		morgue_buf_free(&t->post);
 	}
 	nitems = s->nterms;
 	for (size_t i = 0; i < s->nfpairs; i++) {

@@ -1,1 +1,1 @@
-morgueSearch.load("d-0",{"zd":"SrPrCrCub#"});
+morgueSearch.load("d-0",{"zd":"SjuAeT9O,d!!"});

@@ -45,6 +45,12 @@ typedef struct build {
 	morgue_hash parse;           /* what every article's rows depend on */
 	char parse_key[MORGUE_HASH_HEX], page_key[MORGUE_HASH_HEX];
 	char bin[17];                /* hash of this binary */
+	morgue_repo_entry *ents;     /* entities/ files, listed (and hashed) first */
+	size_t nents;
+	morgue_repo_entry *arts;     /* articles/ files */
+	size_t narts;
+	char (*keys)[MORGUE_HASH_HEX]; /* each article's parse key, by arts[] */
+	int self;                    /* the catalog is a copy of the previous cache */
 	size_t cached;               /* articles copied from the cache */
 	morgue_entity **by_slug;     /* entities sorted by slug */
 	int reuse_site;              /* the previous site may lend files */
@@ -126,11 +132,27 @@ static int entity_exists(const char *slug, void *payload)
 	return morgue_catalog_entity_exists(b->catalog, slug);
 }
 
-static int load_entities(build *b)
+/* The registry's files, hashed into the parse key (the key is known
+ * before any entity is parsed). */
+static int list_entities(build *b)
 {
-	morgue_repo_entry *e = NULL;
-	size_t n = 0;
-	int rc = list_markdown(b, &e, &n, "entities");
+	int rc = list_markdown(b, &b->ents, &b->nents, "entities");
+	for (size_t i = 0; rc == 0 && i < b->nents; i++) {
+		if (b->ents[i].is_link)
+			continue;
+		morgue_hash_puts(&b->parse, b->ents[i].path);
+		morgue_hash_puts(&b->parse, b->ents[i].oid);
+	}
+	return rc;
+}
+
+/* Parse the registry; add: into the catalog too (not when the catalog,
+ * a copy of the previous cache with the same parse key, has it). */
+static int load_entities(build *b, int add)
+{
+	morgue_repo_entry *e = b->ents;
+	size_t n = b->nents;
+	int rc = 0;
 
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		morgue_buf data = MORGUE_BUF_INIT, file = MORGUE_BUF_INIT;
@@ -140,8 +162,6 @@ static int load_entities(build *b)
 
 		if (e[i].is_link)
 			continue;
-		morgue_hash_puts(&b->parse, e[i].path);
-		morgue_hash_puts(&b->parse, e[i].oid);
 		repo_file(&file, b, e[i].path);
 		if ((rc = morgue_repo_read(&data, b->repo, e[i].path)) < 0)
 			goto next;
@@ -150,6 +170,8 @@ static int load_entities(build *b)
 			goto next;
 		}
 		memcpy(ent->oid, e[i].oid, sizeof(ent->oid));
+		if (!add)
+			goto keep;
 		morgue_markdown_opts mo = { .root = "../", .unsafe_html = b->config->unsafe_html,
 					    .file = file.ptr, .first_line = ent->body_line,
 					    .no_attributions = 1 };
@@ -159,6 +181,7 @@ static int load_entities(build *b)
 			morgue_entity_free(ent);
 			goto next;
 		}
+	keep:
 		MORGUE_ARRAY_RESERVE(b->entities, b->capentities, b->nentities + 1);
 		b->entities[b->nentities++] = ent;
 	next:
@@ -166,7 +189,6 @@ static int load_entities(build *b)
 		morgue_buf_free(&data);
 		morgue_buf_free(&file);
 	}
-	morgue_repo_entries_free(e, n);
 	b->stats->entities = b->nentities;
 	return rc;
 }
@@ -336,25 +358,19 @@ static int read_annotations(build *b, morgue_buf *out, morgue_buf *file,
 
 /* One article from the repository: parsed, annotated and added to the
  * catalog, or, when the cache holds its key, copied from the cache. */
-static int load_article(build *b, const morgue_repo_entry *e)
+static int load_article(build *b, const morgue_repo_entry *e, const char *key, long long pos)
 {
 	morgue_buf data = MORGUE_BUF_INIT, file = MORGUE_BUF_INIT, root = MORGUE_BUF_INIT;
-	morgue_buf ann = MORGUE_BUF_INIT, annfile = MORGUE_BUF_INIT, annpath = MORGUE_BUF_INIT;
+	morgue_buf ann = MORGUE_BUF_INIT, annfile = MORGUE_BUF_INIT;
 	morgue_article *a = NULL;
 	morgue_doc *doc = NULL;
 	const char **slugs = NULL;
 	const char *rel = e->path + strlen("articles/");
-	char key[MORGUE_HASH_HEX], digest[MORGUE_HASH_HEX];
+	char digest[MORGUE_HASH_HEX];
 	long long id = 0, old = 0;
 	size_t nslugs = 0;
 	int rc = 0;
 
-	morgue_buf_printf(&annpath, "annotations/%.*s.yaml", (int)(strlen(rel) - 3), rel);
-	morgue_hash k = b->parse;
-	morgue_hash_puts(&k, e->path);
-	morgue_hash_puts(&k, e->oid);
-	morgue_hash_puts(&k, annotation_oid(b, annpath.ptr));
-	morgue_hash_hex(key, &k);
 	const morgue_article_history *hist = morgue_history_find(b->history, e->path);
 	article_digest(digest, key, hist);
 
@@ -406,6 +422,8 @@ static int load_article(build *b, const morgue_repo_entry *e)
 		.annotations_len = ann.size,
 		.annotations_file = annfile.ptr,
 	};
+	if (b->self) /* the number a clean build gives it */
+		morgue_catalog_set_article_id(b->catalog, pos);
 	if (morgue_markdown_render(&doc, a->body, a->body_len, &mo) < 0 ||
 	    morgue_catalog_add_article(b->catalog, &id, a, doc->html, doc->text,
 				       doc->text_len) < 0 ||
@@ -438,28 +456,64 @@ done:
 	morgue_buf_free(&root);
 	morgue_buf_free(&ann);
 	morgue_buf_free(&annfile);
-	morgue_buf_free(&annpath);
 	return rc;
 }
 
-static int load_articles(build *b)
+/* The articles and annotation files, and every article's parse key: what
+ * its rows depend on (the build's parse key, its path, its blob and its
+ * annotations' blob). */
+static int list_articles(build *b)
 {
-	morgue_repo_entry *e = NULL;
-	size_t n = 0;
-	int rc = list_markdown(b, &e, &n, "articles");
+	int rc = list_markdown(b, &b->arts, &b->narts, "articles");
+	morgue_buf annpath = MORGUE_BUF_INIT;
 
 	if (rc == 0 && (rc = morgue_repo_list(&b->ann, &b->nann, b->repo, "annotations", NULL)) == 0)
 		if (b->nann) /* qsort(NULL, 0) is undefined */
 			qsort(b->ann, b->nann, sizeof(*b->ann), by_entry_path);
+	if (rc)
+		return rc;
+	b->keys = morgue_calloc(b->narts + 1, sizeof(*b->keys));
+	for (size_t i = 0; i < b->narts; i++) {
+		const morgue_repo_entry *e = &b->arts[i];
+		const char *rel = e->path + strlen("articles/");
+		morgue_buf_clear(&annpath);
+		morgue_buf_printf(&annpath, "annotations/%.*s.yaml", (int)(strlen(rel) - 3), rel);
+		morgue_hash k = b->parse;
+		morgue_hash_puts(&k, e->path);
+		morgue_hash_puts(&k, e->oid);
+		morgue_hash_puts(&k, annotation_oid(b, annpath.ptr));
+		morgue_hash_hex(b->keys[i], &k);
+	}
+	morgue_buf_free(&annpath);
+	return 0;
+}
+
+/* The parse keys of the articles that are loaded (no links), in order. */
+static const char **article_keys(build *b, size_t *n)
+{
+	const char **keys = morgue_calloc(b->narts + 1, sizeof(*keys));
+	*n = 0;
+	for (size_t i = 0; i < b->narts; i++)
+		if (!b->arts[i].is_link)
+			keys[(*n)++] = b->keys[i];
+	return keys;
+}
+
+static int load_articles(build *b)
+{
+	morgue_repo_entry *e = b->arts;
+	size_t n = b->narts;
+	long long pos = 0;
+	int rc = 0;
+
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		if (e[i].is_link)
 			continue;
 		if ((i & 255) == 0)
 			progress(b, "articles", i, n);
-		rc = load_article(b, &e[i]);
+		rc = load_article(b, &e[i], b->keys[i], ++pos);
 	}
 	progress(b, "articles", n, n);
-	morgue_repo_entries_free(e, n);
 	b->stats->mentions = (size_t)morgue_catalog_count(b->catalog, "mentions");
 	return rc;
 }
@@ -666,6 +720,11 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 		goto done;
 	if ((rc = morgue_theme_open(&b.theme, opts->theme_dir, b.repo, b.config->theme)) < 0)
 		goto done;
+	if ((rc = list_entities(&b)) < 0)
+		goto done;
+	morgue_hash_hex(b.parse_key, &b.parse);
+	if ((rc = list_articles(&b)) < 0)
+		goto done;
 	if (!opts->check_only) {
 		if ((rc = build_stamp(&stamp, &b)) < 0)
 			goto done;
@@ -680,7 +739,18 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 			morgue_buf_truncate(&cache_path, cache_path.size - 1);
 		morgue_buf_puts(&cache_path, ".cache");
 		morgue_buf_printf(&cache_new, "%s.new-%ld", cache_path.ptr, (long)getpid());
-		if (morgue_catalog_new_file(&b.catalog, cache_new.ptr) < 0) {
+		/* an edit: start from a copy of the previous cache, unless
+		 * the articles before it moved (added, removed, renamed) */
+		if (!opts->clean) {
+			size_t nkeys;
+			const char **keys = article_keys(&b, &nkeys);
+			b.self = morgue_cache_open_copy(&b.cache, &b.catalog, cache_new.ptr,
+							cache_path.ptr, b.parse_key, keys, nkeys);
+			free(keys);
+		}
+		if (b.self)
+			; /* catalog and cache are open */
+		else if (morgue_catalog_new_file(&b.catalog, cache_new.ptr) < 0) {
 			/* e.g. an unwritable directory: build without a cache
 			 * (writing the site will say what is wrong) */
 			morgue_error_clear();
@@ -688,8 +758,10 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 			if ((rc = morgue_catalog_new(&b.catalog)) < 0)
 				goto done;
 		}
-		if ((rc = morgue_cache_open(&b.cache, b.catalog,
-					    opts->clean ? NULL : cache_path.ptr)) < 0)
+		if (!b.self && (rc = morgue_cache_open(&b.cache, b.catalog,
+						       opts->clean ? NULL : cache_path.ptr)) < 0)
+			goto done;
+		if ((rc = morgue_cache_set_parse_key(b.cache, b.parse_key)) < 0)
 			goto done;
 	} else if ((rc = morgue_catalog_new(&b.catalog)) < 0)
 		goto done;
@@ -698,14 +770,13 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 		goto done;
 
 	progress(&b, "entities", 0, 0);
-	if ((rc = load_entities(&b)) < 0)
+	if ((rc = load_entities(&b, !b.self)) < 0)
 		goto done;
 	b.by_slug = morgue_calloc(b.nentities + 1, sizeof(*b.by_slug));
 	if (b.nentities) {
 		memcpy(b.by_slug, b.entities, b.nentities * sizeof(*b.by_slug));
 		qsort(b.by_slug, b.nentities, sizeof(*b.by_slug), by_slug);
 	}
-	morgue_hash_hex(b.parse_key, &b.parse);
 	if ((rc = morgue_gazetteer_new(&b.gazetteer, (const morgue_entity *const *)b.entities,
 				       b.nentities)) < 0)
 		goto done;
@@ -815,7 +886,7 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 		morgue_warn(cache_path.ptr, 0, "cannot keep the build cache: %s", strerror(errno));
 	else
 		cache_kept = 1;
-done:
+	done:
 	stats->warnings = morgue_warn_count();
 	morgue_buf_free(&path);
 	morgue_buf_free(&stamp);
@@ -828,6 +899,9 @@ done:
 	free(b.entities);
 	free(b.by_slug);
 	morgue_repo_entries_free(b.ann, b.nann);
+	morgue_repo_entries_free(b.ents, b.nents);
+	morgue_repo_entries_free(b.arts, b.narts);
+	free(b.keys);
 	morgue_cache_free(b.cache);
 	morgue_catalog_free(b.catalog);
 	if (cache_new.size && !cache_kept)

@@ -3,6 +3,7 @@
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/escape.h"
+#include "util/fs.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -46,9 +47,19 @@ typedef struct group {
 	size_t n;
 } group;
 
+typedef struct key_id {
+	char *key;
+	long long id;
+} key_id;
+
 struct morgue_cache {
 	sqlite3 *db;
 	int prev;         /* a usable previous cache is attached */
+	/* the catalog is a copy of the previous cache (morgue_cache_open_copy):
+	 * its unchanged articles' rows are in place, keys holds their keys */
+	int self;
+	key_id *keys;     /* by key */
+	size_t nkeys;
 	char *prev_stamp;
 	sqlite3_stmt *lookup, *record, *page_ins, *page_prev, *related;
 	sqlite3_stmt *copy[NCOPIED];
@@ -93,7 +104,7 @@ static void drop_previous(morgue_cache *k)
 	sqlite3_finalize(k->lookup);
 	sqlite3_finalize(k->page_prev);
 	k->lookup = k->page_prev = NULL;
-	if (k->prev)
+	if (k->prev && !k->self)
 		sqlite3_exec(k->db, "DETACH DATABASE prev", NULL, NULL, NULL);
 	k->prev = 0;
 }
@@ -261,6 +272,9 @@ void morgue_cache_free(morgue_cache *k)
 	free(k->pending);
 	free(k->digest);
 	free(k->prev_stamp);
+	for (size_t i = 0; i < k->nkeys; i++)
+		free(k->keys[i].key);
+	free(k->keys);
 	free(k);
 }
 
@@ -281,11 +295,193 @@ int morgue_cache_set_stamp(morgue_cache *k, const char *stamp)
 	return rc;
 }
 
+static int by_key_id(const void *x, const void *y)
+{
+	return strcmp(((const key_id *)x)->key, ((const key_id *)y)->key);
+}
+
+static long long self_lookup(const morgue_cache *k, const char *key)
+{
+	key_id want = { .key = (char *)key }, *hit;
+	hit = k->nkeys ? bsearch(&want, k->keys, k->nkeys, sizeof(*k->keys), by_key_id) : NULL;
+	return hit ? hit->id : 0;
+}
+
+/* The previous cache's article keys, sorted, and its meta values; 0 when
+ * it is a cache of this format, else <0 (nothing kept). */
+static int read_previous(sqlite3 *db, key_id **keys, size_t *nkeys, char **stamp,
+			 char **parse, long long *max_id)
+{
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	int format = 0, rc = -1, sr;
+
+	*keys = NULL;
+	*nkeys = 0;
+	*stamp = *parse = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT name, value FROM cache_meta", -1, &st, NULL) != SQLITE_OK)
+		goto done;
+	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		const char *value = (const char *)sqlite3_column_text(st, 1);
+		if (!name || !value)
+			continue;
+		if (!strcmp(name, "format") && !strcmp(value, CACHE_FORMAT))
+			format = 1;
+		else if (!strcmp(name, "stamp") && !*stamp)
+			*stamp = morgue_strdup(value);
+		else if (!strcmp(name, "parse") && !*parse)
+			*parse = morgue_strdup(value);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (sr != SQLITE_DONE || !format)
+		goto done;
+	if (sqlite3_prepare_v2(db, "SELECT MAX(id) FROM articles WHERE id NOT IN"
+				   " (SELECT article_id FROM cache_articles)", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW || sqlite3_column_type(st, 0) != SQLITE_NULL)
+		goto done; /* every article must have its key */
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(db, "SELECT MAX(id) FROM articles", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW)
+		goto done;
+	*max_id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(db, "SELECT key, article_id FROM cache_articles", -1, &st,
+			       NULL) != SQLITE_OK)
+		goto done;
+	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
+		MORGUE_ARRAY_RESERVE(*keys, cap, *nkeys + 1);
+		(*keys)[*nkeys].key = morgue_strdup((const char *)sqlite3_column_text(st, 0));
+		(*keys)[(*nkeys)++].id = sqlite3_column_int64(st, 1);
+	}
+	if (sr != SQLITE_DONE)
+		goto done;
+	if (*nkeys)
+		qsort(*keys, *nkeys, sizeof(**keys), by_key_id);
+	rc = 0;
+done:
+	sqlite3_finalize(st);
+	if (rc < 0) {
+		for (size_t i = 0; i < *nkeys; i++)
+			free((*keys)[i].key);
+		free(*keys);
+		free(*stamp);
+		free(*parse);
+		*keys = NULL;
+		*nkeys = 0;
+		*stamp = *parse = NULL;
+	}
+	return rc;
+}
+
+int morgue_cache_open_copy(morgue_cache **out, morgue_catalog **catalog, const char *path,
+			   const char *prev_path, const char *parse_key,
+			   const char *const *keys, size_t n)
+{
+	sqlite3 *prev = NULL;
+	key_id *old = NULL;
+	size_t nold = 0;
+	char *stamp = NULL, *parse = NULL;
+	long long max_id = 0, *stale = NULL;
+	size_t nstale = 0, capstale = 0;
+	morgue_catalog *c = NULL;
+	morgue_cache *k = NULL;
+	int ok = 0, made = 0;
+
+	*out = NULL;
+	*catalog = NULL;
+	if (sqlite3_open_v2(prev_path, &prev, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+	    read_previous(prev, &old, &nold, &stamp, &parse, &max_id) < 0 ||
+	    !parse || strcmp(parse, parse_key))
+		goto done;
+	/* the clean build numbers the articles 1..n in order: every
+	 * unchanged article must already have its number */
+	for (size_t i = 0; i < n; i++) {
+		key_id want = { .key = (char *)keys[i] }, *hit;
+		hit = nold ? bsearch(&want, old, nold, sizeof(*old), by_key_id) : NULL;
+		if (hit && hit->id != (long long)i + 1)
+			goto done;
+		if (!hit && (long long)i + 1 <= max_id) {
+			MORGUE_ARRAY_RESERVE(stale, capstale, nstale + 1);
+			stale[nstale++] = (long long)i + 1;
+		}
+	}
+	for (long long id = (long long)n + 1; id <= max_id; id++) {
+		MORGUE_ARRAY_RESERVE(stale, capstale, nstale + 1);
+		stale[nstale++] = id;
+	}
+	sqlite3_close(prev);
+	prev = NULL;
+	made = 1;
+	if (morgue_fs_copy(prev_path, path) < 0 || morgue_catalog_reopen(&c, path) < 0)
+		goto done;
+	k = morgue_calloc(1, sizeof(*k));
+	k->db = morgue_catalog_handle(c);
+	k->prev = k->self = 1;
+	k->prev_stamp = stamp;
+	stamp = NULL;
+	k->keys = old;
+	k->nkeys = nold;
+	old = NULL;
+	nold = 0;
+	k->record = prepare(k, "INSERT INTO cache_articles VALUES(?,?,?)");
+	k->page_ins = prepare(k, "INSERT INTO cache_pages VALUES(?,?,?)");
+	k->related = prepare(k, "SELECT other, score, shared FROM related WHERE article_id=?"
+				" ORDER BY rank");
+	k->page_prev = prepare(k, "SELECT path FROM main.cache_pages WHERE family=? AND sig=?"
+				  " ORDER BY rowid");
+	if (!k->record || !k->page_ins || !k->related || !k->page_prev ||
+	    morgue_catalog_drop_articles(c, stale, nstale) < 0 ||
+	    morgue_catalog_clear_history(c) < 0 ||
+	    sqlite3_exec(k->db, "DELETE FROM cache_search WHERE article_id IN temp.dropped;"
+				"DELETE FROM cache_articles;", NULL, NULL, NULL) != SQLITE_OK)
+		goto done;
+	ok = 1;
+done:
+	if (!ok) {
+		morgue_cache_free(k);
+		morgue_catalog_free(c);
+		k = NULL;
+		c = NULL;
+		if (made)
+			remove(path);
+		morgue_error_clear();
+	}
+	sqlite3_close(prev);
+	for (size_t i = 0; i < nold; i++)
+		free(old[i].key);
+	free(old);
+	free(stamp);
+	free(parse);
+	free(stale);
+	*out = k;
+	*catalog = c;
+	return ok;
+}
+
+int morgue_cache_set_parse_key(morgue_cache *k, const char *key)
+{
+	sqlite3_stmt *st = prepare(k, "INSERT OR REPLACE INTO cache_meta VALUES('parse', ?)");
+	int rc = 0;
+	if (!st)
+		return MORGUE_ERROR;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = db_error(k, "parse key");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int morgue_cache_article_lookup(morgue_cache *k, long long *old_id, const char *key)
 {
 	int found = 0;
 	if (!k->prev)
 		return 0;
+	if (k->self) {
+		*old_id = self_lookup(k, key);
+		return *old_id > 0;
+	}
 	sqlite3_bind_text(k->lookup, 1, key, -1, SQLITE_STATIC);
 	if (sqlite3_step(k->lookup) == SQLITE_ROW) {
 		*old_id = sqlite3_column_int64(k->lookup, 0);
@@ -299,6 +495,11 @@ int morgue_cache_article_copy(morgue_cache *k, long long *id, long long old_id)
 {
 	if (!k->prev)
 		return morgue_error_set(MORGUE_ENOTFOUND, NULL, 0, "no previous cache");
+	if (k->self) {
+		/* the rows are in place, under the same id */
+		*id = old_id;
+		return 0;
+	}
 	sqlite3_exec(k->db, "SAVEPOINT copy", NULL, NULL, NULL);
 	for (size_t i = 0; i < NCOPIED; i++) {
 		sqlite3_stmt *st = k->copy[i];
@@ -469,6 +670,15 @@ int morgue_cache_page_record(morgue_cache *k, const char *family, const char *si
 int morgue_cache_flush(morgue_cache *k)
 {
 	int rc = 0;
+	if (k->self) {
+		/* the previous build's records, read until now */
+		sqlite3_finalize(k->page_prev);
+		k->page_prev = NULL;
+		k->prev = 0;
+		if (sqlite3_exec(k->db, "DELETE FROM cache_pages", NULL, NULL, NULL) != SQLITE_OK)
+			return db_error(k, "record page");
+		k->self = 0;
+	}
 	for (size_t i = 0; i + 2 < k->npending && !rc; i += 3) {
 		for (int j = 0; j < 3; j++)
 			sqlite3_bind_text(k->page_ins, j + 1, k->pending[i + (size_t)j], -1,

@@ -437,9 +437,10 @@ static int load_article(build *b, const morgue_repo_entry *e, const char *key, l
 	search_add(b, a->id, a->title, a->date, a->publication, (const char *const *)a->tags,
 		   a->ntags, slugs, nslugs, doc->text, doc->text_len);
 	if (b->cache &&
-	    (rc = morgue_cache_search_record(b->cache, id, a->publication,
-					     (const char *const *)a->tags, a->ntags,
-					     slugs, nslugs)) < 0)
+	    ((rc = morgue_cache_search_record(b->cache, id, a->publication,
+					      (const char *const *)a->tags, a->ntags,
+					      slugs, nslugs)) < 0 ||
+	     (rc = morgue_cache_rows_record(b->cache, id)) < 0))
 		goto done;
 recorded:
 	if (hist && (rc = morgue_catalog_add_history(b->catalog, id, hist)) < 0)
@@ -608,11 +609,16 @@ static void search_record(const char *name, const char *key, void *payload)
 /* archive.sqlite and the CSV exports, written from a second connection
  * to the catalog file while the pages are rendered: the FTS5 index and
  * the CSVs are a tenth of a build, and there are two cores. */
+/* The CSV exports (morgue_catalog_csv), written as NAME.csv. */
+static const char *const csv_names[] = { "entities", "mentions", "attributions" };
+#define NCSV (sizeof(csv_names) / sizeof(*csv_names))
+
 typedef struct exports {
 	const char *catalog; /* the finished catalog file */
 	const char *sqlite;  /* where archive.sqlite goes */
 	morgue_output *output;
 	const morgue_config *config;
+	int skip[3];         /* CSV exports linked from the previous site */
 	int rc;
 	morgue_buf error;    /* the thread's error message, for the caller */
 	char *error_file;
@@ -626,9 +632,16 @@ static void *write_exports(void *arg)
 	int rc = morgue_catalog_open(&c, x->catalog);
 	if (rc == 0)
 		rc = morgue_catalog_export(c, x->sqlite);
-	if (rc == 0) {
-		morgue_site s = { .catalog = c, .output = x->output, .config = x->config };
-		rc = morgue_render_exports(&s);
+	for (size_t i = 0; i < NCSV && rc == 0; i++) {
+		morgue_buf csv = MORGUE_BUF_INIT, file = MORGUE_BUF_INIT;
+		if (x->skip[i])
+			continue;
+		morgue_buf_printf(&file, "%s.csv", csv_names[i]);
+		rc = morgue_catalog_csv(&csv, c, csv_names[i]);
+		if (!rc)
+			rc = morgue_output_write(x->output, file.ptr, morgue_buf_cstr(&csv), csv.size);
+		morgue_buf_free(&csv);
+		morgue_buf_free(&file);
 	}
 	morgue_catalog_free(c);
 	/* errors are per thread: carry the message over */
@@ -841,6 +854,21 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	morgue_buf_printf(&path, "%s/archive.sqlite", morgue_output_staging(b.output));
 	exports x = { .catalog = cache_new.ptr, .sqlite = path.ptr, .output = b.output,
 		      .config = b.config };
+	/* a CSV export whose rows are unchanged is linked, not written */
+	char csv_sig[NCSV][MORGUE_HASH_HEX];
+	int csv_known[NCSV] = { 0 };
+	for (size_t i = 0; i < NCSV && b.cache; i++) {
+		morgue_buf fam = MORGUE_BUF_INIT;
+		if (morgue_cache_export_sig(b.cache, csv_sig[i], b.page_key, csv_names[i]) < 0) {
+			morgue_error_clear();
+			continue;
+		}
+		csv_known[i] = 1;
+		morgue_buf_printf(&fam, "x:%s", csv_names[i]);
+		x.skip[i] = site.reuse && morgue_cache_page_reuse(b.cache, b.output, fam.ptr,
+								  csv_sig[i], NULL, NULL);
+		morgue_buf_free(&fam);
+	}
 	pthread_t thread;
 	/* a temporary catalog (no file) cannot be shared: export after */
 	int threaded = cache_new.size && pthread_create(&thread, NULL, write_exports, &x) == 0;
@@ -867,6 +895,16 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	}
 	morgue_buf_free(&x.error);
 	free(x.error_file);
+	for (size_t i = 0; i < NCSV && rc == 0; i++) {
+		morgue_buf fam = MORGUE_BUF_INIT, file = MORGUE_BUF_INIT;
+		if (csv_known[i] && !x.skip[i]) {
+			morgue_buf_printf(&fam, "x:%s", csv_names[i]);
+			morgue_buf_printf(&file, "%s.csv", csv_names[i]);
+			rc = morgue_cache_page_record(b.cache, fam.ptr, csv_sig[i], file.ptr);
+		}
+		morgue_buf_free(&fam);
+		morgue_buf_free(&file);
+	}
 	if (rc < 0)
 		goto done;
 	if ((rc = morgue_cache_flush(b.cache)) < 0 ||

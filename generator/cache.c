@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CACHE_FORMAT "morgue-cache 2"
+#define CACHE_FORMAT "morgue-cache 3"
 
 /* The per-article tables a copy carries over, and the column holding the
  * article id. The articles row itself gets a fresh id (assigned in the
@@ -27,6 +27,7 @@ static const struct {
 	 * context); finish only fills in articles that lack them */
 	{ "refs", "article_id", "entity" },
 	{ "cache_search", "article_id", "rowid" },
+	{ "cache_rows", "article_id", "rowid" },
 };
 #define NCOPIED (sizeof(copied) / sizeof(*copied))
 
@@ -73,6 +74,8 @@ struct morgue_cache {
 	char **pending; /* family, sig, path, family, ... */
 	size_t npending, cappending;
 	sqlite3_stmt *list_entity;
+	sqlite3_stmt *search_pub, *search_list[2]; /* kept prepared: one use per article */
+	sqlite3_stmt *rows_sel[2], *rows_ins;
 	struct entity_count *counts; /* by slug */
 	size_t ncounts;
 	int counts_loaded;
@@ -217,7 +220,11 @@ int morgue_cache_open(morgue_cache **out, morgue_catalog *c, const char *prev_pa
 			 /* what the search index is given for an article, as JSON
 			  * lists: raw tags and mentioned entities in text order */
 			 "CREATE TABLE cache_search(article_id INTEGER PRIMARY KEY,"
-			 "  publication TEXT, tags TEXT NOT NULL, entities TEXT NOT NULL);",
+			 "  publication TEXT, tags TEXT NOT NULL, entities TEXT NOT NULL);"
+			 /* digests of an article's mention and attribution rows,
+			  * for the signatures of the CSV exports */
+			 "CREATE TABLE cache_rows(article_id INTEGER PRIMARY KEY,"
+			 "  mentions TEXT NOT NULL, attributions TEXT NOT NULL);",
 			 NULL, NULL, &err) != SQLITE_OK) {
 		rc = morgue_error_set(MORGUE_ERROR, NULL, 0, "cache: %s", err);
 		sqlite3_free(err);
@@ -256,6 +263,12 @@ void morgue_cache_free(morgue_cache *k)
 	sqlite3_finalize(k->page_ins);
 	sqlite3_finalize(k->related);
 	sqlite3_finalize(k->list_entity);
+	sqlite3_finalize(k->search_pub);
+	sqlite3_finalize(k->rows_sel[0]);
+	sqlite3_finalize(k->rows_sel[1]);
+	sqlite3_finalize(k->rows_ins);
+	sqlite3_finalize(k->search_list[0]);
+	sqlite3_finalize(k->search_list[1]);
 	for (size_t i = 0; i < k->ncounts; i++)
 		free(k->counts[i].slug);
 	free(k->counts);
@@ -435,6 +448,7 @@ int morgue_cache_open_copy(morgue_cache **out, morgue_catalog **catalog, const c
 	    morgue_catalog_drop_articles(c, stale, nstale) < 0 ||
 	    morgue_catalog_clear_history(c) < 0 ||
 	    sqlite3_exec(k->db, "DELETE FROM cache_search WHERE article_id IN temp.dropped;"
+				"DELETE FROM cache_rows WHERE article_id IN temp.dropped;"
 				"DELETE FROM cache_articles;", NULL, NULL, NULL) != SQLITE_OK)
 		goto done;
 	ok = 1;
@@ -581,25 +595,71 @@ static int by_key(const void *x, const void *y)
 	return strcmp(((const group_sig *)x)->key, ((const group_sig *)y)->key);
 }
 
-/* Every group of one kind at once: its members in id order, hashed. */
+typedef struct member {
+	size_t key; /* offset in member_arena */
+	long long id;
+} member;
+
+static const char *member_arena;
+
+static int by_member(const void *x, const void *y)
+{
+	const member *a = x, *b = y;
+	int r = strcmp(member_arena + a->key, member_arena + b->key);
+	if (r)
+		return r;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* Every group of one kind at once: its members in id order, hashed. The
+ * (key, article) pairs are read as they lie and sorted here (a SQL UNION
+ * and ORDER BY sorted them on disk). */
 static group *load_group(morgue_cache *k, const char *name, const char *page_key)
 {
-	const char *sql;
-	if (!strcmp(name, "entity"))
-		sql = "SELECT entity, article_id FROM refs UNION"
-		      " SELECT source, article_id FROM attributions WHERE source IS NOT NULL"
-		      " ORDER BY 1, 2";
-	else if (!strcmp(name, "tag"))
-		sql = "SELECT slug, article_id FROM tags ORDER BY 1, 2";
+	const char *sql[2] = { NULL, NULL };
+	if (!strcmp(name, "entity")) {
+		sql[0] = "SELECT entity, article_id FROM refs";
+		sql[1] = "SELECT source, article_id FROM attributions WHERE source IS NOT NULL";
+	} else if (!strcmp(name, "tag"))
+		sql[0] = "SELECT slug, article_id FROM tags";
 	else
 		return NULL;
 	for (size_t i = 0; i < k->ngroups; i++)
 		if (!strcmp(k->groups[i].name, name) && !strcmp(k->groups[i].page_key, page_key))
 			return &k->groups[i];
 
-	sqlite3_stmt *st = prepare(k, sql);
-	if (!st)
-		return NULL;
+	member *m = NULL;
+	size_t nm = 0, capm = 0;
+	morgue_buf arena = MORGUE_BUF_INIT;
+	for (size_t q = 0; q < 2 && sql[q]; q++) {
+		sqlite3_stmt *st = prepare(k, sql[q]);
+		if (!st) {
+			free(m);
+			morgue_buf_free(&arena);
+			return NULL;
+		}
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *key = (const char *)sqlite3_column_text(st, 0);
+			if (!key)
+				continue;
+			/* consecutive rows often share the key: store it once */
+			if (!nm || strcmp(arena.ptr + m[nm - 1].key, key)) {
+				MORGUE_ARRAY_RESERVE(m, capm, nm + 1);
+				m[nm].key = arena.size;
+				morgue_buf_put(&arena, key, strlen(key) + 1);
+			} else {
+				MORGUE_ARRAY_RESERVE(m, capm, nm + 1);
+				m[nm].key = m[nm - 1].key;
+			}
+			m[nm++].id = sqlite3_column_int64(st, 1);
+		}
+		sqlite3_finalize(st);
+	}
+	member_arena = arena.ptr;
+	if (nm)
+		qsort(m, nm, sizeof(*m), by_member);
+	member_arena = NULL;
+
 	k->groups = morgue_realloc(k->groups, (k->ngroups + 1) * sizeof(*k->groups));
 	group *g = &k->groups[k->ngroups++];
 	size_t cap = 0;
@@ -607,10 +667,10 @@ static group *load_group(morgue_cache *k, const char *name, const char *page_key
 	memset(g, 0, sizeof(*g));
 	g->name = morgue_strdup(name);
 	g->page_key = morgue_strdup(page_key);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *key = (const char *)sqlite3_column_text(st, 0);
-		if (!key)
-			continue;
+	for (size_t i = 0; i < nm; i++) {
+		const char *key = arena.ptr + m[i].key;
+		if (i && !strcmp(arena.ptr + m[i - 1].key, key) && m[i - 1].id == m[i].id)
+			continue; /* in both tables: once, as UNION did */
 		if (!g->n || strcmp(g->sigs[g->n - 1].key, key)) {
 			if (g->n)
 				morgue_hash_hex(g->sigs[g->n - 1].sig, &h);
@@ -622,15 +682,13 @@ static group *load_group(morgue_cache *k, const char *name, const char *page_key
 			morgue_hash_puts(&h, page_key);
 			morgue_hash_puts(&h, key);
 		}
-		morgue_hash_puts(&h, morgue_cache_article_digest(k, sqlite3_column_int64(st, 1)));
+		morgue_hash_puts(&h, morgue_cache_article_digest(k, m[i].id));
 	}
 	if (g->n)
 		morgue_hash_hex(g->sigs[g->n - 1].sig, &h);
-	sqlite3_finalize(st);
-	/* SQLite's ORDER BY and strcmp agree on UTF-8 keys (BINARY
-	 * collation), but sort anyway: bsearch must not depend on it */
-	if (g->n)
-		qsort(g->sigs, g->n, sizeof(*g->sigs), by_key);
+	free(m);
+	morgue_buf_free(&arena);
+	/* sorted by strcmp already: bsearch can rely on it */
 	return g;
 }
 
@@ -765,13 +823,17 @@ int morgue_cache_search_record(morgue_cache *k, long long id, const char *public
 	return rc;
 }
 
-static void read_list(morgue_cache *k, char ***out, size_t *n, long long id, const char *col)
+static void read_list(morgue_cache *k, char ***out, size_t *n, long long id, int col)
 {
-	morgue_buf sql = MORGUE_BUF_INIT;
+	static const char *const sql[2] = {
+		"SELECT j.value FROM cache_search s, json_each(s.tags) j"
+		" WHERE s.article_id=? ORDER BY j.key",
+		"SELECT j.value FROM cache_search s, json_each(s.entities) j"
+		" WHERE s.article_id=? ORDER BY j.key",
+	};
 	size_t cap = 0;
-	morgue_buf_printf(&sql, "SELECT j.value FROM cache_search s, json_each(s.%s) j"
-			  " WHERE s.article_id=? ORDER BY j.key", col);
-	sqlite3_stmt *st = prepare(k, sql.ptr);
+	sqlite3_stmt *st = k->search_list[col] ? k->search_list[col]
+					       : (k->search_list[col] = prepare(k, sql[col]));
 	*out = NULL;
 	*n = 0;
 	if (st) {
@@ -780,16 +842,16 @@ static void read_list(morgue_cache *k, char ***out, size_t *n, long long id, con
 			MORGUE_ARRAY_RESERVE(*out, cap, *n + 1);
 			(*out)[(*n)++] = morgue_strdup((const char *)sqlite3_column_text(st, 0));
 		}
+		sqlite3_reset(st);
 	}
-	sqlite3_finalize(st);
-	morgue_buf_free(&sql);
 }
 
 int morgue_cache_search_fields(morgue_cache *k, long long id, char **publication,
 			       char ***tags, size_t *ntags, char ***entities,
 			       size_t *nentities)
 {
-	sqlite3_stmt *st = prepare(k, "SELECT publication FROM cache_search WHERE article_id=?");
+	sqlite3_stmt *st = k->search_pub ? k->search_pub :
+		(k->search_pub = prepare(k, "SELECT publication FROM cache_search WHERE article_id=?"));
 	int rc = 0;
 	*publication = NULL;
 	if (!st)
@@ -800,9 +862,9 @@ int morgue_cache_search_fields(morgue_cache *k, long long id, char **publication
 			*publication = morgue_strdup((const char *)sqlite3_column_text(st, 0));
 	} else
 		rc = morgue_error_set(MORGUE_ENOTFOUND, NULL, 0, "cache: no search fields for %lld", id);
-	sqlite3_finalize(st);
-	read_list(k, tags, ntags, id, "tags");
-	read_list(k, entities, nentities, id, "entities");
+	sqlite3_reset(st);
+	read_list(k, tags, ntags, id, 0);
+	read_list(k, entities, nentities, id, 1);
 	return rc;
 }
 
@@ -893,5 +955,115 @@ int morgue_cache_list_sigs(morgue_cache *k, char (**sigs)[MORGUE_HASH_HEX], size
 		morgue_hash_hex((*sigs)[p], &h);
 	}
 	free(d);
+	return rc;
+}
+
+/* Hash every column of the rows st returns; SQLITE_DONE when all were. */
+static int hash_rows(morgue_hash *h, sqlite3_stmt *st)
+{
+	int sr;
+	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
+		int n = sqlite3_column_count(st);
+		for (int i = 0; i < n; i++) {
+			int type = sqlite3_column_type(st, i);
+			morgue_hash_int(h, type);
+			if (type == SQLITE_INTEGER)
+				morgue_hash_int(h, sqlite3_column_int64(st, i));
+			else if (type != SQLITE_NULL) {
+				/* text as text (a number is never asked for) */
+				const void *p = type == SQLITE_BLOB ? sqlite3_column_blob(st, i)
+								    : sqlite3_column_text(st, i);
+				size_t len = (size_t)sqlite3_column_bytes(st, i);
+				morgue_hash_int(h, (long long)len);
+				morgue_hash_put(h, p, len);
+			}
+		}
+		morgue_hash_puts(h, "");
+	}
+	return sr;
+}
+
+int morgue_cache_rows_record(morgue_cache *k, long long id)
+{
+	static const char *const sql[2] = {
+		"SELECT entity, surface, offset, length, source FROM mentions"
+		" WHERE article_id=? ORDER BY id",
+		"SELECT seq, source, source_text, kind, cue, affiliation, count, offset, length,"
+		" quote, origin FROM attributions WHERE article_id=? ORDER BY seq",
+	};
+	char hex[2][MORGUE_HASH_HEX];
+	int rc = 0;
+	for (int i = 0; i < 2 && !rc; i++) {
+		sqlite3_stmt *st = k->rows_sel[i] ? k->rows_sel[i]
+						  : (k->rows_sel[i] = prepare(k, sql[i]));
+		morgue_hash h;
+		if (!st)
+			return MORGUE_ERROR;
+		morgue_hash_init(&h);
+		sqlite3_bind_int64(st, 1, id);
+		if (hash_rows(&h, st) != SQLITE_DONE)
+			rc = db_error(k, "rows digest");
+		sqlite3_reset(st);
+		morgue_hash_hex(hex[i], &h);
+	}
+	if (!k->rows_ins && !(k->rows_ins = prepare(k, "INSERT OR REPLACE INTO cache_rows"
+						      " VALUES(?,?,?)")))
+		return MORGUE_ERROR;
+	sqlite3_bind_int64(k->rows_ins, 1, id);
+	sqlite3_bind_text(k->rows_ins, 2, hex[0], -1, SQLITE_STATIC);
+	sqlite3_bind_text(k->rows_ins, 3, hex[1], -1, SQLITE_STATIC);
+	if (!rc && sqlite3_step(k->rows_ins) != SQLITE_DONE)
+		rc = db_error(k, "rows digest");
+	sqlite3_reset(k->rows_ins);
+	return rc;
+}
+
+int morgue_cache_export_sig(morgue_cache *k, char out[MORGUE_HASH_HEX], const char *page_key,
+			    const char *what)
+{
+	const char *sql;
+	if (!strcmp(what, "entities"))
+		/* the registry is in the page key; the counts are idf's */
+		sql = "SELECT entity, df, mentions FROM idf ORDER BY entity";
+	else if (!strcmp(what, "mentions"))
+		sql = "SELECT a.path, a.date, r.mentions FROM articles a"
+		      " JOIN cache_rows r ON r.article_id = a.id ORDER BY a.path";
+	else if (!strcmp(what, "attributions"))
+		sql = "SELECT a.path, a.date, r.attributions FROM articles a"
+		      " JOIN cache_rows r ON r.article_id = a.id ORDER BY a.path";
+	else
+		return morgue_error_set(MORGUE_EUSAGE, NULL, 0, "cache: no export %s", what);
+	if (strcmp(what, "entities")) {
+		/* every article must have its digests */
+		sqlite3_stmt *st = prepare(k, "SELECT COUNT(*) FROM articles WHERE id NOT IN"
+					      " (SELECT article_id FROM cache_rows)");
+		int missing = !st || sqlite3_step(st) != SQLITE_ROW || sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		if (missing)
+			return morgue_error_set(MORGUE_ENOTFOUND, NULL, 0, "cache: rows digests missing");
+	}
+	return morgue_cache_query_sig(k, out, page_key, what, sql);
+}
+
+int morgue_cache_query_sig(morgue_cache *k, char out[MORGUE_HASH_HEX], const char *page_key,
+			   const char *name, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	morgue_hash h;
+	int rc = 0, sr;
+
+	if (sqlite3_prepare_v2(k->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		rc = db_error(k, sql);
+		sqlite3_finalize(st);
+		return rc;
+	}
+	morgue_hash_init(&h);
+	morgue_hash_puts(&h, "query");
+	morgue_hash_puts(&h, name);
+	morgue_hash_puts(&h, page_key);
+	if ((sr = hash_rows(&h, st)) != SQLITE_DONE)
+		rc = db_error(k, name);
+	sqlite3_finalize(st);
+	morgue_hash_hex(out, &h);
 	return rc;
 }

@@ -1018,13 +1018,35 @@ typedef struct aref {
 	long long df;
 } aref;
 
+typedef struct weighted {
+	size_t slug; /* offset in weighted_arena */
+	int id;
+	double w;
+	long long df;
+} weighted;
+
+static const char *weighted_arena;
+
+static int by_weighted(const void *x, const void *y)
+{
+	return strcmp(weighted_arena + ((const weighted *)x)->slug,
+		      weighted_arena + ((const weighted *)y)->slug);
+}
+
+static int by_aref(const void *x, const void *y)
+{
+	int a = ((const aref *)x)->entity, b = ((const aref *)y)->entity;
+	return a < b ? -1 : a > b;
+}
+
 static int store_related(morgue_catalog *c, long long cap, const unsigned char *only,
 			 size_t nonly)
 {
-	sqlite3_stmt *sel = prepare(c,
-		"SELECT r.article_id, e.id, i.w, i.df FROM refs r"
-		" JOIN idf i ON i.entity = r.entity JOIN entities e ON e.slug = r.entity"
-		" ORDER BY r.article_id, e.id");
+	/* refs in any order (SQLite scans its smallest index), the entity
+	 * of each looked up in memory: no join, no sort of all refs */
+	sqlite3_stmt *sel = prepare(c, "SELECT article_id, entity FROM refs");
+	sqlite3_stmt *ents = prepare(c, "SELECT e.slug, e.id, i.w, i.df FROM entities e"
+				       " JOIN idf i ON i.entity = e.slug");
 	sqlite3_stmt *names = prepare(c, "SELECT id, name FROM entities");
 	sqlite3_stmt *ins = prepare(c, "INSERT INTO related VALUES(?,?,?,?,?)");
 	aref **refs = NULL;        /* by article id */
@@ -1035,16 +1057,49 @@ static int store_related(morgue_catalog *c, long long cap, const unsigned char *
 	double *score = NULL;
 	int *touched = NULL;
 	int rc = 0, sr;
+	weighted *wt = NULL;
+	size_t nwt = 0, capwt = 0;
+	morgue_buf slugs = MORGUE_BUF_INIT;
 
-	if (!sel || !names || !ins) {
+	if (!sel || !ents || !names || !ins) {
 		rc = MORGUE_ERROR;
 		goto done;
 	}
+	while (sqlite3_step(ents) == SQLITE_ROW) {
+		const char *sl = (const char *)sqlite3_column_text(ents, 0);
+		MORGUE_ARRAY_RESERVE(wt, capwt, nwt + 1);
+		wt[nwt] = (weighted){ slugs.size, sqlite3_column_int(ents, 1),
+				      sqlite3_column_double(ents, 2), sqlite3_column_int64(ents, 3) };
+		morgue_buf_put(&slugs, sl ? sl : "", sl ? strlen(sl) + 1 : 1);
+		nwt++;
+		if (wt[nwt - 1].id >= 0 && (size_t)wt[nwt - 1].id >= nents)
+			nents = (size_t)wt[nwt - 1].id + 1;
+	}
+	weighted_arena = slugs.ptr;
+	if (nwt)
+		qsort(wt, nwt, sizeof(*wt), by_weighted);
+	post = morgue_calloc(nents + 1, sizeof(*post));
+	npost = morgue_calloc(nents + 1, sizeof(*npost));
+	cappost = morgue_calloc(nents + 1, sizeof(*cappost));
 	while ((sr = sqlite3_step(sel)) == SQLITE_ROW) {
-		size_t a = (size_t)sqlite3_column_int64(sel, 0);
-		int e = sqlite3_column_int(sel, 1);
+		long long a64 = sqlite3_column_int64(sel, 0);
+		const char *sl = (const char *)sqlite3_column_text(sel, 1);
+		size_t lo = 0, hi = nwt;
+		if (a64 < 0 || !sl)
+			continue;
+		while (lo < hi) { /* bsearch by slug */
+			size_t mid = (lo + hi) / 2;
+			if (strcmp(slugs.ptr + wt[mid].slug, sl) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == nwt || strcmp(slugs.ptr + wt[lo].slug, sl) || wt[lo].id < 0)
+			continue; /* the joins leave it out */
+		size_t a = (size_t)a64;
+		int e = wt[lo].id;
 		if (a >= narts) {
-			size_t n = a + 1;
+			size_t n = a + 1 > 2 * narts ? a + 1 : 2 * narts;
 			refs = morgue_realloc(refs, n * sizeof(*refs));
 			nrefs = morgue_realloc(nrefs, n * sizeof(*nrefs));
 			caprefs = morgue_realloc(caprefs, n * sizeof(*caprefs));
@@ -1052,27 +1107,26 @@ static int store_related(morgue_catalog *c, long long cap, const unsigned char *
 				refs[k] = NULL, nrefs[k] = caprefs[k] = 0;
 			narts = n;
 		}
-		if ((size_t)e >= nents) {
-			size_t n = (size_t)e + 1;
-			post = morgue_realloc(post, n * sizeof(*post));
-			npost = morgue_realloc(npost, n * sizeof(*npost));
-			cappost = morgue_realloc(cappost, n * sizeof(*cappost));
-			for (size_t k = nents; k < n; k++)
-				post[k] = NULL, npost[k] = cappost[k] = 0;
-			nents = n;
-		}
 		MORGUE_ARRAY_RESERVE(refs[a], caprefs[a], nrefs[a] + 1);
-		refs[a][nrefs[a]++] = (aref){ e, sqlite3_column_double(sel, 2),
-					      sqlite3_column_int64(sel, 3) };
-		if (sqlite3_column_int64(sel, 3) <= cap) {
+		refs[a][nrefs[a]++] = (aref){ e, wt[lo].w, wt[lo].df };
+		if (wt[lo].df <= cap) {
 			MORGUE_ARRAY_RESERVE(post[e], cappost[e], npost[e] + 1);
 			post[e][npost[e]++] = (int)a;
 		}
 	}
+	weighted_arena = NULL;
 	if (sr != SQLITE_DONE) {
 		rc = db_error(c, "related articles");
 		goto done;
 	}
+	/* the order the joined query gave: refs by entity id, postings by
+	 * article id (the scores are sums in that order) */
+	for (size_t a = 0; a < narts; a++)
+		if (nrefs[a] > 1)
+			qsort(refs[a], nrefs[a], sizeof(*refs[a]), by_aref);
+	for (size_t e = 0; e < nents; e++)
+		if (npost[e] > 1)
+			qsort(post[e], npost[e], sizeof(*post[e]), cmp_int);
 	name = morgue_calloc(nents + 1, sizeof(*name));
 	while (sqlite3_step(names) == SQLITE_ROW) {
 		size_t id = (size_t)sqlite3_column_int64(names, 0);
@@ -1172,7 +1226,10 @@ done:
 	free(name);
 	free(score);
 	free(touched);
+	free(wt);
+	morgue_buf_free(&slugs);
 	sqlite3_finalize(sel);
+	sqlite3_finalize(ents);
 	sqlite3_finalize(names);
 	sqlite3_finalize(ins);
 	return rc;
@@ -2205,7 +2262,8 @@ morgue_value *morgue_catalog_years(morgue_catalog *c)
 
 char *morgue_catalog_article_text(morgue_catalog *c, long long id, size_t *len)
 {
-	sqlite3_stmt *st = prepare(c, "SELECT text FROM bodies WHERE id=?");
+	/* kept prepared: asked for every article an incremental build indexes */
+	sqlite3_stmt *st = cached(c, "SELECT text FROM bodies WHERE id=?");
 	char *text = NULL;
 	*len = 0;
 	if (!st)
@@ -2215,7 +2273,7 @@ char *morgue_catalog_article_text(morgue_catalog *c, long long id, size_t *len)
 		*len = (size_t)sqlite3_column_bytes(st, 0);
 		text = morgue_strndup((const char *)sqlite3_column_text(st, 0), *len);
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return text;
 }
 

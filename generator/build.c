@@ -102,6 +102,18 @@ static int load_config(build *b)
 /* List the .md files below dir. Symbolic links and submodules of any
  * name (a link to a directory, a submodule holding articles) are warned
  * about and left in the list marked is_link, for the caller to skip. */
+/* The content of a listed file: by its blob id when reading a commit (a
+ * path lookup walks, and inflates, every tree above the file again). */
+static int read_entry(build *b, morgue_buf *out, const morgue_repo_entry *e)
+{
+	if (b->opts->worktree) /* the id is a hash of the file, not a blob */
+		return morgue_repo_read(out, b->repo, e->path);
+	if (morgue_repo_read_blob(out, b->repo, e->oid) == 0)
+		return 0;
+	morgue_error_clear();
+	return morgue_repo_read(out, b->repo, e->path);
+}
+
 static int list_markdown(build *b, morgue_repo_entry **e, size_t *n, const char *dir)
 {
 	int rc = morgue_repo_list(e, n, b->repo, dir, NULL);
@@ -163,7 +175,7 @@ static int load_entities(build *b, int add)
 		if (e[i].is_link)
 			continue;
 		repo_file(&file, b, e[i].path);
-		if ((rc = morgue_repo_read(&data, b->repo, e[i].path)) < 0)
+		if ((rc = read_entry(b, &data, &e[i])) < 0)
 			goto next;
 		if (morgue_entity_parse(&ent, file.ptr, rel, morgue_buf_cstr(&data), data.size) < 0) {
 			content_error(b);
@@ -398,7 +410,7 @@ static int load_article(build *b, const morgue_repo_entry *e, const char *key, l
 	}
 
 	repo_file(&file, b, e->path);
-	if ((rc = morgue_repo_read(&data, b->repo, e->path)) < 0)
+	if ((rc = read_entry(b, &data, e)) < 0)
 		goto done;
 	if (morgue_article_parse(&a, file.ptr, rel, morgue_buf_cstr(&data), data.size) < 0 ||
 	    check_publication(b, a) < 0) {

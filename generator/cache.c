@@ -846,25 +846,129 @@ static void read_list(morgue_cache *k, char ***out, size_t *n, long long id, int
 	}
 }
 
+static void free_list(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static int hex4(const char *p, unsigned *out)
+{
+	*out = 0;
+	for (int i = 0; i < 4; i++) {
+		char c = p[i];
+		unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0') :
+			     c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10) :
+			     c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10) : 16;
+		if (d > 15)
+			return -1;
+		*out = *out * 16 + d;
+	}
+	return 0;
+}
+
+/* A JSON list of strings as json_list writes it, decoded; -1 on anything
+ * else (the caller then asks SQLite's json_each). */
+static int json_strings(const char *p, char ***out, size_t *n)
+{
+	morgue_buf b = MORGUE_BUF_INIT;
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	if (!p || *p++ != '[')
+		return -1;
+	if (*p == ']' && !p[1])
+		return 0;
+	for (;;) {
+		if (*p++ != '"')
+			goto bad;
+		morgue_buf_clear(&b);
+		while (*p != '"') {
+			if (!*p || (unsigned char)*p < 0x20)
+				goto bad;
+			if (*p != '\\') {
+				morgue_buf_putc(&b, *p++);
+				continue;
+			}
+			p++;
+			switch (*p++) {
+			case '"': morgue_buf_putc(&b, '"'); break;
+			case '\\': morgue_buf_putc(&b, '\\'); break;
+			case '/': morgue_buf_putc(&b, '/'); break;
+			case 'b': morgue_buf_putc(&b, '\b'); break;
+			case 'f': morgue_buf_putc(&b, '\f'); break;
+			case 'n': morgue_buf_putc(&b, '\n'); break;
+			case 'r': morgue_buf_putc(&b, '\r'); break;
+			case 't': morgue_buf_putc(&b, '\t'); break;
+			case 'u': {
+				unsigned u;
+				if (hex4(p, &u) < 0 || !u || (u >= 0xd800 && u < 0xe000))
+					goto bad; /* NUL, surrogates: leave them to SQLite */
+				p += 4;
+				if (u < 0x80)
+					morgue_buf_putc(&b, (char)u);
+				else if (u < 0x800) {
+					morgue_buf_putc(&b, (char)(0xc0 | (u >> 6)));
+					morgue_buf_putc(&b, (char)(0x80 | (u & 0x3f)));
+				} else {
+					morgue_buf_putc(&b, (char)(0xe0 | (u >> 12)));
+					morgue_buf_putc(&b, (char)(0x80 | ((u >> 6) & 0x3f)));
+					morgue_buf_putc(&b, (char)(0x80 | (u & 0x3f)));
+				}
+				break;
+			}
+			default:
+				goto bad;
+			}
+		}
+		p++;
+		MORGUE_ARRAY_RESERVE(*out, cap, *n + 1);
+		(*out)[(*n)++] = morgue_strndup(b.ptr ? b.ptr : "", b.size);
+		if (*p == ']' && !p[1])
+			break;
+		if (*p++ != ',')
+			goto bad;
+	}
+	morgue_buf_free(&b);
+	return 0;
+bad:
+	morgue_buf_free(&b);
+	free_list(*out, *n);
+	*out = NULL;
+	*n = 0;
+	return -1;
+}
+
 int morgue_cache_search_fields(morgue_cache *k, long long id, char **publication,
 			       char ***tags, size_t *ntags, char ***entities,
 			       size_t *nentities)
 {
 	sqlite3_stmt *st = k->search_pub ? k->search_pub :
-		(k->search_pub = prepare(k, "SELECT publication FROM cache_search WHERE article_id=?"));
-	int rc = 0;
+		(k->search_pub = prepare(k, "SELECT publication, tags, entities FROM cache_search"
+					    " WHERE article_id=?"));
+	int rc = 0, decoded = 0;
 	*publication = NULL;
+	*tags = *entities = NULL;
+	*ntags = *nentities = 0;
 	if (!st)
 		return MORGUE_ERROR;
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		if (sqlite3_column_type(st, 0) != SQLITE_NULL)
 			*publication = morgue_strdup((const char *)sqlite3_column_text(st, 0));
+		decoded = json_strings((const char *)sqlite3_column_text(st, 1), tags, ntags) == 0 &&
+			  json_strings((const char *)sqlite3_column_text(st, 2), entities,
+				       nentities) == 0;
 	} else
 		rc = morgue_error_set(MORGUE_ENOTFOUND, NULL, 0, "cache: no search fields for %lld", id);
 	sqlite3_reset(st);
-	read_list(k, tags, ntags, id, 0);
-	read_list(k, entities, nentities, id, 1);
+	if (!decoded) {
+		free_list(*tags, *ntags);
+		free_list(*entities, *nentities);
+		read_list(k, tags, ntags, id, 0);
+		read_list(k, entities, nentities, id, 1);
+	}
 	return rc;
 }
 
@@ -983,6 +1087,9 @@ static int hash_rows(morgue_hash *h, sqlite3_stmt *st)
 	return sr;
 }
 
+static int query_sig(morgue_cache *k, char out[MORGUE_HASH_HEX], const char *page_key,
+		     const char *name, const char *sql);
+
 int morgue_cache_rows_record(morgue_cache *k, long long id)
 {
 	static const char *const sql[2] = {
@@ -1031,6 +1138,11 @@ int morgue_cache_export_sig(morgue_cache *k, char out[MORGUE_HASH_HEX], const ch
 	else if (!strcmp(what, "attributions"))
 		sql = "SELECT a.path, a.date, r.attributions FROM articles a"
 		      " JOIN cache_rows r ON r.article_id = a.id ORDER BY a.path";
+	else if (!strcmp(what, "sourcing"))
+		/* the sourcing page counts attributions by kind, source and
+		 * publication (entity names: the page key) */
+		sql = "SELECT a.id, a.publication, a.publication_entity, r.attributions"
+		      " FROM articles a JOIN cache_rows r ON r.article_id = a.id ORDER BY a.id";
 	else
 		return morgue_error_set(MORGUE_EUSAGE, NULL, 0, "cache: no export %s", what);
 	if (strcmp(what, "entities")) {
@@ -1042,11 +1154,13 @@ int morgue_cache_export_sig(morgue_cache *k, char out[MORGUE_HASH_HEX], const ch
 		if (missing)
 			return morgue_error_set(MORGUE_ENOTFOUND, NULL, 0, "cache: rows digests missing");
 	}
-	return morgue_cache_query_sig(k, out, page_key, what, sql);
+	return query_sig(k, out, page_key, what, sql);
 }
 
-int morgue_cache_query_sig(morgue_cache *k, char out[MORGUE_HASH_HEX], const char *page_key,
-			   const char *name, const char *sql)
+/* The signature of what sql returns (all columns of all rows, in its
+ * order), seeded with the page key and name. */
+static int query_sig(morgue_cache *k, char out[MORGUE_HASH_HEX], const char *page_key,
+		     const char *name, const char *sql)
 {
 	sqlite3_stmt *st = NULL;
 	morgue_hash h;

@@ -114,16 +114,11 @@ int morgue_cache_list_sigs(morgue_cache *k, char (**sigs)[MORGUE_HASH_HEX], size
 			   const char *page_key, const char *list, const char *key,
 			   const char *salt, int page_size);
 
-/* The signature of a page that shows an aggregate: everything sql (the
- * page's inputs, in a fixed order) returns, seeded with the page key and
- * name. */
-int morgue_cache_query_sig(morgue_cache *k, char out[MORGUE_HASH_HEX], const char *page_key,
-			   const char *name, const char *sql);
-
 /* Record the digests of a parsed article's mention and attribution rows
  * (copied with its other rows), and the signature of a CSV export
  * ("entities", "mentions", "attributions": what it lists, from those
- * digests and the catalog's counts); <0 when it cannot be known. */
+ * digests and the catalog's counts), or of the "sourcing" page; <0 when
+ * it cannot be known. */
 int morgue_cache_rows_record(morgue_cache *k, long long id);
 int morgue_cache_export_sig(morgue_cache *k, char out[MORGUE_HASH_HEX], const char *page_key,
 			    const char *what);

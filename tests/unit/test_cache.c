@@ -288,6 +288,50 @@ static void test_bad_files(void)
 	morgue_buf_free(&b);
 }
 
+/* Search fields come back exactly as recorded, whatever the characters
+ * (the cache's JSON lists are decoded in C, SQLite's json_each aside). */
+static void test_search_fields(void)
+{
+	morgue_buf b = MORGUE_BUF_INIT;
+	morgue_catalog *c;
+	morgue_cache *k;
+	const char *tags[] = { "plain", "quote \" and \\ back", "<b>&amp;</b>", "line\nbreak\ttab",
+			       "\x01\x1f\x7f", "caf\xc3\xa9 \xe2\x80\xa8 \xf0\x9f\x93\xb0", "" };
+	const char *ents[] = { "ada-lovelace" };
+	char *pub = NULL, **t = NULL, **e = NULL;
+	size_t nt = 0, ne = 0;
+
+	path(&b, "search.cache");
+	CHECK_INT(morgue_catalog_new_file(&c, b.ptr), 0);
+	CHECK_INT(morgue_cache_open(&k, c, NULL), 0);
+	CHECK_INT(morgue_cache_search_record(k, 7, NULL, tags, 7, ents, 1), 0);
+	CHECK_INT(morgue_cache_search_record(k, 8, "P", NULL, 0, NULL, 0), 0);
+	CHECK_INT(morgue_cache_search_fields(k, 7, &pub, &t, &nt, &e, &ne), 0);
+	CHECK(pub == NULL);
+	CHECK_INT(nt, 7);
+	for (size_t i = 0; i < nt && i < 7; i++)
+		CHECK_STR(t[i], tags[i]);
+	CHECK_INT(ne, 1);
+	if (ne)
+		CHECK_STR(e[0], "ada-lovelace");
+	for (size_t i = 0; i < nt; i++)
+		free(t[i]);
+	for (size_t i = 0; i < ne; i++)
+		free(e[i]);
+	free(t);
+	free(e);
+	CHECK_INT(morgue_cache_search_fields(k, 8, &pub, &t, &nt, &e, &ne), 0);
+	CHECK_STR(pub, "P");
+	CHECK_INT(nt, 0);
+	CHECK_INT(ne, 0);
+	free(pub);
+	free(t);
+	free(e);
+	morgue_cache_free(k);
+	morgue_catalog_free(c);
+	morgue_buf_free(&b);
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmp)) {
@@ -300,6 +344,7 @@ int main(void)
 	RUN(test_group_follows_members);
 	RUN(test_page_reuse);
 	RUN(test_bad_files);
+	RUN(test_search_fields);
 	morgue_fs_rmtree(tmp);
 	TEST_EXIT();
 }

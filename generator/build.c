@@ -668,6 +668,27 @@ static void *write_exports(void *arg)
 	return NULL;
 }
 
+/* The search index, written from a second thread while the pages are
+ * rendered (it reuses files through the cache, which allows that). */
+typedef struct search_job {
+	build *b;
+	const char *dir;
+	int rc;
+	morgue_buf error; /* the thread's error message, for the caller */
+} search_job;
+
+static void *write_search(void *arg)
+{
+	search_job *j = arg;
+	j->rc = morgue_searchindex_write(j->b->search, j->dir);
+	if (j->rc < 0) {
+		const morgue_error *e = morgue_error_last();
+		morgue_buf_puts(&j->error, e && e->message ? e->message : "search index failed");
+	}
+	morgue_error_clear(); /* frees this thread's message */
+	return NULL;
+}
+
 static int build_stamp(morgue_buf *out, build *b)
 {
 	morgue_buf_printf(out, "bin-%s input-", b->bin);
@@ -884,17 +905,30 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	pthread_t thread;
 	/* a temporary catalog (no file) cannot be shared: export after */
 	int threaded = cache_new.size && pthread_create(&thread, NULL, write_exports, &x) == 0;
+	/* the search index is written while the pages are rendered: it
+	 * needs nothing of theirs, and re-tokenizing every document is the
+	 * longest step of a rebuild */
+	morgue_searchindex_memo memo = { search_reuse, search_record, &b };
+	search_job sj = { .b = &b, .dir = morgue_output_staging(b.output) };
+	pthread_t search_thread;
+	int search_threaded = 0;
+	b.reuse_site = site.reuse;
+	if (b.cache)
+		morgue_searchindex_set_memo(b.search, &memo);
 	progress(&b, "pages", 0, 0);
-	if ((rc = morgue_catalog_begin(b.catalog)) == 0 &&
-	    (rc = morgue_render_site(&site)) == 0 &&
-	    (rc = morgue_theme_copy_static(b.theme, b.output)) == 0) {
+	if ((rc = index_entities(&b)) == 0 && (rc = morgue_catalog_begin(b.catalog)) == 0) {
+		search_threaded = pthread_create(&search_thread, NULL, write_search, &sj) == 0;
+		rc = morgue_render_site(&site);
+		if (rc == 0)
+			rc = morgue_theme_copy_static(b.theme, b.output);
 		progress(&b, "search", 0, 0);
-		morgue_searchindex_memo memo = { search_reuse, search_record, &b };
-		b.reuse_site = site.reuse;
-		if (b.cache)
-			morgue_searchindex_set_memo(b.search, &memo);
-		if ((rc = index_entities(&b)) == 0)
-			rc = morgue_searchindex_write(b.search, morgue_output_staging(b.output));
+		if (search_threaded)
+			pthread_join(search_thread, NULL);
+		else
+			write_search(&sj);
+		if (sj.rc < 0 && rc == 0)
+			rc = morgue_error_set(sj.rc, NULL, 0, "%s", morgue_buf_cstr(&sj.error));
+		morgue_buf_free(&sj.error);
 	}
 	if (threaded) {
 		pthread_join(thread, NULL);

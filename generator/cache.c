@@ -5,6 +5,7 @@
 #include "util/escape.h"
 #include "util/fs.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,6 +70,9 @@ struct morgue_cache {
 	group *groups;
 	size_t ngroups;
 	size_t reused;
+	/* page families are reused and recorded from two threads (the pages
+	 * and the search index): lock guards reused, pending and page_prev */
+	pthread_mutex_t lock;
 	/* page records wait in memory until morgue_cache_flush, so pages
 	 * can be rendered while another connection reads the catalog */
 	char **pending; /* family, sig, path, family, ... */
@@ -208,6 +212,8 @@ int morgue_cache_open(morgue_cache **out, morgue_catalog *c, const char *prev_pa
 	char *err = NULL;
 	int rc = 0;
 
+	pthread_mutex_init(&k->lock, NULL);
+
 	k->db = morgue_catalog_handle(c);
 	if (sqlite3_exec(k->db,
 			 "CREATE TABLE cache_meta(name TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
@@ -288,12 +294,13 @@ void morgue_cache_free(morgue_cache *k)
 	for (size_t i = 0; i < k->nkeys; i++)
 		free(k->keys[i].key);
 	free(k->keys);
+	pthread_mutex_destroy(&k->lock);
 	free(k);
 }
 
 int morgue_cache_has_previous(const morgue_cache *k) { return k->prev; }
 const char *morgue_cache_previous_stamp(const morgue_cache *k) { return k->prev_stamp; }
-size_t morgue_cache_pages_reused(const morgue_cache *k) { return k->reused; }
+size_t morgue_cache_pages_reused(const morgue_cache *k) { return k->reused; } /* threads joined */
 
 int morgue_cache_set_stamp(morgue_cache *k, const char *stamp)
 {
@@ -430,6 +437,7 @@ int morgue_cache_open_copy(morgue_cache **out, morgue_catalog **catalog, const c
 	if (morgue_fs_copy(prev_path, path) < 0 || morgue_catalog_reopen(&c, path) < 0)
 		goto done;
 	k = morgue_calloc(1, sizeof(*k));
+	pthread_mutex_init(&k->lock, NULL);
 	k->db = morgue_catalog_handle(c);
 	k->prev = k->self = 1;
 	k->prev_stamp = stamp;
@@ -715,13 +723,21 @@ int morgue_cache_group_sig(morgue_cache *k, char out[MORGUE_HASH_HEX],
 	return 0;
 }
 
-int morgue_cache_page_record(morgue_cache *k, const char *family, const char *sig,
-			     const char *path)
+static void record_locked(morgue_cache *k, const char *family, const char *sig,
+			  const char *path)
 {
 	MORGUE_ARRAY_RESERVE(k->pending, k->cappending, k->npending + 3);
 	k->pending[k->npending++] = morgue_strdup(family);
 	k->pending[k->npending++] = morgue_strdup(sig);
 	k->pending[k->npending++] = morgue_strdup(path);
+}
+
+int morgue_cache_page_record(morgue_cache *k, const char *family, const char *sig,
+			     const char *path)
+{
+	pthread_mutex_lock(&k->lock);
+	record_locked(k, family, sig, path);
+	pthread_mutex_unlock(&k->lock);
 	return 0;
 }
 
@@ -759,26 +775,29 @@ int morgue_cache_page_reuse(morgue_cache *k, morgue_output *o, const char *famil
 	size_t n = 0, cap = 0;
 	int ok = 0;
 
-	if (!k->prev)
-		return 0;
-	sqlite3_bind_text(k->page_prev, 1, family, -1, SQLITE_STATIC);
-	sqlite3_bind_text(k->page_prev, 2, sig, -1, SQLITE_STATIC);
-	while (sqlite3_step(k->page_prev) == SQLITE_ROW) {
-		MORGUE_ARRAY_RESERVE(paths, cap, n + 1);
-		paths[n++] = morgue_strdup((const char *)sqlite3_column_text(k->page_prev, 0));
+	pthread_mutex_lock(&k->lock);
+	if (k->prev) {
+		sqlite3_bind_text(k->page_prev, 1, family, -1, SQLITE_STATIC);
+		sqlite3_bind_text(k->page_prev, 2, sig, -1, SQLITE_STATIC);
+		while (sqlite3_step(k->page_prev) == SQLITE_ROW) {
+			MORGUE_ARRAY_RESERVE(paths, cap, n + 1);
+			paths[n++] = morgue_strdup((const char *)sqlite3_column_text(k->page_prev, 0));
+		}
+		sqlite3_reset(k->page_prev);
 	}
-	sqlite3_reset(k->page_prev);
+	pthread_mutex_unlock(&k->lock);
 	ok = n > 0;
 	for (size_t i = 0; i < n && ok; i++)
 		if (morgue_output_link(o, paths[i]) < 0) {
 			morgue_error_clear();
 			ok = 0;
 		}
-	for (size_t i = 0; i < n && ok; i++)
-		if (morgue_cache_page_record(k, family, sig, paths[i]) < 0)
-			ok = 0;
 	if (ok) {
+		pthread_mutex_lock(&k->lock);
+		for (size_t i = 0; i < n; i++)
+			record_locked(k, family, sig, paths[i]);
 		k->reused += n;
+		pthread_mutex_unlock(&k->lock);
 		for (size_t i = 0; i < n && each; i++)
 			each(paths[i], payload);
 	}

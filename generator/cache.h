@@ -135,7 +135,9 @@ int morgue_cache_page_reuse(morgue_cache *k, morgue_output *o, const char *famil
 int morgue_cache_page_record(morgue_cache *k, const char *family, const char *sig,
 			     const char *path);
 
-/* Page records are kept in memory until flushed into the catalog (which
+/* page_reuse and page_record may be called from two threads at once (the
+ * catalog's connection is serialized by SQLite); nothing else may.
+ * Page records are kept in memory until flushed into the catalog (which
  * must not be read by another connection then). */
 int morgue_cache_flush(morgue_cache *k);
 

@@ -442,8 +442,21 @@ int morgue_cache_open_copy(morgue_cache **out, morgue_catalog **catalog, const c
 	k->prev = k->self = 1;
 	k->prev_stamp = stamp;
 	stamp = NULL;
+	/* only the keys of the rows kept (ids 1..n not dropped): the
+	 * lookups answer for rows in place (stays sorted) */
+	unsigned char *gone = morgue_calloc(n + 2, 1);
+	for (size_t d = 0; d < nstale; d++)
+		if (stale[d] <= (long long)n)
+			gone[stale[d]] = 1;
 	k->keys = old;
-	k->nkeys = nold;
+	for (size_t i = 0; i < nold; i++) {
+		key_id *x = &old[i];
+		if (x->id >= 1 && x->id <= (long long)n && !gone[x->id])
+			k->keys[k->nkeys++] = *x;
+		else
+			free(x->key);
+	}
+	free(gone);
 	old = NULL;
 	nold = 0;
 	k->record = prepare(k, "INSERT INTO cache_articles VALUES(?,?,?)");

@@ -68,6 +68,7 @@ static void first_build(const char *file, const char *title2)
 					   "articles/2020/one.html"), 0);
 	CHECK_INT(morgue_cache_flush(k), 0);
 	CHECK_INT(morgue_cache_set_stamp(k, "stamp-1"), 0);
+	CHECK_INT(morgue_cache_set_parse_key(k, "parse-1"), 0);
 	morgue_catalog_commit(c);
 	morgue_cache_free(k);
 	morgue_catalog_free(c);
@@ -288,6 +289,72 @@ static void test_bad_files(void)
 	morgue_buf_free(&b);
 }
 
+/* An edit starts from a copy of the previous cache: only when the parse
+ * key is the same and no unchanged article moved; the changed article's
+ * rows are dropped and it is added again under its number. */
+static void test_open_copy(void)
+{
+	morgue_buf a = MORGUE_BUF_INIT, b = MORGUE_BUF_INIT;
+	morgue_catalog *c = NULL;
+	morgue_cache *k = NULL;
+	const char *same[] = { "key-one", "key-two" };
+	const char *edited[] = { "key-one", "key-2b" };
+	const char *moved[] = { "key-new", "key-one", "key-two" };
+	long long old = 0, id = 0;
+
+	path(&a, "copy-a.cache");
+	path(&b, "copy-b.cache");
+	first_build(a.ptr, "Two");
+	CHECK_INT(morgue_cache_open_copy(&k, &c, b.ptr, a.ptr, "parse-2", same, 2), 0);
+	CHECK(!k && !c && !morgue_fs_exists(b.ptr));
+	CHECK_INT(morgue_cache_open_copy(&k, &c, b.ptr, a.ptr, "parse-1", moved, 3), 0);
+	CHECK(!k && !c && !morgue_fs_exists(b.ptr));
+	CHECK_INT(morgue_cache_open_copy(&k, &c, b.ptr, a.ptr, "parse-1", edited, 2), 1);
+	CHECK(k && c && morgue_fs_exists(b.ptr));
+	if (!k || !c)
+		goto done;
+	CHECK(morgue_cache_has_previous(k));
+	CHECK_STR(morgue_cache_previous_stamp(k), "stamp-1");
+	CHECK_INT(morgue_catalog_count(c, "articles"), 1); /* two was dropped */
+	CHECK_INT(morgue_catalog_count(c, "mentions"), 1);
+	CHECK_INT(morgue_cache_article_lookup(k, &old, "key-two"), 0);
+	CHECK_INT(morgue_cache_article_lookup(k, &old, "key-one"), 1);
+	CHECK_INT(old, 1);
+	CHECK_INT(morgue_cache_article_copy(k, &id, old), 0);
+	CHECK_INT(id, 1); /* in place */
+	morgue_catalog_begin(c);
+	{
+		morgue_article art = { 0 };
+		const char *text = "Ada Lovelace again.";
+		morgue_mention m = { .entity = (char *)"ada-lovelace",
+				     .surface = (char *)"Ada Lovelace", .offset = 0, .length = 12 };
+		art.file = (char *)"articles/x.md";
+		art.id = (char *)"2020/two";
+		art.title = (char *)"Two, edited";
+		art.date = (char *)"2020-01-02";
+		morgue_catalog_set_article_id(c, 2);
+		CHECK_INT(morgue_catalog_add_article(c, &id, &art, "<p>y</p>", text, strlen(text)), 0);
+		CHECK_INT(id, 2);
+		CHECK_INT(morgue_catalog_add_mentions(c, id, &m, 1), 0);
+	}
+	CHECK_INT(morgue_catalog_finish(c), 0);
+	morgue_catalog_commit(c);
+	CHECK_INT(morgue_catalog_count(c, "refs"), 2);
+	CHECK_INT(morgue_catalog_count(c, "mentions"), 2);
+	morgue_value *brief = morgue_catalog_article_brief(c, 2);
+	CHECK_STR(morgue_value_get_string(morgue_value_get(brief, "title")), "Two, edited");
+	morgue_value_free(brief);
+done:
+	morgue_cache_free(k);
+	morgue_catalog_free(c);
+	/* the previous cache is untouched */
+	CHECK_INT(morgue_catalog_open(&c, a.ptr), 0);
+	CHECK_INT(morgue_catalog_count(c, "articles"), 2);
+	morgue_catalog_free(c);
+	morgue_buf_free(&a);
+	morgue_buf_free(&b);
+}
+
 /* Search fields come back exactly as recorded, whatever the characters
  * (the cache's JSON lists are decoded in C, SQLite's json_each aside). */
 static void test_search_fields(void)
@@ -345,6 +412,7 @@ int main(void)
 	RUN(test_page_reuse);
 	RUN(test_bad_files);
 	RUN(test_search_fields);
+	RUN(test_open_copy);
 	morgue_fs_rmtree(tmp);
 	TEST_EXIT();
 }

@@ -668,6 +668,29 @@ static void *write_exports(void *arg)
 	return NULL;
 }
 
+/* The revision walk, from a second thread while the cache is copied (it
+ * holds the repository's lock: a read waits for it). */
+typedef struct history_job {
+	morgue_repo *repo;
+	morgue_history *history;
+	int rc;
+	morgue_buf error;
+	char *error_file;
+} history_job;
+
+static void *collect_history(void *arg)
+{
+	history_job *j = arg;
+	j->rc = morgue_history_collect(&j->history, j->repo);
+	if (j->rc < 0) {
+		const morgue_error *e = morgue_error_last();
+		morgue_buf_puts(&j->error, e && e->message ? e->message : "history failed");
+		j->error_file = e && e->file ? morgue_strdup(e->file) : NULL;
+	}
+	morgue_error_clear();
+	return NULL;
+}
+
 /* The search index, written from a second thread while the pages are
  * rendered (it reuses files through the cache, which allows that). */
 typedef struct search_job {
@@ -751,6 +774,9 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	int cache_kept = 0;
 	char date[11];
 	int rc;
+	history_job hj = { 0 };
+	pthread_t history_thread;
+	int history_threaded = 0;
 
 	memset(stats, 0, sizeof(*stats));
 	binary_hash(b.bin);
@@ -778,6 +804,8 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 			stats->up_to_date = 1;
 			goto done;
 		}
+		hj.repo = b.repo;
+		history_threaded = pthread_create(&history_thread, NULL, collect_history, &hj) == 0;
 		/* the catalog is built in a file that becomes the next
 		 * build's cache: DIR.cache next to the site */
 		morgue_buf_puts(&cache_path, opts->out);
@@ -827,8 +855,18 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 				       b.nentities)) < 0)
 		goto done;
 	progress(&b, "history", 0, 0);
-	if ((rc = morgue_history_collect(&b.history, b.repo)) < 0)
+	hj.repo = b.repo;
+	if (history_threaded) {
+		pthread_join(history_thread, NULL);
+		history_threaded = 0;
+	} else
+		collect_history(&hj);
+	b.history = hj.history;
+	hj.history = NULL;
+	if (hj.rc < 0) {
+		rc = morgue_error_set(hj.rc, hj.error_file, 0, "%s", morgue_buf_cstr(&hj.error));
 		goto done;
+	}
 	if (morgue_history_shallow(b.history))
 		morgue_warn(NULL, 0, "shallow clone: article histories are partial "
 			    "(fetch the full history with git fetch --unshallow)");
@@ -971,6 +1009,11 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	else
 		cache_kept = 1;
 	done:
+	if (history_threaded)
+		pthread_join(history_thread, NULL);
+	morgue_history_free(hj.history);
+	morgue_buf_free(&hj.error);
+	free(hj.error_file);
 	stats->warnings = morgue_warn_count();
 	morgue_buf_free(&path);
 	morgue_buf_free(&stamp);

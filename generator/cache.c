@@ -617,24 +617,73 @@ static int by_key(const void *x, const void *y)
 }
 
 typedef struct member {
-	size_t key; /* offset in member_arena */
+	size_t key; /* the key's rank among the distinct keys (strcmp order) */
 	long long id;
 } member;
-
-static const char *member_arena;
 
 static int by_member(const void *x, const void *y)
 {
 	const member *a = x, *b = y;
-	int r = strcmp(member_arena + a->key, member_arena + b->key);
-	if (r)
-		return r;
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
 	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static const char *rank_arena;
+
+static int by_offset_key(const void *x, const void *y)
+{
+	return strcmp(rank_arena + *(const size_t *)x, rank_arena + *(const size_t *)y);
+}
+
+/* Distinct strings, each stored once in an arena, numbered by first use
+ * (an open-addressing table of their numbers). */
+typedef struct interner {
+	morgue_buf arena;
+	size_t *off;          /* by number */
+	size_t n, cap;
+	size_t *slot;         /* number + 1, 0 = empty */
+	size_t nslot;
+} interner;
+
+static unsigned long long str_hash(const char *s)
+{
+	unsigned long long h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static size_t intern(interner *t, const char *s)
+{
+	if ((t->n + 1) * 2 > t->nslot) {
+		size_t nn = t->nslot ? t->nslot * 2 : 1024;
+		free(t->slot);
+		t->slot = morgue_calloc(nn, sizeof(*t->slot));
+		t->nslot = nn;
+		for (size_t i = 0; i < t->n; i++) {
+			size_t h = (size_t)str_hash(t->arena.ptr + t->off[i]) & (nn - 1);
+			while (t->slot[h])
+				h = (h + 1) & (nn - 1);
+			t->slot[h] = i + 1;
+		}
+	}
+	size_t h = (size_t)str_hash(s) & (t->nslot - 1);
+	while (t->slot[h]) {
+		if (!strcmp(t->arena.ptr + t->off[t->slot[h] - 1], s))
+			return t->slot[h] - 1;
+		h = (h + 1) & (t->nslot - 1);
+	}
+	MORGUE_ARRAY_RESERVE(t->off, t->cap, t->n + 1);
+	t->off[t->n] = t->arena.size;
+	morgue_buf_put(&t->arena, s, strlen(s) + 1);
+	t->slot[h] = t->n + 1;
+	return t->n++;
 }
 
 /* Every group of one kind at once: its members in id order, hashed. The
  * (key, article) pairs are read as they lie and sorted here (a SQL UNION
- * and ORDER BY sorted them on disk). */
+ * and ORDER BY sorted them on disk), by the keys' ranks. */
 static group *load_group(morgue_cache *k, const char *name, const char *page_key)
 {
 	const char *sql[2] = { NULL, NULL };
@@ -650,36 +699,42 @@ static group *load_group(morgue_cache *k, const char *name, const char *page_key
 			return &k->groups[i];
 
 	member *m = NULL;
-	size_t nm = 0, capm = 0;
-	morgue_buf arena = MORGUE_BUF_INIT;
+	size_t nm = 0, capm = 0, *order = NULL, *rank = NULL;
+	interner t = { .arena = MORGUE_BUF_INIT };
 	for (size_t q = 0; q < 2 && sql[q]; q++) {
 		sqlite3_stmt *st = prepare(k, sql[q]);
 		if (!st) {
 			free(m);
-			morgue_buf_free(&arena);
+			morgue_buf_free(&t.arena);
+			free(t.off);
+			free(t.slot);
 			return NULL;
 		}
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			const char *key = (const char *)sqlite3_column_text(st, 0);
 			if (!key)
 				continue;
-			/* consecutive rows often share the key: store it once */
-			if (!nm || strcmp(arena.ptr + m[nm - 1].key, key)) {
-				MORGUE_ARRAY_RESERVE(m, capm, nm + 1);
-				m[nm].key = arena.size;
-				morgue_buf_put(&arena, key, strlen(key) + 1);
-			} else {
-				MORGUE_ARRAY_RESERVE(m, capm, nm + 1);
-				m[nm].key = m[nm - 1].key;
-			}
+			MORGUE_ARRAY_RESERVE(m, capm, nm + 1);
+			m[nm].key = intern(&t, key);
 			m[nm++].id = sqlite3_column_int64(st, 1);
 		}
 		sqlite3_finalize(st);
 	}
-	member_arena = arena.ptr;
+	/* rank the distinct keys in strcmp order (SQLite's BINARY) */
+	order = morgue_calloc(t.n + 1, sizeof(*order));
+	rank = morgue_calloc(t.n + 1, sizeof(*rank));
+	for (size_t i = 0; i < t.n; i++)
+		order[i] = t.off[i];
+	rank_arena = t.arena.ptr;
+	if (t.n)
+		qsort(order, t.n, sizeof(*order), by_offset_key);
+	rank_arena = NULL;
+	for (size_t r = 0; r < t.n; r++)
+		rank[intern(&t, t.arena.ptr + order[r])] = r;
+	for (size_t i = 0; i < nm; i++)
+		m[i].key = rank[m[i].key];
 	if (nm)
 		qsort(m, nm, sizeof(*m), by_member);
-	member_arena = NULL;
 
 	k->groups = morgue_realloc(k->groups, (k->ngroups + 1) * sizeof(*k->groups));
 	group *g = &k->groups[k->ngroups++];
@@ -689,10 +744,10 @@ static group *load_group(morgue_cache *k, const char *name, const char *page_key
 	g->name = morgue_strdup(name);
 	g->page_key = morgue_strdup(page_key);
 	for (size_t i = 0; i < nm; i++) {
-		const char *key = arena.ptr + m[i].key;
-		if (i && !strcmp(arena.ptr + m[i - 1].key, key) && m[i - 1].id == m[i].id)
+		if (i && m[i - 1].key == m[i].key && m[i - 1].id == m[i].id)
 			continue; /* in both tables: once, as UNION did */
-		if (!g->n || strcmp(g->sigs[g->n - 1].key, key)) {
+		if (!i || m[i - 1].key != m[i].key) {
+			const char *key = t.arena.ptr + order[m[i].key];
 			if (g->n)
 				morgue_hash_hex(g->sigs[g->n - 1].sig, &h);
 			MORGUE_ARRAY_RESERVE(g->sigs, cap, g->n + 1);
@@ -708,7 +763,11 @@ static group *load_group(morgue_cache *k, const char *name, const char *page_key
 	if (g->n)
 		morgue_hash_hex(g->sigs[g->n - 1].sig, &h);
 	free(m);
-	morgue_buf_free(&arena);
+	free(order);
+	free(rank);
+	morgue_buf_free(&t.arena);
+	free(t.off);
+	free(t.slot);
 	/* sorted by strcmp already: bsearch can rely on it */
 	return g;
 }

@@ -618,19 +618,19 @@ static void search_record(const char *name, const char *key, void *payload)
 	morgue_buf_free(&path);
 }
 
-/* archive.sqlite and the CSV exports, written from a second connection
- * to the catalog file while the pages are rendered: the FTS5 index and
- * the CSVs are a tenth of a build, and there are two cores. */
 /* The CSV exports (morgue_catalog_csv), written as NAME.csv. */
 static const char *const csv_names[] = { "entities", "mentions", "attributions" };
 #define NCSV (sizeof(csv_names) / sizeof(*csv_names))
 
+/* archive.sqlite and the CSV exports, written from a second connection
+ * to the catalog file while the pages are rendered: the FTS5 index and
+ * the CSVs are a tenth of a build, and there are two cores. */
 typedef struct exports {
 	const char *catalog; /* the finished catalog file */
 	const char *sqlite;  /* where archive.sqlite goes */
 	morgue_output *output;
 	const morgue_config *config;
-	int skip[3];         /* CSV exports linked from the previous site */
+	int skip[NCSV];      /* CSV exports linked from the previous site */
 	int rc;
 	morgue_buf error;    /* the thread's error message, for the caller */
 	char *error_file;

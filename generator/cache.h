@@ -2,10 +2,11 @@
  * cache.h - what an incremental build reuses from the previous build.
  *
  * The cache is the previous build's catalog database, kept next to the
- * site (DIR.cache for `-o DIR`) after every successful build, with three
- * tables of its own:
+ * site (DIR.cache for `-o DIR`) after every successful build, with tables
+ * of its own:
  *
- *   cache_meta(name, value)      "format" and the stamp of the site built
+ *   cache_meta(name, value)      "format", the stamp of the site built and
+ *                                the build's parse key ("parse")
  *   cache_articles(article_id, key, digest)
  *       key:    hash of everything an article's rows depend on (the
  *               build's parse key: binary, morgue.yaml, the entity
@@ -16,8 +17,12 @@
  *               showing the article depends on.
  *   cache_pages(family, sig, path)
  *       the files each page family ("a:ID" an article's page and JSON,
- *       "e:SLUG" an entity's pages, "t:SLUG" a tag's, ...) was written to,
- *       with the signature of its inputs.
+ *       "e:SLUG" an entity's pages, "t:SLUG" a tag's, "x:NAME" a CSV
+ *       export, ...) was written to, with the signature of its inputs.
+ *   cache_search(article_id, publication, tags, entities)
+ *       what the search index was given for the article.
+ *   cache_rows(article_id, mentions, attributions)
+ *       digests of the article's mention and attribution rows.
  *
  * A build creates its catalog in a new file, opens the cache on it (the
  * previous cache is attached read-only as "prev"), copies the rows of

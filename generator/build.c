@@ -45,6 +45,12 @@ typedef struct build {
 	morgue_hash parse;           /* what every article's rows depend on */
 	char parse_key[MORGUE_HASH_HEX], page_key[MORGUE_HASH_HEX];
 	char bin[17];                /* hash of this binary */
+	morgue_repo_entry *ents;     /* entities/ files, listed (and hashed) first */
+	size_t nents;
+	morgue_repo_entry *arts;     /* articles/ files */
+	size_t narts;
+	char (*keys)[MORGUE_HASH_HEX]; /* each article's parse key, by arts[] */
+	int self;                    /* the catalog is a copy of the previous cache */
 	size_t cached;               /* articles copied from the cache */
 	morgue_entity **by_slug;     /* entities sorted by slug */
 	int reuse_site;              /* the previous site may lend files */
@@ -96,6 +102,18 @@ static int load_config(build *b)
 /* List the .md files below dir. Symbolic links and submodules of any
  * name (a link to a directory, a submodule holding articles) are warned
  * about and left in the list marked is_link, for the caller to skip. */
+/* The content of a listed file: by its blob id when reading a commit (a
+ * path lookup walks, and inflates, every tree above the file again). */
+static int read_entry(build *b, morgue_buf *out, const morgue_repo_entry *e)
+{
+	if (b->opts->worktree) /* the id is a hash of the file, not a blob */
+		return morgue_repo_read(out, b->repo, e->path);
+	if (morgue_repo_read_blob(out, b->repo, e->oid) == 0)
+		return 0;
+	morgue_error_clear();
+	return morgue_repo_read(out, b->repo, e->path);
+}
+
 static int list_markdown(build *b, morgue_repo_entry **e, size_t *n, const char *dir)
 {
 	int rc = morgue_repo_list(e, n, b->repo, dir, NULL);
@@ -126,11 +144,27 @@ static int entity_exists(const char *slug, void *payload)
 	return morgue_catalog_entity_exists(b->catalog, slug);
 }
 
-static int load_entities(build *b)
+/* The registry's files, hashed into the parse key (the key is known
+ * before any entity is parsed). */
+static int list_entities(build *b)
 {
-	morgue_repo_entry *e = NULL;
-	size_t n = 0;
-	int rc = list_markdown(b, &e, &n, "entities");
+	int rc = list_markdown(b, &b->ents, &b->nents, "entities");
+	for (size_t i = 0; rc == 0 && i < b->nents; i++) {
+		if (b->ents[i].is_link)
+			continue;
+		morgue_hash_puts(&b->parse, b->ents[i].path);
+		morgue_hash_puts(&b->parse, b->ents[i].oid);
+	}
+	return rc;
+}
+
+/* Parse the registry; add: into the catalog too (not when the catalog,
+ * a copy of the previous cache with the same parse key, has it). */
+static int load_entities(build *b, int add)
+{
+	morgue_repo_entry *e = b->ents;
+	size_t n = b->nents;
+	int rc = 0;
 
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		morgue_buf data = MORGUE_BUF_INIT, file = MORGUE_BUF_INIT;
@@ -140,16 +174,16 @@ static int load_entities(build *b)
 
 		if (e[i].is_link)
 			continue;
-		morgue_hash_puts(&b->parse, e[i].path);
-		morgue_hash_puts(&b->parse, e[i].oid);
 		repo_file(&file, b, e[i].path);
-		if ((rc = morgue_repo_read(&data, b->repo, e[i].path)) < 0)
+		if ((rc = read_entry(b, &data, &e[i])) < 0)
 			goto next;
 		if (morgue_entity_parse(&ent, file.ptr, rel, morgue_buf_cstr(&data), data.size) < 0) {
 			content_error(b);
 			goto next;
 		}
 		memcpy(ent->oid, e[i].oid, sizeof(ent->oid));
+		if (!add)
+			goto keep;
 		morgue_markdown_opts mo = { .root = "../", .unsafe_html = b->config->unsafe_html,
 					    .file = file.ptr, .first_line = ent->body_line,
 					    .no_attributions = 1 };
@@ -159,6 +193,7 @@ static int load_entities(build *b)
 			morgue_entity_free(ent);
 			goto next;
 		}
+	keep:
 		MORGUE_ARRAY_RESERVE(b->entities, b->capentities, b->nentities + 1);
 		b->entities[b->nentities++] = ent;
 	next:
@@ -166,7 +201,6 @@ static int load_entities(build *b)
 		morgue_buf_free(&data);
 		morgue_buf_free(&file);
 	}
-	morgue_repo_entries_free(e, n);
 	b->stats->entities = b->nentities;
 	return rc;
 }
@@ -336,25 +370,19 @@ static int read_annotations(build *b, morgue_buf *out, morgue_buf *file,
 
 /* One article from the repository: parsed, annotated and added to the
  * catalog, or, when the cache holds its key, copied from the cache. */
-static int load_article(build *b, const morgue_repo_entry *e)
+static int load_article(build *b, const morgue_repo_entry *e, const char *key, long long pos)
 {
 	morgue_buf data = MORGUE_BUF_INIT, file = MORGUE_BUF_INIT, root = MORGUE_BUF_INIT;
-	morgue_buf ann = MORGUE_BUF_INIT, annfile = MORGUE_BUF_INIT, annpath = MORGUE_BUF_INIT;
+	morgue_buf ann = MORGUE_BUF_INIT, annfile = MORGUE_BUF_INIT;
 	morgue_article *a = NULL;
 	morgue_doc *doc = NULL;
 	const char **slugs = NULL;
 	const char *rel = e->path + strlen("articles/");
-	char key[MORGUE_HASH_HEX], digest[MORGUE_HASH_HEX];
+	char digest[MORGUE_HASH_HEX];
 	long long id = 0, old = 0;
 	size_t nslugs = 0;
 	int rc = 0;
 
-	morgue_buf_printf(&annpath, "annotations/%.*s.yaml", (int)(strlen(rel) - 3), rel);
-	morgue_hash k = b->parse;
-	morgue_hash_puts(&k, e->path);
-	morgue_hash_puts(&k, e->oid);
-	morgue_hash_puts(&k, annotation_oid(b, annpath.ptr));
-	morgue_hash_hex(key, &k);
 	const morgue_article_history *hist = morgue_history_find(b->history, e->path);
 	article_digest(digest, key, hist);
 
@@ -382,7 +410,7 @@ static int load_article(build *b, const morgue_repo_entry *e)
 	}
 
 	repo_file(&file, b, e->path);
-	if ((rc = morgue_repo_read(&data, b->repo, e->path)) < 0)
+	if ((rc = read_entry(b, &data, e)) < 0)
 		goto done;
 	if (morgue_article_parse(&a, file.ptr, rel, morgue_buf_cstr(&data), data.size) < 0 ||
 	    check_publication(b, a) < 0) {
@@ -406,6 +434,8 @@ static int load_article(build *b, const morgue_repo_entry *e)
 		.annotations_len = ann.size,
 		.annotations_file = annfile.ptr,
 	};
+	if (b->self) /* the number a clean build gives it */
+		morgue_catalog_set_article_id(b->catalog, pos);
 	if (morgue_markdown_render(&doc, a->body, a->body_len, &mo) < 0 ||
 	    morgue_catalog_add_article(b->catalog, &id, a, doc->html, doc->text,
 				       doc->text_len) < 0 ||
@@ -419,9 +449,10 @@ static int load_article(build *b, const morgue_repo_entry *e)
 	search_add(b, a->id, a->title, a->date, a->publication, (const char *const *)a->tags,
 		   a->ntags, slugs, nslugs, doc->text, doc->text_len);
 	if (b->cache &&
-	    (rc = morgue_cache_search_record(b->cache, id, a->publication,
-					     (const char *const *)a->tags, a->ntags,
-					     slugs, nslugs)) < 0)
+	    ((rc = morgue_cache_search_record(b->cache, id, a->publication,
+					      (const char *const *)a->tags, a->ntags,
+					      slugs, nslugs)) < 0 ||
+	     (rc = morgue_cache_rows_record(b->cache, id)) < 0))
 		goto done;
 recorded:
 	if (hist && (rc = morgue_catalog_add_history(b->catalog, id, hist)) < 0)
@@ -438,28 +469,64 @@ done:
 	morgue_buf_free(&root);
 	morgue_buf_free(&ann);
 	morgue_buf_free(&annfile);
-	morgue_buf_free(&annpath);
 	return rc;
 }
 
-static int load_articles(build *b)
+/* The articles and annotation files, and every article's parse key: what
+ * its rows depend on (the build's parse key, its path, its blob and its
+ * annotations' blob). */
+static int list_articles(build *b)
 {
-	morgue_repo_entry *e = NULL;
-	size_t n = 0;
-	int rc = list_markdown(b, &e, &n, "articles");
+	int rc = list_markdown(b, &b->arts, &b->narts, "articles");
+	morgue_buf annpath = MORGUE_BUF_INIT;
 
 	if (rc == 0 && (rc = morgue_repo_list(&b->ann, &b->nann, b->repo, "annotations", NULL)) == 0)
 		if (b->nann) /* qsort(NULL, 0) is undefined */
 			qsort(b->ann, b->nann, sizeof(*b->ann), by_entry_path);
+	if (rc)
+		return rc;
+	b->keys = morgue_calloc(b->narts + 1, sizeof(*b->keys));
+	for (size_t i = 0; i < b->narts; i++) {
+		const morgue_repo_entry *e = &b->arts[i];
+		const char *rel = e->path + strlen("articles/");
+		morgue_buf_clear(&annpath);
+		morgue_buf_printf(&annpath, "annotations/%.*s.yaml", (int)(strlen(rel) - 3), rel);
+		morgue_hash k = b->parse;
+		morgue_hash_puts(&k, e->path);
+		morgue_hash_puts(&k, e->oid);
+		morgue_hash_puts(&k, annotation_oid(b, annpath.ptr));
+		morgue_hash_hex(b->keys[i], &k);
+	}
+	morgue_buf_free(&annpath);
+	return 0;
+}
+
+/* The parse keys of the articles that are loaded (no links), in order. */
+static const char **article_keys(build *b, size_t *n)
+{
+	const char **keys = morgue_calloc(b->narts + 1, sizeof(*keys));
+	*n = 0;
+	for (size_t i = 0; i < b->narts; i++)
+		if (!b->arts[i].is_link)
+			keys[(*n)++] = b->keys[i];
+	return keys;
+}
+
+static int load_articles(build *b)
+{
+	morgue_repo_entry *e = b->arts;
+	size_t n = b->narts;
+	long long pos = 0;
+	int rc = 0;
+
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		if (e[i].is_link)
 			continue;
 		if ((i & 255) == 0)
 			progress(b, "articles", i, n);
-		rc = load_article(b, &e[i]);
+		rc = load_article(b, &e[i], b->keys[i], ++pos);
 	}
 	progress(b, "articles", n, n);
-	morgue_repo_entries_free(e, n);
 	b->stats->mentions = (size_t)morgue_catalog_count(b->catalog, "mentions");
 	return rc;
 }
@@ -551,6 +618,10 @@ static void search_record(const char *name, const char *key, void *payload)
 	morgue_buf_free(&path);
 }
 
+/* The CSV exports (morgue_catalog_csv), written as NAME.csv. */
+static const char *const csv_names[] = { "entities", "mentions", "attributions" };
+#define NCSV (sizeof(csv_names) / sizeof(*csv_names))
+
 /* archive.sqlite and the CSV exports, written from a second connection
  * to the catalog file while the pages are rendered: the FTS5 index and
  * the CSVs are a tenth of a build, and there are two cores. */
@@ -559,6 +630,7 @@ typedef struct exports {
 	const char *sqlite;  /* where archive.sqlite goes */
 	morgue_output *output;
 	const morgue_config *config;
+	int skip[NCSV];      /* CSV exports linked from the previous site */
 	int rc;
 	morgue_buf error;    /* the thread's error message, for the caller */
 	char *error_file;
@@ -572,9 +644,16 @@ static void *write_exports(void *arg)
 	int rc = morgue_catalog_open(&c, x->catalog);
 	if (rc == 0)
 		rc = morgue_catalog_export(c, x->sqlite);
-	if (rc == 0) {
-		morgue_site s = { .catalog = c, .output = x->output, .config = x->config };
-		rc = morgue_render_exports(&s);
+	for (size_t i = 0; i < NCSV && rc == 0; i++) {
+		morgue_buf csv = MORGUE_BUF_INIT, file = MORGUE_BUF_INIT;
+		if (x->skip[i])
+			continue;
+		morgue_buf_printf(&file, "%s.csv", csv_names[i]);
+		rc = morgue_catalog_csv(&csv, c, csv_names[i]);
+		if (!rc)
+			rc = morgue_output_write(x->output, file.ptr, morgue_buf_cstr(&csv), csv.size);
+		morgue_buf_free(&csv);
+		morgue_buf_free(&file);
 	}
 	morgue_catalog_free(c);
 	/* errors are per thread: carry the message over */
@@ -585,6 +664,50 @@ static void *write_exports(void *arg)
 		x->error_line = e->line;
 	}
 	x->rc = rc;
+	morgue_error_clear(); /* frees this thread's message */
+	return NULL;
+}
+
+/* The revision walk, from a second thread while the cache is copied (it
+ * holds the repository's lock: a read waits for it). */
+typedef struct history_job {
+	morgue_repo *repo;
+	morgue_history *history;
+	int rc;
+	morgue_buf error;
+	char *error_file;
+} history_job;
+
+static void *collect_history(void *arg)
+{
+	history_job *j = arg;
+	j->rc = morgue_history_collect(&j->history, j->repo);
+	if (j->rc < 0) {
+		const morgue_error *e = morgue_error_last();
+		morgue_buf_puts(&j->error, e && e->message ? e->message : "history failed");
+		j->error_file = e && e->file ? morgue_strdup(e->file) : NULL;
+	}
+	morgue_error_clear();
+	return NULL;
+}
+
+/* The search index, written from a second thread while the pages are
+ * rendered (it reuses files through the cache, which allows that). */
+typedef struct search_job {
+	build *b;
+	const char *dir;
+	int rc;
+	morgue_buf error; /* the thread's error message, for the caller */
+} search_job;
+
+static void *write_search(void *arg)
+{
+	search_job *j = arg;
+	j->rc = morgue_searchindex_write(j->b->search, j->dir);
+	if (j->rc < 0) {
+		const morgue_error *e = morgue_error_last();
+		morgue_buf_puts(&j->error, e && e->message ? e->message : "search index failed");
+	}
 	morgue_error_clear(); /* frees this thread's message */
 	return NULL;
 }
@@ -651,6 +774,9 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	int cache_kept = 0;
 	char date[11];
 	int rc;
+	history_job hj = { 0 };
+	pthread_t history_thread;
+	int history_threaded = 0;
 
 	memset(stats, 0, sizeof(*stats));
 	binary_hash(b.bin);
@@ -666,6 +792,11 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 		goto done;
 	if ((rc = morgue_theme_open(&b.theme, opts->theme_dir, b.repo, b.config->theme)) < 0)
 		goto done;
+	if ((rc = list_entities(&b)) < 0)
+		goto done;
+	morgue_hash_hex(b.parse_key, &b.parse);
+	if ((rc = list_articles(&b)) < 0)
+		goto done;
 	if (!opts->check_only) {
 		if ((rc = build_stamp(&stamp, &b)) < 0)
 			goto done;
@@ -673,6 +804,8 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 			stats->up_to_date = 1;
 			goto done;
 		}
+		hj.repo = b.repo;
+		history_threaded = pthread_create(&history_thread, NULL, collect_history, &hj) == 0;
 		/* the catalog is built in a file that becomes the next
 		 * build's cache: DIR.cache next to the site */
 		morgue_buf_puts(&cache_path, opts->out);
@@ -680,7 +813,18 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 			morgue_buf_truncate(&cache_path, cache_path.size - 1);
 		morgue_buf_puts(&cache_path, ".cache");
 		morgue_buf_printf(&cache_new, "%s.new-%ld", cache_path.ptr, (long)getpid());
-		if (morgue_catalog_new_file(&b.catalog, cache_new.ptr) < 0) {
+		/* an edit: start from a copy of the previous cache, unless
+		 * the articles before it moved (added, removed, renamed) */
+		if (!opts->clean) {
+			size_t nkeys;
+			const char **keys = article_keys(&b, &nkeys);
+			b.self = morgue_cache_open_copy(&b.cache, &b.catalog, cache_new.ptr,
+							cache_path.ptr, b.parse_key, keys, nkeys);
+			free(keys);
+		}
+		if (b.self)
+			; /* catalog and cache are open */
+		else if (morgue_catalog_new_file(&b.catalog, cache_new.ptr) < 0) {
 			/* e.g. an unwritable directory: build without a cache
 			 * (writing the site will say what is wrong) */
 			morgue_error_clear();
@@ -688,8 +832,10 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 			if ((rc = morgue_catalog_new(&b.catalog)) < 0)
 				goto done;
 		}
-		if ((rc = morgue_cache_open(&b.cache, b.catalog,
-					    opts->clean ? NULL : cache_path.ptr)) < 0)
+		if (!b.self && (rc = morgue_cache_open(&b.cache, b.catalog,
+						       opts->clean ? NULL : cache_path.ptr)) < 0)
+			goto done;
+		if ((rc = morgue_cache_set_parse_key(b.cache, b.parse_key)) < 0)
 			goto done;
 	} else if ((rc = morgue_catalog_new(&b.catalog)) < 0)
 		goto done;
@@ -698,20 +844,29 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 		goto done;
 
 	progress(&b, "entities", 0, 0);
-	if ((rc = load_entities(&b)) < 0)
+	if ((rc = load_entities(&b, !b.self)) < 0)
 		goto done;
 	b.by_slug = morgue_calloc(b.nentities + 1, sizeof(*b.by_slug));
 	if (b.nentities) {
 		memcpy(b.by_slug, b.entities, b.nentities * sizeof(*b.by_slug));
 		qsort(b.by_slug, b.nentities, sizeof(*b.by_slug), by_slug);
 	}
-	morgue_hash_hex(b.parse_key, &b.parse);
 	if ((rc = morgue_gazetteer_new(&b.gazetteer, (const morgue_entity *const *)b.entities,
 				       b.nentities)) < 0)
 		goto done;
 	progress(&b, "history", 0, 0);
-	if ((rc = morgue_history_collect(&b.history, b.repo)) < 0)
+	hj.repo = b.repo;
+	if (history_threaded) {
+		pthread_join(history_thread, NULL);
+		history_threaded = 0;
+	} else
+		collect_history(&hj);
+	b.history = hj.history;
+	hj.history = NULL;
+	if (hj.rc < 0) {
+		rc = morgue_error_set(hj.rc, hj.error_file, 0, "%s", morgue_buf_cstr(&hj.error));
 		goto done;
+	}
 	if (morgue_history_shallow(b.history))
 		morgue_warn(NULL, 0, "shallow clone: article histories are partial "
 			    "(fetch the full history with git fetch --unshallow)");
@@ -770,20 +925,48 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	morgue_buf_printf(&path, "%s/archive.sqlite", morgue_output_staging(b.output));
 	exports x = { .catalog = cache_new.ptr, .sqlite = path.ptr, .output = b.output,
 		      .config = b.config };
+	/* a CSV export whose rows are unchanged is linked, not written */
+	char csv_sig[NCSV][MORGUE_HASH_HEX];
+	int csv_known[NCSV] = { 0 };
+	for (size_t i = 0; i < NCSV && b.cache; i++) {
+		morgue_buf fam = MORGUE_BUF_INIT;
+		if (morgue_cache_export_sig(b.cache, csv_sig[i], b.page_key, csv_names[i]) < 0) {
+			morgue_error_clear();
+			continue;
+		}
+		csv_known[i] = 1;
+		morgue_buf_printf(&fam, "x:%s", csv_names[i]);
+		x.skip[i] = site.reuse && morgue_cache_page_reuse(b.cache, b.output, fam.ptr,
+								  csv_sig[i], NULL, NULL);
+		morgue_buf_free(&fam);
+	}
 	pthread_t thread;
 	/* a temporary catalog (no file) cannot be shared: export after */
 	int threaded = cache_new.size && pthread_create(&thread, NULL, write_exports, &x) == 0;
+	/* the search index is written while the pages are rendered: it
+	 * needs nothing of theirs, and re-tokenizing every document is the
+	 * longest step of a rebuild */
+	morgue_searchindex_memo memo = { search_reuse, search_record, &b };
+	search_job sj = { .b = &b, .dir = morgue_output_staging(b.output) };
+	pthread_t search_thread;
+	int search_threaded = 0;
+	b.reuse_site = site.reuse;
+	if (b.cache)
+		morgue_searchindex_set_memo(b.search, &memo);
 	progress(&b, "pages", 0, 0);
-	if ((rc = morgue_catalog_begin(b.catalog)) == 0 &&
-	    (rc = morgue_render_site(&site)) == 0 &&
-	    (rc = morgue_theme_copy_static(b.theme, b.output)) == 0) {
+	if ((rc = index_entities(&b)) == 0 && (rc = morgue_catalog_begin(b.catalog)) == 0) {
+		search_threaded = pthread_create(&search_thread, NULL, write_search, &sj) == 0;
+		rc = morgue_render_site(&site);
+		if (rc == 0)
+			rc = morgue_theme_copy_static(b.theme, b.output);
 		progress(&b, "search", 0, 0);
-		morgue_searchindex_memo memo = { search_reuse, search_record, &b };
-		b.reuse_site = site.reuse;
-		if (b.cache)
-			morgue_searchindex_set_memo(b.search, &memo);
-		if ((rc = index_entities(&b)) == 0)
-			rc = morgue_searchindex_write(b.search, morgue_output_staging(b.output));
+		if (search_threaded)
+			pthread_join(search_thread, NULL);
+		else
+			write_search(&sj);
+		if (sj.rc < 0 && rc == 0)
+			rc = morgue_error_set(sj.rc, NULL, 0, "%s", morgue_buf_cstr(&sj.error));
+		morgue_buf_free(&sj.error);
 	}
 	if (threaded) {
 		pthread_join(thread, NULL);
@@ -796,6 +979,16 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	}
 	morgue_buf_free(&x.error);
 	free(x.error_file);
+	for (size_t i = 0; i < NCSV && rc == 0; i++) {
+		morgue_buf fam = MORGUE_BUF_INIT, file = MORGUE_BUF_INIT;
+		if (csv_known[i] && !x.skip[i]) {
+			morgue_buf_printf(&fam, "x:%s", csv_names[i]);
+			morgue_buf_printf(&file, "%s.csv", csv_names[i]);
+			rc = morgue_cache_page_record(b.cache, fam.ptr, csv_sig[i], file.ptr);
+		}
+		morgue_buf_free(&fam);
+		morgue_buf_free(&file);
+	}
 	if (rc < 0)
 		goto done;
 	if ((rc = morgue_cache_flush(b.cache)) < 0 ||
@@ -815,7 +1008,12 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 		morgue_warn(cache_path.ptr, 0, "cannot keep the build cache: %s", strerror(errno));
 	else
 		cache_kept = 1;
-done:
+	done:
+	if (history_threaded)
+		pthread_join(history_thread, NULL);
+	morgue_history_free(hj.history);
+	morgue_buf_free(&hj.error);
+	free(hj.error_file);
 	stats->warnings = morgue_warn_count();
 	morgue_buf_free(&path);
 	morgue_buf_free(&stamp);
@@ -828,6 +1026,9 @@ done:
 	free(b.entities);
 	free(b.by_slug);
 	morgue_repo_entries_free(b.ann, b.nann);
+	morgue_repo_entries_free(b.ents, b.nents);
+	morgue_repo_entries_free(b.arts, b.narts);
+	free(b.keys);
 	morgue_cache_free(b.cache);
 	morgue_catalog_free(b.catalog);
 	if (cache_new.size && !cache_kept)

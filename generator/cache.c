@@ -3,13 +3,15 @@
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/escape.h"
+#include "util/fs.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define CACHE_FORMAT "morgue-cache 2"
+#define CACHE_FORMAT "morgue-cache 3"
 
 /* The per-article tables a copy carries over, and the column holding the
  * article id. The articles row itself gets a fresh id (assigned in the
@@ -26,6 +28,7 @@ static const struct {
 	 * context); finish only fills in articles that lack them */
 	{ "refs", "article_id", "entity" },
 	{ "cache_search", "article_id", "rowid" },
+	{ "cache_rows", "article_id", "rowid" },
 };
 #define NCOPIED (sizeof(copied) / sizeof(*copied))
 
@@ -46,9 +49,19 @@ typedef struct group {
 	size_t n;
 } group;
 
+typedef struct key_id {
+	char *key;
+	long long id;
+} key_id;
+
 struct morgue_cache {
 	sqlite3 *db;
 	int prev;         /* a usable previous cache is attached */
+	/* the catalog is a copy of the previous cache (morgue_cache_open_copy):
+	 * its unchanged articles' rows are in place, keys holds their keys */
+	int self;
+	key_id *keys;     /* by key */
+	size_t nkeys;
 	char *prev_stamp;
 	sqlite3_stmt *lookup, *record, *page_ins, *page_prev, *related;
 	sqlite3_stmt *copy[NCOPIED];
@@ -57,11 +70,16 @@ struct morgue_cache {
 	group *groups;
 	size_t ngroups;
 	size_t reused;
+	/* page families are reused and recorded from two threads (the pages
+	 * and the search index): lock guards reused, pending and page_prev */
+	pthread_mutex_t lock;
 	/* page records wait in memory until morgue_cache_flush, so pages
 	 * can be rendered while another connection reads the catalog */
 	char **pending; /* family, sig, path, family, ... */
 	size_t npending, cappending;
 	sqlite3_stmt *list_entity;
+	sqlite3_stmt *search_pub, *search_list[2]; /* kept prepared: one use per article */
+	sqlite3_stmt *rows_sel[2], *rows_ins;
 	struct entity_count *counts; /* by slug */
 	size_t ncounts;
 	int counts_loaded;
@@ -93,7 +111,7 @@ static void drop_previous(morgue_cache *k)
 	sqlite3_finalize(k->lookup);
 	sqlite3_finalize(k->page_prev);
 	k->lookup = k->page_prev = NULL;
-	if (k->prev)
+	if (k->prev && !k->self)
 		sqlite3_exec(k->db, "DETACH DATABASE prev", NULL, NULL, NULL);
 	k->prev = 0;
 }
@@ -194,6 +212,8 @@ int morgue_cache_open(morgue_cache **out, morgue_catalog *c, const char *prev_pa
 	char *err = NULL;
 	int rc = 0;
 
+	pthread_mutex_init(&k->lock, NULL);
+
 	k->db = morgue_catalog_handle(c);
 	if (sqlite3_exec(k->db,
 			 "CREATE TABLE cache_meta(name TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
@@ -206,7 +226,11 @@ int morgue_cache_open(morgue_cache **out, morgue_catalog *c, const char *prev_pa
 			 /* what the search index is given for an article, as JSON
 			  * lists: raw tags and mentioned entities in text order */
 			 "CREATE TABLE cache_search(article_id INTEGER PRIMARY KEY,"
-			 "  publication TEXT, tags TEXT NOT NULL, entities TEXT NOT NULL);",
+			 "  publication TEXT, tags TEXT NOT NULL, entities TEXT NOT NULL);"
+			 /* digests of an article's mention and attribution rows,
+			  * for the signatures of the CSV exports */
+			 "CREATE TABLE cache_rows(article_id INTEGER PRIMARY KEY,"
+			 "  mentions TEXT NOT NULL, attributions TEXT NOT NULL);",
 			 NULL, NULL, &err) != SQLITE_OK) {
 		rc = morgue_error_set(MORGUE_ERROR, NULL, 0, "cache: %s", err);
 		sqlite3_free(err);
@@ -245,6 +269,12 @@ void morgue_cache_free(morgue_cache *k)
 	sqlite3_finalize(k->page_ins);
 	sqlite3_finalize(k->related);
 	sqlite3_finalize(k->list_entity);
+	sqlite3_finalize(k->search_pub);
+	sqlite3_finalize(k->rows_sel[0]);
+	sqlite3_finalize(k->rows_sel[1]);
+	sqlite3_finalize(k->rows_ins);
+	sqlite3_finalize(k->search_list[0]);
+	sqlite3_finalize(k->search_list[1]);
 	for (size_t i = 0; i < k->ncounts; i++)
 		free(k->counts[i].slug);
 	free(k->counts);
@@ -261,12 +291,16 @@ void morgue_cache_free(morgue_cache *k)
 	free(k->pending);
 	free(k->digest);
 	free(k->prev_stamp);
+	for (size_t i = 0; i < k->nkeys; i++)
+		free(k->keys[i].key);
+	free(k->keys);
+	pthread_mutex_destroy(&k->lock);
 	free(k);
 }
 
 int morgue_cache_has_previous(const morgue_cache *k) { return k->prev; }
 const char *morgue_cache_previous_stamp(const morgue_cache *k) { return k->prev_stamp; }
-size_t morgue_cache_pages_reused(const morgue_cache *k) { return k->reused; }
+size_t morgue_cache_pages_reused(const morgue_cache *k) { return k->reused; } /* threads joined */
 
 int morgue_cache_set_stamp(morgue_cache *k, const char *stamp)
 {
@@ -281,11 +315,208 @@ int morgue_cache_set_stamp(morgue_cache *k, const char *stamp)
 	return rc;
 }
 
+static int by_key_id(const void *x, const void *y)
+{
+	return strcmp(((const key_id *)x)->key, ((const key_id *)y)->key);
+}
+
+static long long self_lookup(const morgue_cache *k, const char *key)
+{
+	key_id want = { .key = (char *)key }, *hit;
+	hit = k->nkeys ? bsearch(&want, k->keys, k->nkeys, sizeof(*k->keys), by_key_id) : NULL;
+	return hit ? hit->id : 0;
+}
+
+/* The previous cache's article keys, sorted, and its meta values; 0 when
+ * it is a cache of this format, else <0 (nothing kept). */
+static int read_previous(sqlite3 *db, key_id **keys, size_t *nkeys, char **stamp,
+			 char **parse, long long *max_id)
+{
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	int format = 0, rc = -1, sr;
+
+	*keys = NULL;
+	*nkeys = 0;
+	*stamp = *parse = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT name, value FROM cache_meta", -1, &st, NULL) != SQLITE_OK)
+		goto done;
+	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		const char *value = (const char *)sqlite3_column_text(st, 1);
+		if (!name || !value)
+			continue;
+		if (!strcmp(name, "format") && !strcmp(value, CACHE_FORMAT))
+			format = 1;
+		else if (!strcmp(name, "stamp") && !*stamp)
+			*stamp = morgue_strdup(value);
+		else if (!strcmp(name, "parse") && !*parse)
+			*parse = morgue_strdup(value);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (sr != SQLITE_DONE || !format)
+		goto done;
+	if (sqlite3_prepare_v2(db, "SELECT MAX(id) FROM articles WHERE id NOT IN"
+				   " (SELECT article_id FROM cache_articles)", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW || sqlite3_column_type(st, 0) != SQLITE_NULL)
+		goto done; /* every article must have its key */
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(db, "SELECT MAX(id) FROM articles", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW)
+		goto done;
+	*max_id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(db, "SELECT key, article_id FROM cache_articles", -1, &st,
+			       NULL) != SQLITE_OK)
+		goto done;
+	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
+		MORGUE_ARRAY_RESERVE(*keys, cap, *nkeys + 1);
+		(*keys)[*nkeys].key = morgue_strdup((const char *)sqlite3_column_text(st, 0));
+		(*keys)[(*nkeys)++].id = sqlite3_column_int64(st, 1);
+	}
+	if (sr != SQLITE_DONE)
+		goto done;
+	if (*nkeys)
+		qsort(*keys, *nkeys, sizeof(**keys), by_key_id);
+	rc = 0;
+done:
+	sqlite3_finalize(st);
+	if (rc < 0) {
+		for (size_t i = 0; i < *nkeys; i++)
+			free((*keys)[i].key);
+		free(*keys);
+		free(*stamp);
+		free(*parse);
+		*keys = NULL;
+		*nkeys = 0;
+		*stamp = *parse = NULL;
+	}
+	return rc;
+}
+
+int morgue_cache_open_copy(morgue_cache **out, morgue_catalog **catalog, const char *path,
+			   const char *prev_path, const char *parse_key,
+			   const char *const *keys, size_t n)
+{
+	sqlite3 *prev = NULL;
+	key_id *old = NULL;
+	size_t nold = 0;
+	char *stamp = NULL, *parse = NULL;
+	long long max_id = 0, *stale = NULL;
+	size_t nstale = 0, capstale = 0;
+	morgue_catalog *c = NULL;
+	morgue_cache *k = NULL;
+	int ok = 0, made = 0;
+
+	*out = NULL;
+	*catalog = NULL;
+	if (sqlite3_open_v2(prev_path, &prev, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+	    read_previous(prev, &old, &nold, &stamp, &parse, &max_id) < 0 ||
+	    !parse || strcmp(parse, parse_key))
+		goto done;
+	/* the clean build numbers the articles 1..n in order: every
+	 * unchanged article must already have its number */
+	for (size_t i = 0; i < n; i++) {
+		key_id want = { .key = (char *)keys[i] }, *hit;
+		hit = nold ? bsearch(&want, old, nold, sizeof(*old), by_key_id) : NULL;
+		if (hit && hit->id != (long long)i + 1)
+			goto done;
+		if (!hit && (long long)i + 1 <= max_id) {
+			MORGUE_ARRAY_RESERVE(stale, capstale, nstale + 1);
+			stale[nstale++] = (long long)i + 1;
+		}
+	}
+	for (long long id = (long long)n + 1; id <= max_id; id++) {
+		MORGUE_ARRAY_RESERVE(stale, capstale, nstale + 1);
+		stale[nstale++] = id;
+	}
+	sqlite3_close(prev);
+	prev = NULL;
+	made = 1;
+	if (morgue_fs_copy(prev_path, path) < 0 || morgue_catalog_reopen(&c, path) < 0)
+		goto done;
+	k = morgue_calloc(1, sizeof(*k));
+	pthread_mutex_init(&k->lock, NULL);
+	k->db = morgue_catalog_handle(c);
+	k->prev = k->self = 1;
+	k->prev_stamp = stamp;
+	stamp = NULL;
+	/* only the keys of the rows kept (ids 1..n not dropped): the
+	 * lookups answer for rows in place (stays sorted) */
+	unsigned char *gone = morgue_calloc(n + 2, 1);
+	for (size_t d = 0; d < nstale; d++)
+		if (stale[d] <= (long long)n)
+			gone[stale[d]] = 1;
+	k->keys = old;
+	for (size_t i = 0; i < nold; i++) {
+		key_id *x = &old[i];
+		if (x->id >= 1 && x->id <= (long long)n && !gone[x->id])
+			k->keys[k->nkeys++] = *x;
+		else
+			free(x->key);
+	}
+	free(gone);
+	old = NULL;
+	nold = 0;
+	k->record = prepare(k, "INSERT INTO cache_articles VALUES(?,?,?)");
+	k->page_ins = prepare(k, "INSERT INTO cache_pages VALUES(?,?,?)");
+	k->related = prepare(k, "SELECT other, score, shared FROM related WHERE article_id=?"
+				" ORDER BY rank");
+	k->page_prev = prepare(k, "SELECT path FROM main.cache_pages WHERE family=? AND sig=?"
+				  " ORDER BY rowid");
+	if (!k->record || !k->page_ins || !k->related || !k->page_prev ||
+	    morgue_catalog_drop_articles(c, stale, nstale) < 0 ||
+	    morgue_catalog_clear_history(c) < 0 ||
+	    sqlite3_exec(k->db, "DELETE FROM cache_search WHERE article_id IN temp.dropped;"
+				"DELETE FROM cache_rows WHERE article_id IN temp.dropped;"
+				"DELETE FROM cache_articles;", NULL, NULL, NULL) != SQLITE_OK)
+		goto done;
+	ok = 1;
+done:
+	if (!ok) {
+		morgue_cache_free(k);
+		morgue_catalog_free(c);
+		k = NULL;
+		c = NULL;
+		if (made)
+			remove(path);
+		morgue_error_clear();
+	}
+	sqlite3_close(prev);
+	for (size_t i = 0; i < nold; i++)
+		free(old[i].key);
+	free(old);
+	free(stamp);
+	free(parse);
+	free(stale);
+	*out = k;
+	*catalog = c;
+	return ok;
+}
+
+int morgue_cache_set_parse_key(morgue_cache *k, const char *key)
+{
+	sqlite3_stmt *st = prepare(k, "INSERT OR REPLACE INTO cache_meta VALUES('parse', ?)");
+	int rc = 0;
+	if (!st)
+		return MORGUE_ERROR;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = db_error(k, "parse key");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int morgue_cache_article_lookup(morgue_cache *k, long long *old_id, const char *key)
 {
 	int found = 0;
 	if (!k->prev)
 		return 0;
+	if (k->self) {
+		*old_id = self_lookup(k, key);
+		return *old_id > 0;
+	}
 	sqlite3_bind_text(k->lookup, 1, key, -1, SQLITE_STATIC);
 	if (sqlite3_step(k->lookup) == SQLITE_ROW) {
 		*old_id = sqlite3_column_int64(k->lookup, 0);
@@ -299,6 +530,11 @@ int morgue_cache_article_copy(morgue_cache *k, long long *id, long long old_id)
 {
 	if (!k->prev)
 		return morgue_error_set(MORGUE_ENOTFOUND, NULL, 0, "no previous cache");
+	if (k->self) {
+		/* the rows are in place, under the same id */
+		*id = old_id;
+		return 0;
+	}
 	sqlite3_exec(k->db, "SAVEPOINT copy", NULL, NULL, NULL);
 	for (size_t i = 0; i < NCOPIED; i++) {
 		sqlite3_stmt *st = k->copy[i];
@@ -380,25 +616,126 @@ static int by_key(const void *x, const void *y)
 	return strcmp(((const group_sig *)x)->key, ((const group_sig *)y)->key);
 }
 
-/* Every group of one kind at once: its members in id order, hashed. */
+typedef struct member {
+	size_t key; /* the key's rank among the distinct keys (strcmp order) */
+	long long id;
+} member;
+
+static int by_member(const void *x, const void *y)
+{
+	const member *a = x, *b = y;
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static const char *rank_arena;
+
+static int by_offset_key(const void *x, const void *y)
+{
+	return strcmp(rank_arena + *(const size_t *)x, rank_arena + *(const size_t *)y);
+}
+
+/* Distinct strings, each stored once in an arena, numbered by first use
+ * (an open-addressing table of their numbers). */
+typedef struct interner {
+	morgue_buf arena;
+	size_t *off;          /* by number */
+	size_t n, cap;
+	size_t *slot;         /* number + 1, 0 = empty */
+	size_t nslot;
+} interner;
+
+static unsigned long long str_hash(const char *s)
+{
+	unsigned long long h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static size_t intern(interner *t, const char *s)
+{
+	if ((t->n + 1) * 2 > t->nslot) {
+		size_t nn = t->nslot ? t->nslot * 2 : 1024;
+		free(t->slot);
+		t->slot = morgue_calloc(nn, sizeof(*t->slot));
+		t->nslot = nn;
+		for (size_t i = 0; i < t->n; i++) {
+			size_t h = (size_t)str_hash(t->arena.ptr + t->off[i]) & (nn - 1);
+			while (t->slot[h])
+				h = (h + 1) & (nn - 1);
+			t->slot[h] = i + 1;
+		}
+	}
+	size_t h = (size_t)str_hash(s) & (t->nslot - 1);
+	while (t->slot[h]) {
+		if (!strcmp(t->arena.ptr + t->off[t->slot[h] - 1], s))
+			return t->slot[h] - 1;
+		h = (h + 1) & (t->nslot - 1);
+	}
+	MORGUE_ARRAY_RESERVE(t->off, t->cap, t->n + 1);
+	t->off[t->n] = t->arena.size;
+	morgue_buf_put(&t->arena, s, strlen(s) + 1);
+	t->slot[h] = t->n + 1;
+	return t->n++;
+}
+
+/* Every group of one kind at once: its members in id order, hashed. The
+ * (key, article) pairs are read as they lie and sorted here (a SQL UNION
+ * and ORDER BY sorted them on disk), by the keys' ranks. */
 static group *load_group(morgue_cache *k, const char *name, const char *page_key)
 {
-	const char *sql;
-	if (!strcmp(name, "entity"))
-		sql = "SELECT entity, article_id FROM refs UNION"
-		      " SELECT source, article_id FROM attributions WHERE source IS NOT NULL"
-		      " ORDER BY 1, 2";
-	else if (!strcmp(name, "tag"))
-		sql = "SELECT slug, article_id FROM tags ORDER BY 1, 2";
+	const char *sql[2] = { NULL, NULL };
+	if (!strcmp(name, "entity")) {
+		sql[0] = "SELECT entity, article_id FROM refs";
+		sql[1] = "SELECT source, article_id FROM attributions WHERE source IS NOT NULL";
+	} else if (!strcmp(name, "tag"))
+		sql[0] = "SELECT slug, article_id FROM tags";
 	else
 		return NULL;
 	for (size_t i = 0; i < k->ngroups; i++)
 		if (!strcmp(k->groups[i].name, name) && !strcmp(k->groups[i].page_key, page_key))
 			return &k->groups[i];
 
-	sqlite3_stmt *st = prepare(k, sql);
-	if (!st)
-		return NULL;
+	member *m = NULL;
+	size_t nm = 0, capm = 0, *order = NULL, *rank = NULL;
+	interner t = { .arena = MORGUE_BUF_INIT };
+	for (size_t q = 0; q < 2 && sql[q]; q++) {
+		sqlite3_stmt *st = prepare(k, sql[q]);
+		if (!st) {
+			free(m);
+			morgue_buf_free(&t.arena);
+			free(t.off);
+			free(t.slot);
+			return NULL;
+		}
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *key = (const char *)sqlite3_column_text(st, 0);
+			if (!key)
+				continue;
+			MORGUE_ARRAY_RESERVE(m, capm, nm + 1);
+			m[nm].key = intern(&t, key);
+			m[nm++].id = sqlite3_column_int64(st, 1);
+		}
+		sqlite3_finalize(st);
+	}
+	/* rank the distinct keys in strcmp order (SQLite's BINARY) */
+	order = morgue_calloc(t.n + 1, sizeof(*order));
+	rank = morgue_calloc(t.n + 1, sizeof(*rank));
+	for (size_t i = 0; i < t.n; i++)
+		order[i] = t.off[i];
+	rank_arena = t.arena.ptr;
+	if (t.n)
+		qsort(order, t.n, sizeof(*order), by_offset_key);
+	rank_arena = NULL;
+	for (size_t r = 0; r < t.n; r++)
+		rank[intern(&t, t.arena.ptr + order[r])] = r;
+	for (size_t i = 0; i < nm; i++)
+		m[i].key = rank[m[i].key];
+	if (nm)
+		qsort(m, nm, sizeof(*m), by_member);
+
 	k->groups = morgue_realloc(k->groups, (k->ngroups + 1) * sizeof(*k->groups));
 	group *g = &k->groups[k->ngroups++];
 	size_t cap = 0;
@@ -406,11 +743,11 @@ static group *load_group(morgue_cache *k, const char *name, const char *page_key
 	memset(g, 0, sizeof(*g));
 	g->name = morgue_strdup(name);
 	g->page_key = morgue_strdup(page_key);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *key = (const char *)sqlite3_column_text(st, 0);
-		if (!key)
-			continue;
-		if (!g->n || strcmp(g->sigs[g->n - 1].key, key)) {
+	for (size_t i = 0; i < nm; i++) {
+		if (i && m[i - 1].key == m[i].key && m[i - 1].id == m[i].id)
+			continue; /* in both tables: once, as UNION did */
+		if (!i || m[i - 1].key != m[i].key) {
+			const char *key = t.arena.ptr + order[m[i].key];
 			if (g->n)
 				morgue_hash_hex(g->sigs[g->n - 1].sig, &h);
 			MORGUE_ARRAY_RESERVE(g->sigs, cap, g->n + 1);
@@ -421,15 +758,17 @@ static group *load_group(morgue_cache *k, const char *name, const char *page_key
 			morgue_hash_puts(&h, page_key);
 			morgue_hash_puts(&h, key);
 		}
-		morgue_hash_puts(&h, morgue_cache_article_digest(k, sqlite3_column_int64(st, 1)));
+		morgue_hash_puts(&h, morgue_cache_article_digest(k, m[i].id));
 	}
 	if (g->n)
 		morgue_hash_hex(g->sigs[g->n - 1].sig, &h);
-	sqlite3_finalize(st);
-	/* SQLite's ORDER BY and strcmp agree on UTF-8 keys (BINARY
-	 * collation), but sort anyway: bsearch must not depend on it */
-	if (g->n)
-		qsort(g->sigs, g->n, sizeof(*g->sigs), by_key);
+	free(m);
+	free(order);
+	free(rank);
+	morgue_buf_free(&t.arena);
+	free(t.off);
+	free(t.slot);
+	/* sorted by strcmp already: bsearch can rely on it */
 	return g;
 }
 
@@ -456,19 +795,36 @@ int morgue_cache_group_sig(morgue_cache *k, char out[MORGUE_HASH_HEX],
 	return 0;
 }
 
-int morgue_cache_page_record(morgue_cache *k, const char *family, const char *sig,
-			     const char *path)
+static void record_locked(morgue_cache *k, const char *family, const char *sig,
+			  const char *path)
 {
 	MORGUE_ARRAY_RESERVE(k->pending, k->cappending, k->npending + 3);
 	k->pending[k->npending++] = morgue_strdup(family);
 	k->pending[k->npending++] = morgue_strdup(sig);
 	k->pending[k->npending++] = morgue_strdup(path);
+}
+
+int morgue_cache_page_record(morgue_cache *k, const char *family, const char *sig,
+			     const char *path)
+{
+	pthread_mutex_lock(&k->lock);
+	record_locked(k, family, sig, path);
+	pthread_mutex_unlock(&k->lock);
 	return 0;
 }
 
 int morgue_cache_flush(morgue_cache *k)
 {
 	int rc = 0;
+	if (k->self) {
+		/* the previous build's records, read until now */
+		sqlite3_finalize(k->page_prev);
+		k->page_prev = NULL;
+		k->prev = 0;
+		if (sqlite3_exec(k->db, "DELETE FROM cache_pages", NULL, NULL, NULL) != SQLITE_OK)
+			return db_error(k, "record page");
+		k->self = 0;
+	}
 	for (size_t i = 0; i + 2 < k->npending && !rc; i += 3) {
 		for (int j = 0; j < 3; j++)
 			sqlite3_bind_text(k->page_ins, j + 1, k->pending[i + (size_t)j], -1,
@@ -491,26 +847,29 @@ int morgue_cache_page_reuse(morgue_cache *k, morgue_output *o, const char *famil
 	size_t n = 0, cap = 0;
 	int ok = 0;
 
-	if (!k->prev)
-		return 0;
-	sqlite3_bind_text(k->page_prev, 1, family, -1, SQLITE_STATIC);
-	sqlite3_bind_text(k->page_prev, 2, sig, -1, SQLITE_STATIC);
-	while (sqlite3_step(k->page_prev) == SQLITE_ROW) {
-		MORGUE_ARRAY_RESERVE(paths, cap, n + 1);
-		paths[n++] = morgue_strdup((const char *)sqlite3_column_text(k->page_prev, 0));
+	pthread_mutex_lock(&k->lock);
+	if (k->prev) {
+		sqlite3_bind_text(k->page_prev, 1, family, -1, SQLITE_STATIC);
+		sqlite3_bind_text(k->page_prev, 2, sig, -1, SQLITE_STATIC);
+		while (sqlite3_step(k->page_prev) == SQLITE_ROW) {
+			MORGUE_ARRAY_RESERVE(paths, cap, n + 1);
+			paths[n++] = morgue_strdup((const char *)sqlite3_column_text(k->page_prev, 0));
+		}
+		sqlite3_reset(k->page_prev);
 	}
-	sqlite3_reset(k->page_prev);
+	pthread_mutex_unlock(&k->lock);
 	ok = n > 0;
 	for (size_t i = 0; i < n && ok; i++)
 		if (morgue_output_link(o, paths[i]) < 0) {
 			morgue_error_clear();
 			ok = 0;
 		}
-	for (size_t i = 0; i < n && ok; i++)
-		if (morgue_cache_page_record(k, family, sig, paths[i]) < 0)
-			ok = 0;
 	if (ok) {
+		pthread_mutex_lock(&k->lock);
+		for (size_t i = 0; i < n; i++)
+			record_locked(k, family, sig, paths[i]);
 		k->reused += n;
+		pthread_mutex_unlock(&k->lock);
 		for (size_t i = 0; i < n && each; i++)
 			each(paths[i], payload);
 	}
@@ -555,13 +914,17 @@ int morgue_cache_search_record(morgue_cache *k, long long id, const char *public
 	return rc;
 }
 
-static void read_list(morgue_cache *k, char ***out, size_t *n, long long id, const char *col)
+static void read_list(morgue_cache *k, char ***out, size_t *n, long long id, int col)
 {
-	morgue_buf sql = MORGUE_BUF_INIT;
+	static const char *const sql[2] = {
+		"SELECT j.value FROM cache_search s, json_each(s.tags) j"
+		" WHERE s.article_id=? ORDER BY j.key",
+		"SELECT j.value FROM cache_search s, json_each(s.entities) j"
+		" WHERE s.article_id=? ORDER BY j.key",
+	};
 	size_t cap = 0;
-	morgue_buf_printf(&sql, "SELECT j.value FROM cache_search s, json_each(s.%s) j"
-			  " WHERE s.article_id=? ORDER BY j.key", col);
-	sqlite3_stmt *st = prepare(k, sql.ptr);
+	sqlite3_stmt *st = k->search_list[col] ? k->search_list[col]
+					       : (k->search_list[col] = prepare(k, sql[col]));
 	*out = NULL;
 	*n = 0;
 	if (st) {
@@ -570,29 +933,133 @@ static void read_list(morgue_cache *k, char ***out, size_t *n, long long id, con
 			MORGUE_ARRAY_RESERVE(*out, cap, *n + 1);
 			(*out)[(*n)++] = morgue_strdup((const char *)sqlite3_column_text(st, 0));
 		}
+		sqlite3_reset(st);
 	}
-	sqlite3_finalize(st);
-	morgue_buf_free(&sql);
+}
+
+static void free_list(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static int hex4(const char *p, unsigned *out)
+{
+	*out = 0;
+	for (int i = 0; i < 4; i++) {
+		char c = p[i];
+		unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0') :
+			     c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10) :
+			     c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10) : 16;
+		if (d > 15)
+			return -1;
+		*out = *out * 16 + d;
+	}
+	return 0;
+}
+
+/* A JSON list of strings as json_list writes it, decoded; -1 on anything
+ * else (the caller then asks SQLite's json_each). */
+static int json_strings(const char *p, char ***out, size_t *n)
+{
+	morgue_buf b = MORGUE_BUF_INIT;
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	if (!p || *p++ != '[')
+		return -1;
+	if (*p == ']' && !p[1])
+		return 0;
+	for (;;) {
+		if (*p++ != '"')
+			goto bad;
+		morgue_buf_clear(&b);
+		while (*p != '"') {
+			if (!*p || (unsigned char)*p < 0x20)
+				goto bad;
+			if (*p != '\\') {
+				morgue_buf_putc(&b, *p++);
+				continue;
+			}
+			p++;
+			switch (*p++) {
+			case '"': morgue_buf_putc(&b, '"'); break;
+			case '\\': morgue_buf_putc(&b, '\\'); break;
+			case '/': morgue_buf_putc(&b, '/'); break;
+			case 'b': morgue_buf_putc(&b, '\b'); break;
+			case 'f': morgue_buf_putc(&b, '\f'); break;
+			case 'n': morgue_buf_putc(&b, '\n'); break;
+			case 'r': morgue_buf_putc(&b, '\r'); break;
+			case 't': morgue_buf_putc(&b, '\t'); break;
+			case 'u': {
+				unsigned u;
+				if (hex4(p, &u) < 0 || !u || (u >= 0xd800 && u < 0xe000))
+					goto bad; /* NUL, surrogates: leave them to SQLite */
+				p += 4;
+				if (u < 0x80)
+					morgue_buf_putc(&b, (char)u);
+				else if (u < 0x800) {
+					morgue_buf_putc(&b, (char)(0xc0 | (u >> 6)));
+					morgue_buf_putc(&b, (char)(0x80 | (u & 0x3f)));
+				} else {
+					morgue_buf_putc(&b, (char)(0xe0 | (u >> 12)));
+					morgue_buf_putc(&b, (char)(0x80 | ((u >> 6) & 0x3f)));
+					morgue_buf_putc(&b, (char)(0x80 | (u & 0x3f)));
+				}
+				break;
+			}
+			default:
+				goto bad;
+			}
+		}
+		p++;
+		MORGUE_ARRAY_RESERVE(*out, cap, *n + 1);
+		(*out)[(*n)++] = morgue_strndup(b.ptr ? b.ptr : "", b.size);
+		if (*p == ']' && !p[1])
+			break;
+		if (*p++ != ',')
+			goto bad;
+	}
+	morgue_buf_free(&b);
+	return 0;
+bad:
+	morgue_buf_free(&b);
+	free_list(*out, *n);
+	*out = NULL;
+	*n = 0;
+	return -1;
 }
 
 int morgue_cache_search_fields(morgue_cache *k, long long id, char **publication,
 			       char ***tags, size_t *ntags, char ***entities,
 			       size_t *nentities)
 {
-	sqlite3_stmt *st = prepare(k, "SELECT publication FROM cache_search WHERE article_id=?");
-	int rc = 0;
+	sqlite3_stmt *st = k->search_pub ? k->search_pub :
+		(k->search_pub = prepare(k, "SELECT publication, tags, entities FROM cache_search"
+					    " WHERE article_id=?"));
+	int rc = 0, decoded = 0;
 	*publication = NULL;
+	*tags = *entities = NULL;
+	*ntags = *nentities = 0;
 	if (!st)
 		return MORGUE_ERROR;
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		if (sqlite3_column_type(st, 0) != SQLITE_NULL)
 			*publication = morgue_strdup((const char *)sqlite3_column_text(st, 0));
+		decoded = json_strings((const char *)sqlite3_column_text(st, 1), tags, ntags) == 0 &&
+			  json_strings((const char *)sqlite3_column_text(st, 2), entities,
+				       nentities) == 0;
 	} else
 		rc = morgue_error_set(MORGUE_ENOTFOUND, NULL, 0, "cache: no search fields for %lld", id);
-	sqlite3_finalize(st);
-	read_list(k, tags, ntags, id, "tags");
-	read_list(k, entities, nentities, id, "entities");
+	sqlite3_reset(st);
+	if (!decoded) {
+		free_list(*tags, *ntags);
+		free_list(*entities, *nentities);
+		read_list(k, tags, ntags, id, 0);
+		read_list(k, entities, nentities, id, 1);
+	}
 	return rc;
 }
 
@@ -683,5 +1150,125 @@ int morgue_cache_list_sigs(morgue_cache *k, char (**sigs)[MORGUE_HASH_HEX], size
 		morgue_hash_hex((*sigs)[p], &h);
 	}
 	free(d);
+	return rc;
+}
+
+/* Hash every column of the rows st returns; SQLITE_DONE when all were. */
+static int hash_rows(morgue_hash *h, sqlite3_stmt *st)
+{
+	int sr;
+	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
+		int n = sqlite3_column_count(st);
+		for (int i = 0; i < n; i++) {
+			int type = sqlite3_column_type(st, i);
+			morgue_hash_int(h, type);
+			if (type == SQLITE_INTEGER)
+				morgue_hash_int(h, sqlite3_column_int64(st, i));
+			else if (type != SQLITE_NULL) {
+				/* text as text (a number is never asked for) */
+				const void *p = type == SQLITE_BLOB ? sqlite3_column_blob(st, i)
+								    : sqlite3_column_text(st, i);
+				size_t len = (size_t)sqlite3_column_bytes(st, i);
+				morgue_hash_int(h, (long long)len);
+				morgue_hash_put(h, p, len);
+			}
+		}
+		morgue_hash_puts(h, "");
+	}
+	return sr;
+}
+
+static int query_sig(morgue_cache *k, char out[MORGUE_HASH_HEX], const char *page_key,
+		     const char *name, const char *sql);
+
+int morgue_cache_rows_record(morgue_cache *k, long long id)
+{
+	static const char *const sql[2] = {
+		"SELECT entity, surface, offset, length, source FROM mentions"
+		" WHERE article_id=? ORDER BY id",
+		"SELECT seq, source, source_text, kind, cue, affiliation, count, offset, length,"
+		" quote, origin FROM attributions WHERE article_id=? ORDER BY seq",
+	};
+	char hex[2][MORGUE_HASH_HEX];
+	int rc = 0;
+	for (int i = 0; i < 2 && !rc; i++) {
+		sqlite3_stmt *st = k->rows_sel[i] ? k->rows_sel[i]
+						  : (k->rows_sel[i] = prepare(k, sql[i]));
+		morgue_hash h;
+		if (!st)
+			return MORGUE_ERROR;
+		morgue_hash_init(&h);
+		sqlite3_bind_int64(st, 1, id);
+		if (hash_rows(&h, st) != SQLITE_DONE)
+			rc = db_error(k, "rows digest");
+		sqlite3_reset(st);
+		morgue_hash_hex(hex[i], &h);
+	}
+	if (!k->rows_ins && !(k->rows_ins = prepare(k, "INSERT OR REPLACE INTO cache_rows"
+						      " VALUES(?,?,?)")))
+		return MORGUE_ERROR;
+	sqlite3_bind_int64(k->rows_ins, 1, id);
+	sqlite3_bind_text(k->rows_ins, 2, hex[0], -1, SQLITE_STATIC);
+	sqlite3_bind_text(k->rows_ins, 3, hex[1], -1, SQLITE_STATIC);
+	if (!rc && sqlite3_step(k->rows_ins) != SQLITE_DONE)
+		rc = db_error(k, "rows digest");
+	sqlite3_reset(k->rows_ins);
+	return rc;
+}
+
+int morgue_cache_export_sig(morgue_cache *k, char out[MORGUE_HASH_HEX], const char *page_key,
+			    const char *what)
+{
+	const char *sql;
+	if (!strcmp(what, "entities"))
+		/* the registry is in the page key; the counts are idf's */
+		sql = "SELECT entity, df, mentions FROM idf ORDER BY entity";
+	else if (!strcmp(what, "mentions"))
+		sql = "SELECT a.path, a.date, r.mentions FROM articles a"
+		      " JOIN cache_rows r ON r.article_id = a.id ORDER BY a.path";
+	else if (!strcmp(what, "attributions"))
+		sql = "SELECT a.path, a.date, r.attributions FROM articles a"
+		      " JOIN cache_rows r ON r.article_id = a.id ORDER BY a.path";
+	else if (!strcmp(what, "sourcing"))
+		/* the sourcing page counts attributions by kind, source and
+		 * publication (entity names: the page key) */
+		sql = "SELECT a.id, a.publication, a.publication_entity, r.attributions"
+		      " FROM articles a JOIN cache_rows r ON r.article_id = a.id ORDER BY a.id";
+	else
+		return morgue_error_set(MORGUE_EUSAGE, NULL, 0, "cache: no export %s", what);
+	if (strcmp(what, "entities")) {
+		/* every article must have its digests */
+		sqlite3_stmt *st = prepare(k, "SELECT COUNT(*) FROM articles WHERE id NOT IN"
+					      " (SELECT article_id FROM cache_rows)");
+		int missing = !st || sqlite3_step(st) != SQLITE_ROW || sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		if (missing)
+			return morgue_error_set(MORGUE_ENOTFOUND, NULL, 0, "cache: rows digests missing");
+	}
+	return query_sig(k, out, page_key, what, sql);
+}
+
+/* The signature of what sql returns (all columns of all rows, in its
+ * order), seeded with the page key and name. */
+static int query_sig(morgue_cache *k, char out[MORGUE_HASH_HEX], const char *page_key,
+		     const char *name, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	morgue_hash h;
+	int rc = 0, sr;
+
+	if (sqlite3_prepare_v2(k->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		rc = db_error(k, sql);
+		sqlite3_finalize(st);
+		return rc;
+	}
+	morgue_hash_init(&h);
+	morgue_hash_puts(&h, "query");
+	morgue_hash_puts(&h, name);
+	morgue_hash_puts(&h, page_key);
+	if ((sr = hash_rows(&h, st)) != SQLITE_DONE)
+		rc = db_error(k, name);
+	sqlite3_finalize(st);
+	morgue_hash_hex(out, &h);
 	return rc;
 }

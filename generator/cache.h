@@ -2,10 +2,11 @@
  * cache.h - what an incremental build reuses from the previous build.
  *
  * The cache is the previous build's catalog database, kept next to the
- * site (DIR.cache for `-o DIR`) after every successful build, with three
- * tables of its own:
+ * site (DIR.cache for `-o DIR`) after every successful build, with tables
+ * of its own:
  *
- *   cache_meta(name, value)      "format" and the stamp of the site built
+ *   cache_meta(name, value)      "format", the stamp of the site built and
+ *                                the build's parse key ("parse")
  *   cache_articles(article_id, key, digest)
  *       key:    hash of everything an article's rows depend on (the
  *               build's parse key: binary, morgue.yaml, the entity
@@ -16,14 +17,24 @@
  *               showing the article depends on.
  *   cache_pages(family, sig, path)
  *       the files each page family ("a:ID" an article's page and JSON,
- *       "e:SLUG" an entity's pages, "t:SLUG" a tag's, ...) was written to,
- *       with the signature of its inputs.
+ *       "e:SLUG" an entity's pages, "t:SLUG" a tag's, "x:NAME" a CSV
+ *       export, ...) was written to, with the signature of its inputs.
+ *   cache_search(article_id, publication, tags, entities)
+ *       what the search index was given for the article.
+ *   cache_rows(article_id, mentions, attributions)
+ *       digests of the article's mention and attribution rows.
  *
  * A build creates its catalog in a new file, opens the cache on it (the
  * previous cache is attached read-only as "prev"), copies the rows of
  * every article whose key it finds instead of parsing it, and records
  * keys, digests and page signatures as it goes. The build renames the
  * new file over the old cache only when the site is complete.
+ *
+ * When every unchanged article keeps its id (an edit: no article added
+ * or removed before it), the new file starts as a copy of the previous
+ * cache instead (morgue_cache_open_copy): only the changed articles'
+ * rows are dropped and added again, and the catalog's finish updates
+ * only what they can change.
  *
  * A file that is not a morgue cache, or is corrupted, is reported once
  * with morgue_warn and ignored: the build starts from scratch.
@@ -43,6 +54,21 @@ typedef struct morgue_cache morgue_cache;
  * catalog cannot take the cache tables. */
 int morgue_cache_open(morgue_cache **out, morgue_catalog *c, const char *prev_path);
 void morgue_cache_free(morgue_cache *k);
+
+/* Start from a copy of the previous cache instead (faster than copying
+ * its rows article by article): when prev_path is a cache built with
+ * parse_key (morgue_cache_set_parse_key) and every article among keys
+ * (the n articles' keys, in build order) it holds has the id a clean build
+ * gives it (its position + 1), copy it to path, open the catalog *catalog
+ * on the copy with the stale articles dropped (morgue_catalog_reopen) and
+ * the cache on it, and return 1. Lookups then find the unchanged articles
+ * under their id, and copy just keeps their rows; the caller adds the
+ * others with morgue_catalog_set_article_id (their position + 1), and
+ * their histories again. 0 (nothing opened, no file) otherwise. */
+int morgue_cache_open_copy(morgue_cache **out, morgue_catalog **catalog, const char *path,
+			   const char *prev_path, const char *parse_key,
+			   const char *const *keys, size_t n);
+int morgue_cache_set_parse_key(morgue_cache *k, const char *key);
 
 /* 1 when a previous cache was attached and is usable. */
 int morgue_cache_has_previous(const morgue_cache *k);
@@ -93,6 +119,15 @@ int morgue_cache_list_sigs(morgue_cache *k, char (**sigs)[MORGUE_HASH_HEX], size
 			   const char *page_key, const char *list, const char *key,
 			   const char *salt, int page_size);
 
+/* Record the digests of a parsed article's mention and attribution rows
+ * (copied with its other rows), and the signature of a CSV export
+ * ("entities", "mentions", "attributions": what it lists, from those
+ * digests and the catalog's counts), or of the "sourcing" page; <0 when
+ * it cannot be known. */
+int morgue_cache_rows_record(morgue_cache *k, long long id);
+int morgue_cache_export_sig(morgue_cache *k, char out[MORGUE_HASH_HEX], const char *page_key,
+			    const char *what);
+
 /* Families: reuse links every file the previous build wrote for family
  * with signature sig into the new site, records them and calls each (if
  * not NULL) with every path; 1 when done, 0
@@ -105,7 +140,9 @@ int morgue_cache_page_reuse(morgue_cache *k, morgue_output *o, const char *famil
 int morgue_cache_page_record(morgue_cache *k, const char *family, const char *sig,
 			     const char *path);
 
-/* Page records are kept in memory until flushed into the catalog (which
+/* page_reuse and page_record may be called from two threads at once (the
+ * catalog's connection is serialized by SQLite); nothing else may.
+ * Page records are kept in memory until flushed into the catalog (which
  * must not be read by another connection then). */
 int morgue_cache_flush(morgue_cache *k);
 

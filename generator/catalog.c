@@ -27,6 +27,19 @@ struct morgue_catalog {
 		sqlite3_stmt *st;
 	} cache[STMT_CACHE];
 	size_t ncache;
+	long long next_id;      /* id of the next add_article, 0 = SQLite's choice */
+	/* a catalog reopened on a previous build's (morgue_catalog_reopen):
+	 * finish updates what the dropped and added articles can change */
+	int incremental;
+	long long prev_articles; /* articles in it when reopened */
+	struct old_ref {
+		long long id;
+		char *entity;
+		long long mentions;
+	} *old;                  /* refs rows of the dropped articles */
+	size_t nold, capold;
+	long long *added;        /* articles added since reopening */
+	size_t nadded, capadded;
 };
 
 /* The public tables are documented in docs/morgue-content.5 ("THE
@@ -178,10 +191,100 @@ int morgue_catalog_new_file(morgue_catalog **out, const char *path)
 	return rc;
 }
 
+/* The connection settings of a catalog file (schema's pragmas). */
+static const char file_pragmas[] =
+	"PRAGMA journal_mode=OFF;"
+	"PRAGMA synchronous=OFF;"
+	"PRAGMA temp_store=MEMORY;"
+	"PRAGMA cache_size=-65536;"
+	"PRAGMA mmap_size=0;";
+
+int morgue_catalog_reopen(morgue_catalog **out, const char *path)
+{
+	morgue_catalog *c = morgue_calloc(1, sizeof(*c));
+	int rc = 0;
+
+	if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+		rc = db_error(c, "open");
+	else
+		rc = exec(c, file_pragmas);
+	if (!rc)
+		rc = exec(c, "CREATE TEMP TABLE dropped(id INTEGER PRIMARY KEY);"
+			     "CREATE TEMP TABLE touched(id INTEGER PRIMARY KEY);");
+	if (rc < 0) {
+		morgue_catalog_free(c);
+		c = NULL;
+	} else {
+		c->incremental = 1;
+		c->prev_articles = morgue_catalog_count(c, "articles");
+	}
+	*out = c;
+	return rc;
+}
+
+void morgue_catalog_set_article_id(morgue_catalog *c, long long id)
+{
+	c->next_id = id;
+}
+
+int morgue_catalog_drop_articles(morgue_catalog *c, const long long *ids, size_t n)
+{
+	sqlite3_stmt *ins = NULL, *sel = NULL;
+	int rc = 0;
+
+	if (!c->incremental)
+		return morgue_error_set(MORGUE_EUSAGE, NULL, 0, "catalog: not reopened");
+	if (!n)
+		return 0;
+	if (!(ins = prepare(c, "INSERT OR IGNORE INTO temp.dropped VALUES(?)"))) {
+		rc = MORGUE_ERROR;
+		goto done;
+	}
+	for (size_t i = 0; i < n && !rc; i++) {
+		sqlite3_bind_int64(ins, 1, ids[i]);
+		if (sqlite3_step(ins) != SQLITE_DONE)
+			rc = db_error(c, "drop articles");
+		sqlite3_reset(ins);
+	}
+	if (rc || !(sel = prepare(c, "SELECT article_id, entity, mentions FROM refs"
+				     " WHERE article_id IN temp.dropped"))) {
+		rc = rc ? rc : MORGUE_ERROR;
+		goto done;
+	}
+	while (sqlite3_step(sel) == SQLITE_ROW) {
+		MORGUE_ARRAY_RESERVE(c->old, c->capold, c->nold + 1);
+		c->old[c->nold].id = sqlite3_column_int64(sel, 0);
+		c->old[c->nold].entity = morgue_strdup((const char *)sqlite3_column_text(sel, 1));
+		c->old[c->nold++].mentions = sqlite3_column_int64(sel, 2);
+	}
+	rc = exec(c,
+		"DELETE FROM articles WHERE id IN temp.dropped;"
+		"DELETE FROM bodies WHERE id IN temp.dropped;"
+		"DELETE FROM tags WHERE article_id IN temp.dropped;"
+		"DELETE FROM mentions WHERE article_id IN temp.dropped;"
+		"DELETE FROM attributions WHERE article_id IN temp.dropped;"
+		"DELETE FROM refs WHERE article_id IN temp.dropped;"
+		"DELETE FROM related WHERE article_id IN temp.dropped;");
+done:
+	sqlite3_finalize(ins);
+	sqlite3_finalize(sel);
+	return rc;
+}
+
+int morgue_catalog_clear_history(morgue_catalog *c)
+{
+	return exec(c, "DELETE FROM revisions; DELETE FROM revision_entities;"
+		       " DELETE FROM redirects;");
+}
+
 void morgue_catalog_free(morgue_catalog *c)
 {
 	if (!c)
 		return;
+	for (size_t i = 0; i < c->nold; i++)
+		free(c->old[i].entity);
+	free(c->old);
+	free(c->added);
 	for (size_t i = 0; i < c->ncache; i++) {
 		sqlite3_finalize(c->cache[i].st);
 		free(c->cache[i].sql);
@@ -297,8 +400,8 @@ int morgue_catalog_add_article(morgue_catalog *c, long long *id,
 
 	st = cached(c, "INSERT INTO articles(path,file,title,date,datetime,"
 		       "publication,publication_entity,authors,source_url,oid,"
-		       "excerpt,words) VALUES(?,?,?,?,?,?,"
-		       "(SELECT slug FROM entities WHERE slug=?6),?,?,?,?,?)");
+		       "excerpt,words,id) VALUES(?,?,?,?,?,?,"
+		       "(SELECT slug FROM entities WHERE slug=?6),?,?,?,?,?,?)");
 	body = cached(c, "INSERT INTO bodies(id, body_html, text) VALUES(?,?,?)");
 	if (!st || !body) {
 		rc = MORGUE_ERROR;
@@ -315,6 +418,9 @@ int morgue_catalog_add_article(morgue_catalog *c, long long *id,
 	bind_text(st, 9, a->oid);
 	bind_text(st, 10, excerpt);
 	sqlite3_bind_int64(st, 11, count_words(text, text_len));
+	if (c->next_id > 0)
+		sqlite3_bind_int64(st, 12, c->next_id); /* else NULL: a fresh rowid */
+	c->next_id = 0;
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		if (sqlite3_extended_errcode(c->db) == SQLITE_CONSTRAINT_UNIQUE)
 			rc = morgue_error_set(MORGUE_EINPUT, a->file, 1,
@@ -325,6 +431,10 @@ int morgue_catalog_add_article(morgue_catalog *c, long long *id,
 		goto done;
 	}
 	*id = sqlite3_last_insert_rowid(c->db);
+	if (c->incremental) {
+		MORGUE_ARRAY_RESERVE(c->added, c->capadded, c->nadded + 1);
+		c->added[c->nadded++] = *id;
+	}
 	sqlite3_bind_int64(body, 1, *id);
 	bind_text(body, 2, body_html);
 	sqlite3_bind_text(body, 3, text ? text : "", (int)text_len, SQLITE_TRANSIENT);
@@ -646,16 +756,22 @@ static int cmp_int(const void *x, const void *y)
  * mentions plus a kwic UPDATE of every row computed, without sorting the
  * mentions or reading each text through a join. The same pass counts
  * co-mentioned pairs of registered entities for store_comentions (t). */
-static int store_refs(morgue_catalog *c, pairs *pp)
+static int store_refs(morgue_catalog *c, pairs *pp, int only_touched)
 {
 	/* an article copied from the build cache (cache.h) brought its refs
-	 * rows: only its co-mention pairs are counted, its text is not read */
-	sqlite3_stmt *arts = prepare(c,
+	 * rows: only its co-mention pairs are counted, its text is not read.
+	 * only_touched: just the articles of temp.touched, no pairs (pp NULL) */
+	sqlite3_stmt *arts = prepare(c, only_touched ?
+		"SELECT a.id, a.date, a.path, b.id IS NOT NULL, 0"
+		" FROM articles a LEFT JOIN bodies b ON b.id = a.id"
+		" WHERE a.id IN temp.touched ORDER BY a.id" :
 		"SELECT a.id, a.date, a.path, b.id IS NOT NULL,"
 		" EXISTS(SELECT 1 FROM refs r WHERE r.article_id = a.id)"
 		" FROM articles a LEFT JOIN bodies b ON b.id = a.id ORDER BY a.id");
 	sqlite3_stmt *body = prepare(c, "SELECT text FROM bodies WHERE id=?");
-	sqlite3_stmt *men = prepare(c,
+	sqlite3_stmt *men = prepare(c, only_touched ?
+		"SELECT article_id, entity, offset, length FROM mentions"
+		" WHERE article_id IN temp.touched ORDER BY article_id, id" :
 		"SELECT article_id, entity, offset, length FROM mentions ORDER BY article_id, id");
 	sqlite3_stmt *ents = prepare(c, "SELECT id, slug FROM entities");
 	sqlite3_stmt *ins = prepare(c,
@@ -683,10 +799,10 @@ static int store_refs(morgue_catalog *c, pairs *pp)
 	}
 	for (size_t i = 0; i < nslug; i++) {
 		slug[i].slug = slugs.ptr + slug_off[i];
-		if (slug[i].id >= 0 && (size_t)slug[i].id + 1 > pp->dmax)
+		if (pp && slug[i].id >= 0 && (size_t)slug[i].id + 1 > pp->dmax)
 			pp->dmax = (size_t)slug[i].id + 1;
 	}
-	if (pp->dmax <= DENSE_PAIRS_MAX)
+	if (pp && pp->dmax <= DENSE_PAIRS_MAX)
 		pp->dense = morgue_calloc(pp->dmax * (pp->dmax - 1) / 2 + 1, sizeof(*pp->dense));
 	if (nslug)
 		qsort(slug, nslug, sizeof(*slug), by_slug);
@@ -772,6 +888,8 @@ static int store_refs(morgue_catalog *c, pairs *pp)
 			g = k;
 		}
 		/* co-mentions: every pair of the article's entities, ids ascending */
+		if (!pp)
+			continue;
 		qsort(ids, nids, sizeof(*ids), cmp_int);
 		for (size_t i = 0; i < nids; i++)
 			for (size_t j = i + 1; j < nids; j++)
@@ -900,12 +1018,35 @@ typedef struct aref {
 	long long df;
 } aref;
 
-static int store_related(morgue_catalog *c, long long cap)
+typedef struct weighted {
+	size_t slug; /* offset in weighted_arena */
+	int id;
+	double w;
+	long long df;
+} weighted;
+
+static const char *weighted_arena;
+
+static int by_weighted(const void *x, const void *y)
 {
-	sqlite3_stmt *sel = prepare(c,
-		"SELECT r.article_id, e.id, i.w, i.df FROM refs r"
-		" JOIN idf i ON i.entity = r.entity JOIN entities e ON e.slug = r.entity"
-		" ORDER BY r.article_id, e.id");
+	return strcmp(weighted_arena + ((const weighted *)x)->slug,
+		      weighted_arena + ((const weighted *)y)->slug);
+}
+
+static int by_aref(const void *x, const void *y)
+{
+	int a = ((const aref *)x)->entity, b = ((const aref *)y)->entity;
+	return a < b ? -1 : a > b;
+}
+
+static int store_related(morgue_catalog *c, long long cap, const unsigned char *only,
+			 size_t nonly)
+{
+	/* refs in any order (SQLite scans its smallest index), the entity
+	 * of each looked up in memory: no join, no sort of all refs */
+	sqlite3_stmt *sel = prepare(c, "SELECT article_id, entity FROM refs");
+	sqlite3_stmt *ents = prepare(c, "SELECT e.slug, e.id, i.w, i.df FROM entities e"
+				       " JOIN idf i ON i.entity = e.slug");
 	sqlite3_stmt *names = prepare(c, "SELECT id, name FROM entities");
 	sqlite3_stmt *ins = prepare(c, "INSERT INTO related VALUES(?,?,?,?,?)");
 	aref **refs = NULL;        /* by article id */
@@ -916,16 +1057,49 @@ static int store_related(morgue_catalog *c, long long cap)
 	double *score = NULL;
 	int *touched = NULL;
 	int rc = 0, sr;
+	weighted *wt = NULL;
+	size_t nwt = 0, capwt = 0;
+	morgue_buf slugs = MORGUE_BUF_INIT;
 
-	if (!sel || !names || !ins) {
+	if (!sel || !ents || !names || !ins) {
 		rc = MORGUE_ERROR;
 		goto done;
 	}
+	while (sqlite3_step(ents) == SQLITE_ROW) {
+		const char *sl = (const char *)sqlite3_column_text(ents, 0);
+		MORGUE_ARRAY_RESERVE(wt, capwt, nwt + 1);
+		wt[nwt] = (weighted){ slugs.size, sqlite3_column_int(ents, 1),
+				      sqlite3_column_double(ents, 2), sqlite3_column_int64(ents, 3) };
+		morgue_buf_put(&slugs, sl ? sl : "", sl ? strlen(sl) + 1 : 1);
+		nwt++;
+		if (wt[nwt - 1].id >= 0 && (size_t)wt[nwt - 1].id >= nents)
+			nents = (size_t)wt[nwt - 1].id + 1;
+	}
+	weighted_arena = slugs.ptr;
+	if (nwt)
+		qsort(wt, nwt, sizeof(*wt), by_weighted);
+	post = morgue_calloc(nents + 1, sizeof(*post));
+	npost = morgue_calloc(nents + 1, sizeof(*npost));
+	cappost = morgue_calloc(nents + 1, sizeof(*cappost));
 	while ((sr = sqlite3_step(sel)) == SQLITE_ROW) {
-		size_t a = (size_t)sqlite3_column_int64(sel, 0);
-		int e = sqlite3_column_int(sel, 1);
+		long long a64 = sqlite3_column_int64(sel, 0);
+		const char *sl = (const char *)sqlite3_column_text(sel, 1);
+		size_t lo = 0, hi = nwt;
+		if (a64 < 0 || !sl)
+			continue;
+		while (lo < hi) { /* bsearch by slug */
+			size_t mid = (lo + hi) / 2;
+			if (strcmp(slugs.ptr + wt[mid].slug, sl) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == nwt || strcmp(slugs.ptr + wt[lo].slug, sl) || wt[lo].id < 0)
+			continue; /* the joins leave it out */
+		size_t a = (size_t)a64;
+		int e = wt[lo].id;
 		if (a >= narts) {
-			size_t n = a + 1;
+			size_t n = a + 1 > 2 * narts ? a + 1 : 2 * narts;
 			refs = morgue_realloc(refs, n * sizeof(*refs));
 			nrefs = morgue_realloc(nrefs, n * sizeof(*nrefs));
 			caprefs = morgue_realloc(caprefs, n * sizeof(*caprefs));
@@ -933,27 +1107,26 @@ static int store_related(morgue_catalog *c, long long cap)
 				refs[k] = NULL, nrefs[k] = caprefs[k] = 0;
 			narts = n;
 		}
-		if ((size_t)e >= nents) {
-			size_t n = (size_t)e + 1;
-			post = morgue_realloc(post, n * sizeof(*post));
-			npost = morgue_realloc(npost, n * sizeof(*npost));
-			cappost = morgue_realloc(cappost, n * sizeof(*cappost));
-			for (size_t k = nents; k < n; k++)
-				post[k] = NULL, npost[k] = cappost[k] = 0;
-			nents = n;
-		}
 		MORGUE_ARRAY_RESERVE(refs[a], caprefs[a], nrefs[a] + 1);
-		refs[a][nrefs[a]++] = (aref){ e, sqlite3_column_double(sel, 2),
-					      sqlite3_column_int64(sel, 3) };
-		if (sqlite3_column_int64(sel, 3) <= cap) {
+		refs[a][nrefs[a]++] = (aref){ e, wt[lo].w, wt[lo].df };
+		if (wt[lo].df <= cap) {
 			MORGUE_ARRAY_RESERVE(post[e], cappost[e], npost[e] + 1);
 			post[e][npost[e]++] = (int)a;
 		}
 	}
+	weighted_arena = NULL;
 	if (sr != SQLITE_DONE) {
 		rc = db_error(c, "related articles");
 		goto done;
 	}
+	/* the order the joined query gave: refs by entity id, postings by
+	 * article id (the scores are sums in that order) */
+	for (size_t a = 0; a < narts; a++)
+		if (nrefs[a] > 1)
+			qsort(refs[a], nrefs[a], sizeof(*refs[a]), by_aref);
+	for (size_t e = 0; e < nents; e++)
+		if (npost[e] > 1)
+			qsort(post[e], npost[e], sizeof(*post[e]), cmp_int);
 	name = morgue_calloc(nents + 1, sizeof(*name));
 	while (sqlite3_step(names) == SQLITE_ROW) {
 		size_t id = (size_t)sqlite3_column_int64(names, 0);
@@ -964,6 +1137,8 @@ static int store_related(morgue_catalog *c, long long cap)
 	touched = morgue_calloc(narts + 1, sizeof(*touched));
 	for (size_t a = 0; a < narts && !rc; a++) {
 		size_t nt = 0;
+		if (only && (a >= nonly || !only[a]))
+			continue;
 		int best[RELATED];
 		size_t nbest = 0;
 		for (size_t k = 0; k < nrefs[a]; k++) {
@@ -1051,15 +1226,275 @@ done:
 	free(name);
 	free(score);
 	free(touched);
+	free(wt);
+	morgue_buf_free(&slugs);
 	sqlite3_finalize(sel);
+	sqlite3_finalize(ents);
 	sqlite3_finalize(names);
 	sqlite3_finalize(ins);
+	return rc;
+}
+
+/* Co-mention pair counts from refs (the entities each article mentions),
+ * as store_refs counts them from the mentions. */
+static int pairs_from_refs(morgue_catalog *c, pairs *pp)
+{
+	sqlite3_stmt *max = prepare(c, "SELECT MAX(id) FROM entities");
+	sqlite3_stmt *sel = prepare(c,
+		"SELECT r.article_id, e.id FROM refs r JOIN entities e ON e.slug = r.entity"
+		" WHERE r.mentions > 0 ORDER BY r.article_id, e.id");
+	int *ids = NULL, rc = 0, sr;
+	size_t nids = 0, capids = 0;
+	long long cur = -1;
+
+	if (!max || !sel) {
+		rc = MORGUE_ERROR;
+		goto done;
+	}
+	if (sqlite3_step(max) == SQLITE_ROW && sqlite3_column_int64(max, 0) >= 0)
+		pp->dmax = (size_t)sqlite3_column_int64(max, 0) + 1;
+	if (pp->dmax <= DENSE_PAIRS_MAX)
+		pp->dense = morgue_calloc(pp->dmax * (pp->dmax ? pp->dmax - 1 : 0) / 2 + 1,
+					  sizeof(*pp->dense));
+	for (;;) {
+		sr = sqlite3_step(sel);
+		long long a = sr == SQLITE_ROW ? sqlite3_column_int64(sel, 0) : -2;
+		if (a != cur) {
+			for (size_t i = 0; i < nids; i++)
+				for (size_t j = i + 1; j < nids; j++)
+					pairs_add(pp, ids[i], ids[j]);
+			nids = 0;
+			cur = a;
+		}
+		if (sr != SQLITE_ROW)
+			break;
+		MORGUE_ARRAY_RESERVE(ids, capids, nids + 1);
+		ids[nids++] = sqlite3_column_int(sel, 1);
+	}
+	if (sr != SQLITE_DONE)
+		rc = db_error(c, "co-mentions");
+done:
+	free(ids);
+	sqlite3_finalize(max);
+	sqlite3_finalize(sel);
+	return rc;
+}
+
+static int by_old_ref(const void *x, const void *y)
+{
+	const struct old_ref *a = x, *b = y;
+	if (a->id != b->id)
+		return a->id < b->id ? -1 : 1;
+	return strcmp(a->entity, b->entity);
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* finish on a reopened catalog: the refs of the added articles, then
+ * only what the dropped and added articles can change. With the same
+ * number of articles, idf changes only for the entities they refer to
+ * (before or after), co-mentions only when the set of entities one of
+ * them mentions changed, and related lists only for them and for the
+ * articles sharing an entity that one of them gained or lost (an entity
+ * rare enough to count, see store_related). Anything else recomputes
+ * the derived tables from refs. The previous statistics stay (no ANALYZE:
+ * they steer query plans, never results). */
+static int finish_incremental(morgue_catalog *c)
+{
+	sqlite3_stmt *st = NULL;
+	struct old_ref *now = NULL;
+	size_t nnow = 0, capnow = 0;
+	char **ents = NULL;
+	size_t nents = 0, capents = 0;
+	unsigned char *only = NULL;
+	size_t nonly = 0;
+	pairs pp = { 0 };
+	int rc = 0, full, mention_sets_same = 1, sets_same = 1;
+	long long narts = morgue_catalog_count(c, "articles");
+
+	rc = exec(c, "DELETE FROM temp.touched;");
+	if (!rc && !(st = prepare(c, "INSERT OR IGNORE INTO temp.touched VALUES(?)")))
+		rc = MORGUE_ERROR;
+	for (size_t i = 0; i < c->nadded && !rc; i++) {
+		sqlite3_bind_int64(st, 1, c->added[i]);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = db_error(c, "finish");
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (!rc)
+		rc = store_refs(c, NULL, 1);
+	if (!rc)
+		rc = exec(c,
+			"INSERT OR IGNORE INTO refs(article_id, entity, mentions, date, path)"
+			"  SELECT id, publication_entity, 0, date, path"
+			"  FROM articles WHERE publication_entity IS NOT NULL AND id IN temp.touched;"
+			"CREATE INDEX IF NOT EXISTS refs_entity ON refs(entity, date DESC, path, mentions);");
+	if (rc)
+		goto done;
+	/* the refs of the added articles, to compare with the dropped ones' */
+	if (!(st = prepare(c, "SELECT article_id, entity, mentions FROM refs"
+			      " WHERE article_id IN temp.touched"))) {
+		rc = MORGUE_ERROR;
+		goto done;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		MORGUE_ARRAY_RESERVE(now, capnow, nnow + 1);
+		now[nnow].id = sqlite3_column_int64(st, 0);
+		now[nnow].entity = morgue_strdup((const char *)sqlite3_column_text(st, 1));
+		now[nnow++].mentions = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (c->nold)
+		qsort(c->old, c->nold, sizeof(*c->old), by_old_ref);
+	if (nnow)
+		qsort(now, nnow, sizeof(*now), by_old_ref);
+	/* merge the two sorted lists: entities gained or lost (ents), and
+	 * whether any article's mentioned set changed */
+	for (size_t i = 0, j = 0; i < c->nold || j < nnow;) {
+		int d = i == c->nold ? 1 : j == nnow ? -1 : by_old_ref(&c->old[i], &now[j]);
+		const char *e;
+		if (d == 0) {
+			if ((c->old[i].mentions > 0) != (now[j].mentions > 0))
+				mention_sets_same = 0;
+			i++, j++;
+			continue;
+		}
+		if (d < 0) {
+			e = c->old[i].entity;
+			if (c->old[i++].mentions > 0)
+				mention_sets_same = 0;
+		} else {
+			e = now[j].entity;
+			if (now[j++].mentions > 0)
+				mention_sets_same = 0;
+		}
+		sets_same = 0;
+		MORGUE_ARRAY_RESERVE(ents, capents, nents + 1);
+		ents[nents++] = (char *)e;
+	}
+	full = narts != c->prev_articles;
+	if (full) {
+		rc = exec(c, "DELETE FROM idf; DELETE FROM comentions; DELETE FROM related;"
+			     "INSERT INTO idf SELECT entity, COUNT(*),"
+			     "  ln(1.0 + (SELECT COUNT(*) FROM articles) * 1.0 / COUNT(*)), SUM(mentions)"
+			     "  FROM refs GROUP BY entity;");
+	} else {
+		/* idf of every entity the changed articles refer to, before or after */
+		rc = exec(c,
+			"DELETE FROM temp.touched;"
+			"CREATE TEMP TABLE IF NOT EXISTS touched_entities(slug TEXT PRIMARY KEY);"
+			"DELETE FROM temp.touched_entities;");
+		if (!rc && !(st = prepare(c, "INSERT OR IGNORE INTO temp.touched_entities VALUES(?)")))
+			rc = MORGUE_ERROR;
+		for (size_t i = 0; i < c->nold + nnow && !rc; i++) {
+			const char *e = i < c->nold ? c->old[i].entity : now[i - c->nold].entity;
+			sqlite3_bind_text(st, 1, e, -1, SQLITE_STATIC);
+			if (sqlite3_step(st) != SQLITE_DONE)
+				rc = db_error(c, "finish");
+			sqlite3_reset(st);
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+		if (!rc)
+			rc = exec(c,
+				"DELETE FROM idf WHERE entity IN temp.touched_entities;"
+				"INSERT INTO idf SELECT entity, COUNT(*),"
+				"  ln(1.0 + (SELECT COUNT(*) FROM articles) * 1.0 / COUNT(*)), SUM(mentions)"
+				"  FROM refs WHERE entity IN temp.touched_entities GROUP BY entity;");
+	}
+	if (rc)
+		goto done;
+	if (full || !mention_sets_same) {
+		if (!full)
+			rc = exec(c, "DELETE FROM comentions;");
+		if (!rc)
+			rc = pairs_from_refs(c, &pp);
+		if (!rc)
+			rc = store_comentions(c, &pp);
+		if (rc)
+			goto done;
+	}
+	c->related_cap = 200 + narts / 100;
+	if (!full) {
+		/* the articles whose related lists may change: the changed
+		 * ones, and those referring to an entity they gained or lost
+		 * that is rare enough to count (its df then was at most
+		 * cap + the number of changed articles) */
+		nonly = (size_t)narts + 1;
+		for (size_t i = 0; i < c->nadded; i++)
+			if ((size_t)c->added[i] + 1 > nonly)
+				nonly = (size_t)c->added[i] + 1;
+		only = morgue_calloc(nonly, 1);
+		for (size_t i = 0; i < c->nadded; i++)
+			only[c->added[i]] = 1;
+		if (!sets_same) {
+			if (nents)
+				qsort(ents, nents, sizeof(*ents), cmp_str);
+			st = prepare(c, "SELECT r.article_id FROM refs r WHERE r.entity=?1"
+				        " AND (SELECT df FROM idf WHERE entity=?1) <= ?2");
+			if (!st) {
+				rc = MORGUE_ERROR;
+				goto done;
+			}
+			for (size_t i = 0; i < nents; i++) {
+				if (i && !strcmp(ents[i], ents[i - 1]))
+					continue;
+				sqlite3_bind_text(st, 1, ents[i], -1, SQLITE_STATIC);
+				sqlite3_bind_int64(st, 2, c->related_cap + (long long)c->nadded);
+				while (sqlite3_step(st) == SQLITE_ROW) {
+					long long a = sqlite3_column_int64(st, 0);
+					if (a >= 0 && (size_t)a < nonly)
+						only[a] = 1;
+				}
+				sqlite3_reset(st);
+			}
+			sqlite3_finalize(st);
+			st = NULL;
+		}
+		if (!(st = prepare(c, "DELETE FROM related WHERE article_id=?"))) {
+			rc = MORGUE_ERROR;
+			goto done;
+		}
+		for (size_t a = 0; a < nonly && !rc; a++) {
+			if (!only[a])
+				continue;
+			sqlite3_bind_int64(st, 1, (long long)a);
+			if (sqlite3_step(st) != SQLITE_DONE)
+				rc = db_error(c, "related articles");
+			sqlite3_reset(st);
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	if (!rc)
+		rc = store_related(c, c->related_cap, only, nonly);
+done:
+	sqlite3_finalize(st);
+	for (size_t i = 0; i < nnow; i++)
+		free(now[i].entity);
+	free(now);
+	free(ents);
+	free(only);
+	free(pp.t);
+	free(pp.dense);
+	for (size_t i = 0; i < c->nold; i++)
+		free(c->old[i].entity);
+	c->nold = 0;
+	c->nadded = 0;
 	return rc;
 }
 
 int morgue_catalog_finish(morgue_catalog *c)
 {
 	pairs pp = { 0 };
+	if (c->incremental)
+		return finish_incremental(c);
 	/* the indexes in entity (or tag) order are built from the finished
 	 * tables, one sort each, rather than updated at random on every
 	 * insert of the load */
@@ -1068,9 +1503,7 @@ int morgue_catalog_finish(morgue_catalog *c)
 		"CREATE INDEX IF NOT EXISTS attributions_source ON attributions(source,"
 		"  date DESC, path, article_id, seq, kind);");
 	if (!rc)
-		rc = store_refs(c, &pp);
-	/* the index is built once refs is complete: one sort, not a random
-	 * insert per row */
+		rc = store_refs(c, &pp, 0);
 	if (!rc)
 		rc = exec(c,
 			"INSERT OR IGNORE INTO refs(article_id, entity, mentions, date, path)"
@@ -1087,7 +1520,7 @@ int morgue_catalog_finish(morgue_catalog *c)
 	/* 200 + 1% of the archive: 210 at 1k articles, 1,200 at 100k */
 	c->related_cap = 200 + morgue_catalog_count(c, "articles") / 100;
 	if (!rc)
-		rc = store_related(c, c->related_cap);
+		rc = store_related(c, c->related_cap, NULL, 0);
 	if (!rc)
 		rc = exec(c, "ANALYZE;");
 	return rc;
@@ -1152,16 +1585,21 @@ int morgue_catalog_export(morgue_catalog *c, const char *path)
 		"  a.publication_entity AS publication_entity, a.authors AS authors,"
 		"  a.source_url AS source_url, a.oid AS oid, b.text AS text, a.words AS words"
 		"  FROM articles a JOIN bodies b ON b.id = a.id ORDER BY a.id;"
-		"CREATE TABLE export.tags AS SELECT article_id, tag, slug FROM tags;"
+		/* rows in insertion order (a clean build's rowid order; a
+		 * rebuild on a reopened catalog re-adds changed articles' rows
+		 * at the end) */
+		"CREATE TABLE export.tags AS SELECT article_id, tag, slug FROM tags"
+		"  ORDER BY article_id, rowid;"
 		"CREATE TABLE export.mentions AS SELECT article_id, entity, surface,"
-		"  offset, length, source FROM mentions;"
+		"  offset, length, source FROM mentions ORDER BY article_id, id;"
 		/* full-text search for `morgue search` and researchers: the
 		 * Porter stemmer, case and diacritics folded */
 		"CREATE TABLE export.revisions AS SELECT article_id, seq, commit_id, date,"
 		"  author, summary, article_change, annotations_change FROM revisions;"
 		"CREATE TABLE export.revision_entities AS SELECT * FROM revision_entities;"
 		"CREATE TABLE export.attributions AS SELECT article_id, seq, source, source_text,"
-		"  kind, cue, affiliation, count, offset, length, quote, origin FROM attributions;"
+		"  kind, cue, affiliation, count, offset, length, quote, origin FROM attributions"
+		"  ORDER BY article_id, id;"
 		"CREATE INDEX export.attributions_source ON attributions(source, article_id);"
 		"CREATE VIRTUAL TABLE export.articles_fts USING fts5(title, text,"
 		"  content='articles', content_rowid='id',"
@@ -1829,7 +2267,8 @@ morgue_value *morgue_catalog_years(morgue_catalog *c)
 
 char *morgue_catalog_article_text(morgue_catalog *c, long long id, size_t *len)
 {
-	sqlite3_stmt *st = prepare(c, "SELECT text FROM bodies WHERE id=?");
+	/* kept prepared: asked for every article an incremental build indexes */
+	sqlite3_stmt *st = cached(c, "SELECT text FROM bodies WHERE id=?");
 	char *text = NULL;
 	*len = 0;
 	if (!st)
@@ -1839,7 +2278,7 @@ char *morgue_catalog_article_text(morgue_catalog *c, long long id, size_t *len)
 		*len = (size_t)sqlite3_column_bytes(st, 0);
 		text = morgue_strndup((const char *)sqlite3_column_text(st, 0), *len);
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return text;
 }
 

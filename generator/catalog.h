@@ -55,6 +55,20 @@ int morgue_catalog_add_history(morgue_catalog *c, long long article_id,
  * title), skipping old paths a current article has taken over. */
 morgue_value *morgue_catalog_redirects(morgue_catalog *c);
 
+/* Reopen a catalog file written by a previous build (a copy of it: it
+ * is changed in place) to update it: drop the articles whose rows are
+ * stale, add them again, and finish updates only the derived rows they
+ * can change. */
+int morgue_catalog_reopen(morgue_catalog **out, const char *path);
+/* Drop every row of these articles (reopened catalogs only). */
+int morgue_catalog_drop_articles(morgue_catalog *c, const long long *ids, size_t n);
+/* Forget all histories (revisions, revision entities, redirects), to add
+ * them again. */
+int morgue_catalog_clear_history(morgue_catalog *c);
+/* The id the next morgue_catalog_add_article gives its article (once);
+ * by default SQLite's next rowid. */
+void morgue_catalog_set_article_id(morgue_catalog *c, long long id);
+
 /* Derive tables that depend on everything (co-mentions, counts). Call once
  * after all writes. */
 int morgue_catalog_finish(morgue_catalog *c);

@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* copy_file_range */
 #define _XOPEN_SOURCE 700
 #include "fs.h"
 #include "error.h"
@@ -148,5 +149,52 @@ int morgue_fs_create(const char *path, const char *data, size_t len)
 		rc = morgue_error_set(MORGUE_EIO, path, 0, "cannot write: %s", strerror(errno));
 	if (rc)
 		unlink(path);
+	return rc;
+}
+
+int morgue_fs_copy(const char *src, const char *dst)
+{
+	int in = open(src, O_RDONLY | O_CLOEXEC), out = -1, rc = 0;
+	char buf[65536];
+
+	if (in < 0)
+		return morgue_error_set(MORGUE_EIO, src, 0, "cannot read: %s", strerror(errno));
+	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (out < 0) {
+		rc = morgue_error_set(MORGUE_EIO, dst, 0, "cannot write: %s", strerror(errno));
+		goto done;
+	}
+	for (int kernel = 1;;) {
+		ssize_t n;
+		if (kernel) {
+			n = copy_file_range(in, NULL, out, NULL, (size_t)1 << 30, 0);
+			if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL ||
+				      errno == EOPNOTSUPP)) {
+				kernel = 0; /* nothing copied yet on these errors */
+				continue;
+			}
+		} else {
+			n = read(in, buf, sizeof(buf));
+			for (ssize_t off = 0; n > 0 && off < n;) {
+				ssize_t w = write(out, buf + off, (size_t)(n - off));
+				if (w < 0 && errno != EINTR) {
+					n = -1;
+					break;
+				}
+				off += w > 0 ? w : 0;
+			}
+		}
+		if (n == 0)
+			break;
+		if (n < 0 && errno != EINTR) {
+			rc = morgue_error_set(MORGUE_EIO, dst, 0, "cannot copy %s: %s", src,
+					      strerror(errno));
+			break;
+		}
+	}
+	if (close(out) < 0 && !rc)
+		rc = morgue_error_set(MORGUE_EIO, dst, 0, "cannot write: %s", strerror(errno));
+done:
+	close(in);
 	return rc;
 }

@@ -20,6 +20,9 @@ int morgue_fs_write(const char *path, const char *data, size_t len);
  * never replaces an existing file: MORGUE_EUSAGE if path exists,
  * MORGUE_EIO on other failures. */
 int morgue_fs_create(const char *path, const char *data, size_t len);
+/* Copy the file src to dst (created or replaced, mode 0644), in the
+ * kernel where it can (copy_file_range). 0 or MORGUE_EIO. */
+int morgue_fs_copy(const char *src, const char *dst);
 /* rm -rf; a missing path is not an error. 0 or MORGUE_EIO. */
 int morgue_fs_rmtree(const char *path);
 /* 1 if path exists (any type), else 0. */

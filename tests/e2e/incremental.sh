@@ -87,6 +87,18 @@ printf '{{<layout}}{{$content}}<p class="mine">{{#article}}{{title}}{{/article}}
 commit "$R" "template"
 same "template changed"
 grep -q 'class="mine"' "$TMP/inc/articles/2020/two.html" && pass "the content's theme is used" || fail "the content's theme is used" ""
+# articles added and removed after every other one keep the others'
+# numbers: the rebuild starts from a copy of the cache (the article count
+# changes, so every derived table is recomputed)
+article "$R" 2099/last "Last" 2021-06-01 "Ada Lovelace and the Daily Bugle."
+commit "$R" "append last"
+same "article appended after the others"
+article "$R" 2099/last "Last" 2021-06-01 "Nobody at all."
+commit "$R" "edit last: no mention left"
+same "an edit that drops every mention"
+g -C "$R" rm -q articles/2099/last.md
+commit "$R" "delete last"
+same "the last article deleted"
 
 # a damaged cache: detected, ignored with a warning, and replaced
 head -c 5000 /dev/urandom >"$TMP/inc.cache"

@@ -68,6 +68,7 @@ static void first_build(const char *file, const char *title2)
 					   "articles/2020/one.html"), 0);
 	CHECK_INT(morgue_cache_flush(k), 0);
 	CHECK_INT(morgue_cache_set_stamp(k, "stamp-1"), 0);
+	CHECK_INT(morgue_cache_set_parse_key(k, "parse-1"), 0);
 	morgue_catalog_commit(c);
 	morgue_cache_free(k);
 	morgue_catalog_free(c);
@@ -288,6 +289,116 @@ static void test_bad_files(void)
 	morgue_buf_free(&b);
 }
 
+/* An edit starts from a copy of the previous cache: only when the parse
+ * key is the same and no unchanged article moved; the changed article's
+ * rows are dropped and it is added again under its number. */
+static void test_open_copy(void)
+{
+	morgue_buf a = MORGUE_BUF_INIT, b = MORGUE_BUF_INIT;
+	morgue_catalog *c = NULL;
+	morgue_cache *k = NULL;
+	const char *same[] = { "key-one", "key-two" };
+	const char *edited[] = { "key-one", "key-2b" };
+	const char *moved[] = { "key-new", "key-one", "key-two" };
+	long long old = 0, id = 0;
+
+	path(&a, "copy-a.cache");
+	path(&b, "copy-b.cache");
+	first_build(a.ptr, "Two");
+	CHECK_INT(morgue_cache_open_copy(&k, &c, b.ptr, a.ptr, "parse-2", same, 2), 0);
+	CHECK(!k && !c && !morgue_fs_exists(b.ptr));
+	CHECK_INT(morgue_cache_open_copy(&k, &c, b.ptr, a.ptr, "parse-1", moved, 3), 0);
+	CHECK(!k && !c && !morgue_fs_exists(b.ptr));
+	CHECK_INT(morgue_cache_open_copy(&k, &c, b.ptr, a.ptr, "parse-1", edited, 2), 1);
+	CHECK(k && c && morgue_fs_exists(b.ptr));
+	if (!k || !c)
+		goto done;
+	CHECK(morgue_cache_has_previous(k));
+	CHECK_STR(morgue_cache_previous_stamp(k), "stamp-1");
+	CHECK_INT(morgue_catalog_count(c, "articles"), 1); /* two was dropped */
+	CHECK_INT(morgue_catalog_count(c, "mentions"), 1);
+	CHECK_INT(morgue_cache_article_lookup(k, &old, "key-two"), 0);
+	CHECK_INT(morgue_cache_article_lookup(k, &old, "key-one"), 1);
+	CHECK_INT(old, 1);
+	CHECK_INT(morgue_cache_article_copy(k, &id, old), 0);
+	CHECK_INT(id, 1); /* in place */
+	morgue_catalog_begin(c);
+	{
+		morgue_article art = { 0 };
+		const char *text = "Ada Lovelace again.";
+		morgue_mention m = { .entity = (char *)"ada-lovelace",
+				     .surface = (char *)"Ada Lovelace", .offset = 0, .length = 12 };
+		art.file = (char *)"articles/x.md";
+		art.id = (char *)"2020/two";
+		art.title = (char *)"Two, edited";
+		art.date = (char *)"2020-01-02";
+		morgue_catalog_set_article_id(c, 2);
+		CHECK_INT(morgue_catalog_add_article(c, &id, &art, "<p>y</p>", text, strlen(text)), 0);
+		CHECK_INT(id, 2);
+		CHECK_INT(morgue_catalog_add_mentions(c, id, &m, 1), 0);
+	}
+	CHECK_INT(morgue_catalog_finish(c), 0);
+	morgue_catalog_commit(c);
+	CHECK_INT(morgue_catalog_count(c, "refs"), 2);
+	CHECK_INT(morgue_catalog_count(c, "mentions"), 2);
+	morgue_value *brief = morgue_catalog_article_brief(c, 2);
+	CHECK_STR(morgue_value_get_string(morgue_value_get(brief, "title")), "Two, edited");
+	morgue_value_free(brief);
+done:
+	morgue_cache_free(k);
+	morgue_catalog_free(c);
+	/* the previous cache is untouched */
+	CHECK_INT(morgue_catalog_open(&c, a.ptr), 0);
+	CHECK_INT(morgue_catalog_count(c, "articles"), 2);
+	morgue_catalog_free(c);
+	morgue_buf_free(&a);
+	morgue_buf_free(&b);
+}
+
+/* Search fields come back exactly as recorded, whatever the characters
+ * (the cache's JSON lists are decoded in C, SQLite's json_each aside). */
+static void test_search_fields(void)
+{
+	morgue_buf b = MORGUE_BUF_INIT;
+	morgue_catalog *c;
+	morgue_cache *k;
+	const char *tags[] = { "plain", "quote \" and \\ back", "<b>&amp;</b>", "line\nbreak\ttab",
+			       "\x01\x1f\x7f", "caf\xc3\xa9 \xe2\x80\xa8 \xf0\x9f\x93\xb0", "" };
+	const char *ents[] = { "ada-lovelace" };
+	char *pub = NULL, **t = NULL, **e = NULL;
+	size_t nt = 0, ne = 0;
+
+	path(&b, "search.cache");
+	CHECK_INT(morgue_catalog_new_file(&c, b.ptr), 0);
+	CHECK_INT(morgue_cache_open(&k, c, NULL), 0);
+	CHECK_INT(morgue_cache_search_record(k, 7, NULL, tags, 7, ents, 1), 0);
+	CHECK_INT(morgue_cache_search_record(k, 8, "P", NULL, 0, NULL, 0), 0);
+	CHECK_INT(morgue_cache_search_fields(k, 7, &pub, &t, &nt, &e, &ne), 0);
+	CHECK(pub == NULL);
+	CHECK_INT(nt, 7);
+	for (size_t i = 0; i < nt && i < 7; i++)
+		CHECK_STR(t[i], tags[i]);
+	CHECK_INT(ne, 1);
+	if (ne)
+		CHECK_STR(e[0], "ada-lovelace");
+	for (size_t i = 0; i < nt; i++)
+		free(t[i]);
+	for (size_t i = 0; i < ne; i++)
+		free(e[i]);
+	free(t);
+	free(e);
+	CHECK_INT(morgue_cache_search_fields(k, 8, &pub, &t, &nt, &e, &ne), 0);
+	CHECK_STR(pub, "P");
+	CHECK_INT(nt, 0);
+	CHECK_INT(ne, 0);
+	free(pub);
+	free(t);
+	free(e);
+	morgue_cache_free(k);
+	morgue_catalog_free(c);
+	morgue_buf_free(&b);
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmp)) {
@@ -300,6 +411,8 @@ int main(void)
 	RUN(test_group_follows_members);
 	RUN(test_page_reuse);
 	RUN(test_bad_files);
+	RUN(test_search_fields);
+	RUN(test_open_copy);
 	morgue_fs_rmtree(tmp);
 	TEST_EXIT();
 }

@@ -1,1 +1,1 @@
-morgueSearch.load("d-0",{"zd":"SrUc+k-:K+"});
+morgueSearch.load("d-0",{"zd":"SjvLyBJv1Y!!"});

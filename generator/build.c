@@ -792,11 +792,6 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 		goto done;
 	if ((rc = morgue_theme_open(&b.theme, opts->theme_dir, b.repo, b.config->theme)) < 0)
 		goto done;
-	if ((rc = list_entities(&b)) < 0)
-		goto done;
-	morgue_hash_hex(b.parse_key, &b.parse);
-	if ((rc = list_articles(&b)) < 0)
-		goto done;
 	if (!opts->check_only) {
 		if ((rc = build_stamp(&stamp, &b)) < 0)
 			goto done;
@@ -804,6 +799,15 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 			stats->up_to_date = 1;
 			goto done;
 		}
+	}
+	/* the files and their parse keys, before the catalog: whether the
+	 * previous cache can be copied depends on them */
+	if ((rc = list_entities(&b)) < 0)
+		goto done;
+	morgue_hash_hex(b.parse_key, &b.parse);
+	if ((rc = list_articles(&b)) < 0)
+		goto done;
+	if (!opts->check_only) {
 		hj.repo = b.repo;
 		history_threaded = pthread_create(&history_thread, NULL, collect_history, &hj) == 0;
 		/* the catalog is built in a file that becomes the next

@@ -1599,7 +1599,7 @@ int morgue_catalog_export(morgue_catalog *c, const char *path)
 		"CREATE TABLE export.revision_entities AS SELECT * FROM revision_entities;"
 		"CREATE TABLE export.attributions AS SELECT article_id, seq, source, source_text,"
 		"  kind, cue, affiliation, count, offset, length, quote, origin FROM attributions"
-		"  ORDER BY article_id, id;"
+		"  ORDER BY article_id, seq;" /* seq follows id within an article */
 		"CREATE INDEX export.attributions_source ON attributions(source, article_id);"
 		"CREATE VIRTUAL TABLE export.articles_fts USING fts5(title, text,"
 		"  content='articles', content_rowid='id',"

@@ -129,6 +129,43 @@ static void test_offsets_and_stop(void)
 	morgue_buf_free(&b);
 }
 
+/* The stem memo gives what Snowball gives: on first sight, when
+ * remembered, and once the memo is full (more distinct words than it
+ * keeps), for words whose stem is and is not the word itself. */
+static void test_stem_memo(void)
+{
+	static const char text[] = "sharing shared nationalization relational running "
+				   "runs quickly caf\xC3\xA9s dog fleajomirts";
+	morgue_tokenizer *fresh = NULL;
+	morgue_buf first = MORGUE_BUF_INIT, again = MORGUE_BUF_INIT, full = MORGUE_BUF_INIT,
+		   filler = MORGUE_BUF_INIT, sink = MORGUE_BUF_INIT;
+	CHECK_INT(morgue_tokenizer_new(&fresh), 0);
+	morgue_tokenize(fresh, text, strlen(text), collect, &first);
+	morgue_tokenize(fresh, text, strlen(text), collect, &again);
+	CHECK_STR(morgue_buf_cstr(&again), morgue_buf_cstr(&first));
+	CHECK(strstr(morgue_buf_cstr(&first), "sharing>share|shared>share") != NULL);
+	/* 70000 distinct words: past what the memo keeps */
+	for (unsigned i = 0; i < 70000; i++) {
+		morgue_buf_clear(&filler);
+		morgue_buf_puts(&filler, "mat");
+		for (unsigned v = i; v; v /= 26)
+			morgue_buf_putc(&filler, 'a' + (int)(v % 26));
+		morgue_buf_puts(&filler, "ing");
+		morgue_buf_clear(&sink);
+		morgue_tokenize(fresh, filler.ptr, filler.size, collect, &sink);
+	}
+	CHECK(strstr(morgue_buf_cstr(&sink), ">") != NULL); /* "...ing" was stemmed */
+	morgue_tokenize(fresh, text, strlen(text), collect, &full);
+	CHECK_STR(morgue_buf_cstr(&full), morgue_buf_cstr(&first));
+	/* a word first seen after the memo filled up */
+	morgue_buf_clear(&sink);
+	morgue_tokenize(fresh, "unremembered unremembered", 25, collect, &sink);
+	CHECK_STR(morgue_buf_cstr(&sink), "unremembered>unrememb|unremembered>unrememb");
+	morgue_tokenizer_free(fresh);
+	morgue_buf_free(&first), morgue_buf_free(&again), morgue_buf_free(&full);
+	morgue_buf_free(&filler), morgue_buf_free(&sink);
+}
+
 int main(void)
 {
 	if (morgue_tokenizer_new(&tk) < 0) {
@@ -142,6 +179,7 @@ int main(void)
 	RUN(test_invalid_utf8);
 	RUN(test_positions_and_stopwords);
 	RUN(test_offsets_and_stop);
+	RUN(test_stem_memo);
 	morgue_tokenizer_free(tk);
 	TEST_EXIT();
 }

@@ -709,11 +709,24 @@ int morgue_render_home(morgue_site *s)
 				 home_decorate, NULL);
 }
 
+/* sourcing.html counts every attribution: with a cache it is linked from
+ * the previous site while its signature (cache.h: the articles'
+ * attribution digests and publications) is unchanged, since its queries
+ * scan the whole attributions table. */
 int morgue_render_sourcing(morgue_site *s)
 {
+	char sig[MORGUE_HASH_HEX];
+	if (s->cache) {
+		if (morgue_cache_export_sig(s->cache, sig, s->page_key, "sourcing") < 0)
+			morgue_error_clear();
+		else if (family_begin(s, "x:sourcing", sig))
+			return 0;
+	}
 	morgue_value *ctx = page_context(s, "sourcing.html", "Sourcing");
 	morgue_value_set(ctx, "sourcing", morgue_catalog_sourcing(s->catalog));
-	return emit(s, "sourcing", "sourcing.html", ctx);
+	int rc = emit(s, "sourcing", "sourcing.html", ctx);
+	family_end(s);
+	return rc;
 }
 
 int morgue_render_search_page(morgue_site *s)

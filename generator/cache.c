@@ -302,17 +302,24 @@ int morgue_cache_has_previous(const morgue_cache *k) { return k->prev; }
 const char *morgue_cache_previous_stamp(const morgue_cache *k) { return k->prev_stamp; }
 size_t morgue_cache_pages_reused(const morgue_cache *k) { return k->reused; } /* threads joined */
 
-int morgue_cache_set_stamp(morgue_cache *k, const char *stamp)
+/* Set cache_meta's row name to value. */
+static int meta_set(morgue_cache *k, const char *name, const char *value)
 {
-	sqlite3_stmt *st = prepare(k, "INSERT OR REPLACE INTO cache_meta VALUES('stamp', ?)");
+	sqlite3_stmt *st = prepare(k, "INSERT OR REPLACE INTO cache_meta VALUES(?, ?)");
 	int rc = 0;
 	if (!st)
 		return MORGUE_ERROR;
-	sqlite3_bind_text(st, 1, stamp, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = db_error(k, "stamp");
+		rc = db_error(k, name);
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int morgue_cache_set_stamp(morgue_cache *k, const char *stamp)
+{
+	return meta_set(k, "stamp", stamp);
 }
 
 static int by_key_id(const void *x, const void *y)
@@ -497,15 +504,7 @@ done:
 
 int morgue_cache_set_parse_key(morgue_cache *k, const char *key)
 {
-	sqlite3_stmt *st = prepare(k, "INSERT OR REPLACE INTO cache_meta VALUES('parse', ?)");
-	int rc = 0;
-	if (!st)
-		return MORGUE_ERROR;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = db_error(k, "parse key");
-	sqlite3_finalize(st);
-	return rc;
+	return meta_set(k, "parse", key);
 }
 
 int morgue_cache_article_lookup(morgue_cache *k, long long *old_id, const char *key)

@@ -106,6 +106,10 @@ static int family_begin(morgue_site *s, const char *name, const char *sig)
 	return 0;
 }
 
+/* The cache's signature lookups share its connection's statements and
+ * lazily loaded groups: entity pages rendered by two threads take turns. */
+static pthread_mutex_t sig_lock = PTHREAD_MUTEX_INITIALIZER;
+
 /* Page signatures of a paged list (cache.h), or NULL without a cache. */
 static char (*list_sigs(morgue_site *s, const char *list, const char *key,
 			const char *salt, size_t *npages))[MORGUE_HASH_HEX]
@@ -114,12 +118,25 @@ static char (*list_sigs(morgue_site *s, const char *list, const char *key,
 	*npages = 0;
 	if (!s->cache)
 		return NULL;
-	if (morgue_cache_list_sigs(s->cache, &sigs, npages, s->page_key, list, key, salt,
-				   s->config->page_size) < 0) {
+	pthread_mutex_lock(&sig_lock);
+	int rc = morgue_cache_list_sigs(s->cache, &sigs, npages, s->page_key, list, key, salt,
+					s->config->page_size);
+	pthread_mutex_unlock(&sig_lock);
+	if (rc < 0) {
 		morgue_error_clear();
 		return NULL;
 	}
 	return sigs;
+}
+
+/* morgue_cache_group_sig under sig_lock. */
+static int group_sig(morgue_site *s, char sig[MORGUE_HASH_HEX], const char *group,
+		     const char *key)
+{
+	pthread_mutex_lock(&sig_lock);
+	int rc = morgue_cache_group_sig(s->cache, sig, s->page_key, group, key);
+	pthread_mutex_unlock(&sig_lock);
+	return rc;
 }
 
 /* Family name of page n (n >= 2) of a paged list. */
@@ -143,7 +160,7 @@ static int group_begin(morgue_site *s, morgue_buf *name, const char *prefix,
 		return 0;
 	morgue_buf_clear(name);
 	morgue_buf_printf(name, "%s:%s", prefix, key);
-	if (morgue_cache_group_sig(s->cache, sig, s->page_key, group, key) < 0) {
+	if (group_sig(s, sig, group, key) < 0) {
 		morgue_error_clear();
 		return 0;
 	}
@@ -449,7 +466,7 @@ int morgue_render_entity(morgue_site *s, const char *slug)
 	if (sigs) {
 		char sig[MORGUE_HASH_HEX];
 		morgue_buf_printf(&fam, "e:%s", slug);
-		if (morgue_cache_group_sig(s->cache, sig, s->page_key, "entity", slug) < 0) {
+		if (group_sig(s, sig, "entity", slug) < 0) {
 			morgue_error_clear();
 			need[0] = 1;
 		} else
@@ -515,7 +532,7 @@ int morgue_render_entity(morgue_site *s, const char *slug)
 			if (n == 1) {
 				morgue_buf_clear(&fam);
 				morgue_buf_printf(&fam, "e:%s", slug);
-				if (morgue_cache_group_sig(s->cache, sig, s->page_key, "entity", slug) < 0)
+				if (group_sig(s, sig, "entity", slug) < 0)
 					morgue_error_clear();
 			} else {
 				page_family(&fam, "ep", slug, n);
@@ -841,15 +858,110 @@ static int render_articles(morgue_site *s)
 	return rc;
 }
 
+/* One entity's pages to render, and what they counted (for the sitemap,
+ * merged in entity order). */
+typedef struct entity_job {
+	const char *slug;
+	size_t pages;
+	char **paths;
+	size_t npaths;
+} entity_job;
+
+typedef struct entity_worker {
+	morgue_site site; /* a copy; the second thread's has its own catalog connection */
+	entity_job *jobs;
+	size_t njobs, first, step;
+	int rc;
+	morgue_buf error;
+} entity_worker;
+
+static void *entity_jobs(void *arg)
+{
+	entity_worker *w = arg;
+	for (size_t i = w->first; i < w->njobs && !w->rc; i += w->step) {
+		entity_job *j = &w->jobs[i];
+		w->site.pages = 0;
+		w->site.paths = NULL;
+		w->site.npaths = w->site.cappaths = 0;
+		w->rc = morgue_render_entity(&w->site, j->slug);
+		j->pages = w->site.pages;
+		j->paths = w->site.paths;
+		j->npaths = w->site.npaths;
+	}
+	if (w->rc < 0 && morgue_error_last())
+		morgue_buf_puts(&w->error, morgue_error_last()->message);
+	return NULL;
+}
+
+static void *entity_thread(void *arg)
+{
+	entity_jobs(arg);
+	morgue_error_clear(); /* frees this thread's message */
+	return NULL;
+}
+
+/* Every entity's pages, by two threads when the catalog is a file (the
+ * second with its own connection) and there are enough; pages are
+ * counted, and listed for the sitemap, in entity order. */
+static int render_entities(morgue_site *s)
+{
+	const morgue_value *ents = all_entities(s);
+	size_t n = morgue_value_count(ents);
+	entity_job *jobs = morgue_calloc(n + 1, sizeof(*jobs));
+	int rc = 0;
+	for (size_t i = 0; i < n; i++)
+		jobs[i].slug = morgue_value_get_string(morgue_value_get(morgue_value_at(ents, i), "slug"));
+
+	morgue_site base = *s;
+	base.family = NULL;
+	base.uncounted = 0;
+	entity_worker mine = { .site = base, .jobs = jobs, .njobs = n, .first = 0, .step = 1 };
+	entity_worker other = { .site = base, .jobs = jobs, .njobs = n, .first = 1, .step = 2 };
+	pthread_t thread;
+	int threaded = 0;
+	if (s->catalog_file && n >= 64 &&
+	    morgue_catalog_open(&other.site.catalog, s->catalog_file) == 0) {
+		if (s->cache) { /* load the group before two threads look into it */
+			char sig[MORGUE_HASH_HEX];
+			if (group_sig(s, sig, "entity", jobs[0].slug) < 0)
+				morgue_error_clear();
+		}
+		threaded = pthread_create(&thread, NULL, entity_thread, &other) == 0;
+		if (!threaded) {
+			morgue_catalog_free(other.site.catalog);
+			other.site.catalog = NULL;
+		}
+	}
+	morgue_error_clear();
+	if (threaded)
+		mine.step = 2;
+	entity_jobs(&mine);
+	if (threaded) {
+		pthread_join(thread, NULL);
+		morgue_catalog_free(other.site.catalog);
+	}
+	rc = mine.rc; /* its message is this thread's */
+	if (!rc && other.rc < 0)
+		rc = morgue_error_set(other.rc, NULL, 0, "%s", morgue_buf_cstr(&other.error));
+	for (size_t i = 0; i < n; i++) {
+		s->pages += jobs[i].pages;
+		for (size_t k = 0; k < jobs[i].npaths; k++) {
+			MORGUE_ARRAY_RESERVE(s->paths, s->cappaths, s->npaths + 1);
+			s->paths[s->npaths++] = jobs[i].paths[k];
+		}
+		free(jobs[i].paths);
+	}
+	morgue_buf_free(&mine.error);
+	morgue_buf_free(&other.error);
+	free(jobs);
+	return rc;
+}
+
 int morgue_render_site(morgue_site *s)
 {
 	int rc = render_articles(s);
-	if (!rc) {
-		const morgue_value *ents = all_entities(s);
-		for (size_t i = 0; i < morgue_value_count(ents) && !rc; i++)
-			rc = morgue_render_entity(s, morgue_value_get_string(
-				morgue_value_get(morgue_value_at(ents, i), "slug")));
-	}
+	if (!rc)
+		rc = render_entities(s);
 	if (!rc) rc = morgue_render_entities_index(s);
 	if (!rc) rc = morgue_render_tags(s);
 	if (!rc) rc = morgue_render_archive(s);

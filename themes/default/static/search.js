@@ -748,6 +748,7 @@
       var timer = null;
       ui.q.addEventListener('input', function () {
         clearTimeout(timer);
+        seq++; /* a search still running is for text no longer in the box: not shown */
         timer = setTimeout(function () { search(1); }, TYPING_MS);
       });
       [ui.pub, ui.tag, ui.from, ui.to].forEach(function (x) {

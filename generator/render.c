@@ -758,22 +758,30 @@ typedef struct article_job {
 	char sig[MORGUE_HASH_HEX];
 } article_job;
 
-typedef struct article_worker {
-	morgue_site site;    /* a copy with its own catalog connection */
-	article_job *jobs;
+/* One thread's share of the article or entity pages: jobs first, first +
+ * step, ... of njobs (article_job or entity_job). */
+typedef struct page_worker {
+	morgue_site site; /* a copy; a second thread's has its own catalog connection */
+	void *jobs;
 	size_t njobs, first, step;
 	int rc;
 	morgue_buf error;
-} article_worker;
+} page_worker;
+
+/* Keep the worker's error message (its thread's own goes with it). */
+static void worker_failed(page_worker *w)
+{
+	if (w->rc < 0 && morgue_error_last())
+		morgue_buf_puts(&w->error, morgue_error_last()->message);
+}
 
 static void *render_jobs(void *arg)
 {
-	article_worker *w = arg;
+	page_worker *w = arg;
+	article_job *jobs = w->jobs;
 	for (size_t i = w->first; i < w->njobs && !w->rc; i += w->step)
-		w->rc = morgue_render_article(&w->site, w->jobs[i].id, w->jobs[i].prev,
-					      w->jobs[i].next);
-	if (w->rc < 0 && morgue_error_last())
-		morgue_buf_puts(&w->error, morgue_error_last()->message);
+		w->rc = morgue_render_article(&w->site, jobs[i].id, jobs[i].prev, jobs[i].next);
+	worker_failed(w);
 	morgue_error_clear(); /* frees this thread's message */
 	return NULL;
 }
@@ -811,7 +819,7 @@ static int render_articles(morgue_site *s)
 	}
 	free(ids);
 
-	article_worker w = { .jobs = jobs, .njobs = njobs, .first = 1, .step = 2 };
+	page_worker w = { .jobs = jobs, .njobs = njobs, .first = 1, .step = 2 };
 	pthread_t thread;
 	int threaded = 0;
 	if (!rc && s->catalog_file && njobs >= 64 &&
@@ -867,19 +875,11 @@ typedef struct entity_job {
 	size_t npaths;
 } entity_job;
 
-typedef struct entity_worker {
-	morgue_site site; /* a copy; the second thread's has its own catalog connection */
-	entity_job *jobs;
-	size_t njobs, first, step;
-	int rc;
-	morgue_buf error;
-} entity_worker;
-
 static void *entity_jobs(void *arg)
 {
-	entity_worker *w = arg;
+	page_worker *w = arg;
 	for (size_t i = w->first; i < w->njobs && !w->rc; i += w->step) {
-		entity_job *j = &w->jobs[i];
+		entity_job *j = (entity_job *)w->jobs + i;
 		w->site.pages = 0;
 		w->site.paths = NULL;
 		w->site.npaths = w->site.cappaths = 0;
@@ -888,8 +888,7 @@ static void *entity_jobs(void *arg)
 		j->paths = w->site.paths;
 		j->npaths = w->site.npaths;
 	}
-	if (w->rc < 0 && morgue_error_last())
-		morgue_buf_puts(&w->error, morgue_error_last()->message);
+	worker_failed(w);
 	return NULL;
 }
 
@@ -915,8 +914,8 @@ static int render_entities(morgue_site *s)
 	morgue_site base = *s;
 	base.family = NULL;
 	base.uncounted = 0;
-	entity_worker mine = { .site = base, .jobs = jobs, .njobs = n, .first = 0, .step = 1 };
-	entity_worker other = { .site = base, .jobs = jobs, .njobs = n, .first = 1, .step = 2 };
+	page_worker mine = { .site = base, .jobs = jobs, .njobs = n, .first = 0, .step = 1 };
+	page_worker other = { .site = base, .jobs = jobs, .njobs = n, .first = 1, .step = 2 };
 	pthread_t thread;
 	int threaded = 0;
 	if (s->catalog_file && n >= 64 &&

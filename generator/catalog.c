@@ -1577,6 +1577,11 @@ int morgue_catalog_export(morgue_catalog *c, const char *path)
 	sqlite3_free(q);
 	morgue_buf_puts(&sql,
 		" AS export;"
+		/* a new file in the staging directory: a failed build deletes
+		 * it, so no journal and no syncs; one transaction */
+		"PRAGMA export.journal_mode=OFF;"
+		"PRAGMA export.synchronous=OFF;"
+		"BEGIN;"
 		"CREATE TABLE export.entities AS SELECT id, slug, name, type,"
 		"  description, url, wikidata, aliases FROM entities;"
 		"CREATE TABLE export.articles AS SELECT a.id AS id, a.path AS path,"
@@ -1608,6 +1613,7 @@ int morgue_catalog_export(morgue_catalog *c, const char *path)
 		"CREATE INDEX export.mentions_entity ON mentions(entity, article_id);"
 		"CREATE INDEX export.tags_slug ON tags(slug);"
 		"PRAGMA export.user_version = 1;"
+		"COMMIT;"
 		"DETACH DATABASE export;");
 	rc = exec(c, sql.ptr);
 	morgue_buf_free(&sql);

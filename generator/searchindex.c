@@ -83,6 +83,8 @@ typedef struct term {
 	unsigned id;
 	int stop, facet;
 	long last_doc;
+	long seen_doc; /* index_doc: the document whose occurrences head..tail are */
+	size_t head, tail;
 	morgue_buf post;
 	size_t *cuts; /* chunk boundaries in post */
 	size_t ncuts, capcuts;
@@ -155,6 +157,9 @@ struct morgue_searchindex {
 	size_t nterms, capterms;
 	smap tmap;  /* key -> term */
 	smap fmap;  /* form -> stem (char *, owned: "form\0stem") */
+	smap wmap;  /* folded word -> term (keys owned by wkeys) */
+	char **wkeys;
+	size_t nwkeys, capwkeys;
 	char **fpairs;
 	size_t nfpairs, capfpairs;
 	size_t bytes, files;
@@ -308,6 +313,10 @@ static void free_terms(morgue_searchindex *s)
 	s->nterms = s->capterms = 0;
 	smap_free(&s->tmap);
 	smap_free(&s->fmap);
+	smap_free(&s->wmap);
+	freev(s->wkeys, s->nwkeys);
+	s->wkeys = NULL;
+	s->nwkeys = s->capwkeys = 0;
 	freev(s->fpairs, s->nfpairs);
 	s->fpairs = NULL;
 	s->nfpairs = s->capfpairs = 0;
@@ -356,6 +365,7 @@ static term *get_term(morgue_searchindex *s, const char *key, int facet)
 	t->facet = facet;
 	t->stop = !facet && morgue_tokenize_is_stopword(key);
 	t->last_doc = -1;
+	t->seen_doc = -1;
 	MORGUE_ARRAY_RESERVE(s->terms, s->capterms, s->nterms + 1);
 	s->terms[s->nterms++] = t;
 	*smap_slot(&s->tmap, t->key, 1) = t;
@@ -387,40 +397,64 @@ static void add_form(morgue_searchindex *s, term *t, const char *form)
 	t->forms[t->nforms++] = morgue_strdup(form);
 }
 
+/* The term of a word of a text, its form recorded: once per distinct
+ * folded word, then one lookup (most of a text's words are repeats). */
+static term *word_term(morgue_searchindex *s, const morgue_token *tok)
+{
+	void **slot = smap_slot(&s->wmap, tok->fold, 0);
+	if (slot)
+		return *slot;
+	term *t = get_term(s, tok->stem, 0);
+	add_form(s, t, tok->fold);
+	char *key = morgue_strdup(tok->fold);
+	MORGUE_ARRAY_RESERVE(s->wkeys, s->capwkeys, s->nwkeys + 1);
+	s->wkeys[s->nwkeys++] = key;
+	*smap_slot(&s->wmap, key, 1) = t;
+	return t;
+}
+
 typedef struct occ {
-	term *t;
 	unsigned pos;
 	unsigned flags; /* 1 title, 2 entity name (no position) */
+	size_t next;    /* the term's next occurrence in this document, or NONE */
 } occ;
+
+#define NONE ((size_t)-1)
 
 typedef struct dctx {
 	morgue_searchindex *s;
+	long doc;
 	occ *occ;
 	size_t n, cap;
+	term **terms; /* the document's distinct terms, in order of first use */
+	size_t nterms, capterms;
 	unsigned base, flags, count;
 	morgue_buf text; /* the document's text when read back from the spill */
 } dctx;
 
+/* Chain each occurrence to its term's list for this document: tokens come
+ * title first, then body (positions above the title's), then entity names
+ * (flag 2), so every list is already in the order the postings need and
+ * no sort is needed. */
 static int on_token(const morgue_token *tok, void *payload)
 {
 	dctx *c = payload;
-	term *t = get_term(c->s, tok->stem, 0);
-	add_form(c->s, t, tok->fold);
+	term *t = word_term(c->s, tok);
 	MORGUE_ARRAY_RESERVE(c->occ, c->cap, c->n + 1);
-	c->occ[c->n++] = (occ){ t, c->base + tok->pos, c->flags };
+	size_t k = c->n++;
+	c->occ[k] = (occ){ c->base + tok->pos, c->flags, NONE };
+	if (t->seen_doc != c->doc) {
+		t->seen_doc = c->doc;
+		t->head = k;
+		MORGUE_ARRAY_RESERVE(c->terms, c->capterms, c->nterms + 1);
+		c->terms[c->nterms++] = t;
+	} else {
+		c->occ[t->tail].next = k;
+	}
+	t->tail = k;
 	if (tok->pos + 1 > c->count)
 		c->count = tok->pos + 1;
 	return 0;
-}
-
-static int occ_cmp(const void *a, const void *b)
-{
-	const occ *x = a, *y = b;
-	if (x->t->id != y->t->id)
-		return x->t->id < y->t->id ? -1 : 1;
-	if ((x->flags & 2) != (y->flags & 2))
-		return (x->flags & 2) ? 1 : -1;
-	return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
 /* Start doc's postings in t (a new chunk when the doc and tf numbers of
@@ -479,6 +513,8 @@ static void index_doc(morgue_searchindex *s, morgue_tokenizer *tk, dctx *c, long
 		      unsigned *len)
 {
 	sdoc *d = &s->docs[id];
+	c->doc = id;
+	c->nterms = 0;
 	c->n = 0;
 	c->count = 0;
 	c->base = 0;
@@ -495,16 +531,15 @@ static void index_doc(morgue_searchindex *s, morgue_tokenizer *tk, dctx *c, long
 	c->base = 0;
 	for (size_t i = 0; i < d->nents; i++)
 		morgue_tokenize(tk, d->entnames[i], strlen(d->entnames[i]), on_token, c);
-	qsort(c->occ, c->n, sizeof(occ), occ_cmp);
-	for (size_t i = 0; i < c->n;) {
-		size_t j = i;
+	/* each term's postings go to its own list: the order the terms are
+	 * visited in does not change the output */
+	for (size_t i = 0; i < c->nterms; i++) {
+		term *t = c->terms[i];
 		unsigned flags = 0, tf = 0;
-		term *t = c->occ[i].t;
-		while (j < c->n && c->occ[j].t == t) {
-			flags |= c->occ[j].flags;
-			if (!(c->occ[j].flags & 2))
+		for (size_t k = t->head; k != NONE; k = c->occ[k].next) {
+			flags |= c->occ[k].flags;
+			if (!(c->occ[k].flags & 2))
 				tf++;
-			j++;
 		}
 		post_begin(t, id);
 		size_t at = t->post.size;
@@ -512,12 +547,12 @@ static void index_doc(morgue_searchindex *s, morgue_tokenizer *tk, dctx *c, long
 		t->dc += t->post.size - at;
 		if (!t->stop) {
 			unsigned prev = 0;
-			for (size_t k = i; k < i + tf; k++) {
+			for (size_t k = t->head; k != NONE && !(c->occ[k].flags & 2);
+			     k = c->occ[k].next) {
 				varint(&t->post, c->occ[k].pos - prev);
 				prev = c->occ[k].pos;
 			}
 		}
-		i = j;
 	}
 	if (d->pubkey)
 		facet(s, "~p", d->pubkey, id);
@@ -1268,8 +1303,12 @@ done:
 	for (size_t i = 0; i < nitems; i++)
 		free(items[i].json);
 	free(items);
+	/* the terms are not needed after the files: freed here, in the
+	 * writer's thread, not by the caller's */
+	free_terms(s);
 	free(lens);
 	free(c.occ);
+	free(c.terms);
 	morgue_buf_free(&c.text);
 	morgue_buf_free(&w.dir);
 	morgue_buf_free(&w.shards);

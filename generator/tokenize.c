@@ -20,7 +20,8 @@
 typedef struct memo_slot {
 	char *fold; /* NULL: empty */
 	char *stem; /* NULL: the stem is fold itself */
-	size_t stem_len;
+	size_t fold_len, stem_len;
+	int stopword;
 } memo_slot;
 
 struct morgue_tokenizer {
@@ -38,18 +39,24 @@ static size_t memo_hash(const char *s, size_t len)
 	return (size_t)(h ^ (h >> 29));
 }
 
-/* The stem of fold[0..len) (NUL-terminated) and its length, from the memo
- * or Snowball (then remembered while there is room). */
-static const char *stem_of(morgue_tokenizer *tk, const char *fold, size_t len, size_t *stem_len)
+static int is_stopword(const char *w);
+
+/* The stem of fold[0..len) (NUL-terminated), its length and whether fold
+ * is a stopword, from the memo or Snowball (then remembered while there
+ * is room). */
+static const char *stem_of(morgue_tokenizer *tk, const char *fold, size_t len, size_t *stem_len,
+			   int *stopword)
 {
 	size_t i = memo_hash(fold, len) & (MEMO_CAP - 1);
 	while (tk->memo[i].fold) {
-		if (!strcmp(tk->memo[i].fold, fold)) {
+		if (tk->memo[i].fold_len == len && !memcmp(tk->memo[i].fold, fold, len)) {
 			*stem_len = tk->memo[i].stem ? tk->memo[i].stem_len : len;
+			*stopword = tk->memo[i].stopword;
 			return tk->memo[i].stem ? tk->memo[i].stem : fold;
 		}
 		i = (i + 1) & (MEMO_CAP - 1);
 	}
+	*stopword = is_stopword(fold);
 	const sb_symbol *st = sb_stemmer_stem(tk->stemmer, (const sb_symbol *)fold, (int)len);
 	const char *stem = st ? (const char *)st : fold;
 	*stem_len = st ? (size_t)sb_stemmer_length(tk->stemmer) : len;
@@ -59,9 +66,11 @@ static const char *stem_of(morgue_tokenizer *tk, const char *fold, size_t len, s
 	}
 	if (tk->nmemo < MEMO_CAP / 4 * 3) {
 		tk->memo[i].fold = morgue_strndup(fold, len);
+		tk->memo[i].fold_len = len;
 		if (stem != fold)
 			tk->memo[i].stem = morgue_strndup(stem, *stem_len);
 		tk->memo[i].stem_len = *stem_len;
+		tk->memo[i].stopword = *stopword;
 		tk->nmemo++;
 	}
 	return stem;
@@ -83,7 +92,7 @@ static const char *const stopwords[] = {
  * looked up. */
 #define STOPWORD_MAX 5
 
-int morgue_tokenize_is_stopword(const char *w)
+static int is_stopword(const char *w)
 {
 	size_t lo = 0, hi = sizeof(stopwords) / sizeof(*stopwords);
 	if (strnlen(w, STOPWORD_MAX + 1) > STOPWORD_MAX)
@@ -99,6 +108,11 @@ int morgue_tokenize_is_stopword(const char *w)
 			lo = mid + 1;
 	}
 	return 0;
+}
+
+int morgue_tokenize_is_stopword(const char *w)
+{
+	return is_stopword(w);
 }
 
 static int classify(utf8proc_int32_t cp)
@@ -231,12 +245,13 @@ static int emit(morgue_tokenizer *tk, const char *s, size_t start, size_t end,
 	if (tk->fold.size == 0 || tk->fold.size > MORGUE_TOKEN_MAX)
 		return 0;
 	size_t stem_len;
-	const char *stem = stem_of(tk, tk->fold.ptr, tk->fold.size, &stem_len);
+	int stopword;
+	const char *stem = stem_of(tk, tk->fold.ptr, tk->fold.size, &stem_len, &stopword);
 	morgue_token t = {
 		.fold = tk->fold.ptr, .fold_len = tk->fold.size,
 		.stem = stem, .stem_len = stem_len,
 		.start = start, .end = end, .pos = pos,
-		.stopword = morgue_tokenize_is_stopword(tk->fold.ptr),
+		.stopword = stopword,
 	};
 	return fn(&t, payload);
 }

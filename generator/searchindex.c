@@ -157,7 +157,8 @@ struct morgue_searchindex {
 	size_t nterms, capterms;
 	smap tmap;  /* key -> term */
 	smap fmap;  /* form -> stem (char *, owned: "form\0stem") */
-	smap wmap;  /* folded word -> term (keys owned by wkeys) */
+	term **by_word; /* morgue_token.word -> term, while writing */
+	smap wmap;  /* folded word -> term, words without a number (keys owned by wkeys) */
 	char **wkeys;
 	size_t nwkeys, capwkeys;
 	char **fpairs;
@@ -314,6 +315,8 @@ static void free_terms(morgue_searchindex *s)
 	smap_free(&s->tmap);
 	smap_free(&s->fmap);
 	smap_free(&s->wmap);
+	free(s->by_word);
+	s->by_word = NULL;
 	freev(s->wkeys, s->nwkeys);
 	s->wkeys = NULL;
 	s->nwkeys = s->capwkeys = 0;
@@ -401,11 +404,17 @@ static void add_form(morgue_searchindex *s, term *t, const char *form)
  * folded word, then one lookup (most of a text's words are repeats). */
 static term *word_term(morgue_searchindex *s, const morgue_token *tok)
 {
-	void **slot = smap_slot(&s->wmap, tok->fold, 0);
+	if (tok->word >= 0 && s->by_word[tok->word])
+		return s->by_word[tok->word];
+	void **slot = tok->word < 0 ? smap_slot(&s->wmap, tok->fold, 0) : NULL;
 	if (slot)
 		return *slot;
 	term *t = get_term(s, tok->stem, 0);
 	add_form(s, t, tok->fold);
+	if (tok->word >= 0) {
+		s->by_word[tok->word] = t;
+		return t;
+	}
 	char *key = morgue_strdup(tok->fold);
 	MORGUE_ARRAY_RESERVE(s->wkeys, s->capwkeys, s->nwkeys + 1);
 	s->wkeys[s->nwkeys++] = key;
@@ -1254,6 +1263,7 @@ int morgue_searchindex_write(morgue_searchindex *s, const char *site_dir)
 	if (s->nents)
 		qsort(s->ents, s->nents, sizeof(sent), ent_cmp);
 	lens = morgue_calloc(s->ndocs + 1, sizeof(unsigned));
+	s->by_word = morgue_calloc(MORGUE_TOKEN_WORDS, sizeof(*s->by_word));
 	for (size_t i = 0; i < s->ndocs; i++)
 		index_doc(s, tk, &c, (long)i, &lens[i]);
 	for (size_t i = 0; i < s->nents; i++) {

@@ -16,7 +16,7 @@
  * (Zipf), and Snowball was a fifth of the index writer's time. Open
  * addressing; full at MEMO_CAP * 3 / 4 words, after which new words are
  * stemmed each time. */
-#define MEMO_CAP 65536
+#define MEMO_CAP MORGUE_TOKEN_WORDS
 typedef struct memo_slot {
 	char *fold; /* NULL: empty */
 	char *stem; /* NULL: the stem is fold itself */
@@ -45,18 +45,20 @@ static int is_stopword(const char *w);
  * is a stopword, from the memo or Snowball (then remembered while there
  * is room). */
 static const char *stem_of(morgue_tokenizer *tk, const char *fold, size_t len, size_t *stem_len,
-			   int *stopword)
+			   int *stopword, long *word)
 {
 	size_t i = memo_hash(fold, len) & (MEMO_CAP - 1);
 	while (tk->memo[i].fold) {
 		if (tk->memo[i].fold_len == len && !memcmp(tk->memo[i].fold, fold, len)) {
 			*stem_len = tk->memo[i].stem ? tk->memo[i].stem_len : len;
 			*stopword = tk->memo[i].stopword;
+			*word = (long)i;
 			return tk->memo[i].stem ? tk->memo[i].stem : fold;
 		}
 		i = (i + 1) & (MEMO_CAP - 1);
 	}
 	*stopword = is_stopword(fold);
+	*word = -1;
 	const sb_symbol *st = sb_stemmer_stem(tk->stemmer, (const sb_symbol *)fold, (int)len);
 	const char *stem = st ? (const char *)st : fold;
 	*stem_len = st ? (size_t)sb_stemmer_length(tk->stemmer) : len;
@@ -72,6 +74,7 @@ static const char *stem_of(morgue_tokenizer *tk, const char *fold, size_t len, s
 		tk->memo[i].stem_len = *stem_len;
 		tk->memo[i].stopword = *stopword;
 		tk->nmemo++;
+		*word = (long)i;
 	}
 	return stem;
 }
@@ -246,12 +249,13 @@ static int emit(morgue_tokenizer *tk, const char *s, size_t start, size_t end,
 		return 0;
 	size_t stem_len;
 	int stopword;
-	const char *stem = stem_of(tk, tk->fold.ptr, tk->fold.size, &stem_len, &stopword);
+	long word;
+	const char *stem = stem_of(tk, tk->fold.ptr, tk->fold.size, &stem_len, &stopword, &word);
 	morgue_token t = {
 		.fold = tk->fold.ptr, .fold_len = tk->fold.size,
 		.stem = stem, .stem_len = stem_len,
 		.start = start, .end = end, .pos = pos,
-		.stopword = stopword,
+		.stopword = stopword, .word = word,
 	};
 	return fn(&t, payload);
 }

@@ -34,7 +34,13 @@ typedef struct morgue_token {
 	size_t start, end; /* byte range of the word in the input */
 	unsigned pos;      /* 0-based word number in this call (skipped words count) */
 	int stopword;      /* 1 for very common English words */
+	long word;         /* the same number for every token of this tokenizer
+			    * with the same fold, in 0..MORGUE_TOKEN_WORDS-1;
+			    * -1 once it remembers no more words */
 } morgue_token;
+
+/* The bound of morgue_token.word. */
+#define MORGUE_TOKEN_WORDS 65536
 
 /* Return non-zero to stop; morgue_tokenize then returns that value. */
 typedef int (*morgue_token_fn)(const morgue_token *t, void *payload);

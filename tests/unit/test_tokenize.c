@@ -166,6 +166,55 @@ static void test_stem_memo(void)
 	morgue_buf_free(&filler), morgue_buf_free(&sink);
 }
 
+typedef struct words {
+	long w[16];
+	int stop[16];
+	size_t n;
+} words;
+
+static int record_words(const morgue_token *t, void *payload)
+{
+	words *w = payload;
+	if (w->n < 16) {
+		w->stop[w->n] = t->stopword;
+		w->w[w->n++] = t->word;
+	}
+	return 0;
+}
+
+/* Word numbers: equal for equal folds (whatever the case in the text),
+ * distinct otherwise, in range; -1 once the memo is full. The stopword
+ * flag rides along with the memo. */
+static void test_word_numbers(void)
+{
+	morgue_tokenizer *fresh = NULL;
+	words w = { .n = 0 };
+	CHECK_INT(morgue_tokenizer_new(&fresh), 0);
+	morgue_tokenize(fresh, "The cat the CAT dog cats", 24, record_words, &w);
+	CHECK_INT(w.n, 6);
+	CHECK(w.w[0] >= 0 && w.w[0] < MORGUE_TOKEN_WORDS);
+	CHECK_INT(w.w[0], w.w[2]);
+	CHECK_INT(w.w[1], w.w[3]);
+	CHECK(w.w[0] != w.w[1] && w.w[1] != w.w[4] && w.w[1] != w.w[5]);
+	CHECK_INT(w.stop[0], 1);
+	CHECK_INT(w.stop[2], 1); /* from the memo */
+	CHECK_INT(w.stop[1], 0);
+	morgue_buf filler = MORGUE_BUF_INIT;
+	for (unsigned i = 0; i < 70000; i++) {
+		morgue_buf_clear(&filler);
+		morgue_buf_puts(&filler, "zq");
+		for (unsigned v = i; v; v /= 26)
+			morgue_buf_putc(&filler, 'a' + (int)(v % 26));
+		morgue_tokenize(fresh, filler.ptr, filler.size, record_words, &(words){ .n = 0 });
+	}
+	w.n = 0;
+	morgue_tokenize(fresh, "cat unremembered", 16, record_words, &w);
+	CHECK(w.w[0] >= 0); /* still remembered */
+	CHECK_INT(w.w[1], -1);
+	morgue_buf_free(&filler);
+	morgue_tokenizer_free(fresh);
+}
+
 int main(void)
 {
 	if (morgue_tokenizer_new(&tk) < 0) {
@@ -180,6 +229,7 @@ int main(void)
 	RUN(test_positions_and_stopwords);
 	RUN(test_offsets_and_stop);
 	RUN(test_stem_memo);
+	RUN(test_word_numbers);
 	morgue_tokenizer_free(tk);
 	TEST_EXIT();
 }

@@ -31,12 +31,16 @@ struct morgue_tokenizer {
 	size_t nmemo;
 };
 
+#define FNV_BASIS 1469598103934665603ULL
+#define FNV_STEP(h, c) (((h) ^ (unsigned char)(c)) * 1099511628211ULL)
+#define MEMO_MIX(h) ((size_t)((h) ^ ((h) >> 29)))
+
 static size_t memo_hash(const char *s, size_t len)
 {
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = FNV_BASIS;
 	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	return (size_t)(h ^ (h >> 29));
+		h = FNV_STEP(h, s[i]);
+	return MEMO_MIX(h);
 }
 
 static int is_stopword(const char *w);
@@ -44,10 +48,10 @@ static int is_stopword(const char *w);
 /* The stem of fold[0..len) (NUL-terminated), its length and whether fold
  * is a stopword, from the memo or Snowball (then remembered while there
  * is room). */
-static const char *stem_of(morgue_tokenizer *tk, const char *fold, size_t len, size_t *stem_len,
-			   int *stopword, long *word)
+static const char *stem_of(morgue_tokenizer *tk, const char *fold, size_t len, size_t hash,
+			   size_t *stem_len, int *stopword, long *word)
 {
-	size_t i = memo_hash(fold, len) & (MEMO_CAP - 1);
+	size_t i = hash & (MEMO_CAP - 1);
 	while (tk->memo[i].fold) {
 		if (tk->memo[i].fold_len == len && !memcmp(tk->memo[i].fold, fold, len)) {
 			*stem_len = tk->memo[i].stem ? tk->memo[i].stem_len : len;
@@ -240,17 +244,17 @@ void morgue_tokenizer_free(morgue_tokenizer *tk)
 	free(tk);
 }
 
-static int emit(morgue_tokenizer *tk, const char *s, size_t start, size_t end,
-		unsigned pos, morgue_token_fn fn, void *payload)
+/* Hand the word in tk->fold (hash: memo_hash of it) to fn. */
+static int emit_folded(morgue_tokenizer *tk, size_t hash, size_t start, size_t end,
+		       unsigned pos, morgue_token_fn fn, void *payload)
 {
-	morgue_buf_clear(&tk->fold);
-	morgue_tokenize_fold(&tk->fold, s + start, end - start);
 	if (tk->fold.size == 0 || tk->fold.size > MORGUE_TOKEN_MAX)
 		return 0;
 	size_t stem_len;
 	int stopword;
 	long word;
-	const char *stem = stem_of(tk, tk->fold.ptr, tk->fold.size, &stem_len, &stopword, &word);
+	const char *stem = stem_of(tk, tk->fold.ptr, tk->fold.size, hash, &stem_len, &stopword,
+				   &word);
 	morgue_token t = {
 		.fold = tk->fold.ptr, .fold_len = tk->fold.size,
 		.stem = stem, .stem_len = stem_len,
@@ -258,6 +262,69 @@ static int emit(morgue_tokenizer *tk, const char *s, size_t start, size_t end,
 		.stopword = stopword, .word = word,
 	};
 	return fn(&t, payload);
+}
+
+static int emit(morgue_tokenizer *tk, const char *s, size_t start, size_t end,
+		unsigned pos, morgue_token_fn fn, void *payload)
+{
+	morgue_buf_clear(&tk->fold);
+	morgue_tokenize_fold(&tk->fold, s + start, end - start);
+	return emit_folded(tk, memo_hash(tk->fold.ptr, tk->fold.size), start, end, pos, fn,
+			   payload);
+}
+
+/* ASCII letters and digits: 1; everything else (ASCII or not): 0. */
+static const unsigned char ascii_alnum[256] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
+	['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1,
+	['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
+	['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1,
+	['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1,
+	['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1,
+	['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1,
+	['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+};
+
+/* The common case of news prose, without decoding: a run of ASCII letters
+ * and digits at s[i] that the general loop would end at the same place.
+ * Returns the run's end, or 0 when the general loop must decide (a
+ * non-ASCII byte follows, a joiner followed by a letter or digit, or the
+ * word is too long to keep). The word is folded (lower-cased) into
+ * tk->fold and hashed in the same pass. */
+static size_t ascii_word(morgue_tokenizer *tk, const char *s, size_t len, size_t i,
+			 size_t *hash)
+{
+	size_t j = i;
+	uint64_t h = FNV_BASIS;
+	morgue_buf_clear(&tk->fold);
+	morgue_buf_grow(&tk->fold, MORGUE_TOKEN_MAX + 2);
+	char *out = tk->fold.ptr;
+	while (j < len && ascii_alnum[(unsigned char)s[j]]) {
+		if (j - i > MORGUE_TOKEN_MAX)
+			return 0;
+		char c = s[j];
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c + 32);
+		out[j - i] = c;
+		h = FNV_STEP(h, c);
+		j++;
+	}
+	if (j < len) {
+		unsigned char e = (unsigned char)s[j];
+		/* a joiner ends the word unless a letter or digit (maybe not
+		 * ASCII) follows it: "said, " ends here, "U.S" does not */
+		if (e >= 0x80)
+			return 0;
+		if (mid_kind(e) && j + 1 < len &&
+		    ((unsigned char)s[j + 1] >= 0x80 || ascii_alnum[(unsigned char)s[j + 1]]))
+			return 0;
+	}
+	tk->fold.size = j - i;
+	out[j - i] = '\0';
+	*hash = MEMO_MIX(h);
+	return j;
 }
 
 int morgue_tokenize(morgue_tokenizer *tk, const char *s, size_t len,
@@ -268,6 +335,18 @@ int morgue_tokenize(morgue_tokenizer *tk, const char *s, size_t len,
 	int rc;
 
 	while (i < len) {
+		unsigned char b = (unsigned char)s[i];
+		if (b < 0x80 && !ascii_alnum[b]) { /* space, punctuation */
+			i++;
+			continue;
+		}
+		size_t hash, end;
+		if (b < 0x80 && (end = ascii_word(tk, s, len, i, &hash))) {
+			if ((rc = emit_folded(tk, hash, i, end, pos++, fn, payload)))
+				return rc;
+			i = end;
+			continue;
+		}
 		utf8proc_int32_t cp;
 		long n = dec(s, len, i, &cp);
 		if (n < 0) {

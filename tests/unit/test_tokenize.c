@@ -47,6 +47,16 @@ static void test_boundaries(void)
 	TOKS("e-mail", "e|mail");
 	TOKS("", "");
 	TOKS("...!?", "");
+	/* where the ASCII fast path hands over to the general loop: a
+	 * joiner before a letter, a non-ASCII letter or mark after ASCII, a
+	 * joiner at the very end, a word too long to keep */
+	TOKS("said, then", "said|then");
+	TOKS("a:b x:", "a:b|x");
+	TOKS("cafe\xCC\x81s ok", "cafes>cafe|ok");
+	TOKS("abc\xC3\xA9" "d", "abced>abc");
+	TOKS("ab'", "ab");
+	TOKS("Lavrov's", "lavrov's>lavrov");
+	TOKS("x aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa y", "x|y");
 }
 
 static void test_folding(void)

@@ -316,6 +316,11 @@ int morgue_output_is_current(const char *dir, const char *stamp)
 		morgue_error_clear();
 		goto done;
 	}
+	/* another stamp: no need to count the tree (a stat per file) */
+	morgue_buf_printf(&want, "morgue\nstamp %s\n", stamp);
+	if (strncmp(morgue_buf_cstr(&data), want.ptr, want.size))
+		goto done;
+	morgue_buf_clear(&want);
 	if (count_tree(dir, "", &files, &bytes) < 0)
 		goto done;
 	morgue_buf_printf(&want, "morgue\nstamp %s\nfiles %zu\nbytes %zu\n", stamp, files, bytes);

@@ -691,25 +691,49 @@ static void *collect_history(void *arg)
 	return NULL;
 }
 
-/* The search index, written from a second thread while the pages are
- * rendered (it reuses files through the cache, which allows that). */
+/* The search index, from a second thread: the documents are tokenized
+ * while the catalog is finished (one core is idle then), and the files
+ * are written, once the entities are added and the staging directory
+ * exists (search_go), while the pages are rendered. It reuses files
+ * through the cache, which allows that. */
 typedef struct search_job {
 	build *b;
-	const char *dir;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	const char *dir; /* where to write, set by search_go; NULL: give up */
+	int told;        /* search_go was called */
 	int rc;
 	morgue_buf error; /* the thread's error message, for the caller */
 } search_job;
 
-static void *write_search(void *arg)
+static void *run_search(void *arg)
 {
 	search_job *j = arg;
-	j->rc = morgue_searchindex_write(j->b->search, j->dir);
-	if (j->rc < 0) {
+	int rc = morgue_searchindex_index(j->b->search);
+	pthread_mutex_lock(&j->lock);
+	while (!j->told)
+		pthread_cond_wait(&j->cond, &j->lock);
+	const char *dir = j->dir;
+	pthread_mutex_unlock(&j->lock);
+	if (rc == 0 && dir)
+		rc = morgue_searchindex_write(j->b->search, dir);
+	j->rc = rc;
+	if (rc < 0) {
 		const morgue_error *e = morgue_error_last();
 		morgue_buf_puts(&j->error, e && e->message ? e->message : "search index failed");
 	}
 	morgue_error_clear(); /* frees this thread's message */
 	return NULL;
+}
+
+/* Let the search thread write into dir, or, dir NULL, stop it. */
+static void search_go(search_job *j, const char *dir)
+{
+	pthread_mutex_lock(&j->lock);
+	j->dir = dir;
+	j->told = 1;
+	pthread_cond_signal(&j->cond);
+	pthread_mutex_unlock(&j->lock);
 }
 
 static int build_stamp(morgue_buf *out, build *b)
@@ -777,6 +801,10 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	history_job hj = { 0 };
 	pthread_t history_thread;
 	int history_threaded = 0;
+	search_job sj = { .b = &b, .lock = PTHREAD_MUTEX_INITIALIZER,
+			  .cond = PTHREAD_COND_INITIALIZER, .error = MORGUE_BUF_INIT };
+	pthread_t search_thread;
+	int search_started = 0;
 
 	memset(stats, 0, sizeof(*stats));
 	binary_hash(b.bin);
@@ -883,6 +911,8 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 				      stats->errors, stats->errors == 1 ? "" : "s");
 		goto done;
 	}
+	if (!opts->check_only) /* no documents are added from here on */
+		search_started = pthread_create(&search_thread, NULL, run_search, &sj) == 0;
 	if ((rc = morgue_catalog_finish(b.catalog)) < 0 ||
 	    (rc = morgue_catalog_commit(b.catalog)) < 0)
 		goto done;
@@ -951,26 +981,26 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	 * needs nothing of theirs, and re-tokenizing every document is the
 	 * longest step of a rebuild */
 	morgue_searchindex_memo memo = { search_reuse, search_record, &b };
-	search_job sj = { .b = &b, .dir = morgue_output_staging(b.output) };
-	pthread_t search_thread;
-	int search_threaded = 0;
 	b.reuse_site = site.reuse;
 	if (b.cache)
 		morgue_searchindex_set_memo(b.search, &memo);
 	progress(&b, "pages", 0, 0);
 	if ((rc = index_entities(&b)) == 0 && (rc = morgue_catalog_begin(b.catalog)) == 0) {
-		search_threaded = pthread_create(&search_thread, NULL, write_search, &sj) == 0;
+		if (search_started)
+			search_go(&sj, morgue_output_staging(b.output));
 		rc = morgue_render_site(&site);
 		if (rc == 0)
 			rc = morgue_theme_copy_static(b.theme, b.output);
 		progress(&b, "search", 0, 0);
-		if (search_threaded)
+		if (search_started) {
 			pthread_join(search_thread, NULL);
-		else
-			write_search(&sj);
+			search_started = 0;
+		} else {
+			search_go(&sj, morgue_output_staging(b.output));
+			run_search(&sj);
+		}
 		if (sj.rc < 0 && rc == 0)
 			rc = morgue_error_set(sj.rc, NULL, 0, "%s", morgue_buf_cstr(&sj.error));
-		morgue_buf_free(&sj.error);
 	}
 	if (threaded) {
 		pthread_join(thread, NULL);
@@ -1013,6 +1043,11 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	else
 		cache_kept = 1;
 	done:
+	if (search_started) { /* a failure before the pages */
+		search_go(&sj, NULL);
+		pthread_join(search_thread, NULL);
+	}
+	morgue_buf_free(&sj.error);
 	if (history_threaded)
 		pthread_join(history_thread, NULL);
 	morgue_history_free(hj.history);

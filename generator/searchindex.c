@@ -157,7 +157,11 @@ struct morgue_searchindex {
 	size_t nterms, capterms;
 	smap tmap;  /* key -> term */
 	smap fmap;  /* form -> stem (char *, owned: "form\0stem") */
-	term **by_word; /* morgue_token.word -> term, while writing */
+	term **by_word; /* morgue_token.word -> term, while indexing */
+	/* filled by morgue_searchindex_index, dropped by write */
+	int indexed;
+	morgue_tokenizer *tk;
+	unsigned *lens; /* words per document */
 	smap wmap;  /* folded word -> term, words without a number (keys owned by wkeys) */
 	char **wkeys;
 	size_t nwkeys, capwkeys;
@@ -209,10 +213,14 @@ int morgue_searchindex_new(morgue_searchindex **out)
 	return 0;
 }
 
+static void unindex(morgue_searchindex *s);
+
 int morgue_searchindex_add(morgue_searchindex *s, const morgue_search_doc *d)
 {
 	if (!d || !d->url || !d->title)
 		return morgue_error_set(MORGUE_EUSAGE, NULL, 0, "search document without url or title");
+	if (s->indexed)
+		unindex(s); /* a document more: index again */
 	MORGUE_ARRAY_RESERVE(s->docs, s->capdocs, s->ndocs + 1);
 	sdoc *o = &s->docs[s->ndocs++];
 	memset(o, 0, sizeof(*o));
@@ -325,6 +333,17 @@ static void free_terms(morgue_searchindex *s)
 	s->nfpairs = s->capfpairs = 0;
 }
 
+/* Drop what morgue_searchindex_index built (terms, lengths, tokenizer). */
+static void unindex(morgue_searchindex *s)
+{
+	free_terms(s);
+	free(s->lens);
+	s->lens = NULL;
+	morgue_tokenizer_free(s->tk);
+	s->tk = NULL;
+	s->indexed = 0;
+}
+
 void morgue_searchindex_free(morgue_searchindex *s)
 {
 	if (!s)
@@ -346,7 +365,7 @@ void morgue_searchindex_free(morgue_searchindex *s)
 		freev(e->aliases, e->naliases);
 	}
 	free(s->ents);
-	free_terms(s);
+	unindex(s);
 	free(s);
 }
 
@@ -1240,32 +1259,48 @@ static void write_meta(writer *w, const unsigned *lens)
 	morgue_buf_free(&x);
 }
 
+int morgue_searchindex_index(morgue_searchindex *s)
+{
+	dctx c = { .s = s };
+	int rc;
+
+	if (s->indexed)
+		return 0;
+	unindex(s);
+	if ((rc = morgue_tokenizer_new(&s->tk)) < 0)
+		return rc;
+	if (s->ndocs)
+		qsort(s->docs, s->ndocs, sizeof(sdoc), doc_cmp);
+	s->lens = morgue_calloc(s->ndocs + 1, sizeof(unsigned));
+	s->by_word = morgue_calloc(MORGUE_TOKEN_WORDS, sizeof(*s->by_word));
+	for (size_t i = 0; i < s->ndocs; i++)
+		index_doc(s, s->tk, &c, (long)i, &s->lens[i]);
+	free(c.occ);
+	free(c.terms);
+	morgue_buf_free(&c.text);
+	s->indexed = 1;
+	return 0;
+}
+
 int morgue_searchindex_write(morgue_searchindex *s, const char *site_dir)
 {
 	morgue_tokenizer *tk = NULL;
 	writer w = { .s = s, .dir = MORGUE_BUF_INIT, .shards = MORGUE_BUF_INIT,
 		     .dict = MORGUE_BUF_INIT, .rc = 0 };
-	dctx c = { .s = s };
 	unsigned *lens = NULL;
 	item *items = NULL;
 	size_t nitems = 0, chunk_no = 0, pos_no = 0;
 	int rc;
 
-	free_terms(s);
 	s->bytes = s->files = 0;
-	if ((rc = morgue_tokenizer_new(&tk)) < 0)
-		goto done;
 	morgue_buf_printf(&w.dir, "%s/search", site_dir);
-	if ((rc = morgue_fs_rmtree(w.dir.ptr)) < 0 || (rc = morgue_fs_mkdirs(w.dir.ptr)) < 0)
+	if ((rc = morgue_fs_rmtree(w.dir.ptr)) < 0 || (rc = morgue_fs_mkdirs(w.dir.ptr)) < 0 ||
+	    (rc = morgue_searchindex_index(s)) < 0)
 		goto done;
-	if (s->ndocs)
-		qsort(s->docs, s->ndocs, sizeof(sdoc), doc_cmp);
+	tk = s->tk;
+	lens = s->lens;
 	if (s->nents)
 		qsort(s->ents, s->nents, sizeof(sent), ent_cmp);
-	lens = morgue_calloc(s->ndocs + 1, sizeof(unsigned));
-	s->by_word = morgue_calloc(MORGUE_TOKEN_WORDS, sizeof(*s->by_word));
-	for (size_t i = 0; i < s->ndocs; i++)
-		index_doc(s, tk, &c, (long)i, &lens[i]);
 	for (size_t i = 0; i < s->nents; i++) {
 		ent_tok et = { s, (unsigned)i };
 		morgue_tokenize(tk, s->ents[i].name, strlen(s->ents[i].name), on_entity_token, &et);
@@ -1314,18 +1349,14 @@ done:
 		free(items[i].json);
 	free(items);
 	/* the terms are not needed after the files: freed here, in the
-	 * writer's thread, not by the caller's */
-	free_terms(s);
-	free(lens);
-	free(c.occ);
-	free(c.terms);
-	morgue_buf_free(&c.text);
+	 * writer's thread, not by the caller's; a second write indexes
+	 * again */
+	unindex(s);
 	morgue_buf_free(&w.dir);
 	morgue_buf_free(&w.shards);
 	morgue_buf_free(&w.dict);
 	if (w.zok)
 		deflateEnd(&w.z);
-	morgue_tokenizer_free(tk);
 	return rc;
 }
 

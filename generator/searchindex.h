@@ -74,6 +74,11 @@ int morgue_searchindex_add_entity(morgue_searchindex *s, const char *slug,
 				  const char *name, const char *type,
 				  const char *url, const char *const *aliases,
 				  size_t naliases, int article_count);
+/* Tokenize the documents added so far: the first half of write, which
+ * does it itself when it was not done. It touches only the documents, so
+ * another thread may add entities meanwhile (but no documents: adding one
+ * drops the work). 0, or MORGUE_ERROR without a stemmer. */
+int morgue_searchindex_index(morgue_searchindex *s);
 /* Replace site_dir/search/ with the index. 0 or MORGUE_EIO. */
 int morgue_searchindex_write(morgue_searchindex *s, const char *site_dir);
 /* The JSON value a file site_dir/search/NAME.js hands to the loader, as

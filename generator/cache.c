@@ -1490,6 +1490,9 @@ int morgue_cache_csv_write(morgue_buf *out, morgue_csv_spans **spans, morgue_cat
 	}
 again:
 	s = morgue_calloc(1, sizeof(*s));
+	/* about the old file's size: no regrowing (copying) of ~50 MB */
+	if (fd >= 0)
+		morgue_buf_grow(out, prev->size + prev->size / 16);
 	if ((rc = morgue_catalog_csv_header(out, c, what)) < 0)
 		goto done;
 	/* a run of old blocks lying end to end in the old file is read

@@ -100,6 +100,39 @@ g -C "$R" rm -q articles/2099/last.md
 commit "$R" "delete last"
 same "the last article deleted"
 
+# mentions.csv and attributions.csv are spliced: the blocks of unchanged
+# articles are copied from the previous site's file, the others written
+csv() { # step file pattern: the incremental site's CSV has the pattern
+	grep -q "$3" "$TMP/inc/$2" && pass "$1: $2 has the change" ||
+		fail "$1: $2 has the change" "$(cat "$TMP/inc/$2")"
+}
+article "$R" 2020/two "Two, quoted" 2020-02-05 '"The engine weaves algebra," Ada Lovelace said.'
+commit "$R" "quote in two"
+same "an edit that adds a quotation"
+csv "an edit that adds a quotation" attributions.csv 'The engine weaves algebra'
+article "$R" 2020/two "Two, quoted" 2020-02-05 '"The engine weaves patterns," Ada Lovelace said.'
+commit "$R" "another quotation in two"
+same "an edit that changes only a quotation"
+csv "an edit that changes only a quotation" attributions.csv 'The engine weaves patterns'
+# the oldest article's block moves from the head of the files to the end
+g -C "$R" mv articles/2019/old.md articles/2020/zz-old.md
+commit "$R" "rename old to the end"
+same "a rename that changes the path order"
+csv "a rename that changes the path order" mentions.csv '2020/zz-old\|^article'
+# a path with capitals sorts among the others without case
+g -C "$R" mv articles/2020/third.md articles/2020/Three-Capital.md
+commit "$R" "rename with capitals"
+same "a rename to a path with capitals"
+article "$R" 2020/aardvark "Aardvark" 2020-04-01 '"First," Ada Lovelace said. "Second," the Daily Bugle reported.'
+commit "$R" "add aardvark"
+same "an article added at the head of the path order"
+csv "an article added at the head of the path order" mentions.csv '^2020/aardvark,'
+# the previous site's CSV is not what the cache recorded: written whole
+article "$R" 2020/two "Two, quoted" 2020-02-05 '"The engine weaves lace," Ada Lovelace said.'
+commit "$R" "quote in two, a third"
+printf 'x' >>"$TMP/inc/mentions.csv"
+same "a previous CSV changed behind the cache's back"
+
 # a damaged cache: detected, ignored with a warning, and replaced
 head -c 5000 /dev/urandom >"$TMP/inc.cache"
 article "$R" 2020/two "Two, again" 2020-02-05 "Lovelace once more."

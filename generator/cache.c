@@ -1475,8 +1475,13 @@ int morgue_cache_csv_write(morgue_buf *out, morgue_csv_spans **spans, morgue_cat
 	*spans = NULL;
 	if (col < 0)
 		return morgue_error_set(MORGUE_EUSAGE, NULL, 0, "cache: no spliced export %s", what);
-	if (csv_keys(&keys, &nkeys, morgue_catalog_handle(c), col) < 0)
-		return morgue_catalog_csv(out, c, what); /* not a cache: no spans */
+	/* one read transaction (not one, with its locks, per statement) */
+	sqlite3_exec(morgue_catalog_handle(c), "SAVEPOINT csv_write", NULL, NULL, NULL);
+	if (csv_keys(&keys, &nkeys, morgue_catalog_handle(c), col) < 0) {
+		/* not a cache: no spans */
+		rc = morgue_catalog_csv(out, c, what);
+		goto done;
+	}
 	if ((rc = morgue_catalog_csv_order(&ids, &nids, c)) < 0)
 		goto done;
 	if (prev && prev->n && prev_file) {
@@ -1550,6 +1555,7 @@ unreadable:
 	s = NULL;
 	goto again;
 done:
+	sqlite3_exec(morgue_catalog_handle(c), "RELEASE csv_write", NULL, NULL, NULL);
 	if (fd >= 0)
 		close(fd);
 	free(ids);

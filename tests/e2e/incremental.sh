@@ -114,19 +114,25 @@ article "$R" 2020/two "Two, quoted" 2020-02-05 '"The engine weaves patterns," Ad
 commit "$R" "another quotation in two"
 same "an edit that changes only a quotation"
 csv "an edit that changes only a quotation" attributions.csv 'The engine weaves patterns'
-# the oldest article's block moves from the head of the files to the end
-g -C "$R" mv articles/2019/old.md articles/2020/zz-old.md
-commit "$R" "rename old to the end"
+# third's block moves from the middle of the files to the head
+mkdir -p "$R/articles/2000"
+g -C "$R" mv articles/2020/third.md articles/2000/third.md
+commit "$R" "rename third to the head"
 same "a rename that changes the path order"
-csv "a rename that changes the path order" mentions.csv '2020/zz-old\|^article'
-# a path with capitals sorts among the others without case
-g -C "$R" mv articles/2020/third.md articles/2020/Three-Capital.md
-commit "$R" "rename with capitals"
-same "a rename to a path with capitals"
+sed -n 2p "$TMP/inc/mentions.csv" | grep -q '^2000/third,' &&
+	pass "a rename that changes the path order: its rows come first" ||
+	fail "a rename that changes the path order: its rows come first" "$(cat "$TMP/inc/mentions.csv")"
+# paths sort without case: 2020/Zebra after 2020/two (before, by bytes)
+g -C "$R" mv articles/2000/third.md articles/2020/Zebra.md
+commit "$R" "rename with a capital"
+same "a rename to a path with a capital"
+tail -n 1 "$TMP/inc/mentions.csv" | grep -q '^2020/Zebra,' &&
+	pass "a rename to a path with a capital: its rows come last" ||
+	fail "a rename to a path with a capital: its rows come last" "$(cat "$TMP/inc/mentions.csv")"
 article "$R" 2020/aardvark "Aardvark" 2020-04-01 '"First," Ada Lovelace said. "Second," the Daily Bugle reported.'
 commit "$R" "add aardvark"
-same "an article added at the head of the path order"
-csv "an article added at the head of the path order" mentions.csv '^2020/aardvark,'
+same "an article added between others in path order"
+csv "an article added between others in path order" mentions.csv '^2020/aardvark,'
 # the previous site's CSV is not what the cache recorded: written whole
 article "$R" 2020/two "Two, quoted" 2020-02-05 '"The engine weaves lace," Ada Lovelace said.'
 commit "$R" "quote in two, a third"

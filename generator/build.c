@@ -631,6 +631,11 @@ typedef struct exports {
 	morgue_output *output;
 	const morgue_config *config;
 	int skip[NCSV];      /* CSV exports linked from the previous site */
+	/* mentions and attributions: the spans of the previous site's file
+	 * (NULL: generate it all) and its path; the spans of the new one */
+	morgue_csv_spans *prev_spans[NCSV];
+	char *prev_file[NCSV];
+	morgue_csv_spans *spans[NCSV];
 	int rc;
 	morgue_buf error;    /* the thread's error message, for the caller */
 	char *error_file;
@@ -649,7 +654,12 @@ static void *write_exports(void *arg)
 		if (x->skip[i])
 			continue;
 		morgue_buf_printf(&file, "%s.csv", csv_names[i]);
-		rc = morgue_catalog_csv(&csv, c, csv_names[i]);
+		if (strcmp(csv_names[i], "entities"))
+			/* by article: unchanged ones copied from the old file */
+			rc = morgue_cache_csv_write(&csv, &x->spans[i], c, csv_names[i],
+						    x->prev_spans[i], x->prev_file[i]);
+		else
+			rc = morgue_catalog_csv(&csv, c, csv_names[i]);
 		if (!rc)
 			rc = morgue_output_write(x->output, file.ptr, morgue_buf_cstr(&csv), csv.size);
 		morgue_buf_free(&csv);
@@ -974,6 +984,19 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 								  csv_sig[i], NULL, NULL);
 		morgue_buf_free(&fam);
 	}
+	/* the others copy the blocks of unchanged articles from the
+	 * previous site's file, when that site is the cache's */
+	for (size_t i = 0; i < NCSV && b.cache && site.reuse; i++) {
+		if (!strcmp(csv_names[i], "entities"))
+			continue;
+		if (morgue_cache_csv_spans(&x.prev_spans[i], b.cache, csv_names[i]) < 0) {
+			morgue_error_clear();
+			continue;
+		}
+		morgue_buf fp = MORGUE_BUF_INIT;
+		morgue_buf_printf(&fp, "%s/%s.csv", opts->out, csv_names[i]);
+		x.prev_file[i] = morgue_buf_detach(&fp);
+	}
 	pthread_t thread;
 	/* a temporary catalog (no file) cannot be shared: export after */
 	int threaded = cache_new.size && pthread_create(&thread, NULL, write_exports, &x) == 0;
@@ -1020,8 +1043,18 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 			morgue_buf_printf(&file, "%s.csv", csv_names[i]);
 			rc = morgue_cache_page_record(b.cache, fam.ptr, csv_sig[i], file.ptr);
 		}
+		/* the spans of the file the site now holds: a linked file
+		 * is the previous one */
+		if (rc == 0 && b.cache && strcmp(csv_names[i], "entities"))
+			rc = morgue_cache_csv_record(b.cache, csv_names[i],
+						     x.skip[i] ? x.prev_spans[i] : x.spans[i]);
 		morgue_buf_free(&fam);
 		morgue_buf_free(&file);
+	}
+	for (size_t i = 0; i < NCSV; i++) {
+		morgue_csv_spans_free(x.prev_spans[i]);
+		morgue_csv_spans_free(x.spans[i]);
+		free(x.prev_file[i]);
 	}
 	if (rc < 0)
 		goto done;

@@ -5,13 +5,17 @@
 #include "util/escape.h"
 #include "util/fs.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-#define CACHE_FORMAT "morgue-cache 3"
+#define CACHE_FORMAT "morgue-cache 4"
 
 /* The per-article tables a copy carries over, and the column holding the
  * article id. The articles row itself gets a fresh id (assigned in the
@@ -230,7 +234,11 @@ int morgue_cache_open(morgue_cache **out, morgue_catalog *c, const char *prev_pa
 			 /* digests of an article's mention and attribution rows,
 			  * for the signatures of the CSV exports */
 			 "CREATE TABLE cache_rows(article_id INTEGER PRIMARY KEY,"
-			 "  mentions TEXT NOT NULL, attributions TEXT NOT NULL);",
+			 "  mentions TEXT NOT NULL, attributions TEXT NOT NULL);"
+			 /* the spans of the articles' blocks in a CSV export
+			  * (morgue_cache_csv_write), packed in one blob */
+			 "CREATE TABLE cache_exports(name TEXT PRIMARY KEY, size INTEGER NOT NULL,"
+			 "  spans BLOB NOT NULL);",
 			 NULL, NULL, &err) != SQLITE_OK) {
 		rc = morgue_error_set(MORGUE_ERROR, NULL, 0, "cache: %s", err);
 		sqlite3_free(err);
@@ -1269,5 +1277,293 @@ static int query_sig(morgue_cache *k, char out[MORGUE_HASH_HEX], const char *pag
 		rc = db_error(k, name);
 	sqlite3_finalize(st);
 	morgue_hash_hex(out, &h);
+	return rc;
+}
+
+/* ---- CSV exports spliced from the previous file ---- */
+
+/* One article's block in a CSV export: key (hash of what the block is
+ * made of, csv_keys) and where it lies in the file. As stored in
+ * cache_exports.spans: an array of these, native byte order (a cache is
+ * read only by the binary that wrote it: its hash is in the parse key). */
+typedef struct csv_span {
+	unsigned long long key[2];
+	unsigned long long offset, length;
+} csv_span;
+
+struct morgue_csv_spans {
+	csv_span *v;      /* file order when written, by key when loaded */
+	size_t n, cap;
+	size_t size;      /* of the file they describe */
+	size_t copied;    /* blocks copied from the previous file */
+};
+
+void morgue_csv_spans_free(morgue_csv_spans *s)
+{
+	if (!s)
+		return;
+	free(s->v);
+	free(s);
+}
+
+void morgue_csv_spans_stats(const morgue_csv_spans *s, size_t *blocks, size_t *ncopied,
+			    size_t *size)
+{
+	if (blocks)
+		*blocks = s ? s->n : 0;
+	if (ncopied)
+		*ncopied = s ? s->copied : 0;
+	if (size)
+		*size = s ? s->size : 0;
+}
+
+static int csv_column(const char *what)
+{
+	return !strcmp(what, "mentions") ? 0 : !strcmp(what, "attributions") ? 1 : -1;
+}
+
+static int by_span_key(const void *x, const void *y)
+{
+	const csv_span *a = x, *b = y;
+	if (a->key[0] != b->key[0])
+		return a->key[0] < b->key[0] ? -1 : 1;
+	return a->key[1] < b->key[1] ? -1 : a->key[1] > b->key[1];
+}
+
+int morgue_cache_csv_spans(morgue_csv_spans **out, morgue_cache *k, const char *what)
+{
+	sqlite3_stmt *st;
+	*out = NULL;
+	if (csv_column(what) < 0)
+		return morgue_error_set(MORGUE_EUSAGE, NULL, 0, "cache: no spliced export %s", what);
+	if (!k->prev)
+		return 0;
+	/* a copy of the previous cache holds its rows itself */
+	st = prepare(k, k->self ? "SELECT size, spans FROM main.cache_exports WHERE name=?"
+				: "SELECT size, spans FROM prev.cache_exports WHERE name=?");
+	if (!st)
+		return MORGUE_ERROR;
+	sqlite3_bind_text(st, 1, what, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) >= 0) {
+		size_t bytes = (size_t)sqlite3_column_bytes(st, 1);
+		const void *blob = sqlite3_column_blob(st, 1);
+		if (bytes % sizeof(csv_span) == 0 && (blob || !bytes)) {
+			morgue_csv_spans *s = morgue_calloc(1, sizeof(*s));
+			s->size = (size_t)sqlite3_column_int64(st, 0);
+			s->n = s->cap = bytes / sizeof(csv_span);
+			s->v = morgue_calloc(s->n + 1, sizeof(*s->v));
+			if (bytes)
+				memcpy(s->v, blob, bytes);
+			if (s->n)
+				qsort(s->v, s->n, sizeof(*s->v), by_span_key);
+			*out = s;
+		}
+	}
+	/* no row, or not ours: nothing to copy, the file is generated */
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int morgue_cache_csv_record(morgue_cache *k, const char *what, const morgue_csv_spans *spans)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+	if (csv_column(what) < 0)
+		return morgue_error_set(MORGUE_EUSAGE, NULL, 0, "cache: no spliced export %s", what);
+	st = prepare(k, spans ? "INSERT OR REPLACE INTO main.cache_exports VALUES(?,?,?)"
+			      : "DELETE FROM main.cache_exports WHERE name=?");
+	if (!st)
+		return MORGUE_ERROR;
+	sqlite3_bind_text(st, 1, what, -1, SQLITE_STATIC);
+	if (spans) {
+		sqlite3_bind_int64(st, 2, (long long)spans->size);
+		/* never a NULL blob: the column is NOT NULL */
+		sqlite3_bind_blob64(st, 3, spans->n ? (const void *)spans->v : "",
+				    spans->n * sizeof(csv_span), SQLITE_STATIC);
+	}
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = db_error(k, "record export spans");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+typedef struct id_key {
+	long long id;
+	unsigned long long key[2];
+} id_key;
+
+static int by_id_key(const void *x, const void *y)
+{
+	const id_key *a = x, *b = y;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* The key of every article's block in export col (0 mentions, 1
+ * attributions), by id: the hash of the article's path and date (the
+ * first two columns of its rows) and the digest of its rows (the other
+ * columns). Articles without digests get none. <0 when c has no cache
+ * tables. */
+static int csv_keys(id_key **out, size_t *n, sqlite3 *db, int col)
+{
+	static const char *const sql[2] = {
+		"SELECT a.id, a.path, a.date, r.mentions FROM articles a"
+		" JOIN cache_rows r ON r.article_id = a.id",
+		"SELECT a.id, a.path, a.date, r.attributions FROM articles a"
+		" JOIN cache_rows r ON r.article_id = a.id",
+	};
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	int sr;
+	*out = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(db, sql[col], -1, &st, NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
+		morgue_hash h;
+		morgue_hash_init(&h);
+		morgue_hash_puts(&h, col ? "csv attributions 1" : "csv mentions 1");
+		for (int i = 1; i < 4; i++)
+			morgue_hash_puts(&h, (const char *)sqlite3_column_text(st, i));
+		MORGUE_ARRAY_RESERVE(*out, cap, *n + 1);
+		(*out)[*n].id = sqlite3_column_int64(st, 0);
+		(*out)[*n].key[0] = h.a;
+		(*out)[(*n)++].key[1] = h.b;
+	}
+	sqlite3_finalize(st);
+	if (sr != SQLITE_DONE) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return -1;
+	}
+	if (*n)
+		qsort(*out, *n, sizeof(**out), by_id_key);
+	return 0;
+}
+
+/* Append len bytes of fd at offset to out; -1 when they cannot all be
+ * read (out unchanged). */
+static int pread_into(morgue_buf *out, int fd, unsigned long long offset, size_t len)
+{
+	size_t got = 0;
+	morgue_buf_grow(out, len);
+	while (got < len) {
+		ssize_t r = pread(fd, out->ptr + out->size + got, len - got, (off_t)(offset + got));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		got += (size_t)r;
+	}
+	out->size += len;
+	out->ptr[out->size] = '\0';
+	return 0;
+}
+
+int morgue_cache_csv_write(morgue_buf *out, morgue_csv_spans **spans, morgue_catalog *c,
+			   const char *what, const morgue_csv_spans *prev, const char *prev_file)
+{
+	int col = csv_column(what), fd = -1, rc = 0;
+	long long *ids = NULL;
+	size_t nids = 0, nkeys = 0, start = out->size;
+	id_key *keys = NULL;
+	morgue_csv_spans *s = NULL;
+	unsigned long long run_off, run_len;
+
+	*spans = NULL;
+	if (col < 0)
+		return morgue_error_set(MORGUE_EUSAGE, NULL, 0, "cache: no spliced export %s", what);
+	/* one read transaction (not one, with its locks, per statement) */
+	sqlite3_exec(morgue_catalog_handle(c), "SAVEPOINT csv_write", NULL, NULL, NULL);
+	if (csv_keys(&keys, &nkeys, morgue_catalog_handle(c), col) < 0) {
+		/* not a cache: no spans */
+		rc = morgue_catalog_csv(out, c, what);
+		goto done;
+	}
+	if ((rc = morgue_catalog_csv_order(&ids, &nids, c)) < 0)
+		goto done;
+	if (prev && prev->n && prev_file) {
+		struct stat sb;
+		fd = open(prev_file, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0 && (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) ||
+				(unsigned long long)sb.st_size != prev->size)) {
+			close(fd);
+			fd = -1;
+		}
+	}
+again:
+	s = morgue_calloc(1, sizeof(*s));
+	/* about the old file's size: no regrowing (copying) of ~50 MB */
+	if (fd >= 0)
+		morgue_buf_grow(out, prev->size + prev->size / 16);
+	if ((rc = morgue_catalog_csv_header(out, c, what)) < 0)
+		goto done;
+	/* a run of old blocks lying end to end in the old file is read
+	 * at once, when a block that does not continue it comes */
+	run_off = run_len = 0;
+	for (size_t i = 0; i < nids; i++) {
+		id_key want = { .id = ids[i] }, *ik;
+		const csv_span *hit = NULL;
+		csv_span span = { { 0, 0 }, 0, 0 };
+		ik = nkeys ? bsearch(&want, keys, nkeys, sizeof(*keys), by_id_key) : NULL;
+		if (ik) {
+			span.key[0] = ik->key[0];
+			span.key[1] = ik->key[1];
+			if (fd >= 0)
+				hit = bsearch(&span, prev->v, prev->n, sizeof(*prev->v), by_span_key);
+			if (hit && (hit->offset > prev->size || hit->length > prev->size - hit->offset))
+				hit = NULL;
+		}
+		span.offset = (unsigned long long)(out->size - start) + run_len;
+		if (hit) {
+			if (run_len && run_off + run_len == hit->offset)
+				run_len += hit->length;
+			else {
+				if (run_len && pread_into(out, fd, run_off, (size_t)run_len) < 0)
+					goto unreadable;
+				run_off = hit->offset;
+				run_len = hit->length;
+			}
+			span.length = hit->length;
+			s->copied++;
+		} else {
+			if (run_len && pread_into(out, fd, run_off, (size_t)run_len) < 0)
+				goto unreadable;
+			run_len = 0;
+			if ((rc = morgue_catalog_csv_block(out, c, what, ids[i])) < 0)
+				goto done;
+			span.length = (unsigned long long)(out->size - start) - span.offset;
+		}
+		/* an article without a key: its block is generated every time */
+		if (ik) {
+			MORGUE_ARRAY_RESERVE(s->v, s->cap, s->n + 1);
+			s->v[s->n++] = span;
+		}
+	}
+	if (run_len && pread_into(out, fd, run_off, (size_t)run_len) < 0)
+		goto unreadable;
+	s->size = out->size - start;
+	goto done;
+unreadable:
+	/* the old file is not what the spans say: start again without it */
+	close(fd);
+	fd = -1;
+	morgue_buf_truncate(out, start);
+	morgue_csv_spans_free(s);
+	s = NULL;
+	goto again;
+done:
+	sqlite3_exec(morgue_catalog_handle(c), "RELEASE csv_write", NULL, NULL, NULL);
+	if (fd >= 0)
+		close(fd);
+	free(ids);
+	free(keys);
+	if (rc < 0) {
+		morgue_csv_spans_free(s);
+		s = NULL;
+	}
+	*spans = s;
 	return rc;
 }

@@ -23,6 +23,9 @@
  *       what the search index was given for the article.
  *   cache_rows(article_id, mentions, attributions)
  *       digests of the article's mention and attribution rows.
+ *   cache_exports(name, size, spans)
+ *       where each article's block lies in the CSV export written (see
+ *       morgue_cache_csv_write), and the file's size.
  *
  * A build creates its catalog in a new file, opens the cache on it (the
  * previous cache is attached read-only as "prev"), copies the rows of
@@ -127,6 +130,45 @@ int morgue_cache_list_sigs(morgue_cache *k, char (**sigs)[MORGUE_HASH_HEX], size
 int morgue_cache_rows_record(morgue_cache *k, long long id);
 int morgue_cache_export_sig(morgue_cache *k, char out[MORGUE_HASH_HEX], const char *page_key,
 			    const char *what);
+
+/* The "mentions" and "attributions" exports are a header line and one
+ * block per article (catalog.h). A build records where each article's
+ * block lies in the file it wrote (its span: offset and length), keyed
+ * by what the block is made of (the article's path, date and the digest
+ * of its rows: cache_rows), so that the next build copies the blocks of
+ * the articles whose key it finds from the previous site's file and
+ * generates only the others.
+ *
+ * morgue_cache_csv_spans: the spans recorded for export what by the
+ * previous build, in *out (NULL when none; caller frees). They describe
+ * the file of the site the previous cache was built with: ask only when
+ * that site is reused (the one whose stamp the cache holds).
+ *
+ * morgue_cache_csv_write: append export what of catalog c (finished,
+ * with this module's tables; any connection, so another thread may call
+ * it: it touches nothing else) to out, exactly as morgue_catalog_csv
+ * writes it, copying the blocks prev has from prev_file (pread at their
+ * old offset) and generating the others; *spans: the spans of what it
+ * wrote (caller frees; NULL when c has no cache tables). When prev_file
+ * is missing, not the size prev recorded, or cannot be read, the whole
+ * export is generated: never a wrong file. prev and prev_file may be
+ * NULL. 0 ok, <0 on a database error (out then holds a partial file).
+ *
+ * morgue_cache_csv_record: keep spans (those of the file the new site
+ * holds for what: written, or linked with the previous spans) for the
+ * next build; NULL forgets what was recorded. Call from the catalog's
+ * connection, before the cache is flushed.
+ *
+ * morgue_csv_spans_stats: the number of blocks, how many were copied from
+ * the previous file, and the file's size (any out-param may be NULL). */
+typedef struct morgue_csv_spans morgue_csv_spans;
+int morgue_cache_csv_spans(morgue_csv_spans **out, morgue_cache *k, const char *what);
+int morgue_cache_csv_write(morgue_buf *out, morgue_csv_spans **spans, morgue_catalog *c,
+			   const char *what, const morgue_csv_spans *prev, const char *prev_file);
+int morgue_cache_csv_record(morgue_cache *k, const char *what, const morgue_csv_spans *spans);
+void morgue_csv_spans_stats(const morgue_csv_spans *s, size_t *blocks, size_t *ncopied,
+			    size_t *size);
+void morgue_csv_spans_free(morgue_csv_spans *s);
 
 /* Families: reuse links every file the previous build wrote for family
  * with signature sig into the new site, records them and calls each (if

@@ -2298,31 +2298,34 @@ morgue_value *morgue_catalog_mentions(morgue_catalog *c, long long id)
 		     NULL, NULL, id, 0);
 }
 
-int morgue_catalog_csv(morgue_buf *out, morgue_catalog *c, const char *what)
+/* The rows of one article in the "mentions" and "attributions" exports
+ * (their order within the article; the file lists the articles in path
+ * order, see morgue_catalog_csv_order), without the first two columns,
+ * "article" and "date": the article's path and date, the same on every
+ * row, escaped once per article. */
+static const char *csv_block_sql(const char *what)
 {
-	const char *sql;
-	sqlite3_stmt *st;
-	int rc = 0, sr;
+	if (!strcmp(what, "mentions"))
+		return "SELECT entity, surface, offset, length, source FROM mentions"
+		       " WHERE article_id = ? ORDER BY offset";
+	if (!strcmp(what, "attributions"))
+		return "SELECT seq, source, source_text, kind, cue, affiliation, count, offset,"
+		       " length, quote, origin FROM attributions WHERE article_id = ? ORDER BY seq";
+	return NULL;
+}
 
-	if (!strcmp(what, "entities"))
-		sql = "SELECT e.slug, e.name, e.type, e.description, e.url, e.wikidata,"
-		      " (SELECT group_concat(value, '; ') FROM json_each(e.aliases)) AS aliases,"
-		      " (SELECT COUNT(*) FROM refs r WHERE r.entity = e.slug) AS articles,"
-		      " COALESCE((SELECT mentions FROM idf WHERE entity = e.slug), 0) AS mentions"
-		      " FROM entities e ORDER BY e.slug";
-	else if (!strcmp(what, "mentions"))
-		sql = "SELECT a.path AS article, a.date, m.entity, m.surface, m.offset, m.length,"
-		      " m.source FROM mentions m JOIN articles a ON a.id = m.article_id"
-		      " ORDER BY a.path, m.offset";
-	else if (!strcmp(what, "attributions"))
-		sql = "SELECT a.path AS article, a.date, t.seq, t.source, t.source_text, t.kind,"
-		      " t.cue, t.affiliation, t.count, t.offset, t.length, t.quote, t.origin"
-		      " FROM attributions t JOIN articles a ON a.id = t.article_id"
-		      " ORDER BY a.path, t.seq";
-	else
-		return morgue_error_set(MORGUE_EUSAGE, NULL, 0, "no CSV export named '%s'", what);
-	if (!(st = prepare(c, sql)))
-		return MORGUE_ERROR;
+/* Append a CSV field (nothing for NULL). */
+static void csv_field(morgue_buf *out, sqlite3_stmt *st, int i)
+{
+	const char *v = (const char *)sqlite3_column_text(st, i);
+	if (v)
+		morgue_escape_csv(out, v, (size_t)sqlite3_column_bytes(st, i));
+}
+
+/* The header line: prefix, then the names of st's columns. */
+static void csv_header(morgue_buf *out, sqlite3_stmt *st, const char *prefix)
+{
+	morgue_buf_puts(out, prefix);
 	for (int i = 0; i < sqlite3_column_count(st); i++) {
 		const char *name = sqlite3_column_name(st, i);
 		if (i)
@@ -2330,18 +2333,128 @@ int morgue_catalog_csv(morgue_buf *out, morgue_catalog *c, const char *what)
 		morgue_escape_csv(out, name, strlen(name));
 	}
 	morgue_buf_puts(out, "\r\n");
+}
+
+/* Every row st returns, each after prefix (already CSV). */
+static int csv_rows(morgue_buf *out, morgue_catalog *c, sqlite3_stmt *st, const char *prefix,
+		    size_t prefix_len)
+{
+	int n = sqlite3_column_count(st), sr;
 	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
-		for (int i = 0; i < sqlite3_column_count(st); i++) {
-			const char *v = (const char *)sqlite3_column_text(st, i);
+		morgue_buf_put(out, prefix, prefix_len);
+		for (int i = 0; i < n; i++) {
 			if (i)
 				morgue_buf_putc(out, ',');
-			if (v)
-				morgue_escape_csv(out, v, (size_t)sqlite3_column_bytes(st, i));
+			csv_field(out, st, i);
 		}
 		morgue_buf_puts(out, "\r\n");
 	}
-	if (sr != SQLITE_DONE)
+	return sr == SQLITE_DONE ? 0 : db_error(c, "CSV export");
+}
+
+int morgue_catalog_csv_header(morgue_buf *out, morgue_catalog *c, const char *what)
+{
+	const char *sql = csv_block_sql(what);
+	sqlite3_stmt *st;
+	if (!sql)
+		return morgue_error_set(MORGUE_EUSAGE, NULL, 0, "no CSV export by article named '%s'",
+					what);
+	if (!(st = cached(c, sql)))
+		return MORGUE_ERROR;
+	csv_header(out, st, "article,date,");
+	return 0;
+}
+
+int morgue_catalog_csv_block(morgue_buf *out, morgue_catalog *c, const char *what,
+			     long long article_id)
+{
+	const char *sql = csv_block_sql(what);
+	morgue_buf prefix = MORGUE_BUF_INIT;
+	sqlite3_stmt *st;
+	int rc = 0, sr;
+	if (!sql)
+		return morgue_error_set(MORGUE_EUSAGE, NULL, 0, "no CSV export by article named '%s'",
+					what);
+	/* both kept prepared: run once per article */
+	if (!(st = cached(c, "SELECT path, date FROM articles WHERE id = ?")))
+		return MORGUE_ERROR;
+	sqlite3_bind_int64(st, 1, article_id);
+	if ((sr = sqlite3_step(st)) == SQLITE_ROW) {
+		csv_field(&prefix, st, 0);
+		morgue_buf_putc(&prefix, ',');
+		csv_field(&prefix, st, 1);
+		morgue_buf_putc(&prefix, ',');
+	} else if (sr != SQLITE_DONE)
 		rc = db_error(c, "CSV export");
+	sqlite3_reset(st);
+	/* no article, no rows (as a join with articles) */
+	if (rc == 0 && prefix.size) {
+		if ((st = cached(c, sql))) {
+			sqlite3_bind_int64(st, 1, article_id);
+			rc = csv_rows(out, c, st, prefix.ptr, prefix.size);
+			sqlite3_reset(st);
+		} else
+			rc = MORGUE_ERROR;
+	}
+	morgue_buf_free(&prefix);
+	return rc;
+}
+
+int morgue_catalog_csv_order(long long **ids, size_t *n, morgue_catalog *c)
+{
+	/* path is COLLATE NOCASE: its unique index gives this order */
+	sqlite3_stmt *st = prepare(c, "SELECT id FROM articles ORDER BY path");
+	size_t cap = 0;
+	int sr;
+	*ids = NULL;
+	*n = 0;
+	if (!st)
+		return MORGUE_ERROR;
+	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
+		MORGUE_ARRAY_RESERVE(*ids, cap, *n + 1);
+		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (sr != SQLITE_DONE) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+		return db_error(c, "CSV export");
+	}
+	return 0;
+}
+
+int morgue_catalog_csv(morgue_buf *out, morgue_catalog *c, const char *what)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (csv_block_sql(what)) {
+		/* the header, then each article's block: the very blocks an
+		 * incremental build splices (cache.h); in one read
+		 * transaction (not one, with its locks, per statement) */
+		long long *ids = NULL;
+		size_t n = 0;
+		sqlite3_exec(c->db, "SAVEPOINT csv", NULL, NULL, NULL);
+		if ((rc = morgue_catalog_csv_order(&ids, &n, c)) == 0 &&
+		    (rc = morgue_catalog_csv_header(out, c, what)) == 0)
+			for (size_t i = 0; i < n && !rc; i++)
+				rc = morgue_catalog_csv_block(out, c, what, ids[i]);
+		sqlite3_exec(c->db, "RELEASE csv", NULL, NULL, NULL);
+		free(ids);
+		return rc;
+	}
+	if (strcmp(what, "entities"))
+		return morgue_error_set(MORGUE_EUSAGE, NULL, 0, "no CSV export named '%s'", what);
+	st = prepare(c, "SELECT e.slug, e.name, e.type, e.description, e.url, e.wikidata,"
+			" (SELECT group_concat(value, '; ') FROM json_each(e.aliases)) AS aliases,"
+			" (SELECT COUNT(*) FROM refs r WHERE r.entity = e.slug) AS articles,"
+			" COALESCE((SELECT mentions FROM idf WHERE entity = e.slug), 0) AS mentions"
+			" FROM entities e ORDER BY e.slug");
+	if (!st)
+		return MORGUE_ERROR;
+	csv_header(out, st, "");
+	rc = csv_rows(out, c, st, "", 0);
 	sqlite3_finalize(st);
 	return rc;
 }

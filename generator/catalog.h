@@ -149,6 +149,22 @@ morgue_value *morgue_catalog_mentions(morgue_catalog *c, long long id);
  * affiliation, count, offset, length, quote, origin). */
 int morgue_catalog_csv(morgue_buf *out, morgue_catalog *c, const char *what);
 
+/* "mentions" and "attributions" list every row of one article together,
+ * and the articles in path order: such an export is its header line
+ * followed by one block per article, in the order of
+ * morgue_catalog_csv_order, and morgue_catalog_csv writes it with these
+ * functions, so that an incremental build can copy the blocks of
+ * unchanged articles from the previous file instead (cache.h).
+ * header: append the header line (CRLF included). block: append the rows
+ * of one article (nothing when it has none). order: the article ids in
+ * export order, in *ids (caller frees), *n of them. 0 ok, <0 on a
+ * database error (out may then hold part of a block) or another
+ * export's name. */
+int morgue_catalog_csv_header(morgue_buf *out, morgue_catalog *c, const char *what);
+int morgue_catalog_csv_block(morgue_buf *out, morgue_catalog *c, const char *what,
+			     long long article_id);
+int morgue_catalog_csv_order(long long **ids, size_t *n, morgue_catalog *c);
+
 /* The articles referring to an entity, newest first, each with the
  * sentence around its first mention (kwic_before, kwic_match, kwic_after),
  * paged (limit < 0 for all). */

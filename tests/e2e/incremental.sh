@@ -100,6 +100,45 @@ g -C "$R" rm -q articles/2099/last.md
 commit "$R" "delete last"
 same "the last article deleted"
 
+# mentions.csv and attributions.csv are spliced: the blocks of unchanged
+# articles are copied from the previous site's file, the others written
+csv() { # step file pattern: the incremental site's CSV has the pattern
+	grep -q "$3" "$TMP/inc/$2" && pass "$1: $2 has the change" ||
+		fail "$1: $2 has the change" "$(cat "$TMP/inc/$2")"
+}
+article "$R" 2020/two "Two, quoted" 2020-02-05 '"The engine weaves algebra," Ada Lovelace said.'
+commit "$R" "quote in two"
+same "an edit that adds a quotation"
+csv "an edit that adds a quotation" attributions.csv 'The engine weaves algebra'
+article "$R" 2020/two "Two, quoted" 2020-02-05 '"The engine weaves patterns," Ada Lovelace said.'
+commit "$R" "another quotation in two"
+same "an edit that changes only a quotation"
+csv "an edit that changes only a quotation" attributions.csv 'The engine weaves patterns'
+# third's block moves from the middle of the files to the head
+mkdir -p "$R/articles/2000"
+g -C "$R" mv articles/2020/third.md articles/2000/third.md
+commit "$R" "rename third to the head"
+same "a rename that changes the path order"
+sed -n 2p "$TMP/inc/mentions.csv" | grep -q '^2000/third,' &&
+	pass "a rename that changes the path order: its rows come first" ||
+	fail "a rename that changes the path order: its rows come first" "$(cat "$TMP/inc/mentions.csv")"
+# paths sort without case: 2020/Zebra after 2020/two (before, by bytes)
+g -C "$R" mv articles/2000/third.md articles/2020/Zebra.md
+commit "$R" "rename with a capital"
+same "a rename to a path with a capital"
+tail -n 1 "$TMP/inc/mentions.csv" | grep -q '^2020/Zebra,' &&
+	pass "a rename to a path with a capital: its rows come last" ||
+	fail "a rename to a path with a capital: its rows come last" "$(cat "$TMP/inc/mentions.csv")"
+article "$R" 2020/aardvark "Aardvark" 2020-04-01 '"First," Ada Lovelace said. "Second," the Daily Bugle reported.'
+commit "$R" "add aardvark"
+same "an article added between others in path order"
+csv "an article added between others in path order" mentions.csv '^2020/aardvark,'
+# the previous site's CSV is not what the cache recorded: written whole
+article "$R" 2020/two "Two, quoted" 2020-02-05 '"The engine weaves lace," Ada Lovelace said.'
+commit "$R" "quote in two, a third"
+printf 'x' >>"$TMP/inc/mentions.csv"
+same "a previous CSV changed behind the cache's back"
+
 # a damaged cache: detected, ignored with a warning, and replaced
 head -c 5000 /dev/urandom >"$TMP/inc.cache"
 article "$R" 2020/two "Two, again" 2020-02-05 "Lovelace once more."

@@ -399,6 +399,184 @@ static void test_search_fields(void)
 	morgue_buf_free(&b);
 }
 
+/* One article for the CSV tests: its rows and their digests. */
+static long long csv_article(morgue_catalog *c, morgue_cache *k, const char *path_id,
+			     const char *text, size_t mention_at)
+{
+	morgue_article a = { 0 };
+	morgue_mention m = { .entity = (char *)"ada-lovelace", .surface = (char *)"Lovelace",
+			     .offset = mention_at, .length = 8 };
+	long long id = 0;
+	a.file = (char *)"articles/x.md";
+	a.id = (char *)path_id;
+	a.title = (char *)path_id;
+	a.date = (char *)"2020-01-01";
+	CHECK_INT(morgue_catalog_add_article(c, &id, &a, "<p>x</p>", text, strlen(text)), 0);
+	CHECK_INT(morgue_catalog_add_mentions(c, id, &m, 1), 0);
+	CHECK_INT(morgue_cache_rows_record(k, id), 0);
+	return id;
+}
+
+/* Write the mentions CSV of c as a build does (splicing from prev_file
+ * with the previous spans of k), check it is what morgue_catalog_csv
+ * writes, and return its number of copied blocks (-1 on error); the file
+ * goes to file, its spans into k. */
+static long long csv_build(morgue_catalog *c, morgue_cache *k, const char *prev_file,
+			   const char *file)
+{
+	morgue_csv_spans *prev = NULL, *spans = NULL;
+	morgue_buf got = MORGUE_BUF_INIT, want = MORGUE_BUF_INIT;
+	size_t blocks = 0, copied = 0, size = 0;
+	long long rc = -1;
+	CHECK_INT(morgue_cache_csv_spans(&prev, k, "mentions"), 0);
+	if (morgue_cache_csv_write(&got, &spans, c, "mentions", prev, prev_file) == 0 &&
+	    morgue_catalog_csv(&want, c, "mentions") == 0) {
+		CHECK_STR(morgue_buf_cstr(&got), morgue_buf_cstr(&want));
+		morgue_csv_spans_stats(spans, &blocks, &copied, &size);
+		CHECK_INT(blocks, morgue_catalog_count(c, "articles"));
+		CHECK_INT(size, got.size);
+		CHECK_INT(morgue_fs_write(file, got.ptr, got.size), 0);
+		CHECK_INT(morgue_cache_csv_record(k, "mentions", spans), 0);
+		rc = (long long)copied;
+	}
+	morgue_csv_spans_free(prev);
+	morgue_csv_spans_free(spans);
+	morgue_buf_free(&got);
+	morgue_buf_free(&want);
+	return rc;
+}
+
+/* A catalog with one entity, its cache on prev (NULL: none). */
+static void csv_open(morgue_catalog **c, morgue_cache **k, const char *file, const char *prev)
+{
+	morgue_entity e = { 0 };
+	e.file = (char *)"entities/x.md";
+	e.slug = (char *)"ada-lovelace";
+	e.name = (char *)"Ada Lovelace";
+	e.type = MORGUE_ENTITY_PERSON;
+	CHECK_INT(morgue_catalog_new_file(c, file), 0);
+	CHECK_INT(morgue_cache_open(k, *c, prev), 0);
+	morgue_catalog_begin(*c);
+	CHECK_INT(morgue_catalog_add_entity(*c, &e, NULL), 0);
+}
+
+static void csv_close(morgue_catalog *c, morgue_cache *k)
+{
+	CHECK_INT(morgue_cache_flush(k), 0);
+	CHECK_INT(morgue_cache_set_stamp(k, "stamp"), 0);
+	morgue_catalog_commit(c);
+	morgue_cache_free(k);
+	morgue_catalog_free(c);
+}
+
+/* The mentions CSV of an incremental build copies the blocks of the
+ * unchanged articles from the previous file (whatever their new place)
+ * and generates the others; any doubt about the old file means it is
+ * generated whole, and the bytes are always those of a clean export. */
+static void test_csv_splice(void)
+{
+	morgue_buf a = MORGUE_BUF_INIT, b = MORGUE_BUF_INIT, f1 = MORGUE_BUF_INIT,
+		   f2 = MORGUE_BUF_INIT, old = MORGUE_BUF_INIT;
+	morgue_catalog *c;
+	morgue_cache *k;
+	long long id = 0, prev_id = 0;
+	path(&a, "csv-a.cache");
+	path(&b, "csv-b.cache");
+	path(&f1, "mentions-1.csv");
+	path(&f2, "mentions-2.csv");
+
+	/* first build: everything generated */
+	csv_open(&c, &k, a.ptr, NULL);
+	CHECK_INT(morgue_cache_article_record(k, csv_article(c, k, "2020/a", "Ada Lovelace one.", 4),
+					      "key-a", "d"), 0);
+	CHECK_INT(morgue_cache_article_record(k, csv_article(c, k, "2020/b", "Ada Lovelace two.", 4),
+					      "key-b", "d"), 0);
+	CHECK_INT(morgue_cache_article_record(k, csv_article(c, k, "2020/c", "Ada Lovelace, 3.", 4),
+					      "key-c", "d"), 0);
+	CHECK_INT(csv_build(c, k, NULL, f1.ptr), 0);
+	csv_close(c, k);
+
+	/* second: c and a copied (in that order: new ids), b edited, a new
+	 * article between a and b */
+	csv_open(&c, &k, b.ptr, a.ptr);
+	const char *keep[] = { "key-c", "key-a" };
+	for (int i = 0; i < 2; i++) {
+		CHECK_INT(morgue_cache_article_lookup(k, &prev_id, keep[i]), 1);
+		CHECK_INT(morgue_cache_article_copy(k, &id, prev_id), 0);
+		CHECK_INT(morgue_cache_article_record(k, id, keep[i], "d"), 0);
+	}
+	CHECK_INT(morgue_cache_article_record(k, csv_article(c, k, "2020/b", "Now Ada Lovelace two.",
+							     8), "key-b2", "d"), 0);
+	CHECK_INT(morgue_cache_article_record(k, csv_article(c, k, "2020/aa", "Lovelace", 0),
+					      "key-aa", "d"), 0);
+	CHECK_INT(csv_build(c, k, f1.ptr, f2.ptr), 2);
+
+	/* the copied blocks come from the old file */
+	CHECK_INT(morgue_fs_read(&old, f1.ptr), 0);
+	char *at = strstr(old.ptr ? old.ptr : "", "2020/c,");
+	CHECK(at != NULL);
+	if (at) {
+		at[5] = 'C';
+		CHECK_INT(morgue_fs_write(f1.ptr, old.ptr, old.size), 0);
+		morgue_csv_spans *prev = NULL, *spans = NULL;
+		morgue_buf got = MORGUE_BUF_INIT;
+		/* the spans of the previous build, still attached */
+		CHECK_INT(morgue_cache_csv_spans(&prev, k, "mentions"), 0);
+		CHECK_INT(morgue_cache_csv_write(&got, &spans, c, "mentions", prev, f1.ptr), 0);
+		CHECK_CONTAINS(got.ptr, "\r\n2020/C,");
+		morgue_csv_spans_free(prev);
+		morgue_csv_spans_free(spans);
+		morgue_buf_free(&got);
+		at[5] = 'c';
+		CHECK_INT(morgue_fs_write(f1.ptr, old.ptr, old.size), 0);
+	}
+	/* not the size recorded, missing, or no spans: generated whole */
+	morgue_buf_putc(&old, '\n');
+	CHECK_INT(morgue_fs_write(f1.ptr, old.ptr, old.size), 0);
+	CHECK_INT(csv_build(c, k, f1.ptr, f2.ptr), 0);
+	remove(f1.ptr);
+	CHECK_INT(csv_build(c, k, f1.ptr, f2.ptr), 0);
+	CHECK_INT(csv_build(c, k, NULL, f2.ptr), 0);
+	csv_close(c, k);
+
+	/* third: nothing changed, the spans of the second build: all four
+	 * copied; then forgotten (record NULL), none */
+	csv_open(&c, &k, a.ptr, b.ptr);
+	const char *all[] = { "key-aa", "key-b2", "key-a", "key-c" };
+	for (int i = 0; i < 4; i++) {
+		CHECK_INT(morgue_cache_article_lookup(k, &prev_id, all[i]), 1);
+		CHECK_INT(morgue_cache_article_copy(k, &id, prev_id), 0);
+	}
+	CHECK_INT(csv_build(c, k, f2.ptr, f1.ptr), 4);
+	CHECK_INT(morgue_cache_csv_record(k, "mentions", NULL), 0);
+	csv_close(c, k);
+	csv_open(&c, &k, b.ptr, a.ptr);
+	csv_article(c, k, "2020/b", "Now Ada Lovelace two.", 8);
+	CHECK_INT(csv_build(c, k, f1.ptr, f2.ptr), 0);
+	csv_close(c, k);
+
+	/* a catalog without the cache's tables: the export all the same */
+	CHECK_INT(morgue_catalog_new(&c), 0);
+	{
+		morgue_csv_spans *spans = NULL;
+		morgue_buf got = MORGUE_BUF_INIT, want = MORGUE_BUF_INIT;
+		CHECK_INT(morgue_cache_csv_write(&got, &spans, c, "attributions", NULL, NULL), 0);
+		CHECK(spans == NULL);
+		CHECK_INT(morgue_catalog_csv(&want, c, "attributions"), 0);
+		CHECK_STR(morgue_buf_cstr(&got), morgue_buf_cstr(&want));
+		CHECK(morgue_cache_csv_write(&got, &spans, c, "entities", NULL, NULL) < 0);
+		morgue_error_clear();
+		morgue_buf_free(&got);
+		morgue_buf_free(&want);
+	}
+	morgue_catalog_free(c);
+	morgue_buf_free(&a);
+	morgue_buf_free(&b);
+	morgue_buf_free(&f1);
+	morgue_buf_free(&f2);
+	morgue_buf_free(&old);
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmp)) {
@@ -413,6 +591,7 @@ int main(void)
 	RUN(test_bad_files);
 	RUN(test_search_fields);
 	RUN(test_open_copy);
+	RUN(test_csv_splice);
 	morgue_fs_rmtree(tmp);
 	TEST_EXIT();
 }

@@ -5,6 +5,7 @@
 #include "markdown.h"
 #include "attribution.h"
 #include "util/error.h"
+#include "util/escape.h"
 #include "util/fs.h"
 
 #include <sqlite3.h>
@@ -353,6 +354,109 @@ static void attributions_csv(void)
 	morgue_catalog_free(c);
 }
 
+/* The one-query export the mentions and attributions CSVs were written
+ * with before they went article by article. */
+static void one_query_csv(morgue_buf *out, morgue_catalog *c, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	CHECK_INT(sqlite3_prepare_v2(morgue_catalog_handle(c), sql, -1, &st, NULL), SQLITE_OK);
+	if (!st)
+		return;
+	int n = sqlite3_column_count(st);
+	for (int i = 0; i < n; i++) {
+		if (i)
+			morgue_buf_putc(out, ',');
+		morgue_escape_csv(out, sqlite3_column_name(st, i), strlen(sqlite3_column_name(st, i)));
+	}
+	morgue_buf_puts(out, "\r\n");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		for (int i = 0; i < n; i++) {
+			const char *v = (const char *)sqlite3_column_text(st, i);
+			if (i)
+				morgue_buf_putc(out, ',');
+			if (v)
+				morgue_escape_csv(out, v, (size_t)sqlite3_column_bytes(st, i));
+		}
+		morgue_buf_puts(out, "\r\n");
+	}
+	sqlite3_finalize(st);
+}
+
+/* The CSVs by article: header + one block per article in path order
+ * (case-insensitive, as the path column), exactly the bytes of the one
+ * query over all rows, mentions at the same offset included. */
+static void csv_by_article(void)
+{
+	morgue_catalog *c = sourcing_fixture();
+	static const char *const sql[2] = {
+		"SELECT a.path AS article, a.date, m.entity, m.surface, m.offset, m.length,"
+		" m.source FROM mentions m JOIN articles a ON a.id = m.article_id"
+		" ORDER BY a.path, m.offset",
+		"SELECT a.path AS article, a.date, t.seq, t.source, t.source_text, t.kind,"
+		" t.cue, t.affiliation, t.count, t.offset, t.length, t.quote, t.origin"
+		" FROM attributions t JOIN articles a ON a.id = t.article_id"
+		" ORDER BY a.path, t.seq",
+	};
+	static const char *const names[2] = { "mentions", "attributions" };
+	/* between 2017/a and 2017/b without case, before both with it */
+	const char *text = "Sergey Lavrov, \"the minister\", met Donald Trump.";
+	const char *m4[] = { "sergey-lavrov", "Sergey Lavrov", "donald-trump", "Donald Trump" };
+	long long id = add_article(c, "2017/AB", "Upper", "2017-05-20", NULL, text, m4, 2);
+	morgue_mention tie[2] = {
+		{ .entity = (char *)"iran", .surface = (char *)"Sergey", .offset = 0, .length = 6 },
+		{ .entity = (char *)"washington-post", .surface = (char *)"Sergey Lavrov, \"the\"",
+		  .offset = 0, .length = 20 },
+	};
+	CHECK_INT(morgue_catalog_add_mentions(c, id, tie, 2), 0);
+	morgue_attribution a4[] = {
+		attr("sergey-lavrov", "Lavrov, \"minister\"", MORGUE_SOURCE_PERSON, "met", text,
+		     "met Donald Trump"),
+	};
+	CHECK_INT(morgue_catalog_add_attributions(c, id, a4, 1, text, strlen(text)), 0);
+
+	long long *ids = NULL;
+	size_t n = 0;
+	CHECK_INT(morgue_catalog_csv_order(&ids, &n, c), 0);
+	CHECK_INT(n, 4);
+	if (n == 4) {
+		CHECK_INT(ids[0], 3); /* 2016/c */
+		CHECK_INT(ids[1], 1); /* 2017/a */
+		CHECK_INT(ids[2], id); /* 2017/AB */
+		CHECK_INT(ids[3], 2); /* 2017/b */
+	}
+	for (int w = 0; w < 2; w++) {
+		morgue_buf want = MORGUE_BUF_INIT, got = MORGUE_BUF_INIT, parts = MORGUE_BUF_INIT;
+		one_query_csv(&want, c, sql[w]);
+		CHECK_INT(morgue_catalog_csv(&got, c, names[w]), 0);
+		CHECK_INT(got.size, want.size);
+		CHECK_STR(morgue_buf_cstr(&got), morgue_buf_cstr(&want));
+		CHECK_INT(morgue_catalog_csv_header(&parts, c, names[w]), 0);
+		for (size_t i = 0; i < n; i++) {
+			size_t before = parts.size;
+			CHECK_INT(morgue_catalog_csv_block(&parts, c, names[w], ids[i]), 0);
+			/* a block starts with its article's path (2017/b has no
+			 * attributions: an empty block) */
+			static const char *const paths[4] = { "2016/c,", "2017/a,", "2017/AB,",
+							       "2017/b," };
+			CHECK(parts.size > before ? !strncmp(parts.ptr + before, paths[i], strlen(paths[i]))
+						  : w == 1 && ids[i] == 2);
+		}
+		CHECK_STR(morgue_buf_cstr(&parts), morgue_buf_cstr(&want));
+		morgue_buf_free(&want);
+		morgue_buf_free(&got);
+		morgue_buf_free(&parts);
+	}
+	morgue_buf empty = MORGUE_BUF_INIT;
+	CHECK_INT(morgue_catalog_csv_block(&empty, c, "mentions", 999), 0);
+	CHECK_INT(empty.size, 0);
+	CHECK(morgue_catalog_csv_block(&empty, c, "entities", 1) < 0);
+	CHECK(morgue_catalog_csv_header(&empty, c, "nope") < 0);
+	morgue_error_clear();
+	morgue_buf_free(&empty);
+	free(ids);
+	morgue_catalog_free(c);
+}
+
 static void export_has_public_tables(void)
 {
 	morgue_catalog *c = sourcing_fixture();
@@ -400,6 +504,7 @@ int main(void)
 	RUN(quoted_and_cited_by_on_entity_pages);
 	RUN(sourcing_overview);
 	RUN(attributions_csv);
+	RUN(csv_by_article);
 	RUN(export_has_public_tables);
 	TEST_EXIT();
 }

@@ -636,11 +636,25 @@ typedef struct exports {
 	morgue_csv_spans *prev_spans[NCSV];
 	char *prev_file[NCSV];
 	morgue_csv_spans *spans[NCSV];
+	/* the CSV fields above are set while archive.sqlite is written:
+	 * the thread waits for csv_ready before it reads them */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int csv_ready;
 	int rc;
 	morgue_buf error;    /* the thread's error message, for the caller */
 	char *error_file;
 	int error_line;
 } exports;
+
+/* The CSV fields of x are set: let the export thread go on to them. */
+static void exports_csv_ready(exports *x)
+{
+	pthread_mutex_lock(&x->lock);
+	x->csv_ready = 1;
+	pthread_cond_signal(&x->cond);
+	pthread_mutex_unlock(&x->lock);
+}
 
 static void *write_exports(void *arg)
 {
@@ -649,6 +663,10 @@ static void *write_exports(void *arg)
 	int rc = morgue_catalog_open(&c, x->catalog);
 	if (rc == 0)
 		rc = morgue_catalog_export(c, x->sqlite);
+	pthread_mutex_lock(&x->lock);
+	while (!x->csv_ready)
+		pthread_cond_wait(&x->cond, &x->lock);
+	pthread_mutex_unlock(&x->lock);
 	for (size_t i = 0; i < NCSV && rc == 0; i++) {
 		morgue_buf csv = MORGUE_BUF_INIT, file = MORGUE_BUF_INIT;
 		if (x->skip[i])
@@ -952,6 +970,16 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 		morgue_hash_hex(b.page_key, &h);
 		morgue_buf_free(&theme);
 	}
+	/* archive.sqlite first, from its own thread, while the previous
+	 * site is checked and the CSV exports are decided: it is the longest
+	 * job of a one-article edit */
+	morgue_buf_printf(&path, "%s/archive.sqlite", morgue_output_staging(b.output));
+	exports x = { .catalog = cache_new.ptr, .sqlite = path.ptr, .output = b.output,
+		      .config = b.config, .lock = PTHREAD_MUTEX_INITIALIZER,
+		      .cond = PTHREAD_COND_INITIALIZER };
+	pthread_t thread;
+	/* a temporary catalog (no file) cannot be shared: export after */
+	int threaded = cache_new.size && pthread_create(&thread, NULL, write_exports, &x) == 0;
 	format_date(date, morgue_repo_commit_time(b.repo));
 	morgue_site site = {
 		.catalog = b.catalog, .theme = b.theme, .output = b.output,
@@ -966,9 +994,6 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 			 morgue_cache_previous_stamp(b.cache) &&
 			 morgue_output_is_current(opts->out, morgue_cache_previous_stamp(b.cache)),
 	};
-	morgue_buf_printf(&path, "%s/archive.sqlite", morgue_output_staging(b.output));
-	exports x = { .catalog = cache_new.ptr, .sqlite = path.ptr, .output = b.output,
-		      .config = b.config };
 	/* a CSV export whose rows are unchanged is linked, not written */
 	char csv_sig[NCSV][MORGUE_HASH_HEX];
 	int csv_known[NCSV] = { 0 };
@@ -997,9 +1022,7 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 		morgue_buf_printf(&fp, "%s/%s.csv", opts->out, csv_names[i]);
 		x.prev_file[i] = morgue_buf_detach(&fp);
 	}
-	pthread_t thread;
-	/* a temporary catalog (no file) cannot be shared: export after */
-	int threaded = cache_new.size && pthread_create(&thread, NULL, write_exports, &x) == 0;
+	exports_csv_ready(&x);
 	/* the search index is written while the pages are rendered: it
 	 * needs nothing of theirs, and re-tokenizing every document is the
 	 * longest step of a rebuild */

@@ -1568,15 +1568,27 @@ long long morgue_catalog_count(morgue_catalog *c, const char *table)
 	return n;
 }
 
-int morgue_catalog_export(morgue_catalog *c, const char *path)
+/* An SQL string literal of s (quotes doubled), for ATTACH. */
+static void put_quoted(morgue_buf *sql, const char *s)
+{
+	char *q = sqlite3_mprintf("%Q", s);
+	morgue_buf_puts(sql, q);
+	sqlite3_free(q);
+}
+
+/* The full-text index's definition (the Porter stemmer, case and
+ * diacritics folded); its rows come from the articles' title and text. */
+#define FTS_TOKENIZE "tokenize='porter unicode61 remove_diacritics 2'"
+
+/* The public tables; with in_place the full-text index is filled from
+ * them, otherwise it is left empty for morgue_catalog_export_fts_fill. */
+static int export_tables(morgue_catalog *c, const char *path, int in_place)
 {
 	morgue_buf sql = MORGUE_BUF_INIT;
 	int rc;
 
 	morgue_buf_puts(&sql, "ATTACH DATABASE ");
-	char *q = sqlite3_mprintf("%Q", path);
-	morgue_buf_puts(&sql, q);
-	sqlite3_free(q);
+	put_quoted(&sql, path);
 	morgue_buf_puts(&sql,
 		" AS export;"
 		/* a new file in the staging directory: a failed build deletes
@@ -1599,8 +1611,6 @@ int morgue_catalog_export(morgue_catalog *c, const char *path)
 		"  ORDER BY article_id, rowid;"
 		"CREATE TABLE export.mentions AS SELECT article_id, entity, surface,"
 		"  offset, length, source FROM mentions ORDER BY article_id, id;"
-		/* full-text search for `morgue search` and researchers: the
-		 * Porter stemmer, case and diacritics folded */
 		"CREATE TABLE export.revisions AS SELECT article_id, seq, commit_id, date,"
 		"  author, summary, article_change, annotations_change FROM revisions;"
 		"CREATE TABLE export.revision_entities AS SELECT * FROM revision_entities;"
@@ -1608,14 +1618,83 @@ int morgue_catalog_export(morgue_catalog *c, const char *path)
 		"  kind, cue, affiliation, count, offset, length, quote, origin FROM attributions"
 		"  ORDER BY article_id, seq;" /* seq follows id within an article */
 		"CREATE INDEX export.attributions_source ON attributions(source, article_id);"
+		/* full-text search for `morgue search` and researchers */
 		"CREATE VIRTUAL TABLE export.articles_fts USING fts5(title, text,"
-		"  content='articles', content_rowid='id',"
-		"  tokenize='porter unicode61 remove_diacritics 2');"
-		"INSERT INTO export.articles_fts(articles_fts) VALUES('rebuild');"
+		"  content='articles', content_rowid='id',  " FTS_TOKENIZE ");");
+	if (in_place)
+		morgue_buf_puts(&sql, "INSERT INTO export.articles_fts(articles_fts) VALUES('rebuild');");
+	morgue_buf_puts(&sql,
 		"CREATE INDEX export.mentions_entity ON mentions(entity, article_id);"
 		"CREATE INDEX export.tags_slug ON tags(slug);"
 		"PRAGMA export.user_version = 1;"
 		"COMMIT;"
+		"DETACH DATABASE export;");
+	rc = exec(c, sql.ptr);
+	morgue_buf_free(&sql);
+	return rc;
+}
+
+int morgue_catalog_export(morgue_catalog *c, const char *path)
+{
+	return export_tables(c, path, 1);
+}
+
+int morgue_catalog_export_tables(morgue_catalog *c, const char *path)
+{
+	return export_tables(c, path, 0);
+}
+
+int morgue_catalog_export_fts(morgue_catalog *c, const char *fts_path)
+{
+	morgue_buf sql = MORGUE_BUF_INIT;
+	int rc;
+
+	morgue_buf_puts(&sql, "ATTACH DATABASE ");
+	put_quoted(&sql, fts_path);
+	/* a contentless index of the same rows in rowid order: the same
+	 * index rows as 'rebuild' of the external-content table makes */
+	morgue_buf_puts(&sql,
+		" AS fts;"
+		"PRAGMA fts.journal_mode=OFF;"
+		"PRAGMA fts.synchronous=OFF;"
+		"BEGIN;"
+		"CREATE VIRTUAL TABLE fts.articles_fts USING fts5(title, text, content='',"
+		"  " FTS_TOKENIZE ");"
+		"INSERT INTO fts.articles_fts(rowid, title, text)"
+		"  SELECT a.id, a.title, b.text FROM articles a JOIN bodies b ON b.id = a.id"
+		"  ORDER BY a.id;"
+		"COMMIT;"
+		"DETACH DATABASE fts;");
+	rc = exec(c, sql.ptr);
+	morgue_buf_free(&sql);
+	return rc;
+}
+
+int morgue_catalog_export_fts_fill(morgue_catalog *c, const char *path, const char *fts_path)
+{
+	morgue_buf sql = MORGUE_BUF_INIT;
+	int rc;
+
+	morgue_buf_puts(&sql, "ATTACH DATABASE ");
+	put_quoted(&sql, path);
+	morgue_buf_puts(&sql, " AS export; ATTACH DATABASE ");
+	put_quoted(&sql, fts_path);
+	/* the shadow tables' rows, as FTS5 reads them; the configuration
+	 * row ('version') is the same for both kinds of table */
+	morgue_buf_puts(&sql,
+		" AS fts;"
+		"PRAGMA export.journal_mode=OFF;"
+		"PRAGMA export.synchronous=OFF;"
+		"BEGIN;"
+		"DELETE FROM export.articles_fts_data;"
+		"INSERT INTO export.articles_fts_data SELECT * FROM fts.articles_fts_data"
+		"  ORDER BY id;"
+		"INSERT INTO export.articles_fts_idx SELECT * FROM fts.articles_fts_idx"
+		"  ORDER BY segid, term;"
+		"INSERT INTO export.articles_fts_docsize SELECT * FROM fts.articles_fts_docsize"
+		"  ORDER BY id;"
+		"COMMIT;"
+		"DETACH DATABASE fts;"
 		"DETACH DATABASE export;");
 	rc = exec(c, sql.ptr);
 	morgue_buf_free(&sql);

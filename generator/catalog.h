@@ -92,8 +92,17 @@ morgue_value *morgue_catalog_lint(morgue_catalog *c);
 long long morgue_catalog_count(morgue_catalog *c, const char *table);
 
 /* Copy the public tables (documented in docs/morgue-content.5) into a new
- * SQLite file at path. */
+ * SQLite file at path, with their full-text index. */
 int morgue_catalog_export(morgue_catalog *c, const char *path);
+/* The same in parts, so that two connections (threads) share the work:
+ * morgue_catalog_export_tables writes the tables with an empty full-text
+ * index, morgue_catalog_export_fts builds the index's rows into a new file
+ * fts_path meanwhile, and morgue_catalog_export_fts_fill then copies them
+ * in. The result holds the same rows as morgue_catalog_export's. The
+ * caller removes fts_path. */
+int morgue_catalog_export_tables(morgue_catalog *c, const char *path);
+int morgue_catalog_export_fts(morgue_catalog *c, const char *fts_path);
+int morgue_catalog_export_fts_fill(morgue_catalog *c, const char *path, const char *fts_path);
 
 /* ---- queries for pages: each returns a new list of maps ---- */
 

@@ -657,6 +657,11 @@ static const char **article_keys(build *b, size_t *n)
 /* Articles to parse before a second thread pays (its start, the
  * handing over); fewer are parsed on the main thread. */
 #define PARSE_THREADED_MIN 64
+/* Parse workers: parsing an article costs nearly twice what adding it
+ * costs the main thread (10k clean build: 8.5 s against 4.8 s of CPU),
+ * so with one worker the main thread waits; two keep both cores busy
+ * (they share the repository's lock only for the blob reads). */
+#define PARSE_WORKERS 2
 /* Parsed articles held ahead of the main thread at most. */
 #define PARSE_SLOTS 64
 
@@ -681,7 +686,7 @@ static int load_articles(build *b)
 		if (!e[i].is_link && !(b->cache && morgue_cache_article_lookup(b->cache, &old,
 									       b->keys[i])))
 			todo[ntodo++] = i;
-	morgue_parsepool_start(&pool, todo, ntodo, ntodo >= PARSE_THREADED_MIN ? 1 : 0,
+	morgue_parsepool_start(&pool, todo, ntodo, ntodo >= PARSE_THREADED_MIN ? PARSE_WORKERS : 0,
 			       PARSE_SLOTS, parse_article, parsed_free, b);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		parsed *p = NULL;

@@ -666,7 +666,7 @@ static const char **article_keys(build *b, size_t *n)
 #define PARSE_SLOTS 64
 
 /* Every article, in order: those the cache does not hold are parsed
- * ahead by a worker thread (parse_article) while the main thread adds
+ * ahead by worker threads (parse_article) while the main thread adds
  * each, in article order, to the catalog, the cache and the search index
  * (load_article). */
 static int load_articles(build *b)
@@ -686,8 +686,10 @@ static int load_articles(build *b)
 		if (!e[i].is_link && !(b->cache && morgue_cache_article_lookup(b->cache, &old,
 									       b->keys[i])))
 			todo[ntodo++] = i;
-	morgue_parsepool_start(&pool, todo, ntodo, ntodo >= PARSE_THREADED_MIN ? PARSE_WORKERS : 0,
-			       PARSE_SLOTS, parse_article, parsed_free, b);
+	if ((rc = morgue_parsepool_start(&pool, todo, ntodo,
+					 ntodo >= PARSE_THREADED_MIN ? PARSE_WORKERS : 0,
+					 PARSE_SLOTS, parse_article, parsed_free, b)) < 0)
+		goto done;
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		parsed *p = NULL;
 		if (e[i].is_link)

@@ -1541,6 +1541,25 @@ int morgue_catalog_entity_exists(morgue_catalog *c, const char *slug)
 	return found;
 }
 
+int morgue_catalog_entity_slugs(morgue_catalog *c, char ***slugs, size_t *n)
+{
+	sqlite3_stmt *st = prepare(c, "SELECT slug FROM entities ORDER BY slug");
+	size_t cap = 0;
+	int sr;
+
+	*slugs = NULL;
+	*n = 0;
+	if (!st)
+		return MORGUE_ERROR;
+	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
+		MORGUE_ARRAY_RESERVE(*slugs, cap, *n + 1);
+		(*slugs)[(*n)++] = morgue_strdup((const char *)sqlite3_column_text(st, 0));
+	}
+	int rc = sr == SQLITE_DONE ? 0 : db_error(c, "entity slugs");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 char *morgue_catalog_entity_name(morgue_catalog *c, const char *slug)
 {
 	/* asked once per article with a publication: kept prepared */

@@ -75,6 +75,10 @@ int morgue_catalog_finish(morgue_catalog *c);
 
 /* Lookups used while building. */
 int morgue_catalog_entity_exists(morgue_catalog *c, const char *slug);
+/* Every entity's slug, sorted bytewise (strcmp): what entity_exists
+ * answers, for a thread without the catalog. Caller frees each and the
+ * array. */
+int morgue_catalog_entity_slugs(morgue_catalog *c, char ***slugs, size_t *n);
 /* Name and type of an entity; NULL when unknown. Caller frees. */
 char *morgue_catalog_entity_name(morgue_catalog *c, const char *slug);
 

@@ -14,6 +14,8 @@ static pthread_mutex_t warn_lock = PTHREAD_MUTEX_INITIALIZER;
 static morgue_warn_fn warn_fn;
 static void *warn_payload;
 static size_t warn_total;
+static _Thread_local morgue_warn_fn capture_fn;
+static _Thread_local void *capture_payload;
 
 int morgue_error_set(int code, const char *file, int line, const char *fmt, ...)
 {
@@ -79,12 +81,23 @@ void morgue_warn(const char *file, int line, const char *fmt, ...)
 	morgue_buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
 
+	if (capture_fn) {
+		capture_fn(file, line, morgue_buf_cstr(&msg), capture_payload);
+		morgue_buf_free(&msg);
+		return;
+	}
 	pthread_mutex_lock(&warn_lock);
 	warn_total++;
 	if (warn_fn)
 		warn_fn(file, line, morgue_buf_cstr(&msg), warn_payload);
 	pthread_mutex_unlock(&warn_lock);
 	morgue_buf_free(&msg);
+}
+
+void morgue_warn_capture(morgue_warn_fn fn, void *payload)
+{
+	capture_fn = fn;
+	capture_payload = payload;
 }
 
 size_t morgue_warn_count(void)

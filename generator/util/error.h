@@ -55,6 +55,10 @@ typedef void (*morgue_warn_fn)(const char *file, int line, const char *msg,
 void morgue_warn_set_handler(morgue_warn_fn fn, void *payload);
 void morgue_warn(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Send this thread's warnings to fn instead of the handler, uncounted,
+ * until called with NULL: a worker keeps them for the thread that reports
+ * its results to re-issue (morgue_warn) in order. */
+void morgue_warn_capture(morgue_warn_fn fn, void *payload);
 /* Number of warnings reported since start (all threads). */
 size_t morgue_warn_count(void);
 

@@ -129,6 +129,34 @@ static void error_carries_file_and_line(void)
 	CHECK(morgue_error_last() == NULL);
 }
 
+static void collect_warning(const char *file, int line, const char *msg, void *payload)
+{
+	morgue_buf *b = payload;
+	morgue_buf_printf(b, "%s:%d:%s|", file ? file : "-", line, msg);
+}
+
+/* A capturing thread's warnings reach its function, uncounted, and the
+ * process-wide handler again once the capture ends. */
+static void warn_capture_redirects_this_thread(void)
+{
+	morgue_buf seen = MORGUE_BUF_INIT, held = MORGUE_BUF_INIT;
+	morgue_warn_set_handler(collect_warning, &seen);
+	size_t before = morgue_warn_count();
+	morgue_warn_capture(collect_warning, &held);
+	morgue_warn("a.md", 2, "first %d", 1);
+	morgue_warn(NULL, 0, "second");
+	morgue_warn_capture(NULL, NULL);
+	CHECK_STR(morgue_buf_cstr(&held), "a.md:2:first 1|-:0:second|");
+	CHECK_STR(morgue_buf_cstr(&seen), "");
+	CHECK_INT(morgue_warn_count(), before);
+	morgue_warn("b.md", 0, "third");
+	CHECK_STR(morgue_buf_cstr(&seen), "b.md:0:third|");
+	CHECK_INT(morgue_warn_count(), before + 1);
+	morgue_warn_set_handler(NULL, NULL);
+	morgue_buf_free(&seen);
+	morgue_buf_free(&held);
+}
+
 static void escape_csv_fields(void)
 {
 	static const char *cases[][2] = {
@@ -195,5 +223,6 @@ int main(void)
 	RUN(slugify_folds_and_joins);
 	RUN(path_safety);
 	RUN(error_carries_file_and_line);
+	RUN(warn_capture_redirects_this_thread);
 	TEST_EXIT();
 }

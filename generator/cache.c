@@ -160,6 +160,8 @@ done:
 static void attach_previous(morgue_cache *k, const char *path)
 {
 	sqlite3_stmt *st = NULL;
+	char *other_format = NULL; /* a morgue cache, of another format */
+	int format = 0, rc;
 	char *sql = sqlite3_mprintf("ATTACH DATABASE %Q AS prev", path);
 	int ok = sqlite3_exec(k->db, sql, NULL, NULL, NULL) == SQLITE_OK;
 
@@ -170,7 +172,6 @@ static void attach_previous(morgue_cache *k, const char *path)
 	if (sqlite3_prepare_v2(k->db, "SELECT name, value FROM prev.cache_meta", -1, &st,
 			       NULL) != SQLITE_OK)
 		goto bad;
-	int format = 0, rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(st, 0);
 		const char *value = (const char *)sqlite3_column_text(st, 1);
@@ -178,6 +179,9 @@ static void attach_previous(morgue_cache *k, const char *path)
 			continue;
 		if (!strcmp(name, "format") && !strcmp(value, CACHE_FORMAT))
 			format = 1;
+		else if (!strcmp(name, "format") && !strncmp(value, "morgue-cache ", 13) &&
+			 !other_format)
+			other_format = morgue_strdup(value);
 		else if (!strcmp(name, "stamp")) {
 			free(k->prev_stamp);
 			k->prev_stamp = morgue_strdup(value);
@@ -200,11 +204,18 @@ static void attach_previous(morgue_cache *k, const char *path)
 	if (!k->lookup || !k->page_prev)
 		goto bad;
 	morgue_error_clear();
+	free(other_format);
 	return;
 bad:
 	sqlite3_finalize(st);
 	morgue_error_clear();
-	morgue_warn(path, 0, "not a morgue cache or corrupted: ignored, building from scratch");
+	if (other_format && !format) /* an upgrade, not damage */
+		morgue_warn(path, 0, "written by another version of morgue (%s; this one reads %s):"
+			    " ignored, building from scratch", other_format + 13,
+			    CACHE_FORMAT + 13);
+	else
+		morgue_warn(path, 0, "not a morgue cache or corrupted: ignored, building from scratch");
+	free(other_format);
 	free(k->prev_stamp);
 	k->prev_stamp = NULL;
 	drop_previous(k);

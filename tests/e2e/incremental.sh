@@ -158,6 +158,15 @@ if command -v sqlite3 >/dev/null 2>&1; then
 	same "foreign cache"
 	grep -q 'not a morgue cache' "$TMP/inc.err" &&
 		pass "a foreign cache is reported" || fail "a foreign cache is reported" "$(cat "$TMP/inc.err")"
+	# a cache of an older format (an upgrade): said so, not "corrupted"
+	sqlite3 "$TMP/inc.cache" "UPDATE cache_meta SET value='morgue-cache 1' WHERE name='format'"
+	article "$R" 2020/two "Two, after an upgrade" 2020-02-05 "Lovelace."
+	commit "$R" "edit two after an upgrade"
+	same "older cache format"
+	grep -q 'inc.cache: written by another version of morgue (1; this one reads' "$TMP/inc.err" &&
+		! grep -q 'corrupted' "$TMP/inc.err" &&
+		pass "an older cache format is reported as such" ||
+		fail "an older cache format is reported as such" "$(cat "$TMP/inc.err")"
 fi
 # the next build trusts the rebuilt cache again
 article "$R" 2020/two "Two, fourth" 2020-02-05 "Lovelace."

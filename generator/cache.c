@@ -212,7 +212,7 @@ bad:
 	if (other_format && !format) /* an upgrade, not damage */
 		morgue_warn(path, 0, "written by another version of morgue (%s; this one reads %s):"
 			    " ignored, building from scratch", other_format + 13,
-			    CACHE_FORMAT + 13);
+			    &CACHE_FORMAT[13]);
 	else
 		morgue_warn(path, 0, "not a morgue cache or corrupted: ignored, building from scratch");
 	free(other_format);

@@ -979,6 +979,10 @@ static void *run_search(void *arg)
 	pthread_mutex_unlock(&j->lock);
 	if (rc == 0 && dir)
 		rc = morgue_searchindex_write(j->b->search, dir);
+	/* not needed after: freed here rather than by the main thread at
+	 * the end of the build */
+	morgue_searchindex_free(j->b->search);
+	j->b->search = NULL;
 	j->rc = rc;
 	if (rc < 0) {
 		const morgue_error *e = morgue_error_last();

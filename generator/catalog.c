@@ -1595,25 +1595,35 @@ static void put_quoted(morgue_buf *sql, const char *s)
 	sqlite3_free(q);
 }
 
-/* The full-text index's definition (the Porter stemmer, case and
- * diacritics folded); its rows come from the articles' title and text. */
+/* Run body with the file at path attached as alias. The exports write new
+ * files in the staging directory, which a failed build deletes: no
+ * journal and no syncs. */
+static int exec_attached(morgue_catalog *c, const char *path, const char *alias,
+			 const char *body)
+{
+	morgue_buf sql = MORGUE_BUF_INIT;
+	morgue_buf_puts(&sql, "ATTACH DATABASE ");
+	put_quoted(&sql, path);
+	morgue_buf_printf(&sql, " AS %s; PRAGMA %s.journal_mode=OFF; PRAGMA %s.synchronous=OFF;",
+			  alias, alias, alias);
+	morgue_buf_puts(&sql, body);
+	morgue_buf_printf(&sql, "DETACH DATABASE %s;", alias);
+	int rc = exec(c, sql.ptr);
+	morgue_buf_free(&sql);
+	return rc;
+}
+
+/* The full-text index's tokenizer: the Porter stemmer, case and
+ * diacritics folded. Its rows come from the articles' title and text. */
 #define FTS_TOKENIZE "tokenize='porter unicode61 remove_diacritics 2'"
 
-/* The public tables; with in_place the full-text index is filled from
- * them, otherwise it is left empty for morgue_catalog_export_fts_fill. */
+/* The public tables, in one transaction; with in_place the full-text index
+ * is filled from them, otherwise it is left empty for
+ * morgue_catalog_export_fts_fill. */
 static int export_tables(morgue_catalog *c, const char *path, int in_place)
 {
 	morgue_buf sql = MORGUE_BUF_INIT;
-	int rc;
-
-	morgue_buf_puts(&sql, "ATTACH DATABASE ");
-	put_quoted(&sql, path);
 	morgue_buf_puts(&sql,
-		" AS export;"
-		/* a new file in the staging directory: a failed build deletes
-		 * it, so no journal and no syncs; one transaction */
-		"PRAGMA export.journal_mode=OFF;"
-		"PRAGMA export.synchronous=OFF;"
 		"BEGIN;"
 		"CREATE TABLE export.entities AS SELECT id, slug, name, type,"
 		"  description, url, wikidata, aliases FROM entities;"
@@ -1646,9 +1656,8 @@ static int export_tables(morgue_catalog *c, const char *path, int in_place)
 		"CREATE INDEX export.mentions_entity ON mentions(entity, article_id);"
 		"CREATE INDEX export.tags_slug ON tags(slug);"
 		"PRAGMA export.user_version = 1;"
-		"COMMIT;"
-		"DETACH DATABASE export;");
-	rc = exec(c, sql.ptr);
+		"COMMIT;");
+	int rc = exec_attached(c, path, "export", sql.ptr);
 	morgue_buf_free(&sql);
 	return rc;
 }
@@ -1665,45 +1674,27 @@ int morgue_catalog_export_tables(morgue_catalog *c, const char *path)
 
 int morgue_catalog_export_fts(morgue_catalog *c, const char *fts_path)
 {
-	morgue_buf sql = MORGUE_BUF_INIT;
-	int rc;
-
-	morgue_buf_puts(&sql, "ATTACH DATABASE ");
-	put_quoted(&sql, fts_path);
 	/* a contentless index of the same rows in rowid order: the same
 	 * index rows as 'rebuild' of the external-content table makes */
-	morgue_buf_puts(&sql,
-		" AS fts;"
-		"PRAGMA fts.journal_mode=OFF;"
-		"PRAGMA fts.synchronous=OFF;"
+	return exec_attached(c, fts_path, "fts",
 		"BEGIN;"
 		"CREATE VIRTUAL TABLE fts.articles_fts USING fts5(title, text, content='',"
 		"  " FTS_TOKENIZE ");"
 		"INSERT INTO fts.articles_fts(rowid, title, text)"
 		"  SELECT a.id, a.title, b.text FROM articles a JOIN bodies b ON b.id = a.id"
 		"  ORDER BY a.id;"
-		"COMMIT;"
-		"DETACH DATABASE fts;");
-	rc = exec(c, sql.ptr);
-	morgue_buf_free(&sql);
-	return rc;
+		"COMMIT;");
 }
 
 int morgue_catalog_export_fts_fill(morgue_catalog *c, const char *path, const char *fts_path)
 {
 	morgue_buf sql = MORGUE_BUF_INIT;
-	int rc;
-
 	morgue_buf_puts(&sql, "ATTACH DATABASE ");
-	put_quoted(&sql, path);
-	morgue_buf_puts(&sql, " AS export; ATTACH DATABASE ");
 	put_quoted(&sql, fts_path);
 	/* the shadow tables' rows, as FTS5 reads them; the configuration
 	 * row ('version') is the same for both kinds of table */
 	morgue_buf_puts(&sql,
 		" AS fts;"
-		"PRAGMA export.journal_mode=OFF;"
-		"PRAGMA export.synchronous=OFF;"
 		"BEGIN;"
 		"DELETE FROM export.articles_fts_data;"
 		"INSERT INTO export.articles_fts_data SELECT * FROM fts.articles_fts_data"
@@ -1713,9 +1704,8 @@ int morgue_catalog_export_fts_fill(morgue_catalog *c, const char *path, const ch
 		"INSERT INTO export.articles_fts_docsize SELECT * FROM fts.articles_fts_docsize"
 		"  ORDER BY id;"
 		"COMMIT;"
-		"DETACH DATABASE fts;"
-		"DETACH DATABASE export;");
-	rc = exec(c, sql.ptr);
+		"DETACH DATABASE fts;");
+	int rc = exec_attached(c, path, "export", sql.ptr);
 	morgue_buf_free(&sql);
 	return rc;
 }

@@ -80,7 +80,6 @@ typedef struct sent {
 
 typedef struct term {
 	char *key;
-	unsigned id;
 	int stop, facet;
 	long last_doc;
 	long seen_doc; /* index_doc: the document whose occurrences head..tail are */
@@ -383,7 +382,6 @@ static term *get_term(morgue_searchindex *s, const char *key, int facet)
 		return *slot;
 	term *t = morgue_calloc(1, sizeof(*t));
 	t->key = morgue_strdup(key);
-	t->id = (unsigned)s->nterms;
 	t->facet = facet;
 	t->stop = !facet && morgue_tokenize_is_stopword(key);
 	t->last_doc = -1;

@@ -43,8 +43,6 @@ static size_t memo_hash(const char *s, size_t len)
 	return MEMO_MIX(h);
 }
 
-static int is_stopword(const char *w);
-
 /* The stem of fold[0..len) (NUL-terminated), its length and whether fold
  * is a stopword, from the memo or Snowball (then remembered while there
  * is room). */
@@ -61,7 +59,7 @@ static const char *stem_of(morgue_tokenizer *tk, const char *fold, size_t len, s
 		}
 		i = (i + 1) & (MEMO_CAP - 1);
 	}
-	*stopword = is_stopword(fold);
+	*stopword = morgue_tokenize_is_stopword(fold);
 	*word = -1;
 	const sb_symbol *st = sb_stemmer_stem(tk->stemmer, (const sb_symbol *)fold, (int)len);
 	const char *stem = st ? (const char *)st : fold;
@@ -99,7 +97,7 @@ static const char *const stopwords[] = {
  * looked up. */
 #define STOPWORD_MAX 5
 
-static int is_stopword(const char *w)
+int morgue_tokenize_is_stopword(const char *w)
 {
 	size_t lo = 0, hi = sizeof(stopwords) / sizeof(*stopwords);
 	if (strnlen(w, STOPWORD_MAX + 1) > STOPWORD_MAX)
@@ -115,11 +113,6 @@ static int is_stopword(const char *w)
 			lo = mid + 1;
 	}
 	return 0;
-}
-
-int morgue_tokenize_is_stopword(const char *w)
-{
-	return is_stopword(w);
 }
 
 static int classify(utf8proc_int32_t cp)

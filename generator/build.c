@@ -55,6 +55,7 @@ typedef struct build {
 	size_t cached;               /* articles copied from the cache */
 	morgue_entity **by_slug;     /* entities sorted by slug */
 	int reuse_site;              /* the previous site may lend files */
+	int words_read;              /* the theme shows articles' word counts */
 	char **slugs;                /* the catalog's entity slugs, sorted: */
 	size_t nslugs;               /* entity_exists off the main thread */
 } build;
@@ -600,7 +601,8 @@ static int load_article(build *b, size_t index, long long pos, parsed *p)
 	    ((rc = morgue_cache_search_record(b->cache, id, a->publication,
 					      (const char *const *)a->tags, a->ntags,
 					      slugs, nslugs)) < 0 ||
-	     (rc = morgue_cache_rows_record(b->cache, id)) < 0))
+	     (rc = morgue_cache_rows_record(b->cache, id, doc->text, doc->text_len,
+					    b->words_read)) < 0))
 		goto done;
 recorded:
 	if (hist && (rc = morgue_catalog_add_history(b->catalog, id, hist)) < 0)
@@ -1086,6 +1088,9 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 		goto done;
 	if ((rc = morgue_theme_open(&b.theme, opts->theme_dir, b.repo, b.config->theme)) < 0)
 		goto done;
+	/* the listing digests cover the word count only when shown (an
+	 * edit changes it, and the default theme does not show it) */
+	b.words_read = morgue_theme_reads(b.theme, "words");
 	if (!opts->check_only) {
 		if ((rc = build_stamp(&stamp, &b)) < 0)
 			goto done;
@@ -1180,7 +1185,8 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	if (!opts->check_only) /* no documents are added from here on */
 		search_started = pthread_create(&search_thread, NULL, run_search, &sj) == 0;
 	if ((rc = morgue_catalog_finish(b.catalog)) < 0 ||
-	    (rc = morgue_catalog_commit(b.catalog)) < 0)
+	    (rc = morgue_catalog_commit(b.catalog)) < 0 ||
+	    (b.cache && (rc = morgue_cache_load_listings(b.cache)) < 0))
 		goto done;
 	if (opts->check_only) {
 		stats->tags = (size_t)morgue_catalog_count(b.catalog, "tags");

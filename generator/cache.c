@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define CACHE_FORMAT "morgue-cache 4"
+#define CACHE_FORMAT "morgue-cache 5"
 
 /* The per-article tables a copy carries over, and the column holding the
  * article id. The articles row itself gets a fresh id (assigned in the
@@ -71,6 +71,9 @@ struct morgue_cache {
 	sqlite3_stmt *copy[NCOPIED];
 	char (*digest)[MORGUE_HASH_HEX]; /* by article id */
 	size_t ndigest;
+	/* listing digests by article id (morgue_cache_load_listings) */
+	char (*listing)[MORGUE_HASH_HEX];
+	size_t nlisting;
 	group *groups;
 	size_t ngroups;
 	size_t reused;
@@ -83,7 +86,7 @@ struct morgue_cache {
 	size_t npending, cappending;
 	sqlite3_stmt *list_entity;
 	sqlite3_stmt *search_pub, *search_list[2]; /* kept prepared: one use per article */
-	sqlite3_stmt *rows_sel[2], *rows_ins;
+	sqlite3_stmt *rows_sel[2], *rows_ins, *listing_sel[3];
 	struct entity_count *counts; /* by slug */
 	size_t ncounts;
 	int counts_loaded;
@@ -243,9 +246,11 @@ int morgue_cache_open(morgue_cache **out, morgue_catalog *c, const char *prev_pa
 			 "CREATE TABLE cache_search(article_id INTEGER PRIMARY KEY,"
 			 "  publication TEXT, tags TEXT NOT NULL, entities TEXT NOT NULL);"
 			 /* digests of an article's mention and attribution rows,
-			  * for the signatures of the CSV exports */
+			  * for the signatures of the CSV exports, and of what
+			  * the pages listing it show (morgue_cache_rows_record) */
 			 "CREATE TABLE cache_rows(article_id INTEGER PRIMARY KEY,"
-			 "  mentions TEXT NOT NULL, attributions TEXT NOT NULL);"
+			 "  mentions TEXT NOT NULL, attributions TEXT NOT NULL,"
+			 "  listing TEXT NOT NULL);"
 			 /* the spans of the articles' blocks in a CSV export
 			  * (morgue_cache_csv_write), packed in one blob */
 			 "CREATE TABLE cache_exports(name TEXT PRIMARY KEY, size INTEGER NOT NULL,"
@@ -292,6 +297,8 @@ void morgue_cache_free(morgue_cache *k)
 	sqlite3_finalize(k->rows_sel[0]);
 	sqlite3_finalize(k->rows_sel[1]);
 	sqlite3_finalize(k->rows_ins);
+	for (size_t i = 0; i < 3; i++)
+		sqlite3_finalize(k->listing_sel[i]);
 	sqlite3_finalize(k->search_list[0]);
 	sqlite3_finalize(k->search_list[1]);
 	for (size_t i = 0; i < k->ncounts; i++)
@@ -309,6 +316,7 @@ void morgue_cache_free(morgue_cache *k)
 		free(k->pending[i]);
 	free(k->pending);
 	free(k->digest);
+	free(k->listing);
 	free(k->prev_stamp);
 	for (size_t i = 0; i < k->nkeys; i++)
 		free(k->keys[i].key);
@@ -605,6 +613,42 @@ const char *morgue_cache_article_digest(const morgue_cache *k, long long id)
 	return k->digest[id];
 }
 
+/* What the pages listing an article show of it, or "" when unknown. */
+static const char *listing_digest(const morgue_cache *k, long long id)
+{
+	if (id < 0 || (size_t)id >= k->nlisting)
+		return "";
+	return k->listing[id];
+}
+
+int morgue_cache_load_listings(morgue_cache *k)
+{
+	sqlite3_stmt *st = prepare(k, "SELECT article_id, listing FROM cache_rows");
+	int rc = 0, sr;
+	free(k->listing);
+	k->listing = NULL;
+	k->nlisting = 0;
+	if (!st)
+		return MORGUE_ERROR;
+	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
+		long long id = sqlite3_column_int64(st, 0);
+		const char *d = (const char *)sqlite3_column_text(st, 1);
+		if (id < 0 || !d)
+			continue;
+		if ((size_t)id >= k->nlisting) {
+			size_t n = (size_t)id + 1 > 2 * k->nlisting ? (size_t)id + 1 : 2 * k->nlisting;
+			k->listing = morgue_realloc(k->listing, n * sizeof(*k->listing));
+			memset(k->listing + k->nlisting, 0, (n - k->nlisting) * sizeof(*k->listing));
+			k->nlisting = n;
+		}
+		snprintf(k->listing[id], MORGUE_HASH_HEX, "%s", d);
+	}
+	if (sr != SQLITE_DONE)
+		rc = db_error(k, "listing digests");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 void morgue_cache_article_sig(morgue_cache *k, char out[MORGUE_HASH_HEX],
 			      const char *page_key, long long id, long long prev,
 			      long long next)
@@ -614,13 +658,12 @@ void morgue_cache_article_sig(morgue_cache *k, char out[MORGUE_HASH_HEX],
 	morgue_hash_puts(&h, "article");
 	morgue_hash_puts(&h, page_key);
 	morgue_hash_puts(&h, morgue_cache_article_digest(k, id));
-	morgue_hash_puts(&h, prev > 0 ? morgue_cache_article_digest(k, prev) : "-");
-	morgue_hash_puts(&h, next > 0 ? morgue_cache_article_digest(k, next) : "-");
+	morgue_hash_puts(&h, prev > 0 ? listing_digest(k, prev) : "-");
+	morgue_hash_puts(&h, next > 0 ? listing_digest(k, next) : "-");
 	if (k->related) {
 		sqlite3_bind_int64(k->related, 1, id);
 		while (sqlite3_step(k->related) == SQLITE_ROW) {
-			morgue_hash_puts(&h, morgue_cache_article_digest(
-						     k, sqlite3_column_int64(k->related, 0)));
+			morgue_hash_puts(&h, listing_digest(k, sqlite3_column_int64(k->related, 0)));
 			morgue_hash_puts(&h, (const char *)sqlite3_column_text(k->related, 1));
 			morgue_hash_puts(&h, (const char *)sqlite3_column_text(k->related, 2));
 		}
@@ -776,7 +819,7 @@ static group *load_group(morgue_cache *k, const char *name, const char *page_key
 			morgue_hash_puts(&h, page_key);
 			morgue_hash_puts(&h, key);
 		}
-		morgue_hash_puts(&h, morgue_cache_article_digest(k, m[i].id));
+		morgue_hash_puts(&h, listing_digest(k, m[i].id));
 	}
 	if (g->n)
 		morgue_hash_hex(g->sigs[g->n - 1].sig, &h);
@@ -1144,7 +1187,7 @@ int morgue_cache_list_sigs(morgue_cache *k, char (**sigs)[MORGUE_HASH_HEX], size
 		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		MORGUE_ARRAY_RESERVE(d, cap, n + 1);
-		d[n++] = morgue_cache_article_digest(k, sqlite3_column_int64(st, 0));
+		d[n++] = listing_digest(k, sqlite3_column_int64(st, 0));
 	}
 	if (st == k->list_entity)
 		sqlite3_reset(st);
@@ -1199,7 +1242,61 @@ static int hash_rows(morgue_hash *h, sqlite3_stmt *st)
 static int query_sig(morgue_cache *k, char out[MORGUE_HASH_HEX], const char *page_key,
 		     const char *name, const char *sql);
 
-int morgue_cache_rows_record(morgue_cache *k, long long id)
+/* The listing digest of article id (cache.h): its listed fields, its
+ * tags, its rows' digests (hex) and the keyword-in-context sentence of
+ * each of its mentions in text. */
+static int listing_hash(morgue_cache *k, char out[MORGUE_HASH_HEX], long long id,
+			const char *text, size_t tlen, int words, char hex[2][MORGUE_HASH_HEX])
+{
+	static const char *const sql[3] = {
+		"SELECT path, title, date, publication, publication_entity, authors, excerpt,"
+		" CASE WHEN ?2 THEN words END FROM articles WHERE id=?1",
+		"SELECT tag, slug FROM tags WHERE article_id=?1 ORDER BY rowid",
+		"SELECT offset, length FROM mentions WHERE article_id=?1 ORDER BY id",
+	};
+	morgue_hash h;
+	int rc = 0;
+	morgue_hash_init(&h);
+	morgue_hash_puts(&h, "listing 1");
+	morgue_hash_int(&h, words);
+	morgue_hash_puts(&h, hex[0]);
+	morgue_hash_puts(&h, hex[1]);
+	for (int i = 0; i < 3 && !rc; i++) {
+		sqlite3_stmt *st = k->listing_sel[i] ? k->listing_sel[i]
+						     : (k->listing_sel[i] = prepare(k, sql[i]));
+		if (!st)
+			return MORGUE_ERROR;
+		sqlite3_bind_int64(st, 1, id);
+		if (i == 0)
+			sqlite3_bind_int(st, 2, words);
+		if (i < 2) {
+			if (hash_rows(&h, st) != SQLITE_DONE)
+				rc = db_error(k, "listing digest");
+		} else {
+			int sr;
+			while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
+				long long off = sqlite3_column_int64(st, 0);
+				long long len = sqlite3_column_int64(st, 1);
+				size_t ks, ke;
+				if (off >= 0 && len >= 0 && text &&
+				    morgue_catalog_kwic_span(text, tlen, (size_t)off, (size_t)len,
+							     &ks, &ke)) {
+					morgue_hash_int(&h, (long long)(ke - ks));
+					morgue_hash_put(&h, text + ks, ke - ks);
+				} else
+					morgue_hash_puts(&h, "-");
+			}
+			if (sr != SQLITE_DONE)
+				rc = db_error(k, "listing digest");
+		}
+		sqlite3_reset(st);
+	}
+	morgue_hash_hex(out, &h);
+	return rc;
+}
+
+int morgue_cache_rows_record(morgue_cache *k, long long id, const char *text, size_t tlen,
+			     int words)
 {
 	static const char *const sql[2] = {
 		"SELECT entity, surface, offset, length, source FROM mentions"
@@ -1207,7 +1304,7 @@ int morgue_cache_rows_record(morgue_cache *k, long long id)
 		"SELECT seq, source, source_text, kind, cue, affiliation, count, offset, length,"
 		" quote, origin FROM attributions WHERE article_id=? ORDER BY seq",
 	};
-	char hex[2][MORGUE_HASH_HEX];
+	char hex[2][MORGUE_HASH_HEX], listing[MORGUE_HASH_HEX] = "";
 	int rc = 0;
 	for (int i = 0; i < 2 && !rc; i++) {
 		sqlite3_stmt *st = k->rows_sel[i] ? k->rows_sel[i]
@@ -1222,12 +1319,15 @@ int morgue_cache_rows_record(morgue_cache *k, long long id)
 		sqlite3_reset(st);
 		morgue_hash_hex(hex[i], &h);
 	}
+	if (!rc)
+		rc = listing_hash(k, listing, id, text, tlen, words, hex);
 	if (!k->rows_ins && !(k->rows_ins = prepare(k, "INSERT OR REPLACE INTO cache_rows"
-						      " VALUES(?,?,?)")))
+						      " VALUES(?,?,?,?)")))
 		return MORGUE_ERROR;
 	sqlite3_bind_int64(k->rows_ins, 1, id);
 	sqlite3_bind_text(k->rows_ins, 2, hex[0], -1, SQLITE_STATIC);
 	sqlite3_bind_text(k->rows_ins, 3, hex[1], -1, SQLITE_STATIC);
+	sqlite3_bind_text(k->rows_ins, 4, listing, -1, SQLITE_STATIC);
 	if (!rc && sqlite3_step(k->rows_ins) != SQLITE_DONE)
 		rc = db_error(k, "rows digest");
 	sqlite3_reset(k->rows_ins);

@@ -126,8 +126,22 @@ int morgue_cache_list_sigs(morgue_cache *k, char (**sigs)[MORGUE_HASH_HEX], size
  * (copied with its other rows), and the signature of a CSV export
  * ("entities", "mentions", "attributions": what it lists, from those
  * digests and the catalog's counts), or of the "sourcing" page; <0 when
- * it cannot be known. */
-int morgue_cache_rows_record(morgue_cache *k, long long id);
+ * it cannot be known.
+ *
+ * rows_record also records the article's listing digest: what the pages
+ * that list it (entity, tag, archive pages, feeds, its neighbours' and
+ * related articles' pages) can show of it. That is its listed fields
+ * (path, title, date, publication, authors, excerpt; the word count only
+ * with words set, i.e. when the theme reads it), its tags, its mention
+ * and attribution rows and the keyword-in-context sentence of each
+ * mention in text (the article's plain text), but not the rest of its
+ * body nor its history: an edit elsewhere in the body re-renders the
+ * article's page alone. Page signatures other than the article's own
+ * page hash these; morgue_cache_load_listings reads them all (after
+ * the articles are added, before the signatures are asked for). */
+int morgue_cache_rows_record(morgue_cache *k, long long id, const char *text, size_t text_len,
+			     int words);
+int morgue_cache_load_listings(morgue_cache *k);
 int morgue_cache_export_sig(morgue_cache *k, char out[MORGUE_HASH_HEX], const char *page_key,
 			    const char *what);
 

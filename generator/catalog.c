@@ -639,10 +639,6 @@ done:
 	return rc;
 }
 
-
-static int kwic_span(const char *text, size_t tlen, size_t off, size_t len,
-		     size_t *start, size_t *end);
-
 /* Co-mention counts of every pair of entities named in one article, in
  * one pass over refs with an in-memory pair table (a SQL self-join per
  * entity page was the slowest query of the build); the top partners of
@@ -857,7 +853,7 @@ static int store_refs(morgue_catalog *c, pairs *pp, int only_touched)
 			sqlite3_bind_int64(ins, 4, m[first].offset);
 			sqlite3_bind_int64(ins, 5, m[first].length);
 			size_t ks, ke, off = (size_t)m[first].offset;
-			if (has_text && kwic_span(text ? text : "", text ? tlen : 0, off,
+			if (has_text && morgue_catalog_kwic_span(text ? text : "", text ? tlen : 0, off,
 						  (size_t)m[first].length, &ks, &ke)) {
 				size_t len = (size_t)m[first].length;
 				/* as bound from a C string before: up to a NUL */
@@ -2048,11 +2044,7 @@ static void merge_into(morgue_value *dst, morgue_value *src_list)
 	morgue_value_free(src_list);
 }
 
-/* The sentence of text around [off, off+len): start after the previous
- * sentence end (". ", "\n") and stop at the next, at most ~160 bytes each
- * side, cut on UTF-8 boundaries. Sets [*start, *end) and returns 1; 0
- * when the span lies beyond the text. */
-static int kwic_span(const char *text, size_t tlen, size_t off, size_t len,
+int morgue_catalog_kwic_span(const char *text, size_t tlen, size_t off, size_t len,
 		     size_t *start, size_t *end)
 {
 	size_t s = off, e = off + len, lim = 160;

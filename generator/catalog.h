@@ -46,6 +46,13 @@ int morgue_catalog_add_mentions(morgue_catalog *c, long long article_id,
 int morgue_catalog_add_attributions(morgue_catalog *c, long long article_id,
 				    const morgue_attribution *a, size_t n, const char *text,
 				    size_t text_len);
+/* The keyword in context of a mention at [off, off+len) of text, as the
+ * entity pages show it: the sentence around it (after the previous ". "
+ * or "\n", up to the next), at most ~160 bytes each side, cut on UTF-8
+ * boundaries. Sets [*start, *end) and returns 1; 0 when the span lies
+ * beyond the text. */
+int morgue_catalog_kwic_span(const char *text, size_t tlen, size_t off, size_t len,
+			     size_t *start, size_t *end);
 /* The git history of an article (history.h): its revisions, the entities
  * each annotation commit added or removed, and its former paths. */
 typedef struct morgue_article_history morgue_article_history;

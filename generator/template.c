@@ -648,6 +648,27 @@ const char *morgue_template_name(const morgue_template *t)
 	return t->name;
 }
 
+static int list_reads(const nlist *l, const char *name)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const node *x = &l->v[i];
+		int named = x->kind == N_VAR || x->kind == N_SECTION || x->kind == N_INVERTED ||
+			    ((x->kind == N_PARTIAL || x->kind == N_PARENT) && x->dyn);
+		const char *part = x->name;
+		for (size_t k = 0; named && k < x->nparts; k++, part += strlen(part) + 1)
+			if (!strcmp(part, name))
+				return 1;
+		if (list_reads(&x->kids, name))
+			return 1;
+	}
+	return 0;
+}
+
+int morgue_template_reads(const morgue_template *t, const char *name)
+{
+	return list_reads(&t->root, name);
+}
+
 /* ---- rendering ------------------------------------------------------- */
 
 typedef struct frame {

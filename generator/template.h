@@ -55,6 +55,11 @@ int morgue_template_render(morgue_buf *out, const morgue_template *t,
 			   const morgue_value *ctx,
 			   morgue_template_lookup lookup, void *payload);
 
+/* 1 when a tag of t (a variable, a section, an inverted section, a
+ * dynamic partial) names `name`, alone or as a part of a dotted name:
+ * rendering t may then show that value. Partials are not followed. */
+int morgue_template_reads(const morgue_template *t, const char *name);
+
 /* The name given at compile time. */
 const char *morgue_template_name(const morgue_template *t);
 

@@ -3,6 +3,7 @@
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/hash.h"
 
 #include <dirent.h>
 #include <pthread.h>
@@ -237,14 +238,36 @@ static unsigned long long digest_dir(unsigned long long h, const char *dir, cons
 
 void morgue_theme_digest(morgue_buf *out, const morgue_theme *t)
 {
-	if (!t->dir) {
+	if (!t->dir && !t->repo_prefix) {
 		morgue_buf_putc(out, '-');
 		return;
 	}
 	unsigned long long h = 1469598103934665603ULL;
-	h = digest_dir(h, t->dir, "templates");
-	h = digest_dir(h, t->dir, "static");
+	if (t->dir) {
+		h = digest_dir(h, t->dir, "templates");
+		h = digest_dir(h, t->dir, "static");
+	}
 	morgue_buf_printf(out, "%016llx", h);
+	if (t->repo_prefix) {
+		/* the content's theme: its files' paths and blob ids (a
+		 * template edit alone changes no article, yet every page) */
+		morgue_repo_entry *e = NULL;
+		size_t n = 0;
+		morgue_hash d;
+		char hex[MORGUE_HASH_HEX];
+		morgue_hash_init(&d);
+		if (morgue_repo_list(&e, &n, t->repo, t->repo_prefix, NULL) < 0) {
+			morgue_error_clear();
+			morgue_hash_puts(&d, "unlisted"); /* the build fails reading it */
+		}
+		for (size_t i = 0; i < n; i++) {
+			morgue_hash_puts(&d, e[i].path);
+			morgue_hash_puts(&d, e[i].oid);
+		}
+		morgue_repo_entries_free(e, n);
+		morgue_hash_hex(hex, &d);
+		morgue_buf_printf(out, ":%s", hex);
+	}
 }
 
 static int copy_one(morgue_theme *t, morgue_output *o, const char *path)
@@ -296,4 +319,62 @@ int morgue_theme_copy_static(morgue_theme *t, morgue_output *o)
 		morgue_buf_free(&p);
 	}
 	return rc;
+}
+
+/* Whether the template file "templates/NAME.mustache" (rel) reads name:
+ * 1 also when it cannot be compiled (whoever renders it fails anyway). */
+static int file_reads(morgue_theme *t, const char *rel, const char *name)
+{
+	static const char dir[] = "templates/", ext[] = ".mustache";
+	size_t n = strlen(rel);
+	if (strncmp(rel, dir, sizeof(dir) - 1) || n < sizeof(dir) - 1 + sizeof(ext) ||
+	    strcmp(rel + n - (sizeof(ext) - 1), ext))
+		return 0;
+	char *tname = morgue_strndup(rel + sizeof(dir) - 1, n - (sizeof(dir) - 1) - (sizeof(ext) - 1));
+	const morgue_template *tpl = strchr(tname, '/') ? NULL : find_template(t, tname);
+	int reads = strchr(tname, '/') ? 0 : !tpl || morgue_template_reads(tpl, name);
+	if (!tpl)
+		morgue_error_clear();
+	free(tname);
+	return reads;
+}
+
+int morgue_theme_reads(morgue_theme *t, const char *name)
+{
+	int reads = 0;
+	pthread_mutex_lock(&t->lock);
+	for (size_t i = 0; i < morgue_theme_default_count && !reads; i++)
+		reads = file_reads(t, morgue_theme_default_files[i].path, name);
+	if (!reads && t->repo_prefix) {
+		morgue_repo_entry *e = NULL;
+		size_t n = 0;
+		morgue_buf p = MORGUE_BUF_INIT;
+		morgue_buf_printf(&p, "%stemplates", t->repo_prefix);
+		if (morgue_repo_list(&e, &n, t->repo, p.ptr, NULL) < 0) {
+			morgue_error_clear();
+			reads = 1;
+		}
+		for (size_t i = 0; i < n && !reads; i++)
+			reads = file_reads(t, e[i].path + strlen(t->repo_prefix), name);
+		morgue_repo_entries_free(e, n);
+		morgue_buf_free(&p);
+	}
+	if (!reads && t->dir) {
+		morgue_buf p = MORGUE_BUF_INIT;
+		morgue_buf_printf(&p, "%s/templates", t->dir);
+		DIR *d = opendir(p.ptr);
+		struct dirent *de;
+		while (d && !reads && (de = readdir(d))) {
+			morgue_buf rel = MORGUE_BUF_INIT;
+			morgue_buf_printf(&rel, "templates/%s", de->d_name);
+			if (de->d_name[0] != '.')
+				reads = file_reads(t, rel.ptr, name);
+			morgue_buf_free(&rel);
+		}
+		if (d)
+			closedir(d);
+		morgue_buf_free(&p);
+	}
+	pthread_mutex_unlock(&t->lock);
+	return reads;
 }

@@ -32,14 +32,20 @@ const morgue_template *morgue_theme_template(morgue_theme *t, const char *name);
 int morgue_theme_render(morgue_buf *out, morgue_theme *t, const char *name,
 			const morgue_value *ctx);
 
+/* 1 when some template of the theme (every templates/NAME.mustache, with
+ * overrides, whether a page uses it or not) may show the value `name`
+ * (morgue_template_reads), or cannot be compiled: what a page signature
+ * must cover. Compiles every template. */
+int morgue_theme_reads(morgue_theme *t, const char *name);
 /* Copy every static/ file of the theme (with overrides) into the site
  * under static/. */
 int morgue_theme_copy_static(morgue_theme *t, morgue_output *o);
 
 /* Append a digest of the on-disk override theme (--theme DIR: every file
- * under templates/ and static/, names and bytes), or "-" without one. The
- * embedded theme is part of the binary and the content's theme part of
- * the commit, so those need no digest of their own. */
+ * under templates/ and static/, names and bytes) and of the content's
+ * theme (themes/NAME: paths and blob ids), or "-" without either. The
+ * embedded theme is part of the binary. Page signatures include it: a
+ * template edit changes pages whose articles did not change. */
 void morgue_theme_digest(morgue_buf *out, const morgue_theme *t);
 
 #endif

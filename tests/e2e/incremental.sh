@@ -139,6 +139,59 @@ commit "$R" "quote in two, a third"
 printf 'x' >>"$TMP/inc/mentions.csv"
 same "a previous CSV changed behind the cache's back"
 
+# an edit of the body away from every mention (after the excerpt, in a
+# paragraph of its own) changes nothing the pages listing the article
+# show: the entity's page is linked, not rendered; once the theme shows
+# word counts, the same kind of edit changes the lists
+pad="The rest goes on for a while, long enough that the first lines make the whole excerpt of a list, which takes the first two hundred and twenty bytes of the text or so and cuts them at a word."
+long="Ada Lovelace wrote the first program.
+
+$pad
+
+Nothing else."
+article "$R" 2020/two "Two, long" 2020-02-05 "$long"
+commit "$R" "two, long"
+same "a long article"
+ada=$(ino entities/ada-lovelace.html)
+touch -d 2001-01-01 "$TMP/inc/entities/ada-lovelace.html"
+article "$R" 2020/two "Two, long" 2020-02-05 "$long
+
+A closing line of seven words, no names."
+commit "$R" "two, a closing line"
+same "a body edit away from the mentions"
+unchanged "a body edit away from the mentions: the entity page is kept" \
+	entities/ada-lovelace.html "$ada"
+from_cache() { sed -n 's/.* \([0-9]*\) files from the cache.*/\1/p' "$TMP/inc.err"; }
+far=$(from_cache)
+article "$R" 2020/two "Two, long" 2020-02-05 "Ada Lovelace wrote the first program, twice.
+
+$pad
+
+Nothing else.
+
+A closing line of seven words, no names."
+commit "$R" "two, an edit in a mention's sentence"
+same "a body edit in a mention's sentence"
+near=$(from_cache)
+# the far edit rendered the article's page; the near one also the pages
+# listing it with the sentence (the entity's, the publication's)
+[ -n "$far" ] && [ -n "$near" ] && [ "$far" -gt "$near" ] &&
+	pass "an edit away from the mentions renders fewer pages ($far > $near from the cache)" ||
+	fail "an edit away from the mentions renders fewer pages" "far $far, near $near"
+cp themes/default/templates/article-list.mustache "$R/themes/mine/templates/" 2>/dev/null ||
+	cp "$(dirname "$0")/../../themes/default/templates/article-list.mustache" "$R/themes/mine/templates/"
+sed -i 's|<h3>|<p class="words">{{words}} words</p><h3>|' "$R/themes/mine/templates/article-list.mustache"
+commit "$R" "a theme that shows word counts"
+same "a theme that shows word counts"
+article "$R" 2020/two "Two, long" 2020-02-05 "$long
+
+A closing line of eight words, and no names."
+commit "$R" "two, a longer closing line"
+same "a body edit that changes the word count, shown"
+grep -q '>[0-9]* words<' "$TMP/inc/entities/ada-lovelace.html" &&
+	pass "the entity page shows the new word count" ||
+	fail "the entity page shows the new word count" "$(grep words "$TMP/inc/entities/ada-lovelace.html")"
+
 # a damaged cache: detected, ignored with a warning, and replaced
 head -c 5000 /dev/urandom >"$TMP/inc.cache"
 article "$R" 2020/two "Two, again" 2020-02-05 "Lovelace once more."

@@ -167,9 +167,11 @@ static void test_group_follows_members(void)
 	path(&a, "grp-a.cache");
 	path(&b, "grp-b.cache");
 	first_build(a.ptr, "Two");
-	/* reopen the first build's catalog rows through a copy and change one
-	 * member's digest: the entity's and the tag's signatures change */
-	for (int round = 0; round < 2; round++) {
+	/* reopen the first build's catalog rows through a copy; round 1
+	 * changes a member's digest (an edit the lists do not show: the
+	 * signature stays), round 2 what it lists (its title: it changes) */
+	char s3[MORGUE_HASH_HEX];
+	for (int round = 0; round < 3; round++) {
 		long long old, id;
 		CHECK_INT(morgue_catalog_new_file(&c, b.ptr), 0);
 		CHECK_INT(morgue_cache_open(&k, c, a.ptr), 0);
@@ -184,16 +186,89 @@ static void test_group_follows_members(void)
 			CHECK_INT(morgue_cache_article_lookup(k, &old, i ? "key-two" : "key-one"), 1);
 			CHECK_INT(morgue_cache_article_copy(k, &id, old), 0);
 			morgue_cache_article_record(k, id, "k", round && i ? "changed" : "same");
+			if (round == 2 && i)
+				CHECK_INT(sqlite3_exec(morgue_catalog_handle(c),
+						       "UPDATE articles SET title='Changed' WHERE id=2",
+						       NULL, NULL, NULL), SQLITE_OK);
+			CHECK_INT(morgue_cache_rows_record(k, id, "Ada Lovelace wrote it.", 22, 0), 0);
 		}
 		CHECK_INT(morgue_catalog_finish(c), 0);
 		morgue_catalog_commit(c);
-		CHECK_INT(morgue_cache_group_sig(k, round ? s2 : s1, "pages", "entity", "ada-lovelace"), 0);
+		CHECK_INT(morgue_cache_load_listings(k), 0);
+		CHECK_INT(morgue_cache_group_sig(k, round == 2 ? s3 : round ? s2 : s1, "pages",
+						 "entity", "ada-lovelace"), 0);
 		morgue_cache_free(k);
 		morgue_catalog_free(c);
 	}
-	CHECK(strcmp(s1, s2) != 0);
+	CHECK_STR(s1, s2);
+	CHECK(strcmp(s1, s3) != 0);
 	morgue_buf_free(&a);
 	morgue_buf_free(&b);
+}
+
+/* The home list's page signature over one article with this text (a
+ * mention of Ada Lovelace at 0) and word-count flag. */
+static void listing_sig(char out[MORGUE_HASH_HEX], const char *text, int words)
+{
+	morgue_buf f = MORGUE_BUF_INIT;
+	morgue_catalog *c;
+	morgue_cache *k;
+	morgue_article a = { 0 };
+	morgue_mention m = { .entity = (char *)"ada-lovelace", .surface = (char *)"Ada Lovelace",
+			     .offset = 0, .length = 12 };
+	char (*sigs)[MORGUE_HASH_HEX] = NULL;
+	size_t n = 0;
+	long long id;
+	path(&f, "listing.cache");
+	CHECK_INT(morgue_catalog_new_file(&c, f.ptr), 0);
+	CHECK_INT(morgue_cache_open(&k, c, NULL), 0);
+	morgue_catalog_begin(c);
+	a.file = (char *)"articles/x.md";
+	a.id = (char *)"2020/one";
+	a.title = (char *)"One";
+	a.date = (char *)"2020-01-01";
+	CHECK_INT(morgue_catalog_add_article(c, &id, &a, "<p>x</p>", text, strlen(text)), 0);
+	CHECK_INT(morgue_catalog_add_mentions(c, id, &m, 1), 0);
+	CHECK_INT(morgue_cache_rows_record(k, id, text, strlen(text), words), 0);
+	CHECK_INT(morgue_cache_article_record(k, id, "key", text), 0); /* the digest: every byte */
+	CHECK_INT(morgue_catalog_finish(c), 0);
+	morgue_catalog_commit(c);
+	CHECK_INT(morgue_cache_load_listings(k), 0);
+	CHECK_INT(morgue_cache_list_sigs(k, &sigs, &n, "pages", "home", NULL, NULL, 10), 0);
+	CHECK_INT(n, 1);
+	memcpy(out, n ? sigs[0] : "", MORGUE_HASH_HEX);
+	free(sigs);
+	morgue_cache_free(k);
+	morgue_catalog_free(c);
+	remove(f.ptr);
+	morgue_buf_free(&f);
+}
+
+/* A list page follows what it shows of an article: an edit outside the
+ * sentences of its mentions keeps the signature, unless the theme shows
+ * word counts and the count changed; an edit inside one changes it. */
+static void test_listing_digest(void)
+{
+	/* past the excerpt's ~220 bytes, so edits after it touch no listed field */
+#define PAD "\nThe rest of the article goes on for a while, long enough that" \
+	" its first lines make the whole excerpt of a list, which takes the" \
+	" first two hundred and twenty bytes or so of the text and cuts them" \
+	" at a word, then adds an ellipsis.\n"
+	char base[MORGUE_HASH_HEX], s[MORGUE_HASH_HEX], wbase[MORGUE_HASH_HEX];
+	listing_sig(base, "Ada Lovelace wrote it." PAD "More text here.", 0);
+	listing_sig(s, "Ada Lovelace wrote it." PAD "More text there.", 0);
+	CHECK_STR(s, base);
+	listing_sig(s, "Ada Lovelace wrote it." PAD "More text here, and more.", 0);
+	CHECK_STR(s, base);
+	listing_sig(s, "Ada Lovelace wrote it all." PAD "More text here.", 0);
+	CHECK(strcmp(s, base) != 0);
+	listing_sig(wbase, "Ada Lovelace wrote it." PAD "More text here.", 1);
+	CHECK(strcmp(wbase, base) != 0);
+	listing_sig(s, "Ada Lovelace wrote it." PAD "More text there.", 1);
+	CHECK_STR(s, wbase); /* the same count */
+	listing_sig(s, "Ada Lovelace wrote it." PAD "More text here, and more.", 1);
+	CHECK(strcmp(s, wbase) != 0);
+#undef PAD
 }
 
 static void reused(const char *p, void *payload)
@@ -413,7 +488,7 @@ static long long csv_article(morgue_catalog *c, morgue_cache *k, const char *pat
 	a.date = (char *)"2020-01-01";
 	CHECK_INT(morgue_catalog_add_article(c, &id, &a, "<p>x</p>", text, strlen(text)), 0);
 	CHECK_INT(morgue_catalog_add_mentions(c, id, &m, 1), 0);
-	CHECK_INT(morgue_cache_rows_record(k, id), 0);
+	CHECK_INT(morgue_cache_rows_record(k, id, text, strlen(text), 0), 0);
 	return id;
 }
 
@@ -587,6 +662,7 @@ int main(void)
 	RUN(test_copy);
 	RUN(test_signatures);
 	RUN(test_group_follows_members);
+	RUN(test_listing_digest);
 	RUN(test_page_reuse);
 	RUN(test_bad_files);
 	RUN(test_search_fields);

@@ -542,6 +542,26 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* Which names a template's tags read: variables, sections, dotted
+ * parts, dynamic partials; not text, comments or static partials. */
+static void reads_names(void)
+{
+	static const char src[] = "words in text {{! words }}{{#a}}{{b.count}}{{/a}}"
+				  "{{^c}}x{{/c}}{{{raw}}}{{&amp}}{{>static}}{{>*dyn}}"
+				  "{{=<% %>=}}<%late%>";
+	morgue_template *t = NULL;
+	CHECK_INT(morgue_template_compile(&t, "t", src, sizeof(src) - 1), 0);
+	if (!t)
+		return;
+	static const char *const yes[] = { "a", "b", "count", "c", "raw", "amp", "dyn", "late" };
+	static const char *const no[] = { "words", "text", "x", "static", "in" };
+	for (size_t i = 0; i < sizeof(yes) / sizeof(*yes); i++)
+		CHECK(morgue_template_reads(t, yes[i]));
+	for (size_t i = 0; i < sizeof(no) / sizeof(*no); i++)
+		CHECK(!morgue_template_reads(t, no[i]));
+	morgue_template_free(t);
+}
+
 /* A big template over a big list: must work, time is printed only. */
 static void large_template(void)
 {
@@ -599,5 +619,6 @@ int main(void)
 	RUN(delimiters_and_indentation);
 	RUN(concurrent_render);
 	RUN(large_template);
+	RUN(reads_names);
 	TEST_EXIT();
 }

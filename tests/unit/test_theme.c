@@ -191,6 +191,31 @@ static void default_templates_compile(void)
 	morgue_theme_free(t);
 }
 
+/* A name is read when any template shows it: the default theme does not
+ * show word counts; an override that does, or one that does not compile,
+ * counts. */
+static void reads_through_overrides(void)
+{
+	morgue_theme *t = NULL;
+	CHECK_INT(morgue_theme_open(&t, NULL, NULL, NULL), 0);
+	CHECK(t && !morgue_theme_reads(t, "words"));
+	CHECK(t && morgue_theme_reads(t, "title"));
+	morgue_theme_free(t);
+	mktmp();
+	put("templates/extra.mustache", "{{#articles}}{{words}} words{{/articles}}");
+	CHECK_INT(morgue_theme_open(&t, tmp, NULL, NULL), 0);
+	CHECK(t && morgue_theme_reads(t, "words"));
+	morgue_theme_free(t);
+	morgue_fs_rmtree(tmp);
+	mktmp();
+	put("templates/article-list.mustache", "{{#articles}}");
+	CHECK_INT(morgue_theme_open(&t, tmp, NULL, NULL), 0);
+	CHECK(t && morgue_theme_reads(t, "words"));
+	CHECK(morgue_error_last() == NULL);
+	morgue_theme_free(t);
+	morgue_fs_rmtree(tmp);
+}
+
 int main(void)
 {
 	RUN(embedded_default);
@@ -199,5 +224,6 @@ int main(void)
 	RUN(broken_override_names_file);
 	RUN(theme_dir_must_exist);
 	RUN(default_templates_compile);
+	RUN(reads_through_overrides);
 	TEST_EXIT();
 }

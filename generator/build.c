@@ -994,6 +994,30 @@ static void *run_search(void *arg)
 	return NULL;
 }
 
+/* The end of the catalog's part of a build: the page records flushed,
+ * the stamp set, the transaction committed (from a second thread). */
+typedef struct flush_job {
+	morgue_cache *cache;
+	morgue_catalog *catalog;
+	const char *stamp;
+	int rc;
+	morgue_buf error;
+} flush_job;
+
+static void *flush_cache(void *arg)
+{
+	flush_job *j = arg;
+	if ((j->rc = morgue_cache_flush(j->cache)) == 0 &&
+	    (j->rc = morgue_cache_set_stamp(j->cache, j->stamp)) == 0)
+		j->rc = morgue_catalog_commit(j->catalog);
+	if (j->rc < 0) {
+		const morgue_error *e = morgue_error_last();
+		morgue_buf_puts(&j->error, e && e->message ? e->message : "cache failed");
+	}
+	morgue_error_clear(); /* frees this thread's message */
+	return NULL;
+}
+
 /* Let the search thread write into dir, or, dir NULL, stop it. */
 static void search_go(search_job *j, const char *dir)
 {
@@ -1325,14 +1349,27 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	}
 	if (rc < 0)
 		goto done;
-	if ((rc = morgue_cache_flush(b.cache)) < 0 ||
-	    (rc = morgue_cache_set_stamp(b.cache, stamp.ptr)) < 0 ||
-	    (rc = morgue_catalog_commit(b.catalog)) < 0)
-		goto done;
 	stats->pages = site.pages;
 	stats->reused = morgue_cache_pages_reused(b.cache);
 	stats->tags = (size_t)morgue_catalog_count(b.catalog, "tags");
-	if ((rc = morgue_output_commit(b.output)) < 0)
+	{
+		/* the cache's page records are written while the staged
+		 * files are compared with the previous site's; the site is
+		 * swapped in only when both are done */
+		flush_job fj = { .cache = b.cache, .catalog = b.catalog, .stamp = stamp.ptr,
+				 .error = MORGUE_BUF_INIT };
+		pthread_t flush_thread;
+		int flushing = pthread_create(&flush_thread, NULL, flush_cache, &fj) == 0;
+		if (!flushing)
+			flush_cache(&fj);
+		rc = morgue_output_prepare(b.output);
+		if (flushing)
+			pthread_join(flush_thread, NULL);
+		if (rc == 0 && fj.rc < 0)
+			rc = morgue_error_set(fj.rc, NULL, 0, "%s", morgue_buf_cstr(&fj.error));
+		morgue_buf_free(&fj.error);
+	}
+	if (rc < 0 || (rc = morgue_output_commit(b.output)) < 0)
 		goto done;
 	stats->files = morgue_output_files(b.output);
 	stats->bytes = morgue_output_bytes(b.output);

@@ -21,6 +21,7 @@ struct morgue_output {
 	morgue_buf dir;     /* the output directory as given, no trailing '/' */
 	morgue_buf staging; /* <dir>.staging-<pid> */
 	int lock_fd;
+	int prepared;       /* morgue_output_prepare done */
 	int committed;
 	pthread_mutex_t lock;
 	size_t files, bytes;
@@ -345,7 +346,7 @@ done:
 	return current;
 }
 
-int morgue_output_commit(morgue_output *o)
+int morgue_output_prepare(morgue_output *o)
 {
 	size_t files = 0, bytes = 0;
 	int counted = 0;
@@ -372,6 +373,15 @@ int morgue_output_commit(morgue_output *o)
 		if (rc < 0)
 			return rc;
 	}
+	o->prepared = 1;
+	return 0;
+}
+
+int morgue_output_commit(morgue_output *o)
+{
+	int rc;
+	if (!o->prepared && (rc = morgue_output_prepare(o)) < 0)
+		return rc;
 	if (!morgue_fs_exists(o->dir.ptr)) {
 		if (rename(o->staging.ptr, o->dir.ptr) < 0)
 			return morgue_error_set(MORGUE_EIO, o->dir.ptr, 0,
@@ -384,7 +394,7 @@ int morgue_output_commit(morgue_output *o)
 			return morgue_error_set(MORGUE_EIO, o->dir.ptr, 0,
 						"cannot swap the new site into place: %s",
 						strerror(errno));
-		morgue_fs_rmtree(o->staging.ptr);
+		morgue_fs_rmtree_parallel(o->staging.ptr);
 	}
 	o->committed = 1;
 	return 0;

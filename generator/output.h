@@ -54,6 +54,12 @@ void morgue_output_set_stamp(morgue_output *o, const char *stamp);
  * recorded at commit (a deleted or truncated page makes it stale). */
 int morgue_output_is_current(const char *dir, const char *stamp);
 
+/* What commit does before the swap: link each staged file whose bytes
+ * equal the previous site's to it (keep_unchanged), count the files and
+ * bytes, write the marker. Nothing may be written after it. commit calls
+ * it unless it was called (e.g. while another thread finishes the
+ * cache). */
+int morgue_output_prepare(morgue_output *o);
 /* Swap the staging directory into place. After success or failure the
  * handle must still be freed. */
 int morgue_output_commit(morgue_output *o);

@@ -3,9 +3,13 @@
 #include "fs.h"
 #include "error.h"
 
+#include "alloc.h"
+
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <linux/fs.h> /* FICLONE */
@@ -106,6 +110,82 @@ int morgue_fs_rmtree(const char *path)
 		return morgue_error_set(MORGUE_EIO, path, 0, "cannot remove: %s",
 					strerror(errno));
 	return 0;
+}
+
+/* One thread's share of morgue_fs_rmtree_parallel. */
+typedef struct rm_share {
+	char **paths;
+	size_t n;
+	int failed;
+} rm_share;
+
+static void *rm_share_run(void *arg)
+{
+	rm_share *r = arg;
+	for (size_t i = 0; i < r->n; i++)
+		if (nftw(r->paths[i], rm_one, 32, FTW_DEPTH | FTW_PHYS) < 0)
+			r->failed = 1;
+	return NULL;
+}
+
+/* The entries one and two levels below path ("articles/2017", "index.html"),
+ * appended to *v. */
+static void rm_collect(char ***v, size_t *n, size_t *cap, const char *path, int depth)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		morgue_buf p = MORGUE_BUF_INIT;
+		morgue_buf_printf(&p, "%s/%s", path, e->d_name);
+		if (depth == 0 && e->d_type == DT_DIR) {
+			rm_collect(v, n, cap, p.ptr, 1);
+			morgue_buf_free(&p);
+			continue;
+		}
+		MORGUE_ARRAY_RESERVE(*v, *cap, *n + 1);
+		(*v)[(*n)++] = morgue_buf_detach(&p);
+	}
+	if (d)
+		closedir(d);
+}
+
+int morgue_fs_rmtree_parallel(const char *path)
+{
+	char **v = NULL;
+	size_t n = 0, cap = 0;
+	pthread_t thread;
+	struct stat st;
+	if (lstat(path, &st) < 0)
+		return 0;
+	if (S_ISDIR(st.st_mode))
+		rm_collect(&v, &n, &cap, path, 0);
+	/* every other entry to a second thread (a year's articles each,
+	 * or single files): unlinks in different directories do not wait
+	 * for each other */
+	char **w = morgue_calloc(n + 1, sizeof(*w));
+	size_t half = 0, k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i & 1)
+			w[half++] = v[i];
+		else
+			v[k++] = v[i];
+	}
+	rm_share mine = { v, k, 0 }, other = { w, half, 0 };
+	int threaded = half >= 64 && pthread_create(&thread, NULL, rm_share_run, &other) == 0;
+	rm_share_run(&mine);
+	if (threaded)
+		pthread_join(thread, NULL);
+	else
+		rm_share_run(&other);
+	for (size_t i = 0; i < k; i++)
+		free(v[i]);
+	for (size_t i = 0; i < half; i++)
+		free(w[i]);
+	free(v);
+	free(w);
+	return morgue_fs_rmtree(path); /* the directories left, emptied */
 }
 
 int morgue_fs_exists(const char *path)

@@ -25,6 +25,9 @@ int morgue_fs_create(const char *path, const char *data, size_t len);
 int morgue_fs_copy(const char *src, const char *dst);
 /* rm -rf; a missing path is not an error. 0 or MORGUE_EIO. */
 int morgue_fs_rmtree(const char *path);
+/* The same, removing the subtrees two levels down from two threads (a
+ * site of 40k files takes a third of a second on one). */
+int morgue_fs_rmtree_parallel(const char *path);
 /* 1 if path exists (any type), else 0. */
 int morgue_fs_exists(const char *path);
 /* 1 if path is a directory. */

@@ -1,8 +1,9 @@
-/* Unit tests for generator/util: buf, escape, path, error. */
+/* Unit tests for generator/util: buf, escape, path, error, fs. */
 #include "test.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/escape.h"
+#include "util/fs.h"
 #include "util/hash.h"
 #include "util/path.h"
 
@@ -211,6 +212,41 @@ static void hash_separates_fields(void)
 	CHECK(strcmp(x, y) != 0);
 }
 
+/* A tree of a few hundred files in nested directories, with a symlink
+ * that must be removed, not followed: removed from two threads. */
+static void rmtree_parallel_removes_everything(void)
+{
+	char dir[] = "/tmp/morgue-rmtree.XXXXXX", keep[] = "/tmp/morgue-keep.XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	CHECK(mkdtemp(keep) != NULL);
+	morgue_buf p = MORGUE_BUF_INIT;
+	for (int i = 0; i < 300; i++) {
+		morgue_buf_clear(&p);
+		morgue_buf_printf(&p, "%s/%s/%d/f%d.html", dir, i % 3 ? "articles" : "entities",
+				  i % 7, i);
+		CHECK_INT(morgue_fs_write(p.ptr, "x", 1), 0);
+	}
+	for (int i = 0; i < 100; i++) {
+		morgue_buf_clear(&p);
+		morgue_buf_printf(&p, "%s/top%d.html", dir, i);
+		CHECK_INT(morgue_fs_write(p.ptr, "x", 1), 0);
+	}
+	morgue_buf_clear(&p);
+	morgue_buf_printf(&p, "%s/kept", keep);
+	CHECK_INT(morgue_fs_write(p.ptr, "x", 1), 0);
+	morgue_buf_clear(&p);
+	morgue_buf_printf(&p, "%s/articles/link", dir);
+	CHECK(symlink(keep, p.ptr) == 0);
+	CHECK_INT(morgue_fs_rmtree_parallel(dir), 0);
+	CHECK(!morgue_fs_exists(dir));
+	morgue_buf_clear(&p);
+	morgue_buf_printf(&p, "%s/kept", keep);
+	CHECK(morgue_fs_exists(p.ptr));
+	CHECK_INT(morgue_fs_rmtree_parallel(dir), 0); /* missing: no error */
+	morgue_fs_rmtree(keep);
+	morgue_buf_free(&p);
+}
+
 int main(void)
 {
 	RUN(buf_grows_and_detaches);
@@ -224,5 +260,6 @@ int main(void)
 	RUN(path_safety);
 	RUN(error_carries_file_and_line);
 	RUN(warn_capture_redirects_this_thread);
+	RUN(rmtree_parallel_removes_everything);
 	TEST_EXIT();
 }

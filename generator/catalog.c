@@ -2347,7 +2347,10 @@ morgue_value *morgue_catalog_years(morgue_catalog *c)
 		morgue_value_set(y, "months", query(c,
 			"SELECT substr(date,1,7) AS month, substr(date,6,2) AS mm,"
 			" 'archive/' || substr(date,1,4) || '/' || substr(date,6,2) || '.html' AS url,"
-			" COUNT(*) AS count FROM articles WHERE substr(date,1,4)=:p1"
+			" COUNT(*) AS count FROM articles"
+			/* the year's range of the date index, not a scan of
+			 * every article per year (dates are YYYY-MM-DD) */
+			" WHERE date >= :p1 AND date < :p1 || '~'"
 			" GROUP BY month ORDER BY month", year, NULL, 0, 0));
 	}
 	return years;

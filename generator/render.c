@@ -1164,6 +1164,16 @@ int morgue_render_exports(morgue_site *s)
  * the co-mention count. No script: a plain SVG with links. */
 int morgue_render_network(morgue_site *s)
 {
+	/* the graph is the entities' mention counts and co-mentions: a
+	 * function of every article's mention rows (and the registry, in the
+	 * page key), which the "mentions" export signature covers */
+	char sig[MORGUE_HASH_HEX];
+	if (s->cache) {
+		if (morgue_cache_export_sig(s->cache, sig, s->page_key, "mentions") < 0)
+			morgue_error_clear();
+		else if (family_begin(s, "x:network", sig))
+			return 0;
+	}
 	morgue_value *net = morgue_catalog_network(s->catalog, NETWORK_NODES);
 	morgue_value *nodes = morgue_value_get(net, "nodes");
 	morgue_value *edges = morgue_value_get(net, "edges");
@@ -1244,5 +1254,7 @@ int morgue_render_network(morgue_site *s)
 	morgue_value_set(svg, "edges", lines);
 	morgue_value_set_int(svg, "node_count", (long long)n);
 	morgue_value_free(net);
-	return emit(s, "network", "entities/network.html", ctx);
+	int rc = emit(s, "network", "entities/network.html", ctx);
+	family_end(s);
+	return rc;
 }

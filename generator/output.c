@@ -168,12 +168,16 @@ int morgue_output_link(morgue_output *o, const char *site_path)
 		rc = morgue_error_set(MORGUE_ENOTFOUND, from.ptr, 0, "not in the previous site");
 		goto done;
 	}
-	unlink(to.ptr);
+	/* the usual case first: one system call (no unlink, no mkdir) */
 	if (link(from.ptr, to.ptr) < 0) {
 		const char *slash = strrchr(to.ptr, '/');
 		morgue_buf dir = MORGUE_BUF_INIT;
 		morgue_buf_put(&dir, to.ptr, (size_t)(slash - to.ptr));
-		if (errno != ENOENT || morgue_fs_mkdirs(dir.ptr) < 0 || link(from.ptr, to.ptr) < 0)
+		if (errno == EEXIST)
+			unlink(to.ptr);
+		else if (errno != ENOENT || morgue_fs_mkdirs(dir.ptr) < 0)
+			dir.size = 0;
+		if (!dir.size || link(from.ptr, to.ptr) < 0)
 			rc = morgue_error_set(MORGUE_EIO, to.ptr, 0, "cannot link: %s",
 					      strerror(errno));
 		morgue_buf_free(&dir);

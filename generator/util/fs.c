@@ -22,6 +22,9 @@ int morgue_fs_mkdirs(const char *path)
 	morgue_buf p = MORGUE_BUF_INIT;
 	int rc = 0;
 
+	/* the parents usually exist: one mkdir, not one per component */
+	if (mkdir(path, 0755) == 0 || errno == EEXIST)
+		return 0;
 	morgue_buf_puts(&p, path);
 	for (size_t i = 1; i <= p.size; i++) {
 		if (p.ptr[i] != '/' && p.ptr[i] != '\0')

@@ -677,159 +677,71 @@ static int by_key(const void *x, const void *y)
 	return strcmp(((const group_sig *)x)->key, ((const group_sig *)y)->key);
 }
 
-typedef struct member {
-	size_t key; /* the key's rank among the distinct keys (strcmp order) */
-	long long id;
-} member;
-
-static int by_member(const void *x, const void *y)
-{
-	const member *a = x, *b = y;
-	if (a->key != b->key)
-		return a->key < b->key ? -1 : 1;
-	return a->id < b->id ? -1 : a->id > b->id;
-}
-
-static const char *rank_arena;
-
-static int by_offset_key(const void *x, const void *y)
-{
-	return strcmp(rank_arena + *(const size_t *)x, rank_arena + *(const size_t *)y);
-}
-
-/* Distinct strings, each stored once in an arena, numbered by first use
- * (an open-addressing table of their numbers). */
-typedef struct interner {
-	morgue_buf arena;
-	size_t *off;          /* by number */
-	size_t n, cap;
-	size_t *slot;         /* number + 1, 0 = empty */
-	size_t nslot;
-} interner;
-
-static unsigned long long str_hash(const char *s)
-{
-	unsigned long long h = 1469598103934665603ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
-static size_t intern(interner *t, const char *s)
-{
-	if ((t->n + 1) * 2 > t->nslot) {
-		size_t nn = t->nslot ? t->nslot * 2 : 1024;
-		free(t->slot);
-		t->slot = morgue_calloc(nn, sizeof(*t->slot));
-		t->nslot = nn;
-		for (size_t i = 0; i < t->n; i++) {
-			size_t h = (size_t)str_hash(t->arena.ptr + t->off[i]) & (nn - 1);
-			while (t->slot[h])
-				h = (h + 1) & (nn - 1);
-			t->slot[h] = i + 1;
-		}
-	}
-	size_t h = (size_t)str_hash(s) & (t->nslot - 1);
-	while (t->slot[h]) {
-		if (!strcmp(t->arena.ptr + t->off[t->slot[h] - 1], s))
-			return t->slot[h] - 1;
-		h = (h + 1) & (t->nslot - 1);
-	}
-	MORGUE_ARRAY_RESERVE(t->off, t->cap, t->n + 1);
-	t->off[t->n] = t->arena.size;
-	morgue_buf_put(&t->arena, s, strlen(s) + 1);
-	t->slot[h] = t->n + 1;
-	return t->n++;
-}
-
-/* Every group of one kind at once: its members in id order, hashed. The
- * (key, article) pairs are read as they lie and sorted here (a SQL UNION
- * and ORDER BY sorted them on disk), by the keys' ranks. */
+/* Every group of one kind at once, hashed: its members' listing digests
+ * in the order the catalog's indexes keep them (key, then newest first),
+ * so the rows arrive grouped and sorted by key (SQLite's BINARY order is
+ * strcmp's) and nothing is sorted here. An entity's group is the articles
+ * referring to it, then (after a separator) those citing it as a source. */
 static group *load_group(morgue_cache *k, const char *name, const char *page_key)
 {
 	const char *sql[2] = { NULL, NULL };
 	if (!strcmp(name, "entity")) {
-		sql[0] = "SELECT entity, article_id FROM refs";
-		sql[1] = "SELECT source, article_id FROM attributions WHERE source IS NOT NULL";
+		sql[0] = "SELECT entity, article_id FROM refs ORDER BY entity, date DESC, path";
+		sql[1] = "SELECT source, article_id FROM attributions WHERE source IS NOT NULL"
+			 " ORDER BY source, date DESC, path, article_id, seq";
 	} else if (!strcmp(name, "tag"))
-		sql[0] = "SELECT slug, article_id FROM tags";
+		sql[0] = "SELECT slug, article_id FROM tags ORDER BY slug, date DESC, path, article_id";
 	else
 		return NULL;
 	for (size_t i = 0; i < k->ngroups; i++)
 		if (!strcmp(k->groups[i].name, name) && !strcmp(k->groups[i].page_key, page_key))
 			return &k->groups[i];
 
-	member *m = NULL;
-	size_t nm = 0, capm = 0, *order = NULL, *rank = NULL;
-	interner t = { .arena = MORGUE_BUF_INIT };
-	for (size_t q = 0; q < 2 && sql[q]; q++) {
-		sqlite3_stmt *st = prepare(k, sql[q]);
-		if (!st) {
-			free(m);
-			morgue_buf_free(&t.arena);
-			free(t.off);
-			free(t.slot);
+	sqlite3_stmt *st[2] = { NULL, NULL };
+	int more[2] = { 0, 0 };
+	for (size_t q = 0; q < 2; q++) {
+		if (!sql[q])
+			continue;
+		if (!(st[q] = prepare(k, sql[q]))) {
+			sqlite3_finalize(st[0]);
 			return NULL;
 		}
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			const char *key = (const char *)sqlite3_column_text(st, 0);
-			if (!key)
-				continue;
-			MORGUE_ARRAY_RESERVE(m, capm, nm + 1);
-			m[nm].key = intern(&t, key);
-			m[nm++].id = sqlite3_column_int64(st, 1);
-		}
-		sqlite3_finalize(st);
+		more[q] = sqlite3_step(st[q]) == SQLITE_ROW;
 	}
-	/* rank the distinct keys in strcmp order (SQLite's BINARY) */
-	order = morgue_calloc(t.n + 1, sizeof(*order));
-	rank = morgue_calloc(t.n + 1, sizeof(*rank));
-	for (size_t i = 0; i < t.n; i++)
-		order[i] = t.off[i];
-	rank_arena = t.arena.ptr;
-	if (t.n)
-		qsort(order, t.n, sizeof(*order), by_offset_key);
-	rank_arena = NULL;
-	for (size_t r = 0; r < t.n; r++)
-		rank[intern(&t, t.arena.ptr + order[r])] = r;
-	for (size_t i = 0; i < nm; i++)
-		m[i].key = rank[m[i].key];
-	if (nm)
-		qsort(m, nm, sizeof(*m), by_member);
-
 	k->groups = morgue_realloc(k->groups, (k->ngroups + 1) * sizeof(*k->groups));
 	group *g = &k->groups[k->ngroups++];
 	size_t cap = 0;
-	morgue_hash h;
 	memset(g, 0, sizeof(*g));
 	g->name = morgue_strdup(name);
 	g->page_key = morgue_strdup(page_key);
-	for (size_t i = 0; i < nm; i++) {
-		if (i && m[i - 1].key == m[i].key && m[i - 1].id == m[i].id)
-			continue; /* in both tables: once, as UNION did */
-		if (!i || m[i - 1].key != m[i].key) {
-			const char *key = t.arena.ptr + order[m[i].key];
-			if (g->n)
-				morgue_hash_hex(g->sigs[g->n - 1].sig, &h);
-			MORGUE_ARRAY_RESERVE(g->sigs, cap, g->n + 1);
-			g->sigs[g->n].key = morgue_strdup(key);
-			g->n++;
-			morgue_hash_init(&h);
-			morgue_hash_puts(&h, name);
-			morgue_hash_puts(&h, page_key);
-			morgue_hash_puts(&h, key);
+	while (more[0] || more[1]) {
+		/* the smaller key of the two streams' current rows */
+		const char *k0 = more[0] ? (const char *)sqlite3_column_text(st[0], 0) : NULL;
+		const char *k1 = more[1] ? (const char *)sqlite3_column_text(st[1], 0) : NULL;
+		const char *key = !k0 ? k1 : !k1 ? k0 : strcmp(k0, k1) <= 0 ? k0 : k1;
+		morgue_hash h;
+		MORGUE_ARRAY_RESERVE(g->sigs, cap, g->n + 1);
+		g->sigs[g->n].key = morgue_strdup(key ? key : "");
+		key = g->sigs[g->n].key;
+		morgue_hash_init(&h);
+		morgue_hash_puts(&h, name);
+		morgue_hash_puts(&h, page_key);
+		morgue_hash_puts(&h, key);
+		for (size_t q = 0; q < 2; q++) {
+			while (more[q]) {
+				const char *x = (const char *)sqlite3_column_text(st[q], 0);
+				if (strcmp(x ? x : "", key))
+					break;
+				morgue_hash_puts(&h, listing_digest(k, sqlite3_column_int64(st[q], 1)));
+				more[q] = sqlite3_step(st[q]) == SQLITE_ROW;
+			}
+			morgue_hash_puts(&h, "|");
 		}
-		morgue_hash_puts(&h, listing_digest(k, m[i].id));
+		morgue_hash_hex(g->sigs[g->n].sig, &h);
+		g->n++;
 	}
-	if (g->n)
-		morgue_hash_hex(g->sigs[g->n - 1].sig, &h);
-	free(m);
-	free(order);
-	free(rank);
-	morgue_buf_free(&t.arena);
-	free(t.off);
-	free(t.slot);
-	/* sorted by strcmp already: bsearch can rely on it */
+	sqlite3_finalize(st[0]);
+	sqlite3_finalize(st[1]);
 	return g;
 }
 

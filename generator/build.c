@@ -994,6 +994,24 @@ static void *run_search(void *arg)
 	return NULL;
 }
 
+/* Whether the previous site is intact and the one the cache was built
+ * with (a stat of each of its files), from a second thread while the
+ * articles load. */
+typedef struct reuse_job {
+	const char *dir;
+	char *stamp;       /* a copy: the cache may drop its own meanwhile */
+	int current;
+	morgue_buf marker; /* what the check read; compared under the lock */
+} reuse_job;
+
+static void *check_reuse(void *arg)
+{
+	reuse_job *j = arg;
+	j->current = morgue_output_check(&j->marker, j->dir, j->stamp);
+	morgue_error_clear();
+	return NULL;
+}
+
 /* The end of the catalog's part of a build: the page records flushed,
  * the stamp set, the transaction committed (from a second thread). */
 typedef struct flush_job {
@@ -1097,6 +1115,9 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 			  .cond = PTHREAD_COND_INITIALIZER, .error = MORGUE_BUF_INIT };
 	pthread_t search_thread;
 	int search_started = 0;
+	reuse_job rj = { .marker = MORGUE_BUF_INIT };
+	pthread_t reuse_thread;
+	int reuse_started = 0;
 
 	memset(stats, 0, sizeof(*stats));
 	binary_hash(b.bin);
@@ -1166,6 +1187,11 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 			goto done;
 	} else if ((rc = morgue_catalog_new(&b.catalog)) < 0)
 		goto done;
+	if (b.cache && morgue_cache_has_previous(b.cache) && morgue_cache_previous_stamp(b.cache)) {
+		rj.dir = opts->out;
+		rj.stamp = morgue_strdup(morgue_cache_previous_stamp(b.cache));
+		reuse_started = pthread_create(&reuse_thread, NULL, check_reuse, &rj) == 0;
+	}
 	if ((rc = morgue_searchindex_new(&b.search)) < 0 ||
 	    (rc = morgue_catalog_begin(b.catalog)) < 0)
 		goto done;
@@ -1256,12 +1282,19 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 		.history_partial = morgue_history_shallow(b.history),
 		.cache = b.cache, .page_key = b.page_key,
 		.catalog_file = cache_new.size ? cache_new.ptr : NULL,
-		/* reuse pages only from the very site the cache was built
-		 * with, and only while it is intact */
-		.reuse = morgue_cache_has_previous(b.cache) &&
-			 morgue_cache_previous_stamp(b.cache) &&
-			 morgue_output_is_current(opts->out, morgue_cache_previous_stamp(b.cache)),
 	};
+	/* reuse pages only from the very site the cache was built with, and
+	 * only while it is intact: checked while the articles loaded, and
+	 * still so if its marker did not change before the lock was taken */
+	if (reuse_started) {
+		pthread_join(reuse_thread, NULL);
+		reuse_started = 0;
+		site.reuse = rj.current && morgue_cache_has_previous(b.cache) &&
+			     morgue_output_marker_is(opts->out, &rj.marker);
+	} else
+		site.reuse = morgue_cache_has_previous(b.cache) &&
+			     morgue_cache_previous_stamp(b.cache) &&
+			     morgue_output_is_current(opts->out, morgue_cache_previous_stamp(b.cache));
 	/* a CSV export whose rows are unchanged is linked, not written */
 	char csv_sig[NCSV][MORGUE_HASH_HEX];
 	int csv_known[NCSV] = { 0 };
@@ -1385,6 +1418,10 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 		pthread_join(search_thread, NULL);
 	}
 	morgue_buf_free(&sj.error);
+	if (reuse_started)
+		pthread_join(reuse_thread, NULL);
+	morgue_buf_free(&rj.marker);
+	free(rj.stamp);
 	if (history_threaded)
 		pthread_join(history_thread, NULL);
 	morgue_history_free(hj.history);

@@ -325,6 +325,11 @@ static int count_tree(const char *dir, const char *rel, size_t *files, size_t *b
 
 int morgue_output_is_current(const char *dir, const char *stamp)
 {
+	return morgue_output_check(NULL, dir, stamp);
+}
+
+int morgue_output_check(morgue_buf *marker, const char *dir, const char *stamp)
+{
 	morgue_buf m = MORGUE_BUF_INIT, data = MORGUE_BUF_INIT, want = MORGUE_BUF_INIT;
 	size_t files = 0, bytes = 0;
 	int current = 0;
@@ -334,6 +339,8 @@ int morgue_output_is_current(const char *dir, const char *stamp)
 		morgue_error_clear();
 		goto done;
 	}
+	if (marker)
+		morgue_buf_put(marker, morgue_buf_cstr(&data), data.size);
 	/* another stamp: no need to count the tree (a stat per file) */
 	morgue_buf_printf(&want, "morgue\nstamp %s\n", stamp);
 	if (strncmp(morgue_buf_cstr(&data), want.ptr, want.size))
@@ -348,6 +355,18 @@ done:
 	morgue_buf_free(&data);
 	morgue_buf_free(&want);
 	return current;
+}
+
+int morgue_output_marker_is(const char *dir, const morgue_buf *marker)
+{
+	morgue_buf m = MORGUE_BUF_INIT, data = MORGUE_BUF_INIT;
+	morgue_buf_printf(&m, "%s/%s", dir, MARKER);
+	int same = morgue_fs_read(&data, m.ptr) == 0 && data.size == marker->size &&
+		   !memcmp(morgue_buf_cstr(&data), morgue_buf_cstr(marker), data.size);
+	morgue_error_clear();
+	morgue_buf_free(&m);
+	morgue_buf_free(&data);
+	return same;
 }
 
 int morgue_output_prepare(morgue_output *o)

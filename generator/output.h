@@ -17,6 +17,8 @@
 
 #include <stddef.h>
 
+#include "util/buf.h"
+
 typedef struct morgue_output morgue_output;
 
 /* Errors: MORGUE_ELOCKED (another build holds the lock), MORGUE_EIO. */
@@ -53,6 +55,13 @@ void morgue_output_set_stamp(morgue_output *o, const char *stamp);
  * names it and the files and bytes on disk still match the counts
  * recorded at commit (a deleted or truncated page makes it stale). */
 int morgue_output_is_current(const char *dir, const char *stamp);
+/* The same, also appending the marker's bytes to *marker when it could be
+ * read: a check made before morgue_output_begin takes the lock (from a
+ * second thread, while the build starts) still holds after it when
+ * morgue_output_marker_is finds the same marker (a site is swapped in
+ * with its marker; two sites with one marker are the same bytes). */
+int morgue_output_check(morgue_buf *marker, const char *dir, const char *stamp);
+int morgue_output_marker_is(const char *dir, const morgue_buf *marker);
 
 /* What commit does before the swap: link each staged file whose bytes
  * equal the previous site's to it (keep_unchanged), count the files and

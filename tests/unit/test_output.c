@@ -66,6 +66,37 @@ static void rebuild_swaps_and_drops_old_pages(void)
 	morgue_fs_rmtree(tmp);
 }
 
+/* A site checked before the lock is taken: the marker read then tells
+ * whether another build swapped a site in since; a damaged site is not
+ * current. */
+static void check_before_lock(void)
+{
+	morgue_output *o;
+	morgue_buf marker = MORGUE_BUF_INIT;
+	mktmp();
+	morgue_output_begin(&o, pathf("site"));
+	morgue_output_set_stamp(o, "stamp-1");
+	morgue_output_write(o, "a.html", "aaa", 3);
+	CHECK_INT(morgue_output_commit(o), 0);
+	morgue_output_free(o);
+	CHECK_INT(morgue_output_check(&marker, pathf("site"), "stamp-1"), 1);
+	CHECK(strstr(morgue_buf_cstr(&marker), "stamp stamp-1") != NULL);
+	CHECK(morgue_output_marker_is(pathf("site"), &marker));
+	CHECK_INT(morgue_output_check(NULL, pathf("site"), "stamp-2"), 0);
+	/* another build swaps its site in */
+	morgue_output_begin(&o, pathf("site"));
+	morgue_output_set_stamp(o, "stamp-2");
+	morgue_output_write(o, "a.html", "bbb", 3);
+	CHECK_INT(morgue_output_commit(o), 0);
+	morgue_output_free(o);
+	CHECK(!morgue_output_marker_is(pathf("site"), &marker));
+	/* a truncated page: the counts no longer match */
+	CHECK_INT(morgue_fs_write(pathf("site/a.html"), "b", 1), 0);
+	CHECK_INT(morgue_output_check(NULL, pathf("site"), "stamp-2"), 0);
+	morgue_buf_free(&marker);
+	morgue_fs_rmtree(tmp);
+}
+
 static void abandoned_build_leaves_previous_site(void)
 {
 	morgue_output *o;
@@ -144,6 +175,7 @@ int main(void)
 {
 	RUN(first_build_creates_site);
 	RUN(rebuild_swaps_and_drops_old_pages);
+	RUN(check_before_lock);
 	RUN(abandoned_build_leaves_previous_site);
 	RUN(stale_staging_from_killed_build_is_removed);
 	RUN(second_build_is_refused_while_locked);

@@ -86,7 +86,7 @@ struct morgue_cache {
 	size_t npending, cappending;
 	sqlite3_stmt *list_entity;
 	sqlite3_stmt *search_pub, *search_list[2]; /* kept prepared: one use per article */
-	sqlite3_stmt *rows_sel[2], *rows_ins, *listing_sel[3];
+	sqlite3_stmt *rows_sel[2], *rows_ins, *listing_sel[2];
 	struct entity_count *counts; /* by slug */
 	size_t ncounts;
 	int counts_loaded;
@@ -297,7 +297,7 @@ void morgue_cache_free(morgue_cache *k)
 	sqlite3_finalize(k->rows_sel[0]);
 	sqlite3_finalize(k->rows_sel[1]);
 	sqlite3_finalize(k->rows_ins);
-	for (size_t i = 0; i < 3; i++)
+	for (size_t i = 0; i < 2; i++)
 		sqlite3_finalize(k->listing_sel[i]);
 	sqlite3_finalize(k->search_list[0]);
 	sqlite3_finalize(k->search_list[1]);
@@ -1127,53 +1127,56 @@ int morgue_cache_list_sigs(morgue_cache *k, char (**sigs)[MORGUE_HASH_HEX], size
 }
 
 /* Hash every column of the rows st returns; SQLITE_DONE when all were. */
+static void hash_row(morgue_hash *h, sqlite3_stmt *st)
+{
+	int n = sqlite3_column_count(st);
+	for (int i = 0; i < n; i++) {
+		int type = sqlite3_column_type(st, i);
+		morgue_hash_int(h, type);
+		if (type == SQLITE_INTEGER)
+			morgue_hash_int(h, sqlite3_column_int64(st, i));
+		else if (type != SQLITE_NULL) {
+			/* text as text (a number is never asked for) */
+			const void *p = type == SQLITE_BLOB ? sqlite3_column_blob(st, i)
+							    : sqlite3_column_text(st, i);
+			size_t len = (size_t)sqlite3_column_bytes(st, i);
+			morgue_hash_int(h, (long long)len);
+			morgue_hash_put(h, p, len);
+		}
+	}
+	morgue_hash_puts(h, "");
+}
+
 static int hash_rows(morgue_hash *h, sqlite3_stmt *st)
 {
 	int sr;
-	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
-		int n = sqlite3_column_count(st);
-		for (int i = 0; i < n; i++) {
-			int type = sqlite3_column_type(st, i);
-			morgue_hash_int(h, type);
-			if (type == SQLITE_INTEGER)
-				morgue_hash_int(h, sqlite3_column_int64(st, i));
-			else if (type != SQLITE_NULL) {
-				/* text as text (a number is never asked for) */
-				const void *p = type == SQLITE_BLOB ? sqlite3_column_blob(st, i)
-								    : sqlite3_column_text(st, i);
-				size_t len = (size_t)sqlite3_column_bytes(st, i);
-				morgue_hash_int(h, (long long)len);
-				morgue_hash_put(h, p, len);
-			}
-		}
-		morgue_hash_puts(h, "");
-	}
+	while ((sr = sqlite3_step(st)) == SQLITE_ROW)
+		hash_row(h, st);
 	return sr;
 }
 
 static int query_sig(morgue_cache *k, char out[MORGUE_HASH_HEX], const char *page_key,
 		     const char *name, const char *sql);
 
-/* The listing digest of article id (cache.h): its listed fields, its
- * tags, its rows' digests (hex) and the keyword-in-context sentence of
- * each of its mentions in text. */
-static int listing_hash(morgue_cache *k, char out[MORGUE_HASH_HEX], long long id,
-			const char *text, size_t tlen, int words, char hex[2][MORGUE_HASH_HEX])
+/* The listing digest of article id (cache.h) from its listed fields,
+ * its tags and its rows' digests (hex: mentions, attributions, and the
+ * sentences of its mentions). */
+static int listing_hash(morgue_cache *k, char out[MORGUE_HASH_HEX], long long id, int words,
+			char hex[3][MORGUE_HASH_HEX])
 {
-	static const char *const sql[3] = {
+	static const char *const sql[2] = {
 		"SELECT path, title, date, publication, publication_entity, authors, excerpt,"
 		" CASE WHEN ?2 THEN words END FROM articles WHERE id=?1",
 		"SELECT tag, slug FROM tags WHERE article_id=?1 ORDER BY rowid",
-		"SELECT offset, length FROM mentions WHERE article_id=?1 ORDER BY id",
 	};
 	morgue_hash h;
 	int rc = 0;
 	morgue_hash_init(&h);
 	morgue_hash_puts(&h, "listing 1");
 	morgue_hash_int(&h, words);
-	morgue_hash_puts(&h, hex[0]);
-	morgue_hash_puts(&h, hex[1]);
-	for (int i = 0; i < 3 && !rc; i++) {
+	for (int i = 0; i < 3; i++)
+		morgue_hash_puts(&h, hex[i]);
+	for (int i = 0; i < 2 && !rc; i++) {
 		sqlite3_stmt *st = k->listing_sel[i] ? k->listing_sel[i]
 						     : (k->listing_sel[i] = prepare(k, sql[i]));
 		if (!st)
@@ -1181,26 +1184,8 @@ static int listing_hash(morgue_cache *k, char out[MORGUE_HASH_HEX], long long id
 		sqlite3_bind_int64(st, 1, id);
 		if (i == 0)
 			sqlite3_bind_int(st, 2, words);
-		if (i < 2) {
-			if (hash_rows(&h, st) != SQLITE_DONE)
-				rc = db_error(k, "listing digest");
-		} else {
-			int sr;
-			while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
-				long long off = sqlite3_column_int64(st, 0);
-				long long len = sqlite3_column_int64(st, 1);
-				size_t ks, ke;
-				if (off >= 0 && len >= 0 && text &&
-				    morgue_catalog_kwic_span(text, tlen, (size_t)off, (size_t)len,
-							     &ks, &ke)) {
-					morgue_hash_int(&h, (long long)(ke - ks));
-					morgue_hash_put(&h, text + ks, ke - ks);
-				} else
-					morgue_hash_puts(&h, "-");
-			}
-			if (sr != SQLITE_DONE)
-				rc = db_error(k, "listing digest");
-		}
+		if (hash_rows(&h, st) != SQLITE_DONE)
+			rc = db_error(k, "listing digest");
 		sqlite3_reset(st);
 	}
 	morgue_hash_hex(out, &h);
@@ -1216,23 +1201,42 @@ int morgue_cache_rows_record(morgue_cache *k, long long id, const char *text, si
 		"SELECT seq, source, source_text, kind, cue, affiliation, count, offset, length,"
 		" quote, origin FROM attributions WHERE article_id=? ORDER BY seq",
 	};
-	char hex[2][MORGUE_HASH_HEX], listing[MORGUE_HASH_HEX] = "";
+	char hex[3][MORGUE_HASH_HEX], listing[MORGUE_HASH_HEX] = "";
+	morgue_hash ctx;
 	int rc = 0;
+	/* with the mentions' digest, the keyword-in-context sentence of
+	 * each (what an entity's list shows of the article's text) */
+	morgue_hash_init(&ctx);
 	for (int i = 0; i < 2 && !rc; i++) {
 		sqlite3_stmt *st = k->rows_sel[i] ? k->rows_sel[i]
 						  : (k->rows_sel[i] = prepare(k, sql[i]));
 		morgue_hash h;
+		int sr;
 		if (!st)
 			return MORGUE_ERROR;
 		morgue_hash_init(&h);
 		sqlite3_bind_int64(st, 1, id);
-		if (hash_rows(&h, st) != SQLITE_DONE)
+		while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
+			hash_row(&h, st);
+			if (i)
+				continue;
+			long long off = sqlite3_column_int64(st, 2), len = sqlite3_column_int64(st, 3);
+			size_t ks, ke;
+			if (off >= 0 && len >= 0 && text &&
+			    morgue_catalog_kwic_span(text, tlen, (size_t)off, (size_t)len, &ks, &ke)) {
+				morgue_hash_int(&ctx, (long long)(ke - ks));
+				morgue_hash_put(&ctx, text + ks, ke - ks);
+			} else
+				morgue_hash_puts(&ctx, "-");
+		}
+		if (sr != SQLITE_DONE)
 			rc = db_error(k, "rows digest");
 		sqlite3_reset(st);
 		morgue_hash_hex(hex[i], &h);
 	}
+	morgue_hash_hex(hex[2], &ctx);
 	if (!rc)
-		rc = listing_hash(k, listing, id, text, tlen, words, hex);
+		rc = listing_hash(k, listing, id, words, hex);
 	if (!k->rows_ins && !(k->rows_ins = prepare(k, "INSERT OR REPLACE INTO cache_rows"
 						      " VALUES(?,?,?,?)")))
 		return MORGUE_ERROR;

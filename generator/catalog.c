@@ -2005,17 +2005,26 @@ long long morgue_catalog_articles_count(morgue_catalog *c, const char *filter,
 	return n;
 }
 
-int morgue_catalog_article_ids(morgue_catalog *c, long long **ids, size_t *n)
+int morgue_catalog_article_ids(morgue_catalog *c, long long **ids, char ***urls, size_t *n)
 {
-	sqlite3_stmt *st = prepare(c, "SELECT id FROM articles ORDER BY date, path");
-	size_t cap = 0;
+	sqlite3_stmt *st = prepare(c, "SELECT id, 'articles/' || path || '.html' FROM articles"
+				      " ORDER BY date, path");
+	size_t cap = 0, capu = 0;
 	*ids = NULL;
+	if (urls)
+		*urls = NULL;
 	*n = 0;
 	if (!st)
 		return MORGUE_ERROR;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		MORGUE_ARRAY_RESERVE(*ids, cap, *n + 1);
-		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+		(*ids)[*n] = sqlite3_column_int64(st, 0);
+		if (urls) {
+			const char *u = (const char *)sqlite3_column_text(st, 1);
+			MORGUE_ARRAY_RESERVE(*urls, capu, *n + 1);
+			(*urls)[*n] = morgue_strdup(u ? u : "");
+		}
+		(*n)++;
 	}
 	sqlite3_finalize(st);
 	return 0;

@@ -126,8 +126,9 @@ morgue_value *morgue_catalog_articles(morgue_catalog *c, const char *filter,
 long long morgue_catalog_articles_count(morgue_catalog *c, const char *filter,
 					const char *key);
 
-/* All article ids in date order (oldest first), for prev/next and paging. */
-int morgue_catalog_article_ids(morgue_catalog *c, long long **ids, size_t *n);
+/* All article ids in date order (oldest first), for prev/next and paging,
+ * and (urls not NULL) their pages' site paths; the caller frees both. */
+int morgue_catalog_article_ids(morgue_catalog *c, long long **ids, char ***urls, size_t *n);
 
 /* One article as a full map (summary fields + body_html, authors, url,
  * mentions "in this article" with counts, related articles), and its

@@ -794,18 +794,14 @@ static int render_articles(morgue_site *s)
 {
 	long long *ids = NULL;
 	size_t n = 0, njobs = 0;
-	int rc = morgue_catalog_article_ids(s->catalog, &ids, &n);
+	char **urls = NULL;
+	int rc = morgue_catalog_article_ids(s->catalog, &ids, &urls, &n);
 	article_job *jobs = morgue_calloc(n + 1, sizeof(*jobs));
-	char **urls = morgue_calloc(n + 1, sizeof(*urls));
 	morgue_buf fam = MORGUE_BUF_INIT;
 
 	s->uncounted = 1;
 	for (size_t i = 0; i < n && !rc; i++) {
 		long long prev = i > 0 ? ids[i - 1] : 0, next = i + 1 < n ? ids[i + 1] : 0;
-		morgue_value *brief = morgue_catalog_article_brief(s->catalog, ids[i]);
-		const char *url = morgue_value_get_string(morgue_value_get(brief, "url"));
-		urls[i] = morgue_strdup(url ? url : "");
-		morgue_value_free(brief);
 		article_job *j = &jobs[njobs];
 		*j = (article_job){ .id = ids[i], .prev = prev, .next = next, .url = urls[i] };
 		if (s->cache) {

@@ -3,6 +3,24 @@
 
 #include <string.h>
 
+/* A key of at most this many bytes is kept in its entry (no allocation):
+ * the catalog's column names and the templates' names all are. */
+#define KEY_INLINE 23
+
+/* One item of a list or map. A map's key is in short when it fits, else
+ * in long (a copy the map owns); hash is key_hash of it. Items, keys and
+ * hashes share one array: a row of 14 columns costs its values and two
+ * growths of the array, not 14 key copies and three arrays' growths. */
+typedef struct entry {
+	morgue_value *item;
+	unsigned hash;
+	unsigned char is_long;
+	union {
+		char short_[KEY_INLINE + 1];
+		char *long_;
+	} key;
+} entry;
+
 struct morgue_value {
 	morgue_value_type type;
 	int line;
@@ -14,13 +32,16 @@ struct morgue_value {
 			size_t len;
 		} s;
 		struct {
-			morgue_value **items;
-			char **keys;      /* maps only */
-			unsigned *hashes; /* maps only: key_hash of each key */
+			entry *e;
 			size_t count, cap;
 		} c;
 	} u;
 };
+
+static const char *entry_key(const entry *e)
+{
+	return e->is_long ? e->key.long_ : e->key.short_;
+}
 
 static morgue_value *make(morgue_value_type t)
 {
@@ -89,13 +110,11 @@ void morgue_value_free(morgue_value *v)
 		free(v->u.s.ptr);
 	else if (v->type == MORGUE_VALUE_LIST || v->type == MORGUE_VALUE_MAP) {
 		for (size_t i = 0; i < v->u.c.count; i++) {
-			morgue_value_free(v->u.c.items[i]);
-			if (v->u.c.keys)
-				free(v->u.c.keys[i]);
+			morgue_value_free(v->u.c.e[i].item);
+			if (v->u.c.e[i].is_long)
+				free(v->u.c.e[i].key.long_);
 		}
-		free(v->u.c.items);
-		free(v->u.c.keys);
-		free(v->u.c.hashes);
+		free(v->u.c.e);
 	}
 	free(v);
 }
@@ -152,21 +171,24 @@ static unsigned key_hash(const char *k)
 	return h;
 }
 
-static void append(morgue_value *c, char *key, unsigned hash, morgue_value *item)
+/* Append item (with key, a map's, copied) to the container c. */
+static void append(morgue_value *c, const char *key, unsigned hash, morgue_value *item)
 {
-	size_t cap = c->u.c.cap;
-	MORGUE_ARRAY_RESERVE(c->u.c.items, c->u.c.cap, c->u.c.count + 1);
-	if (c->type == MORGUE_VALUE_MAP) {
-		/* keys grow in step with items: same capacity */
-		if (cap != c->u.c.cap || !c->u.c.keys) {
-			c->u.c.keys = morgue_realloc(c->u.c.keys, c->u.c.cap * sizeof(char *));
-			c->u.c.hashes = morgue_realloc(c->u.c.hashes,
-						       c->u.c.cap * sizeof(unsigned));
+	MORGUE_ARRAY_RESERVE(c->u.c.e, c->u.c.cap, c->u.c.count + 1);
+	entry *e = &c->u.c.e[c->u.c.count++];
+	e->item = item;
+	e->hash = hash;
+	e->is_long = 0;
+	e->key.short_[0] = '\0';
+	if (key) {
+		size_t n = strlen(key);
+		if (n <= KEY_INLINE)
+			memcpy(e->key.short_, key, n + 1);
+		else {
+			e->is_long = 1;
+			e->key.long_ = morgue_strdup(key);
 		}
-		c->u.c.keys[c->u.c.count] = key;
-		c->u.c.hashes[c->u.c.count] = hash;
 	}
-	c->u.c.items[c->u.c.count++] = item;
 }
 
 void morgue_value_push(morgue_value *list, morgue_value *item)
@@ -187,15 +209,15 @@ size_t morgue_value_count(const morgue_value *v)
 morgue_value *morgue_value_at(const morgue_value *list, size_t i)
 {
 	return list && list->type == MORGUE_VALUE_LIST && i < list->u.c.count
-		       ? list->u.c.items[i] : NULL;
+		       ? list->u.c.e[i].item : NULL;
 }
 
 static long find_key(const morgue_value *map, const char *key, unsigned h)
 {
 	/* linear: template contexts and front matter maps are small */
-	const unsigned *hs = map->u.c.hashes;
+	const entry *e = map->u.c.e;
 	for (size_t i = 0; i < map->u.c.count; i++)
-		if (hs[i] == h && !strcmp(map->u.c.keys[i], key))
+		if (e[i].hash == h && !strcmp(entry_key(&e[i]), key))
 			return (long)i;
 	return -1;
 }
@@ -209,11 +231,11 @@ void morgue_value_set(morgue_value *map, const char *key, morgue_value *val)
 	unsigned h = key_hash(key);
 	long i = find_key(map, key, h);
 	if (i >= 0) {
-		morgue_value_free(map->u.c.items[i]);
-		map->u.c.items[i] = val;
+		morgue_value_free(map->u.c.e[i].item);
+		map->u.c.e[i].item = val;
 		return;
 	}
-	append(map, morgue_strdup(key), h, val);
+	append(map, key, h, val);
 }
 
 morgue_value *morgue_value_get(const morgue_value *map, const char *key)
@@ -223,19 +245,19 @@ morgue_value *morgue_value_get(const morgue_value *map, const char *key)
 	if (!map->u.c.count)
 		return NULL;
 	long i = find_key(map, key, key_hash(key));
-	return i >= 0 ? map->u.c.items[i] : NULL;
+	return i >= 0 ? map->u.c.e[i].item : NULL;
 }
 
 const char *morgue_value_key_at(const morgue_value *map, size_t i)
 {
 	return map && map->type == MORGUE_VALUE_MAP && i < map->u.c.count
-		       ? map->u.c.keys[i] : NULL;
+		       ? entry_key(&map->u.c.e[i]) : NULL;
 }
 
 morgue_value *morgue_value_value_at(const morgue_value *map, size_t i)
 {
 	return map && map->type == MORGUE_VALUE_MAP && i < map->u.c.count
-		       ? map->u.c.items[i] : NULL;
+		       ? map->u.c.e[i].item : NULL;
 }
 
 void morgue_value_set_str(morgue_value *map, const char *key, const char *s)

@@ -243,10 +243,12 @@ static const morgue_entity *entity_by_slug(build *b, const char *slug)
 }
 
 /* Hand one article to the search index; slugs are the entities it
- * mentions, each once, in order of first mention. */
+ * mentions, each once, in order of first mention; key the article's
+ * cache key (what all of this is made from), or NULL. */
 static void search_add(build *b, const char *id, const char *title, const char *date,
 		       const char *publication, const char *const *tags, size_t ntags,
-		       const char **slugs, size_t n, const char *text, size_t text_len)
+		       const char **slugs, size_t n, const char *text, size_t text_len,
+		       const char *key)
 {
 	const char **names = morgue_calloc(n + 1, sizeof(*names));
 	morgue_buf url = MORGUE_BUF_INIT;
@@ -266,6 +268,7 @@ static void search_add(build *b, const char *id, const char *title, const char *
 		.tags = tags, .ntags = ntags,
 		.entities = slugs, .entity_names = names, .nentities = n,
 		.text = text, .text_len = text_len,
+		.key = b->cache ? key : NULL,
 	};
 	if (morgue_searchindex_add(b->search, &sd) < 0)
 		content_error(b);
@@ -292,7 +295,7 @@ static const char **mentioned(const morgue_doc *doc, size_t *n)
 }
 
 /* Index an article copied from the cache, from what the cache kept. */
-static int search_add_cached(build *b, long long id, const char *path)
+static int search_add_cached(build *b, long long id, const char *path, const char *key)
 {
 	char *pub = NULL, **tags = NULL, **ents = NULL, *text = NULL;
 	size_t ntags = 0, nents = 0, len = 0;
@@ -304,7 +307,7 @@ static int search_add_cached(build *b, long long id, const char *path)
 		search_add(b, path, morgue_value_get_string(morgue_value_get(brief, "title")),
 			   morgue_value_get_string(morgue_value_get(brief, "date")), pub,
 			   (const char *const *)tags, ntags, (const char **)ents, nents,
-			   text ? text : "", len);
+			   text ? text : "", len, key);
 	}
 	for (size_t i = 0; i < ntags; i++)
 		free(tags[i]);
@@ -546,7 +549,7 @@ static int load_article(build *b, size_t index, long long pos, parsed *p)
 			if (!aid.size)
 				rc = morgue_error_set(MORGUE_ERROR, NULL, 0, "cache: article %lld has no path", id);
 			else
-				rc = search_add_cached(b, id, aid.ptr);
+				rc = search_add_cached(b, id, aid.ptr, key);
 			morgue_buf_free(&aid);
 			if (rc < 0)
 				goto done;
@@ -596,7 +599,7 @@ static int load_article(build *b, size_t index, long long pos, parsed *p)
 	}
 	slugs = mentioned(doc, &nslugs);
 	search_add(b, a->id, a->title, a->date, a->publication, (const char *const *)a->tags,
-		   a->ntags, slugs, nslugs, doc->text, doc->text_len);
+		   a->ntags, slugs, nslugs, doc->text, doc->text_len, key);
 	if (b->cache &&
 	    ((rc = morgue_cache_search_record(b->cache, id, a->publication,
 					      (const char *const *)a->tags, a->ntags,
@@ -788,6 +791,17 @@ static int search_reuse(const char *name, const char *key, void *payload)
 	}
 	morgue_buf_free(&fam);
 	return done;
+}
+
+/* The search index's token cache, in the build cache (by article key). */
+static int tokens_get(const char *key, morgue_buf *out, void *payload)
+{
+	return morgue_cache_tokens_get(((build *)payload)->cache, key, out);
+}
+
+static void tokens_record(const char *key, const void *blob, size_t len, void *payload)
+{
+	morgue_cache_tokens_record(((build *)payload)->cache, key, blob, len);
 }
 
 static void search_record(const char *name, const char *key, void *payload)
@@ -1195,6 +1209,10 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	if ((rc = morgue_searchindex_new(&b.search)) < 0 ||
 	    (rc = morgue_catalog_begin(b.catalog)) < 0)
 		goto done;
+	if (b.cache) {
+		morgue_searchindex_tokens toks = { tokens_get, tokens_record, &b };
+		morgue_searchindex_set_tokens(b.search, &toks);
+	}
 
 	progress(&b, "entities", 0, 0);
 	if ((rc = load_entities(&b, !b.self)) < 0)

@@ -90,7 +90,23 @@ struct morgue_cache {
 	struct entity_count *counts; /* by slug */
 	size_t ncounts;
 	int counts_loaded;
+	/* the search index's token blobs: read from the previous cache file
+	 * (tok_path, set before the search thread starts) through a
+	 * connection of the search thread's own; recorded into tok_pending
+	 * (under lock) until morgue_cache_flush */
+	char *tok_path;
+	sqlite3 *tok_db;
+	sqlite3_stmt *tok_get;
+	int tok_failed;
+	struct tok_rec *tok_pending;
+	size_t ntok, captok;
 };
+
+typedef struct tok_rec {
+	char *key;
+	void *blob;
+	size_t len;
+} tok_rec;
 
 static int db_error(morgue_cache *k, const char *what)
 {
@@ -196,6 +212,7 @@ static void attach_previous(morgue_cache *k, const char *path)
 	st = NULL;
 	/* no PRAGMA quick_check (half a second at 10k articles): a damaged
 	 * page fails the copy of its article, which drops the cache */
+	k->tok_path = morgue_strdup(path);
 	k->lookup = prepare(k, "SELECT article_id FROM prev.cache_articles WHERE key=?");
 	k->page_prev = prepare(k, "SELECT path FROM prev.cache_pages WHERE family=? AND sig=?"
 				  " ORDER BY rowid");
@@ -221,6 +238,8 @@ bad:
 	free(other_format);
 	free(k->prev_stamp);
 	k->prev_stamp = NULL;
+	free(k->tok_path);
+	k->tok_path = NULL;
 	drop_previous(k);
 }
 
@@ -254,7 +273,10 @@ int morgue_cache_open(morgue_cache **out, morgue_catalog *c, const char *prev_pa
 			 /* the spans of the articles' blocks in a CSV export
 			  * (morgue_cache_csv_write), packed in one blob */
 			 "CREATE TABLE cache_exports(name TEXT PRIMARY KEY, size INTEGER NOT NULL,"
-			 "  spans BLOB NOT NULL);",
+			 "  spans BLOB NOT NULL);"
+			 /* the search index's token blob of each article, by
+			  * the article's key (morgue_cache_tokens_get) */
+			 "CREATE TABLE cache_tokens(key TEXT PRIMARY KEY, tokens BLOB NOT NULL);",
 			 NULL, NULL, &err) != SQLITE_OK) {
 		rc = morgue_error_set(MORGUE_ERROR, NULL, 0, "cache: %s", err);
 		sqlite3_free(err);
@@ -315,6 +337,14 @@ void morgue_cache_free(morgue_cache *k)
 	for (size_t i = 0; i < k->npending; i++)
 		free(k->pending[i]);
 	free(k->pending);
+	sqlite3_finalize(k->tok_get);
+	sqlite3_close(k->tok_db);
+	free(k->tok_path);
+	for (size_t i = 0; i < k->ntok; i++) {
+		free(k->tok_pending[i].key);
+		free(k->tok_pending[i].blob);
+	}
+	free(k->tok_pending);
 	free(k->digest);
 	free(k->listing);
 	free(k->prev_stamp);
@@ -474,6 +504,7 @@ int morgue_cache_open_copy(morgue_cache **out, morgue_catalog **catalog, const c
 	pthread_mutex_init(&k->lock, NULL);
 	k->db = morgue_catalog_handle(c);
 	k->prev = k->self = 1;
+	k->tok_path = morgue_strdup(prev_path);
 	k->prev_stamp = stamp;
 	stamp = NULL;
 	/* only the keys of the rows kept (ids 1..n not dropped): the
@@ -786,9 +817,89 @@ int morgue_cache_page_record(morgue_cache *k, const char *family, const char *si
 	return 0;
 }
 
-int morgue_cache_flush(morgue_cache *k)
+int morgue_cache_tokens_get(morgue_cache *k, const char *key, morgue_buf *out)
+{
+	int found = 0;
+	if (!k->tok_path || k->tok_failed)
+		return 0;
+	if (!k->tok_db) {
+		if (sqlite3_open_v2(k->tok_path, &k->tok_db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+		    sqlite3_prepare_v3(k->tok_db, "SELECT tokens FROM cache_tokens WHERE key=?", -1,
+				       SQLITE_PREPARE_PERSISTENT, &k->tok_get, NULL) != SQLITE_OK) {
+			k->tok_failed = 1; /* the documents are tokenized */
+			return 0;
+		}
+	}
+	sqlite3_bind_text(k->tok_get, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(k->tok_get) == SQLITE_ROW) {
+		const void *p = sqlite3_column_blob(k->tok_get, 0);
+		int n = sqlite3_column_bytes(k->tok_get, 0);
+		morgue_buf_clear(out);
+		if (p && n > 0) {
+			morgue_buf_put(out, p, (size_t)n);
+			found = 1;
+		}
+	}
+	sqlite3_reset(k->tok_get);
+	return found;
+}
+
+void morgue_cache_tokens_record(morgue_cache *k, const char *key, const void *blob, size_t len)
+{
+	tok_rec r = { morgue_strdup(key), morgue_malloc(len ? len : 1), len };
+	memcpy(r.blob, blob, len);
+	pthread_mutex_lock(&k->lock);
+	MORGUE_ARRAY_RESERVE(k->tok_pending, k->captok, k->ntok + 1);
+	k->tok_pending[k->ntok++] = r;
+	pthread_mutex_unlock(&k->lock);
+}
+
+/* Keep the token blobs of this build's articles: those recorded, those
+ * of the previous cache (in place in a copy, else copied from prev),
+ * none of the articles gone. */
+static int flush_tokens(morgue_cache *k)
 {
 	int rc = 0;
+	sqlite3_stmt *ins = NULL;
+	sqlite3_finalize(k->tok_get);
+	sqlite3_close(k->tok_db);
+	k->tok_get = NULL;
+	k->tok_db = NULL;
+	k->tok_failed = 1; /* no reads past here */
+	if (k->ntok && !(ins = prepare(k, "INSERT OR REPLACE INTO cache_tokens VALUES(?,?)")))
+		rc = MORGUE_ERROR;
+	for (size_t i = 0; i < k->ntok && !rc; i++) {
+		sqlite3_bind_text(ins, 1, k->tok_pending[i].key, -1, SQLITE_STATIC);
+		sqlite3_bind_blob(ins, 2, k->tok_pending[i].blob, (int)k->tok_pending[i].len,
+				  SQLITE_STATIC);
+		if (sqlite3_step(ins) != SQLITE_DONE)
+			rc = db_error(k, "record tokens");
+		sqlite3_reset(ins);
+	}
+	sqlite3_finalize(ins);
+	for (size_t i = 0; i < k->ntok; i++) {
+		free(k->tok_pending[i].key);
+		free(k->tok_pending[i].blob);
+	}
+	k->ntok = 0;
+	if (!rc && k->prev && !k->self &&
+	    sqlite3_exec(k->db, "INSERT OR IGNORE INTO main.cache_tokens"
+				" SELECT key, tokens FROM prev.cache_tokens"
+				" WHERE key IN (SELECT key FROM main.cache_articles)",
+			 NULL, NULL, NULL) != SQLITE_OK)
+		rc = db_error(k, "copy tokens");
+	if (!rc && sqlite3_exec(k->db, "DELETE FROM main.cache_tokens"
+				       " WHERE key NOT IN (SELECT key FROM main.cache_articles)",
+				NULL, NULL, NULL) != SQLITE_OK)
+		rc = db_error(k, "drop tokens");
+	return rc;
+}
+
+int morgue_cache_flush(morgue_cache *k)
+{
+	int rc = flush_tokens(k);
+	if (rc < 0)
+		return rc;
 	if (k->self) {
 		/* the previous build's records, read until now */
 		sqlite3_finalize(k->page_prev);

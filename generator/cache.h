@@ -26,6 +26,9 @@
  *   cache_exports(name, size, spans)
  *       where each article's block lies in the CSV export written (see
  *       morgue_cache_csv_write), and the file's size.
+ *   cache_tokens(key, tokens)
+ *       the search index's token blob of the article with that key
+ *       (morgue_searchindex_tokens).
  *
  * A build creates its catalog in a new file, opens the cache on it (the
  * previous cache is attached read-only as "prev"), copies the rows of
@@ -99,6 +102,18 @@ int morgue_cache_search_record(morgue_cache *k, long long id, const char *public
 int morgue_cache_search_fields(morgue_cache *k, long long id, char **publication,
 			       char ***tags, size_t *ntags, char ***entities,
 			       size_t *nentities);
+
+/* The search index's token cache (morgue_searchindex_tokens), by
+ * article key. get: 1 and the blob the previous build kept for key in
+ * out, else 0; it reads the previous cache file through a connection of
+ * its own, so one other thread (the search index's) may call it while
+ * the catalog is used: nothing else may call it at the same time.
+ * record: keep blob (copied) for key; thread-safe like page_record,
+ * written by morgue_cache_flush, which also keeps the previous blobs of
+ * the articles recorded (morgue_cache_article_record) and drops the
+ * others. Neither fails: a missing blob means tokenizing again. */
+int morgue_cache_tokens_get(morgue_cache *k, const char *key, morgue_buf *out);
+void morgue_cache_tokens_record(morgue_cache *k, const char *key, const void *blob, size_t len);
 
 /* Page signatures, all seeded with the build's page key (theme, config,
  * registry...). The article page depends on the article, its related

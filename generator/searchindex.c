@@ -69,6 +69,7 @@ typedef struct sdoc {
 	char *text; /* NULL when it is in the spill file, at text_off */
 	size_t text_len;
 	long long text_off;
+	char *key; /* morgue_search_doc.key, or NULL */
 } sdoc;
 
 typedef struct sent {
@@ -84,6 +85,7 @@ typedef struct term {
 	long last_doc;
 	long seen_doc; /* index_doc: the document whose occurrences head..tail are */
 	size_t head, tail;
+	size_t slot; /* index_doc: its index in the document's terms */
 	morgue_buf post;
 	size_t *cuts; /* chunk boundaries in post */
 	size_t ncuts, capcuts;
@@ -168,6 +170,7 @@ struct morgue_searchindex {
 	size_t nfpairs, capfpairs;
 	size_t bytes, files;
 	morgue_searchindex_memo memo;
+	morgue_searchindex_tokens toks;
 	/* the articles' texts, written as they are added and read back by
 	 * write: an unlinked temporary file, so that memory does not grow
 	 * with the archive's text (NULL if none could be made: kept in memory) */
@@ -241,6 +244,7 @@ int morgue_searchindex_add(morgue_searchindex *s, const morgue_search_doc *d)
 	o->entnames = dupv((const char *const *)(d->entity_names ? d->entity_names : d->entities),
 			   d->nentities);
 	o->nents = d->nentities;
+	o->key = dup0(d->key);
 	size_t len = d->text ? strnlen(d->text, d->text_len) : 0;
 	if (!s->spill && !s->spill_off && !(s->spill = tmpfile()))
 		s->spill_off = 1;
@@ -354,6 +358,7 @@ void morgue_searchindex_free(morgue_searchindex *s)
 		freev(d->ents, d->nents);
 		freev(d->entnames, d->nents);
 		free(d->text);
+		free(d->key);
 	}
 	free(s->docs);
 	if (s->spill)
@@ -396,6 +401,11 @@ static term *get_term(morgue_searchindex *s, const char *key, int facet)
  * form on the term for highlighting. */
 static void add_form(morgue_searchindex *s, term *t, const char *form)
 {
+	/* a form listed is in fmap already: a document replayed from the
+	 * token cache calls this for each of its words, not just new ones */
+	for (size_t i = 0; i < t->nforms; i++)
+		if (!strcmp(t->forms[i], form))
+			return;
 	if (strcmp(form, t->key)) {
 		void **slot = smap_slot(&s->fmap, form, 0);
 		if (!slot) {
@@ -408,9 +418,6 @@ static void add_form(morgue_searchindex *s, term *t, const char *form)
 			*smap_slot(&s->fmap, pair, 1) = pair;
 		}
 	}
-	for (size_t i = 0; i < t->nforms; i++)
-		if (!strcmp(t->forms[i], form))
-			return;
 	if (t->nforms >= 16)
 		return;
 	MORGUE_ARRAY_RESERVE(t->forms, t->capforms, t->nforms + 1);
@@ -456,7 +463,86 @@ typedef struct dctx {
 	size_t nterms, capterms;
 	unsigned base, flags, count;
 	morgue_buf text; /* the document's text when read back from the spill */
+	/* the token cache (see tok_blob) */
+	int encode;        /* list the document's folds for its blob */
+	long *seen_word;   /* by morgue_token.word: doc + 1 when listed for doc */
+	smap dfolds;       /* folds without a word number listed for doc */
+	char **dkeys;      /* dfolds' keys */
+	size_t ndkeys, capdkeys;
+	morgue_buf folds;  /* the fold list of the blob being made */
+	size_t nfolds;
+	morgue_buf blob, code;
+	struct rterm *rt;  /* tok_replay's terms */
+	size_t nrt, caprt;
 } dctx;
+
+/* The token cache's blob of a document: what index_doc appends for it,
+ * without the tokenizer (all numbers LEB128 uvarints):
+ *   TOK_BLOB_VERSION, uvarint(words: the document's length), uvarint(T),
+ *   T times: the term's key, NUL, uvarint(n), n bytes: the codes
+ *            index_doc appends after the doc delta (tf * 4 + flags, then
+ *            the positions unless a stopword; ALPHA varints),
+ *   uvarint(F), F times: uvarint(the term's index above), the fold or ""
+ *            when it is the term's key, NUL: the document's distinct
+ *            folds in order of first occurrence (add_form, called for
+ *            each in that order, lists a term's forms as tokenizing all
+ *            documents in order does).
+ * Bump the version when index_doc's output or the tokenizer changes. */
+#define TOK_BLOB_VERSION 1
+
+typedef struct rterm {
+	const char *key, *code;
+	size_t n, head; /* head: bytes of the tf code */
+	term *t;
+} rterm;
+
+static int alpha_val(int ch);
+
+static void uvarint(morgue_buf *b, size_t v)
+{
+	while (v >= 128) {
+		morgue_buf_putc(b, (int)(v & 127) | 128);
+		v >>= 7;
+	}
+	morgue_buf_putc(b, (int)v);
+}
+
+static int read_uvarint(const unsigned char *p, size_t n, size_t *i, size_t *v)
+{
+	size_t r = 0;
+	for (unsigned shift = 0; *i < n && shift < 64; shift += 7) {
+		unsigned char ch = p[(*i)++];
+		r |= (size_t)(ch & 127) << shift;
+		if (!(ch & 128)) {
+			*v = r;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* List tok's fold for the document's blob the first time it occurs in
+ * the document. */
+static void note_fold(dctx *c, const morgue_token *tok, const term *t)
+{
+	if (tok->word >= 0) {
+		if (c->seen_word[tok->word] == c->doc + 1)
+			return;
+		c->seen_word[tok->word] = c->doc + 1;
+	} else {
+		if (smap_slot(&c->dfolds, tok->fold, 0))
+			return;
+		char *k = morgue_strdup(tok->fold);
+		MORGUE_ARRAY_RESERVE(c->dkeys, c->capdkeys, c->ndkeys + 1);
+		c->dkeys[c->ndkeys++] = k;
+		*smap_slot(&c->dfolds, k, 1) = k;
+	}
+	uvarint(&c->folds, t->slot);
+	if (strcmp(tok->fold, t->key))
+		morgue_buf_put(&c->folds, tok->fold, tok->fold_len);
+	morgue_buf_putc(&c->folds, '\0');
+	c->nfolds++;
+}
 
 /* Chain each occurrence to its term's list for this document: tokens come
  * title first, then body (positions above the title's), then entity names
@@ -472,12 +558,15 @@ static int on_token(const morgue_token *tok, void *payload)
 	if (t->seen_doc != c->doc) {
 		t->seen_doc = c->doc;
 		t->head = k;
+		t->slot = c->nterms;
 		MORGUE_ARRAY_RESERVE(c->terms, c->capterms, c->nterms + 1);
 		c->terms[c->nterms++] = t;
 	} else {
 		c->occ[t->tail].next = k;
 	}
 	t->tail = k;
+	if (c->encode)
+		note_fold(c, tok, t);
 	if (tok->pos + 1 > c->count)
 		c->count = tok->pos + 1;
 	return 0;
@@ -496,6 +585,15 @@ static void post_begin(term *t, long doc)
 	varint(&t->post, (unsigned long)(doc - t->last_doc - 1));
 	t->dc += t->post.size - at;
 	t->last_doc = doc;
+}
+
+/* Append doc's postings codes[0..n) to t: the tf code (its first head
+ * bytes), then the positions. */
+static void post_codes(term *t, long doc, const char *codes, size_t n, size_t head)
+{
+	post_begin(t, doc);
+	morgue_buf_put(&t->post, codes, n);
+	t->dc += head;
 }
 
 static void facet(morgue_searchindex *s, const char *kind, const char *val, long doc)
@@ -534,11 +632,107 @@ static int ent_cmp(const void *a, const void *b)
 	return strcmp(((const sent *)a)->slug, ((const sent *)b)->slug);
 }
 
-/* Tokenize one document and append its postings. */
+/* The value of an ALPHA character, or -1. */
+static int alpha_ok(unsigned char ch)
+{
+	if ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+	    ch == '-' || ch == '_')
+		return alpha_val(ch);
+	return -1;
+}
+
+/* Index document id from its token-cache blob (c->blob, see
+ * TOK_BLOB_VERSION) as index_doc would from its text: 0, or -1, nothing
+ * appended, when the blob is not one this code writes. */
+static int tok_replay(morgue_searchindex *s, dctx *c, long id, unsigned *len)
+{
+	const unsigned char *p = (const unsigned char *)c->blob.ptr;
+	size_t n = c->blob.size, i = 1, words, nt, nf, folds;
+	if (!n || p[0] != TOK_BLOB_VERSION || read_uvarint(p, n, &i, &words) < 0 ||
+	    words > 0xFFFFFFFFu || read_uvarint(p, n, &i, &nt) < 0 || nt > n)
+		return -1;
+	c->nrt = 0;
+	for (size_t k = 0; k < nt; k++) {
+		const unsigned char *z = memchr(p + i, 0, n - i);
+		size_t cl, head = 0;
+		if (!z || z == p + i)
+			return -1;
+		rterm r = { (const char *)p + i, NULL, 0, 0, NULL };
+		i = (size_t)(z - p) + 1;
+		if (read_uvarint(p, n, &i, &cl) < 0 || !cl || cl > n - i)
+			return -1;
+		for (size_t j = 0; j < cl; j++) {
+			int v = alpha_ok(p[i + j]);
+			if (v < 0)
+				return -1;
+			if (!head && v < 32)
+				head = j + 1;
+		}
+		if (alpha_val(p[i + cl - 1]) >= 32)
+			return -1; /* a varint cut short */
+		r.code = (const char *)p + i;
+		r.n = cl;
+		r.head = head;
+		i += cl;
+		MORGUE_ARRAY_RESERVE(c->rt, c->caprt, c->nrt + 1);
+		c->rt[c->nrt++] = r;
+	}
+	if (read_uvarint(p, n, &i, &nf) < 0 || nf > n)
+		return -1;
+	folds = i;
+	for (size_t k = 0; k < nf; k++) {
+		size_t slot;
+		const unsigned char *z;
+		if (read_uvarint(p, n, &i, &slot) < 0 || slot >= nt || !(z = memchr(p + i, 0, n - i)))
+			return -1;
+		i = (size_t)(z - p) + 1;
+	}
+	if (i != n)
+		return -1;
+	/* each term once: two lists for one document would not decode */
+	size_t k;
+	for (k = 0; k < nt; k++) {
+		term *t = c->rt[k].t = get_term(s, c->rt[k].key, 0);
+		if (t->seen_doc == id)
+			break;
+		t->seen_doc = id;
+	}
+	if (k < nt) {
+		for (size_t j = 0; j < k; j++)
+			c->rt[j].t->seen_doc = -1;
+		return -1;
+	}
+	for (k = 0; k < nt; k++)
+		post_codes(c->rt[k].t, id, c->rt[k].code, c->rt[k].n, c->rt[k].head);
+	i = folds;
+	for (k = 0; k < nf; k++) {
+		size_t slot = 0; /* read (and checked) above */
+		read_uvarint(p, n, &i, &slot);
+		const char *f = (const char *)p + i;
+		i += strlen(f) + 1;
+		add_form(s, c->rt[slot].t, *f ? f : c->rt[slot].key);
+	}
+	*len = (unsigned)words;
+	return 0;
+}
+
+/* Tokenize one document and append its postings; with a token cache,
+ * replay its blob instead when the cache has one, or record it. */
 static void index_doc(morgue_searchindex *s, morgue_tokenizer *tk, dctx *c, long id,
 		      unsigned *len)
 {
 	sdoc *d = &s->docs[id];
+	if (d->key && s->toks.lookup) {
+		morgue_buf_clear(&c->blob);
+		if (s->toks.lookup(d->key, &c->blob, s->toks.payload) == 1 &&
+		    tok_replay(s, c, id, len) == 0)
+			goto facets;
+	}
+	c->encode = d->key && s->toks.record;
+	if (c->encode && !c->seen_word)
+		c->seen_word = morgue_calloc(MORGUE_TOKEN_WORDS, sizeof(*c->seen_word));
+	morgue_buf_clear(&c->folds);
+	c->nfolds = 0;
 	c->doc = id;
 	c->nterms = 0;
 	c->n = 0;
@@ -557,6 +751,12 @@ static void index_doc(morgue_searchindex *s, morgue_tokenizer *tk, dctx *c, long
 	c->base = 0;
 	for (size_t i = 0; i < d->nents; i++)
 		morgue_tokenize(tk, d->entnames[i], strlen(d->entnames[i]), on_token, c);
+	if (c->encode) {
+		morgue_buf_clear(&c->blob);
+		morgue_buf_putc(&c->blob, TOK_BLOB_VERSION);
+		uvarint(&c->blob, *len);
+		uvarint(&c->blob, c->nterms);
+	}
 	/* each term's postings go to its own list: the order the terms are
 	 * visited in does not change the output */
 	for (size_t i = 0; i < c->nterms; i++) {
@@ -567,19 +767,36 @@ static void index_doc(morgue_searchindex *s, morgue_tokenizer *tk, dctx *c, long
 			if (!(c->occ[k].flags & 2))
 				tf++;
 		}
-		post_begin(t, id);
-		size_t at = t->post.size;
-		varint(&t->post, (unsigned long)tf * 4 + (flags & 3));
-		t->dc += t->post.size - at;
+		morgue_buf_clear(&c->code);
+		varint(&c->code, (unsigned long)tf * 4 + (flags & 3));
+		size_t head = c->code.size;
 		if (!t->stop) {
 			unsigned prev = 0;
 			for (size_t k = t->head; k != NONE && !(c->occ[k].flags & 2);
 			     k = c->occ[k].next) {
-				varint(&t->post, c->occ[k].pos - prev);
+				varint(&c->code, c->occ[k].pos - prev);
 				prev = c->occ[k].pos;
 			}
 		}
+		post_codes(t, id, c->code.ptr, c->code.size, head);
+		if (c->encode) {
+			morgue_buf_put(&c->blob, t->key, strlen(t->key) + 1);
+			uvarint(&c->blob, c->code.size);
+			morgue_buf_put(&c->blob, c->code.ptr, c->code.size);
+		}
 	}
+	if (c->encode) {
+		uvarint(&c->blob, c->nfolds);
+		morgue_buf_put(&c->blob, c->folds.ptr, c->folds.size);
+		s->toks.record(d->key, c->blob.ptr, c->blob.size, s->toks.payload);
+		if (c->ndkeys) {
+			smap_free(&c->dfolds);
+			freev(c->dkeys, c->ndkeys);
+			c->dkeys = NULL;
+			c->ndkeys = c->capdkeys = 0;
+		}
+	}
+facets:
 	if (d->pubkey)
 		facet(s, "~p", d->pubkey, id);
 	for (size_t i = 0; i < d->ntags; i++)
@@ -760,8 +977,10 @@ done:
 }
 
 /* Write NAME.js: morgueSearch.load("NAME",VALUE); with VALUE json or its
- * packed form (pack). */
-static void put_json(writer *w, const char *name, const morgue_buf *json, int dict)
+ * packed form (pack). known: NULL, or the file's memo key, already asked
+ * about (reuse said no). */
+static void put_json_keyed(writer *w, const char *name, const morgue_buf *json, int dict,
+			   const char *known)
 {
 	morgue_buf body = MORGUE_BUF_INIT;
 	if (w->rc)
@@ -771,7 +990,9 @@ static void put_json(writer *w, const char *name, const morgue_buf *json, int di
 	 * writer) */
 	char key[MORGUE_HASH_HEX] = "";
 	int memo = w->s->memo.reuse || w->s->memo.record;
-	if (memo) {
+	if (known) {
+		memcpy(key, known, MORGUE_HASH_HEX);
+	} else if (memo) {
 		morgue_hash h;
 		morgue_hash_init(&h);
 		morgue_hash_puts(&h, "search 2");
@@ -782,7 +1003,7 @@ static void put_json(writer *w, const char *name, const morgue_buf *json, int di
 		morgue_hash_put(&h, json->ptr ? json->ptr : "", json->size);
 		morgue_hash_hex(key, &h);
 	}
-	if (w->s->memo.reuse && w->s->memo.reuse(name, key, w->s->memo.payload))
+	if (!known && w->s->memo.reuse && w->s->memo.reuse(name, key, w->s->memo.payload))
 		return;
 	morgue_buf_puts(&body, "morgueSearch.load(");
 	morgue_escape_json_string(&body, name);
@@ -794,6 +1015,19 @@ static void put_json(writer *w, const char *name, const morgue_buf *json, int di
 			w->s->memo.record(name, key, w->s->memo.payload);
 	}
 	morgue_buf_free(&body);
+}
+
+static void put_json(writer *w, const char *name, const morgue_buf *json, int dict)
+{
+	put_json_keyed(w, name, json, dict, NULL);
+}
+
+void morgue_searchindex_set_tokens(morgue_searchindex *s, const morgue_searchindex_tokens *t)
+{
+	if (t)
+		s->toks = *t;
+	else
+		memset(&s->toks, 0, sizeof(s->toks));
 }
 
 void morgue_searchindex_set_memo(morgue_searchindex *s, const morgue_searchindex_memo *m)
@@ -1117,14 +1351,54 @@ done:
 	morgue_buf_free(&tmp);
 }
 
+/* The memo key of doc shard name holding docs [lo, hi), from the
+ * documents' keys instead of their JSON (which need not be made when the
+ * file is reused): 1, or 0 when a document has no key. */
+static int docs_key(writer *w, char key[MORGUE_HASH_HEX], const char *name, size_t lo,
+		    size_t hi)
+{
+	morgue_hash h;
+	morgue_hash_init(&h);
+	morgue_hash_puts(&h, "search d 1");
+	morgue_hash_puts(&h, name);
+	morgue_hash_int(&h, w->dict.size > 0);
+	if (w->dict.size)
+		morgue_hash_put(&h, w->dict_key, MORGUE_HASH_HEX);
+	for (size_t id = lo; id < hi; id++) {
+		const sdoc *d = &w->s->docs[id];
+		if (!d->key)
+			return 0;
+		/* the key promises the fields; the short ones are hashed
+		 * as well, for free */
+		morgue_hash_puts(&h, d->key);
+		morgue_hash_puts(&h, d->url);
+		morgue_hash_puts(&h, d->title);
+		morgue_hash_puts(&h, d->date);
+		morgue_hash_puts(&h, d->pub);
+		morgue_hash_int(&h, (long long)d->ntags);
+		for (size_t i = 0; i < d->ntags; i++)
+			morgue_hash_puts(&h, d->tags[i]);
+		morgue_hash_int(&h, (long long)d->text_len);
+	}
+	morgue_hash_hex(key, &h);
+	return 1;
+}
+
 static void write_docs(writer *w)
 {
 	morgue_searchindex *s = w->s;
 	morgue_buf body = MORGUE_BUF_INIT, name = MORGUE_BUF_INIT, tmp = MORGUE_BUF_INIT;
+	int memo = s->memo.reuse || s->memo.record;
 	write_dict(w);
 	for (size_t g = 0; g * MORGUE_SEARCH_DOCS_PER_SHARD < s->ndocs && !w->rc; g++) {
+		char key[MORGUE_HASH_HEX];
+		size_t lo = g * MORGUE_SEARCH_DOCS_PER_SHARD, hi = lo + MORGUE_SEARCH_DOCS_PER_SHARD;
+		int keyed;
 		morgue_buf_clear(&name);
 		morgue_buf_printf(&name, "d-%zu", g);
+		keyed = memo && docs_key(w, key, name.ptr, lo, hi < s->ndocs ? hi : s->ndocs);
+		if (keyed && s->memo.reuse && s->memo.reuse(name.ptr, key, s->memo.payload))
+			continue;
 		morgue_buf_clear(&body);
 		morgue_buf_putc(&body, '[');
 		for (size_t k = 0; k < MORGUE_SEARCH_DOCS_PER_SHARD; k++) {
@@ -1136,7 +1410,7 @@ static void write_docs(writer *w)
 			doc_json(&body, s, &s->docs[id], &tmp);
 		}
 		morgue_buf_putc(&body, ']');
-		put_json(w, name.ptr, &body, 1);
+		put_json_keyed(w, name.ptr, &body, 1, keyed ? key : NULL);
 	}
 	morgue_buf_free(&body);
 	morgue_buf_free(&name);
@@ -1276,6 +1550,11 @@ int morgue_searchindex_index(morgue_searchindex *s)
 	free(c.occ);
 	free(c.terms);
 	morgue_buf_free(&c.text);
+	free(c.seen_word);
+	morgue_buf_free(&c.folds);
+	morgue_buf_free(&c.blob);
+	morgue_buf_free(&c.code);
+	free(c.rt);
 	s->indexed = 1;
 	return 0;
 }

@@ -61,6 +61,11 @@ typedef struct morgue_search_doc {
 	size_t nentities;
 	const char *text; /* plain text of the body */
 	size_t text_len;
+	/* NULL, or a content key of everything the fields above are made
+	 * from (e.g. the article's cache key): equal keys promise equal
+	 * fields. It lets the writer key the document's file without
+	 * serializing it, and names its tokens for the token cache. */
+	const char *key;
 } morgue_search_doc;
 
 typedef struct morgue_searchindex morgue_searchindex;
@@ -97,6 +102,23 @@ typedef struct morgue_searchindex_memo {
 	void *payload;
 } morgue_searchindex_memo;
 void morgue_searchindex_set_memo(morgue_searchindex *s, const morgue_searchindex_memo *m);
+
+/* The token cache: what tokenizing a document gave (its terms, their
+ * postings codes and forms, its length: an opaque blob) kept between
+ * builds under the document's key, so an unchanged document is not
+ * tokenized again. For a document with a key, index asks lookup(KEY,
+ * out, payload) (1: out holds the blob recorded for KEY; 0: none) and,
+ * when it had to tokenize it, calls record(KEY, blob, len, payload).
+ * Both are called from the thread running morgue_searchindex_index;
+ * either may be NULL. A blob index cannot read is ignored (the document
+ * is tokenized). The blob depends on this code: a cache keeping it must
+ * be dropped by another version of morgue. */
+typedef struct morgue_searchindex_tokens {
+	int (*lookup)(const char *key, morgue_buf *out, void *payload);
+	void (*record)(const char *key, const void *blob, size_t len, void *payload);
+	void *payload;
+} morgue_searchindex_tokens;
+void morgue_searchindex_set_tokens(morgue_searchindex *s, const morgue_searchindex_tokens *t);
 
 /* Bytes written by the last morgue_searchindex_write and file count
  * (files reused through the memo not included). */

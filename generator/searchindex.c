@@ -164,6 +164,9 @@ struct morgue_searchindex {
 	morgue_tokenizer *tk;
 	unsigned *lens; /* words per document */
 	smap wmap;  /* folded word -> term, words without a number (keys owned by wkeys) */
+	smap rawfacets; /* facet kind + value as given -> term (keys owned by rawkeys) */
+	char **rawkeys;
+	size_t nrawkeys, caprawkeys;
 	char **wkeys;
 	size_t nwkeys, capwkeys;
 	char **fpairs;
@@ -326,6 +329,10 @@ static void free_terms(morgue_searchindex *s)
 	smap_free(&s->tmap);
 	smap_free(&s->fmap);
 	smap_free(&s->wmap);
+	smap_free(&s->rawfacets);
+	freev(s->rawkeys, s->nrawkeys);
+	s->rawkeys = NULL;
+	s->nrawkeys = s->caprawkeys = 0;
 	free(s->by_word);
 	s->by_word = NULL;
 	freev(s->wkeys, s->nwkeys);
@@ -596,12 +603,28 @@ static void post_codes(term *t, long doc, const char *codes, size_t n, size_t he
 	t->dc += head;
 }
 
+/* Append doc to the postings of facet key kind + fold(val); the term of
+ * each value as given is remembered (folding is most of the cost, and
+ * documents share their tags and publications). */
 static void facet(morgue_searchindex *s, const char *kind, const char *val, long doc)
 {
 	morgue_buf k = MORGUE_BUF_INIT;
 	morgue_buf_puts(&k, kind);
-	morgue_tokenize_fold(&k, val, strlen(val));
-	term *t = get_term(s, k.ptr, 1);
+	morgue_buf_puts(&k, val);
+	void **slot = smap_slot(&s->rawfacets, k.ptr, 0);
+	term *t;
+	if (slot) {
+		t = *slot;
+	} else {
+		morgue_buf f = MORGUE_BUF_INIT;
+		morgue_buf_puts(&f, kind);
+		morgue_tokenize_fold(&f, val, strlen(val));
+		t = get_term(s, f.ptr, 1);
+		morgue_buf_free(&f);
+		MORGUE_ARRAY_RESERVE(s->rawkeys, s->caprawkeys, s->nrawkeys + 1);
+		s->rawkeys[s->nrawkeys++] = morgue_buf_detach(&k);
+		*smap_slot(&s->rawfacets, s->rawkeys[s->nrawkeys - 1], 1) = t;
+	}
 	if (t->last_doc != doc)
 		post_begin(t, doc);
 	morgue_buf_free(&k);

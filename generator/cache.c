@@ -856,7 +856,8 @@ void morgue_cache_tokens_record(morgue_cache *k, const char *key, const void *bl
 
 /* Keep the token blobs of this build's articles: those recorded, those
  * of the previous cache (in place in a copy, else copied from prev),
- * none of the articles gone. */
+ * none of the articles gone; and the dictionary they are written with
+ * (key "": the one recorded, else the previous one). */
 static int flush_tokens(morgue_cache *k)
 {
 	int rc = 0;
@@ -885,11 +886,12 @@ static int flush_tokens(morgue_cache *k)
 	if (!rc && k->prev && !k->self &&
 	    sqlite3_exec(k->db, "INSERT OR IGNORE INTO main.cache_tokens"
 				" SELECT key, tokens FROM prev.cache_tokens"
-				" WHERE key IN (SELECT key FROM main.cache_articles)",
+				" WHERE key = '' OR key IN (SELECT key FROM main.cache_articles)",
 			 NULL, NULL, NULL) != SQLITE_OK)
 		rc = db_error(k, "copy tokens");
 	if (!rc && sqlite3_exec(k->db, "DELETE FROM main.cache_tokens"
-				       " WHERE key NOT IN (SELECT key FROM main.cache_articles)",
+				       " WHERE key <> ''"
+				       " AND key NOT IN (SELECT key FROM main.cache_articles)",
 				NULL, NULL, NULL) != SQLITE_OK)
 		rc = db_error(k, "drop tokens");
 	return rc;

@@ -28,7 +28,7 @@
  *       morgue_cache_csv_write), and the file's size.
  *   cache_tokens(key, tokens)
  *       the search index's token blob of the article with that key
- *       (morgue_searchindex_tokens).
+ *       (morgue_searchindex_tokens); key "": their dictionary.
  *
  * A build creates its catalog in a new file, opens the cache on it (the
  * previous cache is attached read-only as "prev"), copies the rows of

@@ -39,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -174,6 +175,19 @@ struct morgue_searchindex {
 	size_t bytes, files;
 	morgue_searchindex_memo memo;
 	morgue_searchindex_tokens toks;
+	/* the token cache's dictionary of words (see TOK_BLOB_VERSION), set
+	 * up by morgue_searchindex_index */
+	int wstate;           /* 0 not set up, 1 usable, -1 no token cache */
+	int wdirty;           /* words added, or a new dictionary: record it */
+	morgue_buf wdict;     /* WDICT_MAGIC, its id, then "fold\0stem\0" per word */
+	size_t *woff;         /* each word's fold in wdict */
+	term **wterm;         /* each word's term, once looked up */
+	unsigned char *wdone; /* add_form was called for the word */
+	size_t nw, capw;
+	smap wfold;           /* fold -> word number + 1, for documents tokenized */
+	char **wfkeys;
+	size_t nwfkeys, capwfkeys;
+	size_t *word_dict;    /* morgue_token.word -> word number + 1 */
 	/* the articles' texts, written as they are added and read back by
 	 * write: an unlinked temporary file, so that memory does not grow
 	 * with the archive's text (NULL if none could be made: kept in memory) */
@@ -219,6 +233,7 @@ int morgue_searchindex_new(morgue_searchindex **out)
 }
 
 static void unindex(morgue_searchindex *s);
+static void dict_free(morgue_searchindex *s);
 
 int morgue_searchindex_add(morgue_searchindex *s, const morgue_search_doc *d)
 {
@@ -346,6 +361,7 @@ static void free_terms(morgue_searchindex *s)
 /* Drop what morgue_searchindex_index built (terms, lengths, tokenizer). */
 static void unindex(morgue_searchindex *s)
 {
+	dict_free(s);
 	free_terms(s);
 	free(s->lens);
 	s->lens = NULL;
@@ -478,27 +494,38 @@ typedef struct dctx {
 	size_t ndkeys, capdkeys;
 	morgue_buf folds;  /* the fold list of the blob being made */
 	size_t nfolds;
+	size_t *tword;     /* by the document's term: the word of its first fold */
+	size_t nfolds_terms, captword;
 	morgue_buf blob, code;
 	struct rterm *rt;  /* tok_replay's terms */
 	size_t nrt, caprt;
 } dctx;
 
 /* The token cache's blob of a document: what index_doc appends for it,
- * without the tokenizer (all numbers LEB128 uvarints):
- *   TOK_BLOB_VERSION, uvarint(words: the document's length), uvarint(T),
- *   T times: the term's key, NUL, uvarint(n), n bytes: the codes
- *            index_doc appends after the doc delta (tf * 4 + flags, then
- *            the positions unless a stopword; ALPHA varints),
- *   uvarint(F), F times: uvarint(the term's index above), the fold or ""
- *            when it is the term's key, NUL: the document's distinct
- *            folds in order of first occurrence (add_form, called for
- *            each in that order, lists a term's forms as tokenizing all
+ * without the tokenizer (numbers are LEB128 uvarints, words are numbers
+ * in the dictionary of words of the cache):
+ *   TOK_BLOB_VERSION, the dictionary's id (WDICT_ID bytes),
+ *   uvarint(the document's length), uvarint(T),
+ *   T times: uvarint(a word of the term: its stem is the term's key),
+ *            uvarint(n), n bytes: the codes index_doc appends after the
+ *            doc delta (tf * 4 + flags, then the positions unless a
+ *            stopword; ALPHA varints),
+ *   uvarint(F), F times: uvarint(word): the document's distinct folds in
+ *            order of first occurrence (add_form, called for each new one
+ *            in that order, lists a term's forms as tokenizing all
  *            documents in order does).
- * Bump the version when index_doc's output or the tokenizer changes. */
-#define TOK_BLOB_VERSION 1
+ * The dictionary is a blob of its own, kept under the key "": WDICT_MAGIC,
+ * its id (made when a dictionary is started), then "fold\0stem\0" for
+ * each word, numbered from 0. Words are only appended, so a blob stays
+ * readable with later versions of its dictionary; a blob of another
+ * dictionary (another id) is not read.
+ * Bump the versions when index_doc's output or the tokenizer changes. */
+#define TOK_BLOB_VERSION 2
+#define WDICT_MAGIC "morgue-words 1:"
+#define WDICT_ID 16
 
 typedef struct rterm {
-	const char *key, *code;
+	const char *code;
 	size_t n, head; /* head: bytes of the tf code */
 	term *t;
 } rterm;
@@ -528,8 +555,126 @@ static int read_uvarint(const unsigned char *p, size_t n, size_t *i, size_t *v)
 	return -1;
 }
 
+static void dict_add(morgue_searchindex *s, size_t off)
+{
+	if (s->nw == s->capw) {
+		size_t cap = s->capw ? s->capw * 2 : 4096;
+		s->woff = morgue_realloc(s->woff, cap * sizeof(*s->woff));
+		s->wterm = morgue_realloc(s->wterm, cap * sizeof(*s->wterm));
+		s->wdone = morgue_realloc(s->wdone, cap);
+		s->capw = cap;
+	}
+	s->woff[s->nw] = off;
+	s->wterm[s->nw] = NULL;
+	s->wdone[s->nw] = 0;
+	s->nw++;
+}
+
+static void dict_free(morgue_searchindex *s)
+{
+	morgue_buf_free(&s->wdict);
+	free(s->woff);
+	free(s->wterm);
+	free(s->wdone);
+	s->woff = NULL;
+	s->wterm = NULL;
+	s->wdone = NULL;
+	s->nw = s->capw = 0;
+	smap_free(&s->wfold);
+	freev(s->wfkeys, s->nwfkeys);
+	s->wfkeys = NULL;
+	s->nwfkeys = s->capwfkeys = 0;
+	free(s->word_dict);
+	s->word_dict = NULL;
+	s->wstate = s->wdirty = 0;
+}
+
+/* Set up the dictionary of words: the cache's, or a new one. */
+static void dict_setup(morgue_searchindex *s)
+{
+	size_t hl = strlen(WDICT_MAGIC) + WDICT_ID;
+	dict_free(s);
+	if (!s->toks.lookup && !s->toks.record) {
+		s->wstate = -1;
+		return;
+	}
+	s->wstate = 1;
+	if (s->toks.lookup && s->toks.lookup("", &s->wdict, s->toks.payload) == 1 &&
+	    s->wdict.size >= hl && !memcmp(s->wdict.ptr, WDICT_MAGIC, strlen(WDICT_MAGIC))) {
+		const char *p = s->wdict.ptr;
+		size_t i = hl, n = s->wdict.size;
+		while (i < n) {
+			const char *f = memchr(p + i, 0, n - i), *t;
+			if (!f || f == p + i || !(t = memchr(f + 1, 0, n - (size_t)(f + 1 - p))) ||
+			    t == f + 1)
+				break;
+			dict_add(s, i);
+			i = (size_t)(t - p) + 1;
+		}
+		if (i == n)
+			return;
+		s->nw = 0; /* not a dictionary this code wrote: a new one */
+	}
+	/* a new dictionary: an id no other one has had (time, place) */
+	morgue_hash h;
+	char id[MORGUE_HASH_HEX];
+	struct timespec ts;
+	timespec_get(&ts, TIME_UTC);
+	morgue_hash_init(&h);
+	morgue_hash_int(&h, (long long)ts.tv_sec);
+	morgue_hash_int(&h, (long long)ts.tv_nsec);
+	morgue_hash_int(&h, (long long)getpid());
+	morgue_hash_int(&h, (long long)(uintptr_t)s);
+	morgue_hash_hex(id, &h);
+	morgue_buf_clear(&s->wdict);
+	morgue_buf_puts(&s->wdict, WDICT_MAGIC);
+	morgue_buf_put(&s->wdict, id, WDICT_ID);
+	s->wdirty = 1;
+}
+
+static term *dict_term(morgue_searchindex *s, size_t w)
+{
+	if (!s->wterm[w]) {
+		const char *f = s->wdict.ptr + s->woff[w];
+		s->wterm[w] = get_term(s, f + strlen(f) + 1, 0);
+	}
+	return s->wterm[w];
+}
+
+/* The dictionary's number of tok's fold (added when new). */
+static size_t dict_word(morgue_searchindex *s, const morgue_token *tok)
+{
+	if (tok->word >= 0 && s->word_dict[tok->word])
+		return s->word_dict[tok->word] - 1;
+	if (!s->wfold.n) /* first use: the words loaded */
+		for (size_t w = 0; w < s->nw; w++) {
+			MORGUE_ARRAY_RESERVE(s->wfkeys, s->capwfkeys, s->nwfkeys + 1);
+			char *k = s->wfkeys[s->nwfkeys++] = morgue_strdup(s->wdict.ptr + s->woff[w]);
+			void **slot = smap_slot(&s->wfold, k, 1);
+			if (!*slot) /* the first of two copies of a word */
+				*slot = (void *)(uintptr_t)(w + 1);
+		}
+	void **slot = smap_slot(&s->wfold, tok->fold, 0);
+	size_t w;
+	if (slot) {
+		w = (size_t)(uintptr_t)*slot - 1;
+	} else {
+		w = s->nw;
+		dict_add(s, s->wdict.size);
+		morgue_buf_put(&s->wdict, tok->fold, tok->fold_len + 1);
+		morgue_buf_put(&s->wdict, tok->stem, tok->stem_len + 1);
+		MORGUE_ARRAY_RESERVE(s->wfkeys, s->capwfkeys, s->nwfkeys + 1);
+		char *k = s->wfkeys[s->nwfkeys++] = morgue_strdup(tok->fold);
+		*smap_slot(&s->wfold, k, 1) = (void *)(uintptr_t)(w + 1);
+		s->wdirty = 1;
+	}
+	if (tok->word >= 0)
+		s->word_dict[tok->word] = w + 1;
+	return w;
+}
+
 /* List tok's fold for the document's blob the first time it occurs in
- * the document. */
+ * the document (t, its term, then has its slot). */
 static void note_fold(dctx *c, const morgue_token *tok, const term *t)
 {
 	if (tok->word >= 0) {
@@ -544,10 +689,14 @@ static void note_fold(dctx *c, const morgue_token *tok, const term *t)
 		c->dkeys[c->ndkeys++] = k;
 		*smap_slot(&c->dfolds, k, 1) = k;
 	}
-	uvarint(&c->folds, t->slot);
-	if (strcmp(tok->fold, t->key))
-		morgue_buf_put(&c->folds, tok->fold, tok->fold_len);
-	morgue_buf_putc(&c->folds, '\0');
+	size_t w = dict_word(c->s, tok);
+	/* a term's first token is the first of its fold in the document */
+	if (t->slot >= c->nfolds_terms) {
+		MORGUE_ARRAY_RESERVE(c->tword, c->captword, t->slot + 1);
+		c->tword[t->slot] = w;
+		c->nfolds_terms = t->slot + 1;
+	}
+	uvarint(&c->folds, w);
 	c->nfolds++;
 }
 
@@ -666,23 +815,22 @@ static int alpha_ok(unsigned char ch)
 
 /* Index document id from its token-cache blob (c->blob, see
  * TOK_BLOB_VERSION) as index_doc would from its text: 0, or -1, nothing
- * appended, when the blob is not one this code writes. */
+ * appended, when the blob is not one this code writes with this
+ * dictionary. */
 static int tok_replay(morgue_searchindex *s, dctx *c, long id, unsigned *len)
 {
 	const unsigned char *p = (const unsigned char *)c->blob.ptr;
-	size_t n = c->blob.size, i = 1, words, nt, nf, folds;
-	if (!n || p[0] != TOK_BLOB_VERSION || read_uvarint(p, n, &i, &words) < 0 ||
-	    words > 0xFFFFFFFFu || read_uvarint(p, n, &i, &nt) < 0 || nt > n)
+	size_t n = c->blob.size, i = 1 + WDICT_ID, words, nt, nf, folds, w = 0;
+	if (n < i || p[0] != TOK_BLOB_VERSION || s->wstate != 1 ||
+	    memcmp(p + 1, s->wdict.ptr + strlen(WDICT_MAGIC), WDICT_ID) ||
+	    read_uvarint(p, n, &i, &words) < 0 || words > 0xFFFFFFFFu ||
+	    read_uvarint(p, n, &i, &nt) < 0 || nt > n)
 		return -1;
 	c->nrt = 0;
 	for (size_t k = 0; k < nt; k++) {
-		const unsigned char *z = memchr(p + i, 0, n - i);
 		size_t cl, head = 0;
-		if (!z || z == p + i)
-			return -1;
-		rterm r = { (const char *)p + i, NULL, 0, 0, NULL };
-		i = (size_t)(z - p) + 1;
-		if (read_uvarint(p, n, &i, &cl) < 0 || !cl || cl > n - i)
+		if (read_uvarint(p, n, &i, &w) < 0 || w >= s->nw ||
+		    read_uvarint(p, n, &i, &cl) < 0 || !cl || cl > n - i)
 			return -1;
 		for (size_t j = 0; j < cl; j++) {
 			int v = alpha_ok(p[i + j]);
@@ -693,29 +841,22 @@ static int tok_replay(morgue_searchindex *s, dctx *c, long id, unsigned *len)
 		}
 		if (alpha_val(p[i + cl - 1]) >= 32)
 			return -1; /* a varint cut short */
-		r.code = (const char *)p + i;
-		r.n = cl;
-		r.head = head;
-		i += cl;
 		MORGUE_ARRAY_RESERVE(c->rt, c->caprt, c->nrt + 1);
-		c->rt[c->nrt++] = r;
+		c->rt[c->nrt++] = (rterm){ (const char *)p + i, cl, head, (term *)(uintptr_t)w };
+		i += cl;
 	}
 	if (read_uvarint(p, n, &i, &nf) < 0 || nf > n)
 		return -1;
 	folds = i;
-	for (size_t k = 0; k < nf; k++) {
-		size_t slot;
-		const unsigned char *z;
-		if (read_uvarint(p, n, &i, &slot) < 0 || slot >= nt || !(z = memchr(p + i, 0, n - i)))
+	for (size_t k = 0; k < nf; k++)
+		if (read_uvarint(p, n, &i, &w) < 0 || w >= s->nw)
 			return -1;
-		i = (size_t)(z - p) + 1;
-	}
 	if (i != n)
 		return -1;
 	/* each term once: two lists for one document would not decode */
 	size_t k;
 	for (k = 0; k < nt; k++) {
-		term *t = c->rt[k].t = get_term(s, c->rt[k].key, 0);
+		term *t = c->rt[k].t = dict_term(s, (size_t)(uintptr_t)c->rt[k].t);
 		if (t->seen_doc == id)
 			break;
 		t->seen_doc = id;
@@ -729,11 +870,11 @@ static int tok_replay(morgue_searchindex *s, dctx *c, long id, unsigned *len)
 		post_codes(c->rt[k].t, id, c->rt[k].code, c->rt[k].n, c->rt[k].head);
 	i = folds;
 	for (k = 0; k < nf; k++) {
-		size_t slot = 0; /* read (and checked) above */
-		read_uvarint(p, n, &i, &slot);
-		const char *f = (const char *)p + i;
-		i += strlen(f) + 1;
-		add_form(s, c->rt[slot].t, *f ? f : c->rt[slot].key);
+		read_uvarint(p, n, &i, &w);
+		if (!s->wdone[w]) {
+			s->wdone[w] = 1;
+			add_form(s, dict_term(s, w), s->wdict.ptr + s->woff[w]);
+		}
 	}
 	*len = (unsigned)words;
 	return 0;
@@ -751,11 +892,13 @@ static void index_doc(morgue_searchindex *s, morgue_tokenizer *tk, dctx *c, long
 		    tok_replay(s, c, id, len) == 0)
 			goto facets;
 	}
-	c->encode = d->key && s->toks.record;
+	c->encode = d->key && s->toks.record && s->wstate == 1;
 	if (c->encode && !c->seen_word)
 		c->seen_word = morgue_calloc(MORGUE_TOKEN_WORDS, sizeof(*c->seen_word));
+	if (c->encode && !s->word_dict)
+		s->word_dict = morgue_calloc(MORGUE_TOKEN_WORDS, sizeof(*s->word_dict));
 	morgue_buf_clear(&c->folds);
-	c->nfolds = 0;
+	c->nfolds = c->nfolds_terms = 0;
 	c->doc = id;
 	c->nterms = 0;
 	c->n = 0;
@@ -777,6 +920,7 @@ static void index_doc(morgue_searchindex *s, morgue_tokenizer *tk, dctx *c, long
 	if (c->encode) {
 		morgue_buf_clear(&c->blob);
 		morgue_buf_putc(&c->blob, TOK_BLOB_VERSION);
+		morgue_buf_put(&c->blob, s->wdict.ptr + strlen(WDICT_MAGIC), WDICT_ID);
 		uvarint(&c->blob, *len);
 		uvarint(&c->blob, c->nterms);
 	}
@@ -803,7 +947,7 @@ static void index_doc(morgue_searchindex *s, morgue_tokenizer *tk, dctx *c, long
 		}
 		post_codes(t, id, c->code.ptr, c->code.size, head);
 		if (c->encode) {
-			morgue_buf_put(&c->blob, t->key, strlen(t->key) + 1);
+			uvarint(&c->blob, c->tword[i]);
 			uvarint(&c->blob, c->code.size);
 			morgue_buf_put(&c->blob, c->code.ptr, c->code.size);
 		}
@@ -1568,12 +1712,17 @@ int morgue_searchindex_index(morgue_searchindex *s)
 		qsort(s->docs, s->ndocs, sizeof(sdoc), doc_cmp);
 	s->lens = morgue_calloc(s->ndocs + 1, sizeof(unsigned));
 	s->by_word = morgue_calloc(MORGUE_TOKEN_WORDS, sizeof(*s->by_word));
+	dict_setup(s);
 	for (size_t i = 0; i < s->ndocs; i++)
 		index_doc(s, s->tk, &c, (long)i, &s->lens[i]);
 	free(c.occ);
 	free(c.terms);
 	morgue_buf_free(&c.text);
 	free(c.seen_word);
+	free(c.tword);
+	if (s->wdirty && s->toks.record)
+		s->toks.record("", s->wdict.ptr, s->wdict.size, s->toks.payload);
+	dict_free(s); /* its terms are the index's now */
 	morgue_buf_free(&c.folds);
 	morgue_buf_free(&c.blob);
 	morgue_buf_free(&c.code);

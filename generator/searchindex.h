@@ -109,6 +109,9 @@ void morgue_searchindex_set_memo(morgue_searchindex *s, const morgue_searchindex
  * tokenized again. For a document with a key, index asks lookup(KEY,
  * out, payload) (1: out holds the blob recorded for KEY; 0: none) and,
  * when it had to tokenize it, calls record(KEY, blob, len, payload).
+ * The key "" names one more blob, the dictionary of words the others
+ * are written with: index asks for it first, and records it when it
+ * changed (the cache must keep it as long as any other blob).
  * Both are called from the thread running morgue_searchindex_index;
  * either may be NULL. A blob index cannot read is ignored (the document
  * is tokenized). The blob depends on this code: a cache keeping it must

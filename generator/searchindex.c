@@ -199,11 +199,14 @@ struct morgue_searchindex {
 
 static void varint(morgue_buf *b, unsigned long v)
 {
+	char d[16]; /* 64 bits in 5-bit groups: 13 */
+	size_t n = 0;
 	do {
-		unsigned d = v & 31;
+		unsigned g = v & 31;
 		v >>= 5;
-		morgue_buf_putc(b, ALPHA[d | (v ? 32 : 0)]);
+		d[n++] = ALPHA[g | (v ? 32 : 0)];
 	} while (v);
+	morgue_buf_put(b, d, n);
 }
 
 static char *dup0(const char *s)
@@ -1283,21 +1286,6 @@ static int alpha_val(int ch)
 	return ch == '-' ? 62 : 63;
 }
 
-/* Read one varint of p[*i..n) (written by varint). */
-static unsigned long read_varint(const char *p, size_t n, size_t *i)
-{
-	unsigned long v = 0;
-	unsigned shift = 0;
-	while (*i < n) {
-		int d = alpha_val((unsigned char)p[(*i)++]);
-		v |= (unsigned long)(d & 31) << shift;
-		if (!(d & 32))
-			break;
-		shift += 5;
-	}
-	return v;
-}
-
 /* The positions files of one chunk: parts[0..n), each about CHUNK bytes. */
 typedef struct pos_parts {
 	morgue_buf *parts;
@@ -1319,25 +1307,63 @@ static morgue_buf *pos_part(pos_parts *pp)
  * ends after the tf codes with ",K" for each part after the first (K: the
  * index in the chunk of its first document). A facet's list (doc deltas
  * only) and an empty one are copied. */
+/* The end of the varint at p[i..n) (a character without the 32 bit
+ * ends it), and its value in *v. */
+static size_t varint_end(const char *p, size_t n, size_t i, unsigned long *v)
+{
+	unsigned long r = 0;
+	unsigned shift = 0;
+	while (i < n) {
+		int d = alpha_val((unsigned char)p[i++]);
+		r |= (unsigned long)(d & 31) << shift;
+		if (!(d & 32))
+			break;
+		shift += 5;
+	}
+	*v = r;
+	return i;
+}
+
+/* Append p[a..e) to b, which has room (grown by the caller). */
+static void put_span(morgue_buf *b, const char *p, size_t a, size_t e)
+{
+	memcpy(b->ptr + b->size, p + a, e - a);
+	b->size += e - a;
+}
+
 static void separate(morgue_buf *out, const char *p, size_t n, const term *t, pos_parts *pp)
 {
 	if (t->facet || !n) {
 		morgue_buf_put(out, p, n);
 		return;
 	}
+	/* the varints are moved as they are: what read_varint then varint
+	 * would write is the same characters */
 	morgue_buf docs = MORGUE_BUF_INIT, tfs = MORGUE_BUF_INIT, cuts = MORGUE_BUF_INIT;
 	morgue_buf own = MORGUE_BUF_INIT, *pos = pp && !t->stop ? pos_part(pp) : &own;
+	morgue_buf_grow(&docs, n + 1);
+	morgue_buf_grow(&tfs, n + 1);
+	morgue_buf_grow(pos, n + 1);
 	size_t i = 0;
 	for (size_t d = 0; i < n; d++) {
 		if (pos != &own && pos->size > CHUNK) {
 			pos = pos_part(pp);
+			morgue_buf_grow(pos, n - i + 1);
 			morgue_buf_printf(&cuts, ",%zu", d);
 		}
-		varint(&docs, read_varint(p, n, &i));
-		unsigned long code = read_varint(p, n, &i);
-		varint(&tfs, code);
-		for (unsigned long k = 0; !t->stop && k < code / 4 && i < n; k++)
-			varint(pos, read_varint(p, n, &i));
+		unsigned long code;
+		size_t e = varint_end(p, n, i, &code);
+		put_span(&docs, p, i, e);
+		i = e;
+		e = varint_end(p, n, i, &code);
+		put_span(&tfs, p, i, e);
+		i = e;
+		if (!t->stop) {
+			size_t a = i;
+			for (unsigned long k = 0; k < code / 4 && i < n; k++)
+				i = varint_end(p, n, i, &(unsigned long){ 0 });
+			put_span(pos, p, a, i);
+		}
 	}
 	morgue_buf_put(out, docs.ptr, docs.size);
 	morgue_buf_putc(out, '.');

@@ -823,9 +823,12 @@ int morgue_cache_tokens_get(morgue_cache *k, const char *key, morgue_buf *out)
 	if (!k->tok_path || k->tok_failed)
 		return 0;
 	if (!k->tok_db) {
+		/* one read transaction for all the lookups (not a lock
+		 * taken and dropped per article); ended by flush */
 		if (sqlite3_open_v2(k->tok_path, &k->tok_db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
 		    sqlite3_prepare_v3(k->tok_db, "SELECT tokens FROM cache_tokens WHERE key=?", -1,
-				       SQLITE_PREPARE_PERSISTENT, &k->tok_get, NULL) != SQLITE_OK) {
+				       SQLITE_PREPARE_PERSISTENT, &k->tok_get, NULL) != SQLITE_OK ||
+		    sqlite3_exec(k->tok_db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
 			k->tok_failed = 1; /* the documents are tokenized */
 			return 0;
 		}

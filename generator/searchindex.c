@@ -761,13 +761,20 @@ static void post_codes(term *t, long doc, const char *codes, size_t n, size_t he
 static void facet(morgue_searchindex *s, const char *kind, const char *val, long doc)
 {
 	morgue_buf k = MORGUE_BUF_INIT;
-	morgue_buf_puts(&k, kind);
-	morgue_buf_puts(&k, val);
-	void **slot = smap_slot(&s->rawfacets, k.ptr, 0);
+	char small[128];
+	size_t kl = strlen(kind), vl = strlen(val);
+	void **slot = NULL;
 	term *t;
+	if (kl + vl < sizeof(small)) { /* most: no allocation */
+		memcpy(small, kind, kl);
+		memcpy(small + kl, val, vl + 1);
+		slot = smap_slot(&s->rawfacets, small, 0);
+	}
 	if (slot) {
 		t = *slot;
 	} else {
+		morgue_buf_puts(&k, kind);
+		morgue_buf_puts(&k, val);
 		morgue_buf f = MORGUE_BUF_INIT;
 		morgue_buf_puts(&f, kind);
 		morgue_tokenize_fold(&f, val, strlen(val));
@@ -835,14 +842,16 @@ static int tok_replay(morgue_searchindex *s, dctx *c, long id, unsigned *len)
 		if (read_uvarint(p, n, &i, &w) < 0 || w >= s->nw ||
 		    read_uvarint(p, n, &i, &cl) < 0 || !cl || cl > n - i)
 			return -1;
-		for (size_t j = 0; j < cl; j++) {
+		/* the tf code; the rest is copied as it is (the cache is
+		 * trusted with its bytes, as with the articles' rows) */
+		for (size_t j = 0; j < cl && !head; j++) {
 			int v = alpha_ok(p[i + j]);
 			if (v < 0)
 				return -1;
-			if (!head && v < 32)
+			if (v < 32)
 				head = j + 1;
 		}
-		if (alpha_val(p[i + cl - 1]) >= 32)
+		if (!head || alpha_ok(p[i + cl - 1]) < 0 || alpha_val(p[i + cl - 1]) >= 32)
 			return -1; /* a varint cut short */
 		MORGUE_ARRAY_RESERVE(c->rt, c->caprt, c->nrt + 1);
 		c->rt[c->nrt++] = (rterm){ (const char *)p + i, cl, head, (term *)(uintptr_t)w };
@@ -1327,8 +1336,14 @@ static size_t varint_end(const char *p, size_t n, size_t i, unsigned long *v)
 /* Append p[a..e) to b, which has room (grown by the caller). */
 static void put_span(morgue_buf *b, const char *p, size_t a, size_t e)
 {
-	memcpy(b->ptr + b->size, p + a, e - a);
+	char *o = b->ptr + b->size;
 	b->size += e - a;
+	if (e - a > 16) {
+		memcpy(o, p + a, e - a);
+		return;
+	}
+	while (a < e) /* most are a character or two: no call */
+		*o++ = p[a++];
 }
 
 static void separate(morgue_buf *out, const char *p, size_t n, const term *t, pos_parts *pp)

@@ -324,6 +324,238 @@ static void test_long_prefix(void)
 	morgue_buf_free(&dir), morgue_buf_free(&tag), morgue_buf_free(&url);
 }
 
+/* Every file of a/search equal to b/search's, and as many. */
+static int identical_tree(const char *a, const char *b)
+{
+	morgue_buf p = MORGUE_BUF_INIT;
+	size_t ta, tb;
+	int na = check_files(a, (size_t)-1, &ta), nb = check_files(b, (size_t)-1, &tb), ok;
+	ok = na > 0 && na == nb && ta == tb;
+	morgue_buf_printf(&p, "%s/search", a);
+	DIR *d = opendir(p.ptr);
+	struct dirent *de;
+	while (ok && d && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		char *x = slurp(a, de->d_name), *y = slurp(b, de->d_name);
+		ok = x && y && !strcmp(x, y);
+		if (!ok)
+			printf("  %s differs\n", de->d_name);
+		free(x), free(y);
+	}
+	if (d)
+		closedir(d);
+	morgue_buf_free(&p);
+	return ok;
+}
+
+/* The token cache and the memo as a build keeps them: blobs by key, and
+ * the files written with their keys (reused by copying them from the
+ * directory they were written to). */
+typedef struct store {
+	char *keys[64];
+	morgue_buf blobs[64];
+	size_t n;
+	size_t hits, records; /* lookups answered, documents recorded */
+	int dict_records;
+	char *fkeys[4096], *fnames[4096];
+	size_t nf, reused;
+	const char *from, *to; /* reuse copies from/search/NAME.js to to/search */
+} store;
+
+static int st_lookup(const char *key, morgue_buf *out, void *payload)
+{
+	store *st = payload;
+	for (size_t i = 0; i < st->n; i++)
+		if (!strcmp(st->keys[i], key)) {
+			morgue_buf_clear(out);
+			morgue_buf_put(out, st->blobs[i].ptr, st->blobs[i].size);
+			st->hits += *key != 0;
+			return 1;
+		}
+	return 0;
+}
+
+static void st_record(const char *key, const void *blob, size_t len, void *payload)
+{
+	store *st = payload;
+	size_t i;
+	for (i = 0; i < st->n && strcmp(st->keys[i], key); i++)
+		;
+	if (i == st->n) {
+		st->keys[st->n] = strdup(key);
+		st->blobs[st->n++] = (morgue_buf)MORGUE_BUF_INIT;
+	}
+	morgue_buf_clear(&st->blobs[i]);
+	morgue_buf_put(&st->blobs[i], blob, len);
+	if (*key)
+		st->records++;
+	else
+		st->dict_records++;
+}
+
+static int st_reuse(const char *name, const char *key, void *payload)
+{
+	store *st = payload;
+	for (size_t i = 0; st->from && i < st->nf; i++)
+		if (!strcmp(st->fnames[i], name) && !strcmp(st->fkeys[i], key)) {
+			morgue_buf a = MORGUE_BUF_INIT, b = MORGUE_BUF_INIT, body = MORGUE_BUF_INIT;
+			morgue_buf_printf(&a, "%s/search/%s.js", st->from, name);
+			morgue_buf_printf(&b, "%s/search/%s.js", st->to, name);
+			int ok = morgue_fs_read(&body, a.ptr) == 0 &&
+				 morgue_fs_write(b.ptr, body.ptr, body.size) == 0;
+			morgue_buf_free(&a), morgue_buf_free(&b), morgue_buf_free(&body);
+			st->reused += ok;
+			return ok;
+		}
+	return 0;
+}
+
+static void st_memo_record(const char *name, const char *key, void *payload)
+{
+	store *st = payload;
+	for (size_t i = 0; i < st->nf; i++)
+		if (!strcmp(st->fnames[i], name)) {
+			free(st->fkeys[i]);
+			st->fkeys[i] = strdup(key);
+			return;
+		}
+	if (st->nf < 4096) {
+		st->fnames[st->nf] = strdup(name);
+		st->fkeys[st->nf++] = strdup(key);
+	}
+}
+
+static void st_free(store *st)
+{
+	for (size_t i = 0; i < st->n; i++) {
+		free(st->keys[i]);
+		morgue_buf_free(&st->blobs[i]);
+	}
+	for (size_t i = 0; i < st->nf; i++)
+		free(st->fkeys[i]), free(st->fnames[i]);
+}
+
+/* 40 documents, each with a key naming its text (version v of
+ * document 7 differs); forms of one stem, stopwords, non-ASCII words,
+ * entity names; with st, through the token cache and the memo. */
+static int cache_site(const char *name, int v, int extra, store *st)
+{
+	morgue_searchindex *s = NULL;
+	morgue_buf dir = MORGUE_BUF_INIT, text = MORGUE_BUF_INIT, url = MORGUE_BUF_INIT,
+		   key = MORGUE_BUF_INIT;
+	static const char *words[] = { "share", "shared", "sharing", "shares", "the", "of",
+				       "Zürich", "naïve", "café", "Straße", "1,000", "U.S",
+				       "intelligence", "intelligent", "run", "running", "ran" };
+	const char *ents[] = { "sergey-lavrov" }, *names[] = { "Sergey Lavrov" };
+	const char *tags[] = { "russia", "Leaks" };
+	int rc = morgue_searchindex_new(&s);
+	unsigned x = 99;
+	site(&dir, name);
+	if (st) {
+		morgue_searchindex_tokens t = { st_lookup, st_record, st };
+		morgue_searchindex_memo m = { st_reuse, st_memo_record, st };
+		morgue_searchindex_set_tokens(s, &t);
+		morgue_searchindex_set_memo(s, &m);
+		st->to = dir.ptr;
+	}
+	for (int i = 0; i < 40 + extra && !rc; i++) {
+		morgue_buf_clear(&text);
+		morgue_buf_clear(&url);
+		morgue_buf_clear(&key);
+		morgue_buf_printf(&url, "articles/%02d.html", i);
+		morgue_buf_printf(&key, "key-%d-%d", i, i == 7 ? v : 0);
+		for (int w = 0; w < 200; w++) {
+			x = x * 1103515245u + 12345u;
+			if ((x >> 9) % 3)
+				morgue_buf_printf(&text, "%s ", words[(x >> 12) % 17]);
+			else
+				morgue_buf_printf(&text, "w%u ", (x >> 14) % 300);
+		}
+		if (i == 7)
+			morgue_buf_printf(&text, "version%d only here", v);
+		morgue_search_doc d = { .url = url.ptr, .title = i % 2 ? "Shared secrets" : "The café",
+					.date = i % 3 ? "2020-01-01" : "2019-05-05",
+					.publication = i % 4 ? "The Post" : NULL,
+					.tags = tags, .ntags = (size_t)(i % 3),
+					.entities = ents, .entity_names = names, .nentities = (size_t)(i % 2),
+					.text = text.ptr, .text_len = text.size, .key = key.ptr };
+		rc = morgue_searchindex_add(s, &d);
+	}
+	if (!rc)
+		rc = morgue_searchindex_add_entity(s, "sergey-lavrov", "Sergey Lavrov", "person",
+						   NULL, NULL, 0, 20);
+	if (!rc)
+		rc = morgue_searchindex_write(s, dir.ptr);
+	morgue_searchindex_free(s);
+	morgue_buf_free(&dir), morgue_buf_free(&text), morgue_buf_free(&url), morgue_buf_free(&key);
+	return rc;
+}
+
+/* Documents replayed from the token cache, files reused by their keys:
+ * the same files as tokenizing and writing everything. */
+static void test_token_cache(void)
+{
+	store st = { 0 };
+	morgue_buf a = MORGUE_BUF_INIT, b = MORGUE_BUF_INIT, c = MORGUE_BUF_INIT;
+	site(&a, "plain");
+	site(&b, "cached1");
+	site(&c, "cached2");
+	/* first build: every document tokenized and recorded, and the words */
+	CHECK_INT(cache_site("plain", 0, 0, NULL), 0);
+	CHECK_INT(cache_site("cached1", 0, 0, &st), 0);
+	CHECK_INT(st.records, 40);
+	CHECK_INT(st.dict_records, 1);
+	CHECK_INT(st.hits, 0);
+	CHECK(identical_tree(a.ptr, b.ptr));
+	/* again: nothing tokenized, every file reused */
+	st.records = st.dict_records = 0;
+	st.from = b.ptr;
+	CHECK_INT(cache_site("cached2", 0, 0, &st), 0);
+	CHECK_INT(st.records, 0);
+	CHECK_INT(st.dict_records, 0);
+	CHECK_INT(st.hits, 40);
+	CHECK(st.reused > 40);
+	CHECK(identical_tree(a.ptr, c.ptr));
+	/* document 7 edited (new key, a new word) and two documents more:
+	 * those three tokenized, the words recorded again, d-7 rewritten */
+	st.records = st.dict_records = 0;
+	st.hits = st.reused = 0;
+	st.from = c.ptr;
+	CHECK_INT(cache_site("plain", 1, 2, NULL), 0);
+	CHECK_INT(cache_site("cached1", 1, 2, &st), 0);
+	CHECK_INT(st.records, 3);
+	CHECK_INT(st.dict_records, 1);
+	CHECK_INT(st.hits, 39);
+	CHECK(identical_tree(a.ptr, b.ptr));
+	/* blobs the index cannot use (cut short, another dictionary's, not
+	 * one at all) are tokenized again, with the same result */
+	for (size_t i = 0; i < st.n; i++) {
+		if (!strcmp(st.keys[i], "key-3-0"))
+			st.blobs[i].size /= 2;
+		if (!strcmp(st.keys[i], "key-4-0"))
+			st.blobs[i].ptr[3] ^= 1; /* in the dictionary's id */
+		if (!strcmp(st.keys[i], "key-5-0"))
+			morgue_buf_clear(&st.blobs[i]);
+	}
+	st.records = st.dict_records = 0;
+	st.from = NULL;
+	CHECK_INT(cache_site("cached2", 1, 2, &st), 0);
+	CHECK_INT(st.records, 3);
+	CHECK(identical_tree(a.ptr, c.ptr));
+	/* a dictionary that is not one: a new one, every document again */
+	for (size_t i = 0; i < st.n; i++)
+		if (!*st.keys[i])
+			st.blobs[i].ptr[0] = 'x';
+	st.records = st.dict_records = 0;
+	CHECK_INT(cache_site("cached2", 1, 2, &st), 0);
+	CHECK_INT(st.records, 42);
+	CHECK_INT(st.dict_records, 1);
+	CHECK(identical_tree(a.ptr, c.ptr));
+	st_free(&st);
+	morgue_buf_free(&a), morgue_buf_free(&b), morgue_buf_free(&c);
+}
+
 static void test_bad_input(void)
 {
 	morgue_searchindex *s = NULL;
@@ -354,6 +586,7 @@ int main(void)
 	RUN(test_shard_bound);
 	RUN(test_long_prefix);
 	RUN(test_bad_input);
+	RUN(test_token_cache);
 	morgue_fs_rmtree(tmp);
 	TEST_EXIT();
 }

@@ -1519,8 +1519,10 @@ int morgue_catalog_finish(morgue_catalog *c)
 		rc = store_related(c, c->related_cap, NULL, 0);
 	if (!rc)
 		/* approximate statistics (about 1000 rows an index) pick the
-		 * same plans at a tenth of the cost of a full scan */
-		rc = exec(c, "PRAGMA analysis_limit=1000; ANALYZE;");
+		 * same plans at a tenth of the cost of a full scan; of the
+		 * catalog only: a bare ANALYZE also wrote into an attached
+		 * previous cache, which the search thread reads meanwhile */
+		rc = exec(c, "PRAGMA analysis_limit=1000; ANALYZE main;");
 	return rc;
 }
 

@@ -199,14 +199,16 @@ struct morgue_searchindex {
 
 static void varint(morgue_buf *b, unsigned long v)
 {
-	char d[16]; /* 64 bits in 5-bit groups: 13 */
-	size_t n = 0;
+	if (b->size + 17 > b->asize) /* 64 bits in 5-bit groups: 13 */
+		morgue_buf_grow(b, 16);
+	char *o = b->ptr + b->size;
 	do {
 		unsigned g = v & 31;
 		v >>= 5;
-		d[n++] = ALPHA[g | (v ? 32 : 0)];
+		*o++ = ALPHA[g | (v ? 32 : 0)];
 	} while (v);
-	morgue_buf_put(b, d, n);
+	*o = '\0';
+	b->size = (size_t)(o - b->ptr);
 }
 
 static char *dup0(const char *s)
@@ -751,7 +753,16 @@ static void post_begin(term *t, long doc)
 static void post_codes(term *t, long doc, const char *codes, size_t n, size_t head)
 {
 	post_begin(t, doc);
-	morgue_buf_put(&t->post, codes, n);
+	if (t->post.size + n + 1 > t->post.asize)
+		morgue_buf_grow(&t->post, n);
+	char *o = t->post.ptr + t->post.size;
+	t->post.size += n;
+	if (n > 16)
+		memcpy(o, codes, n);
+	else
+		while (n--) /* most are a few characters: no call */
+			*o++ = *codes++;
+	t->post.ptr[t->post.size] = '\0';
 	t->dc += head;
 }
 

@@ -1019,11 +1019,26 @@ typedef struct item {
 	int kind; /* 0 term, 1 form */
 	char *json;
 	size_t len;
+	uint64_t pre; /* the key's first 8 bytes, big-endian, 0-padded */
+	term *t;      /* a term's */
 } item;
 
+static uint64_t key_prefix(const char *k)
+{
+	uint64_t v = 0;
+	int i = 0;
+	for (; i < 8 && k[i]; i++)
+		v = v << 8 | (unsigned char)k[i];
+	return v << (8 * (8 - i));
+}
+
+/* strcmp order of the keys (the prefixes order as strcmp does: NUL is
+ * the smallest byte), then terms before forms. */
 static int item_cmp(const void *a, const void *b)
 {
 	const item *x = a, *y = b;
+	if (x->pre != y->pre)
+		return x->pre < y->pre ? -1 : 1;
 	int c = strcmp(x->key, y->key);
 	return c ? c : x->kind - y->kind;
 }
@@ -1812,10 +1827,11 @@ int morgue_searchindex_write(morgue_searchindex *s, const char *site_dir)
 	/* terms in key order so chunk numbers are deterministic */
 	items = morgue_calloc(s->nterms + s->nfpairs + 1, sizeof(item));
 	for (size_t i = 0; i < s->nterms; i++)
-		items[i] = (item){ s->terms[i]->key, 0, NULL, 0 };
+		items[i] = (item){ s->terms[i]->key, 0, NULL, 0, key_prefix(s->terms[i]->key),
+				   s->terms[i] };
 	qsort(items, s->nterms, sizeof(item), item_cmp);
 	for (size_t i = 0; i < s->nterms; i++) {
-		term *t = *smap_slot(&s->tmap, items[i].key, 0);
+		term *t = items[i].t;
 		ser_term(&w, t, &items[i], &chunk_no, &pos_no);
 		/* written out: the postings are not needed twice at the peak */
 		morgue_buf_free(&t->post);
@@ -1829,6 +1845,7 @@ int morgue_searchindex_write(morgue_searchindex *s, const char *site_dir)
 		morgue_escape_json_string(&b, stem);
 		items[nitems].key = form;
 		items[nitems].kind = 1;
+		items[nitems].pre = key_prefix(form);
 		items[nitems].len = b.size;
 		items[nitems].json = morgue_buf_detach(&b);
 		nitems++;

@@ -62,7 +62,11 @@ static void first_build(const char *file, const char *title2)
 						     slugs, 1), 0);
 		CHECK_INT(morgue_cache_article_record(k, id, i ? "key-two" : "key-one",
 						      i ? "digest-two" : "digest-one"), 0);
+		morgue_cache_tokens_record(k, i ? "key-two" : "key-one", i ? "tok-2" : "tok-1", 5);
 	}
+	/* the search index's dictionary, and a blob of no article */
+	morgue_cache_tokens_record(k, "", "words", 5);
+	morgue_cache_tokens_record(k, "key-gone", "tok-x", 5);
 	CHECK_INT(morgue_catalog_finish(c), 0);
 	CHECK_INT(morgue_cache_page_record(k, "a:articles/2020/one.html", "sig-1",
 					   "articles/2020/one.html"), 0);
@@ -430,6 +434,113 @@ done:
 	morgue_buf_free(&b);
 }
 
+
+/* The keys of file's cache_tokens, in order, joined by ",". */
+static void token_keys(morgue_buf *out, const char *file)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	morgue_buf_clear(out);
+	if (sqlite3_open_v2(file, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, "SELECT key FROM cache_tokens ORDER BY key", -1, &st,
+			       NULL) == SQLITE_OK)
+		for (int n = 0; sqlite3_step(st) == SQLITE_ROW; n++)
+			morgue_buf_printf(out, "%s%s", n ? "," : "",
+					  (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+/* Token blobs: read back from the previous cache by article key, kept
+ * for the articles recorded (copied from prev, or in place in a copy)
+ * with the dictionary (key ""), dropped for the others. */
+static void test_tokens(void)
+{
+	morgue_buf a = MORGUE_BUF_INIT, b = MORGUE_BUF_INIT, out = MORGUE_BUF_INIT;
+	morgue_catalog *c = NULL;
+	morgue_cache *k = NULL;
+	long long old = 0, id = 0;
+	const char *edited[] = { "key-one", "key-2b" };
+
+	path(&a, "tok-a.cache");
+	path(&b, "tok-b.cache");
+	first_build(a.ptr, "Two");
+	token_keys(&out, a.ptr);
+	CHECK_STR(out.ptr, ",key-one,key-two"); /* key-gone: no such article */
+
+	/* a new catalog, the previous attached: key-two copied, key-three new */
+	CHECK_INT(morgue_catalog_new_file(&c, b.ptr), 0);
+	CHECK_INT(morgue_cache_open(&k, c, a.ptr), 0);
+	morgue_catalog_begin(c);
+	CHECK_INT(morgue_cache_tokens_get(k, "key-one", &out), 1);
+	CHECK(out.size == 5 && !memcmp(out.ptr, "tok-1", 5));
+	CHECK_INT(morgue_cache_tokens_get(k, "", &out), 1);
+	CHECK(out.size == 5 && !memcmp(out.ptr, "words", 5));
+	CHECK_INT(morgue_cache_tokens_get(k, "key-gone", &out), 0);
+	CHECK_INT(morgue_cache_article_lookup(k, &old, "key-two"), 1);
+	CHECK_INT(morgue_cache_article_copy(k, &id, old), 0);
+	CHECK_INT(morgue_cache_article_record(k, id, "key-two", "digest-two"), 0);
+	{
+		morgue_article art = { 0 };
+		art.file = (char *)"articles/y.md";
+		art.id = (char *)"2020/three";
+		art.title = (char *)"Three";
+		art.date = (char *)"2020-01-03";
+		CHECK_INT(morgue_catalog_add_article(c, &id, &art, "<p>z</p>", "z", 1), 0);
+		CHECK_INT(morgue_cache_article_record(k, id, "key-three", "digest-three"), 0);
+		morgue_cache_tokens_record(k, "key-three", "tok-3", 5);
+	}
+	CHECK_INT(morgue_catalog_finish(c), 0);
+	CHECK_INT(morgue_cache_flush(k), 0);
+	/* read past the flush: nothing (the lookups are over) */
+	CHECK_INT(morgue_cache_tokens_get(k, "key-two", &out), 0);
+	morgue_catalog_commit(c);
+	morgue_cache_free(k);
+	morgue_catalog_free(c);
+	token_keys(&out, b.ptr);
+	CHECK_STR(out.ptr, ",key-three,key-two");
+
+	/* a copy of the previous cache, article two edited */
+	remove(b.ptr);
+	CHECK_INT(morgue_cache_open_copy(&k, &c, b.ptr, a.ptr, "parse-1", edited, 2), 1);
+	if (!k || !c)
+		goto done;
+	CHECK_INT(morgue_cache_tokens_get(k, "key-two", &out), 1); /* the previous file's */
+	CHECK_INT(morgue_cache_article_lookup(k, &old, "key-one"), 1);
+	CHECK_INT(morgue_cache_article_copy(k, &id, old), 0);
+	CHECK_INT(morgue_cache_article_record(k, id, "key-one", "digest-one"), 0);
+	morgue_catalog_begin(c);
+	{
+		morgue_article art = { 0 };
+		art.file = (char *)"articles/x.md";
+		art.id = (char *)"2020/two";
+		art.title = (char *)"Two, edited";
+		art.date = (char *)"2020-01-02";
+		morgue_catalog_set_article_id(c, 2);
+		CHECK_INT(morgue_catalog_add_article(c, &id, &art, "<p>y</p>", "y", 1), 0);
+		CHECK_INT(morgue_cache_article_record(k, id, "key-2b", "digest-2b"), 0);
+		morgue_cache_tokens_record(k, "key-2b", "tok-b", 5);
+		morgue_cache_tokens_record(k, "", "words+", 6); /* the dictionary grew */
+	}
+	CHECK_INT(morgue_catalog_finish(c), 0);
+	CHECK_INT(morgue_cache_flush(k), 0);
+	morgue_catalog_commit(c);
+done:
+	morgue_cache_free(k);
+	morgue_catalog_free(c);
+	token_keys(&out, b.ptr);
+	CHECK_STR(out.ptr, ",key-2b,key-one");
+	CHECK_INT(morgue_catalog_new(&c), 0);
+	CHECK_INT(morgue_cache_open(&k, c, b.ptr), 0);
+	CHECK_INT(morgue_cache_tokens_get(k, "", &out), 1);
+	CHECK(out.size == 6 && !memcmp(out.ptr, "words+", 6));
+	morgue_cache_free(k);
+	morgue_catalog_free(c);
+	morgue_buf_free(&a);
+	morgue_buf_free(&b);
+	morgue_buf_free(&out);
+}
+
 /* Search fields come back exactly as recorded, whatever the characters
  * (the cache's JSON lists are decoded in C, SQLite's json_each aside). */
 static void test_search_fields(void)
@@ -666,6 +777,7 @@ int main(void)
 	RUN(test_page_reuse);
 	RUN(test_bad_files);
 	RUN(test_search_fields);
+	RUN(test_tokens);
 	RUN(test_open_copy);
 	RUN(test_csv_splice);
 	morgue_fs_rmtree(tmp);

@@ -886,7 +886,8 @@ static int store_refs(morgue_catalog *c, pairs *pp, int only_touched)
 		/* co-mentions: every pair of the article's entities, ids ascending */
 		if (!pp)
 			continue;
-		qsort(ids, nids, sizeof(*ids), cmp_int);
+		if (nids > 1) /* ids is NULL for an article without mentions */
+			qsort(ids, nids, sizeof(*ids), cmp_int);
 		for (size_t i = 0; i < nids; i++)
 			for (size_t j = i + 1; j < nids; j++)
 				pairs_add(pp, ids[i], ids[j]);

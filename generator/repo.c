@@ -706,6 +706,7 @@ int morgue_repo_history(morgue_repo *r, const char *const *dirs, size_t ndirs,
 			morgue_repo_change_fn fn, void *payload, int *shallow)
 {
 	git_revwalk *walk = NULL;
+	git_repository *git = NULL; /* the walk's own handle */
 	git_oid oid;
 	morgue_buf *specs = morgue_calloc(ndirs ? ndirs : 1, sizeof(*specs));
 	char **spec_ptrs = morgue_calloc(ndirs ? ndirs : 1, sizeof(*spec_ptrs));
@@ -716,8 +717,15 @@ int morgue_repo_history(morgue_repo *r, const char *const *dirs, size_t ndirs,
 	git_diff_options_init(&dopts, GIT_DIFF_OPTIONS_VERSION);
 	git_diff_find_options_init(&fopts, GIT_DIFF_FIND_OPTIONS_VERSION);
 	*shallow = 0;
+	/* the walk reads thousands of trees: on a repository handle of its
+	 * own, so the build's blob reads (entities, articles) need not wait
+	 * for the lock meanwhile */
 	pthread_mutex_lock(&r->lock);
-	if ((rc = walk_start(&oid, r)) < 0) {
+	rc = walk_start(&oid, r);
+	if (rc == 0 && git_repository_open(&git, git_repository_path(r->git)) < 0)
+		rc = git_fail("history");
+	pthread_mutex_unlock(&r->lock);
+	if (rc < 0) {
 		if (rc == MORGUE_ENOTFOUND)
 			rc = 0; /* no commits yet: no history */
 		goto done;
@@ -732,8 +740,8 @@ int morgue_repo_history(morgue_repo *r, const char *const *dirs, size_t ndirs,
 	/* a moved article keeps nearly all its bytes; two short different
 	 * articles of one template can look 60% alike */
 	fopts.rename_threshold = 90;
-	*shallow = git_repository_is_shallow(r->git) == 1;
-	if (git_revwalk_new(&walk, r->git) < 0 || git_revwalk_push(walk, &oid) < 0) {
+	*shallow = git_repository_is_shallow(git) == 1;
+	if (git_revwalk_new(&walk, git) < 0 || git_revwalk_push(walk, &oid) < 0) {
 		rc = git_fail("history");
 		goto done;
 	}
@@ -744,7 +752,7 @@ int morgue_repo_history(morgue_repo *r, const char *const *dirs, size_t ndirs,
 		git_tree *tree = NULL, *ptree = NULL;
 		git_diff *diff = NULL;
 
-		if (git_commit_lookup(&commit, r->git, &oid) < 0) {
+		if (git_commit_lookup(&commit, git, &oid) < 0) {
 			*shallow = 1; /* an object the clone does not have */
 			git_error_clear();
 			break;
@@ -760,7 +768,7 @@ int morgue_repo_history(morgue_repo *r, const char *const *dirs, size_t ndirs,
 			break;
 		}
 		if (git_commit_tree(&tree, commit) < 0 ||
-		    git_diff_tree_to_tree(&diff, r->git, ptree, tree, &dopts) < 0 ||
+		    git_diff_tree_to_tree(&diff, git, ptree, tree, &dopts) < 0 ||
 		    git_diff_find_similar(diff, &fopts) < 0)
 			rc = git_fail("history");
 		else
@@ -777,7 +785,7 @@ done:
 		morgue_buf_free(&specs[i]);
 	free(specs);
 	free(spec_ptrs);
-	pthread_mutex_unlock(&r->lock);
+	git_repository_free(git);
 	return rc;
 }
 

@@ -1586,48 +1586,89 @@ static int csv_keys(id_key **out, size_t *n, sqlite3 *db, int col)
 	return 0;
 }
 
-/* Append len bytes of fd at offset to out; -1 when they cannot all be
- * read (out unchanged). */
-static int pread_into(morgue_buf *out, int fd, unsigned long long offset, size_t len)
+/* The export is written through a buffer of about this size: neither
+ * it nor a run of copied blocks is ever held whole (both are ~0.5 GB at
+ * 100k articles). */
+#define CSV_BLOCK ((size_t)1 << 20)
+
+/* The file being written by morgue_cache_csv_write: its last bytes wait
+ * in buf, the others are in the file. */
+typedef struct csv_sink {
+	morgue_output_file *file;
+	morgue_buf buf;
+} csv_sink;
+
+/* Bytes written so far (an offset in the new file). */
+static size_t sink_size(const csv_sink *k)
 {
-	size_t got = 0;
-	morgue_buf_grow(out, len);
-	while (got < len) {
-		ssize_t r = pread(fd, out->ptr + out->size + got, len - got, (off_t)(offset + got));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		got += (size_t)r;
+	return morgue_output_file_size(k->file) + k->buf.size;
+}
+
+/* Write out the buffer once it holds a block (force: whatever it holds). */
+static int sink_flush(csv_sink *k, int force)
+{
+	int rc = 0;
+	if (k->buf.size && (force || k->buf.size >= CSV_BLOCK)) {
+		rc = morgue_output_append(k->file, k->buf.ptr, k->buf.size);
+		morgue_buf_clear(&k->buf);
 	}
-	out->size += len;
-	out->ptr[out->size] = '\0';
+	return rc;
+}
+
+/* Append len bytes of fd at offset to the sink, a block at a time: 1 when
+ * they cannot all be read (the old file is not what its spans say), <0
+ * when they cannot be written. */
+static int sink_copy(csv_sink *k, int fd, unsigned long long offset, size_t len)
+{
+	int rc;
+	while (len > 0) {
+		size_t want = len < CSV_BLOCK ? len : CSV_BLOCK, got = 0;
+		morgue_buf_grow(&k->buf, want);
+		while (got < want) {
+			ssize_t r = pread(fd, k->buf.ptr + k->buf.size + got, want - got,
+					  (off_t)(offset + got));
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0)
+				return 1;
+			got += (size_t)r;
+		}
+		k->buf.size += want;
+		k->buf.ptr[k->buf.size] = '\0';
+		offset += want;
+		len -= want;
+		if ((rc = sink_flush(k, 0)) < 0)
+			return rc;
+	}
 	return 0;
 }
 
-int morgue_cache_csv_write(morgue_buf *out, morgue_csv_spans **spans, morgue_catalog *c,
+int morgue_cache_csv_write(morgue_output_file *out, morgue_csv_spans **spans, morgue_catalog *c,
 			   const char *what, const morgue_csv_spans *prev, const char *prev_file)
 {
-	int col = csv_column(what), fd = -1, rc = 0;
+	int col = csv_column(what), fd = -1, rc = 0, keyed;
 	long long *ids = NULL;
-	size_t nids = 0, nkeys = 0, start = out->size;
+	size_t nids = 0, nkeys = 0;
 	id_key *keys = NULL;
 	morgue_csv_spans *s = NULL;
 	unsigned long long run_off, run_len;
+	csv_sink sink = { out, MORGUE_BUF_INIT };
 
 	*spans = NULL;
 	if (col < 0)
 		return morgue_error_set(MORGUE_EUSAGE, NULL, 0, "cache: no spliced export %s", what);
+	/* the spans are offsets in the file, and a restart empties it */
+	if (morgue_output_file_size(out))
+		return morgue_error_set(MORGUE_EUSAGE, NULL, 0, "cache: export %s into a written file",
+					what);
 	/* one read transaction (not one, with its locks, per statement) */
 	sqlite3_exec(morgue_catalog_handle(c), "SAVEPOINT csv_write", NULL, NULL, NULL);
-	if (csv_keys(&keys, &nkeys, morgue_catalog_handle(c), col) < 0) {
-		/* not a cache: no spans */
-		rc = morgue_catalog_csv(out, c, what);
-		goto done;
-	}
+	/* not a cache: the export all the same (morgue_catalog_csv's
+	 * header and blocks), without spans */
+	keyed = csv_keys(&keys, &nkeys, morgue_catalog_handle(c), col) == 0;
 	if ((rc = morgue_catalog_csv_order(&ids, &nids, c)) < 0)
 		goto done;
-	if (prev && prev->n && prev_file) {
+	if (keyed && prev && prev->n && prev_file) {
 		struct stat sb;
 		fd = open(prev_file, O_RDONLY | O_CLOEXEC);
 		if (fd >= 0 && (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) ||
@@ -1638,12 +1679,9 @@ int morgue_cache_csv_write(morgue_buf *out, morgue_csv_spans **spans, morgue_cat
 	}
 again:
 	s = morgue_calloc(1, sizeof(*s));
-	/* about the old file's size: no regrowing (copying) of ~50 MB */
-	if (fd >= 0)
-		morgue_buf_grow(out, prev->size + prev->size / 16);
-	if ((rc = morgue_catalog_csv_header(out, c, what)) < 0)
+	if ((rc = morgue_catalog_csv_header(&sink.buf, c, what)) < 0)
 		goto done;
-	/* a run of old blocks lying end to end in the old file is read
+	/* a run of old blocks lying end to end in the old file is copied
 	 * at once, when a block that does not continue it comes */
 	run_off = run_len = 0;
 	for (size_t i = 0; i < nids; i++) {
@@ -1659,25 +1697,26 @@ again:
 			if (hit && (hit->offset > prev->size || hit->length > prev->size - hit->offset))
 				hit = NULL;
 		}
-		span.offset = (unsigned long long)(out->size - start) + run_len;
+		span.offset = (unsigned long long)sink_size(&sink) + run_len;
 		if (hit) {
 			if (run_len && run_off + run_len == hit->offset)
 				run_len += hit->length;
 			else {
-				if (run_len && pread_into(out, fd, run_off, (size_t)run_len) < 0)
-					goto unreadable;
+				if (run_len && (rc = sink_copy(&sink, fd, run_off, (size_t)run_len)))
+					goto copy_failed;
 				run_off = hit->offset;
 				run_len = hit->length;
 			}
 			span.length = hit->length;
 			s->copied++;
 		} else {
-			if (run_len && pread_into(out, fd, run_off, (size_t)run_len) < 0)
-				goto unreadable;
+			if (run_len && (rc = sink_copy(&sink, fd, run_off, (size_t)run_len)))
+				goto copy_failed;
 			run_len = 0;
-			if ((rc = morgue_catalog_csv_block(out, c, what, ids[i])) < 0)
+			if ((rc = morgue_catalog_csv_block(&sink.buf, c, what, ids[i])) < 0 ||
+			    (rc = sink_flush(&sink, 0)) < 0)
 				goto done;
-			span.length = (unsigned long long)(out->size - start) - span.offset;
+			span.length = (unsigned long long)sink_size(&sink) - span.offset;
 		}
 		/* an article without a key: its block is generated every time */
 		if (ik) {
@@ -1685,17 +1724,24 @@ again:
 			s->v[s->n++] = span;
 		}
 	}
-	if (run_len && pread_into(out, fd, run_off, (size_t)run_len) < 0)
-		goto unreadable;
-	s->size = out->size - start;
+	if (run_len && (rc = sink_copy(&sink, fd, run_off, (size_t)run_len)))
+		goto copy_failed;
+	if ((rc = sink_flush(&sink, 1)) < 0)
+		goto done;
+	s->size = sink_size(&sink);
 	goto done;
-unreadable:
-	/* the old file is not what the spans say: start again without it */
+copy_failed:
+	if (rc < 0)
+		goto done;
+	/* the old file is not what the spans say: start again without it,
+	 * from an empty file (what was written of this one is dropped) */
 	close(fd);
 	fd = -1;
-	morgue_buf_truncate(out, start);
+	morgue_buf_clear(&sink.buf);
 	morgue_csv_spans_free(s);
 	s = NULL;
+	if ((rc = morgue_output_restart(out)) < 0)
+		goto done;
 	goto again;
 done:
 	sqlite3_exec(morgue_catalog_handle(c), "RELEASE csv_write", NULL, NULL, NULL);
@@ -1703,7 +1749,8 @@ done:
 		close(fd);
 	free(ids);
 	free(keys);
-	if (rc < 0) {
+	morgue_buf_free(&sink.buf);
+	if (rc < 0 || !keyed) {
 		morgue_csv_spans_free(s);
 		s = NULL;
 	}

@@ -173,15 +173,19 @@ int morgue_cache_export_sig(morgue_cache *k, char out[MORGUE_HASH_HEX], const ch
  * the file of the site the previous cache was built with: ask only when
  * that site is reused (the one whose stamp the cache holds).
  *
- * morgue_cache_csv_write: append export what of catalog c (finished,
+ * morgue_cache_csv_write: write export what of catalog c (finished,
  * with this module's tables; any connection, so another thread may call
- * it: it touches nothing else) to out, exactly as morgue_catalog_csv
- * writes it, copying the blocks prev has from prev_file (pread at their
- * old offset) and generating the others; *spans: the spans of what it
- * wrote (caller frees; NULL when c has no cache tables). When prev_file
- * is missing, not the size prev recorded, or cannot be read, the whole
- * export is generated: never a wrong file. prev and prev_file may be
- * NULL. 0 ok, <0 on a database error (out then holds a partial file).
+ * it: it touches nothing else) into out (just opened: empty), exactly as
+ * morgue_catalog_csv writes it, copying the blocks prev has from
+ * prev_file (pread at their old offset) and generating the others; it
+ * streams: a block of about 1 MB at a time is held in memory, never the
+ * export. *spans: the spans of what it wrote (caller frees; NULL when c
+ * has no cache tables). When prev_file is missing or not the size prev
+ * recorded, the whole export is generated; when it cannot be read as the
+ * spans say, out is emptied (morgue_output_restart) and the whole export
+ * generated again: never a wrong file. prev and prev_file may be NULL.
+ * 0 ok, <0 on a database or write error (out then holds a partial
+ * file).
  *
  * morgue_cache_csv_record: keep spans (those of the file the new site
  * holds for what: written, or linked with the previous spans) for the
@@ -192,7 +196,7 @@ int morgue_cache_export_sig(morgue_cache *k, char out[MORGUE_HASH_HEX], const ch
  * the previous file, and the file's size (any out-param may be NULL). */
 typedef struct morgue_csv_spans morgue_csv_spans;
 int morgue_cache_csv_spans(morgue_csv_spans **out, morgue_cache *k, const char *what);
-int morgue_cache_csv_write(morgue_buf *out, morgue_csv_spans **spans, morgue_catalog *c,
+int morgue_cache_csv_write(morgue_output_file *out, morgue_csv_spans **spans, morgue_catalog *c,
 			   const char *what, const morgue_csv_spans *prev, const char *prev_file);
 int morgue_cache_csv_record(morgue_cache *k, const char *what, const morgue_csv_spans *spans);
 void morgue_csv_spans_stats(const morgue_csv_spans *s, size_t *blocks, size_t *ncopied,

@@ -6,6 +6,9 @@
 #include "util/buf.h"
 
 #include <stdarg.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <string.h>
 
@@ -119,8 +122,23 @@ int morgue_cli_usage_error(const morgue_command *c, const char *fmt, ...)
 	return MORGUE_EXIT_USAGE;
 }
 
+/* glibc serves a block freed from mmap with a raised mmap threshold (up to
+ * 32 MB): later big blocks (page buffers, SQLite's sorter and caches,
+ * the search index's arrays) then come from the arenas, whose freed
+ * memory is seldom given back, and the peak grows with the archive
+ * (30k clean build: 513 MB against 414 MB with the threshold fixed; no
+ * slower). A fixed threshold keeps blocks from 128 KB up on mmap, each
+ * returned to the system when freed. */
+static void tune_malloc(void)
+{
+#ifdef __GLIBC__
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#endif
+}
+
 int main(int argc, char **argv)
 {
+	tune_malloc();
 	if (argc < 2) {
 		usage(stderr);
 		return MORGUE_EXIT_USAGE;

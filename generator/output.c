@@ -151,6 +151,98 @@ int morgue_output_write(morgue_output *o, const char *site_path,
 	return rc;
 }
 
+struct morgue_output_file {
+	morgue_output *o;
+	morgue_buf path; /* in staging */
+	int fd;
+	size_t size;
+};
+
+int morgue_output_open(morgue_output *o, const char *site_path, morgue_output_file **out)
+{
+	morgue_output_file *f = morgue_calloc(1, sizeof(*f));
+	const char *slash;
+	int rc = 0;
+
+	f->o = o;
+	f->fd = -1;
+	morgue_buf_printf(&f->path, "%s/%s", o->staging.ptr, site_path);
+	slash = strrchr(f->path.ptr, '/');
+	{
+		morgue_buf dir = MORGUE_BUF_INIT;
+		morgue_buf_put(&dir, f->path.ptr, (size_t)(slash - f->path.ptr));
+		rc = morgue_fs_mkdirs(dir.ptr);
+		morgue_buf_free(&dir);
+	}
+	if (rc < 0)
+		goto done;
+	/* as morgue_output_write: never through a linked inode */
+	if (o->keep)
+		unlink(f->path.ptr);
+	f->fd = open(f->path.ptr, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (f->fd < 0)
+		rc = morgue_error_set(MORGUE_EIO, f->path.ptr, 0, "cannot write: %s",
+				      strerror(errno));
+done:
+	if (rc < 0) {
+		morgue_buf_free(&f->path);
+		free(f);
+		f = NULL;
+	}
+	*out = f;
+	return rc;
+}
+
+int morgue_output_append(morgue_output_file *f, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(f->fd, data, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return morgue_error_set(MORGUE_EIO, f->path.ptr, 0, "cannot write: %s",
+						strerror(errno));
+		}
+		data += n;
+		len -= (size_t)n;
+		f->size += (size_t)n;
+	}
+	return 0;
+}
+
+int morgue_output_restart(morgue_output_file *f)
+{
+	if (ftruncate(f->fd, 0) < 0 || lseek(f->fd, 0, SEEK_SET) < 0)
+		return morgue_error_set(MORGUE_EIO, f->path.ptr, 0, "cannot write: %s",
+					strerror(errno));
+	f->size = 0;
+	return 0;
+}
+
+size_t morgue_output_file_size(const morgue_output_file *f)
+{
+	return f->size;
+}
+
+int morgue_output_close(morgue_output_file *f)
+{
+	int rc = 0;
+	if (!f)
+		return 0;
+	if (close(f->fd) < 0)
+		rc = morgue_error_set(MORGUE_EIO, f->path.ptr, 0, "cannot write: %s",
+				      strerror(errno));
+	if (rc == 0) {
+		pthread_mutex_lock(&f->o->lock);
+		f->o->files++;
+		f->o->bytes += f->size;
+		pthread_mutex_unlock(&f->o->lock);
+	}
+	morgue_buf_free(&f->path);
+	free(f);
+	return rc;
+}
+
 void morgue_output_keep_unchanged(morgue_output *o)
 {
 	o->keep = 1;

@@ -29,6 +29,22 @@ int morgue_output_begin(morgue_output **out, const char *dir);
 int morgue_output_write(morgue_output *o, const char *site_path,
 			const char *data, size_t len);
 
+/* A file written in pieces (an export too big to assemble in memory),
+ * for one thread at a time: open creates (or replaces) it at site_path,
+ * as morgue_output_write does (parent directories created, never through
+ * a linked inode: the unchanged-file rule below applies to it alike);
+ * append adds bytes at its end; restart empties it again (a writer that
+ * must start over); close counts it as written and frees the handle,
+ * whatever it returns. append, restart and close: 0 or MORGUE_EIO (the
+ * file is then incomplete: fail the build). */
+typedef struct morgue_output_file morgue_output_file;
+int morgue_output_open(morgue_output *o, const char *site_path, morgue_output_file **out);
+int morgue_output_append(morgue_output_file *f, const char *data, size_t len);
+int morgue_output_restart(morgue_output_file *f);
+/* Bytes in the file so far. */
+size_t morgue_output_file_size(const morgue_output_file *f);
+int morgue_output_close(morgue_output_file *f);
+
 /* Incremental builds. After keep_unchanged, a file written with the
  * same bytes as the previous site's file at its path is replaced at
  * commit by a hard link to that file (it keeps its mtime), and writes

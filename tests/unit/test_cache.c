@@ -10,8 +10,11 @@
 #include "util/error.h"
 #include "util/fs.h"
 
+#include <errno.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 static char tmp[] = "/tmp/morgue-cache-test.XXXXXX";
 static size_t warnings;
@@ -603,6 +606,63 @@ static long long csv_article(morgue_catalog *c, morgue_cache *k, const char *pat
 	return id;
 }
 
+/* Fault injection for the restart of a spliced export: the pread_fail_at-th
+ * pread of the file pread_fail_file (counted from when it is set) fails,
+ * and pread_fail_staged is then the size of the file pread_fail_staged_at
+ * (what had been written of the new export). Every other pread (SQLite's
+ * too) goes on as usual. */
+static const char *pread_fail_file, *pread_fail_staged_at;
+static int pread_fail_at;
+static long long pread_fail_staged = -1;
+
+ssize_t pread64(int fd, void *buf, size_t n, off_t off);
+ssize_t pread64(int fd, void *buf, size_t n, off_t off)
+{
+	if (pread_fail_file && pread_fail_at) {
+		char link[64], target[512];
+		ssize_t len;
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		len = readlink(link, target, sizeof(target) - 1);
+		if (len > 0) {
+			target[len] = '\0';
+			if (!strcmp(target, pread_fail_file) && --pread_fail_at == 0) {
+				struct stat st;
+				pread_fail_staged = stat(pread_fail_staged_at, &st) == 0
+							    ? (long long)st.st_size : -1;
+				errno = EIO;
+				return -1;
+			}
+		}
+	}
+	return syscall(SYS_pread64, fd, buf, n, off);
+}
+
+/* Export what of c as a build does, streamed into a file of a site's
+ * staging directory, and read it back into got (replaced). */
+static int csv_stream(morgue_buf *got, morgue_csv_spans **spans, morgue_catalog *c,
+		      const char *what, const morgue_csv_spans *prev, const char *prev_file)
+{
+	morgue_output *o = NULL;
+	morgue_output_file *f = NULL;
+	morgue_buf site = MORGUE_BUF_INIT, file = MORGUE_BUF_INIT;
+	int rc = -1;
+	path(&site, "csv-site");
+	CHECK_INT(morgue_output_begin(&o, site.ptr), 0);
+	if (o && morgue_output_open(o, "exports/x.csv", &f) == 0) {
+		morgue_buf_printf(&file, "%s/exports/x.csv", morgue_output_staging(o));
+		pread_fail_staged_at = file.ptr;
+		rc = morgue_cache_csv_write(f, spans, c, what, prev, prev_file);
+		pread_fail_staged_at = NULL;
+		CHECK_INT(morgue_output_close(f), 0);
+		morgue_buf_clear(got);
+		CHECK_INT(morgue_fs_read(got, file.ptr), 0);
+	}
+	morgue_output_free(o);
+	morgue_buf_free(&site);
+	morgue_buf_free(&file);
+	return rc;
+}
+
 /* Write the mentions CSV of c as a build does (splicing from prev_file
  * with the previous spans of k), check it is what morgue_catalog_csv
  * writes, and return its number of copied blocks (-1 on error); the file
@@ -615,7 +675,7 @@ static long long csv_build(morgue_catalog *c, morgue_cache *k, const char *prev_
 	size_t blocks = 0, copied = 0, size = 0;
 	long long rc = -1;
 	CHECK_INT(morgue_cache_csv_spans(&prev, k, "mentions"), 0);
-	if (morgue_cache_csv_write(&got, &spans, c, "mentions", prev, prev_file) == 0 &&
+	if (csv_stream(&got, &spans, c, "mentions", prev, prev_file) == 0 &&
 	    morgue_catalog_csv(&want, c, "mentions") == 0) {
 		CHECK_STR(morgue_buf_cstr(&got), morgue_buf_cstr(&want));
 		morgue_csv_spans_stats(spans, &blocks, &copied, &size);
@@ -708,7 +768,7 @@ static void test_csv_splice(void)
 		morgue_buf got = MORGUE_BUF_INIT;
 		/* the spans of the previous build, still attached */
 		CHECK_INT(morgue_cache_csv_spans(&prev, k, "mentions"), 0);
-		CHECK_INT(morgue_cache_csv_write(&got, &spans, c, "mentions", prev, f1.ptr), 0);
+		CHECK_INT(csv_stream(&got, &spans, c, "mentions", prev, f1.ptr), 0);
 		CHECK_CONTAINS(got.ptr, "\r\n2020/C,");
 		morgue_csv_spans_free(prev);
 		morgue_csv_spans_free(spans);
@@ -746,11 +806,11 @@ static void test_csv_splice(void)
 	{
 		morgue_csv_spans *spans = NULL;
 		morgue_buf got = MORGUE_BUF_INIT, want = MORGUE_BUF_INIT;
-		CHECK_INT(morgue_cache_csv_write(&got, &spans, c, "attributions", NULL, NULL), 0);
+		CHECK_INT(csv_stream(&got, &spans, c, "attributions", NULL, NULL), 0);
 		CHECK(spans == NULL);
 		CHECK_INT(morgue_catalog_csv(&want, c, "attributions"), 0);
 		CHECK_STR(morgue_buf_cstr(&got), morgue_buf_cstr(&want));
-		CHECK(morgue_cache_csv_write(&got, &spans, c, "entities", NULL, NULL) < 0);
+		CHECK(csv_stream(&got, &spans, c, "entities", NULL, NULL) < 0);
 		morgue_error_clear();
 		morgue_buf_free(&got);
 		morgue_buf_free(&want);
@@ -761,6 +821,71 @@ static void test_csv_splice(void)
 	morgue_buf_free(&f1);
 	morgue_buf_free(&f2);
 	morgue_buf_free(&old);
+}
+
+/* An export bigger than the block the writer holds: when the old file
+ * fails to read after part of the new one is on disk, the file is
+ * emptied and the export generated again, byte for byte a clean one. */
+static void test_csv_restart(void)
+{
+	enum { NART = 3, NMENTIONS = 9000 };
+	morgue_buf a = MORGUE_BUF_INIT, b = MORGUE_BUF_INIT, f1 = MORGUE_BUF_INIT,
+		   f2 = MORGUE_BUF_INIT;
+	morgue_mention *m = calloc(NMENTIONS, sizeof(*m));
+	const char *keys[NART] = { "key-a", "key-b", "key-c" };
+	const char *ids[NART] = { "2020/a", "2020/b", "2020/c" };
+	morgue_catalog *c;
+	morgue_cache *k;
+	long long id = 0, prev_id = 0;
+	path(&a, "restart-a.cache");
+	path(&b, "restart-b.cache");
+	path(&f1, "restart-1.csv");
+	path(&f2, "restart-2.csv");
+	for (size_t i = 0; i < NMENTIONS; i++) {
+		m[i].entity = (char *)"ada-lovelace";
+		m[i].surface = (char *)"Lovelace";
+		m[i].offset = 4 + 9 * i;
+		m[i].length = 8;
+	}
+
+	/* first build: ~1.3 MB, generated */
+	csv_open(&c, &k, a.ptr, NULL);
+	for (int i = 0; i < NART; i++) {
+		morgue_article art = { 0 };
+		art.file = (char *)"articles/x.md";
+		art.id = art.title = (char *)ids[i];
+		art.date = (char *)"2020-01-01";
+		CHECK_INT(morgue_catalog_add_article(c, &id, &art, "<p>x</p>", "Ada Lovelace.", 13),
+			  0);
+		CHECK_INT(morgue_catalog_add_mentions(c, id, m, NMENTIONS), 0);
+		CHECK_INT(morgue_cache_rows_record(k, id), 0);
+		CHECK_INT(morgue_cache_article_record(k, id, keys[i], "d"), 0);
+	}
+	CHECK_INT(csv_build(c, k, NULL, f1.ptr), 0);
+	csv_close(c, k);
+
+	/* second: all unchanged, one run of blocks; its second read fails */
+	csv_open(&c, &k, b.ptr, a.ptr);
+	for (int i = 0; i < NART; i++) {
+		CHECK_INT(morgue_cache_article_lookup(k, &prev_id, keys[i]), 1);
+		CHECK_INT(morgue_cache_article_copy(k, &id, prev_id), 0);
+		CHECK_INT(morgue_cache_article_record(k, id, keys[i], "d"), 0);
+	}
+	pread_fail_file = f1.ptr;
+	pread_fail_at = 2;
+	CHECK_INT(csv_build(c, k, f1.ptr, f2.ptr), 0); /* none copied: all generated */
+	pread_fail_file = NULL;
+	CHECK_INT(pread_fail_at, 0);
+	/* a block of the new file was written before the failure */
+	CHECK(pread_fail_staged >= 1 << 20);
+	/* and without the fault, all copied */
+	CHECK_INT(csv_build(c, k, f1.ptr, f2.ptr), NART);
+	csv_close(c, k);
+	free(m);
+	morgue_buf_free(&a);
+	morgue_buf_free(&b);
+	morgue_buf_free(&f1);
+	morgue_buf_free(&f2);
 }
 
 int main(void)
@@ -780,6 +905,7 @@ int main(void)
 	RUN(test_tokens);
 	RUN(test_open_copy);
 	RUN(test_csv_splice);
+	RUN(test_csv_restart);
 	morgue_fs_rmtree(tmp);
 	TEST_EXIT();
 }

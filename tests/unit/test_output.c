@@ -159,6 +159,52 @@ static void refuses_foreign_directory(void)
 	morgue_fs_rmtree(tmp);
 }
 
+/* A file written in pieces: appended, emptied by a restart, counted at
+ * close; the same bytes as the previous site's keep its inode (and so
+ * its mtime), and no write goes through a linked file. */
+static void streamed_file(void)
+{
+	morgue_output *o;
+	morgue_output_file *f = NULL;
+	struct stat was, now;
+	mktmp();
+	CHECK_INT(morgue_output_begin(&o, pathf("site")), 0);
+	CHECK_INT(morgue_output_open(o, "x/same.csv", &f), 0);
+	CHECK_INT(morgue_output_append(f, "wrong", 5), 0);
+	CHECK_INT(morgue_output_file_size(f), 5);
+	CHECK_INT(morgue_output_restart(f), 0);
+	CHECK_INT(morgue_output_file_size(f), 0);
+	CHECK_INT(morgue_output_append(f, "a,b\r\n", 5), 0);
+	CHECK_INT(morgue_output_append(f, "1,2\r\n", 5), 0);
+	CHECK_INT(morgue_output_close(f), 0);
+	CHECK_INT(morgue_output_open(o, "linked.csv", &f), 0);
+	CHECK_INT(morgue_output_append(f, "old", 3), 0);
+	CHECK_INT(morgue_output_close(f), 0);
+	CHECK_INT(morgue_output_files(o), 3); /* two files + marker */
+	CHECK_INT(morgue_output_bytes(o), 10 + 3 + 7);
+	CHECK_INT(morgue_output_commit(o), 0);
+	morgue_output_free(o);
+	CHECK(file_is(pathf("site/x/same.csv"), "a,b\r\n1,2\r\n"));
+	CHECK_INT(stat(pathf("site/x/same.csv"), &was), 0);
+
+	CHECK_INT(morgue_output_begin(&o, pathf("site")), 0);
+	morgue_output_keep_unchanged(o);
+	CHECK_INT(morgue_output_open(o, "x/same.csv", &f), 0);
+	CHECK_INT(morgue_output_append(f, "a,b\r\n1,2\r\n", 10), 0);
+	CHECK_INT(morgue_output_close(f), 0);
+	CHECK_INT(morgue_output_link(o, "linked.csv"), 0);
+	CHECK_INT(morgue_output_open(o, "linked.csv", &f), 0);
+	CHECK_INT(morgue_output_append(f, "new", 3), 0);
+	CHECK_INT(morgue_output_close(f), 0);
+	CHECK(file_is(pathf("site/linked.csv"), "old")); /* not through the link */
+	CHECK_INT(morgue_output_commit(o), 0);
+	morgue_output_free(o);
+	CHECK(file_is(pathf("site/linked.csv"), "new"));
+	CHECK_INT(stat(pathf("site/x/same.csv"), &now), 0);
+	CHECK(now.st_ino == was.st_ino);
+	morgue_fs_rmtree(tmp);
+}
+
 static void unwritable_parent_is_a_clear_error(void)
 {
 	morgue_output *o = NULL;
@@ -180,6 +226,7 @@ int main(void)
 	RUN(stale_staging_from_killed_build_is_removed);
 	RUN(second_build_is_refused_while_locked);
 	RUN(refuses_foreign_directory);
+	RUN(streamed_file);
 	RUN(unwritable_parent_is_a_clear_error);
 	TEST_EXIT();
 }

@@ -858,7 +858,7 @@ static void test_csv_restart(void)
 		CHECK_INT(morgue_catalog_add_article(c, &id, &art, "<p>x</p>", "Ada Lovelace.", 13),
 			  0);
 		CHECK_INT(morgue_catalog_add_mentions(c, id, m, NMENTIONS), 0);
-		CHECK_INT(morgue_cache_rows_record(k, id), 0);
+		CHECK_INT(morgue_cache_rows_record(k, id, "Ada Lovelace.", 13, 0), 0);
 		CHECK_INT(morgue_cache_article_record(k, id, keys[i], "d"), 0);
 	}
 	CHECK_INT(csv_build(c, k, NULL, f1.ptr), 0);

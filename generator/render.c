@@ -1136,22 +1136,6 @@ int morgue_render_redirects(morgue_site *s)
 	return rc;
 }
 
-int morgue_render_exports(morgue_site *s)
-{
-	static const char *names[] = { "entities", "mentions", "attributions" };
-	int rc = 0;
-	for (size_t i = 0; i < sizeof(names) / sizeof(*names) && !rc; i++) {
-		morgue_buf csv = MORGUE_BUF_INIT, path = MORGUE_BUF_INIT;
-		morgue_buf_printf(&path, "%s.csv", names[i]);
-		rc = morgue_catalog_csv(&csv, s->catalog, names[i]);
-		if (!rc)
-			rc = morgue_output_write(s->output, path.ptr, morgue_buf_cstr(&csv), csv.size);
-		morgue_buf_free(&csv);
-		morgue_buf_free(&path);
-	}
-	return rc;
-}
-
 #define NETWORK_NODES 60
 #define NETWORK_SIZE 760
 

@@ -49,15 +49,12 @@ typedef struct morgue_site {
 /* Every page of the site, in a deterministic order, then the feeds
  * (feed.xml, entities/SLUG.xml, tags/SLUG.xml) and, with base_url,
  * sitemap.xml and robots.txt. Not the CSV exports: the build writes them
- * (morgue_render_exports), possibly from another thread. */
+ * from its export thread (cache.h, morgue_cache_csv_write). */
 int morgue_render_site(morgue_site *s);
 int morgue_render_feeds(morgue_site *s);
 /* A small page at each former URL of a moved article (meta refresh and a
  * link), so published links never break. */
 int morgue_render_redirects(morgue_site *s);
-/* entities.csv, mentions.csv and attributions.csv for researchers (archive.sqlite is
- * written by the build). */
-int morgue_render_exports(morgue_site *s);
 /* entities/network.html: the most-mentioned entities and how often they
  * appear together, as a static SVG whose nodes link to entity pages. */
 int morgue_render_network(morgue_site *s);

@@ -280,38 +280,44 @@ static int copy_one(morgue_theme *t, morgue_output *o, const char *path)
 	return rc;
 }
 
-/* Every static file: the embedded ones (possibly overridden) plus extra
- * files that only the overriding themes have. */
-int morgue_theme_copy_static(morgue_theme *t, morgue_output *o)
+/* Call fn(t, rel, arg) for every file of the theme's sub/ folder ("static",
+ * "templates"): the embedded ones, then those of the content's theme and of
+ * the --theme directory (rel "static/x.css"; a name may come more than once,
+ * once per place that has it; links in the content are skipped). Stops at
+ * the first nonzero return and returns it; a content theme that cannot be
+ * listed returns its error. */
+static int each_file(morgue_theme *t, const char *sub,
+		     int (*fn)(morgue_theme *t, const char *rel, void *arg), void *arg)
 {
+	size_t len = strlen(sub);
 	int rc = 0;
-	for (size_t i = 0; i < morgue_theme_default_count && !rc; i++)
-		if (!strncmp(morgue_theme_default_files[i].path, "static/", 7))
-			rc = copy_one(t, o, morgue_theme_default_files[i].path);
+	for (size_t i = 0; i < morgue_theme_default_count && !rc; i++) {
+		const char *path = morgue_theme_default_files[i].path;
+		if (!strncmp(path, sub, len) && path[len] == '/')
+			rc = fn(t, path, arg);
+	}
 	if (!rc && t->repo_prefix) {
 		morgue_repo_entry *e = NULL;
 		size_t n = 0;
 		morgue_buf p = MORGUE_BUF_INIT;
-		morgue_buf_printf(&p, "%sstatic", t->repo_prefix);
+		morgue_buf_printf(&p, "%s%s", t->repo_prefix, sub);
 		rc = morgue_repo_list(&e, &n, t->repo, p.ptr, NULL);
-		for (size_t i = 0; i < n && !rc; i++) {
-			const char *rel = e[i].path + strlen(t->repo_prefix);
-			if (!embedded(rel) && !e[i].is_link)
-				rc = copy_one(t, o, rel);
-		}
+		for (size_t i = 0; i < n && !rc; i++)
+			if (!e[i].is_link)
+				rc = fn(t, e[i].path + strlen(t->repo_prefix), arg);
 		morgue_repo_entries_free(e, n);
 		morgue_buf_free(&p);
 	}
 	if (!rc && t->dir) {
 		morgue_buf p = MORGUE_BUF_INIT;
-		morgue_buf_printf(&p, "%s/static", t->dir);
+		morgue_buf_printf(&p, "%s/%s", t->dir, sub);
 		DIR *d = opendir(p.ptr);
 		struct dirent *de;
 		while (d && !rc && (de = readdir(d))) {
 			morgue_buf rel = MORGUE_BUF_INIT;
-			morgue_buf_printf(&rel, "static/%s", de->d_name);
-			if (de->d_name[0] != '.' && !embedded(rel.ptr))
-				rc = copy_one(t, o, rel.ptr);
+			morgue_buf_printf(&rel, "%s/%s", sub, de->d_name);
+			if (de->d_name[0] != '.')
+				rc = fn(t, rel.ptr, arg);
 			morgue_buf_free(&rel);
 		}
 		if (d)
@@ -319,6 +325,23 @@ int morgue_theme_copy_static(morgue_theme *t, morgue_output *o)
 		morgue_buf_free(&p);
 	}
 	return rc;
+}
+
+/* A static file to copy: an embedded one (possibly overridden) once, from
+ * the embedded list; others as each override lists them. */
+static int copy_static(morgue_theme *t, const char *rel, void *arg)
+{
+	const morgue_embedded_file *f = embedded(rel);
+	if (f && f->path != rel)
+		return 0; /* an override of an embedded file: copied from its entry */
+	return copy_one(t, arg, rel);
+}
+
+/* Every static file: the embedded ones (possibly overridden) plus extra
+ * files that only the overriding themes have. */
+int morgue_theme_copy_static(morgue_theme *t, morgue_output *o)
+{
+	return each_file(t, "static", copy_static, o);
 }
 
 /* Whether the template file "templates/NAME.mustache" (rel) reads name:
@@ -339,41 +362,18 @@ static int file_reads(morgue_theme *t, const char *rel, const char *name)
 	return reads;
 }
 
+static int template_reads(morgue_theme *t, const char *rel, void *name)
+{
+	return file_reads(t, rel, name);
+}
+
 int morgue_theme_reads(morgue_theme *t, const char *name)
 {
-	int reads = 0;
 	pthread_mutex_lock(&t->lock);
-	for (size_t i = 0; i < morgue_theme_default_count && !reads; i++)
-		reads = file_reads(t, morgue_theme_default_files[i].path, name);
-	if (!reads && t->repo_prefix) {
-		morgue_repo_entry *e = NULL;
-		size_t n = 0;
-		morgue_buf p = MORGUE_BUF_INIT;
-		morgue_buf_printf(&p, "%stemplates", t->repo_prefix);
-		if (morgue_repo_list(&e, &n, t->repo, p.ptr, NULL) < 0) {
-			morgue_error_clear();
-			reads = 1;
-		}
-		for (size_t i = 0; i < n && !reads; i++)
-			reads = file_reads(t, e[i].path + strlen(t->repo_prefix), name);
-		morgue_repo_entries_free(e, n);
-		morgue_buf_free(&p);
-	}
-	if (!reads && t->dir) {
-		morgue_buf p = MORGUE_BUF_INIT;
-		morgue_buf_printf(&p, "%s/templates", t->dir);
-		DIR *d = opendir(p.ptr);
-		struct dirent *de;
-		while (d && !reads && (de = readdir(d))) {
-			morgue_buf rel = MORGUE_BUF_INIT;
-			morgue_buf_printf(&rel, "templates/%s", de->d_name);
-			if (de->d_name[0] != '.')
-				reads = file_reads(t, rel.ptr, name);
-			morgue_buf_free(&rel);
-		}
-		if (d)
-			closedir(d);
-		morgue_buf_free(&p);
+	int reads = each_file(t, "templates", template_reads, (void *)name);
+	if (reads < 0) { /* the content's theme could not be listed */
+		morgue_error_clear();
+		reads = 1;
 	}
 	pthread_mutex_unlock(&t->lock);
 	return reads;

@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 
+#include "output.h"
 #include "theme.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -216,6 +217,41 @@ static void reads_through_overrides(void)
 	morgue_fs_rmtree(tmp);
 }
 
+/* The static files of a site: every embedded one, an override in place
+ * of its embedded file (written once), and a file only the override has. */
+static void static_files_with_override(void)
+{
+	morgue_theme *t = NULL;
+	morgue_output *o = NULL;
+	morgue_buf site = MORGUE_BUF_INIT, p = MORGUE_BUF_INIT, b = MORGUE_BUF_INIT;
+	mktmp();
+	put("theme/static/style.css", "body{}");
+	put("theme/static/extra.js", "x()");
+	morgue_buf_printf(&p, "%s/theme", tmp);
+	morgue_buf_printf(&site, "%s/site", tmp);
+	CHECK_INT(morgue_theme_open(&t, p.ptr, NULL, NULL), 0);
+	CHECK_INT(morgue_output_begin(&o, site.ptr), 0);
+	CHECK_INT(morgue_theme_copy_static(t, o), 0);
+	CHECK_INT(morgue_output_commit(o), 0);
+	morgue_buf_clear(&p);
+	morgue_buf_printf(&p, "%s/static/style.css", site.ptr);
+	CHECK(morgue_fs_read(&b, p.ptr) == 0 && !strcmp(morgue_buf_cstr(&b), "body{}"));
+	morgue_buf_clear(&p);
+	morgue_buf_printf(&p, "%s/static/extra.js", site.ptr);
+	CHECK(morgue_fs_exists(p.ptr));
+	morgue_buf_clear(&p);
+	morgue_buf_printf(&p, "%s/static/search.js", site.ptr);
+	CHECK(morgue_fs_exists(p.ptr));
+	/* the marker, style.css, search.js, extra.js: nothing written twice */
+	CHECK_INT(morgue_output_files(o), 4);
+	morgue_output_free(o);
+	morgue_theme_free(t);
+	morgue_buf_free(&site);
+	morgue_buf_free(&p);
+	morgue_buf_free(&b);
+	morgue_fs_rmtree(tmp);
+}
+
 int main(void)
 {
 	RUN(embedded_default);
@@ -225,5 +261,6 @@ int main(void)
 	RUN(theme_dir_must_exist);
 	RUN(default_templates_compile);
 	RUN(reads_through_overrides);
+	RUN(static_files_with_override);
 	TEST_EXIT();
 }

@@ -726,19 +726,28 @@ int morgue_render_home(morgue_site *s)
 				 home_decorate, NULL);
 }
 
+/* family_begin for a page whose signature is that of an export (cache.h,
+ * morgue_cache_export_sig); without one the page is rendered. */
+static int export_family_begin(morgue_site *s, const char *family, const char *what)
+{
+	char sig[MORGUE_HASH_HEX];
+	if (!s->cache)
+		return 0;
+	if (morgue_cache_export_sig(s->cache, sig, s->page_key, what) < 0) {
+		morgue_error_clear();
+		return 0;
+	}
+	return family_begin(s, family, sig);
+}
+
 /* sourcing.html counts every attribution: with a cache it is linked from
  * the previous site while its signature (cache.h: the articles'
  * attribution digests and publications) is unchanged, since its queries
  * scan the whole attributions table. */
 int morgue_render_sourcing(morgue_site *s)
 {
-	char sig[MORGUE_HASH_HEX];
-	if (s->cache) {
-		if (morgue_cache_export_sig(s->cache, sig, s->page_key, "sourcing") < 0)
-			morgue_error_clear();
-		else if (family_begin(s, "x:sourcing", sig))
-			return 0;
-	}
+	if (export_family_begin(s, "x:sourcing", "sourcing"))
+		return 0;
 	morgue_value *ctx = page_context(s, "sourcing.html", "Sourcing");
 	morgue_value_set(ctx, "sourcing", morgue_catalog_sourcing(s->catalog));
 	int rc = emit(s, "sourcing", "sourcing.html", ctx);
@@ -1147,13 +1156,8 @@ int morgue_render_network(morgue_site *s)
 	/* the graph is the entities' mention counts and co-mentions: a
 	 * function of every article's mention rows (and the registry, in the
 	 * page key), which the "mentions" export signature covers */
-	char sig[MORGUE_HASH_HEX];
-	if (s->cache) {
-		if (morgue_cache_export_sig(s->cache, sig, s->page_key, "mentions") < 0)
-			morgue_error_clear();
-		else if (family_begin(s, "x:network", sig))
-			return 0;
-	}
+	if (export_family_begin(s, "x:network", "mentions"))
+		return 0;
 	morgue_value *net = morgue_catalog_network(s->catalog, NETWORK_NODES);
 	morgue_value *nodes = morgue_value_get(net, "nodes");
 	morgue_value *edges = morgue_value_get(net, "edges");

@@ -623,6 +623,18 @@ int morgue_cache_article_copy(morgue_cache *k, long long *id, long long old_id)
 	return 0;
 }
 
+/* (*v)[id] = hex, the array (*n entries, "" where unset) grown to hold id. */
+static void set_hex(char (**v)[MORGUE_HASH_HEX], size_t *n, long long id, const char *hex)
+{
+	if ((size_t)id >= *n) {
+		size_t m = (size_t)id + 1 > 2 * *n ? (size_t)id + 1 : 2 * *n;
+		*v = morgue_realloc(*v, m * sizeof(**v));
+		memset(*v + *n, 0, (m - *n) * sizeof(**v));
+		*n = m;
+	}
+	snprintf((*v)[id], MORGUE_HASH_HEX, "%s", hex);
+}
+
 int morgue_cache_article_record(morgue_cache *k, long long id, const char *key,
 				const char *digest)
 {
@@ -633,15 +645,8 @@ int morgue_cache_article_record(morgue_cache *k, long long id, const char *key,
 	if (sqlite3_step(k->record) != SQLITE_DONE)
 		rc = db_error(k, "record article");
 	sqlite3_reset(k->record);
-	if (id >= 0) {
-		if ((size_t)id >= k->ndigest) {
-			size_t n = (size_t)id + 1 > 2 * k->ndigest ? (size_t)id + 1 : 2 * k->ndigest;
-			k->digest = morgue_realloc(k->digest, n * sizeof(*k->digest));
-			memset(k->digest + k->ndigest, 0, (n - k->ndigest) * sizeof(*k->digest));
-			k->ndigest = n;
-		}
-		snprintf(k->digest[id], MORGUE_HASH_HEX, "%s", digest);
-	}
+	if (id >= 0)
+		set_hex(&k->digest, &k->ndigest, id, digest);
 	return rc;
 }
 
@@ -674,13 +679,7 @@ int morgue_cache_load_listings(morgue_cache *k)
 		const char *d = (const char *)sqlite3_column_text(st, 1);
 		if (id < 0 || !d)
 			continue;
-		if ((size_t)id >= k->nlisting) {
-			size_t n = (size_t)id + 1 > 2 * k->nlisting ? (size_t)id + 1 : 2 * k->nlisting;
-			k->listing = morgue_realloc(k->listing, n * sizeof(*k->listing));
-			memset(k->listing + k->nlisting, 0, (n - k->nlisting) * sizeof(*k->listing));
-			k->nlisting = n;
-		}
-		snprintf(k->listing[id], MORGUE_HASH_HEX, "%s", d);
+		set_hex(&k->listing, &k->nlisting, (long long)id, d);
 	}
 	if (sr != SQLITE_DONE)
 		rc = db_error(k, "listing digests");

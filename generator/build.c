@@ -4,6 +4,7 @@
 #include "cache.h"
 #include "catalog.h"
 #include "config.h"
+#include "ftsindex.h"
 #include "gazetteer.h"
 #include "history.h"
 #include "markdown.h"
@@ -38,6 +39,7 @@ typedef struct build {
 	morgue_gazetteer *gazetteer;
 	morgue_history *history;
 	morgue_searchindex *search;
+	morgue_ftsindex *fts;        /* archive.sqlite's index, fed as articles load */
 	morgue_entity **entities;
 	size_t nentities, capentities;
 	morgue_cache *cache;         /* NULL for `morgue check` */
@@ -294,20 +296,22 @@ static const char **mentioned(const morgue_doc *doc, size_t *n)
 	return slugs;
 }
 
-/* Index an article copied from the cache, from what the cache kept. */
-static int search_add_cached(build *b, long long id, const char *path, const char *key)
+/* Index an article copied from the cache (brief: its title and date),
+ * from what the cache kept; its text is left in *text (*len bytes, the
+ * caller frees it). */
+static int search_add_cached(build *b, long long id, const morgue_value *brief,
+			     const char *path, const char *key, char **text, size_t *len)
 {
-	char *pub = NULL, **tags = NULL, **ents = NULL, *text = NULL;
-	size_t ntags = 0, nents = 0, len = 0;
-	morgue_value *brief = morgue_catalog_article_brief(b->catalog, id);
+	char *pub = NULL, **tags = NULL, **ents = NULL;
+	size_t ntags = 0, nents = 0;
 	int rc = morgue_cache_search_fields(b->cache, id, &pub, &tags, &ntags, &ents, &nents);
 
 	if (rc == 0) {
-		text = morgue_catalog_article_text(b->catalog, id, &len);
+		*text = morgue_catalog_article_text(b->catalog, id, len);
 		search_add(b, path, morgue_value_get_string(morgue_value_get(brief, "title")),
 			   morgue_value_get_string(morgue_value_get(brief, "date")), pub,
 			   (const char *const *)tags, ntags, (const char **)ents, nents,
-			   text ? text : "", len, key);
+			   *text ? *text : "", *len, key);
 	}
 	for (size_t i = 0; i < ntags; i++)
 		free(tags[i]);
@@ -316,9 +320,26 @@ static int search_add_cached(build *b, long long id, const char *path, const cha
 	free(tags);
 	free(ents);
 	free(pub);
-	free(text);
-	morgue_value_free(brief);
 	return rc;
+}
+
+/* Hand archive.sqlite's index the row of article id (text taken over),
+ * or, for an article kept in place in a copy of the previous cache, just
+ * its id; a failure leaves the index to be made from the finished
+ * catalog. */
+static void fts_add(build *b, long long id, int kept, const char *title, char *text,
+		    size_t len)
+{
+	if (!b->fts || kept)
+		free(text);
+	if (!b->fts)
+		return;
+	if ((kept ? morgue_ftsindex_add_kept(b->fts, id)
+		  : morgue_ftsindex_add(b->fts, id, title, text, len)) < 0) {
+		morgue_ftsindex_free(b->fts);
+		b->fts = NULL;
+		morgue_error_clear();
+	}
 }
 
 static int by_entry_path(const void *x, const void *y)
@@ -520,36 +541,40 @@ done:
 
 /* One article from the repository: added to the catalog from its parse
  * (p, taken over; NULL: parsed here), or, when the cache holds its key,
- * copied from the cache. Errors and warnings come out in the order a
- * serial parse gives them: a bad publication (checked here, against the
- * catalog) hides what annotations and render said. */
-static int load_article(build *b, size_t index, long long pos, parsed *p)
+ * copied from the cache; its catalog id in *out (0: not added). Its
+ * history comes later (record_articles). Errors and warnings come out in
+ * the order a serial parse gives them: a bad publication (checked here,
+ * against the catalog) hides what annotations and render said. */
+static int load_article(long long *out, build *b, size_t index, long long pos, parsed *p)
 {
-	const morgue_repo_entry *e = &b->arts[index];
 	const char *key = b->keys[index];
 	const char **slugs = NULL;
-	char digest[MORGUE_HASH_HEX];
 	long long id = 0, old = 0;
 	size_t nslugs = 0;
 	int rc = 0;
 
-	const morgue_article_history *hist = morgue_history_find(b->history, e->path);
-	article_digest(digest, key, hist);
-
+	*out = 0;
 	if (b->cache && morgue_cache_article_lookup(b->cache, &old, key)) {
 		if (morgue_cache_article_copy(b->cache, &id, old) == 0) {
 			morgue_value *brief = morgue_catalog_article_brief(b->catalog, id);
 			const char *url = morgue_value_get_string(morgue_value_get(brief, "url"));
-			size_t len = url ? strlen(url) : 0;
+			size_t len = url ? strlen(url) : 0, tlen = 0;
 			morgue_buf aid = MORGUE_BUF_INIT;
+			char *text = NULL;
 			if (len > strlen("articles/.html"))
 				morgue_buf_put(&aid, url + strlen("articles/"),
 					       len - strlen("articles/.html"));
-			morgue_value_free(brief);
 			if (!aid.size)
 				rc = morgue_error_set(MORGUE_ERROR, NULL, 0, "cache: article %lld has no path", id);
 			else
-				rc = search_add_cached(b, id, aid.ptr, key);
+				rc = search_add_cached(b, id, brief, aid.ptr, key, &text, &tlen);
+			if (rc == 0)
+				fts_add(b, id, b->self,
+					morgue_value_get_string(morgue_value_get(brief, "title")),
+					text, tlen);
+			else
+				free(text);
+			morgue_value_free(brief);
 			morgue_buf_free(&aid);
 			if (rc < 0)
 				goto done;
@@ -600,6 +625,9 @@ static int load_article(build *b, size_t index, long long pos, parsed *p)
 	slugs = mentioned(doc, &nslugs);
 	search_add(b, a->id, a->title, a->date, a->publication, (const char *const *)a->tags,
 		   a->ntags, slugs, nslugs, doc->text, doc->text_len, key);
+	if (b->fts) /* the row as the catalog holds it */
+		fts_add(b, id, 0, a->title, morgue_strndup(doc->text ? doc->text : "", doc->text_len),
+			doc->text_len);
 	if (b->cache &&
 	    ((rc = morgue_cache_search_record(b->cache, id, a->publication,
 					      (const char *const *)a->tags, a->ntags,
@@ -608,10 +636,7 @@ static int load_article(build *b, size_t index, long long pos, parsed *p)
 					    b->words_read)) < 0))
 		goto done;
 recorded:
-	if (hist && (rc = morgue_catalog_add_history(b->catalog, id, hist)) < 0)
-		goto done;
-	if (b->cache && (rc = morgue_cache_article_record(b->cache, id, key, digest)) < 0)
-		goto done;
+	*out = id;
 	b->stats->articles++;
 done:
 	free(slugs);
@@ -674,7 +699,7 @@ static const char **article_keys(build *b, size_t *n)
  * ahead by worker threads (parse_article) while the main thread adds
  * each, in article order, to the catalog, the cache and the search index
  * (load_article). */
-static int load_articles(build *b)
+static int load_articles(long long *ids, build *b)
 {
 	morgue_repo_entry *e = b->arts;
 	size_t n = b->narts, ntodo = 0, next = 0, item;
@@ -707,13 +732,36 @@ static int load_articles(build *b)
 			p = r;
 			next++;
 		}
-		rc = load_article(b, i, ++pos, p);
+		rc = load_article(&ids[i], b, i, ++pos, p);
 	}
 	progress(b, "articles", n, n);
 	b->stats->mentions = (size_t)morgue_catalog_count(b->catalog, "mentions");
 done:
 	morgue_parsepool_free(pool);
 	free(todo);
+	return rc;
+}
+
+/* The loaded articles' (ids[i] of b->arts[i], 0: none) git histories
+ * into the catalog, and into the cache each one's digest: what its page
+ * and the pages listing it show of it. After the articles load, so that
+ * they load while the revision walk runs. */
+static int record_articles(build *b, const long long *ids)
+{
+	char digest[MORGUE_HASH_HEX];
+	int rc = 0;
+
+	for (size_t i = 0; i < b->narts && rc == 0; i++) {
+		if (!ids[i])
+			continue;
+		const morgue_article_history *hist = morgue_history_find(b->history,
+									 b->arts[i].path);
+		article_digest(digest, b->keys[i], hist);
+		if (hist && (rc = morgue_catalog_add_history(b->catalog, ids[i], hist)) < 0)
+			break;
+		if (b->cache)
+			rc = morgue_cache_article_record(b->cache, ids[i], b->keys[i], digest);
+	}
 	return rc;
 }
 
@@ -827,6 +875,7 @@ typedef struct exports {
 	const char *sqlite;  /* where archive.sqlite goes */
 	morgue_output *output;
 	const morgue_config *config;
+	morgue_ftsindex *fts; /* the full-text index, filled as the articles loaded */
 	int skip[NCSV];      /* CSV exports linked from the previous site */
 	/* mentions and attributions: the spans of the previous site's file
 	 * (NULL: generate it all) and its path; the spans of the new one */
@@ -878,8 +927,10 @@ static void *build_fts(void *arg)
 	return NULL;
 }
 
-/* archive.sqlite at x->sqlite, its tables and its index by two threads;
- * by this one alone when no second thread can be made. */
+/* archive.sqlite at x->sqlite: its tables, then the rows of the index
+ * filled while the articles loaded (x->fts), when it holds every article;
+ * else the index is made from the catalog, by a second thread while this
+ * one copies the tables (by this one alone when no thread can be made). */
 static int write_archive(exports *x, morgue_catalog *c)
 {
 	morgue_buf fts = MORGUE_BUF_INIT;
@@ -887,6 +938,23 @@ static int write_archive(exports *x, morgue_catalog *c)
 	pthread_t thread;
 	int rc;
 
+	if (x->fts) {
+		long long count, last;
+		if ((rc = morgue_catalog_export_tables(c, x->sqlite)) < 0)
+			return rc;
+		if (morgue_ftsindex_finish(x->fts, &count, &last) == 0 &&
+		    count == morgue_catalog_count(c, "articles"))
+			return morgue_catalog_export_fts_fill(c, x->sqlite,
+							      morgue_ftsindex_path(x->fts));
+		morgue_error_clear(); /* rows missing: made from the catalog */
+		morgue_buf_printf(&fts, "%s.fts", x->sqlite);
+		rc = morgue_catalog_export_fts(c, fts.ptr);
+		if (rc == 0)
+			rc = morgue_catalog_export_fts_fill(c, x->sqlite, fts.ptr);
+		remove(fts.ptr);
+		morgue_buf_free(&fts);
+		return rc;
+	}
 	morgue_buf_printf(&fts, "%s.fts", x->sqlite);
 	j.path = fts.ptr;
 	if (pthread_create(&thread, NULL, build_fts, &j) != 0) {
@@ -1093,7 +1161,15 @@ static void binary_hash(char out[17])
 	snprintf(out, 17, "%016llx", h);
 }
 
-/* Remove the cache files of killed builds ("DIR.cache.new-PID"); called
+/* name is this build's cache file mine or one beside it ("mine.fts") */
+static int own_file(const char *name, const char *mine)
+{
+	size_t n = strlen(mine);
+	return n && !strncmp(name, mine, n) && (name[n] == '\0' || name[n] == '.');
+}
+
+/* Remove the cache files of killed builds ("DIR.cache.new-PID" and
+ * "DIR.cache.new-PID.fts"); called
  * with the output lock held, so no live build owns them. */
 static void remove_stale_caches(const char *cache, const char *mine)
 {
@@ -1114,7 +1190,7 @@ static void remove_stale_caches(const char *cache, const char *mine)
 				continue;
 			const char *base = strrchr(mine, '/');
 			morgue_buf_printf(&p, "%s%s", parent.ptr, e->d_name);
-			if (strcmp(e->d_name, base ? base + 1 : mine))
+			if (!own_file(e->d_name, base ? base + 1 : mine))
 				remove(p.ptr);
 			morgue_buf_free(&p);
 		}
@@ -1129,6 +1205,8 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	build b = { .opts = opts, .stats = stats };
 	morgue_buf path = MORGUE_BUF_INIT, stamp = MORGUE_BUF_INIT;
 	morgue_buf cache_path = MORGUE_BUF_INIT, cache_new = MORGUE_BUF_INIT;
+	morgue_buf fts_path = MORGUE_BUF_INIT;
+	long long *ids = NULL;       /* each article's catalog id, by b.arts */
 	int cache_kept = 0;
 	char date[11];
 	int rc;
@@ -1209,6 +1287,15 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 			goto done;
 		if ((rc = morgue_cache_set_parse_key(b.cache, b.parse_key)) < 0)
 			goto done;
+		/* archive.sqlite's index, filled by a thread of its own while
+		 * the articles load, next to the catalog file (without one,
+		 * it is made from the catalog afterwards) */
+		if (cache_new.size) {
+			morgue_buf_printf(&fts_path, "%s.fts", cache_new.ptr);
+			if (morgue_ftsindex_start(&b.fts, fts_path.ptr,
+						  b.self ? cache_path.ptr : NULL) < 0)
+				morgue_error_clear();
+		}
 	} else if ((rc = morgue_catalog_new(&b.catalog)) < 0)
 		goto done;
 	if (b.cache && morgue_cache_has_previous(b.cache) && morgue_cache_previous_stamp(b.cache)) {
@@ -1235,6 +1322,14 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	if ((rc = morgue_gazetteer_new(&b.gazetteer, (const morgue_entity *const *)b.entities,
 				       b.nentities)) < 0)
 		goto done;
+	/* the articles load while the revision walk runs; their histories
+	 * are recorded after it */
+	ids = morgue_calloc(b.narts + 1, sizeof(*ids));
+	if ((rc = load_articles(ids, &b)) < 0)
+		goto done;
+	stats->cached = b.cached;
+	if (!opts->check_only && !stats->errors) /* no documents are added from here on */
+		search_started = pthread_create(&search_thread, NULL, run_search, &sj) == 0;
 	progress(&b, "history", 0, 0);
 	hj.repo = b.repo;
 	if (history_threaded) {
@@ -1251,18 +1346,14 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	if (morgue_history_shallow(b.history))
 		morgue_warn(NULL, 0, "shallow clone: article histories are partial "
 			    "(fetch the full history with git fetch --unshallow)");
-	if ((rc = load_articles(&b)) < 0)
-		goto done;
-	stats->cached = b.cached;
 	if (stats->errors) {
 		rc = morgue_error_set(MORGUE_EINPUT, NULL, 0,
 				      "%zu error%s in the content; the previous site is unchanged",
 				      stats->errors, stats->errors == 1 ? "" : "s");
 		goto done;
 	}
-	if (!opts->check_only) /* no documents are added from here on */
-		search_started = pthread_create(&search_thread, NULL, run_search, &sj) == 0;
-	if ((rc = morgue_catalog_finish(b.catalog)) < 0 ||
+	if ((rc = record_articles(&b, ids)) < 0 ||
+	    (rc = morgue_catalog_finish(b.catalog)) < 0 ||
 	    (rc = morgue_catalog_commit(b.catalog)) < 0 ||
 	    (b.cache && (rc = morgue_cache_load_listings(b.cache)) < 0))
 		goto done;
@@ -1297,7 +1388,7 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	 * job of a one-article edit */
 	morgue_buf_printf(&path, "%s/archive.sqlite", morgue_output_staging(b.output));
 	exports x = { .catalog = cache_new.ptr, .sqlite = path.ptr, .output = b.output,
-		      .config = b.config, .lock = PTHREAD_MUTEX_INITIALIZER,
+		      .config = b.config, .fts = b.fts, .lock = PTHREAD_MUTEX_INITIALIZER,
 		      .cond = PTHREAD_COND_INITIALIZER };
 	pthread_t thread;
 	/* a temporary catalog (no file) cannot be shared: export after */
@@ -1386,6 +1477,8 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 		write_exports(&x);
 		rc = x.rc;
 	}
+	morgue_ftsindex_free(b.fts); /* its rows are in archive.sqlite */
+	b.fts = NULL;
 	morgue_buf_free(&x.error);
 	free(x.error_file);
 	for (size_t i = 0; i < NCSV && rc == 0; i++) {
@@ -1473,6 +1566,9 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	morgue_repo_entries_free(b.ents, b.nents);
 	morgue_repo_entries_free(b.arts, b.narts);
 	free(b.keys);
+	morgue_ftsindex_free(b.fts);
+	morgue_buf_free(&fts_path);
+	free(ids);
 	morgue_cache_free(b.cache);
 	morgue_catalog_free(b.catalog);
 	if (cache_new.size && !cache_kept)

@@ -1,5 +1,6 @@
 #include "catalog.h"
 #include "attribution.h"
+#include "ftsindex.h"
 #include "history.h"
 #include "markdown.h"
 #include "util/alloc.h"
@@ -1617,9 +1618,9 @@ static int exec_attached(morgue_catalog *c, const char *path, const char *alias,
 	return rc;
 }
 
-/* The full-text index's tokenizer: the Porter stemmer, case and
- * diacritics folded. Its rows come from the articles' title and text. */
-#define FTS_TOKENIZE "tokenize='porter unicode61 remove_diacritics 2'"
+/* The full-text index: its rows come from the articles' title and text
+ * (ftsindex.h makes the same rows while the articles load). */
+#define FTS_TOKENIZE MORGUE_FTSINDEX_TOKENIZE
 
 /* The public tables, in one transaction; with in_place the full-text index
  * is filled from them, otherwise it is left empty for
@@ -1652,7 +1653,7 @@ static int export_tables(morgue_catalog *c, const char *path, int in_place)
 		"  ORDER BY article_id, seq;" /* seq follows id within an article */
 		"CREATE INDEX export.attributions_source ON attributions(source, article_id);"
 		/* full-text search for `morgue search` and researchers */
-		"CREATE VIRTUAL TABLE export.articles_fts USING fts5(title, text,"
+		"CREATE VIRTUAL TABLE export.articles_fts USING fts5(" MORGUE_FTSINDEX_COLUMNS ","
 		"  content='articles', content_rowid='id',  " FTS_TOKENIZE ");");
 	if (in_place)
 		morgue_buf_puts(&sql, "INSERT INTO export.articles_fts(articles_fts) VALUES('rebuild');");
@@ -1682,7 +1683,7 @@ int morgue_catalog_export_fts(morgue_catalog *c, const char *fts_path)
 	 * index rows as 'rebuild' of the external-content table makes */
 	return exec_attached(c, fts_path, "fts",
 		"BEGIN;"
-		"CREATE VIRTUAL TABLE fts.articles_fts USING fts5(title, text, content='',"
+		"CREATE VIRTUAL TABLE fts.articles_fts USING fts5(" MORGUE_FTSINDEX_COLUMNS ", content='',"
 		"  " FTS_TOKENIZE ");"
 		"INSERT INTO fts.articles_fts(rowid, title, text)"
 		"  SELECT a.id, a.title, b.text FROM articles a JOIN bodies b ON b.id = a.id"

@@ -1,0 +1,302 @@
+/*
+ * ftsindex.c - archive.sqlite's full-text index, filled by a thread from
+ * a queue of articles.
+ */
+#include "ftsindex.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/error.h"
+
+/* Text waiting in the queue at most: the thread keeps up with a clean
+ * build's loading, and an edit's cached articles come faster than it
+ * indexes them; this bounds the memory they hold meanwhile. */
+#define QUEUE_BYTES (8u << 20)
+
+typedef struct item {
+	long long id;
+	int kept;  /* the row is read from the previous catalog */
+	char *title;
+	char *text;
+	size_t len;
+	struct item *next;
+} item;
+
+struct morgue_ftsindex {
+	char *path;
+	sqlite3 *db;
+	sqlite3_stmt *insert;
+	sqlite3 *prev;       /* the previous catalog, or NULL */
+	sqlite3_stmt *row;   /* an article's title and text in it */
+	pthread_t thread;
+	int running;         /* the thread was started and not joined */
+	pthread_mutex_t lock;
+	pthread_cond_t more; /* an item was queued, or the end */
+	pthread_cond_t room; /* the queue shrank, or the thread stopped */
+	item *head, *tail;
+	size_t queued;       /* bytes of text in the queue */
+	int ended;           /* no more items come */
+	int abandon;         /* stop without committing */
+	int stopped;         /* the thread is done (failed or finished) */
+	long long count, last;
+	int rc;              /* the thread's result */
+	morgue_buf error;    /* its message */
+};
+
+static void item_free(item *it)
+{
+	free(it->title);
+	free(it->text);
+	free(it);
+}
+
+/* Record the connection's error as the thread's (first one kept). */
+static int db_fail(morgue_ftsindex *f, const char *what)
+{
+	if (!f->rc) {
+		morgue_buf_printf(&f->error, "%s: %s: %s", f->path, what, sqlite3_errmsg(f->db));
+		f->rc = MORGUE_ERROR;
+	}
+	return f->rc;
+}
+
+static void *run(void *arg)
+{
+	morgue_ftsindex *f = arg;
+	item *it;
+
+	for (;;) {
+		pthread_mutex_lock(&f->lock);
+		while (!f->head && !f->ended && !f->abandon)
+			pthread_cond_wait(&f->more, &f->lock);
+		if (f->abandon || !f->head) {
+			pthread_mutex_unlock(&f->lock);
+			break;
+		}
+		it = f->head;
+		f->head = it->next;
+		if (!f->head)
+			f->tail = NULL;
+		f->queued -= it->len;
+		pthread_cond_signal(&f->room);
+		pthread_mutex_unlock(&f->lock);
+
+		int sr = SQLITE_DONE;
+		sqlite3_bind_int64(f->insert, 1, it->id);
+		if (it->kept) {
+			/* the values as the previous catalog holds them (valid
+			 * until the reset below) */
+			sqlite3_bind_int64(f->row, 1, it->id);
+			if (sqlite3_step(f->row) != SQLITE_ROW)
+				sr = SQLITE_NOTFOUND;
+			else {
+				sqlite3_bind_value(f->insert, 2, sqlite3_column_value(f->row, 0));
+				sqlite3_bind_value(f->insert, 3, sqlite3_column_value(f->row, 1));
+			}
+		} else {
+			if (it->title)
+				sqlite3_bind_text(f->insert, 2, it->title, -1, SQLITE_STATIC);
+			else
+				sqlite3_bind_null(f->insert, 2);
+			sqlite3_bind_text(f->insert, 3, it->len ? it->text : "", (int)it->len,
+					  SQLITE_STATIC);
+		}
+		if (sr == SQLITE_DONE)
+			sr = sqlite3_step(f->insert);
+		sqlite3_reset(f->insert);
+		sqlite3_clear_bindings(f->insert);
+		if (it->kept)
+			sqlite3_reset(f->row);
+		long long id = it->id;
+		item_free(it);
+		if (sr != SQLITE_DONE) {
+			pthread_mutex_lock(&f->lock);
+			if (sr == SQLITE_NOTFOUND && !f->rc) {
+				morgue_buf_printf(&f->error, "%s: article %lld is not in the previous catalog",
+						  f->path, id);
+				f->rc = MORGUE_ENOTFOUND;
+			} else
+				db_fail(f, "index");
+			pthread_mutex_unlock(&f->lock);
+			break;
+		}
+	}
+	pthread_mutex_lock(&f->lock);
+	if (!f->rc && !f->abandon &&
+	    sqlite3_exec(f->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		db_fail(f, "commit");
+	f->stopped = 1;
+	pthread_cond_broadcast(&f->room);
+	pthread_mutex_unlock(&f->lock);
+	return NULL;
+}
+
+int morgue_ftsindex_start(morgue_ftsindex **out, const char *path, const char *prev)
+{
+	morgue_ftsindex *f = morgue_calloc(1, sizeof(*f));
+	int rc = 0;
+
+	*out = NULL;
+	f->path = morgue_strdup(path);
+	f->error = (morgue_buf)MORGUE_BUF_INIT;
+	pthread_mutex_init(&f->lock, NULL);
+	pthread_cond_init(&f->more, NULL);
+	pthread_cond_init(&f->room, NULL);
+	if (remove(path) < 0 && errno != ENOENT) {
+		rc = morgue_error_set(MORGUE_EIO, path, 0, "cannot remove: %s", strerror(errno));
+		goto done;
+	}
+	/* a scratch file: no journal, no syncs (a failed build removes it) */
+	if (sqlite3_open_v2(path, &f->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+		    SQLITE_OK ||
+	    sqlite3_exec(f->db,
+			 "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN;"
+			 "CREATE VIRTUAL TABLE articles_fts USING fts5(" MORGUE_FTSINDEX_COLUMNS
+			 ", content='', " MORGUE_FTSINDEX_TOKENIZE ");",
+			 NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(f->db, "INSERT INTO articles_fts(rowid, title, text) VALUES(?,?,?)",
+			       -1, &f->insert, NULL) != SQLITE_OK) {
+		rc = morgue_error_set(MORGUE_EIO, path, 0, "full-text index: %s",
+				      f->db ? sqlite3_errmsg(f->db) : "cannot open");
+		goto done;
+	}
+	if (prev && (sqlite3_open_v2(prev, &f->prev, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+		     sqlite3_prepare_v2(f->prev, "SELECT a.title, b.text FROM articles a"
+					" JOIN bodies b ON b.id = a.id WHERE a.id=?",
+					-1, &f->row, NULL) != SQLITE_OK)) {
+		rc = morgue_error_set(MORGUE_EIO, prev, 0, "full-text index: %s",
+				      f->prev ? sqlite3_errmsg(f->prev) : "cannot open");
+		goto done;
+	}
+	if (pthread_create(&f->thread, NULL, run, f) != 0) {
+		rc = morgue_error_set(MORGUE_ERROR, path, 0, "full-text index: no thread");
+		goto done;
+	}
+	f->running = 1;
+done:
+	if (rc < 0)
+		morgue_ftsindex_free(f);
+	else
+		*out = f;
+	return rc;
+}
+
+/* Queue the row id (kept: read from the previous catalog). */
+static int add(morgue_ftsindex *f, long long id, int kept, const char *title, char *text,
+	       size_t len)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&f->lock);
+	if (kept && !f->prev)
+		rc = MORGUE_EUSAGE;
+	else if (f->rc || f->stopped || f->ended)
+		rc = MORGUE_ERROR;
+	else if (f->count && id <= f->last)
+		rc = MORGUE_EUSAGE; /* FTS5 would take it, in another order than the export's */
+	if (rc < 0) {
+		f->rc = f->rc ? f->rc : rc;
+		pthread_mutex_unlock(&f->lock);
+		free(text);
+		return morgue_error_set(rc, f->path, 0, "full-text index: row %lld not taken", id);
+	}
+	while (f->queued > QUEUE_BYTES && !f->stopped)
+		pthread_cond_wait(&f->room, &f->lock);
+	item *it = morgue_calloc(1, sizeof(*it));
+	it->id = id;
+	it->kept = kept;
+	it->title = title ? morgue_strdup(title) : NULL;
+	it->text = text;
+	it->len = len;
+	if (f->tail)
+		f->tail->next = it;
+	else
+		f->head = it;
+	f->tail = it;
+	f->queued += len;
+	f->count++;
+	f->last = id;
+	pthread_cond_signal(&f->more);
+	pthread_mutex_unlock(&f->lock);
+	return 0;
+}
+
+int morgue_ftsindex_add(morgue_ftsindex *f, long long id, const char *title, char *text,
+			size_t len)
+{
+	return add(f, id, 0, title, text, len);
+}
+
+int morgue_ftsindex_add_kept(morgue_ftsindex *f, long long id)
+{
+	return add(f, id, 1, NULL, NULL, 0);
+}
+
+int morgue_ftsindex_finish(morgue_ftsindex *f, long long *count, long long *last)
+{
+	*count = *last = 0;
+	pthread_mutex_lock(&f->lock);
+	f->ended = 1;
+	pthread_cond_signal(&f->more);
+	pthread_mutex_unlock(&f->lock);
+	if (f->running) {
+		pthread_join(f->thread, NULL);
+		f->running = 0;
+	}
+	sqlite3_finalize(f->insert);
+	f->insert = NULL;
+	sqlite3_close(f->db);
+	f->db = NULL;
+	sqlite3_finalize(f->row);
+	f->row = NULL;
+	sqlite3_close(f->prev);
+	f->prev = NULL;
+	if (f->rc < 0)
+		return morgue_error_set(f->rc, NULL, 0, "%s",
+					f->error.size ? f->error.ptr : "full-text index: rows lost");
+	*count = f->count;
+	*last = f->last;
+	return 0;
+}
+
+const char *morgue_ftsindex_path(const morgue_ftsindex *f)
+{
+	return f->path;
+}
+
+void morgue_ftsindex_free(morgue_ftsindex *f)
+{
+	item *it, *next;
+
+	if (!f)
+		return;
+	if (f->running) {
+		pthread_mutex_lock(&f->lock);
+		f->abandon = 1;
+		pthread_cond_signal(&f->more);
+		pthread_mutex_unlock(&f->lock);
+		pthread_join(f->thread, NULL);
+	}
+	for (it = f->head; it; it = next) {
+		next = it->next;
+		item_free(it);
+	}
+	sqlite3_finalize(f->insert);
+	sqlite3_close(f->db);
+	sqlite3_finalize(f->row);
+	sqlite3_close(f->prev);
+	remove(f->path);
+	pthread_mutex_destroy(&f->lock);
+	pthread_cond_destroy(&f->more);
+	pthread_cond_destroy(&f->room);
+	morgue_buf_free(&f->error);
+	free(f->path);
+	free(f);
+}

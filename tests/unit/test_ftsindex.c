@@ -1,0 +1,255 @@
+/* Unit tests for generator/ftsindex.c: the full-text index filled by a
+ * thread, from rows handed over and rows read from a previous catalog. */
+#include "test.h"
+#include "ftsindex.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/error.h"
+
+#include <sqlite3.h>
+
+static char dir[64];
+
+static const char *pathf(morgue_buf *b, const char *name)
+{
+	morgue_buf_clear(b);
+	morgue_buf_printf(b, "%s/%s", dir, name);
+	return b->ptr;
+}
+
+static void mktmp(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/morgue-fts-XXXXXX");
+	if (!mkdtemp(dir))
+		abort();
+}
+
+static void rmtmp(void)
+{
+	morgue_buf cmd = MORGUE_BUF_INIT;
+	morgue_buf_printf(&cmd, "rm -rf '%s'", dir);
+	if (system(cmd.ptr) != 0)
+		printf("  cannot remove %s\n", dir);
+	morgue_buf_free(&cmd);
+}
+
+static const char *titles[] = { "Port strike ends", NULL, "Élection à Genève",
+				"Council meeting" };
+static const char *texts[] = {
+	"Dockers returned to work on Monday after the strike ended.",
+	"A text without a title, about meetings and the harbour.",
+	"Les électeurs de Genève ont voté; the count was slow.",
+	"The council met again on Tuesday; the meeting ran late.",
+};
+#define NROWS 4
+
+/* A previous catalog: the two tables the index reads, rows 1..NROWS. */
+static void make_catalog(const char *path)
+{
+	sqlite3 *db;
+	sqlite3_stmt *a, *b;
+	CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(db, "CREATE TABLE articles(id INTEGER PRIMARY KEY, title TEXT);"
+				   "CREATE TABLE bodies(id INTEGER PRIMARY KEY, text TEXT);",
+			       NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_prepare_v2(db, "INSERT INTO articles VALUES(?,?)", -1, &a, NULL);
+	sqlite3_prepare_v2(db, "INSERT INTO bodies VALUES(?,?)", -1, &b, NULL);
+	for (int i = 0; i < NROWS; i++) {
+		sqlite3_bind_int(a, 1, i + 1);
+		if (titles[i])
+			sqlite3_bind_text(a, 2, titles[i], -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(a, 2);
+		sqlite3_bind_int(b, 1, i + 1);
+		sqlite3_bind_text(b, 2, texts[i], -1, SQLITE_STATIC);
+		CHECK_INT(sqlite3_step(a), SQLITE_DONE);
+		CHECK_INT(sqlite3_step(b), SQLITE_DONE);
+		sqlite3_reset(a);
+		sqlite3_reset(b);
+	}
+	sqlite3_finalize(a);
+	sqlite3_finalize(b);
+	sqlite3_close(db);
+}
+
+/* The index's shadow rows, in hex: what archive.sqlite receives. */
+static void dump_index(morgue_buf *out, const char *path)
+{
+	static const char *const tables[] = { "articles_fts_data", "articles_fts_idx",
+					       "articles_fts_docsize", "articles_fts_config" };
+	sqlite3 *db;
+	CHECK_INT(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	for (size_t t = 0; t < sizeof(tables) / sizeof(*tables); t++) {
+		morgue_buf q = MORGUE_BUF_INIT;
+		sqlite3_stmt *st = NULL;
+		morgue_buf_printf(&q, "SELECT * FROM %s ORDER BY 1, 2", tables[t]);
+		morgue_buf_printf(out, "== %s\n", tables[t]);
+		CHECK_INT(sqlite3_prepare_v2(db, q.ptr, -1, &st, NULL), SQLITE_OK);
+		while (st && sqlite3_step(st) == SQLITE_ROW) {
+			for (int i = 0; i < sqlite3_column_count(st); i++) {
+				const unsigned char *b = sqlite3_column_blob(st, i);
+				int n = sqlite3_column_bytes(st, i);
+				morgue_buf_putc(out, '|');
+				for (int k = 0; k < n; k++)
+					morgue_buf_printf(out, "%02x", b[k]);
+			}
+			morgue_buf_putc(out, '\n');
+		}
+		sqlite3_finalize(st);
+		morgue_buf_free(&q);
+	}
+	sqlite3_close(db);
+}
+
+/* The index as one INSERT ... SELECT from the catalog makes it (what
+ * morgue_catalog_export_fts does). */
+static void reference_index(const char *path, const char *catalog)
+{
+	sqlite3 *db;
+	morgue_buf sql = MORGUE_BUF_INIT;
+	morgue_buf_printf(&sql,
+			  "ATTACH '%s' AS c; BEGIN;"
+			  "CREATE VIRTUAL TABLE articles_fts USING fts5(" MORGUE_FTSINDEX_COLUMNS
+			  ", content='', " MORGUE_FTSINDEX_TOKENIZE ");"
+			  "INSERT INTO articles_fts(rowid, title, text) SELECT a.id, a.title, b.text"
+			  " FROM c.articles a JOIN c.bodies b ON b.id = a.id ORDER BY a.id;"
+			  "COMMIT;",
+			  catalog);
+	CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(db, sql.ptr, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	morgue_buf_free(&sql);
+}
+
+static int matches(const char *path, const char *query)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int n = -1;
+	sqlite3_open(path, &db);
+	if (sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?",
+			       -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, query, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			n = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+	return n;
+}
+
+/* Rows handed over and rows read from the previous catalog, mixed, give
+ * the same index as the catalog's own INSERT ... SELECT. */
+static void same_rows_as_from_the_catalog(void)
+{
+	morgue_buf p1 = MORGUE_BUF_INIT, p2 = MORGUE_BUF_INIT, p3 = MORGUE_BUF_INIT;
+	morgue_buf a = MORGUE_BUF_INIT, b = MORGUE_BUF_INIT;
+	morgue_ftsindex *f;
+	long long count, last;
+	mktmp();
+	const char *cat = pathf(&p1, "catalog"), *fts = pathf(&p2, "fts"), *ref = pathf(&p3, "ref");
+	make_catalog(cat);
+	reference_index(ref, cat);
+	CHECK_INT(morgue_ftsindex_start(&f, fts, cat), 0);
+	CHECK_STR(morgue_ftsindex_path(f), fts);
+	CHECK_INT(morgue_ftsindex_add_kept(f, 1), 0);
+	CHECK_INT(morgue_ftsindex_add(f, 2, titles[1], morgue_strdup(texts[1]), strlen(texts[1])), 0);
+	CHECK_INT(morgue_ftsindex_add_kept(f, 3), 0);
+	CHECK_INT(morgue_ftsindex_add(f, 4, titles[3], morgue_strdup(texts[3]), strlen(texts[3])), 0);
+	CHECK_INT(morgue_ftsindex_finish(f, &count, &last), 0);
+	CHECK_INT(count, 4);
+	CHECK_INT(last, 4);
+	dump_index(&a, fts);
+	dump_index(&b, ref);
+	CHECK(a.size > 200);
+	CHECK_STR(morgue_buf_cstr(&a), morgue_buf_cstr(&b));
+	CHECK_INT(matches(fts, "meeting"), 2); /* stemmed: meetings, meeting */
+	CHECK_INT(matches(fts, "election"), 1); /* accents folded */
+	morgue_ftsindex_free(f);
+	CHECK(access(fts, F_OK) != 0); /* the index removes its file */
+	rmtmp();
+	morgue_buf_free(&p1);
+	morgue_buf_free(&p2);
+	morgue_buf_free(&p3);
+	morgue_buf_free(&a);
+	morgue_buf_free(&b);
+}
+
+/* An id out of order, a kept row without a previous catalog, or one the
+ * catalog lacks: the index is refused, never silently wrong. */
+static void rows_out_of_order_are_refused(void)
+{
+	morgue_buf p1 = MORGUE_BUF_INIT, p2 = MORGUE_BUF_INIT;
+	morgue_ftsindex *f;
+	long long count, last;
+	mktmp();
+	const char *cat = pathf(&p1, "catalog"), *fts = pathf(&p2, "fts");
+	make_catalog(cat);
+
+	CHECK_INT(morgue_ftsindex_start(&f, fts, NULL), 0);
+	CHECK_INT(morgue_ftsindex_add(f, 5, "a", morgue_strdup("x"), 1), 0);
+	CHECK_INT(morgue_ftsindex_add(f, 5, "b", morgue_strdup("y"), 1), MORGUE_EUSAGE);
+	CHECK(morgue_ftsindex_add(f, 6, "c", morgue_strdup("z"), 1) < 0);
+	CHECK(morgue_ftsindex_finish(f, &count, &last) < 0);
+	CHECK_INT(count, 0);
+	morgue_ftsindex_free(f);
+	morgue_error_clear();
+
+	CHECK_INT(morgue_ftsindex_start(&f, fts, NULL), 0);
+	CHECK_INT(morgue_ftsindex_add_kept(f, 1), MORGUE_EUSAGE);
+	CHECK(morgue_ftsindex_finish(f, &count, &last) < 0);
+	morgue_ftsindex_free(f);
+	morgue_error_clear();
+
+	CHECK_INT(morgue_ftsindex_start(&f, fts, cat), 0);
+	CHECK_INT(morgue_ftsindex_add_kept(f, 3), 0);
+	CHECK_INT(morgue_ftsindex_add_kept(f, 9), 0); /* not in the catalog */
+	CHECK_INT(morgue_ftsindex_finish(f, &count, &last), MORGUE_ENOTFOUND);
+	CHECK_CONTAINS(morgue_error_last()->message, "article 9");
+	morgue_ftsindex_free(f);
+	morgue_error_clear();
+	CHECK(access(fts, F_OK) != 0);
+	rmtmp();
+	morgue_buf_free(&p1);
+	morgue_buf_free(&p2);
+}
+
+/* More text than the queue holds: the caller waits for the thread and
+ * every row arrives; an index dropped half-way is removed. */
+static void large_texts_wait_for_the_thread(void)
+{
+	morgue_buf p1 = MORGUE_BUF_INIT;
+	morgue_ftsindex *f;
+	long long count, last;
+	size_t len = 1u << 20;
+	mktmp();
+	const char *fts = pathf(&p1, "fts");
+	CHECK_INT(morgue_ftsindex_start(&f, fts, NULL), 0);
+	for (int i = 1; i <= 24; i++) {
+		char *t = morgue_malloc(len);
+		for (size_t k = 0; k < len; k++)
+			t[k] = k % 8 == 7 ? ' ' : (char)('a' + (k / 8 + (size_t)i) % 26);
+		CHECK_INT(morgue_ftsindex_add(f, i, "big", t, len), 0);
+	}
+	CHECK_INT(morgue_ftsindex_finish(f, &count, &last), 0);
+	CHECK_INT(count, 24);
+	CHECK_INT(last, 24);
+	CHECK_INT(matches(fts, "big"), 24);
+	morgue_ftsindex_free(f);
+
+	CHECK_INT(morgue_ftsindex_start(&f, fts, NULL), 0);
+	for (int i = 1; i <= 4; i++)
+		morgue_ftsindex_add(f, i, "dropped", morgue_strdup("some words"), 10);
+	morgue_ftsindex_free(f); /* no finish: the thread stops */
+	CHECK(access(fts, F_OK) != 0);
+	rmtmp();
+	morgue_buf_free(&p1);
+}
+
+int main(void)
+{
+	RUN(same_rows_as_from_the_catalog);
+	RUN(rows_out_of_order_are_refused);
+	RUN(large_texts_wait_for_the_thread);
+	TEST_EXIT();
+}

@@ -230,6 +230,10 @@ int morgue_repo_open(morgue_repo **out, const char *root, const char *rev,
 	 * commit: a twentieth of a clean build); git itself does not, and
 	 * zlib still rejects a damaged object */
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+	/* libgit2 keeps no tree over 4 KB in its object cache: a directory
+	 * of a few hundred articles was inflated again by every commit's diff
+	 * of the history walk (most commits leave it unchanged) */
+	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, (int)GIT_OBJECT_TREE, (size_t)(4 << 20));
 	/* recursive: the history walk's callback may read blobs */
 	pthread_mutexattr_t attr;
 	pthread_mutexattr_init(&attr);

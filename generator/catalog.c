@@ -1042,6 +1042,33 @@ static int by_aref(const void *x, const void *y)
 	return a < b ? -1 : a > b;
 }
 
+/* Append to refs[a] the refs of article a that st (bound to a) gives,
+ * as the full scan of store_related keeps them, sorted by entity id. */
+static void refs_of(aref **refs, size_t *nrefs, size_t *caprefs, sqlite3_stmt *st,
+		    const weighted *wt, size_t nwt, const char *arena, size_t a)
+{
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *sl = (const char *)sqlite3_column_text(st, 0);
+		size_t lo = 0, hi = nwt;
+		if (!sl)
+			continue;
+		while (lo < hi) { /* bsearch by slug */
+			size_t mid = (lo + hi) / 2;
+			if (strcmp(arena + wt[mid].slug, sl) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == nwt || strcmp(arena + wt[lo].slug, sl) || wt[lo].id < 0)
+			continue;
+		MORGUE_ARRAY_RESERVE(refs[a], caprefs[a], nrefs[a] + 1);
+		refs[a][nrefs[a]++] = (aref){ wt[lo].id, wt[lo].w, wt[lo].df };
+	}
+	sqlite3_reset(st);
+	if (nrefs[a] > 1)
+		qsort(refs[a], nrefs[a], sizeof(*refs[a]), by_aref);
+}
+
 static int store_related(morgue_catalog *c, long long cap, const unsigned char *only,
 			 size_t nonly)
 {
@@ -1052,6 +1079,9 @@ static int store_related(morgue_catalog *c, long long cap, const unsigned char *
 				       " JOIN idf i ON i.entity = e.slug");
 	sqlite3_stmt *names = prepare(c, "SELECT id, name FROM entities");
 	sqlite3_stmt *ins = prepare(c, "INSERT INTO related VALUES(?,?,?,?,?)");
+	/* with only: the refs of the articles needed, by the indexes */
+	sqlite3_stmt *of_article = NULL, *of_entity = NULL;
+	unsigned char *loaded = NULL; /* refs[a] is read (with only) */
 	aref **refs = NULL;        /* by article id */
 	size_t *nrefs = NULL, *caprefs = NULL, narts = 0;
 	int **post = NULL;         /* rare entity -> article ids */
@@ -1059,7 +1089,7 @@ static int store_related(morgue_catalog *c, long long cap, const unsigned char *
 	char **name = NULL;
 	double *score = NULL;
 	int *touched = NULL;
-	int rc = 0, sr;
+	int rc = 0, sr = SQLITE_DONE;
 	weighted *wt = NULL;
 	size_t nwt = 0, capwt = 0;
 	morgue_buf slugs = MORGUE_BUF_INIT;
@@ -1084,7 +1114,59 @@ static int store_related(morgue_catalog *c, long long cap, const unsigned char *
 	post = morgue_calloc(nents + 1, sizeof(*post));
 	npost = morgue_calloc(nents + 1, sizeof(*npost));
 	cappost = morgue_calloc(nents + 1, sizeof(*cappost));
-	while ((sr = sqlite3_step(sel)) == SQLITE_ROW) {
+	if (only) {
+		/* a few articles (an edit): their refs, the postings of their
+		 * rare entities and, below, the refs of their best candidates,
+		 * each by an index, instead of every ref read into memory;
+		 * the same arrays, in the same order, as the scan makes */
+		sqlite3_stmt *max = prepare(c, "SELECT MAX(article_id) FROM refs");
+		of_article = prepare(c, "SELECT entity FROM refs WHERE article_id=?");
+		of_entity = prepare(c, "SELECT article_id FROM refs WHERE entity=?");
+		if (!max || !of_article || !of_entity) {
+			sqlite3_finalize(max);
+			rc = MORGUE_ERROR;
+			goto done;
+		}
+		if (sqlite3_step(max) == SQLITE_ROW && sqlite3_column_type(max, 0) == SQLITE_INTEGER &&
+		    sqlite3_column_int64(max, 0) >= 0)
+			narts = (size_t)sqlite3_column_int64(max, 0) + 1;
+		sqlite3_finalize(max);
+		refs = morgue_calloc(narts + 1, sizeof(*refs));
+		nrefs = morgue_calloc(narts + 1, sizeof(*nrefs));
+		caprefs = morgue_calloc(narts + 1, sizeof(*caprefs));
+		loaded = morgue_calloc(narts + 1, 1);
+		unsigned char *posted = morgue_calloc(nents + 1, 1);
+		for (size_t a = 0; a < narts && a < nonly; a++) {
+			if (!only[a])
+				continue;
+			sqlite3_bind_int64(of_article, 1, (long long)a);
+			refs_of(refs, nrefs, caprefs, of_article, wt, nwt, slugs.ptr, a);
+			loaded[a] = 1;
+			for (size_t k = 0; k < nrefs[a]; k++) {
+				int e = refs[a][k].entity;
+				if (refs[a][k].df > cap || posted[e])
+					continue;
+				posted[e] = 1;
+				for (size_t x = 0; x < nwt; x++) {
+					if (wt[x].id != e)
+						continue;
+					sqlite3_bind_text(of_entity, 1, slugs.ptr + wt[x].slug, -1,
+							  SQLITE_STATIC);
+					while (sqlite3_step(of_entity) == SQLITE_ROW) {
+						long long b = sqlite3_column_int64(of_entity, 0);
+						if (b < 0)
+							continue;
+						MORGUE_ARRAY_RESERVE(post[e], cappost[e], npost[e] + 1);
+						post[e][npost[e]++] = (int)b;
+					}
+					sqlite3_reset(of_entity);
+					break;
+				}
+			}
+		}
+		free(posted);
+	}
+	while (!only && (sr = sqlite3_step(sel)) == SQLITE_ROW) {
 		long long a64 = sqlite3_column_int64(sel, 0);
 		const char *sl = (const char *)sqlite3_column_text(sel, 1);
 		size_t lo = 0, hi = nwt;
@@ -1118,13 +1200,13 @@ static int store_related(morgue_catalog *c, long long cap, const unsigned char *
 		}
 	}
 	weighted_arena = NULL;
-	if (sr != SQLITE_DONE) {
+	if (!only && sr != SQLITE_DONE) {
 		rc = db_error(c, "related articles");
 		goto done;
 	}
 	/* the order the joined query gave: refs by entity id, postings by
 	 * article id (the scores are sums in that order) */
-	for (size_t a = 0; a < narts; a++)
+	for (size_t a = 0; a < narts && !only; a++)
 		if (nrefs[a] > 1)
 			qsort(refs[a], nrefs[a], sizeof(*refs[a]), by_aref);
 	for (size_t e = 0; e < nents; e++)
@@ -1174,6 +1256,12 @@ static int store_related(morgue_catalog *c, long long cap, const unsigned char *
 			/* the rare entities both articles refer to, weightiest first */
 			int b = best[k];
 			aref shared[64];
+			if (only && !loaded[b]) {
+				sqlite3_bind_int64(of_article, 1, b);
+				refs_of(refs, nrefs, caprefs, of_article, wt, nwt, slugs.ptr,
+					(size_t)b);
+				loaded[b] = 1;
+			}
 			size_t ns = 0, i = 0, j = 0;
 			while (i < nrefs[a] && j < nrefs[b] && ns < 64) {
 				if (refs[a][i].entity < refs[b][j].entity)
@@ -1230,7 +1318,10 @@ done:
 	free(score);
 	free(touched);
 	free(wt);
+	free(loaded);
 	morgue_buf_free(&slugs);
+	sqlite3_finalize(of_article);
+	sqlite3_finalize(of_entity);
 	sqlite3_finalize(sel);
 	sqlite3_finalize(ents);
 	sqlite3_finalize(names);

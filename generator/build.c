@@ -250,7 +250,7 @@ static const morgue_entity *entity_by_slug(build *b, const char *slug)
 static void search_add(build *b, const char *id, const char *title, const char *date,
 		       const char *publication, const char *const *tags, size_t ntags,
 		       const char **slugs, size_t n, const char *text, size_t text_len,
-		       const char *key)
+		       long long text_ref, const char *key)
 {
 	const char **names = morgue_calloc(n + 1, sizeof(*names));
 	morgue_buf url = MORGUE_BUF_INIT;
@@ -269,7 +269,7 @@ static void search_add(build *b, const char *id, const char *title, const char *
 		.publication_slug = pubname ? publication : NULL,
 		.tags = tags, .ntags = ntags,
 		.entities = slugs, .entity_names = names, .nentities = n,
-		.text = text, .text_len = text_len,
+		.text = text, .text_len = text_len, .text_ref = text_ref,
 		.key = b->cache ? key : NULL,
 	};
 	if (morgue_searchindex_add(b->search, &sd) < 0)
@@ -298,7 +298,9 @@ static const char **mentioned(const morgue_doc *doc, size_t *n)
 
 /* Index an article copied from the cache (brief: its title and date),
  * from what the cache kept; its text is left in *text (*len bytes, the
- * caller frees it). */
+ * caller frees it), unless the article is kept in place in a copy of the
+ * previous cache: then the search index reads it from there if it needs
+ * it (*text NULL). */
 static int search_add_cached(build *b, long long id, const morgue_value *brief,
 			     const char *path, const char *key, char **text, size_t *len)
 {
@@ -307,11 +309,12 @@ static int search_add_cached(build *b, long long id, const morgue_value *brief,
 	int rc = morgue_cache_search_fields(b->cache, id, &pub, &tags, &ntags, &ents, &nents);
 
 	if (rc == 0) {
-		*text = morgue_catalog_article_text(b->catalog, id, len);
+		if (!b->self)
+			*text = morgue_catalog_article_text(b->catalog, id, len);
 		search_add(b, path, morgue_value_get_string(morgue_value_get(brief, "title")),
 			   morgue_value_get_string(morgue_value_get(brief, "date")), pub,
 			   (const char *const *)tags, ntags, (const char **)ents, nents,
-			   *text ? *text : "", *len, key);
+			   *text, *len, b->self ? id : 0, key);
 	}
 	for (size_t i = 0; i < ntags; i++)
 		free(tags[i]);
@@ -624,7 +627,7 @@ static int load_article(long long *out, build *b, size_t index, long long pos, p
 	}
 	slugs = mentioned(doc, &nslugs);
 	search_add(b, a->id, a->title, a->date, a->publication, (const char *const *)a->tags,
-		   a->ntags, slugs, nslugs, doc->text, doc->text_len, key);
+		   a->ntags, slugs, nslugs, doc->text, doc->text_len, 0, key);
 	if (b->fts) /* the row as the catalog holds it */
 		fts_add(b, id, 0, a->title, morgue_strndup(doc->text ? doc->text : "", doc->text_len),
 			doc->text_len);
@@ -845,6 +848,12 @@ static int search_reuse(const char *name, const char *key, void *payload)
 static int tokens_get(const char *key, morgue_buf *out, void *payload)
 {
 	return morgue_cache_tokens_get(((build *)payload)->cache, key, out);
+}
+
+/* An unchanged article's text, from the previous cache (search thread). */
+static int previous_text(long long id, morgue_buf *out, void *payload)
+{
+	return morgue_cache_previous_text(((build *)payload)->cache, id, out);
 }
 
 static void tokens_record(const char *key, const void *blob, size_t len, void *payload)
@@ -1309,6 +1318,7 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	if (b.cache) {
 		morgue_searchindex_tokens toks = { tokens_get, tokens_record, &b };
 		morgue_searchindex_set_tokens(b.search, &toks);
+		morgue_searchindex_set_text(b.search, previous_text, &b);
 	}
 
 	progress(&b, "entities", 0, 0);

@@ -99,6 +99,7 @@ struct morgue_cache {
 	char *tok_path;
 	sqlite3 *tok_db;
 	sqlite3_stmt *tok_get;
+	sqlite3_stmt *tok_text; /* an article's text, on the same connection */
 	int tok_failed;
 	struct tok_rec *tok_pending;
 	size_t ntok, captok;
@@ -344,6 +345,7 @@ void morgue_cache_free(morgue_cache *k)
 		free(k->pending[i]);
 	free(k->pending);
 	sqlite3_finalize(k->tok_get);
+	sqlite3_finalize(k->tok_text);
 	sqlite3_close(k->tok_db);
 	free(k->tok_path);
 	for (size_t i = 0; i < k->ntok; i++) {
@@ -824,22 +826,53 @@ int morgue_cache_page_record(morgue_cache *k, const char *family, const char *si
 	return 0;
 }
 
+/* The search thread's connection to the previous cache file: 0, or -1
+ * (tok_failed: nothing is read from it). */
+static int tok_open(morgue_cache *k)
+{
+	if (!k->tok_path || k->tok_failed)
+		return -1;
+	if (k->tok_db)
+		return 0;
+	/* one read transaction for all the lookups (not a lock taken and
+	 * dropped per article); ended by flush */
+	if (sqlite3_open_v2(k->tok_path, &k->tok_db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(k->tok_db, "SELECT tokens FROM cache_tokens WHERE key=?", -1,
+			       SQLITE_PREPARE_PERSISTENT, &k->tok_get, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(k->tok_db, "SELECT text FROM bodies WHERE id=?", -1,
+			       SQLITE_PREPARE_PERSISTENT, &k->tok_text, NULL) != SQLITE_OK ||
+	    sqlite3_exec(k->tok_db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+		k->tok_failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+int morgue_cache_previous_text(morgue_cache *k, long long id, morgue_buf *out)
+{
+	int rc;
+	if (!k->self || tok_open(k) < 0)
+		return morgue_error_set(MORGUE_ENOTFOUND, k->tok_path, 0,
+					"previous cache: cannot be read");
+	sqlite3_bind_int64(k->tok_text, 1, id);
+	if (sqlite3_step(k->tok_text) == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(k->tok_text, 0);
+		morgue_buf_clear(out);
+		if (t)
+			morgue_buf_put(out, (const char *)t, (size_t)sqlite3_column_bytes(k->tok_text, 0));
+		rc = 0;
+	} else
+		rc = morgue_error_set(MORGUE_ENOTFOUND, k->tok_path, 0,
+				      "previous cache: no text for article %lld", id);
+	sqlite3_reset(k->tok_text);
+	return rc;
+}
+
 int morgue_cache_tokens_get(morgue_cache *k, const char *key, morgue_buf *out)
 {
 	int found = 0;
-	if (!k->tok_path || k->tok_failed)
-		return 0;
-	if (!k->tok_db) {
-		/* one read transaction for all the lookups (not a lock
-		 * taken and dropped per article); ended by flush */
-		if (sqlite3_open_v2(k->tok_path, &k->tok_db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
-		    sqlite3_prepare_v3(k->tok_db, "SELECT tokens FROM cache_tokens WHERE key=?", -1,
-				       SQLITE_PREPARE_PERSISTENT, &k->tok_get, NULL) != SQLITE_OK ||
-		    sqlite3_exec(k->tok_db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-			k->tok_failed = 1; /* the documents are tokenized */
-			return 0;
-		}
-	}
+	if (tok_open(k) < 0)
+		return 0; /* the documents are tokenized */
 	sqlite3_bind_text(k->tok_get, 1, key, -1, SQLITE_STATIC);
 	if (sqlite3_step(k->tok_get) == SQLITE_ROW) {
 		const void *p = sqlite3_column_blob(k->tok_get, 0);
@@ -887,8 +920,10 @@ static int flush_tokens(morgue_cache *k)
 	int rc = 0;
 	sqlite3_stmt *ins = NULL;
 	sqlite3_finalize(k->tok_get);
+	sqlite3_finalize(k->tok_text);
 	sqlite3_close(k->tok_db);
 	k->tok_get = NULL;
+	k->tok_text = NULL;
 	k->tok_db = NULL;
 	k->tok_failed = 1; /* no reads past here */
 	if (k->ntok && !(ins = prepare(k, "INSERT OR REPLACE INTO cache_tokens VALUES(?,?)")))

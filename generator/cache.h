@@ -113,6 +113,11 @@ int morgue_cache_search_fields(morgue_cache *k, long long id, char **publication
  * the articles recorded (morgue_cache_article_record) and drops the
  * others. Neither fails: a missing blob means tokenizing again. */
 int morgue_cache_tokens_get(morgue_cache *k, const char *key, morgue_buf *out);
+/* The text of article id as the previous cache holds it, read like the
+ * tokens (the search thread's connection); for an article kept in place
+ * in a copy of it (morgue_cache_open_copy), whose id is the same.
+ * MORGUE_ENOTFOUND when there is no such cache or row. */
+int morgue_cache_previous_text(morgue_cache *k, long long id, morgue_buf *out);
 void morgue_cache_tokens_record(morgue_cache *k, const char *key, const void *blob, size_t len);
 
 /* Page signatures, all seeded with the build's page key (theme, config,

@@ -234,6 +234,9 @@ int morgue_repo_open(morgue_repo **out, const char *root, const char *rev,
 	 * of a few hundred articles was inflated again by every commit's diff
 	 * of the history walk (most commits leave it unchanged) */
 	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, (int)GIT_OBJECT_TREE, (size_t)(4 << 20));
+	/* and the whole cache at 64 MB, not 256: a long history of a big
+	 * archive has many versions of each directory */
+	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)(64 << 20));
 	/* recursive: the history walk's callback may read blobs */
 	pthread_mutexattr_t attr;
 	pthread_mutexattr_init(&attr);

@@ -67,9 +67,10 @@ typedef struct sdoc {
 	size_t ntags;
 	char **ents, **entnames;
 	size_t nents;
-	char *text; /* NULL when it is in the spill file, at text_off */
+	char *text; /* NULL when it is in the spill file, at text_off, */
 	size_t text_len;
 	long long text_off;
+	long long text_ref; /* or fetched by this reference (text_len 0) */
 	char *key; /* morgue_search_doc.key, or NULL */
 } sdoc;
 
@@ -195,6 +196,8 @@ struct morgue_searchindex {
 	long long spill_size;
 	int spill_off;  /* no (more) writes to it: none could be made, or one failed */
 	int spill_lost; /* a text could not be read back */
+	morgue_searchindex_text_fn text_fetch; /* texts added by reference */
+	void *text_payload;
 };
 
 static void varint(morgue_buf *b, unsigned long v)
@@ -268,6 +271,10 @@ int morgue_searchindex_add(morgue_searchindex *s, const morgue_search_doc *d)
 			   d->nentities);
 	o->nents = d->nentities;
 	o->key = dup0(d->key);
+	if (!d->text && d->text_ref && s->text_fetch) {
+		o->text_ref = d->text_ref; /* fetched if it is needed */
+		return 0;
+	}
 	size_t len = d->text ? strnlen(d->text, d->text_len) : 0;
 	if (!s->spill && !s->spill_off && !(s->spill = tmpfile()))
 		s->spill_off = 1;
@@ -287,6 +294,15 @@ int morgue_searchindex_add(morgue_searchindex *s, const morgue_search_doc *d)
  * s->spill_lost (write then fails). */
 static const char *doc_text(morgue_searchindex *s, const sdoc *d, morgue_buf *tmp)
 {
+	if (d->text_ref) {
+		morgue_buf_clear(tmp);
+		if (s->text_fetch(d->text_ref, tmp, s->text_payload) < 0) {
+			morgue_error_clear();
+			morgue_buf_clear(tmp);
+			s->spill_lost = 1;
+		}
+		return morgue_buf_cstr(tmp);
+	}
 	if (d->text || !d->text_len)
 		return d->text ? d->text : "";
 	morgue_buf_clear(tmp);
@@ -1235,6 +1251,13 @@ void morgue_searchindex_set_tokens(morgue_searchindex *s, const morgue_searchind
 		memset(&s->toks, 0, sizeof(s->toks));
 }
 
+void morgue_searchindex_set_text(morgue_searchindex *s, morgue_searchindex_text_fn fetch,
+				 void *payload)
+{
+	s->text_fetch = fetch;
+	s->text_payload = payload;
+}
+
 void morgue_searchindex_set_memo(morgue_searchindex *s, const morgue_searchindex_memo *m)
 {
 	if (m)
@@ -1612,7 +1635,6 @@ static int docs_key(writer *w, char key[MORGUE_HASH_HEX], const char *name, size
 		morgue_hash_int(&h, (long long)d->ntags);
 		for (size_t i = 0; i < d->ntags; i++)
 			morgue_hash_puts(&h, d->tags[i]);
-		morgue_hash_int(&h, (long long)d->text_len);
 	}
 	morgue_hash_hex(key, &h);
 	return 1;
@@ -1861,7 +1883,7 @@ int morgue_searchindex_write(morgue_searchindex *s, const char *site_dir)
 	if (!rc && s->spill_lost)
 		rc = morgue_error_set(MORGUE_EIO, NULL, 0,
 				      "search index: the articles' texts could not be read back"
-				      " from their temporary file");
+				      " (temporary file or previous cache)");
 done:
 	for (size_t i = 0; i < nitems; i++)
 		free(items[i].json);

@@ -61,6 +61,9 @@ typedef struct morgue_search_doc {
 	size_t nentities;
 	const char *text; /* plain text of the body */
 	size_t text_len;
+	/* with text NULL and a text source set: the text is fetched by this
+	 * reference when it is needed (morgue_searchindex_set_text) */
+	long long text_ref;
 	/* NULL, or a content key of everything the fields above are made
 	 * from (e.g. the article's cache key): equal keys promise equal
 	 * fields. It lets the writer key the document's file without
@@ -122,6 +125,15 @@ typedef struct morgue_searchindex_tokens {
 	void *payload;
 } morgue_searchindex_tokens;
 void morgue_searchindex_set_tokens(morgue_searchindex *s, const morgue_searchindex_tokens *t);
+
+/* Where the text of a document added by reference (text NULL, text_ref
+ * set) comes from, if ever it is needed (to tokenize it or to write its
+ * file, not when its tokens and its file are reused): fetch(REF, out,
+ * payload) puts it in out and returns 0, or <0 (the write then fails).
+ * Called from the thread running index and write. */
+typedef int (*morgue_searchindex_text_fn)(long long ref, morgue_buf *out, void *payload);
+void morgue_searchindex_set_text(morgue_searchindex *s, morgue_searchindex_text_fn fetch,
+				 void *payload);
 
 /* Bytes written by the last morgue_searchindex_write and file count
  * (files reused through the memo not included). */

@@ -7,6 +7,7 @@
 
 #include "searchindex.h"
 #include "util/buf.h"
+#include "util/error.h"
 #include "util/fs.h"
 
 static char tmpl[] = "/tmp/morgue-test-search-XXXXXX";
@@ -436,10 +437,26 @@ static void st_free(store *st)
 		free(st->fkeys[i]), free(st->fnames[i]);
 }
 
+/* Texts of documents added by reference (ref i + 1 is document i). */
+static morgue_buf ref_texts[64];
+static int ref_fetches, ref_fail;
+
+static int fetch_text(long long ref, morgue_buf *out, void *payload)
+{
+	(void)payload;
+	ref_fetches++;
+	if (ref < 1 || ref > 64 || ref == ref_fail)
+		return morgue_error_set(MORGUE_ENOTFOUND, NULL, 0, "no text %lld", ref);
+	morgue_buf_clear(out);
+	morgue_buf_put(out, ref_texts[ref - 1].ptr, ref_texts[ref - 1].size);
+	return 0;
+}
+
 /* 40 documents, each with a key naming its text (version v of
  * document 7 differs); forms of one stem, stopwords, non-ASCII words,
- * entity names; with st, through the token cache and the memo. */
-static int cache_site(const char *name, int v, int extra, store *st)
+ * entity names; with st, through the token cache and the memo; by_ref:
+ * added without their texts, fetched by reference. */
+static int cache_site(const char *name, int v, int extra, store *st, int by_ref)
 {
 	morgue_searchindex *s = NULL;
 	morgue_buf dir = MORGUE_BUF_INIT, text = MORGUE_BUF_INIT, url = MORGUE_BUF_INIT,
@@ -459,6 +476,8 @@ static int cache_site(const char *name, int v, int extra, store *st)
 		morgue_searchindex_set_memo(s, &m);
 		st->to = dir.ptr;
 	}
+	if (by_ref)
+		morgue_searchindex_set_text(s, fetch_text, NULL);
 	for (int i = 0; i < 40 + extra && !rc; i++) {
 		morgue_buf_clear(&text);
 		morgue_buf_clear(&url);
@@ -480,6 +499,13 @@ static int cache_site(const char *name, int v, int extra, store *st)
 					.tags = tags, .ntags = (size_t)(i % 3),
 					.entities = ents, .entity_names = names, .nentities = (size_t)(i % 2),
 					.text = text.ptr, .text_len = text.size, .key = key.ptr };
+		if (by_ref) {
+			morgue_buf_clear(&ref_texts[i]);
+			morgue_buf_put(&ref_texts[i], text.ptr, text.size);
+			d.text = NULL;
+			d.text_len = 0;
+			d.text_ref = i + 1;
+		}
 		rc = morgue_searchindex_add(s, &d);
 	}
 	if (!rc)
@@ -502,8 +528,8 @@ static void test_token_cache(void)
 	site(&b, "cached1");
 	site(&c, "cached2");
 	/* first build: every document tokenized and recorded, and the words */
-	CHECK_INT(cache_site("plain", 0, 0, NULL), 0);
-	CHECK_INT(cache_site("cached1", 0, 0, &st), 0);
+	CHECK_INT(cache_site("plain", 0, 0, NULL, 0), 0);
+	CHECK_INT(cache_site("cached1", 0, 0, &st, 0), 0);
 	CHECK_INT(st.records, 40);
 	CHECK_INT(st.dict_records, 1);
 	CHECK_INT(st.hits, 0);
@@ -511,7 +537,7 @@ static void test_token_cache(void)
 	/* again: nothing tokenized, every file reused */
 	st.records = st.dict_records = 0;
 	st.from = b.ptr;
-	CHECK_INT(cache_site("cached2", 0, 0, &st), 0);
+	CHECK_INT(cache_site("cached2", 0, 0, &st, 0), 0);
 	CHECK_INT(st.records, 0);
 	CHECK_INT(st.dict_records, 0);
 	CHECK_INT(st.hits, 40);
@@ -522,8 +548,8 @@ static void test_token_cache(void)
 	st.records = st.dict_records = 0;
 	st.hits = st.reused = 0;
 	st.from = c.ptr;
-	CHECK_INT(cache_site("plain", 1, 2, NULL), 0);
-	CHECK_INT(cache_site("cached1", 1, 2, &st), 0);
+	CHECK_INT(cache_site("plain", 1, 2, NULL, 0), 0);
+	CHECK_INT(cache_site("cached1", 1, 2, &st, 0), 0);
 	CHECK_INT(st.records, 3);
 	CHECK_INT(st.dict_records, 1);
 	CHECK_INT(st.hits, 39);
@@ -540,7 +566,7 @@ static void test_token_cache(void)
 	}
 	st.records = st.dict_records = 0;
 	st.from = NULL;
-	CHECK_INT(cache_site("cached2", 1, 2, &st), 0);
+	CHECK_INT(cache_site("cached2", 1, 2, &st, 0), 0);
 	CHECK_INT(st.records, 3);
 	CHECK(identical_tree(a.ptr, c.ptr));
 	/* a dictionary that is not one: a new one, every document again */
@@ -548,10 +574,54 @@ static void test_token_cache(void)
 		if (!*st.keys[i])
 			st.blobs[i].ptr[0] = 'x';
 	st.records = st.dict_records = 0;
-	CHECK_INT(cache_site("cached2", 1, 2, &st), 0);
+	CHECK_INT(cache_site("cached2", 1, 2, &st, 0), 0);
 	CHECK_INT(st.records, 42);
 	CHECK_INT(st.dict_records, 1);
 	CHECK(identical_tree(a.ptr, c.ptr));
+	st_free(&st);
+	morgue_buf_free(&a), morgue_buf_free(&b), morgue_buf_free(&c);
+}
+
+/* Documents added by reference: the same files; their texts fetched
+ * only when a document is tokenized or its file written, not when both
+ * are reused; a text that cannot be fetched fails the write. */
+static void test_text_by_reference(void)
+{
+	store st = { 0 };
+	morgue_buf a = MORGUE_BUF_INIT, b = MORGUE_BUF_INIT, c = MORGUE_BUF_INIT;
+	site(&a, "plain");
+	site(&b, "cached1");
+	site(&c, "cached2");
+	CHECK_INT(cache_site("plain", 0, 0, NULL, 0), 0);
+	ref_fetches = 0;
+	CHECK_INT(cache_site("cached1", 0, 0, NULL, 1), 0);
+	CHECK(ref_fetches >= 40); /* tokenized and written: each at least once */
+	CHECK(identical_tree(a.ptr, b.ptr));
+	/* through the token cache and the memo: no document is tokenized or
+	 * written again, only the dictionary's samples are fetched */
+	CHECK_INT(cache_site("cached1", 0, 0, &st, 0), 0);
+	st.from = b.ptr;
+	ref_fetches = 0;
+	CHECK_INT(cache_site("cached2", 0, 0, &st, 1), 0);
+	CHECK_INT(ref_fetches, 14); /* the deflate dictionary's 14 sample documents */
+	CHECK_INT(st.hits, 40);
+	CHECK(identical_tree(a.ptr, c.ptr));
+	/* document 7 edited: it and the others of its file are fetched */
+	st.hits = st.reused = 0;
+	st.from = c.ptr;
+	ref_fetches = 0;
+	CHECK_INT(cache_site("plain", 1, 0, NULL, 0), 0);
+	CHECK_INT(cache_site("cached1", 1, 0, &st, 1), 0);
+	CHECK(ref_fetches > 14 && ref_fetches < 40);
+	CHECK(identical_tree(a.ptr, b.ptr));
+	/* a text that cannot be had: an error, not an empty document */
+	ref_fail = 3;
+	CHECK_INT(cache_site("cached2", 2, 0, NULL, 1), MORGUE_EIO);
+	CHECK_CONTAINS(morgue_error_last()->message, "could not be read back");
+	morgue_error_clear();
+	ref_fail = 0;
+	for (size_t i = 0; i < 64; i++)
+		morgue_buf_free(&ref_texts[i]);
 	st_free(&st);
 	morgue_buf_free(&a), morgue_buf_free(&b), morgue_buf_free(&c);
 }
@@ -587,6 +657,7 @@ int main(void)
 	RUN(test_long_prefix);
 	RUN(test_bad_input);
 	RUN(test_token_cache);
+	RUN(test_text_by_reference);
 	morgue_fs_rmtree(tmp);
 	TEST_EXIT();
 }

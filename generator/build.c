@@ -55,7 +55,8 @@ typedef struct build {
 	char (*keys)[MORGUE_HASH_HEX]; /* each article's parse key, by arts[] */
 	int self;                    /* the catalog is a copy of the previous cache */
 	size_t cached;               /* articles copied from the cache */
-	morgue_entity **by_slug;     /* entities sorted by slug */
+	morgue_entity **by_slug;     /* entities by slug: open addressing, */
+	size_t nslots;               /* a power of two over twice their number */
 	int reuse_site;              /* the previous site may lend files */
 	int words_read;              /* the theme shows articles' word counts */
 	char **slugs;                /* the catalog's entity slugs, sorted: */
@@ -231,17 +232,42 @@ static int check_publication(build *b, const morgue_article *a)
 				"entities/ or write the publication's plain name)", p);
 }
 
-static int by_slug(const void *x, const void *y)
+/* FNV-1a: the slot of a slug in b->by_slug. */
+static size_t slug_slot(const build *b, const char *slug)
 {
-	return strcmp((*(const morgue_entity *const *)x)->slug,
-		      (*(const morgue_entity *const *)y)->slug);
+	unsigned long long h = 1469598103934665603ull;
+	for (const unsigned char *p = (const unsigned char *)slug; *p; p++)
+		h = (h ^ *p) * 1099511628211ull;
+	return (size_t)h & (b->nslots - 1);
+}
+
+/* The entities by slug, in a table: every mention of every article is
+ * looked up (450k at 10k articles; a binary search was 0.07 s of an
+ * edit's loading). The first of two with one slug is kept (two are a
+ * content error anyway). */
+static void index_slugs(build *b)
+{
+	b->nslots = 16;
+	while (b->nslots < 2 * b->nentities)
+		b->nslots *= 2;
+	b->by_slug = morgue_calloc(b->nslots, sizeof(*b->by_slug));
+	for (size_t i = 0; i < b->nentities; i++) {
+		size_t k = slug_slot(b, b->entities[i]->slug);
+		while (b->by_slug[k] && strcmp(b->by_slug[k]->slug, b->entities[i]->slug))
+			k = (k + 1) & (b->nslots - 1);
+		if (!b->by_slug[k])
+			b->by_slug[k] = b->entities[i];
+	}
 }
 
 static const morgue_entity *entity_by_slug(build *b, const char *slug)
 {
-	morgue_entity want = { .slug = (char *)slug }, *w = &want, **e;
-	e = b->nentities ? bsearch(&w, b->by_slug, b->nentities, sizeof(*b->by_slug), by_slug) : NULL;
-	return e ? *e : NULL;
+	if (!b->by_slug)
+		return NULL;
+	for (size_t k = slug_slot(b, slug); b->by_slug[k]; k = (k + 1) & (b->nslots - 1))
+		if (!strcmp(b->by_slug[k]->slug, slug))
+			return b->by_slug[k];
+	return NULL;
 }
 
 /* Hand one article to the search index; slugs are the entities it
@@ -260,8 +286,10 @@ static void search_add(build *b, const char *id, const char *title, const char *
 		const morgue_entity *e = entity_by_slug(b, slugs[i]);
 		names[i] = e ? e->name : slugs[i];
 	}
-	if (publication)
-		pubname = morgue_catalog_entity_name(b->catalog, publication);
+	if (publication) { /* the catalog's entities are these */
+		const morgue_entity *e = entity_by_slug(b, publication);
+		pubname = e && e->name ? morgue_strdup(e->name) : NULL;
+	}
 	morgue_buf_printf(&url, "articles/%s.html", id);
 	morgue_search_doc sd = {
 		.url = url.ptr, .title = title, .date = date,
@@ -1324,11 +1352,7 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	progress(&b, "entities", 0, 0);
 	if ((rc = load_entities(&b, !b.self)) < 0)
 		goto done;
-	b.by_slug = morgue_calloc(b.nentities + 1, sizeof(*b.by_slug));
-	if (b.nentities) {
-		memcpy(b.by_slug, b.entities, b.nentities * sizeof(*b.by_slug));
-		qsort(b.by_slug, b.nentities, sizeof(*b.by_slug), by_slug);
-	}
+	index_slugs(&b);
 	if ((rc = morgue_gazetteer_new(&b.gazetteer, (const morgue_entity *const *)b.entities,
 				       b.nentities)) < 0)
 		goto done;

@@ -1042,27 +1042,38 @@ static int by_aref(const void *x, const void *y)
 	return a < b ? -1 : a > b;
 }
 
+/* The entry of wt (sorted by slug, names in arena) for slug sl, or NULL
+ * when it has none or none that counts (no id): the joins leave it out. */
+static const weighted *weighted_find(const weighted *wt, size_t nwt, const char *arena,
+				     const char *sl)
+{
+	size_t lo = 0, hi = nwt;
+	if (!sl)
+		return NULL;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (strcmp(arena + wt[mid].slug, sl) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == nwt || strcmp(arena + wt[lo].slug, sl) || wt[lo].id < 0)
+		return NULL;
+	return &wt[lo];
+}
+
 /* Append to refs[a] the refs of article a that st (bound to a) gives,
  * as the full scan of store_related keeps them, sorted by entity id. */
 static void refs_of(aref **refs, size_t *nrefs, size_t *caprefs, sqlite3_stmt *st,
 		    const weighted *wt, size_t nwt, const char *arena, size_t a)
 {
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *sl = (const char *)sqlite3_column_text(st, 0);
-		size_t lo = 0, hi = nwt;
-		if (!sl)
-			continue;
-		while (lo < hi) { /* bsearch by slug */
-			size_t mid = (lo + hi) / 2;
-			if (strcmp(arena + wt[mid].slug, sl) < 0)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		if (lo == nwt || strcmp(arena + wt[lo].slug, sl) || wt[lo].id < 0)
+		const weighted *w = weighted_find(wt, nwt, arena,
+						  (const char *)sqlite3_column_text(st, 0));
+		if (!w)
 			continue;
 		MORGUE_ARRAY_RESERVE(refs[a], caprefs[a], nrefs[a] + 1);
-		refs[a][nrefs[a]++] = (aref){ wt[lo].id, wt[lo].w, wt[lo].df };
+		refs[a][nrefs[a]++] = (aref){ w->id, w->w, w->df };
 	}
 	sqlite3_reset(st);
 	if (nrefs[a] > 1)
@@ -1168,21 +1179,12 @@ static int store_related(morgue_catalog *c, long long cap, const unsigned char *
 	}
 	while (!only && (sr = sqlite3_step(sel)) == SQLITE_ROW) {
 		long long a64 = sqlite3_column_int64(sel, 0);
-		const char *sl = (const char *)sqlite3_column_text(sel, 1);
-		size_t lo = 0, hi = nwt;
-		if (a64 < 0 || !sl)
+		const weighted *w = weighted_find(wt, nwt, slugs.ptr,
+						  (const char *)sqlite3_column_text(sel, 1));
+		if (a64 < 0 || !w)
 			continue;
-		while (lo < hi) { /* bsearch by slug */
-			size_t mid = (lo + hi) / 2;
-			if (strcmp(slugs.ptr + wt[mid].slug, sl) < 0)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		if (lo == nwt || strcmp(slugs.ptr + wt[lo].slug, sl) || wt[lo].id < 0)
-			continue; /* the joins leave it out */
 		size_t a = (size_t)a64;
-		int e = wt[lo].id;
+		int e = w->id;
 		if (a >= narts) {
 			size_t n = a + 1 > 2 * narts ? a + 1 : 2 * narts;
 			refs = morgue_realloc(refs, n * sizeof(*refs));
@@ -1193,8 +1195,8 @@ static int store_related(morgue_catalog *c, long long cap, const unsigned char *
 			narts = n;
 		}
 		MORGUE_ARRAY_RESERVE(refs[a], caprefs[a], nrefs[a] + 1);
-		refs[a][nrefs[a]++] = (aref){ e, wt[lo].w, wt[lo].df };
-		if (wt[lo].df <= cap) {
+		refs[a][nrefs[a]++] = (aref){ e, w->w, w->df };
+		if (w->df <= cap) {
 			MORGUE_ARRAY_RESERVE(post[e], cappost[e], npost[e] + 1);
 			post[e][npost[e]++] = (int)a;
 		}

@@ -1237,6 +1237,31 @@ static void remove_stale_caches(const char *cache, const char *mine)
 	morgue_buf_free(&prefix);
 }
 
+/* The new cache file becomes the cache: 1, or 0 with a warning. The old
+ * one is moved aside first (as "NEW.old", which remove_stale_caches
+ * knows): a rename over an existing file makes ext4 write the new one's
+ * 400 MB out before it returns (auto_da_alloc), a rename to a free name
+ * does not. */
+static int keep_cache(const char *new_path, const char *path)
+{
+	morgue_buf old = MORGUE_BUF_INIT;
+	int kept = 0, aside;
+
+	morgue_buf_printf(&old, "%s.old", new_path);
+	aside = rename(path, old.ptr) == 0;
+	if (rename(new_path, path) == 0)
+		kept = 1;
+	else {
+		morgue_warn(path, 0, "cannot keep the build cache: %s", strerror(errno));
+		if (aside && rename(old.ptr, path) == 0)
+			aside = 0;
+	}
+	if (aside)
+		remove(old.ptr);
+	morgue_buf_free(&old);
+	return kept;
+}
+
 int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 {
 	build b = { .opts = opts, .stats = stats };
@@ -1561,12 +1586,8 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 		goto done;
 	stats->files = morgue_output_files(b.output);
 	stats->bytes = morgue_output_bytes(b.output);
-	if (!cache_new.size)
-		; /* no cache file could be made */
-	else if (rename(cache_new.ptr, cache_path.ptr) < 0)
-		morgue_warn(cache_path.ptr, 0, "cannot keep the build cache: %s", strerror(errno));
-	else
-		cache_kept = 1;
+	if (cache_new.size)
+		cache_kept = keep_cache(cache_new.ptr, cache_path.ptr);
 	done:
 	if (search_started) { /* a failure before the pages */
 		search_go(&sj, NULL);

@@ -1658,20 +1658,6 @@ int morgue_catalog_entity_slugs(morgue_catalog *c, char ***slugs, size_t *n)
 	return rc;
 }
 
-char *morgue_catalog_entity_name(morgue_catalog *c, const char *slug)
-{
-	/* asked once per article with a publication: kept prepared */
-	sqlite3_stmt *st = cached(c, "SELECT name FROM entities WHERE slug=?");
-	char *name = NULL;
-	if (!st)
-		return NULL;
-	bind_text(st, 1, slug);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		name = morgue_strdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_reset(st);
-	return name;
-}
-
 long long morgue_catalog_count(morgue_catalog *c, const char *table)
 {
 	morgue_buf sql = MORGUE_BUF_INIT;

@@ -86,8 +86,6 @@ int morgue_catalog_entity_exists(morgue_catalog *c, const char *slug);
  * answers, for a thread without the catalog. Caller frees each and the
  * array. */
 int morgue_catalog_entity_slugs(morgue_catalog *c, char ***slugs, size_t *n);
-/* Name and type of an entity; NULL when unknown. Caller frees. */
-char *morgue_catalog_entity_name(morgue_catalog *c, const char *slug);
 
 /* Number of articles referring to each entity, in the order of slugs[]
  * (counts[i] for slugs[i]). */

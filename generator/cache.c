@@ -313,6 +313,16 @@ done:
 	return rc;
 }
 
+/* The search thread's connection to the previous cache file closed. */
+static void tok_close(morgue_cache *k)
+{
+	sqlite3_finalize(k->tok_get);
+	sqlite3_finalize(k->tok_text);
+	sqlite3_close(k->tok_db);
+	k->tok_get = k->tok_text = NULL;
+	k->tok_db = NULL;
+}
+
 void morgue_cache_free(morgue_cache *k)
 {
 	if (!k)
@@ -344,9 +354,7 @@ void morgue_cache_free(morgue_cache *k)
 	for (size_t i = 0; i < k->npending; i++)
 		free(k->pending[i]);
 	free(k->pending);
-	sqlite3_finalize(k->tok_get);
-	sqlite3_finalize(k->tok_text);
-	sqlite3_close(k->tok_db);
+	tok_close(k);
 	free(k->tok_path);
 	for (size_t i = 0; i < k->ntok; i++) {
 		free(k->tok_pending[i].key);
@@ -919,12 +927,7 @@ static int flush_tokens(morgue_cache *k)
 {
 	int rc = 0;
 	sqlite3_stmt *ins = NULL;
-	sqlite3_finalize(k->tok_get);
-	sqlite3_finalize(k->tok_text);
-	sqlite3_close(k->tok_db);
-	k->tok_get = NULL;
-	k->tok_text = NULL;
-	k->tok_db = NULL;
+	tok_close(k);
 	k->tok_failed = 1; /* no reads past here */
 	if (k->ntok && !(ins = prepare(k, "INSERT OR REPLACE INTO cache_tokens VALUES(?,?)")))
 		rc = MORGUE_ERROR;

@@ -239,6 +239,17 @@ int morgue_ftsindex_add_kept(morgue_ftsindex *f, long long id)
 	return add(f, id, 1, NULL, NULL, 0);
 }
 
+/* Both connections closed (the thread is not running). */
+static void close_files(morgue_ftsindex *f)
+{
+	sqlite3_finalize(f->insert);
+	sqlite3_close(f->db);
+	sqlite3_finalize(f->row);
+	sqlite3_close(f->prev);
+	f->insert = f->row = NULL;
+	f->db = f->prev = NULL;
+}
+
 int morgue_ftsindex_finish(morgue_ftsindex *f, long long *count, long long *last)
 {
 	*count = *last = 0;
@@ -250,14 +261,7 @@ int morgue_ftsindex_finish(morgue_ftsindex *f, long long *count, long long *last
 		pthread_join(f->thread, NULL);
 		f->running = 0;
 	}
-	sqlite3_finalize(f->insert);
-	f->insert = NULL;
-	sqlite3_close(f->db);
-	f->db = NULL;
-	sqlite3_finalize(f->row);
-	f->row = NULL;
-	sqlite3_close(f->prev);
-	f->prev = NULL;
+	close_files(f);
 	if (f->rc < 0)
 		return morgue_error_set(f->rc, NULL, 0, "%s",
 					f->error.size ? f->error.ptr : "full-text index: rows lost");
@@ -288,10 +292,7 @@ void morgue_ftsindex_free(morgue_ftsindex *f)
 		next = it->next;
 		item_free(it);
 	}
-	sqlite3_finalize(f->insert);
-	sqlite3_close(f->db);
-	sqlite3_finalize(f->row);
-	sqlite3_close(f->prev);
+	close_files(f);
 	remove(f->path);
 	pthread_mutex_destroy(&f->lock);
 	pthread_cond_destroy(&f->more);

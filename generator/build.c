@@ -1445,6 +1445,11 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	/* archive.sqlite first, from its own thread, while the previous
 	 * site is checked and the CSV exports are decided: it is the longest
 	 * job of a one-article edit */
+	/* SQLite writes it itself; the search index goes through the output */
+	if ((rc = morgue_output_claim(b.output, "archive.sqlite")) < 0)
+		goto done;
+	if (b.search)
+		morgue_searchindex_set_output(b.search, b.output);
 	morgue_buf_printf(&path, "%s/archive.sqlite", morgue_output_staging(b.output));
 	exports x = { .catalog = cache_new.ptr, .sqlite = path.ptr, .output = b.output,
 		      .config = b.config, .fts = b.fts, .lock = PTHREAD_MUTEX_INITIALIZER,

@@ -16,18 +16,106 @@
 #include <unistd.h>
 
 #define MARKER ".morgue-site"
+#define OLD ".old" /* <dir>.old: the site the last build replaced */
+
+/* A file put into staging by this build (written or linked). */
+typedef struct placed {
+	char *path;   /* site path; NULL: free slot */
+	size_t size;
+	int written;  /* written (compare with the previous site), not linked */
+} placed;
 
 struct morgue_output {
-	morgue_buf dir;     /* the output directory as given, no trailing '/' */
-	morgue_buf staging; /* <dir>.staging-<pid> */
+	morgue_buf dir;      /* the output directory as given, no trailing '/' */
+	morgue_buf staging;  /* <dir>.staging-<pid> */
+	morgue_buf old;      /* <dir>.old */
 	int lock_fd;
-	int prepared;       /* morgue_output_prepare done */
+	int prepared;        /* morgue_output_prepare done */
 	int committed;
 	pthread_mutex_t lock;
 	size_t files, bytes;
-	char *stamp;        /* what the site is built from, or NULL */
-	int keep;           /* link unchanged files from the previous site */
+	char *stamp;         /* what the site is built from, or NULL */
+	int keep;            /* link unchanged files from the previous site */
+	int spare;           /* staging began as <dir>.old (updated in place) */
+	placed *placed;      /* with keep: open addressing, by site path */
+	size_t nplaced, cap;
+	char **claims;       /* paths that modules write themselves */
+	size_t nclaims;
 };
+
+static size_t path_hash(const char *s)
+{
+	size_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static placed *find_placed(const morgue_output *o, const char *path)
+{
+	if (!o->cap)
+		return NULL;
+	for (size_t i = path_hash(path) & (o->cap - 1);; i = (i + 1) & (o->cap - 1))
+		if (!o->placed[i].path || !strcmp(o->placed[i].path, path))
+			return o->placed[i].path ? &o->placed[i] : NULL;
+}
+
+/* Record that path now holds size bytes (caller holds o->lock). */
+static void place(morgue_output *o, const char *path, size_t size, int written)
+{
+	if (2 * (o->nplaced + 1) > o->cap) {
+		size_t cap = o->cap ? 2 * o->cap : 4096;
+		placed *t = morgue_calloc(cap, sizeof(*t));
+		for (size_t k = 0; k < o->cap; k++) {
+			if (!o->placed[k].path)
+				continue;
+			size_t i = path_hash(o->placed[k].path) & (cap - 1);
+			while (t[i].path)
+				i = (i + 1) & (cap - 1);
+			t[i] = o->placed[k];
+		}
+		free(o->placed);
+		o->placed = t;
+		o->cap = cap;
+	}
+	size_t i = path_hash(path) & (o->cap - 1);
+	while (o->placed[i].path && strcmp(o->placed[i].path, path))
+		i = (i + 1) & (o->cap - 1);
+	if (!o->placed[i].path) {
+		o->placed[i].path = morgue_strdup(path);
+		o->nplaced++;
+	}
+	o->placed[i].size = size;
+	o->placed[i].written = written;
+}
+
+static void count_placed(morgue_output *o, const char *site_path, size_t size, int written)
+{
+	pthread_mutex_lock(&o->lock);
+	o->files++;
+	o->bytes += size;
+	if (o->keep)
+		place(o, site_path, size, written);
+	pthread_mutex_unlock(&o->lock);
+}
+
+/* In a staging tree adopted from the old site, what stands in the
+ * way of a file at site_path: a file where a directory is needed, or a
+ * directory where the file goes. Removed (they are the old site's). */
+static void clear_way(morgue_output *o, const char *site_path)
+{
+	morgue_buf p = MORGUE_BUF_INIT;
+	struct stat st;
+	morgue_buf_printf(&p, "%s/", o->staging.ptr);
+	for (const char *s = site_path; *s; s++) {
+		if (*s == '/' && lstat(p.ptr, &st) == 0 && !S_ISDIR(st.st_mode))
+			unlink(p.ptr);
+		morgue_buf_putc(&p, *s);
+	}
+	if (lstat(p.ptr, &st) == 0 && S_ISDIR(st.st_mode))
+		morgue_fs_rmtree(p.ptr);
+	morgue_buf_free(&p);
+}
 
 /* Staging dirs of builds that were killed: only safe to remove while we
  * hold the lock, because then no other build can be writing them. */
@@ -61,13 +149,22 @@ static void remove_stale_staging(const char *dir)
 	morgue_buf_free(&prefix);
 }
 
+/* 1 when dir is a site of morgue's (its marker is there). */
+static int has_marker(const char *dir)
+{
+	morgue_buf m = MORGUE_BUF_INIT;
+	morgue_buf_printf(&m, "%s/%s", dir, MARKER);
+	int yes = morgue_fs_exists(m.ptr);
+	morgue_buf_free(&m);
+	return yes;
+}
+
 /* An existing non-empty directory without our marker is somebody's data. */
 static int check_replaceable(const char *dir)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
-	int empty = 1, marked;
-	morgue_buf m = MORGUE_BUF_INIT;
+	int empty = 1;
 
 	if (!d)
 		return errno == ENOENT ? 0
@@ -77,10 +174,7 @@ static int check_replaceable(const char *dir)
 		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
 			empty = 0;
 	closedir(d);
-	morgue_buf_printf(&m, "%s/%s", dir, MARKER);
-	marked = morgue_fs_exists(m.ptr);
-	morgue_buf_free(&m);
-	if (!empty && !marked)
+	if (!empty && !has_marker(dir))
 		return morgue_error_set(MORGUE_EIO, dir, 0,
 					"refusing to replace a directory morgue did not create "
 					"(no %s marker); remove it or choose another -o",
@@ -118,6 +212,7 @@ int morgue_output_begin(morgue_output **out, const char *dir)
 	remove_stale_staging(o->dir.ptr);
 
 	morgue_buf_printf(&o->staging, "%s.staging-%ld", o->dir.ptr, (long)getpid());
+	morgue_buf_printf(&o->old, "%s" OLD, o->dir.ptr);
 	if ((rc = morgue_fs_mkdirs(o->staging.ptr)) < 0)
 		goto done;
 	rc = morgue_output_write(o, MARKER, "morgue\n", 7);
@@ -141,51 +236,63 @@ int morgue_output_write(morgue_output *o, const char *site_path,
 	if (o->keep)
 		unlink(p.ptr);
 	int rc = morgue_fs_write(p.ptr, data, len);
-	morgue_buf_free(&p);
-	if (rc == 0) {
-		pthread_mutex_lock(&o->lock);
-		o->files++;
-		o->bytes += len;
-		pthread_mutex_unlock(&o->lock);
+	if (rc < 0 && o->spare) {
+		morgue_error_clear();
+		clear_way(o, site_path);
+		rc = morgue_fs_write(p.ptr, data, len);
 	}
+	morgue_buf_free(&p);
+	if (rc == 0)
+		count_placed(o, site_path, len, 1);
 	return rc;
 }
 
 struct morgue_output_file {
 	morgue_output *o;
 	morgue_buf path; /* in staging */
+	char *site_path;
 	int fd;
 	size_t size;
 };
 
-int morgue_output_open(morgue_output *o, const char *site_path, morgue_output_file **out)
+/* Create (or replace) the staged file at f->path. */
+static int open_staged(morgue_output_file *f)
 {
-	morgue_output_file *f = morgue_calloc(1, sizeof(*f));
-	const char *slash;
-	int rc = 0;
-
-	f->o = o;
-	f->fd = -1;
-	morgue_buf_printf(&f->path, "%s/%s", o->staging.ptr, site_path);
-	slash = strrchr(f->path.ptr, '/');
-	{
-		morgue_buf dir = MORGUE_BUF_INIT;
-		morgue_buf_put(&dir, f->path.ptr, (size_t)(slash - f->path.ptr));
-		rc = morgue_fs_mkdirs(dir.ptr);
-		morgue_buf_free(&dir);
-	}
+	const char *slash = strrchr(f->path.ptr, '/');
+	morgue_buf dir = MORGUE_BUF_INIT;
+	int rc;
+	morgue_buf_put(&dir, f->path.ptr, (size_t)(slash - f->path.ptr));
+	rc = morgue_fs_mkdirs(dir.ptr);
+	morgue_buf_free(&dir);
 	if (rc < 0)
-		goto done;
+		return rc;
 	/* as morgue_output_write: never through a linked inode */
-	if (o->keep)
+	if (f->o->keep)
 		unlink(f->path.ptr);
 	f->fd = open(f->path.ptr, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (f->fd < 0)
-		rc = morgue_error_set(MORGUE_EIO, f->path.ptr, 0, "cannot write: %s",
-				      strerror(errno));
-done:
+		return morgue_error_set(MORGUE_EIO, f->path.ptr, 0, "cannot write: %s",
+					strerror(errno));
+	return 0;
+}
+
+int morgue_output_open(morgue_output *o, const char *site_path, morgue_output_file **out)
+{
+	morgue_output_file *f = morgue_calloc(1, sizeof(*f));
+	int rc;
+
+	f->o = o;
+	f->fd = -1;
+	f->site_path = morgue_strdup(site_path);
+	morgue_buf_printf(&f->path, "%s/%s", o->staging.ptr, site_path);
+	if ((rc = open_staged(f)) < 0 && o->spare) {
+		morgue_error_clear();
+		clear_way(o, site_path);
+		rc = open_staged(f);
+	}
 	if (rc < 0) {
 		morgue_buf_free(&f->path);
+		free(f->site_path);
 		free(f);
 		f = NULL;
 	}
@@ -232,26 +339,87 @@ int morgue_output_close(morgue_output_file *f)
 	if (close(f->fd) < 0)
 		rc = morgue_error_set(MORGUE_EIO, f->path.ptr, 0, "cannot write: %s",
 				      strerror(errno));
-	if (rc == 0) {
-		pthread_mutex_lock(&f->o->lock);
-		f->o->files++;
-		f->o->bytes += f->size;
-		pthread_mutex_unlock(&f->o->lock);
-	}
+	if (rc == 0)
+		count_placed(f->o, f->site_path, f->size, 1);
 	morgue_buf_free(&f->path);
+	free(f->site_path);
 	free(f);
 	return rc;
+}
+
+/* Start from the site the last build replaced (<dir>.old) instead of
+ * an empty staging directory: most of its files are already
+ * links to the current site's, so an incremental build only replaces
+ * what changed since, and removes what it did not place (prepare). Its
+ * files are never written through (writes unlink first), so the live
+ * site, which shares their inodes, is not touched. */
+static void adopt_old(morgue_output *o)
+{
+	morgue_buf m = MORGUE_BUF_INIT;
+	if (!morgue_fs_is_dir(o->dir.ptr) || !morgue_fs_is_dir(o->old.ptr) ||
+	    !has_marker(o->old.ptr))
+		return;
+	/* staging holds only its marker yet */
+	if (morgue_fs_rmtree(o->staging.ptr) < 0 || rename(o->old.ptr, o->staging.ptr) < 0) {
+		morgue_error_clear();
+		if (!morgue_fs_is_dir(o->staging.ptr))
+			morgue_fs_mkdirs(o->staging.ptr);
+	} else
+		o->spare = 1;
+	morgue_error_clear();
+	morgue_buf_printf(&m, "%s/%s", o->staging.ptr, MARKER);
+	unlink(m.ptr);
+	if (morgue_fs_write(m.ptr, "morgue\n", 7) < 0)
+		morgue_error_clear(); /* prepare writes it again, or fails */
+	morgue_buf_free(&m);
 }
 
 void morgue_output_keep_unchanged(morgue_output *o)
 {
 	o->keep = 1;
+	adopt_old(o);
+}
+
+int morgue_output_claim(morgue_output *o, const char *site_path)
+{
+	morgue_buf p = MORGUE_BUF_INIT;
+	morgue_buf_printf(&p, "%s/%s", o->staging.ptr, site_path);
+	int rc = morgue_fs_rmtree(p.ptr);
+	morgue_buf_free(&p);
+	pthread_mutex_lock(&o->lock);
+	o->claims = morgue_realloc(o->claims, (o->nclaims + 1) * sizeof(*o->claims));
+	o->claims[o->nclaims++] = morgue_strdup(site_path);
+	pthread_mutex_unlock(&o->lock);
+	return rc;
+}
+
+/* A hard link from -> to, making the parent or clearing the way. */
+static int put_link(morgue_output *o, const char *from, const char *to, const char *site_path)
+{
+	if (link(from, to) == 0)
+		return 0;
+	const char *slash = strrchr(to, '/');
+	morgue_buf dir = MORGUE_BUF_INIT;
+	int rc;
+	morgue_buf_put(&dir, to, (size_t)(slash - to));
+	if (errno == EEXIST)
+		unlink(to);
+	else if (errno == ENOENT && morgue_fs_mkdirs(dir.ptr) < 0)
+		morgue_error_clear();
+	if ((rc = link(from, to)) < 0 && o->spare) {
+		clear_way(o, site_path);
+		if (morgue_fs_mkdirs(dir.ptr) < 0)
+			morgue_error_clear();
+		rc = link(from, to);
+	}
+	morgue_buf_free(&dir);
+	return rc;
 }
 
 int morgue_output_link(morgue_output *o, const char *site_path)
 {
 	morgue_buf from = MORGUE_BUF_INIT, to = MORGUE_BUF_INIT;
-	struct stat st;
+	struct stat st, cur;
 	int rc = 0;
 
 	morgue_buf_printf(&from, "%s/%s", o->dir.ptr, site_path);
@@ -260,26 +428,14 @@ int morgue_output_link(morgue_output *o, const char *site_path)
 		rc = morgue_error_set(MORGUE_ENOTFOUND, from.ptr, 0, "not in the previous site");
 		goto done;
 	}
-	/* the usual case first: one system call (no unlink, no mkdir) */
-	if (link(from.ptr, to.ptr) < 0) {
-		const char *slash = strrchr(to.ptr, '/');
-		morgue_buf dir = MORGUE_BUF_INIT;
-		morgue_buf_put(&dir, to.ptr, (size_t)(slash - to.ptr));
-		if (errno == EEXIST)
-			unlink(to.ptr);
-		else if (errno != ENOENT || morgue_fs_mkdirs(dir.ptr) < 0)
-			dir.size = 0;
-		if (!dir.size || link(from.ptr, to.ptr) < 0)
-			rc = morgue_error_set(MORGUE_EIO, to.ptr, 0, "cannot link: %s",
-					      strerror(errno));
-		morgue_buf_free(&dir);
-	}
-	if (rc == 0) {
-		pthread_mutex_lock(&o->lock);
-		o->files++;
-		o->bytes += (size_t)st.st_size;
-		pthread_mutex_unlock(&o->lock);
-	}
+	/* an adopted tree usually has it already: the same inode */
+	if (o->spare && lstat(to.ptr, &cur) == 0 && cur.st_ino == st.st_ino &&
+	    cur.st_dev == st.st_dev)
+		;
+	else if (put_link(o, from.ptr, to.ptr, site_path) < 0)
+		rc = morgue_error_set(MORGUE_EIO, to.ptr, 0, "cannot link: %s", strerror(errno));
+	if (rc == 0)
+		count_placed(o, site_path, (size_t)st.st_size, 0);
 done:
 	morgue_buf_free(&from);
 	morgue_buf_free(&to);
@@ -307,16 +463,52 @@ static int same_bytes(const char *a, const char *b, off_t size)
 	return same;
 }
 
-/* Files newly written to staging whose bytes equal the previous site's
- * file at the same path are replaced by a link to it: an unchanged page
- * keeps its inode and mtime, so rsync and HTTP caches see no change. */
-/* Keep the previous site's file wherever the staged one has the same
- * bytes, counting the staged files and bytes on the way (the marker
- * excluded), as count_tree does: one walk instead of two. -1 when part of
- * the tree could not be read (the counts are then incomplete). */
-static int keep_unchanged(morgue_output *o, const char *rel, size_t *files, size_t *bytes)
+/* A file written to staging (size bytes) whose bytes equal the previous
+ * site's file at the same path is replaced by a link to that file: an
+ * unchanged page keeps its inode and mtime, so rsync and HTTP caches see
+ * no change. */
+static void keep_if_same(morgue_output *o, const char *sub, size_t size)
 {
-	morgue_buf p = MORGUE_BUF_INIT;
+	morgue_buf now = MORGUE_BUF_INIT, was = MORGUE_BUF_INIT;
+	struct stat old;
+	morgue_buf_printf(&now, "%s/%s", o->staging.ptr, sub);
+	morgue_buf_printf(&was, "%s/%s", o->dir.ptr, sub);
+	if (lstat(was.ptr, &old) == 0 && S_ISREG(old.st_mode) && (size_t)old.st_size == size &&
+	    same_bytes(now.ptr, was.ptr, old.st_size)) {
+		morgue_buf tmp = MORGUE_BUF_INIT;
+		morgue_buf_printf(&tmp, "%s.keep", now.ptr);
+		if (link(was.ptr, tmp.ptr) == 0 && rename(tmp.ptr, now.ptr) < 0)
+			unlink(tmp.ptr);
+		morgue_buf_free(&tmp);
+	}
+	morgue_buf_free(&now);
+	morgue_buf_free(&was);
+}
+
+/* path is claimed, or lies below a claimed directory. */
+static int is_claimed(const morgue_output *o, const char *path)
+{
+	for (size_t i = 0; i < o->nclaims; i++) {
+		size_t n = strlen(o->claims[i]);
+		if (!strncmp(o->claims[i], path, n) && (path[n] == '\0' || path[n] == '/'))
+			return 1;
+	}
+	return 0;
+}
+
+/* The staged tree below rel, made final (keep mode): a file this build
+ * wrote keeps the previous site's file when the bytes are the same
+ * (keep_if_same); in a tree adopted from the old site, a file this
+ * build neither placed nor claimed is that site's and goes, and so does a
+ * directory left empty. Counts the files and bytes that stay (the marker
+ * excluded) into *files, *bytes, and the entries that stay in rel into
+ * *left. Files put there otherwise (not adopted) are kept and compared
+ * when not links. -1 when part of the tree could not be read or cleared
+ * (the counts are then incomplete). */
+static int keep_unchanged(morgue_output *o, const char *rel, size_t *files, size_t *bytes,
+			  size_t *left)
+{
+	morgue_buf p = MORGUE_BUF_INIT, sub = MORGUE_BUF_INIT, now = MORGUE_BUF_INIT;
 	DIR *d;
 	struct dirent *e;
 	int rc = 0;
@@ -327,40 +519,61 @@ static int keep_unchanged(morgue_output *o, const char *rel, size_t *files, size
 		return -1;
 	}
 	while ((e = readdir(d))) {
-		struct stat st, old;
-		morgue_buf sub = MORGUE_BUF_INIT, now = MORGUE_BUF_INIT, was = MORGUE_BUF_INIT;
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
-		    (!*rel && !strcmp(e->d_name, MARKER)))
+		struct stat st;
+		placed *pl;
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
+		if (!*rel && !strcmp(e->d_name, MARKER)) {
+			(*left)++;
+			continue;
+		}
+		morgue_buf_clear(&sub);
+		morgue_buf_clear(&now);
 		morgue_buf_printf(&sub, "%s%s%s", rel, *rel ? "/" : "", e->d_name);
 		morgue_buf_printf(&now, "%s/%s", o->staging.ptr, sub.ptr);
-		morgue_buf_printf(&was, "%s/%s", o->dir.ptr, sub.ptr);
-		if (lstat(now.ptr, &st) < 0)
-			rc = -1;
-		else {
-			if (S_ISDIR(st.st_mode)) {
-				if (keep_unchanged(o, sub.ptr, files, bytes) < 0)
-					rc = -1;
-			} else {
-				(*files)++;
-				*bytes += (size_t)st.st_size;
+		int isdir = e->d_type == DT_DIR;
+		if (e->d_type == DT_UNKNOWN) {
+			if (lstat(now.ptr, &st) < 0) {
+				rc = -1;
+				continue;
 			}
-			if (S_ISREG(st.st_mode) && st.st_nlink == 1 &&
-			    lstat(was.ptr, &old) == 0 && S_ISREG(old.st_mode) &&
-			    old.st_size == st.st_size && same_bytes(now.ptr, was.ptr, st.st_size)) {
-				morgue_buf tmp = MORGUE_BUF_INIT;
-				morgue_buf_printf(&tmp, "%s.keep", now.ptr);
-				if (link(was.ptr, tmp.ptr) == 0 && rename(tmp.ptr, now.ptr) < 0)
-					unlink(tmp.ptr);
-				morgue_buf_free(&tmp);
-			}
+			isdir = S_ISDIR(st.st_mode);
 		}
-		morgue_buf_free(&sub);
-		morgue_buf_free(&now);
-		morgue_buf_free(&was);
+		if (isdir) {
+			size_t in = 0;
+			if (keep_unchanged(o, sub.ptr, files, bytes, &in) < 0)
+				rc = -1;
+			if (!(o->spare && in == 0 && rmdir(now.ptr) == 0))
+				(*left)++;
+			continue;
+		}
+		if ((pl = find_placed(o, sub.ptr))) {
+			(*files)++;
+			*bytes += pl->size;
+			if (pl->written)
+				keep_if_same(o, sub.ptr, pl->size);
+			(*left)++;
+			continue;
+		}
+		if (o->spare && !is_claimed(o, sub.ptr)) {
+			if (unlink(now.ptr) < 0)
+				rc = -1;
+			continue;
+		}
+		if (lstat(now.ptr, &st) < 0) {
+			rc = -1;
+			continue;
+		}
+		(*files)++;
+		*bytes += (size_t)st.st_size;
+		if (S_ISREG(st.st_mode) && st.st_nlink == 1)
+			keep_if_same(o, sub.ptr, (size_t)st.st_size);
+		(*left)++;
 	}
 	closedir(d);
 	morgue_buf_free(&p);
+	morgue_buf_free(&sub);
+	morgue_buf_free(&now);
 	return rc;
 }
 
@@ -463,10 +676,17 @@ int morgue_output_marker_is(const char *dir, const morgue_buf *marker)
 
 int morgue_output_prepare(morgue_output *o)
 {
-	size_t files = 0, bytes = 0;
+	size_t files = 0, bytes = 0, left = 0;
 	int counted = 0;
-	if (o->keep && morgue_fs_is_dir(o->dir.ptr))
-		counted = keep_unchanged(o, "", &files, &bytes) == 0;
+	if (o->keep) {
+		counted = keep_unchanged(o, "", &files, &bytes, &left) == 0;
+		/* an adopted tree with files of the old site left in it is
+		 * not the new site */
+		if (!counted && o->spare)
+			return morgue_error_set(MORGUE_EIO, o->staging.ptr, 0,
+						"cannot clear the old site's files: %s",
+						strerror(errno));
+	}
 	if (o->stamp) {
 		/* the marker is rewritten last and not counted itself; files
 		 * written straight into staging (search index, catalog) count */
@@ -482,6 +702,8 @@ int morgue_output_prepare(morgue_output *o)
 		o->files = files;
 		o->bytes = bytes;
 		morgue_buf_printf(&p, "%s/%s", o->staging.ptr, MARKER);
+		if (o->keep)
+			unlink(p.ptr);
 		int rc = morgue_fs_write(p.ptr, m.ptr, m.size);
 		morgue_buf_free(&m);
 		morgue_buf_free(&p);
@@ -490,6 +712,27 @@ int morgue_output_prepare(morgue_output *o)
 	}
 	o->prepared = 1;
 	return 0;
+}
+
+/* After the swap the replaced site lives at the staging path: it becomes
+ * <dir>.old, for the next build to start from (adopt_old),
+ * unless that name is taken by a directory morgue did not make. Nothing
+ * here can fail the build: at worst the old site is removed. */
+static void keep_old(morgue_output *o)
+{
+	if (morgue_fs_exists(o->old.ptr)) {
+		if (!has_marker(o->old.ptr) ||
+		    renameat2(AT_FDCWD, o->staging.ptr, AT_FDCWD, o->old.ptr,
+			      RENAME_EXCHANGE) < 0) {
+			morgue_fs_rmtree_parallel(o->staging.ptr);
+			morgue_error_clear();
+			return;
+		}
+	} else if (rename(o->staging.ptr, o->old.ptr) == 0)
+		return;
+	/* the site the old one replaced (swapped out), or the old site itself */
+	morgue_fs_rmtree_parallel(o->staging.ptr);
+	morgue_error_clear();
 }
 
 int morgue_output_commit(morgue_output *o)
@@ -509,7 +752,7 @@ int morgue_output_commit(morgue_output *o)
 			return morgue_error_set(MORGUE_EIO, o->dir.ptr, 0,
 						"cannot swap the new site into place: %s",
 						strerror(errno));
-		morgue_fs_rmtree_parallel(o->staging.ptr);
+		keep_old(o);
 	}
 	o->committed = 1;
 	return 0;
@@ -526,6 +769,13 @@ void morgue_output_free(morgue_output *o)
 	pthread_mutex_destroy(&o->lock);
 	morgue_buf_free(&o->dir);
 	morgue_buf_free(&o->staging);
+	morgue_buf_free(&o->old);
+	for (size_t i = 0; i < o->cap; i++)
+		free(o->placed[i].path);
+	free(o->placed);
+	for (size_t i = 0; i < o->nclaims; i++)
+		free(o->claims[i]);
+	free(o->claims);
 	free(o->stamp);
 	free(o);
 }

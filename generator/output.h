@@ -8,7 +8,8 @@
  * did not create (it carries a ".morgue-site" marker), so a mistyped -o
  * can never wipe a user's files. morgue_output_commit swaps the staging
  * directory in with one rename (renameat2 RENAME_EXCHANGE when the old site
- * exists): at every instant either the old or the new site is complete.
+ * exists): at every instant either the old or the new site is complete;
+ * the old one is then kept as <dir>.old for the next build to start from.
  * Dropping the handle without commit removes the staging directory and
  * leaves the previous site untouched.
  */
@@ -50,12 +51,25 @@ int morgue_output_close(morgue_output_file *f);
  * commit by a hard link to that file (it keeps its mtime), and writes
  * never go through a linked inode. morgue_output_link puts the previous
  * site's file at site_path into the new site as it is (a hard link):
- * MORGUE_ENOTFOUND when the previous site has no such file. */
+ * MORGUE_ENOTFOUND when the previous site has no such file.
+ *
+ * A commit keeps the site it replaced as <dir>.old (hard links to the
+ * new site's unchanged files: it takes the space of the changed ones).
+ * keep_unchanged starts the staging tree from it, so a build that
+ * changes a few pages links, writes and removes only those: at prepare,
+ * a file of that tree the build did not write, link or claim is
+ * removed. Modules that write files themselves must claim them. */
 void morgue_output_keep_unchanged(morgue_output *o);
 int morgue_output_link(morgue_output *o, const char *site_path);
 
-/* The staging directory (for modules that write many files themselves). */
+/* The staging directory (for modules that write files themselves). */
 const char *morgue_output_staging(const morgue_output *o);
+
+/* A file or directory a module writes itself below the staging directory
+ * (SQLite's archive): whatever an old site left at site_path is removed
+ * now, and what is there at prepare is counted however it got there.
+ * 0 or MORGUE_EIO. */
+int morgue_output_claim(morgue_output *o, const char *site_path);
 
 /* Number of files and bytes written so far; after a commit with a
  * stamp, those of the whole site (search index and exports included). */

@@ -151,6 +151,7 @@ static void smap_free(smap *m)
 }
 
 struct morgue_searchindex {
+	morgue_output *output; /* write through it, or NULL: into site_dir */
 	sdoc *docs;
 	size_t ndocs, capdocs;
 	sent *ents;
@@ -1111,8 +1112,14 @@ static void put_file(writer *w, const char *name, const morgue_buf *body)
 	morgue_buf path = MORGUE_BUF_INIT;
 	if (w->rc)
 		return;
-	morgue_buf_printf(&path, "%s/%s.js", w->dir.ptr, name);
-	w->rc = morgue_fs_write(path.ptr, morgue_buf_cstr(body), body->size);
+	if (w->s->output) {
+		morgue_buf_printf(&path, "search/%s.js", name);
+		w->rc = morgue_output_write(w->s->output, path.ptr, morgue_buf_cstr(body),
+					    body->size);
+	} else {
+		morgue_buf_printf(&path, "%s/%s.js", w->dir.ptr, name);
+		w->rc = morgue_fs_write(path.ptr, morgue_buf_cstr(body), body->size);
+	}
 	w->s->bytes += body->size;
 	w->s->files++;
 	morgue_buf_free(&path);
@@ -1256,6 +1263,11 @@ void morgue_searchindex_set_text(morgue_searchindex *s, morgue_searchindex_text_
 {
 	s->text_fetch = fetch;
 	s->text_payload = payload;
+}
+
+void morgue_searchindex_set_output(morgue_searchindex *s, morgue_output *o)
+{
+	s->output = o;
 }
 
 void morgue_searchindex_set_memo(morgue_searchindex *s, const morgue_searchindex_memo *m)
@@ -1832,8 +1844,11 @@ int morgue_searchindex_write(morgue_searchindex *s, const char *site_dir)
 
 	s->bytes = s->files = 0;
 	morgue_buf_printf(&w.dir, "%s/search", site_dir);
-	if ((rc = morgue_fs_rmtree(w.dir.ptr)) < 0 || (rc = morgue_fs_mkdirs(w.dir.ptr)) < 0 ||
-	    (rc = morgue_searchindex_index(s)) < 0)
+	/* the output removes what it was not given itself */
+	if (!s->output &&
+	    ((rc = morgue_fs_rmtree(w.dir.ptr)) < 0 || (rc = morgue_fs_mkdirs(w.dir.ptr)) < 0))
+		goto done;
+	if ((rc = morgue_searchindex_index(s)) < 0)
 		goto done;
 	tk = s->tk;
 	lens = s->lens;

@@ -44,6 +44,7 @@
 
 #include <stddef.h>
 
+#include "output.h"
 #include "util/buf.h"
 
 #define MORGUE_SEARCH_SHARD_MAX 32768
@@ -89,6 +90,10 @@ int morgue_searchindex_add_entity(morgue_searchindex *s, const char *slug,
 int morgue_searchindex_index(morgue_searchindex *s);
 /* Replace site_dir/search/ with the index. 0 or MORGUE_EIO. */
 int morgue_searchindex_write(morgue_searchindex *s, const char *site_dir);
+/* Write the files through o instead (site paths "search/NAME.js";
+ * site_dir is then o's staging directory): o then knows every file of
+ * the index, and removes an old site's that the index no longer has. */
+void morgue_searchindex_set_output(morgue_searchindex *s, morgue_output *o);
 /* The JSON value a file site_dir/search/NAME.js hands to the loader, as
  * search.js sees it (inflated, without the dictionary); for tests and
  * tools. 0, MORGUE_EIO, or MORGUE_EINPUT for a file that is not one of the

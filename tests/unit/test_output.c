@@ -205,6 +205,106 @@ static void streamed_file(void)
 	morgue_fs_rmtree(tmp);
 }
 
+static ino_t inode(const char *rel)
+{
+	struct stat st;
+	return stat(pathf(rel), &st) == 0 ? st.st_ino : 0;
+}
+
+/* A commit keeps the replaced site as <dir>.old; the next incremental
+ * build starts from it: a file it links again is the same inode already,
+ * a file it writes never goes through an inode the live site shares, and
+ * what it neither writes, links nor claims is gone from the new site,
+ * with the directories left empty. The counts in the marker are those of
+ * the new site. */
+static void old_site_is_kept_and_updated_in_place(void)
+{
+	morgue_output *o;
+	mktmp();
+	/* site 1 */
+	morgue_output_begin(&o, pathf("site"));
+	morgue_output_write(o, "a.html", "A1", 2);
+	morgue_output_write(o, "b.html", "B1", 2);
+	morgue_output_write(o, "gone/c.html", "C1", 2);
+	morgue_output_write(o, "x", "file where a directory will be", 30);
+	CHECK_INT(morgue_output_commit(o), 0);
+	morgue_output_free(o);
+	CHECK(!morgue_fs_exists(pathf("site.old"))); /* nothing replaced yet */
+	ino_t a1 = inode("site/a.html");
+
+	/* site 2: a linked, b rewritten, the rest dropped */
+	morgue_output_begin(&o, pathf("site"));
+	morgue_output_keep_unchanged(o);
+	CHECK_INT(morgue_output_link(o, "a.html"), 0);
+	CHECK_INT(morgue_output_write(o, "b.html", "B2", 2), 0);
+	CHECK_INT(morgue_output_commit(o), 0);
+	morgue_output_free(o);
+	CHECK(file_is(pathf("site.old/b.html"), "B1")); /* site 1, kept */
+	CHECK(file_is(pathf("site.old/gone/c.html"), "C1"));
+	CHECK(inode("site.old/a.html") == a1 && inode("site/a.html") == a1);
+
+	/* site 3 starts from site 1's tree */
+	morgue_output_begin(&o, pathf("site"));
+	morgue_output_set_stamp(o, "stamp-3");
+	morgue_output_keep_unchanged(o);
+	CHECK(morgue_fs_exists(pathf("site.old")) == 0); /* adopted */
+	CHECK_INT(morgue_output_link(o, "b.html"), 0);
+	CHECK(file_is(pathf("site/b.html"), "B2"));
+	CHECK_INT(morgue_output_write(o, "a.html", "A3", 2), 0);
+	CHECK(file_is(pathf("site/a.html"), "A1")); /* the live site's inode untouched */
+	CHECK_INT(morgue_output_write(o, "x/y.html", "Y3", 2), 0); /* x was a file */
+	char own[512];
+	snprintf(own, sizeof(own), "%s/own.sqlite", morgue_output_staging(o));
+	CHECK_INT(morgue_output_claim(o, "own.sqlite"), 0);
+	CHECK_INT(morgue_fs_write(own, "SQL", 3), 0);
+	CHECK_INT(morgue_output_commit(o), 0);
+	morgue_output_free(o);
+	CHECK(file_is(pathf("site/a.html"), "A3"));
+	CHECK(file_is(pathf("site/b.html"), "B2"));
+	CHECK(inode("site/b.html") == inode("site.old/b.html"));
+	CHECK(file_is(pathf("site/x/y.html"), "Y3"));
+	CHECK(file_is(pathf("site/own.sqlite"), "SQL"));
+	CHECK(!morgue_fs_exists(pathf("site/gone/c.html")));
+	CHECK(!morgue_fs_exists(pathf("site/gone")));
+	CHECK(file_is(pathf("site.old/a.html"), "A1")); /* site 2, kept */
+	CHECK_INT(morgue_output_check(NULL, pathf("site"), "stamp-3"), 1);
+	morgue_fs_rmtree(tmp);
+}
+
+/* A build that fails leaves the live site and no staging tree; a
+ * directory named <dir>.old that morgue did not make is never used or
+ * replaced. */
+static void old_site_is_only_ours(void)
+{
+	morgue_output *o;
+	mktmp();
+	morgue_output_begin(&o, pathf("site"));
+	morgue_output_write(o, "a.html", "A1", 2);
+	morgue_output_commit(o);
+	morgue_output_free(o);
+	morgue_output_begin(&o, pathf("site"));
+	morgue_output_write(o, "a.html", "A2", 2);
+	morgue_output_commit(o);
+	morgue_output_free(o);
+	/* an abandoned build from site.old */
+	morgue_output_begin(&o, pathf("site"));
+	morgue_output_keep_unchanged(o);
+	morgue_output_write(o, "a.html", "A3", 2);
+	morgue_output_free(o);
+	CHECK(file_is(pathf("site/a.html"), "A2"));
+	morgue_fs_rmtree(pathf("site.old"));
+	CHECK_INT(morgue_fs_write(pathf("site.old/mine.txt"), "mine", 4), 0);
+	morgue_output_begin(&o, pathf("site"));
+	morgue_output_keep_unchanged(o);
+	morgue_output_write(o, "b.html", "B", 1);
+	CHECK_INT(morgue_output_commit(o), 0);
+	morgue_output_free(o);
+	CHECK(file_is(pathf("site.old/mine.txt"), "mine"));
+	CHECK(!morgue_fs_exists(pathf("site/a.html")));
+	CHECK(!morgue_fs_exists(pathf("site/mine.txt")));
+	morgue_fs_rmtree(tmp);
+}
+
 static void unwritable_parent_is_a_clear_error(void)
 {
 	morgue_output *o = NULL;
@@ -227,6 +327,8 @@ int main(void)
 	RUN(second_build_is_refused_while_locked);
 	RUN(refuses_foreign_directory);
 	RUN(streamed_file);
+	RUN(old_site_is_kept_and_updated_in_place);
+	RUN(old_site_is_only_ours);
 	RUN(unwritable_parent_is_a_clear_error);
 	TEST_EXIT();
 }

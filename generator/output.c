@@ -17,6 +17,7 @@
 
 #define MARKER ".morgue-site"
 #define OLD ".old" /* <dir>.old: the site the last build replaced */
+#define REPLACED_BY ".morgue-replaced-by" /* in <dir>.old: by which site */
 
 /* A file put into staging by this build (written or linked). */
 typedef struct placed {
@@ -34,6 +35,7 @@ struct morgue_output {
 	int committed;
 	pthread_mutex_t lock;
 	size_t files, bytes;
+	size_t linked;       /* files of the new site that are the live site's */
 	char *stamp;         /* what the site is built from, or NULL */
 	int keep;            /* link unchanged files from the previous site */
 	int spare;           /* staging began as <dir>.old (updated in place) */
@@ -94,6 +96,7 @@ static void count_placed(morgue_output *o, const char *site_path, size_t size, i
 	pthread_mutex_lock(&o->lock);
 	o->files++;
 	o->bytes += size;
+	o->linked += !written;
 	if (o->keep)
 		place(o, site_path, size, written);
 	pthread_mutex_unlock(&o->lock);
@@ -182,6 +185,40 @@ static int check_replaceable(const char *dir)
 	return 0;
 }
 
+/* Which site dir holds, as far as a later build can tell: the device,
+ * inode, mtime and size of its marker (written anew by every build). */
+static int site_id(morgue_buf *out, const char *dir)
+{
+	morgue_buf m = MORGUE_BUF_INIT;
+	struct stat st;
+	morgue_buf_printf(&m, "%s/%s", dir, MARKER);
+	int rc = lstat(m.ptr, &st);
+	morgue_buf_free(&m);
+	if (rc < 0)
+		return MORGUE_ENOTFOUND;
+	morgue_buf_printf(out, "%llu %llu %lld.%09ld %lld\n", (unsigned long long)st.st_dev,
+			  (unsigned long long)st.st_ino, (long long)st.st_mtim.tv_sec,
+			  (long)st.st_mtim.tv_nsec, (long long)st.st_size);
+	return 0;
+}
+
+/* 1 when <dir>.old is morgue's and the site the live one replaced: only
+ * that tree shares the live site's files (another, left when the site was
+ * removed and built again, would cost more to update than a fresh one). */
+static int old_is_current(const morgue_output *o)
+{
+	morgue_buf m = MORGUE_BUF_INIT, id = MORGUE_BUF_INIT, was = MORGUE_BUF_INIT;
+	morgue_buf_printf(&m, "%s/%s", o->old.ptr, REPLACED_BY);
+	int yes = site_id(&id, o->dir.ptr) == 0 && morgue_fs_read(&was, m.ptr) == 0 &&
+		  was.size == id.size && !memcmp(was.ptr, id.ptr, id.size) &&
+		  has_marker(o->old.ptr);
+	morgue_error_clear();
+	morgue_buf_free(&m);
+	morgue_buf_free(&id);
+	morgue_buf_free(&was);
+	return yes;
+}
+
 int morgue_output_begin(morgue_output **out, const char *dir)
 {
 	morgue_output *o = morgue_calloc(1, sizeof(*o));
@@ -210,9 +247,13 @@ int morgue_output_begin(morgue_output **out, const char *dir)
 	if ((rc = check_replaceable(o->dir.ptr)) < 0)
 		goto done;
 	remove_stale_staging(o->dir.ptr);
+	/* an old site that the live one did not replace is garbage: it
+	 * holds the disk space of every file of its own */
+	morgue_buf_printf(&o->old, "%s" OLD, o->dir.ptr);
+	if (morgue_fs_is_dir(o->old.ptr) && has_marker(o->old.ptr) && !old_is_current(o))
+		morgue_fs_rmtree_parallel(o->old.ptr);
 
 	morgue_buf_printf(&o->staging, "%s.staging-%ld", o->dir.ptr, (long)getpid());
-	morgue_buf_printf(&o->old, "%s" OLD, o->dir.ptr);
 	if ((rc = morgue_fs_mkdirs(o->staging.ptr)) < 0)
 		goto done;
 	rc = morgue_output_write(o, MARKER, "morgue\n", 7);
@@ -356,8 +397,7 @@ int morgue_output_close(morgue_output_file *f)
 static void adopt_old(morgue_output *o)
 {
 	morgue_buf m = MORGUE_BUF_INIT;
-	if (!morgue_fs_is_dir(o->dir.ptr) || !morgue_fs_is_dir(o->old.ptr) ||
-	    !has_marker(o->old.ptr))
+	if (!old_is_current(o))
 		return;
 	/* staging holds only its marker yet */
 	if (morgue_fs_rmtree(o->staging.ptr) < 0 || rename(o->old.ptr, o->staging.ptr) < 0) {
@@ -477,8 +517,12 @@ static void keep_if_same(morgue_output *o, const char *sub, size_t size)
 	    same_bytes(now.ptr, was.ptr, old.st_size)) {
 		morgue_buf tmp = MORGUE_BUF_INIT;
 		morgue_buf_printf(&tmp, "%s.keep", now.ptr);
-		if (link(was.ptr, tmp.ptr) == 0 && rename(tmp.ptr, now.ptr) < 0)
+		if (link(was.ptr, tmp.ptr) < 0)
+			;
+		else if (rename(tmp.ptr, now.ptr) < 0)
 			unlink(tmp.ptr);
+		else
+			o->linked++; /* prepare runs alone */
 		morgue_buf_free(&tmp);
 	}
 	morgue_buf_free(&now);
@@ -714,25 +758,36 @@ int morgue_output_prepare(morgue_output *o)
 	return 0;
 }
 
-/* After the swap the replaced site lives at the staging path: it becomes
- * <dir>.old, for the next build to start from (adopt_old),
- * unless that name is taken by a directory morgue did not make. Nothing
- * here can fail the build: at worst the old site is removed. */
+/* After the swap the replaced site lives at the staging path. When this
+ * build linked most of its files from it (an incremental build), it
+ * shares them with the new site and becomes <dir>.old, recording which
+ * site replaced it, for the next build to start from (adopt_old); the
+ * <dir>.old before goes. Otherwise (a clean build wrote every file) both
+ * go. A <dir>.old that morgue did not make is never touched. Nothing here
+ * can fail the build. */
 static void keep_old(morgue_output *o)
 {
-	if (morgue_fs_exists(o->old.ptr)) {
-		if (!has_marker(o->old.ptr) ||
-		    renameat2(AT_FDCWD, o->staging.ptr, AT_FDCWD, o->old.ptr,
-			      RENAME_EXCHANGE) < 0) {
-			morgue_fs_rmtree_parallel(o->staging.ptr);
-			morgue_error_clear();
-			return;
-		}
-	} else if (rename(o->staging.ptr, o->old.ptr) == 0)
-		return;
-	/* the site the old one replaced (swapped out), or the old site itself */
-	morgue_fs_rmtree_parallel(o->staging.ptr);
+	morgue_buf id = MORGUE_BUF_INIT, p = MORGUE_BUF_INIT;
+	int kept = 0;
+	if (o->keep && 2 * o->linked >= o->files) {
+		if (!morgue_fs_exists(o->old.ptr))
+			kept = rename(o->staging.ptr, o->old.ptr) == 0;
+		else if (has_marker(o->old.ptr))
+			kept = renameat2(AT_FDCWD, o->staging.ptr, AT_FDCWD, o->old.ptr,
+					 RENAME_EXCHANGE) == 0;
+	}
+	if (kept && site_id(&id, o->dir.ptr) == 0) {
+		morgue_buf_printf(&p, "%s/%s", o->old.ptr, REPLACED_BY);
+		if (morgue_fs_write(p.ptr, id.ptr, id.size) < 0)
+			morgue_error_clear(); /* then it is not used */
+	}
+	if (morgue_fs_exists(o->staging.ptr))
+		morgue_fs_rmtree_parallel(o->staging.ptr);
+	if (!kept && has_marker(o->old.ptr))
+		morgue_fs_rmtree_parallel(o->old.ptr);
 	morgue_error_clear();
+	morgue_buf_free(&id);
+	morgue_buf_free(&p);
 }
 
 int morgue_output_commit(morgue_output *o)

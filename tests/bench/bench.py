@@ -314,6 +314,7 @@ def bench_size(n, nent, runs, work, morgue, hugo, pagefind, floor_bin, clean_fla
             reset_repo(repo)
             rmtree(site)
             rmtree(site + ".lock")
+            rmtree(site + ".old")  # the site an incremental build replaced
             # a cache morgue may keep inside the repository would make the
             # next "clean" build warm: remove it (--clean is passed too when
             # `morgue build --help` offers it)

@@ -265,8 +265,13 @@ static void test_through_output(void)
 	site(&out, "out");
 	morgue_buf_printf(&junk, "%s.old/search/t-zz.js", out.ptr);
 	for (int i = 0; i < 3; i++) {
-		if (i == 2)
+		if (i == 2) { /* the second build's old site (same files: linked) */
+			morgue_buf m = MORGUE_BUF_INIT;
+			morgue_buf_printf(&m, "%s.old/.morgue-site", out.ptr);
+			CHECK(morgue_fs_exists(m.ptr));
+			morgue_buf_free(&m);
 			CHECK_INT(morgue_fs_write(junk.ptr, "x", 1), 0);
+		}
 		CHECK_INT(morgue_output_begin(&o, out.ptr), 0);
 		morgue_output_keep_unchanged(o);
 		through = o;

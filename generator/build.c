@@ -1065,6 +1065,8 @@ static void *write_exports(void *arg)
  * holds the repository's lock: a read waits for it). */
 typedef struct history_job {
 	morgue_repo *repo;
+	const char *prev_cache; /* continue the history stored there, or NULL */
+	const char *key;        /* what a stored history must have been made with */
 	morgue_history *history;
 	int rc;
 	morgue_buf error;
@@ -1074,7 +1076,15 @@ typedef struct history_job {
 static void *collect_history(void *arg)
 {
 	history_job *j = arg;
-	j->rc = morgue_history_collect(&j->history, j->repo);
+	morgue_buf prev = MORGUE_BUF_INIT;
+	if (j->prev_cache && morgue_cache_read_history(&prev, j->prev_cache) == 0)
+		j->rc = morgue_history_collect_since(&j->history, j->repo, j->key,
+						     morgue_buf_cstr(&prev), prev.size);
+	else {
+		morgue_error_clear();
+		j->rc = morgue_history_collect(&j->history, j->repo);
+	}
+	morgue_buf_free(&prev);
 	if (j->rc < 0) {
 		const morgue_error *e = morgue_error_last();
 		morgue_buf_puts(&j->error, e && e->message ? e->message : "history failed");
@@ -1147,6 +1157,8 @@ typedef struct flush_job {
 	morgue_cache *cache;
 	morgue_catalog *catalog;
 	const char *stamp;
+	const morgue_history *history; /* stored for the next build, with its key */
+	const char *history_key;
 	int rc;
 	morgue_buf error;
 } flush_job;
@@ -1154,9 +1166,13 @@ typedef struct flush_job {
 static void *flush_cache(void *arg)
 {
 	flush_job *j = arg;
+	morgue_buf text = MORGUE_BUF_INIT;
+	morgue_history_serialize(&text, j->history, j->history_key);
 	if ((j->rc = morgue_cache_flush(j->cache)) == 0 &&
-	    (j->rc = morgue_cache_set_stamp(j->cache, j->stamp)) == 0)
+	    (j->rc = morgue_cache_set_stamp(j->cache, j->stamp)) == 0 &&
+	    (j->rc = morgue_cache_set_history(j->cache, morgue_buf_cstr(&text))) == 0)
 		j->rc = morgue_catalog_commit(j->catalog);
+	morgue_buf_free(&text);
 	if (j->rc < 0) {
 		const morgue_error *e = morgue_error_last();
 		morgue_buf_puts(&j->error, e && e->message ? e->message : "cache failed");
@@ -1267,7 +1283,7 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	build b = { .opts = opts, .stats = stats };
 	morgue_buf path = MORGUE_BUF_INIT, stamp = MORGUE_BUF_INIT;
 	morgue_buf cache_path = MORGUE_BUF_INIT, cache_new = MORGUE_BUF_INIT;
-	morgue_buf fts_path = MORGUE_BUF_INIT;
+	morgue_buf fts_path = MORGUE_BUF_INIT, history_key = MORGUE_BUF_INIT;
 	long long *ids = NULL;       /* each article's catalog id, by b.arts */
 	int cache_kept = 0;
 	char date[11];
@@ -1316,14 +1332,20 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	if ((rc = list_articles(&b)) < 0)
 		goto done;
 	if (!opts->check_only) {
-		hj.repo = b.repo;
-		history_threaded = pthread_create(&history_thread, NULL, collect_history, &hj) == 0;
 		/* the catalog is built in a file that becomes the next
 		 * build's cache: DIR.cache next to the site */
 		morgue_buf_puts(&cache_path, opts->out);
 		while (cache_path.size > 1 && cache_path.ptr[cache_path.size - 1] == '/')
 			morgue_buf_truncate(&cache_path, cache_path.size - 1);
 		morgue_buf_puts(&cache_path, ".cache");
+		/* the walk continues the previous build's history when the
+		 * commit descends from its commit */
+		morgue_buf_printf(&history_key, "morgue-history 1 %s %s", b.bin,
+				  morgue_repo_prefix(b.repo));
+		hj.repo = b.repo;
+		hj.prev_cache = opts->clean ? NULL : cache_path.ptr;
+		hj.key = history_key.ptr;
+		history_threaded = pthread_create(&history_thread, NULL, collect_history, &hj) == 0;
 		morgue_buf_printf(&cache_new, "%s.new-%ld", cache_path.ptr, (long)getpid());
 		/* an edit: start from a copy of the previous cache, unless
 		 * the articles before it moved (added, removed, renamed) */
@@ -1575,6 +1597,7 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 		 * files are compared with the previous site's; the site is
 		 * swapped in only when both are done */
 		flush_job fj = { .cache = b.cache, .catalog = b.catalog, .stamp = stamp.ptr,
+				 .history = b.history, .history_key = history_key.ptr,
 				 .error = MORGUE_BUF_INIT };
 		pthread_t flush_thread;
 		int flushing = pthread_create(&flush_thread, NULL, flush_cache, &fj) == 0;
@@ -1628,6 +1651,7 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	free(b.keys);
 	morgue_ftsindex_free(b.fts);
 	morgue_buf_free(&fts_path);
+	morgue_buf_free(&history_key);
 	free(ids);
 	morgue_cache_free(b.cache);
 	morgue_catalog_free(b.catalog);

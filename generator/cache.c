@@ -397,6 +397,29 @@ int morgue_cache_set_stamp(morgue_cache *k, const char *stamp)
 	return meta_set(k, "stamp", stamp);
 }
 
+int morgue_cache_set_history(morgue_cache *k, const char *text)
+{
+	return meta_set(k, "history", text);
+}
+
+int morgue_cache_read_history(morgue_buf *out, const char *path)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int rc = MORGUE_ENOTFOUND;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, "SELECT value FROM cache_meta WHERE name = 'history'", -1, &st,
+			       NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_TEXT) {
+		morgue_buf_put(out, (const char *)sqlite3_column_text(st, 0),
+			       (size_t)sqlite3_column_bytes(st, 0));
+		rc = 0;
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return rc == 0 ? 0 : morgue_error_set(rc, path, 0, "no history in the cache");
+}
+
 static int by_key_id(const void *x, const void *y)
 {
 	return strcmp(((const key_id *)x)->key, ((const key_id *)y)->key);

@@ -82,6 +82,13 @@ int morgue_cache_has_previous(const morgue_cache *k);
 const char *morgue_cache_previous_stamp(const morgue_cache *k);
 int morgue_cache_set_stamp(morgue_cache *k, const char *stamp);
 
+/* The git history the build walked (morgue_history_serialize), for the
+ * next build to continue from; read_history reads it back from the cache
+ * file at path, on a connection of its own (any thread, while the cache
+ * is copied): MORGUE_ENOTFOUND when the file or the text is not there. */
+int morgue_cache_set_history(morgue_cache *k, const char *text);
+int morgue_cache_read_history(morgue_buf *out, const char *path);
+
 /* Articles. lookup: 1 and *old_id when the previous build has rows for
  * key, else 0. copy: insert those rows (article, body, tags, mentions,
  * attributions) as a new article, *id its new id; on failure the previous

@@ -1,8 +1,11 @@
 #include "history.h"
 #include "frontmatter.h"
 #include "util/alloc.h"
+#include "util/buf.h"
 #include "util/error.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* A small string -> index map (open hashing) for "path -> history". */
@@ -18,6 +21,8 @@ struct morgue_history {
 	slot **table;
 	size_t nbuckets;
 	int shallow;
+	int since;      /* continued an earlier history (morgue_history_collect_since) */
+	char head[41];  /* the commit walked from, or "" */
 	morgue_repo *repo;
 };
 
@@ -222,22 +227,18 @@ static int on_change(const morgue_repo_change *c, void *payload)
 	return 0;
 }
 
-int morgue_history_collect(morgue_history **out, morgue_repo *r)
+static morgue_history *history_new(morgue_repo *r)
 {
-	static const char *const dirs[] = { "articles", "annotations" };
 	morgue_history *h = morgue_calloc(1, sizeof(*h));
-	int rc;
-
 	h->nbuckets = 4096;
 	h->table = morgue_calloc(h->nbuckets, sizeof(*h->table));
 	h->repo = r;
-	rc = morgue_repo_history(r, dirs, 2, on_change, h, &h->shallow);
-	if (rc < 0) {
-		morgue_history_free(h);
-		*out = NULL;
-		return rc;
-	}
-	/* lookups from now on are by the walked commit's paths */
+	return h;
+}
+
+/* After the walk: lookups are by the walked commit's paths. */
+static void finish(morgue_history *h)
+{
 	for (size_t i = 0; i < h->nbuckets; i++)
 		while (h->table[i])
 			map_del(h, h->table[i]->key);
@@ -247,8 +248,279 @@ int morgue_history_collect(morgue_history **out, morgue_repo *r)
 			map_set(h, h->v[i].path, i);
 	}
 	h->repo = NULL;
+}
+
+static const char *const walked_dirs[] = { "articles", "annotations" };
+
+int morgue_history_collect(morgue_history **out, morgue_repo *r)
+{
+	morgue_history *h = history_new(r);
+	int joined;
+	int rc = morgue_repo_history_since(r, walked_dirs, 2, NULL, on_change, h, &h->shallow,
+					   &joined, h->head);
+	if (rc < 0) {
+		morgue_history_free(h);
+		*out = NULL;
+		return rc;
+	}
+	finish(h);
 	*out = h;
 	return 0;
+}
+
+/* An array of n elements of size sz grown as push_str and revision grow
+ * theirs (capacity: the next power of two), to hold n + more. */
+static void *grow_pow2(void *v, size_t n, size_t more, size_t sz)
+{
+	size_t cap = 1;
+	while (cap < n + more)
+		cap *= 2;
+	return morgue_realloc(v, cap * sz);
+}
+
+/* The walk since an earlier history's commit is done: that history's
+ * articles follow, as the rest of the walk would have found them. One the
+ * newer commits touched continues the entry they made (under the path it
+ * had at that commit, as the walk's map says); the others are appended
+ * in their order. prev is emptied. */
+static void merge(morgue_history *h, morgue_history *prev)
+{
+	for (size_t i = 0; i < prev->n; i++) {
+		morgue_article_history *e = &prev->v[i], *a;
+		size_t idx;
+		if (!map_get(h, e->path, &idx)) {
+			MORGUE_ARRAY_RESERVE(h->v, h->cap, h->n + 1);
+			h->v[h->n++] = *e;
+			memset(e, 0, sizeof(*e));
+			continue;
+		}
+		a = &h->v[idx];
+		if (e->nrevs) {
+			a->revs = grow_pow2(a->revs, a->nrevs, e->nrevs, sizeof(*a->revs));
+			memcpy(a->revs + a->nrevs, e->revs, e->nrevs * sizeof(*e->revs));
+			a->nrevs += e->nrevs;
+			free(e->revs);
+			e->revs = NULL;
+			e->nrevs = 0;
+		}
+		if (e->nold) {
+			a->old_paths = grow_pow2(a->old_paths, a->nold, e->nold, sizeof(*a->old_paths));
+			memcpy(a->old_paths + a->nold, e->old_paths, e->nold * sizeof(*e->old_paths));
+			a->nold += e->nold;
+			free(e->old_paths);
+			e->old_paths = NULL;
+			e->nold = 0;
+		}
+	}
+}
+
+int morgue_history_collect_since(morgue_history **out, morgue_repo *r, const char *key,
+				 const char *prev, size_t len)
+{
+	morgue_history *old = NULL, *h = NULL;
+	int joined = 0, rc;
+
+	if (prev && morgue_history_parse(&old, key, prev, len) == 0 && !old->shallow &&
+	    old->head[0]) {
+		h = history_new(r);
+		rc = morgue_repo_history_since(r, walked_dirs, 2, old->head, on_change, h,
+					       &h->shallow, &joined, h->head);
+		if (rc == 0 && joined && !h->shallow) {
+			merge(h, old);
+			morgue_history_free(old);
+			finish(h);
+			h->since = 1;
+			*out = h;
+			return 0;
+		}
+		morgue_history_free(h);
+	}
+	/* an unusable earlier history is no error: the whole walk */
+	morgue_error_clear();
+	morgue_history_free(old);
+	return morgue_history_collect(out, r);
+}
+
+/* ---- the history as text, for the build cache ----
+ *
+ * "morgue-history 1\n", then fields: a string as its length, ':' and its
+ * bytes; a number as its decimal digits and ','. Header: key, head
+ * commit, shallow, entry count; each entry: path, revision count, each
+ * revision (commit, time, tz, author, summary, article and annotations
+ * status, added count and slugs, removed count and slugs), old path
+ * count and paths. */
+
+#define HISTORY_MAGIC "morgue-history 1\n"
+
+static void put_str(morgue_buf *b, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	morgue_buf_printf(b, "%zu:", n);
+	morgue_buf_put(b, s ? s : "", n);
+}
+
+static void put_num(morgue_buf *b, long long v)
+{
+	morgue_buf_printf(b, "%lld,", v);
+}
+
+void morgue_history_serialize(morgue_buf *out, const morgue_history *h, const char *key)
+{
+	morgue_buf_puts(out, HISTORY_MAGIC);
+	put_str(out, key);
+	put_str(out, h->head);
+	put_num(out, h->shallow);
+	put_num(out, (long long)h->n);
+	for (size_t i = 0; i < h->n; i++) {
+		const morgue_article_history *a = &h->v[i];
+		put_str(out, a->path);
+		put_num(out, (long long)a->nrevs);
+		for (size_t k = 0; k < a->nrevs; k++) {
+			const morgue_revision *rv = &a->revs[k];
+			put_str(out, rv->commit);
+			put_num(out, rv->time);
+			put_num(out, rv->tz);
+			put_str(out, rv->author);
+			put_str(out, rv->summary);
+			put_num(out, rv->article);
+			put_num(out, rv->annotations);
+			put_num(out, (long long)rv->nadded);
+			for (size_t j = 0; j < rv->nadded; j++)
+				put_str(out, rv->added[j]);
+			put_num(out, (long long)rv->nremoved);
+			for (size_t j = 0; j < rv->nremoved; j++)
+				put_str(out, rv->removed[j]);
+		}
+		put_num(out, (long long)a->nold);
+		for (size_t k = 0; k < a->nold; k++)
+			put_str(out, a->old_paths[k]);
+	}
+}
+
+typedef struct reader {
+	const char *p, *end;
+	int bad;
+} reader;
+
+static long long get_num(reader *r)
+{
+	char *stop;
+	if (r->bad || r->p >= r->end)
+		goto bad;
+	long long v = strtoll(r->p, &stop, 10);
+	if (stop == r->p || stop >= r->end || *stop != ',')
+		goto bad;
+	r->p = stop + 1;
+	return v;
+bad:
+	r->bad = 1;
+	return 0;
+}
+
+/* A count of things that each take at least `least` bytes more. */
+static size_t get_count(reader *r, size_t least)
+{
+	long long v = get_num(r);
+	if (v < 0 || (size_t)v > (size_t)(r->end - r->p) / least) {
+		r->bad = 1;
+		return 0;
+	}
+	return (size_t)v;
+}
+
+static char *get_str(reader *r)
+{
+	char *stop;
+	if (r->bad || r->p >= r->end || *r->p < '0' || *r->p > '9')
+		goto bad;
+	unsigned long long n = strtoull(r->p, &stop, 10);
+	if (stop >= r->end || *stop != ':' || n > (unsigned long long)(r->end - stop - 1))
+		goto bad;
+	char *s = morgue_malloc((size_t)n + 1);
+	memcpy(s, stop + 1, (size_t)n);
+	s[n] = '\0';
+	if (memchr(s, '\0', (size_t)n)) {
+		free(s);
+		goto bad;
+	}
+	r->p = stop + 1 + n;
+	return s;
+bad:
+	r->bad = 1;
+	return morgue_strdup("");
+}
+
+static char **get_strs(reader *r, size_t *n)
+{
+	*n = get_count(r, 2);
+	char **v = *n ? grow_pow2(NULL, 0, *n, sizeof(*v)) : NULL;
+	for (size_t i = 0; i < *n; i++)
+		v[i] = get_str(r);
+	return v;
+}
+
+int morgue_history_parse(morgue_history **out, const char *key, const char *data, size_t len)
+{
+	morgue_history *h = history_new(NULL);
+	reader r = { data, data + len, 0 };
+	size_t m = strlen(HISTORY_MAGIC);
+	char *s;
+
+	*out = NULL;
+	if (len < m || memcmp(data, HISTORY_MAGIC, m))
+		goto bad;
+	r.p += m;
+	s = get_str(&r);
+	int same = !strcmp(s, key ? key : "");
+	free(s);
+	s = get_str(&r);
+	if (!same || r.bad || strlen(s) >= sizeof(h->head)) {
+		free(s);
+		goto bad;
+	}
+	strcpy(h->head, s);
+	free(s);
+	h->shallow = get_num(&r) != 0;
+	size_t n = get_count(&r, 4);
+	h->v = n ? morgue_calloc(n, sizeof(*h->v)) : NULL;
+	h->cap = n;
+	for (size_t i = 0; i < n && !r.bad; i++) {
+		morgue_article_history *a = &h->v[h->n++];
+		a->path = get_str(&r);
+		size_t nrevs = get_count(&r, 20);
+		a->revs = nrevs ? grow_pow2(NULL, 0, nrevs, sizeof(*a->revs)) : NULL;
+		for (size_t k = 0; k < nrevs && !r.bad; k++) {
+			morgue_revision *rv = &a->revs[a->nrevs++];
+			memset(rv, 0, sizeof(*rv));
+			s = get_str(&r);
+			if (strlen(s) != 40)
+				r.bad = 1;
+			memcpy(rv->commit, s, strlen(s) < 41 ? strlen(s) : 40);
+			free(s);
+			rv->time = get_num(&r);
+			rv->tz = (int)get_num(&r);
+			rv->author = get_str(&r);
+			rv->summary = get_str(&r);
+			rv->article = (char)get_num(&r);
+			rv->annotations = (char)get_num(&r);
+			rv->added = get_strs(&r, &rv->nadded);
+			rv->removed = get_strs(&r, &rv->nremoved);
+		}
+		a->old_paths = get_strs(&r, &a->nold);
+	}
+	if (r.bad || r.p != r.end)
+		goto bad;
+	finish(h);
+	*out = h;
+	return 0;
+bad:
+	morgue_history_free(h);
+	return morgue_error_set(MORGUE_EINPUT, NULL, 0, "history: not a history of this build");
+}
+
+int morgue_history_since(const morgue_history *h)
+{
+	return h && h->since;
 }
 
 void morgue_history_free(morgue_history *h)

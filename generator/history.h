@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "repo.h"
+#include "util/buf.h"
 
 typedef struct morgue_revision {
 	char commit[41];
@@ -44,6 +45,23 @@ typedef struct morgue_history morgue_history;
  * partial and morgue_history_shallow says so. */
 int morgue_history_collect(morgue_history **out, morgue_repo *r);
 void morgue_history_free(morgue_history *h);
+
+/* Incremental builds. The history as text (for the build cache), with
+ * the key of what it depends on besides the repository (the binary, the
+ * content root); parse reads it back: MORGUE_EINPUT when it is not such a
+ * text or has another key. */
+void morgue_history_serialize(morgue_buf *out, const morgue_history *h, const char *key);
+int morgue_history_parse(morgue_history **out, const char *key, const char *data, size_t len);
+/* The same result as morgue_history_collect, walking only the commits
+ * made since the earlier history prev (serialized, with the same key)
+ * when r's commit descends from its commit along first parents; else, or
+ * when prev is NULL or unusable (another key, a shallow history), the
+ * whole walk. */
+int morgue_history_collect_since(morgue_history **out, morgue_repo *r, const char *key,
+				 const char *prev, size_t len);
+/* 1 when h continued an earlier history (collect_since did not walk it
+ * all). */
+int morgue_history_since(const morgue_history *h);
 
 /* The history of the article at `path` ("articles/2017/x.md"), or NULL
  * when no commit touched it (worktree drafts). */

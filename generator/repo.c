@@ -712,9 +712,20 @@ static int report_deltas(morgue_repo *r, git_diff *diff, git_commit *commit,
 int morgue_repo_history(morgue_repo *r, const char *const *dirs, size_t ndirs,
 			morgue_repo_change_fn fn, void *payload, int *shallow)
 {
+	char head[41];
+	int joined;
+	return morgue_repo_history_since(r, dirs, ndirs, NULL, fn, payload, shallow, &joined,
+					 head);
+}
+
+int morgue_repo_history_since(morgue_repo *r, const char *const *dirs, size_t ndirs,
+			      const char *since, morgue_repo_change_fn fn, void *payload,
+			      int *shallow, int *joined, char *head)
+{
 	git_revwalk *walk = NULL;
 	git_repository *git = NULL; /* the walk's own handle */
-	git_oid oid;
+	git_oid oid, stop, last_parent;
+	int have_parent = 0;
 	morgue_buf *specs = morgue_calloc(ndirs ? ndirs : 1, sizeof(*specs));
 	char **spec_ptrs = morgue_calloc(ndirs ? ndirs : 1, sizeof(*spec_ptrs));
 	git_diff_options dopts;
@@ -724,6 +735,8 @@ int morgue_repo_history(morgue_repo *r, const char *const *dirs, size_t ndirs,
 	git_diff_options_init(&dopts, GIT_DIFF_OPTIONS_VERSION);
 	git_diff_find_options_init(&fopts, GIT_DIFF_FIND_OPTIONS_VERSION);
 	*shallow = 0;
+	*joined = 0;
+	head[0] = '\0';
 	/* the walk reads thousands of trees: on a repository handle of its
 	 * own, so the build's blob reads (entities, articles) need not wait
 	 * for the lock meanwhile */
@@ -748,9 +761,24 @@ int morgue_repo_history(morgue_repo *r, const char *const *dirs, size_t ndirs,
 	 * articles of one template can look 60% alike */
 	fopts.rename_threshold = 90;
 	*shallow = git_repository_is_shallow(git) == 1;
+	git_oid_tostr(head, 41, &oid);
+	if (since && git_oid_fromstr(&stop, since) < 0)
+		since = NULL; /* not a commit id: the whole walk */
 	if (git_revwalk_new(&walk, git) < 0 || git_revwalk_push(walk, &oid) < 0) {
 		rc = git_fail("history");
 		goto done;
+	}
+	if (since) {
+		if (git_oid_equal(&oid, &stop)) {
+			*joined = 1;
+			goto done;
+		}
+		/* since and its ancestors are not walked; a commit the
+		 * repository lacks: no walk (joined stays 0) */
+		if (git_revwalk_hide(walk, &stop) < 0) {
+			git_error_clear();
+			goto done;
+		}
 	}
 	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
 	git_revwalk_simplify_first_parent(walk);
@@ -774,6 +802,9 @@ int morgue_repo_history(morgue_repo *r, const char *const *dirs, size_t ndirs,
 			git_commit_free(parent);
 			break;
 		}
+		have_parent = parent != NULL;
+		if (parent)
+			git_oid_cpy(&last_parent, git_commit_id(parent));
 		if (git_commit_tree(&tree, commit) < 0 ||
 		    git_diff_tree_to_tree(&diff, git, ptree, tree, &dopts) < 0 ||
 		    git_diff_find_similar(diff, &fopts) < 0)
@@ -786,6 +817,8 @@ int morgue_repo_history(morgue_repo *r, const char *const *dirs, size_t ndirs,
 		git_commit_free(parent);
 		git_commit_free(commit);
 	}
+	if (rc == 0 && since && !*shallow && have_parent && git_oid_equal(&last_parent, &stop))
+		*joined = 1;
 done:
 	git_revwalk_free(walk);
 	for (size_t i = 0; i < ndirs; i++)

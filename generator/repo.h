@@ -94,6 +94,16 @@ typedef int (*morgue_repo_change_fn)(const morgue_repo_change *c, void *payload)
 int morgue_repo_history(morgue_repo *r, const char *const *dirs, size_t ndirs,
 			morgue_repo_change_fn fn, void *payload, int *shallow);
 
+/* The same walk, but only down to `since` (40 hex; a commit an earlier
+ * walk started from), which is not reported: *joined is set when the walk
+ * reached it along first parents (the walked commit is since, or the last
+ * reported commit's first parent is), so an earlier walk from since
+ * continues this one exactly. head (41 bytes) receives the commit the
+ * walk started from ("" when there is none). */
+int morgue_repo_history_since(morgue_repo *r, const char *const *dirs, size_t ndirs,
+			      const char *since, morgue_repo_change_fn fn, void *payload,
+			      int *shallow, int *joined, char *head);
+
 /* Read a blob by its hex id (from morgue_repo_change). */
 int morgue_repo_read_blob(morgue_buf *out, morgue_repo *r, const char *oid);
 

@@ -9,15 +9,51 @@ void morgue_hash_init(morgue_hash *h)
 	h->b = 0x243f6a8885a308d3ULL;
 }
 
+/* Bytes as a little-endian number (the same digits on any host); the
+ * compiler makes the eight-byte one a single load. */
+static unsigned long long load8(const unsigned char *p)
+{
+	return (unsigned long long)p[0] | (unsigned long long)p[1] << 8 |
+	       (unsigned long long)p[2] << 16 | (unsigned long long)p[3] << 24 |
+	       (unsigned long long)p[4] << 32 | (unsigned long long)p[5] << 40 |
+	       (unsigned long long)p[6] << 48 | (unsigned long long)p[7] << 56;
+}
+
+static unsigned long long load_tail(const unsigned char *p, size_t n)
+{
+	unsigned long long w = 0;
+	for (size_t i = 0; i < n; i++)
+		w |= (unsigned long long)p[i] << (8 * i);
+	return w;
+}
+
+static unsigned long long rotl(unsigned long long x, int r)
+{
+	return (x << r) | (x >> (64 - r));
+}
+
+/* A word into both lanes: each step is a bijection of the lane for a
+ * given word, so two inputs that differ in one word differ after it. */
+#define STEP(a, b, w)                                              \
+	do {                                                       \
+		(a) = rotl(((a) ^ (w)) * 0x9e3779b97f4a7c15ULL, 27); \
+		(b) = rotl((b) + (w), 31) * 0xff51afd7ed558ccdULL;   \
+	} while (0)
+
+/* Eight bytes a step (a byte a step made the page signatures of a 10k
+ * build a few per cent of its CPU); the last 0 to 7 bytes go in one more
+ * word with their count in its top byte, so every call ends with a word
+ * of its own and calls split differently hash differently. */
 void morgue_hash_put(morgue_hash *h, const void *data, size_t len)
 {
 	const unsigned char *p = data;
 	unsigned long long a = h->a, b = h->b;
-	for (size_t i = 0; i < len; i++) {
-		a = (a ^ p[i]) * 1099511628211ULL;
-		b = (b + p[i] + 1) * 0x9e3779b97f4a7c15ULL;
-		b = (b << 31) | (b >> 33);
+	for (; len >= 8; p += 8, len -= 8) {
+		unsigned long long w = load8(p);
+		STEP(a, b, w);
 	}
+	unsigned long long last = load_tail(p, len) | (unsigned long long)len << 56;
+	STEP(a, b, last);
 	h->a = a;
 	h->b = b;
 }

@@ -1,8 +1,9 @@
 /*
  * hash.h - a 128-bit content hash for cache keys and page signatures.
  *
- * Two independent 64-bit lanes (FNV-1a and a multiply-rotate mix) over the
- * same bytes. Not cryptographic: it tells an archive's own inputs apart,
+ * Two independent 64-bit lanes (multiply-rotate mixes) over the same
+ * bytes, eight at a time; one call's bytes end with a word of their own,
+ * so a hash depends on how the input was split into calls. Not cryptographic: it tells an archive's own inputs apart,
  * it does not resist an adversary (the inputs are the user's repository).
  * morgue_hash_puts hashes the string and its terminating NUL, so a list
  * of fields cannot collide with the same bytes split differently.

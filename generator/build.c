@@ -1257,25 +1257,31 @@ static void remove_stale_caches(const char *cache, const char *mine)
  * one is moved aside first (as "NEW.old", which remove_stale_caches
  * knows): a rename over an existing file makes ext4 write the new one's
  * 400 MB out before it returns (auto_da_alloc), a rename to a free name
- * does not. */
-static int keep_cache(const char *new_path, const char *path)
+ * does not. *old is then its path, for the caller to remove (else empty). */
+static int keep_cache(const char *new_path, const char *path, morgue_buf *old)
 {
-	morgue_buf old = MORGUE_BUF_INIT;
 	int kept = 0, aside;
 
-	morgue_buf_printf(&old, "%s.old", new_path);
-	aside = rename(path, old.ptr) == 0;
+	morgue_buf_printf(old, "%s.old", new_path);
+	aside = rename(path, old->ptr) == 0;
 	if (rename(new_path, path) == 0)
 		kept = 1;
 	else {
 		morgue_warn(path, 0, "cannot keep the build cache: %s", strerror(errno));
-		if (aside && rename(old.ptr, path) == 0)
+		if (aside && rename(old->ptr, path) == 0)
 			aside = 0;
 	}
-	if (aside)
-		remove(old.ptr);
-	morgue_buf_free(&old);
+	if (!aside)
+		morgue_buf_clear(old);
 	return kept;
+}
+
+/* Removing the old cache frees its 400 MB of page cache (10k articles):
+ * from a thread of its own while the build frees its memory. */
+static void *remove_file(void *arg)
+{
+	remove((const char *)arg);
+	return NULL;
 }
 
 int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
@@ -1286,6 +1292,9 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	morgue_buf fts_path = MORGUE_BUF_INIT, history_key = MORGUE_BUF_INIT;
 	long long *ids = NULL;       /* each article's catalog id, by b.arts */
 	int cache_kept = 0;
+	morgue_buf cache_old = MORGUE_BUF_INIT; /* the previous cache, moved aside */
+	pthread_t remove_thread;
+	int removing = 0;
 	char date[11];
 	int rc;
 	history_job hj = { 0 };
@@ -1614,8 +1623,12 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 		goto done;
 	stats->files = morgue_output_files(b.output);
 	stats->bytes = morgue_output_bytes(b.output);
-	if (cache_new.size)
-		cache_kept = keep_cache(cache_new.ptr, cache_path.ptr);
+	if (cache_new.size) {
+		cache_kept = keep_cache(cache_new.ptr, cache_path.ptr, &cache_old);
+		if (cache_old.size &&
+		    !(removing = pthread_create(&remove_thread, NULL, remove_file, cache_old.ptr) == 0))
+			remove(cache_old.ptr);
+	}
 	done:
 	if (search_started) { /* a failure before the pages */
 		search_go(&sj, NULL);
@@ -1662,6 +1675,9 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	morgue_theme_free(b.theme);
 	morgue_config_free(b.config);
 	morgue_repo_free(b.repo);
+	if (removing)
+		pthread_join(remove_thread, NULL);
+	morgue_buf_free(&cache_old);
 	return rc;
 }
 

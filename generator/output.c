@@ -635,41 +635,44 @@ void morgue_output_set_stamp(morgue_output *o, const char *stamp)
 	o->stamp = morgue_strdup(stamp);
 }
 
-/* Files and bytes below dir, the marker excluded. */
-static int count_tree(const char *dir, const char *rel, size_t *files, size_t *bytes)
+/* Files and bytes in the directory open as dfd (taken over and closed)
+ * and below, the marker excluded at the top: by names relative to each
+ * directory (fstatat), since a whole site is a stat per file and the
+ * no-change check makes one of every build. */
+static int count_at(int dfd, int top, size_t *files, size_t *bytes)
 {
-	morgue_buf p = MORGUE_BUF_INIT;
-	DIR *d;
+	DIR *d = fdopendir(dfd);
 	struct dirent *e;
 	int rc = 0;
 
-	morgue_buf_printf(&p, "%s%s%s", dir, *rel ? "/" : "", rel);
-	if (!(d = opendir(p.ptr))) {
-		morgue_buf_free(&p);
+	if (!d) {
+		close(dfd);
 		return -1;
 	}
 	while (!rc && (e = readdir(d))) {
 		struct stat st;
-		morgue_buf sub = MORGUE_BUF_INIT, full = MORGUE_BUF_INIT;
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
-		    (!*rel && !strcmp(e->d_name, MARKER)))
+		    (top && !strcmp(e->d_name, MARKER)))
 			continue;
-		morgue_buf_printf(&sub, "%s%s%s", rel, *rel ? "/" : "", e->d_name);
-		morgue_buf_printf(&full, "%s/%s", dir, sub.ptr);
-		if (lstat(full.ptr, &st) < 0)
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			rc = -1;
-		else if (S_ISDIR(st.st_mode))
-			rc = count_tree(dir, sub.ptr, files, bytes);
-		else {
+		else if (S_ISDIR(st.st_mode)) {
+			int sub = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			rc = sub < 0 ? -1 : count_at(sub, 0, files, bytes);
+		} else {
 			(*files)++;
 			*bytes += (size_t)st.st_size;
 		}
-		morgue_buf_free(&sub);
-		morgue_buf_free(&full);
 	}
 	closedir(d);
-	morgue_buf_free(&p);
 	return rc;
+}
+
+/* Files and bytes below dir, the marker excluded. */
+static int count_tree(const char *dir, size_t *files, size_t *bytes)
+{
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return dfd < 0 ? -1 : count_at(dfd, 1, files, bytes);
 }
 
 int morgue_output_is_current(const char *dir, const char *stamp)
@@ -695,7 +698,7 @@ int morgue_output_check(morgue_buf *marker, const char *dir, const char *stamp)
 	if (strncmp(morgue_buf_cstr(&data), want.ptr, want.size))
 		goto done;
 	morgue_buf_clear(&want);
-	if (count_tree(dir, "", &files, &bytes) < 0)
+	if (count_tree(dir, &files, &bytes) < 0)
 		goto done;
 	morgue_buf_printf(&want, "morgue\nstamp %s\nfiles %zu\nbytes %zu\n", stamp, files, bytes);
 	current = !strcmp(morgue_buf_cstr(&data), want.ptr);
@@ -737,7 +740,7 @@ int morgue_output_prepare(morgue_output *o)
 		morgue_buf m = MORGUE_BUF_INIT, p = MORGUE_BUF_INIT;
 		if (!counted)
 			files = bytes = 0;
-		if (!counted && count_tree(o->staging.ptr, "", &files, &bytes) < 0)
+		if (!counted && count_tree(o->staging.ptr, &files, &bytes) < 0)
 			return morgue_error_set(MORGUE_EIO, o->staging.ptr, 0,
 						"cannot read back the new site: %s", strerror(errno));
 		morgue_buf_printf(&m, "morgue\nstamp %s\nfiles %zu\nbytes %zu\n", o->stamp,

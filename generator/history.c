@@ -278,6 +278,21 @@ static void *grow_pow2(void *v, size_t n, size_t more, size_t sz)
 	return morgue_realloc(v, cap * sz);
 }
 
+/* The *nsrc elements of *src (sz bytes each) moved to the end of dst's
+ * *ndst; *src is freed and emptied. Returns dst, grown as grow_pow2. */
+static void *move_after(void *dst, size_t *ndst, void **src, size_t *nsrc, size_t sz)
+{
+	if (*nsrc) {
+		dst = grow_pow2(dst, *ndst, *nsrc, sz);
+		memcpy((char *)dst + *ndst * sz, *src, *nsrc * sz);
+		*ndst += *nsrc;
+	}
+	free(*src);
+	*src = NULL;
+	*nsrc = 0;
+	return dst;
+}
+
 /* The walk since an earlier history's commit is done: that history's
  * articles follow, as the rest of the walk would have found them. One the
  * newer commits touched continues the entry they made (under the path it
@@ -295,22 +310,10 @@ static void merge(morgue_history *h, morgue_history *prev)
 			continue;
 		}
 		a = &h->v[idx];
-		if (e->nrevs) {
-			a->revs = grow_pow2(a->revs, a->nrevs, e->nrevs, sizeof(*a->revs));
-			memcpy(a->revs + a->nrevs, e->revs, e->nrevs * sizeof(*e->revs));
-			a->nrevs += e->nrevs;
-			free(e->revs);
-			e->revs = NULL;
-			e->nrevs = 0;
-		}
-		if (e->nold) {
-			a->old_paths = grow_pow2(a->old_paths, a->nold, e->nold, sizeof(*a->old_paths));
-			memcpy(a->old_paths + a->nold, e->old_paths, e->nold * sizeof(*e->old_paths));
-			a->nold += e->nold;
-			free(e->old_paths);
-			e->old_paths = NULL;
-			e->nold = 0;
-		}
+		a->revs = move_after(a->revs, &a->nrevs, (void **)&e->revs, &e->nrevs,
+				     sizeof(*a->revs));
+		a->old_paths = move_after(a->old_paths, &a->nold, (void **)&e->old_paths, &e->nold,
+					  sizeof(*a->old_paths));
 	}
 }
 

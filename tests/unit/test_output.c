@@ -273,6 +273,23 @@ static void old_site_is_kept_and_updated_in_place(void)
 	morgue_fs_rmtree(tmp);
 }
 
+/* site with a.html (text), then an incremental build that links it:
+ * the first site is kept as site.old */
+static void two_builds(const char *text)
+{
+	morgue_output *o;
+	morgue_output_begin(&o, pathf("site"));
+	morgue_output_write(o, "a.html", text, strlen(text));
+	morgue_output_commit(o);
+	morgue_output_free(o);
+	morgue_output_begin(&o, pathf("site"));
+	morgue_output_keep_unchanged(o);
+	morgue_output_link(o, "a.html");
+	morgue_output_commit(o);
+	morgue_output_free(o);
+	CHECK(morgue_fs_exists(pathf("site.old/a.html")));
+}
+
 /* A <dir>.old that the live site did not replace (the site was removed)
  * is removed, not started from; a build that fails leaves the live site
  * and no staging tree; a clean build keeps no old site; a directory named
@@ -282,16 +299,7 @@ static void old_site_is_only_ours(void)
 	morgue_output *o;
 	char staged[512];
 	mktmp();
-	morgue_output_begin(&o, pathf("site"));
-	morgue_output_write(o, "a.html", "A0", 2);
-	morgue_output_commit(o);
-	morgue_output_free(o);
-	morgue_output_begin(&o, pathf("site"));
-	morgue_output_keep_unchanged(o);
-	morgue_output_link(o, "a.html");
-	morgue_output_commit(o);
-	morgue_output_free(o);
-	CHECK(morgue_fs_exists(pathf("site.old/a.html")));
+	two_builds("A0");
 	/* the site removed: site.old is garbage, removed by the next build */
 	morgue_fs_rmtree(pathf("site"));
 	morgue_output_begin(&o, pathf("site"));
@@ -302,16 +310,7 @@ static void old_site_is_only_ours(void)
 	morgue_output_free(o);
 	morgue_fs_rmtree(tmp);
 	mktmp();
-	morgue_output_begin(&o, pathf("site"));
-	morgue_output_write(o, "a.html", "A1", 2);
-	morgue_output_commit(o);
-	morgue_output_free(o);
-	morgue_output_begin(&o, pathf("site"));
-	morgue_output_keep_unchanged(o);
-	morgue_output_link(o, "a.html");
-	morgue_output_commit(o);
-	morgue_output_free(o);
-	CHECK(morgue_fs_exists(pathf("site.old/a.html")));
+	two_builds("A1");
 	/* an abandoned build from site.old: its tree goes */
 	morgue_output_begin(&o, pathf("site"));
 	morgue_output_keep_unchanged(o);

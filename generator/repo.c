@@ -709,15 +709,6 @@ static int report_deltas(morgue_repo *r, git_diff *diff, git_commit *commit,
 	return rc;
 }
 
-int morgue_repo_history(morgue_repo *r, const char *const *dirs, size_t ndirs,
-			morgue_repo_change_fn fn, void *payload, int *shallow)
-{
-	char head[41];
-	int joined;
-	return morgue_repo_history_since(r, dirs, ndirs, NULL, fn, payload, shallow, &joined,
-					 head);
-}
-
 int morgue_repo_history_since(morgue_repo *r, const char *const *dirs, size_t ndirs,
 			      const char *since, morgue_repo_change_fn fn, void *payload,
 			      int *shallow, int *joined, char *head)

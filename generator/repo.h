@@ -66,8 +66,9 @@ const char *morgue_repo_label(const morgue_repo *r);
  * used to name files in messages: "content/articles/x.md". */
 const char *morgue_repo_prefix(const morgue_repo *r);
 
-/* One file changed by one commit, as reported by morgue_repo_history. All
- * strings are valid only during the callback. */
+/* One file changed by one commit, as reported by
+ * morgue_repo_history_since. All strings are valid only during the
+ * callback. */
 typedef struct morgue_repo_change {
 	const char *commit;   /* 40 hex */
 	long long time;       /* author time, seconds since the epoch */
@@ -90,16 +91,15 @@ typedef int (*morgue_repo_change_fn)(const morgue_repo_change *c, void *payload)
  * detected. Merge commits count as one change against their first
  * parent. A non-zero return from fn stops the walk and is returned.
  * *shallow is set when the history is cut short (a shallow clone): the
- * commit at the cut is not reported, since its parent is unknown. */
-int morgue_repo_history(morgue_repo *r, const char *const *dirs, size_t ndirs,
-			morgue_repo_change_fn fn, void *payload, int *shallow);
-
-/* The same walk, but only down to `since` (40 hex; a commit an earlier
- * walk started from), which is not reported: *joined is set when the walk
- * reached it along first parents (the walked commit is since, or the last
- * reported commit's first parent is), so an earlier walk from since
- * continues this one exactly. head (41 bytes) receives the commit the
- * walk started from ("" when there is none). */
+ * commit at the cut is not reported, since its parent is unknown.
+ * head (41 bytes) receives the commit the walk started from ("" when
+ * there is none).
+ *
+ * With `since` (40 hex; a commit an earlier walk started from) the walk
+ * stops there, without reporting it: *joined is set when it reached it
+ * along first parents (the walked commit is since, or the last reported
+ * commit's first parent is), so that the earlier walk continues this one
+ * exactly. since NULL: the whole history. */
 int morgue_repo_history_since(morgue_repo *r, const char *const *dirs, size_t ndirs,
 			      const char *since, morgue_repo_change_fn fn, void *payload,
 			      int *shallow, int *joined, char *head);

@@ -78,6 +78,20 @@ static int history_text(morgue_buf *out, const char *key, const morgue_buf *prev
 	return rc;
 }
 
+/* The walk continuing prev gives what the whole walk gives, and says
+ * whether it continued (want_since). */
+static void same_as_whole(const morgue_buf *prev, int want_since)
+{
+	morgue_buf full = MORGUE_BUF_INIT, inc = MORGUE_BUF_INIT;
+	int since = -1;
+	CHECK_INT(history_text(&full, "k", NULL, NULL), 0);
+	CHECK_INT(history_text(&inc, "k", prev, &since), 0);
+	CHECK_INT(since, want_since);
+	CHECK_STR(inc.ptr, full.ptr);
+	morgue_buf_free(&full);
+	morgue_buf_free(&inc);
+}
+
 static void continues_an_earlier_history(void)
 {
 	morgue_buf h0 = MORGUE_BUF_INIT, full = MORGUE_BUF_INIT, inc = MORGUE_BUF_INIT;
@@ -97,9 +111,7 @@ static void continues_an_earlier_history(void)
 	CHECK_INT(history_text(&h0, "k", NULL, NULL), 0);
 
 	/* the same commit: nothing to walk */
-	CHECK_INT(history_text(&inc, "k", &h0, &since), 0);
-	CHECK_INT(since, 1);
-	CHECK_STR(inc.ptr, h0.ptr);
+	same_as_whole(&h0, 1);
 
 	/* newer commits touch old articles in every way */
 	article("articles/2020/a.md", "A", "Another edit.\n");
@@ -111,11 +123,9 @@ static void continues_an_earlier_history(void)
 	CHECK(sh("git add -A && git commit -qm 'a new e'"));
 	CHECK(sh("git mv articles/2020/a.md articles/2020/c.md &&"
 		 " git mv annotations/2020/a.yaml annotations/2020/c.yaml && git commit -qm 'a is c'"));
-	CHECK_INT(history_text(&full, "k", NULL, NULL), 0);
-	CHECK_INT(history_text(&inc, "k", &h0, &since), 0);
-	CHECK_INT(since, 1);
-	CHECK_STR(inc.ptr, full.ptr);
+	same_as_whole(&h0, 1);
 	/* what the walk found, as a check on the fixture */
+	CHECK_INT(history_text(&full, "k", NULL, NULL), 0);
 	CHECK_CONTAINS(full.ptr, "18:articles/2020/c.md");
 	CHECK_CONTAINS(full.ptr, "3:bob");
 	CHECK_CONTAINS(full.ptr, "19:articles/2020/b2.md");
@@ -126,22 +136,15 @@ static void continues_an_earlier_history(void)
 	CHECK_STR(inc.ptr + strlen("morgue-history 1\n5:other"),
 		  full.ptr + strlen("morgue-history 1\n1:k"));
 	morgue_buf_puts(&junk, "morgue-history 1\n1:k40:");
-	CHECK_INT(history_text(&inc, "k", &junk, &since), 0);
-	CHECK_INT(since, 0);
-	CHECK_STR(inc.ptr, full.ptr);
+	same_as_whole(&junk, 0);
 	morgue_buf_clear(&junk);
 	morgue_buf_put(&junk, h0.ptr, h0.size - 1); /* truncated */
-	CHECK_INT(history_text(&inc, "k", &junk, &since), 0);
-	CHECK_INT(since, 0);
-	CHECK_STR(inc.ptr, full.ptr);
+	same_as_whole(&junk, 0);
 
 	/* a history rewritten below the earlier commit: the whole walk */
 	CHECK(sh("git reset -q --hard HEAD~6 && git commit -q --allow-empty -m rewritten &&"
 		 " git mv articles/2020/b.md articles/2020/d.md && git commit -qm 'b is d'"));
-	CHECK_INT(history_text(&full, "k", NULL, NULL), 0);
-	CHECK_INT(history_text(&inc, "k", &h0, &since), 0);
-	CHECK_INT(since, 0);
-	CHECK_STR(inc.ptr, full.ptr);
+	same_as_whole(&h0, 0);
 
 	morgue_buf_free(&h0);
 	morgue_buf_free(&full);

@@ -1292,6 +1292,7 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	morgue_buf fts_path = MORGUE_BUF_INIT, history_key = MORGUE_BUF_INIT;
 	long long *ids = NULL;       /* each article's catalog id, by b.arts */
 	int cache_kept = 0;
+	morgue_cache_plan *plan = NULL;
 	morgue_buf cache_old = MORGUE_BUF_INIT; /* the previous cache, moved aside */
 	pthread_t remove_thread;
 	int removing = 0;
@@ -1361,9 +1362,31 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 		if (!opts->clean) {
 			size_t nkeys;
 			const char **keys = article_keys(&b, &nkeys);
-			b.self = morgue_cache_open_copy(&b.cache, &b.catalog, cache_new.ptr,
-							cache_path.ptr, b.parse_key, keys, nkeys);
+			morgue_cache_plan_copy(&plan, cache_path.ptr, b.parse_key, keys, nkeys);
 			free(keys);
+		}
+		/* archive.sqlite's index, filled by a thread of its own while
+		 * the articles load, next to the catalog file (without one,
+		 * it is made from the catalog afterwards); the rows kept in
+		 * place before the first changed one are queued while the
+		 * previous cache is copied */
+		morgue_buf_printf(&fts_path, "%s.fts", cache_new.ptr);
+		if (morgue_ftsindex_start(&b.fts, fts_path.ptr, plan ? cache_path.ptr : NULL) < 0 ||
+		    (plan && morgue_ftsindex_add_kept_through(
+				     b.fts, (long long)morgue_cache_plan_kept(plan)) < 0)) {
+			morgue_ftsindex_free(b.fts);
+			b.fts = NULL;
+			morgue_error_clear();
+		}
+		if (plan) {
+			b.self = morgue_cache_open_planned(&b.cache, &b.catalog, cache_new.ptr,
+							   cache_path.ptr, plan);
+			plan = NULL;
+			if (!b.self && b.fts) { /* no copy after all: every row anew */
+				morgue_ftsindex_free(b.fts);
+				if (morgue_ftsindex_start(&b.fts, fts_path.ptr, NULL) < 0)
+					morgue_error_clear();
+			}
 		}
 		if (b.self)
 			; /* catalog and cache are open */
@@ -1380,15 +1403,6 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 			goto done;
 		if ((rc = morgue_cache_set_parse_key(b.cache, b.parse_key)) < 0)
 			goto done;
-		/* archive.sqlite's index, filled by a thread of its own while
-		 * the articles load, next to the catalog file (without one,
-		 * it is made from the catalog afterwards) */
-		if (cache_new.size) {
-			morgue_buf_printf(&fts_path, "%s.fts", cache_new.ptr);
-			if (morgue_ftsindex_start(&b.fts, fts_path.ptr,
-						  b.self ? cache_path.ptr : NULL) < 0)
-				morgue_error_clear();
-		}
 	} else if ((rc = morgue_catalog_new(&b.catalog)) < 0)
 		goto done;
 	if (b.cache && morgue_cache_has_previous(b.cache) && morgue_cache_previous_stamp(b.cache)) {
@@ -1662,6 +1676,7 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	morgue_repo_entries_free(b.ents, b.nents);
 	morgue_repo_entries_free(b.arts, b.narts);
 	free(b.keys);
+	morgue_cache_plan_free(plan);
 	morgue_ftsindex_free(b.fts);
 	morgue_buf_free(&fts_path);
 	morgue_buf_free(&history_key);

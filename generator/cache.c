@@ -500,45 +500,89 @@ done:
 	return rc;
 }
 
-int morgue_cache_open_copy(morgue_cache **out, morgue_catalog **catalog, const char *path,
-			   const char *prev_path, const char *parse_key,
-			   const char *const *keys, size_t n)
+struct morgue_cache_plan {
+	key_id *old;       /* the previous cache's keys and ids, by key */
+	size_t nold;
+	char *stamp;       /* its site's stamp */
+	long long *stale;  /* ids to drop, increasing */
+	size_t nstale;
+	size_t n;          /* articles in this build */
+	size_t kept;       /* ids 1..kept are kept in place */
+};
+
+void morgue_cache_plan_free(morgue_cache_plan *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->nold; i++)
+		free(p->old[i].key);
+	free(p->old);
+	free(p->stamp);
+	free(p->stale);
+	free(p);
+}
+
+int morgue_cache_plan_copy(morgue_cache_plan **out, const char *prev_path,
+			   const char *parse_key, const char *const *keys, size_t n)
 {
 	sqlite3 *prev = NULL;
-	key_id *old = NULL;
-	size_t nold = 0;
-	char *stamp = NULL, *parse = NULL;
-	long long max_id = 0, *stale = NULL;
-	size_t nstale = 0, capstale = 0;
-	morgue_catalog *c = NULL;
-	morgue_cache *k = NULL;
-	int ok = 0, made = 0;
+	char *parse = NULL;
+	long long max_id = 0;
+	size_t capstale = 0;
+	int leading = 1;
+	morgue_cache_plan *p = morgue_calloc(1, sizeof(*p));
 
 	*out = NULL;
-	*catalog = NULL;
+	p->n = n;
 	if (sqlite3_open_v2(prev_path, &prev, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
-	    read_previous(prev, &old, &nold, &stamp, &parse, &max_id) < 0 ||
+	    read_previous(prev, &p->old, &p->nold, &p->stamp, &parse, &max_id) < 0 ||
 	    !parse || strcmp(parse, parse_key))
 		goto done;
 	/* the clean build numbers the articles 1..n in order: every
 	 * unchanged article must already have its number */
 	for (size_t i = 0; i < n; i++) {
 		key_id want = { .key = (char *)keys[i] }, *hit;
-		hit = nold ? bsearch(&want, old, nold, sizeof(*old), by_key_id) : NULL;
+		hit = p->nold ? bsearch(&want, p->old, p->nold, sizeof(*p->old), by_key_id) : NULL;
 		if (hit && hit->id != (long long)i + 1)
 			goto done;
+		if (hit && leading)
+			p->kept = i + 1;
+		else
+			leading = 0;
 		if (!hit && (long long)i + 1 <= max_id) {
-			MORGUE_ARRAY_RESERVE(stale, capstale, nstale + 1);
-			stale[nstale++] = (long long)i + 1;
+			MORGUE_ARRAY_RESERVE(p->stale, capstale, p->nstale + 1);
+			p->stale[p->nstale++] = (long long)i + 1;
 		}
 	}
 	for (long long id = (long long)n + 1; id <= max_id; id++) {
-		MORGUE_ARRAY_RESERVE(stale, capstale, nstale + 1);
-		stale[nstale++] = id;
+		MORGUE_ARRAY_RESERVE(p->stale, capstale, p->nstale + 1);
+		p->stale[p->nstale++] = id;
 	}
+	*out = p;
+	p = NULL;
+done:
 	sqlite3_close(prev);
-	prev = NULL;
-	made = 1;
+	free(parse);
+	morgue_cache_plan_free(p);
+	morgue_error_clear();
+	return 0;
+}
+
+size_t morgue_cache_plan_kept(const morgue_cache_plan *p)
+{
+	return p->kept;
+}
+
+int morgue_cache_open_planned(morgue_cache **out, morgue_catalog **catalog, const char *path,
+			      const char *prev_path, morgue_cache_plan *p)
+{
+	morgue_catalog *c = NULL;
+	morgue_cache *k = NULL;
+	size_t n = p->n;
+	int ok = 0;
+
+	*out = NULL;
+	*catalog = NULL;
 	if (morgue_fs_copy(prev_path, path) < 0 || morgue_catalog_reopen(&c, path) < 0)
 		goto done;
 	k = morgue_calloc(1, sizeof(*k));
@@ -546,25 +590,25 @@ int morgue_cache_open_copy(morgue_cache **out, morgue_catalog **catalog, const c
 	k->db = morgue_catalog_handle(c);
 	k->prev = k->self = 1;
 	k->tok_path = morgue_strdup(prev_path);
-	k->prev_stamp = stamp;
-	stamp = NULL;
+	k->prev_stamp = p->stamp;
+	p->stamp = NULL;
 	/* only the keys of the rows kept (ids 1..n not dropped): the
 	 * lookups answer for rows in place (stays sorted) */
 	unsigned char *gone = morgue_calloc(n + 2, 1);
-	for (size_t d = 0; d < nstale; d++)
-		if (stale[d] <= (long long)n)
-			gone[stale[d]] = 1;
-	k->keys = old;
-	for (size_t i = 0; i < nold; i++) {
-		key_id *x = &old[i];
+	for (size_t d = 0; d < p->nstale; d++)
+		if (p->stale[d] <= (long long)n)
+			gone[p->stale[d]] = 1;
+	k->keys = p->old;
+	for (size_t i = 0; i < p->nold; i++) {
+		key_id *x = &p->old[i];
 		if (x->id >= 1 && x->id <= (long long)n && !gone[x->id])
 			k->keys[k->nkeys++] = *x;
 		else
 			free(x->key);
 	}
 	free(gone);
-	old = NULL;
-	nold = 0;
+	p->old = NULL;
+	p->nold = 0;
 	k->record = prepare(k, "INSERT INTO cache_articles VALUES(?,?,?)");
 	k->page_ins = prepare(k, "INSERT INTO cache_pages VALUES(?,?,?)");
 	k->related = prepare(k, "SELECT other, score, shared FROM related WHERE article_id=?"
@@ -572,7 +616,7 @@ int morgue_cache_open_copy(morgue_cache **out, morgue_catalog **catalog, const c
 	k->page_prev = prepare(k, "SELECT path FROM main.cache_pages WHERE family=? AND sig=?"
 				  " ORDER BY rowid");
 	if (!k->record || !k->page_ins || !k->related || !k->page_prev ||
-	    morgue_catalog_drop_articles(c, stale, nstale) < 0 ||
+	    morgue_catalog_drop_articles(c, p->stale, p->nstale) < 0 ||
 	    morgue_catalog_clear_history(c) < 0 ||
 	    sqlite3_exec(k->db, "DELETE FROM cache_search WHERE article_id IN temp.dropped;"
 				"DELETE FROM cache_rows WHERE article_id IN temp.dropped;"
@@ -585,20 +629,25 @@ done:
 		morgue_catalog_free(c);
 		k = NULL;
 		c = NULL;
-		if (made)
-			remove(path);
+		remove(path);
 		morgue_error_clear();
 	}
-	sqlite3_close(prev);
-	for (size_t i = 0; i < nold; i++)
-		free(old[i].key);
-	free(old);
-	free(stamp);
-	free(parse);
-	free(stale);
+	morgue_cache_plan_free(p);
 	*out = k;
 	*catalog = c;
 	return ok;
+}
+
+int morgue_cache_open_copy(morgue_cache **out, morgue_catalog **catalog, const char *path,
+			   const char *prev_path, const char *parse_key,
+			   const char *const *keys, size_t n)
+{
+	morgue_cache_plan *p;
+
+	*out = NULL;
+	*catalog = NULL;
+	morgue_cache_plan_copy(&p, prev_path, parse_key, keys, n);
+	return p ? morgue_cache_open_planned(out, catalog, path, prev_path, p) : 0;
 }
 
 int morgue_cache_set_parse_key(morgue_cache *k, const char *key)

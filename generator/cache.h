@@ -74,6 +74,20 @@ void morgue_cache_free(morgue_cache *k);
 int morgue_cache_open_copy(morgue_cache **out, morgue_catalog **catalog, const char *path,
 			   const char *prev_path, const char *parse_key,
 			   const char *const *keys, size_t n);
+
+/* morgue_cache_open_copy in two steps, so that work on the articles
+ * kept in place can start before the copy is made: plan_copy reads the
+ * previous cache and decides (*out NULL: no copy; always 0), plan_kept
+ * says how many articles from the first are kept in place (ids 1..that),
+ * and open_planned copies and opens as open_copy does, freeing the plan
+ * either way. */
+typedef struct morgue_cache_plan morgue_cache_plan;
+int morgue_cache_plan_copy(morgue_cache_plan **out, const char *prev_path,
+			   const char *parse_key, const char *const *keys, size_t n);
+size_t morgue_cache_plan_kept(const morgue_cache_plan *p);
+int morgue_cache_open_planned(morgue_cache **out, morgue_catalog **catalog, const char *path,
+			      const char *prev_path, morgue_cache_plan *p);
+void morgue_cache_plan_free(morgue_cache_plan *p);
 int morgue_cache_set_parse_key(morgue_cache *k, const char *key);
 
 /* 1 when a previous cache was attached and is usable. */

@@ -46,6 +46,7 @@ struct morgue_ftsindex {
 	int abandon;         /* stop without committing */
 	int stopped;         /* the thread is done (failed or finished) */
 	long long count, last;
+	long long ahead;     /* ids up to this were queued as kept ahead */
 	int rc;              /* the thread's result */
 	morgue_buf error;    /* its message */
 };
@@ -197,6 +198,11 @@ static int add(morgue_ftsindex *f, long long id, int kept, const char *title, ch
 	pthread_mutex_lock(&f->lock);
 	if (kept && !f->prev)
 		rc = MORGUE_EUSAGE;
+	else if (kept && id <= f->ahead) {
+		pthread_mutex_unlock(&f->lock); /* queued already */
+		return 0;
+	} else if (id <= f->ahead)
+		rc = MORGUE_EUSAGE;
 	else if (f->rc || f->stopped || f->ended)
 		rc = MORGUE_ERROR;
 	else if (f->count && id <= f->last)
@@ -237,6 +243,19 @@ int morgue_ftsindex_add(morgue_ftsindex *f, long long id, const char *title, cha
 int morgue_ftsindex_add_kept(morgue_ftsindex *f, long long id)
 {
 	return add(f, id, 1, NULL, NULL, 0);
+}
+
+int morgue_ftsindex_add_kept_through(morgue_ftsindex *f, long long last)
+{
+	int rc;
+	for (long long id = f->count ? f->last + 1 : 1; id <= last; id++)
+		if ((rc = add(f, id, 1, NULL, NULL, 0)) < 0)
+			return rc;
+	pthread_mutex_lock(&f->lock);
+	if (last > f->ahead)
+		f->ahead = last;
+	pthread_mutex_unlock(&f->lock);
+	return 0;
 }
 
 /* Both connections closed (the thread is not running). */

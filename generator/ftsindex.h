@@ -46,6 +46,12 @@ int morgue_ftsindex_add(morgue_ftsindex *f, long long id, const char *title, cha
  * MORGUE_EUSAGE without a previous catalog. */
 int morgue_ftsindex_add_kept(morgue_ftsindex *f, long long id);
 
+/* Every id after the last one handed over, up to last, as add_kept
+ * would hand them, ahead of the builder (which knows them before it can
+ * load the articles): its later add_kept calls for these ids are then
+ * ignored, and an add for one of them is refused (MORGUE_EUSAGE). */
+int morgue_ftsindex_add_kept_through(morgue_ftsindex *f, long long last);
+
 /* No more rows: wait for the thread to index and commit them. 0 and the
  * number of rows and the last id in *count and *last when the file
  * holds the index; else the thread's error. */

@@ -391,6 +391,27 @@ static void test_open_copy(void)
 	CHECK(!k && !c && !morgue_fs_exists(b.ptr));
 	CHECK_INT(morgue_cache_open_copy(&k, &c, b.ptr, a.ptr, "parse-1", moved, 3), 0);
 	CHECK(!k && !c && !morgue_fs_exists(b.ptr));
+	/* the plan says as much before any copy: the first article is kept
+	 * in place, the second is not (edited) */
+	{
+		morgue_cache_plan *p;
+		const char *second[] = { "key-1b", "key-two" };
+		const char *more[] = { "key-one", "key-two", "key-three" };
+		CHECK_INT(morgue_cache_plan_copy(&p, a.ptr, "parse-2", same, 2), 0);
+		CHECK(!p);
+		CHECK_INT(morgue_cache_plan_copy(&p, a.ptr, "parse-1", moved, 3), 0);
+		CHECK(!p);
+		CHECK_INT(morgue_cache_plan_copy(&p, a.ptr, "parse-1", edited, 2), 0);
+		CHECK(p && morgue_cache_plan_kept(p) == 1);
+		morgue_cache_plan_free(p);
+		CHECK_INT(morgue_cache_plan_copy(&p, a.ptr, "parse-1", second, 2), 0);
+		CHECK(p && morgue_cache_plan_kept(p) == 0);
+		morgue_cache_plan_free(p);
+		CHECK_INT(morgue_cache_plan_copy(&p, a.ptr, "parse-1", more, 3), 0);
+		CHECK(p && morgue_cache_plan_kept(p) == 2); /* an article added at the end */
+		morgue_cache_plan_free(p);
+		CHECK(!morgue_fs_exists(b.ptr));
+	}
 	CHECK_INT(morgue_cache_open_copy(&k, &c, b.ptr, a.ptr, "parse-1", edited, 2), 1);
 	CHECK(k && c && morgue_fs_exists(b.ptr));
 	if (!k || !c)

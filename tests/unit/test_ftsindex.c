@@ -175,6 +175,49 @@ static void same_rows_as_from_the_catalog(void)
 	morgue_buf_free(&b);
 }
 
+/* Kept rows queued ahead of the builder: its own add_kept calls for them
+ * are ignored, a changed row among them is refused, and the index is the
+ * same as when every row is handed over in turn. */
+static void kept_rows_queued_ahead(void)
+{
+	morgue_buf p1 = MORGUE_BUF_INIT, p2 = MORGUE_BUF_INIT, p3 = MORGUE_BUF_INIT;
+	morgue_buf a = MORGUE_BUF_INIT, b = MORGUE_BUF_INIT;
+	morgue_ftsindex *f;
+	long long count, last;
+	mktmp();
+	const char *cat = pathf(&p1, "catalog"), *fts = pathf(&p2, "fts"), *ref = pathf(&p3, "ref");
+	make_catalog(cat);
+	reference_index(ref, cat);
+	CHECK_INT(morgue_ftsindex_start(&f, fts, cat), 0);
+	CHECK_INT(morgue_ftsindex_add_kept_through(f, 2), 0);
+	CHECK_INT(morgue_ftsindex_add_kept(f, 1), 0); /* queued already */
+	CHECK_INT(morgue_ftsindex_add(f, 2, titles[1], morgue_strdup(texts[1]), strlen(texts[1])),
+		  MORGUE_EUSAGE);
+	morgue_error_clear();
+	morgue_ftsindex_free(f);
+
+	CHECK_INT(morgue_ftsindex_start(&f, fts, cat), 0);
+	CHECK_INT(morgue_ftsindex_add_kept_through(f, 2), 0);
+	CHECK_INT(morgue_ftsindex_add_kept(f, 1), 0);
+	CHECK_INT(morgue_ftsindex_add_kept(f, 2), 0);
+	CHECK_INT(morgue_ftsindex_add(f, 3, titles[2], morgue_strdup(texts[2]), strlen(texts[2])), 0);
+	CHECK_INT(morgue_ftsindex_add_kept(f, 4), 0);
+	CHECK_INT(morgue_ftsindex_finish(f, &count, &last), 0);
+	CHECK_INT(count, 4);
+	CHECK_INT(last, 4);
+	dump_index(&a, fts);
+	dump_index(&b, ref);
+	CHECK(a.size > 200);
+	CHECK_STR(morgue_buf_cstr(&a), morgue_buf_cstr(&b));
+	morgue_ftsindex_free(f);
+	rmtmp();
+	morgue_buf_free(&p1);
+	morgue_buf_free(&p2);
+	morgue_buf_free(&p3);
+	morgue_buf_free(&a);
+	morgue_buf_free(&b);
+}
+
 /* An id out of order, a kept row without a previous catalog, or one the
  * catalog lacks: the index is refused, never silently wrong. */
 static void rows_out_of_order_are_refused(void)
@@ -249,6 +292,7 @@ static void large_texts_wait_for_the_thread(void)
 int main(void)
 {
 	RUN(same_rows_as_from_the_catalog);
+	RUN(kept_rows_queued_ahead);
 	RUN(rows_out_of_order_are_refused);
 	RUN(large_texts_wait_for_the_thread);
 	TEST_EXIT();

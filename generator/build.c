@@ -1152,13 +1152,15 @@ static void *check_reuse(void *arg)
 }
 
 /* The end of the catalog's part of a build: the page records flushed,
- * the stamp set, the transaction committed (from a second thread). */
+ * the stamp set, the transaction committed (from a second thread); or,
+ * partial, only the page records recorded so far flushed. */
 typedef struct flush_job {
 	morgue_cache *cache;
 	morgue_catalog *catalog;
 	const char *stamp;
 	const morgue_history *history; /* stored for the next build, with its key */
 	const char *history_key;
+	int partial;  /* only the page records so far: no stamp, no commit */
 	int rc;
 	morgue_buf error;
 } flush_job;
@@ -1167,11 +1169,15 @@ static void *flush_cache(void *arg)
 {
 	flush_job *j = arg;
 	morgue_buf text = MORGUE_BUF_INIT;
-	morgue_history_serialize(&text, j->history, j->history_key);
-	if ((j->rc = morgue_cache_flush(j->cache)) == 0 &&
-	    (j->rc = morgue_cache_set_stamp(j->cache, j->stamp)) == 0 &&
-	    (j->rc = morgue_cache_set_history(j->cache, morgue_buf_cstr(&text))) == 0)
-		j->rc = morgue_catalog_commit(j->catalog);
+	if (j->partial) /* the records so far, while the exports are written */
+		j->rc = morgue_cache_flush(j->cache);
+	else {
+		morgue_history_serialize(&text, j->history, j->history_key);
+		if ((j->rc = morgue_cache_flush(j->cache)) == 0 &&
+		    (j->rc = morgue_cache_set_stamp(j->cache, j->stamp)) == 0 &&
+		    (j->rc = morgue_cache_set_history(j->cache, morgue_buf_cstr(&text))) == 0)
+			j->rc = morgue_catalog_commit(j->catalog);
+	}
 	morgue_buf_free(&text);
 	if (j->rc < 0) {
 		const morgue_error *e = morgue_error_last();
@@ -1578,7 +1584,20 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 			rc = morgue_error_set(sj.rc, NULL, 0, "%s", morgue_buf_cstr(&sj.error));
 	}
 	if (threaded) {
+		/* the page records made so far are written meanwhile (in the
+		 * catalog's transaction; it commits after the exports) */
+		flush_job early = { .cache = b.cache, .partial = 1, .error = MORGUE_BUF_INIT };
+		pthread_t early_thread;
+		int early_started = rc == 0 && b.cache &&
+				    pthread_create(&early_thread, NULL, flush_cache, &early) == 0;
 		pthread_join(thread, NULL);
+		if (early_started) {
+			pthread_join(early_thread, NULL);
+			if (early.rc < 0 && rc == 0)
+				rc = morgue_error_set(early.rc, NULL, 0, "%s",
+						      morgue_buf_cstr(&early.error));
+		}
+		morgue_buf_free(&early.error);
 		if (x.rc < 0 && rc == 0)
 			rc = morgue_error_set(x.rc, x.error_file, x.error_line, "%s",
 					      morgue_buf_cstr(&x.error));

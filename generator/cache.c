@@ -101,6 +101,7 @@ struct morgue_cache {
 	sqlite3_stmt *tok_get;
 	sqlite3_stmt *tok_text; /* an article's text, on the same connection */
 	int tok_failed;
+	int tok_kept;     /* flush kept the previous blobs it needs */
 	struct tok_rec *tok_pending;
 	size_t ntok, captok;
 	FILE *tok_spill;
@@ -1037,6 +1038,11 @@ static int flush_tokens(morgue_cache *k)
 		free(k->tok_pending[i].blob);
 	}
 	k->ntok = 0;
+	/* the previous build's blobs kept, the others dropped: once (a
+	 * second flush only adds what was recorded since) */
+	if (k->tok_kept)
+		return rc;
+	k->tok_kept = 1;
 	if (!rc && k->prev && !k->self &&
 	    sqlite3_exec(k->db, "INSERT OR IGNORE INTO main.cache_tokens"
 				" SELECT key, tokens FROM prev.cache_tokens"

@@ -243,8 +243,10 @@ int morgue_cache_page_record(morgue_cache *k, const char *family, const char *si
 
 /* page_reuse and page_record may be called from two threads at once (the
  * catalog's connection is serialized by SQLite); nothing else may.
- * Page records are kept in memory until flushed into the catalog (which
- * must not be read by another connection then). */
+ * Page records are kept in memory until flushed into the catalog's open
+ * transaction; flush may be called again for the ones recorded since.
+ * Other connections may read the catalog meanwhile: they see it as last
+ * committed, and the commit must come after they are done. */
 int morgue_cache_flush(morgue_cache *k);
 
 /* Pages reused and rendered so far, for the summary. */

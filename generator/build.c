@@ -1224,7 +1224,8 @@ static void binary_hash(char out[17])
 static int own_file(const char *name, const char *mine)
 {
 	size_t n = strlen(mine);
-	return n && !strncmp(name, mine, n) && (name[n] == '\0' || name[n] == '.');
+	return n && !strncmp(name, mine, n) &&
+	       (name[n] == '\0' || name[n] == '.' || name[n] == '-');
 }
 
 /* Remove the cache files of killed builds ("DIR.cache.new-PID" and
@@ -1282,6 +1283,31 @@ static int keep_cache(const char *new_path, const char *path, morgue_buf *old)
 	return kept;
 }
 
+/* The cache file path and its WAL files (a shared catalog's), if any. */
+static void remove_cache(const char *path)
+{
+	morgue_buf p = MORGUE_BUF_INIT;
+	remove(path);
+	morgue_buf_printf(&p, "%s-wal", path);
+	remove(p.ptr);
+	morgue_buf_clear(&p);
+	morgue_buf_printf(&p, "%s-shm", path);
+	remove(p.ptr);
+	morgue_buf_free(&p);
+}
+
+/* A failed build that started from the previous cache (moved to
+ * new_path): before its first commit, the transaction is rolled back and
+ * the file moved back to path, unchanged; after it, it is left to be
+ * removed. Every connection but c's must be closed. */
+static void give_back(morgue_catalog *c, int committed, const char *new_path,
+		      const char *path)
+{
+	if (!committed && morgue_catalog_rollback(c) == 0 && morgue_catalog_unshare(c) == 0)
+		rename(new_path, path);
+	morgue_error_clear();
+}
+
 /* Removing the old cache frees its 400 MB of page cache (10k articles):
  * from a thread of its own while the build frees its memory. */
 static void *remove_file(void *arg)
@@ -1299,6 +1325,8 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	long long *ids = NULL;       /* each article's catalog id, by b.arts */
 	int cache_kept = 0;
 	morgue_cache_plan *plan = NULL;
+	long long kept = 0;          /* articles 1..kept are kept in place */
+	int committed = 0;           /* the catalog committed its articles */
 	morgue_buf cache_old = MORGUE_BUF_INIT; /* the previous cache, moved aside */
 	pthread_t remove_thread;
 	int removing = 0;
@@ -1354,45 +1382,40 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 		while (cache_path.size > 1 && cache_path.ptr[cache_path.size - 1] == '/')
 			morgue_buf_truncate(&cache_path, cache_path.size - 1);
 		morgue_buf_puts(&cache_path, ".cache");
-		/* the walk continues the previous build's history when the
-		 * commit descends from its commit */
-		morgue_buf_printf(&history_key, "morgue-history 1 %s %s", b.bin,
-				  morgue_repo_prefix(b.repo));
-		hj.repo = b.repo;
-		hj.prev_cache = opts->clean ? NULL : cache_path.ptr;
-		hj.key = history_key.ptr;
-		history_threaded = pthread_create(&history_thread, NULL, collect_history, &hj) == 0;
 		morgue_buf_printf(&cache_new, "%s.new-%ld", cache_path.ptr, (long)getpid());
-		/* an edit: start from a copy of the previous cache, unless
-		 * the articles before it moved (added, removed, renamed) */
+		/* an edit: start from the previous cache (moved, not copied),
+		 * unless the articles before it moved (added, removed,
+		 * renamed) */
 		if (!opts->clean) {
 			size_t nkeys;
 			const char **keys = article_keys(&b, &nkeys);
 			morgue_cache_plan_copy(&plan, cache_path.ptr, b.parse_key, keys, nkeys);
 			free(keys);
 		}
-		/* archive.sqlite's index, filled by a thread of its own while
-		 * the articles load, next to the catalog file (without one,
-		 * it is made from the catalog afterwards); the rows kept in
-		 * place before the first changed one are queued while the
-		 * previous cache is copied */
-		morgue_buf_printf(&fts_path, "%s.fts", cache_new.ptr);
-		if (morgue_ftsindex_start(&b.fts, fts_path.ptr, plan ? cache_path.ptr : NULL) < 0 ||
-		    (plan && morgue_ftsindex_add_kept_through(
-				     b.fts, (long long)morgue_cache_plan_kept(plan)) < 0)) {
-			morgue_ftsindex_free(b.fts);
-			b.fts = NULL;
-			morgue_error_clear();
-		}
 		if (plan) {
+			kept = (long long)morgue_cache_plan_kept(plan);
 			b.self = morgue_cache_open_planned(&b.cache, &b.catalog, cache_new.ptr,
 							   cache_path.ptr, plan);
 			plan = NULL;
-			if (!b.self && b.fts) { /* no copy after all: every row anew */
-				morgue_ftsindex_free(b.fts);
-				if (morgue_ftsindex_start(&b.fts, fts_path.ptr, NULL) < 0)
-					morgue_error_clear();
-			}
+		}
+		/* the walk continues the previous build's history when the
+		 * commit descends from its commit */
+		morgue_buf_printf(&history_key, "morgue-history 1 %s %s", b.bin,
+				  morgue_repo_prefix(b.repo));
+		hj.repo = b.repo;
+		hj.prev_cache = opts->clean ? NULL : b.self ? cache_new.ptr : cache_path.ptr;
+		hj.key = history_key.ptr;
+		history_threaded = pthread_create(&history_thread, NULL, collect_history, &hj) == 0;
+		/* archive.sqlite's index, filled by a thread of its own while
+		 * the articles load, next to the catalog file (without one,
+		 * it is made from the catalog afterwards); the rows kept in
+		 * place before the first changed one are queued at once */
+		morgue_buf_printf(&fts_path, "%s.fts", cache_new.ptr);
+		if (morgue_ftsindex_start(&b.fts, fts_path.ptr, b.self ? cache_new.ptr : NULL) < 0 ||
+		    (b.self && morgue_ftsindex_add_kept_through(b.fts, kept) < 0)) {
+			morgue_ftsindex_free(b.fts);
+			b.fts = NULL;
+			morgue_error_clear();
 		}
 		if (b.self)
 			; /* catalog and cache are open */
@@ -1462,9 +1485,10 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 				      stats->errors, stats->errors == 1 ? "" : "s");
 		goto done;
 	}
-	if ((rc = record_articles(&b, ids)) < 0 ||
-	    (rc = morgue_catalog_finish(b.catalog)) < 0 ||
-	    (rc = morgue_catalog_commit(b.catalog)) < 0 ||
+	if ((rc = record_articles(&b, ids)) < 0 || (rc = morgue_catalog_finish(b.catalog)) < 0)
+		goto done;
+	committed = 1; /* from here on, a failed build cannot give the cache back */
+	if ((rc = morgue_catalog_commit(b.catalog)) < 0 ||
 	    (b.cache && (rc = morgue_cache_load_listings(b.cache)) < 0))
 		goto done;
 	if (opts->check_only) {
@@ -1657,6 +1681,18 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	stats->files = morgue_output_files(b.output);
 	stats->bytes = morgue_output_bytes(b.output);
 	if (cache_new.size) {
+		/* the previous cache, moved and changed in place, becomes a
+		 * plain file again before it is kept */
+		if (b.self) {
+			morgue_cache_free(b.cache);
+			b.cache = NULL;
+			if (morgue_catalog_unshare(b.catalog) < 0) {
+				morgue_warn(cache_path.ptr, 0, "cannot keep the build cache: %s",
+					    morgue_error_last()->message);
+				morgue_error_clear();
+				goto done;
+			}
+		}
 		cache_kept = keep_cache(cache_new.ptr, cache_path.ptr, &cache_old);
 		if (cache_old.size &&
 		    !(removing = pthread_create(&remove_thread, NULL, remove_file, cache_old.ptr) == 0))
@@ -1701,9 +1737,11 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	morgue_buf_free(&history_key);
 	free(ids);
 	morgue_cache_free(b.cache);
+	if (b.self && !cache_kept)
+		give_back(b.catalog, committed, cache_new.ptr, cache_path.ptr);
 	morgue_catalog_free(b.catalog);
 	if (cache_new.size && !cache_kept)
-		remove(cache_new.ptr);
+		remove_cache(cache_new.ptr);
 	morgue_buf_free(&cache_path);
 	morgue_buf_free(&cache_new);
 	morgue_theme_free(b.theme);

@@ -580,17 +580,21 @@ int morgue_cache_open_planned(morgue_cache **out, morgue_catalog **catalog, cons
 	morgue_catalog *c = NULL;
 	morgue_cache *k = NULL;
 	size_t n = p->n;
-	int ok = 0;
+	int ok = 0, moved = 0;
 
 	*out = NULL;
 	*catalog = NULL;
-	if (morgue_fs_copy(prev_path, path) < 0 || morgue_catalog_reopen(&c, path) < 0)
+	if (rename(prev_path, path) < 0)
+		goto done;
+	moved = 1;
+	if (morgue_catalog_reopen(&c, path) < 0 || morgue_catalog_share(c) < 0 ||
+	    morgue_catalog_begin(c) < 0)
 		goto done;
 	k = morgue_calloc(1, sizeof(*k));
 	pthread_mutex_init(&k->lock, NULL);
 	k->db = morgue_catalog_handle(c);
 	k->prev = k->self = 1;
-	k->tok_path = morgue_strdup(prev_path);
+	k->tok_path = morgue_strdup(path);
 	k->prev_stamp = p->stamp;
 	p->stamp = NULL;
 	/* only the keys of the rows kept (ids 1..n not dropped): the
@@ -627,10 +631,13 @@ int morgue_cache_open_planned(morgue_cache **out, morgue_catalog **catalog, cons
 done:
 	if (!ok) {
 		morgue_cache_free(k);
+		if (c && morgue_catalog_rollback(c) == 0)
+			morgue_catalog_unshare(c);
 		morgue_catalog_free(c);
 		k = NULL;
 		c = NULL;
-		remove(path);
+		if (moved && rename(path, prev_path) < 0)
+			remove(path);
 		morgue_error_clear();
 	}
 	morgue_cache_plan_free(p);

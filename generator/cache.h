@@ -37,10 +37,14 @@
  * new file over the old cache only when the site is complete.
  *
  * When every unchanged article keeps its id (an edit: no article added
- * or removed before it), the new file starts as a copy of the previous
- * cache instead (morgue_cache_open_copy): only the changed articles'
- * rows are dropped and added again, and the catalog's finish updates
- * only what they can change.
+ * or removed before it), the previous cache file itself becomes the new
+ * one instead (morgue_cache_open_copy moves it): only the changed
+ * articles' rows are dropped and added again, and the catalog's finish
+ * updates only what they can change. Until the build commits, all of
+ * that is one transaction that a failed build rolls back, moving the
+ * file back; a build that fails after it removes the file (the next one
+ * starts from scratch). A killed build leaves only its own file, which
+ * the next build removes.
  *
  * A file that is not a morgue cache, or is corrupted, is reported once
  * with morgue_warn and ignored: the build starts from scratch.
@@ -65,21 +69,22 @@ void morgue_cache_free(morgue_cache *k);
  * its rows article by article): when prev_path is a cache built with
  * parse_key (morgue_cache_set_parse_key) and every article among keys
  * (the n articles' keys, in build order) it holds has the id a clean build
- * gives it (its position + 1), copy it to path, open the catalog *catalog
- * on the copy with the stale articles dropped (morgue_catalog_reopen) and
- * the cache on it, and return 1. Lookups then find the unchanged articles
- * under their id, and copy just keeps their rows; the caller adds the
- * others with morgue_catalog_set_article_id (their position + 1), and
- * their histories again. 0 (nothing opened, no file) otherwise. */
+ * gives it (its position + 1), move it to path, open the catalog *catalog
+ * on it, shared (morgue_catalog_share: the previous build's rows stay
+ * readable by other connections), in a transaction with the stale
+ * articles dropped (morgue_catalog_reopen), and the cache on it, and
+ * return 1. Lookups then find the unchanged articles under their id, and
+ * copy just keeps their rows; the caller adds the others with
+ * morgue_catalog_set_article_id (their position + 1), and their
+ * histories again. 0 (nothing opened, the file where it was) otherwise. */
 int morgue_cache_open_copy(morgue_cache **out, morgue_catalog **catalog, const char *path,
 			   const char *prev_path, const char *parse_key,
 			   const char *const *keys, size_t n);
 
-/* morgue_cache_open_copy in two steps, so that work on the articles
- * kept in place can start before the copy is made: plan_copy reads the
+/* morgue_cache_open_copy in two steps: plan_copy reads the
  * previous cache and decides (*out NULL: no copy; always 0), plan_kept
  * says how many articles from the first are kept in place (ids 1..that),
- * and open_planned copies and opens as open_copy does, freeing the plan
+ * and open_planned moves and opens as open_copy does, freeing the plan
  * either way. */
 typedef struct morgue_cache_plan morgue_cache_plan;
 int morgue_cache_plan_copy(morgue_cache_plan **out, const char *prev_path,

@@ -299,8 +299,55 @@ void morgue_catalog_free(morgue_catalog *c)
 	free(c);
 }
 
-int morgue_catalog_begin(morgue_catalog *c) { return exec(c, "BEGIN"); }
+int morgue_catalog_begin(morgue_catalog *c)
+{
+	return sqlite3_get_autocommit(c->db) ? exec(c, "BEGIN") : 0;
+}
+
 int morgue_catalog_commit(morgue_catalog *c) { return exec(c, "COMMIT"); }
+
+int morgue_catalog_rollback(morgue_catalog *c)
+{
+	return sqlite3_get_autocommit(c->db) ? 0 : exec(c, "ROLLBACK");
+}
+
+/* Set the journal mode to mode; MORGUE_ERROR unless SQLite reports it
+ * set (it refuses to leave WAL while another connection is open). */
+static int journal_mode(morgue_catalog *c, const char *mode)
+{
+	morgue_buf sql = MORGUE_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	int ok = 0;
+	morgue_buf_printf(&sql, "PRAGMA journal_mode=%s", mode);
+	if (sqlite3_prepare_v2(c->db, sql.ptr, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		ok = !strcmp((const char *)sqlite3_column_text(st, 0), mode);
+	sqlite3_finalize(st);
+	morgue_buf_free(&sql);
+	if (!ok)
+		return morgue_error_set(MORGUE_ERROR, sqlite3_db_filename(c->db, "main"), 0,
+					"catalog: journal mode %s not set: %s", mode,
+					sqlite3_errmsg(c->db));
+	return 0;
+}
+
+int morgue_catalog_share(morgue_catalog *c)
+{
+	/* checkpoints only when unshared: the build's commits do not wait
+	 * for a copy of what they wrote */
+	int rc = journal_mode(c, "wal");
+	if (rc == 0)
+		rc = exec(c, "PRAGMA wal_autocheckpoint=0;");
+	return rc;
+}
+
+int morgue_catalog_unshare(morgue_catalog *c)
+{
+	int rc = journal_mode(c, "delete");
+	if (rc == 0)
+		rc = exec(c, "PRAGMA journal_mode=OFF;");
+	return rc;
+}
 
 static sqlite3_stmt *cached(morgue_catalog *c, const char *sql);
 

@@ -29,8 +29,21 @@ int morgue_catalog_new(morgue_catalog **out);
 int morgue_catalog_new_file(morgue_catalog **out, const char *path);
 void morgue_catalog_free(morgue_catalog *c);
 
+/* begin opens a transaction unless one is open; rollback ends one, if
+ * open, undoing it (only in a shared catalog: the others keep no
+ * journal to undo with). */
 int morgue_catalog_begin(morgue_catalog *c);
 int morgue_catalog_commit(morgue_catalog *c);
+int morgue_catalog_rollback(morgue_catalog *c);
+
+/* Let other connections to the file read the catalog while this one
+ * writes it (SQLite's WAL mode): they see it as last committed, never a
+ * half-written page, and a transaction can be rolled back. unshare ends
+ * that, once every other connection is closed: what was committed is
+ * copied into the file, whose -wal and -shm files are removed. Both
+ * MORGUE_ERROR when SQLite refuses. */
+int morgue_catalog_share(morgue_catalog *c);
+int morgue_catalog_unshare(morgue_catalog *c);
 
 /* Writes. Entities must be added before the articles that refer to them.
  * The html/text of an article are its rendered body and plain text. */

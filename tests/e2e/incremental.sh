@@ -227,3 +227,20 @@ commit "$R" "edit two a fourth time"
 same "after a rebuilt cache"
 grep -q 'files from the cache' "$TMP/inc.err" &&
 	pass "the rebuilt cache is used" || fail "the rebuilt cache is used" "$(cat "$TMP/inc.err")"
+# a build that fails on bad content gives the cache back, unchanged: the
+# next build after the fix is incremental again
+printf -- '---\ntitle: "Two"\ndate: 2020-13-45\n---\nBad date.\n' >"$R/articles/2020/two.md"
+commit "$R" "a bad date"
+if "$MORGUE" build "$R" -o "$TMP/inc" 2>"$TMP/inc.err"; then
+	fail "a bad date fails the build" "$(cat "$TMP/inc.err")"
+else
+	[ -f "$TMP/inc.cache" ] && [ -z "$(ls "$TMP" | grep 'inc\.cache\.')" ] &&
+		pass "a failed build gives the cache back" ||
+		fail "a failed build gives the cache back" "$(ls "$TMP")"
+fi
+article "$R" 2020/two "Two, fixed" 2020-02-05 "Lovelace."
+commit "$R" "fix the date"
+same "after a failed build"
+grep -q '; 3 articles and' "$TMP/inc.err" &&
+	pass "after a failed build, the cache is used" ||
+	fail "after a failed build, the cache is used" "$(cat "$TMP/inc.err")"

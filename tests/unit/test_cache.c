@@ -383,6 +383,7 @@ static void test_open_copy(void)
 	const char *edited[] = { "key-one", "key-2b" };
 	const char *moved[] = { "key-new", "key-one", "key-two" };
 	long long old = 0, id = 0;
+	morgue_value *brief;
 
 	path(&a, "copy-a.cache");
 	path(&b, "copy-b.cache");
@@ -444,15 +445,63 @@ static void test_open_copy(void)
 	morgue_catalog_commit(c);
 	CHECK_INT(morgue_catalog_count(c, "refs"), 2);
 	CHECK_INT(morgue_catalog_count(c, "mentions"), 2);
-	morgue_value *brief = morgue_catalog_article_brief(c, 2);
+	brief = morgue_catalog_article_brief(c, 2);
 	CHECK_STR(morgue_value_get_string(morgue_value_get(brief, "title")), "Two, edited");
 	morgue_value_free(brief);
 done:
 	morgue_cache_free(k);
+	/* the previous cache was moved, changed in place, and is a plain
+	 * file again once unshared */
+	if (c)
+		CHECK_INT(morgue_catalog_unshare(c), 0);
 	morgue_catalog_free(c);
-	/* the previous cache is untouched */
+	CHECK(!morgue_fs_exists(a.ptr));
+	morgue_buf_clear(&a);
+	morgue_buf_printf(&a, "%s-wal", b.ptr);
+	CHECK(!morgue_fs_exists(a.ptr));
+	CHECK_INT(morgue_catalog_open(&c, b.ptr), 0);
+	CHECK_INT(morgue_catalog_count(c, "articles"), 2);
+	brief = morgue_catalog_article_brief(c, 2);
+	CHECK_STR(morgue_value_get_string(morgue_value_get(brief, "title")), "Two, edited");
+	morgue_value_free(brief);
+	morgue_catalog_free(c);
+	morgue_buf_free(&a);
+	morgue_buf_free(&b);
+}
+
+/* A build that fails before its first commit rolls the moved cache back:
+ * moved back, it is the previous cache, unchanged; meanwhile another
+ * connection reads the previous rows. */
+static void test_open_copy_rolled_back(void)
+{
+	morgue_buf a = MORGUE_BUF_INIT, b = MORGUE_BUF_INIT;
+	morgue_catalog *c = NULL, *reader = NULL;
+	morgue_cache *k = NULL;
+	const char *edited[] = { "key-one", "key-2b" };
+
+	path(&a, "back-a.cache");
+	path(&b, "back-b.cache");
+	first_build(a.ptr, "Two");
+	CHECK_INT(morgue_cache_open_copy(&k, &c, b.ptr, a.ptr, "parse-1", edited, 2), 1);
+	if (!k || !c)
+		goto done;
+	CHECK_INT(morgue_catalog_count(c, "articles"), 1); /* two was dropped */
+	CHECK_INT(morgue_catalog_open(&reader, b.ptr), 0);
+	CHECK_INT(morgue_catalog_count(reader, "articles"), 2); /* as committed */
+	morgue_catalog_free(reader);
+	morgue_cache_free(k);
+	k = NULL;
+	CHECK_INT(morgue_catalog_rollback(c), 0);
+	CHECK_INT(morgue_catalog_count(c, "articles"), 2);
+	CHECK_INT(morgue_catalog_unshare(c), 0);
+	morgue_catalog_free(c);
+	c = NULL;
+	CHECK_INT(rename(b.ptr, a.ptr), 0);
 	CHECK_INT(morgue_catalog_open(&c, a.ptr), 0);
 	CHECK_INT(morgue_catalog_count(c, "articles"), 2);
+	CHECK_INT(morgue_catalog_count(c, "mentions"), 2);
+done:
+	morgue_cache_free(k);
 	morgue_catalog_free(c);
 	morgue_buf_free(&a);
 	morgue_buf_free(&b);
@@ -925,6 +974,7 @@ int main(void)
 	RUN(test_search_fields);
 	RUN(test_tokens);
 	RUN(test_open_copy);
+	RUN(test_open_copy_rolled_back);
 	RUN(test_csv_splice);
 	RUN(test_csv_restart);
 	morgue_fs_rmtree(tmp);

@@ -53,7 +53,7 @@ typedef struct build {
 	morgue_repo_entry *arts;     /* articles/ files */
 	size_t narts;
 	char (*keys)[MORGUE_HASH_HEX]; /* each article's parse key, by arts[] */
-	int self;                    /* the catalog is a copy of the previous cache */
+	int self;                    /* the catalog is the previous cache, moved */
 	size_t cached;               /* articles copied from the cache */
 	morgue_entity **by_slug;     /* entities by slug: open addressing, */
 	size_t nslots;               /* a power of two over twice their number */
@@ -174,7 +174,7 @@ static int list_entities(build *b)
 }
 
 /* Parse the registry; add: into the catalog too (not when the catalog,
- * a copy of the previous cache with the same parse key, has it). */
+ * the previous cache with the same parse key, moved, has it). */
 static int load_entities(build *b, int add)
 {
 	morgue_repo_entry *e = b->ents;
@@ -355,7 +355,7 @@ static int search_add_cached(build *b, long long id, const morgue_value *brief,
 }
 
 /* Hand archive.sqlite's index the row of article id (text taken over),
- * or, for an article kept in place in a copy of the previous cache, just
+ * or, for an article kept in place in the previous cache (moved), just
  * its id; a failure leaves the index to be made from the finished
  * catalog. */
 static void fts_add(build *b, long long id, int kept, const char *title, char *text,
@@ -1389,7 +1389,7 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 		if (!opts->clean) {
 			size_t nkeys;
 			const char **keys = article_keys(&b, &nkeys);
-			morgue_cache_plan_copy(&plan, cache_path.ptr, b.parse_key, keys, nkeys);
+			morgue_cache_plan_move(&plan, cache_path.ptr, b.parse_key, keys, nkeys);
 			free(keys);
 		}
 		if (plan) {

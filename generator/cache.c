@@ -61,7 +61,7 @@ typedef struct key_id {
 struct morgue_cache {
 	sqlite3 *db;
 	int prev;         /* a usable previous cache is attached */
-	/* the catalog is a copy of the previous cache (morgue_cache_open_copy):
+	/* the catalog is the previous cache, moved (morgue_cache_open_moved):
 	 * its unchanged articles' rows are in place, keys holds their keys */
 	int self;
 	key_id *keys;     /* by key */
@@ -523,7 +523,7 @@ void morgue_cache_plan_free(morgue_cache_plan *p)
 	free(p);
 }
 
-int morgue_cache_plan_copy(morgue_cache_plan **out, const char *prev_path,
+int morgue_cache_plan_move(morgue_cache_plan **out, const char *prev_path,
 			   const char *parse_key, const char *const *keys, size_t n)
 {
 	sqlite3 *prev = NULL;
@@ -646,7 +646,7 @@ done:
 	return ok;
 }
 
-int morgue_cache_open_copy(morgue_cache **out, morgue_catalog **catalog, const char *path,
+int morgue_cache_open_moved(morgue_cache **out, morgue_catalog **catalog, const char *path,
 			   const char *prev_path, const char *parse_key,
 			   const char *const *keys, size_t n)
 {
@@ -654,7 +654,7 @@ int morgue_cache_open_copy(morgue_cache **out, morgue_catalog **catalog, const c
 
 	*out = NULL;
 	*catalog = NULL;
-	morgue_cache_plan_copy(&p, prev_path, parse_key, keys, n);
+	morgue_cache_plan_move(&p, prev_path, parse_key, keys, n);
 	return p ? morgue_cache_open_planned(out, catalog, path, prev_path, p) : 0;
 }
 
@@ -1645,7 +1645,7 @@ int morgue_cache_csv_spans(morgue_csv_spans **out, morgue_cache *k, const char *
 		return morgue_error_set(MORGUE_EUSAGE, NULL, 0, "cache: no spliced export %s", what);
 	if (!k->prev)
 		return 0;
-	/* a copy of the previous cache holds its rows itself */
+	/* the previous cache, moved, holds its rows itself */
 	st = prepare(k, k->self ? "SELECT size, spans FROM main.cache_exports WHERE name=?"
 				: "SELECT size, spans FROM prev.cache_exports WHERE name=?");
 	if (!st)

@@ -38,7 +38,7 @@
  *
  * When every unchanged article keeps its id (an edit: no article added
  * or removed before it), the previous cache file itself becomes the new
- * one instead (morgue_cache_open_copy moves it): only the changed
+ * one instead (morgue_cache_open_moved moves it): only the changed
  * articles' rows are dropped and added again, and the catalog's finish
  * updates only what they can change. Until the build commits, all of
  * that is one transaction that a failed build rolls back, moving the
@@ -65,7 +65,7 @@ typedef struct morgue_cache morgue_cache;
 int morgue_cache_open(morgue_cache **out, morgue_catalog *c, const char *prev_path);
 void morgue_cache_free(morgue_cache *k);
 
-/* Start from a copy of the previous cache instead (faster than copying
+/* Start from the previous cache file itself instead (faster than copying
  * its rows article by article): when prev_path is a cache built with
  * parse_key (morgue_cache_set_parse_key) and every article among keys
  * (the n articles' keys, in build order) it holds has the id a clean build
@@ -77,17 +77,17 @@ void morgue_cache_free(morgue_cache *k);
  * copy just keeps their rows; the caller adds the others with
  * morgue_catalog_set_article_id (their position + 1), and their
  * histories again. 0 (nothing opened, the file where it was) otherwise. */
-int morgue_cache_open_copy(morgue_cache **out, morgue_catalog **catalog, const char *path,
+int morgue_cache_open_moved(morgue_cache **out, morgue_catalog **catalog, const char *path,
 			   const char *prev_path, const char *parse_key,
 			   const char *const *keys, size_t n);
 
-/* morgue_cache_open_copy in two steps: plan_copy reads the
- * previous cache and decides (*out NULL: no copy; always 0), plan_kept
+/* morgue_cache_open_moved in two steps: plan_move reads the
+ * previous cache and decides (*out NULL: not moved; always 0), plan_kept
  * says how many articles from the first are kept in place (ids 1..that),
- * and open_planned moves and opens as open_copy does, freeing the plan
+ * and open_planned moves and opens as open_moved does, freeing the plan
  * either way. */
 typedef struct morgue_cache_plan morgue_cache_plan;
-int morgue_cache_plan_copy(morgue_cache_plan **out, const char *prev_path,
+int morgue_cache_plan_move(morgue_cache_plan **out, const char *prev_path,
 			   const char *parse_key, const char *const *keys, size_t n);
 size_t morgue_cache_plan_kept(const morgue_cache_plan *p);
 int morgue_cache_open_planned(morgue_cache **out, morgue_catalog **catalog, const char *path,
@@ -141,7 +141,7 @@ int morgue_cache_search_fields(morgue_cache *k, long long id, char **publication
 int morgue_cache_tokens_get(morgue_cache *k, const char *key, morgue_buf *out);
 /* The text of article id as the previous cache holds it, read like the
  * tokens (the search thread's connection); for an article kept in place
- * in a copy of it (morgue_cache_open_copy), whose id is the same.
+ * in it (morgue_cache_open_moved), whose id is the same.
  * MORGUE_ENOTFOUND when there is no such cache or row. */
 int morgue_cache_previous_text(morgue_cache *k, long long id, morgue_buf *out);
 void morgue_cache_tokens_record(morgue_cache *k, const char *key, const void *blob, size_t len);

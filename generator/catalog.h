@@ -75,7 +75,7 @@ int morgue_catalog_add_history(morgue_catalog *c, long long article_id,
  * title), skipping old paths a current article has taken over. */
 morgue_value *morgue_catalog_redirects(morgue_catalog *c);
 
-/* Reopen a catalog file written by a previous build (a copy of it: it
+/* Reopen a catalog file written by a previous build (the build cache: it
  * is changed in place) to update it: drop the articles whose rows are
  * stale, add them again, and finish updates only the derived rows they
  * can change. */

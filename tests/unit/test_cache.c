@@ -371,10 +371,10 @@ static void test_bad_files(void)
 	morgue_buf_free(&b);
 }
 
-/* An edit starts from a copy of the previous cache: only when the parse
+/* An edit starts from the previous cache, moved: only when the parse
  * key is the same and no unchanged article moved; the changed article's
  * rows are dropped and it is added again under its number. */
-static void test_open_copy(void)
+static void test_open_moved(void)
 {
 	morgue_buf a = MORGUE_BUF_INIT, b = MORGUE_BUF_INIT;
 	morgue_catalog *c = NULL;
@@ -388,9 +388,9 @@ static void test_open_copy(void)
 	path(&a, "copy-a.cache");
 	path(&b, "copy-b.cache");
 	first_build(a.ptr, "Two");
-	CHECK_INT(morgue_cache_open_copy(&k, &c, b.ptr, a.ptr, "parse-2", same, 2), 0);
+	CHECK_INT(morgue_cache_open_moved(&k, &c, b.ptr, a.ptr, "parse-2", same, 2), 0);
 	CHECK(!k && !c && !morgue_fs_exists(b.ptr));
-	CHECK_INT(morgue_cache_open_copy(&k, &c, b.ptr, a.ptr, "parse-1", moved, 3), 0);
+	CHECK_INT(morgue_cache_open_moved(&k, &c, b.ptr, a.ptr, "parse-1", moved, 3), 0);
 	CHECK(!k && !c && !morgue_fs_exists(b.ptr));
 	/* the plan says as much before any copy: the first article is kept
 	 * in place, the second is not (edited) */
@@ -398,22 +398,22 @@ static void test_open_copy(void)
 		morgue_cache_plan *p;
 		const char *second[] = { "key-1b", "key-two" };
 		const char *more[] = { "key-one", "key-two", "key-three" };
-		CHECK_INT(morgue_cache_plan_copy(&p, a.ptr, "parse-2", same, 2), 0);
+		CHECK_INT(morgue_cache_plan_move(&p, a.ptr, "parse-2", same, 2), 0);
 		CHECK(!p);
-		CHECK_INT(morgue_cache_plan_copy(&p, a.ptr, "parse-1", moved, 3), 0);
+		CHECK_INT(morgue_cache_plan_move(&p, a.ptr, "parse-1", moved, 3), 0);
 		CHECK(!p);
-		CHECK_INT(morgue_cache_plan_copy(&p, a.ptr, "parse-1", edited, 2), 0);
+		CHECK_INT(morgue_cache_plan_move(&p, a.ptr, "parse-1", edited, 2), 0);
 		CHECK(p && morgue_cache_plan_kept(p) == 1);
 		morgue_cache_plan_free(p);
-		CHECK_INT(morgue_cache_plan_copy(&p, a.ptr, "parse-1", second, 2), 0);
+		CHECK_INT(morgue_cache_plan_move(&p, a.ptr, "parse-1", second, 2), 0);
 		CHECK(p && morgue_cache_plan_kept(p) == 0);
 		morgue_cache_plan_free(p);
-		CHECK_INT(morgue_cache_plan_copy(&p, a.ptr, "parse-1", more, 3), 0);
+		CHECK_INT(morgue_cache_plan_move(&p, a.ptr, "parse-1", more, 3), 0);
 		CHECK(p && morgue_cache_plan_kept(p) == 2); /* an article added at the end */
 		morgue_cache_plan_free(p);
 		CHECK(!morgue_fs_exists(b.ptr));
 	}
-	CHECK_INT(morgue_cache_open_copy(&k, &c, b.ptr, a.ptr, "parse-1", edited, 2), 1);
+	CHECK_INT(morgue_cache_open_moved(&k, &c, b.ptr, a.ptr, "parse-1", edited, 2), 1);
 	CHECK(k && c && morgue_fs_exists(b.ptr));
 	if (!k || !c)
 		goto done;
@@ -472,7 +472,7 @@ done:
 /* A build that fails before its first commit rolls the moved cache back:
  * moved back, it is the previous cache, unchanged; meanwhile another
  * connection reads the previous rows. */
-static void test_open_copy_rolled_back(void)
+static void test_open_moved_rolled_back(void)
 {
 	morgue_buf a = MORGUE_BUF_INIT, b = MORGUE_BUF_INIT;
 	morgue_catalog *c = NULL, *reader = NULL;
@@ -482,7 +482,7 @@ static void test_open_copy_rolled_back(void)
 	path(&a, "back-a.cache");
 	path(&b, "back-b.cache");
 	first_build(a.ptr, "Two");
-	CHECK_INT(morgue_cache_open_copy(&k, &c, b.ptr, a.ptr, "parse-1", edited, 2), 1);
+	CHECK_INT(morgue_cache_open_moved(&k, &c, b.ptr, a.ptr, "parse-1", edited, 2), 1);
 	if (!k || !c)
 		goto done;
 	CHECK_INT(morgue_catalog_count(c, "articles"), 1); /* two was dropped */
@@ -573,9 +573,9 @@ static void test_tokens(void)
 	token_keys(&out, b.ptr);
 	CHECK_STR(out.ptr, ",key-three,key-two");
 
-	/* a copy of the previous cache, article two edited */
+	/* the previous cache, moved, article two edited */
 	remove(b.ptr);
-	CHECK_INT(morgue_cache_open_copy(&k, &c, b.ptr, a.ptr, "parse-1", edited, 2), 1);
+	CHECK_INT(morgue_cache_open_moved(&k, &c, b.ptr, a.ptr, "parse-1", edited, 2), 1);
 	if (!k || !c)
 		goto done;
 	CHECK_INT(morgue_cache_tokens_get(k, "key-two", &out), 1); /* the previous file's */
@@ -973,8 +973,8 @@ int main(void)
 	RUN(test_bad_files);
 	RUN(test_search_fields);
 	RUN(test_tokens);
-	RUN(test_open_copy);
-	RUN(test_open_copy_rolled_back);
+	RUN(test_open_moved);
+	RUN(test_open_moved_rolled_back);
 	RUN(test_csv_splice);
 	RUN(test_csv_restart);
 	morgue_fs_rmtree(tmp);

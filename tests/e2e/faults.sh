@@ -46,6 +46,11 @@ done
 	pass "the build after the kills succeeds" || fail "the build after the kills succeeds" "failed"
 left=$(ls -d "$TMP"/site.staging-* 2>/dev/null | wc -l)
 [ "$left" -eq 0 ] && pass "no staging directories left behind" || fail "staging left" "$left"
+# a killed edit may have moved the cache (DIR.cache.new-PID, with its WAL
+# files): the next build removes what it left and keeps a cache again
+left=$(ls "$TMP" | grep -c 'site\.cache\.')
+[ "$left" -eq 0 ] && [ -f "$TMP/site.cache" ] && pass "no cache files of killed builds left behind" ||
+	fail "no cache files of killed builds left behind" "$(ls "$TMP")"
 
 # a second build while one holds the lock
 ( flock -x 9; sleep 2 ) 9>"$TMP/site.lock" &

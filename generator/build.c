@@ -22,6 +22,7 @@
 
 #include <dirent.h>
 #include <pthread.h>
+#include <sqlite3.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -1348,6 +1349,8 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	morgue_hash_init(&b.parse);
 	morgue_hash_puts(&b.parse, "morgue-parse 1");
 	morgue_hash_puts(&b.parse, b.bin);
+	/* the library too (e.g. its stemmer makes the recorded tokens) */
+	morgue_hash_puts(&b.parse, sqlite3_sourceid());
 	if ((rc = morgue_repo_open(&b.repo, opts->root, opts->rev, opts->worktree)) < 0)
 		goto done;
 	morgue_hash_puts(&b.parse, morgue_repo_prefix(b.repo));
@@ -1629,6 +1632,10 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 		write_exports(&x);
 		rc = x.rc;
 	}
+	/* the tokens it recorded, for the next build's index */
+	if (rc == 0 && b.cache && b.fts &&
+	    morgue_cache_fts_record(b.cache, morgue_ftsindex_path(b.fts)) < 0)
+		morgue_error_clear(); /* the next build tokenizes those articles again */
 	morgue_ftsindex_free(b.fts); /* its rows are in archive.sqlite */
 	b.fts = NULL;
 	morgue_buf_free(&x.error);

@@ -1,4 +1,6 @@
 #include "cache.h"
+
+#include "ftsindex.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -15,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define CACHE_FORMAT "morgue-cache 6"
+#define CACHE_FORMAT "morgue-cache 7"
 
 /* The per-article tables a copy carries over, and the column holding the
  * article id. The articles row itself gets a fresh id (assigned in the
@@ -284,7 +286,11 @@ int morgue_cache_open(morgue_cache **out, morgue_catalog *c, const char *prev_pa
 			 "  spans BLOB NOT NULL);"
 			 /* the search index's token blob of each article, by
 			  * the article's key (morgue_cache_tokens_get) */
-			 "CREATE TABLE cache_tokens(key TEXT PRIMARY KEY, tokens BLOB NOT NULL);",
+			 "CREATE TABLE cache_tokens(key TEXT PRIMARY KEY, tokens BLOB NOT NULL);"
+			 /* archive.sqlite's index's tokens of each article
+			  * (morgue_cache_fts_record) */
+			 "CREATE TABLE " MORGUE_FTSINDEX_KEPT "(article_id INTEGER PRIMARY KEY,"
+			 "  tokens BLOB NOT NULL);",
 			 NULL, NULL, &err) != SQLITE_OK) {
 		rc = morgue_error_set(MORGUE_ERROR, NULL, 0, "cache: %s", err);
 		sqlite3_free(err);
@@ -625,6 +631,7 @@ int morgue_cache_open_planned(morgue_cache **out, morgue_catalog **catalog, cons
 	    morgue_catalog_clear_history(c) < 0 ||
 	    sqlite3_exec(k->db, "DELETE FROM cache_search WHERE article_id IN temp.dropped;"
 				"DELETE FROM cache_rows WHERE article_id IN temp.dropped;"
+				"DELETE FROM " MORGUE_FTSINDEX_KEPT " WHERE article_id IN temp.dropped;"
 				"DELETE FROM cache_articles;", NULL, NULL, NULL) != SQLITE_OK)
 		goto done;
 	ok = 1;
@@ -1089,6 +1096,40 @@ int morgue_cache_flush(morgue_cache *k)
 	for (size_t i = 0; i < k->npending; i++)
 		free(k->pending[i]);
 	k->npending = 0;
+	return rc;
+}
+
+int morgue_cache_fts_record(morgue_cache *k, const char *fts_path)
+{
+	sqlite3 *src = NULL;
+	sqlite3_stmt *sel = NULL, *ins = NULL;
+	int rc = 0, sr;
+
+	if (sqlite3_open_v2(fts_path, &src, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(src, "SELECT id, tokens FROM tokens", -1, &sel, NULL) != SQLITE_OK) {
+		rc = morgue_error_set(MORGUE_EIO, fts_path, 0, "cache: %s",
+				      src ? sqlite3_errmsg(src) : "cannot open");
+		goto done;
+	}
+	if (!(ins = prepare(k, "INSERT OR REPLACE INTO " MORGUE_FTSINDEX_KEPT " VALUES(?,?)"))) {
+		rc = MORGUE_ERROR;
+		goto done;
+	}
+	while ((sr = sqlite3_step(sel)) == SQLITE_ROW) {
+		sqlite3_bind_int64(ins, 1, sqlite3_column_int64(sel, 0));
+		sqlite3_bind_value(ins, 2, sqlite3_column_value(sel, 1));
+		if (sqlite3_step(ins) != SQLITE_DONE) {
+			rc = db_error(k, "record index tokens");
+			break;
+		}
+		sqlite3_reset(ins);
+	}
+	if (!rc && sr != SQLITE_DONE)
+		rc = morgue_error_set(MORGUE_EIO, fts_path, 0, "cache: %s", sqlite3_errmsg(src));
+done:
+	sqlite3_finalize(ins);
+	sqlite3_finalize(sel);
+	sqlite3_close(src);
 	return rc;
 }
 

@@ -29,6 +29,9 @@
  *   cache_tokens(key, tokens)
  *       the search index's token blob of the article with that key
  *       (morgue_searchindex_tokens); key "": their dictionary.
+ *   cache_fts(article_id, tokens)
+ *       the tokens archive.sqlite's full-text index was given for the
+ *       article (ftsindex.h).
  *
  * A build creates its catalog in a new file, opens the cache on it (the
  * previous cache is attached read-only as "prev"), copies the rows of
@@ -245,6 +248,11 @@ int morgue_cache_page_reuse(morgue_cache *k, morgue_output *o, const char *famil
 			    void *payload);
 int morgue_cache_page_record(morgue_cache *k, const char *family, const char *sig,
 			     const char *path);
+
+/* Keep the tokens recorded in archive.sqlite's index file at fts_path
+ * (morgue_ftsindex: its table tokens) for the next build, replacing an
+ * article's earlier ones. Call before the index file is removed. */
+int morgue_cache_fts_record(morgue_cache *k, const char *fts_path);
 
 /* page_reuse and page_record may be called from two threads at once (the
  * catalog's connection is serialized by SQLite); nothing else may.

@@ -24,7 +24,16 @@
  * diacritics folded. archive.sqlite's table must be declared with the
  * same (its rows are copied). */
 #define MORGUE_FTSINDEX_COLUMNS "title, text"
-#define MORGUE_FTSINDEX_TOKENIZE "tokenize='porter unicode61 remove_diacritics 2'"
+#define MORGUE_FTSINDEX_TOKENIZER "porter unicode61 remove_diacritics 2"
+#define MORGUE_FTSINDEX_TOKENIZE "tokenize='" MORGUE_FTSINDEX_TOKENIZER "'"
+
+/* The tokens of each row handed over with its text are recorded in the
+ * index's file, table tokens(id INTEGER PRIMARY KEY, tokens BLOB), for
+ * the caller to keep in its catalog as table MORGUE_FTSINDEX_KEPT
+ * (article_id INTEGER PRIMARY KEY, tokens BLOB): a kept row is then
+ * indexed from its recorded tokens, not tokenized again (the same index
+ * rows; the record of a row must be of its current title and text). */
+#define MORGUE_FTSINDEX_KEPT "cache_fts"
 
 typedef struct morgue_ftsindex morgue_ftsindex;
 

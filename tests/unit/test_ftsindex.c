@@ -121,12 +121,27 @@ static void reference_index(const char *path, const char *catalog)
 	morgue_buf_free(&sql);
 }
 
+/* Rows matching query in the index at path, queried as archive.sqlite
+ * is: its rows copied into a table declared with the real tokenizer (the
+ * file's own table names the recording one, which only the index has). */
 static int matches(const char *path, const char *query)
 {
 	sqlite3 *db;
 	sqlite3_stmt *st;
+	morgue_buf sql = MORGUE_BUF_INIT;
 	int n = -1;
-	sqlite3_open(path, &db);
+	sqlite3_open(":memory:", &db);
+	morgue_buf_printf(&sql,
+			  "ATTACH '%s' AS s;"
+			  "CREATE VIRTUAL TABLE articles_fts USING fts5(" MORGUE_FTSINDEX_COLUMNS
+			  ", content='', " MORGUE_FTSINDEX_TOKENIZE ");"
+			  "DELETE FROM articles_fts_data;"
+			  "INSERT INTO articles_fts_data SELECT * FROM s.articles_fts_data;"
+			  "INSERT INTO articles_fts_idx SELECT * FROM s.articles_fts_idx;"
+			  "INSERT INTO articles_fts_docsize SELECT * FROM s.articles_fts_docsize;",
+			  path);
+	CHECK_INT(sqlite3_exec(db, sql.ptr, NULL, NULL, NULL), SQLITE_OK);
+	morgue_buf_free(&sql);
 	if (sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?",
 			       -1, &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, query, -1, SQLITE_STATIC);
@@ -218,6 +233,90 @@ static void kept_rows_queued_ahead(void)
 	morgue_buf_free(&b);
 }
 
+/* Copy the tokens an index recorded (its file's table tokens) into the
+ * catalog as MORGUE_FTSINDEX_KEPT, as the build cache keeps them; with
+ * damage, each record loses its last byte. */
+static void keep_tokens(const char *catalog, const char *fts, int damage)
+{
+	sqlite3 *db;
+	morgue_buf sql = MORGUE_BUF_INIT;
+	morgue_buf_printf(&sql,
+			  "ATTACH '%s' AS f;"
+			  "CREATE TABLE IF NOT EXISTS " MORGUE_FTSINDEX_KEPT
+			  "(article_id INTEGER PRIMARY KEY, tokens BLOB NOT NULL);"
+			  "DELETE FROM " MORGUE_FTSINDEX_KEPT ";"
+			  "INSERT INTO " MORGUE_FTSINDEX_KEPT " SELECT id, %s FROM f.tokens;",
+			  fts, damage ? "substr(tokens, 1, length(tokens) - 1)" : "tokens");
+	CHECK_INT(sqlite3_open(catalog, &db), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(db, sql.ptr, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	morgue_buf_free(&sql);
+}
+
+/* Rows handed over record their tokens; kept rows are indexed again from
+ * the recorded tokens (the catalog's titles and texts are not read: they
+ * are gone) and give the same index; a damaged record is refused. */
+static void kept_rows_from_recorded_tokens(void)
+{
+	morgue_buf p1 = MORGUE_BUF_INIT, p2 = MORGUE_BUF_INIT, p3 = MORGUE_BUF_INIT;
+	morgue_buf p4 = MORGUE_BUF_INIT, a = MORGUE_BUF_INIT, b = MORGUE_BUF_INIT;
+	morgue_ftsindex *f;
+	long long count, last;
+	sqlite3 *db;
+	mktmp();
+	const char *cat = pathf(&p1, "catalog"), *fts = pathf(&p2, "fts"), *ref = pathf(&p3, "ref");
+	const char *fts2 = pathf(&p4, "fts2");
+	make_catalog(cat);
+	reference_index(ref, cat);
+	CHECK_INT(morgue_ftsindex_start(&f, fts, NULL), 0);
+	for (int i = 0; i < NROWS; i++)
+		CHECK_INT(morgue_ftsindex_add(f, i + 1, titles[i], morgue_strdup(texts[i]),
+					      strlen(texts[i])), 0);
+	CHECK_INT(morgue_ftsindex_finish(f, &count, &last), 0);
+	dump_index(&b, ref);
+	dump_index(&a, fts);
+	CHECK_STR(morgue_buf_cstr(&a), morgue_buf_cstr(&b)); /* recording changes nothing */
+	keep_tokens(cat, fts, 0);
+	morgue_ftsindex_free(f);
+	/* the texts gone: only the recorded tokens can make the rows */
+	CHECK_INT(sqlite3_open(cat, &db), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(db, "UPDATE articles SET title = 'gone'; UPDATE bodies SET text = 'gone';",
+			       NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	CHECK_INT(morgue_ftsindex_start(&f, fts2, cat), 0);
+	CHECK_INT(morgue_ftsindex_add_kept(f, 1), 0);
+	CHECK_INT(morgue_ftsindex_add_kept(f, 2), 0); /* no title */
+	CHECK_INT(morgue_ftsindex_add(f, 3, titles[2], morgue_strdup(texts[2]), strlen(texts[2])), 0);
+	CHECK_INT(morgue_ftsindex_add_kept(f, 4), 0);
+	CHECK_INT(morgue_ftsindex_finish(f, &count, &last), 0);
+	CHECK_INT(count, 4);
+	morgue_buf_clear(&a);
+	dump_index(&a, fts2);
+	CHECK(a.size > 200);
+	CHECK_STR(morgue_buf_cstr(&a), morgue_buf_cstr(&b));
+	morgue_ftsindex_free(f);
+	/* a record cut short */
+	CHECK_INT(morgue_ftsindex_start(&f, fts, NULL), 0);
+	for (int i = 0; i < NROWS; i++)
+		CHECK_INT(morgue_ftsindex_add(f, i + 1, titles[i], morgue_strdup(texts[i]),
+					      strlen(texts[i])), 0);
+	CHECK_INT(morgue_ftsindex_finish(f, &count, &last), 0);
+	keep_tokens(cat, fts, 1);
+	morgue_ftsindex_free(f);
+	CHECK_INT(morgue_ftsindex_start(&f, fts2, cat), 0);
+	CHECK_INT(morgue_ftsindex_add_kept(f, 1), 0);
+	CHECK(morgue_ftsindex_finish(f, &count, &last) < 0);
+	morgue_ftsindex_free(f);
+	morgue_error_clear();
+	rmtmp();
+	morgue_buf_free(&p1);
+	morgue_buf_free(&p2);
+	morgue_buf_free(&p3);
+	morgue_buf_free(&p4);
+	morgue_buf_free(&a);
+	morgue_buf_free(&b);
+}
+
 /* An id out of order, a kept row without a previous catalog, or one the
  * catalog lacks: the index is refused, never silently wrong. */
 static void rows_out_of_order_are_refused(void)
@@ -293,6 +392,7 @@ int main(void)
 {
 	RUN(same_rows_as_from_the_catalog);
 	RUN(kept_rows_queued_ahead);
+	RUN(kept_rows_from_recorded_tokens);
 	RUN(rows_out_of_order_are_refused);
 	RUN(large_texts_wait_for_the_thread);
 	TEST_EXIT();

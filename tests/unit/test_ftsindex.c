@@ -153,41 +153,78 @@ static int matches(const char *path, const char *query)
 	return n;
 }
 
+/* The setting of the tests below: a previous catalog of the NROWS rows,
+ * the reference index made from it, the paths of two indexes, and two
+ * dumps to compare. */
+typedef struct fixture {
+	morgue_buf paths[4];
+	const char *cat, *ref, *fts, *fts2;
+	morgue_buf a, b;
+} fixture;
+
+static void setup(fixture *x)
+{
+	static const char *const names[] = { "catalog", "ref", "fts", "fts2" };
+	memset(x, 0, sizeof(*x));
+	mktmp();
+	for (int i = 0; i < 4; i++)
+		pathf(&x->paths[i], names[i]);
+	x->cat = x->paths[0].ptr;
+	x->ref = x->paths[1].ptr;
+	x->fts = x->paths[2].ptr;
+	x->fts2 = x->paths[3].ptr;
+	make_catalog(x->cat);
+	reference_index(x->ref, x->cat);
+	dump_index(&x->b, x->ref);
+}
+
+static void teardown(fixture *x)
+{
+	rmtmp();
+	for (int i = 0; i < 4; i++)
+		morgue_buf_free(&x->paths[i]);
+	morgue_buf_free(&x->a);
+	morgue_buf_free(&x->b);
+}
+
+/* Hand row i (0-based) over with its title and text. */
+static int hand_over(morgue_ftsindex *f, int i)
+{
+	return morgue_ftsindex_add(f, i + 1, titles[i], morgue_strdup(texts[i]), strlen(texts[i]));
+}
+
+/* Finish the index at path and check it is the reference, of 4 rows. */
+static void same_as_reference(fixture *x, morgue_ftsindex *f, const char *path)
+{
+	long long count, last;
+	CHECK_INT(morgue_ftsindex_finish(f, &count, &last), 0);
+	CHECK_INT(count, 4);
+	CHECK_INT(last, 4);
+	morgue_buf_clear(&x->a);
+	dump_index(&x->a, path);
+	CHECK(x->a.size > 200);
+	CHECK_STR(morgue_buf_cstr(&x->a), morgue_buf_cstr(&x->b));
+}
+
 /* Rows handed over and rows read from the previous catalog, mixed, give
  * the same index as the catalog's own INSERT ... SELECT. */
 static void same_rows_as_from_the_catalog(void)
 {
-	morgue_buf p1 = MORGUE_BUF_INIT, p2 = MORGUE_BUF_INIT, p3 = MORGUE_BUF_INIT;
-	morgue_buf a = MORGUE_BUF_INIT, b = MORGUE_BUF_INIT;
+	fixture x;
 	morgue_ftsindex *f;
-	long long count, last;
-	mktmp();
-	const char *cat = pathf(&p1, "catalog"), *fts = pathf(&p2, "fts"), *ref = pathf(&p3, "ref");
-	make_catalog(cat);
-	reference_index(ref, cat);
-	CHECK_INT(morgue_ftsindex_start(&f, fts, cat), 0);
-	CHECK_STR(morgue_ftsindex_path(f), fts);
+	setup(&x);
+	CHECK_INT(morgue_ftsindex_start(&f, x.fts, x.cat), 0);
+	CHECK_STR(morgue_ftsindex_path(f), x.fts);
 	CHECK_INT(morgue_ftsindex_add_kept(f, 1), 0);
-	CHECK_INT(morgue_ftsindex_add(f, 2, titles[1], morgue_strdup(texts[1]), strlen(texts[1])), 0);
+	CHECK_INT(hand_over(f, 1), 0);
 	CHECK_INT(morgue_ftsindex_add_kept(f, 3), 0);
-	CHECK_INT(morgue_ftsindex_add(f, 4, titles[3], morgue_strdup(texts[3]), strlen(texts[3])), 0);
-	CHECK_INT(morgue_ftsindex_finish(f, &count, &last), 0);
-	CHECK_INT(count, 4);
-	CHECK_INT(last, 4);
-	dump_index(&a, fts);
-	dump_index(&b, ref);
-	CHECK(a.size > 200);
-	CHECK_STR(morgue_buf_cstr(&a), morgue_buf_cstr(&b));
-	CHECK_INT(matches(fts, "meeting"), 2); /* stemmed: meetings, meeting */
-	CHECK_INT(matches(fts, "election"), 1); /* accents folded */
+	CHECK_INT(hand_over(f, 3), 0);
+	same_as_reference(&x, f, x.fts);
+	CHECK_INT(matches(x.fts, "meeting"), 2); /* stemmed: meetings, meeting */
+	CHECK_INT(matches(x.fts, "election"), 1); /* accents folded */
 	morgue_ftsindex_free(f);
-	CHECK(access(fts, F_OK) != 0); /* the index removes its file */
-	rmtmp();
-	morgue_buf_free(&p1);
-	morgue_buf_free(&p2);
-	morgue_buf_free(&p3);
-	morgue_buf_free(&a);
-	morgue_buf_free(&b);
+	CHECK(access(x.fts, F_OK) != 0); /* the index removes its file */
+	teardown(&x);
 }
 
 /* Kept rows queued ahead of the builder: its own add_kept calls for them
@@ -195,42 +232,25 @@ static void same_rows_as_from_the_catalog(void)
  * same as when every row is handed over in turn. */
 static void kept_rows_queued_ahead(void)
 {
-	morgue_buf p1 = MORGUE_BUF_INIT, p2 = MORGUE_BUF_INIT, p3 = MORGUE_BUF_INIT;
-	morgue_buf a = MORGUE_BUF_INIT, b = MORGUE_BUF_INIT;
+	fixture x;
 	morgue_ftsindex *f;
-	long long count, last;
-	mktmp();
-	const char *cat = pathf(&p1, "catalog"), *fts = pathf(&p2, "fts"), *ref = pathf(&p3, "ref");
-	make_catalog(cat);
-	reference_index(ref, cat);
-	CHECK_INT(morgue_ftsindex_start(&f, fts, cat), 0);
+	setup(&x);
+	CHECK_INT(morgue_ftsindex_start(&f, x.fts, x.cat), 0);
 	CHECK_INT(morgue_ftsindex_add_kept_through(f, 2), 0);
 	CHECK_INT(morgue_ftsindex_add_kept(f, 1), 0); /* queued already */
-	CHECK_INT(morgue_ftsindex_add(f, 2, titles[1], morgue_strdup(texts[1]), strlen(texts[1])),
-		  MORGUE_EUSAGE);
+	CHECK_INT(hand_over(f, 1), MORGUE_EUSAGE);
 	morgue_error_clear();
 	morgue_ftsindex_free(f);
 
-	CHECK_INT(morgue_ftsindex_start(&f, fts, cat), 0);
+	CHECK_INT(morgue_ftsindex_start(&f, x.fts, x.cat), 0);
 	CHECK_INT(morgue_ftsindex_add_kept_through(f, 2), 0);
 	CHECK_INT(morgue_ftsindex_add_kept(f, 1), 0);
 	CHECK_INT(morgue_ftsindex_add_kept(f, 2), 0);
-	CHECK_INT(morgue_ftsindex_add(f, 3, titles[2], morgue_strdup(texts[2]), strlen(texts[2])), 0);
+	CHECK_INT(hand_over(f, 2), 0);
 	CHECK_INT(morgue_ftsindex_add_kept(f, 4), 0);
-	CHECK_INT(morgue_ftsindex_finish(f, &count, &last), 0);
-	CHECK_INT(count, 4);
-	CHECK_INT(last, 4);
-	dump_index(&a, fts);
-	dump_index(&b, ref);
-	CHECK(a.size > 200);
-	CHECK_STR(morgue_buf_cstr(&a), morgue_buf_cstr(&b));
+	same_as_reference(&x, f, x.fts);
 	morgue_ftsindex_free(f);
-	rmtmp();
-	morgue_buf_free(&p1);
-	morgue_buf_free(&p2);
-	morgue_buf_free(&p3);
-	morgue_buf_free(&a);
-	morgue_buf_free(&b);
+	teardown(&x);
 }
 
 /* Copy the tokens an index recorded (its file's table tokens) into the
@@ -253,68 +273,49 @@ static void keep_tokens(const char *catalog, const char *fts, int damage)
 	morgue_buf_free(&sql);
 }
 
+/* An index of every row handed over, its tokens kept in the catalog. */
+static void record_all(fixture *x, int damage)
+{
+	morgue_ftsindex *f;
+	CHECK_INT(morgue_ftsindex_start(&f, x->fts, NULL), 0);
+	for (int i = 0; i < NROWS; i++)
+		CHECK_INT(hand_over(f, i), 0);
+	same_as_reference(x, f, x->fts); /* recording changes nothing */
+	keep_tokens(x->cat, x->fts, damage);
+	morgue_ftsindex_free(f);
+}
+
 /* Rows handed over record their tokens; kept rows are indexed again from
  * the recorded tokens (the catalog's titles and texts are not read: they
  * are gone) and give the same index; a damaged record is refused. */
 static void kept_rows_from_recorded_tokens(void)
 {
-	morgue_buf p1 = MORGUE_BUF_INIT, p2 = MORGUE_BUF_INIT, p3 = MORGUE_BUF_INIT;
-	morgue_buf p4 = MORGUE_BUF_INIT, a = MORGUE_BUF_INIT, b = MORGUE_BUF_INIT;
+	fixture x;
 	morgue_ftsindex *f;
 	long long count, last;
 	sqlite3 *db;
-	mktmp();
-	const char *cat = pathf(&p1, "catalog"), *fts = pathf(&p2, "fts"), *ref = pathf(&p3, "ref");
-	const char *fts2 = pathf(&p4, "fts2");
-	make_catalog(cat);
-	reference_index(ref, cat);
-	CHECK_INT(morgue_ftsindex_start(&f, fts, NULL), 0);
-	for (int i = 0; i < NROWS; i++)
-		CHECK_INT(morgue_ftsindex_add(f, i + 1, titles[i], morgue_strdup(texts[i]),
-					      strlen(texts[i])), 0);
-	CHECK_INT(morgue_ftsindex_finish(f, &count, &last), 0);
-	dump_index(&b, ref);
-	dump_index(&a, fts);
-	CHECK_STR(morgue_buf_cstr(&a), morgue_buf_cstr(&b)); /* recording changes nothing */
-	keep_tokens(cat, fts, 0);
-	morgue_ftsindex_free(f);
+	setup(&x);
+	record_all(&x, 0);
 	/* the texts gone: only the recorded tokens can make the rows */
-	CHECK_INT(sqlite3_open(cat, &db), SQLITE_OK);
+	CHECK_INT(sqlite3_open(x.cat, &db), SQLITE_OK);
 	CHECK_INT(sqlite3_exec(db, "UPDATE articles SET title = 'gone'; UPDATE bodies SET text = 'gone';",
 			       NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
-	CHECK_INT(morgue_ftsindex_start(&f, fts2, cat), 0);
+	CHECK_INT(morgue_ftsindex_start(&f, x.fts2, x.cat), 0);
 	CHECK_INT(morgue_ftsindex_add_kept(f, 1), 0);
 	CHECK_INT(morgue_ftsindex_add_kept(f, 2), 0); /* no title */
-	CHECK_INT(morgue_ftsindex_add(f, 3, titles[2], morgue_strdup(texts[2]), strlen(texts[2])), 0);
+	CHECK_INT(hand_over(f, 2), 0);
 	CHECK_INT(morgue_ftsindex_add_kept(f, 4), 0);
-	CHECK_INT(morgue_ftsindex_finish(f, &count, &last), 0);
-	CHECK_INT(count, 4);
-	morgue_buf_clear(&a);
-	dump_index(&a, fts2);
-	CHECK(a.size > 200);
-	CHECK_STR(morgue_buf_cstr(&a), morgue_buf_cstr(&b));
+	same_as_reference(&x, f, x.fts2);
 	morgue_ftsindex_free(f);
 	/* a record cut short */
-	CHECK_INT(morgue_ftsindex_start(&f, fts, NULL), 0);
-	for (int i = 0; i < NROWS; i++)
-		CHECK_INT(morgue_ftsindex_add(f, i + 1, titles[i], morgue_strdup(texts[i]),
-					      strlen(texts[i])), 0);
-	CHECK_INT(morgue_ftsindex_finish(f, &count, &last), 0);
-	keep_tokens(cat, fts, 1);
-	morgue_ftsindex_free(f);
-	CHECK_INT(morgue_ftsindex_start(&f, fts2, cat), 0);
+	record_all(&x, 1);
+	CHECK_INT(morgue_ftsindex_start(&f, x.fts2, x.cat), 0);
 	CHECK_INT(morgue_ftsindex_add_kept(f, 1), 0);
 	CHECK(morgue_ftsindex_finish(f, &count, &last) < 0);
 	morgue_ftsindex_free(f);
 	morgue_error_clear();
-	rmtmp();
-	morgue_buf_free(&p1);
-	morgue_buf_free(&p2);
-	morgue_buf_free(&p3);
-	morgue_buf_free(&p4);
-	morgue_buf_free(&a);
-	morgue_buf_free(&b);
+	teardown(&x);
 }
 
 /* An id out of order, a kept row without a previous catalog, or one the

@@ -1325,7 +1325,6 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	morgue_buf fts_path = MORGUE_BUF_INIT, history_key = MORGUE_BUF_INIT;
 	long long *ids = NULL;       /* each article's catalog id, by b.arts */
 	int cache_kept = 0;
-	morgue_cache_plan *plan = NULL;
 	long long kept = 0;          /* articles 1..kept are kept in place */
 	int committed = 0;           /* the catalog committed its articles */
 	morgue_buf cache_old = MORGUE_BUF_INIT; /* the previous cache, moved aside */
@@ -1392,14 +1391,14 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 		if (!opts->clean) {
 			size_t nkeys;
 			const char **keys = article_keys(&b, &nkeys);
+			morgue_cache_plan *plan;
 			morgue_cache_plan_move(&plan, cache_path.ptr, b.parse_key, keys, nkeys);
 			free(keys);
-		}
-		if (plan) {
-			kept = (long long)morgue_cache_plan_kept(plan);
-			b.self = morgue_cache_open_planned(&b.cache, &b.catalog, cache_new.ptr,
-							   cache_path.ptr, plan);
-			plan = NULL;
+			if (plan) {
+				kept = (long long)morgue_cache_plan_kept(plan);
+				b.self = morgue_cache_open_planned(&b.cache, &b.catalog,
+								   cache_new.ptr, cache_path.ptr, plan);
+			}
 		}
 		/* the walk continues the previous build's history when the
 		 * commit descends from its commit */
@@ -1738,7 +1737,6 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	morgue_repo_entries_free(b.ents, b.nents);
 	morgue_repo_entries_free(b.arts, b.narts);
 	free(b.keys);
-	morgue_cache_plan_free(plan);
 	morgue_ftsindex_free(b.fts);
 	morgue_buf_free(&fts_path);
 	morgue_buf_free(&history_key);

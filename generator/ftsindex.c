@@ -34,6 +34,7 @@ struct morgue_ftsindex {
 	sqlite3 *db;
 	sqlite3_stmt *insert;
 	sqlite3_stmt *keep;  /* records a row's tokens (table tokens) */
+	fts5_api *api;       /* db's FTS5, for the recording tokenizer */
 	sqlite3 *prev;       /* the previous catalog, or NULL */
 	sqlite3_stmt *row;   /* an article's title and text in it */
 	sqlite3_stmt *toks;  /* its recorded tokens, or NULL (none kept) */
@@ -120,8 +121,7 @@ static int rec_token(void *arg, int flags, const char *tok, int n, int start, in
 static int rec_create(void *ud, const char **args, int nargs, Fts5Tokenizer **out)
 {
 	morgue_ftsindex *f = ud;
-	fts5_api *api = NULL;
-	sqlite3_stmt *st = NULL;
+	fts5_api *api = f->api;
 	void *real_ud = NULL;
 	recorded *r;
 	int rc;
@@ -129,14 +129,9 @@ static int rec_create(void *ud, const char **args, int nargs, Fts5Tokenizer **ou
 	*out = NULL;
 	if (nargs < 1)
 		return SQLITE_ERROR;
-	if (sqlite3_prepare_v2(f->db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
-		return SQLITE_ERROR;
-	sqlite3_bind_pointer(st, 1, &api, "fts5_api_ptr", NULL);
-	sqlite3_step(st);
-	sqlite3_finalize(st);
 	r = morgue_calloc(1, sizeof(*r));
 	r->f = f;
-	if (!api || (rc = api->xFindTokenizer(api, args[0], &real_ud, &r->real)) != SQLITE_OK ||
+	if ((rc = api->xFindTokenizer(api, args[0], &real_ud, &r->real)) != SQLITE_OK ||
 	    (rc = r->real.xCreate(real_ud, args + 1, nargs - 1, &r->inner)) != SQLITE_OK) {
 		free(r);
 		return SQLITE_ERROR;
@@ -316,15 +311,15 @@ static void *run(void *arg)
 /* The recording tokenizer on the scratch connection. */
 static int add_tokenizer(morgue_ftsindex *f)
 {
-	fts5_api *api = NULL;
 	sqlite3_stmt *st = NULL;
 	static fts5_tokenizer tok = { rec_create, rec_delete, rec_tokenize };
 	if (sqlite3_prepare_v2(f->db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
 		return -1;
-	sqlite3_bind_pointer(st, 1, &api, "fts5_api_ptr", NULL);
+	sqlite3_bind_pointer(st, 1, &f->api, "fts5_api_ptr", NULL);
 	sqlite3_step(st);
 	sqlite3_finalize(st);
-	if (!api || api->xCreateTokenizer(api, "morgue_recorded", f, &tok, NULL) != SQLITE_OK)
+	if (!f->api ||
+	    f->api->xCreateTokenizer(f->api, "morgue_recorded", f, &tok, NULL) != SQLITE_OK)
 		return -1;
 	return 0;
 }

@@ -215,7 +215,8 @@ morgue_value *morgue_catalog_tags(morgue_catalog *c);
 morgue_value *morgue_catalog_years(morgue_catalog *c);
 
 /* A second connection to a finished catalog file (morgue_catalog_new_file),
- * for reading it (queries, exports) from another thread. */
+ * for reading it (queries, exports) from another thread. The connection
+ * has no mutex of its own: one thread at a time may use it. */
 int morgue_catalog_open(morgue_catalog **out, const char *path);
 
 /* The SQLite connection, for cache.c only: the build cache lives in the

@@ -1081,6 +1081,8 @@ typedef struct writer {
 	char dict_key[MORGUE_HASH_HEX]; /* its hash, for the files' memo keys */
 	z_stream z;
 	int zok;
+	z_stream zd; /* a stream primed with dict, copied for each document */
+	int zdok;
 	int rc;
 } writer;
 
@@ -1155,7 +1157,26 @@ static void base85(morgue_buf *b, const unsigned char *p, size_t n)
 static int deflate_raw(writer *w, morgue_buf *out, const char *in, size_t n,
 		       const morgue_buf *dict, int sync)
 {
-	if (!w->zok) {
+	if (dict && dict->size) {
+		/* setting a 28 KB dictionary hashes all of it: done once, and
+		 * each document starts from a copy of that state (the same
+		 * state, so the same bytes, at a tenth of the cost) */
+		if (!w->zdok) {
+			memset(&w->zd, 0, sizeof(w->zd));
+			if (deflateInit2(&w->zd, 6, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+				return morgue_error_set(MORGUE_ERROR, NULL, 0, "zlib: deflateInit2 failed");
+			w->zdok = 1;
+			if (deflateSetDictionary(&w->zd, (const Bytef *)dict->ptr, (uInt)dict->size) != Z_OK)
+				return morgue_error_set(MORGUE_ERROR, NULL, 0,
+							"zlib: deflateSetDictionary failed");
+		}
+		if (w->zok)
+			deflateEnd(&w->z);
+		w->zok = 0;
+		if (deflateCopy(&w->z, &w->zd) != Z_OK)
+			return morgue_error_set(MORGUE_ERROR, NULL, 0, "zlib: deflateCopy failed");
+		w->zok = 1;
+	} else if (!w->zok) {
 		memset(&w->z, 0, sizeof(w->z));
 		/* level 6: half the time of 9 for 3% more bytes */
 		if (deflateInit2(&w->z, 6, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY) != Z_OK)
@@ -1164,9 +1185,6 @@ static int deflate_raw(writer *w, morgue_buf *out, const char *in, size_t n,
 	} else if (deflateReset(&w->z) != Z_OK) {
 		return morgue_error_set(MORGUE_ERROR, NULL, 0, "zlib: deflateReset failed");
 	}
-	if (dict && dict->size &&
-	    deflateSetDictionary(&w->z, (const Bytef *)dict->ptr, (uInt)dict->size) != Z_OK)
-		return morgue_error_set(MORGUE_ERROR, NULL, 0, "zlib: deflateSetDictionary failed");
 	morgue_buf_clear(out);
 	size_t cap = deflateBound(&w->z, (uLong)n) + 16;
 	morgue_buf_grow(out, cap);
@@ -1912,6 +1930,8 @@ done:
 	morgue_buf_free(&w.dict);
 	if (w.zok)
 		deflateEnd(&w.z);
+	if (w.zdok)
+		deflateEnd(&w.zd);
 	return rc;
 }
 

@@ -733,7 +733,7 @@ static const morgue_value *resolve(const rstate *r, const node *x)
 static void put_number(morgue_buf *out, double d)
 {
 	if (isfinite(d) && fabs(d) < 9007199254740992.0 && d == floor(d)) {
-		morgue_buf_printf(out, "%lld", (long long)d);
+		morgue_buf_put_int(out, (long long)d);
 		return;
 	}
 	size_t mark = out->size;

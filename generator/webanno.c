@@ -12,7 +12,9 @@ static const char *str(const morgue_value *m, const char *k)
 
 static void key_str(morgue_buf *out, const char *key, const char *v, int comma)
 {
-	morgue_buf_printf(out, "%s\"%s\":", comma ? "," : "", key);
+	morgue_buf_puts(out, comma ? ",\"" : "\"");
+	morgue_buf_puts(out, key);
+	morgue_buf_put(out, "\":", 2);
 	if (v)
 		morgue_escape_json_string(out, v);
 	else
@@ -21,7 +23,9 @@ static void key_str(morgue_buf *out, const char *key, const char *v, int comma)
 
 static void key_strn(morgue_buf *out, const char *key, const char *v, size_t n)
 {
-	morgue_buf_printf(out, ",\"%s\":\"", key);
+	morgue_buf_put(out, ",\"", 2);
+	morgue_buf_puts(out, key);
+	morgue_buf_put(out, "\":\"", 3);
 	morgue_escape_json(out, v, n);
 	morgue_buf_putc(out, '"');
 }
@@ -61,8 +65,11 @@ static void selector(morgue_buf *out, const char *text, size_t len, size_t off, 
 	key_strn(out, "suffix", text + off + n, se - off - n);
 	size_t start = chars_before(text, off, co, cn);
 	size_t end = chars_before(text, off + n, co, cn);
-	morgue_buf_printf(out, "},{\"type\":\"TextPositionSelector\",\"start\":%zu,\"end\":%zu}]",
-			  start, end);
+	morgue_buf_puts(out, "},{\"type\":\"TextPositionSelector\",\"start\":");
+	morgue_buf_put_int(out, (long long)start);
+	morgue_buf_puts(out, ",\"end\":");
+	morgue_buf_put_int(out, (long long)end);
+	morgue_buf_put(out, "}]", 2);
 }
 
 void morgue_webanno_article(morgue_buf *out, const morgue_value *a, const char *page,
@@ -92,14 +99,18 @@ void morgue_webanno_article(morgue_buf *out, const morgue_value *a, const char *
 		if (!slug || !text || off > len || n > len - off)
 			continue;
 		morgue_buf_puts(out, k++ ? ",{" : "{");
-		morgue_buf_printf(out, "\"id\":\"#m%zu\",\"type\":\"Annotation\",\"motivation\":\"identifying\"", i + 1);
+		morgue_buf_puts(out, "\"id\":\"#m");
+		morgue_buf_put_int(out, (long long)i + 1);
+		morgue_buf_puts(out, "\",\"type\":\"Annotation\",\"motivation\":\"identifying\"");
 		morgue_buf_puts(out, ",\"body\":{\"type\":\"SpecificResource\",\"purpose\":\"identifying\"");
 		morgue_buf_puts(out, ",\"source\":");
 		morgue_buf b = MORGUE_BUF_INIT;
 		/* the JSON sits next to the article page: find the site root */
 		for (const char *p = page; (p = strchr(p, '/')); p++)
 			morgue_buf_puts(&b, "../");
-		morgue_buf_printf(&b, "entities/%s.html", slug);
+		morgue_buf_puts(&b, "entities/");
+		morgue_buf_puts(&b, slug);
+		morgue_buf_put(&b, ".html", 5);
 		morgue_escape_json_string(out, b.ptr);
 		morgue_buf_free(&b);
 		key_str(out, "entity", slug, 1);
@@ -122,7 +133,9 @@ void morgue_webanno_article(morgue_buf *out, const morgue_value *a, const char *
 		if (!text || off > len || n > len - off)
 			continue;
 		morgue_buf_puts(out, k++ ? ",{" : "{");
-		morgue_buf_printf(out, "\"id\":\"#a%zu\",\"type\":\"Annotation\",\"motivation\":\"describing\"", i + 1);
+		morgue_buf_puts(out, "\"id\":\"#a");
+		morgue_buf_put_int(out, (long long)i + 1);
+		morgue_buf_puts(out, "\",\"type\":\"Annotation\",\"motivation\":\"describing\"");
 		morgue_buf_puts(out, ",\"body\":{\"type\":\"TextualBody\",\"purpose\":\"describing\"");
 		key_str(out, "value", str(m, "description"), 1);
 		key_str(out, "source", str(m, "source"), 1);

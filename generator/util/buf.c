@@ -62,6 +62,21 @@ void morgue_buf_vprintf(morgue_buf *b, const char *fmt, va_list ap)
 	b->size += (size_t)n;
 }
 
+void morgue_buf_put_int(morgue_buf *b, long long n)
+{
+	char d[24];
+	size_t i = sizeof(d);
+	/* unsigned: LLONG_MIN has no positive counterpart */
+	unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
+	do {
+		d[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (n < 0)
+		d[--i] = '-';
+	morgue_buf_put(b, d + i, sizeof(d) - i);
+}
+
 void morgue_buf_printf(morgue_buf *b, const char *fmt, ...)
 {
 	va_list ap;

@@ -27,6 +27,9 @@ void morgue_buf_putc(morgue_buf *b, int c);
 void morgue_buf_printf(morgue_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void morgue_buf_vprintf(morgue_buf *b, const char *fmt, va_list ap);
+/* n in decimal: what "%lld" prints, without printf's cost (page writers
+ * put hundreds of thousands of numbers). */
+void morgue_buf_put_int(morgue_buf *b, long long n);
 
 /* Shorten to len bytes (len <= size). */
 void morgue_buf_truncate(morgue_buf *b, size_t len);

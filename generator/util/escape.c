@@ -4,32 +4,39 @@
 #include <string.h>
 #include <strings.h>
 
+/* Bytes morgue_escape_html replaces: the five specials and the controls
+ * other than tab, newline and return (dropped). The text between them is
+ * copied in one piece, found by a table lookup per byte. */
+static const unsigned char html_special[256] = {
+	[0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1,
+	[0x06] = 1, [0x07] = 1, [0x08] = 1, [0x0b] = 1, [0x0c] = 1, [0x0e] = 1,
+	[0x0f] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1,
+	[0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1a] = 1,
+	[0x1b] = 1, [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, [0x7f] = 1,
+	['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['\''] = 1,
+};
+
 void morgue_escape_html(morgue_buf *out, const char *s, size_t len)
 {
-	size_t i, run = 0;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, run = 0;
 
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		const char *rep = NULL;
-
-		switch (c) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default:
-			if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
-				rep = "";
-			break;
+	for (;;) {
+		while (i < len && !html_special[u[i]])
+			i++;
+		morgue_buf_put(out, s + run, i - run);
+		if (i == len)
+			return;
+		switch (u[i]) {
+		case '&': morgue_buf_put(out, "&amp;", 5); break;
+		case '<': morgue_buf_put(out, "&lt;", 4); break;
+		case '>': morgue_buf_put(out, "&gt;", 4); break;
+		case '"': morgue_buf_put(out, "&quot;", 6); break;
+		case '\'': morgue_buf_put(out, "&#39;", 5); break;
+		default: break; /* a control: dropped */
 		}
-		if (rep) {
-			morgue_buf_put(out, s + run, i - run);
-			morgue_buf_puts(out, rep);
-			run = i + 1;
-		}
+		run = ++i;
 	}
-	morgue_buf_put(out, s + run, len - run);
 }
 
 /* The scheme of a URL as browsers see it: leading spaces/controls are

@@ -1,4 +1,5 @@
 /* Unit tests for generator/util: buf, escape, path, error, fs. */
+#include <limits.h>
 #include "test.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -26,12 +27,37 @@ static void buf_grows_and_detaches(void)
 	free(s);
 }
 
+/* put_int prints what "%lld" does, at the limits too */
+static void buf_put_int_is_lld(void)
+{
+	const long long ns[] = { 0, 7, -7, 10, 99, 100, 1234567890, -1000000,
+				 9007199254740992LL, LLONG_MAX, LLONG_MIN, LLONG_MIN + 1 };
+	morgue_buf got = MORGUE_BUF_INIT, want = MORGUE_BUF_INIT;
+	for (size_t i = 0; i < sizeof(ns) / sizeof(*ns); i++) {
+		morgue_buf_put_int(&got, ns[i]);
+		morgue_buf_putc(&got, ' ');
+		morgue_buf_printf(&want, "%lld ", ns[i]);
+	}
+	CHECK_STR(got.ptr, want.ptr);
+	morgue_buf_free(&got);
+	morgue_buf_free(&want);
+}
+
 static void escape_html_text_and_attributes(void)
 {
 	morgue_buf b = MORGUE_BUF_INIT;
 	const char *in = "<script>alert(\"x\" & 'y')</script>\x01";
 	morgue_escape_html(&b, in, strlen(in));
 	CHECK_STR(b.ptr, "&lt;script&gt;alert(&quot;x&quot; &amp; &#39;y&#39;)&lt;/script&gt;");
+	/* tab, newline and return stay; other controls and DEL are dropped,
+	 * at either end too; UTF-8 passes through */
+	morgue_buf_clear(&b);
+	in = "\x1f" "a\tb\nc\rd\x7f\x0b" "e \xE2\x80\x94 &\x01";
+	morgue_escape_html(&b, in, strlen(in));
+	CHECK_STR(b.ptr, "a\tb\nc\rde \xE2\x80\x94 &amp;");
+	morgue_buf_clear(&b);
+	morgue_escape_html(&b, "", 0);
+	CHECK_STR(morgue_buf_cstr(&b), "");
 	morgue_buf_free(&b);
 }
 
@@ -250,6 +276,7 @@ static void rmtree_parallel_removes_everything(void)
 int main(void)
 {
 	RUN(buf_grows_and_detaches);
+	RUN(buf_put_int_is_lld);
 	RUN(hash_separates_fields);
 	RUN(escape_html_text_and_attributes);
 	RUN(escape_url_rejects_unsafe_schemes);

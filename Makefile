@@ -19,13 +19,22 @@ PKGS    := libcmark libgit2 sqlite3 yaml-0.1 libutf8proc libmicrohttpd zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lpthread -lm
 
+# The morgue binary allocates with mimalloc: a build makes and frees tens
+# of millions of small blocks (catalog rows, page contexts, SQLite's own),
+# and mimalloc's per-thread heaps take about a tenth off a clean build's
+# time against glibc's malloc (make bench). Sanitizer builds keep the
+# sanitizers' allocator; `make MALLOC_LIB=` builds without mimalloc.
+MALLOC_LIB ?= -lmimalloc
+
 ifeq ($(SAN),1)
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+MALLOC_LIB :=
 endif
 # libFuzzer builds (clang): the library is instrumented, the targets link
 # the fuzzer's main.
 ifeq ($(SAN),fuzz)
 SANFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+MALLOC_LIB :=
 endif
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
@@ -61,7 +70,7 @@ morgue: $(BUILD)/morgue
 	@if [ "$(BUILD)" = build ]; then ln -sf $(BUILD)/morgue morgue; fi
 
 $(BUILD)/morgue: $(CMD_OBJ) $(BUILD)/libmorgue.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $(CMD_OBJ) $(BUILD)/libmorgue.a $(PKG_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CMD_OBJ) $(BUILD)/libmorgue.a $(MALLOC_LIB) $(PKG_LIBS)
 
 $(BUILD)/libmorgue.a: $(LIB_OBJ)
 	@rm -f $@

@@ -6,7 +6,7 @@
 # names them and exits 1, so nothing half-works.
 set -eu
 
-build_pkgs="gcc make pkg-config git libcmark-dev libgit2-dev libsqlite3-dev libyaml-dev libutf8proc-dev libstemmer-dev libmicrohttpd-dev zlib1g-dev"
+build_pkgs="gcc make pkg-config git libcmark-dev libgit2-dev libsqlite3-dev libyaml-dev libutf8proc-dev libstemmer-dev libmicrohttpd-dev zlib1g-dev libmimalloc-dev"
 test_pkgs="chromium nodejs npm valgrind clang sqlite3 python3 python3-feedparser default-jre-headless curl mandoc"
 bench_pkgs="hugo time python3"
 

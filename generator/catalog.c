@@ -2519,9 +2519,8 @@ char *morgue_catalog_article_text(morgue_catalog *c, long long id, size_t *len)
 
 morgue_value *morgue_catalog_mentions(morgue_catalog *c, long long id)
 {
-	return query(c, "SELECT m.entity, e.name, e.type, m.surface, m.offset, m.length, m.source"
-			" FROM mentions m LEFT JOIN entities e ON e.slug = m.entity"
-			" WHERE m.article_id=:i1 ORDER BY m.offset, m.length DESC",
+	return query(c, "SELECT m.entity, m.surface, m.offset, m.length, m.source"
+			" FROM mentions m WHERE m.article_id=:i1 ORDER BY m.offset, m.length DESC",
 		     NULL, NULL, id, 0);
 }
 

@@ -170,7 +170,8 @@ morgue_value *morgue_catalog_entity(morgue_catalog *c, const char *slug);
 morgue_value *morgue_catalog_sourcing(morgue_catalog *c);
 
 /* The plain text of an article (caller frees) and its mentions in text
- * order: (entity, surface, offset, length, source), byte offsets. */
+ * order: (entity, surface, offset, length, source), byte offsets; the
+ * entities' names are in the article's "entities" (morgue_catalog_article). */
 char *morgue_catalog_article_text(morgue_catalog *c, long long id, size_t *len);
 morgue_value *morgue_catalog_mentions(morgue_catalog *c, long long id);
 

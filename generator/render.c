@@ -332,6 +332,23 @@ static int write_article_json(morgue_site *s, long long id, const morgue_value *
 	char *text = morgue_catalog_article_text(s->catalog, id, &len);
 	morgue_value *mentions = morgue_catalog_mentions(s->catalog, id);
 	morgue_buf json = MORGUE_BUF_INIT, path = MORGUE_BUF_INIT;
+	const morgue_value *ents = morgue_value_get(a, "entities");
+
+	/* each mention's entity name and type, from the article's few
+	 * entities (a join per mention cost as much as the mentions) */
+	for (size_t i = 0; i < morgue_value_count(mentions); i++) {
+		morgue_value *m = morgue_value_at(mentions, i);
+		const char *slug = morgue_value_get_string(morgue_value_get(m, "entity"));
+		for (size_t k = 0; slug && k < morgue_value_count(ents); k++) {
+			const morgue_value *e = morgue_value_at(ents, k);
+			const char *es = morgue_value_get_string(morgue_value_get(e, "slug"));
+			if (es && !strcmp(slug, es)) {
+				morgue_value_set_str(m, "name", morgue_value_get_string(morgue_value_get(e, "name")));
+				morgue_value_set_str(m, "type", morgue_value_get_string(morgue_value_get(e, "type")));
+				break;
+			}
+		}
+	}
 
 	morgue_webanno_article(&json, a, page, text, len, mentions,
 			       morgue_value_get(a, "attributions"));

@@ -665,7 +665,8 @@ static int load_article(long long *out, build *b, size_t index, long long pos, p
 					      (const char *const *)a->tags, a->ntags,
 					      slugs, nslugs)) < 0 ||
 	     (rc = morgue_cache_rows_record(b->cache, id, doc->text, doc->text_len,
-					    b->words_read)) < 0))
+					    b->words_read, doc->mentions, doc->nmentions,
+					    doc->attributions, doc->nattributions)) < 0))
 		goto done;
 recorded:
 	*out = id;

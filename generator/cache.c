@@ -1,6 +1,8 @@
 #include "cache.h"
 
+#include "attribution.h"
 #include "ftsindex.h"
+#include "markdown.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -88,7 +90,7 @@ struct morgue_cache {
 	size_t npending, cappending;
 	sqlite3_stmt *list_entity;
 	sqlite3_stmt *search_pub, *search_list[2]; /* kept prepared: one use per article */
-	sqlite3_stmt *rows_sel[2], *rows_ins, *listing_sel[2];
+	sqlite3_stmt *rows_ins, *listing_sel[2];
 	struct entity_count *counts; /* by slug */
 	size_t ncounts;
 	int counts_loaded;
@@ -340,8 +342,6 @@ void morgue_cache_free(morgue_cache *k)
 	sqlite3_finalize(k->related);
 	sqlite3_finalize(k->list_entity);
 	sqlite3_finalize(k->search_pub);
-	sqlite3_finalize(k->rows_sel[0]);
-	sqlite3_finalize(k->rows_sel[1]);
 	sqlite3_finalize(k->rows_ins);
 	for (size_t i = 0; i < 2; i++)
 		sqlite3_finalize(k->listing_sel[i]);
@@ -1513,48 +1513,78 @@ static int listing_hash(morgue_cache *k, char out[MORGUE_HASH_HEX], long long id
 	return rc;
 }
 
-int morgue_cache_rows_record(morgue_cache *k, long long id, const char *text, size_t tlen,
-			     int words)
+/* The parts of hash_row for a value of each type: a row hashed from
+ * memory gives the digest its stored row gives. */
+static void hash_int_value(morgue_hash *h, long long v)
 {
-	static const char *const sql[2] = {
-		"SELECT entity, surface, offset, length, source FROM mentions"
-		" WHERE article_id=? ORDER BY id",
-		"SELECT seq, source, source_text, kind, cue, affiliation, count, offset, length,"
-		" quote, origin FROM attributions WHERE article_id=? ORDER BY seq",
-	};
-	char hex[3][MORGUE_HASH_HEX], listing[MORGUE_HASH_HEX] = "";
-	morgue_hash ctx;
-	int rc = 0;
-	/* with the mentions' digest, the keyword-in-context sentence of
-	 * each (what an entity's list shows of the article's text) */
-	morgue_hash_init(&ctx);
-	for (int i = 0; i < 2 && !rc; i++) {
-		sqlite3_stmt *st = k->rows_sel[i] ? k->rows_sel[i]
-						  : (k->rows_sel[i] = prepare(k, sql[i]));
-		morgue_hash h;
-		int sr;
-		if (!st)
-			return MORGUE_ERROR;
-		morgue_hash_init(&h);
-		sqlite3_bind_int64(st, 1, id);
-		while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
-			hash_row(&h, st);
-			if (i)
-				continue;
-			long long off = sqlite3_column_int64(st, 2), len = sqlite3_column_int64(st, 3);
-			size_t ks, ke;
-			if (off >= 0 && len >= 0 && text &&
-			    morgue_catalog_kwic_span(text, tlen, (size_t)off, (size_t)len, &ks, &ke)) {
-				morgue_hash_int(&ctx, (long long)(ke - ks));
-				morgue_hash_put(&ctx, text + ks, ke - ks);
-			} else
-				morgue_hash_puts(&ctx, "-");
-		}
-		if (sr != SQLITE_DONE)
-			rc = db_error(k, "rows digest");
-		sqlite3_reset(st);
-		morgue_hash_hex(hex[i], &h);
+	morgue_hash_int(h, SQLITE_INTEGER);
+	morgue_hash_int(h, v);
+}
+
+static void hash_text_value(morgue_hash *h, const char *s, size_t len)
+{
+	if (!s) {
+		morgue_hash_int(h, SQLITE_NULL);
+		return;
 	}
+	morgue_hash_int(h, SQLITE_TEXT);
+	morgue_hash_int(h, (long long)len);
+	morgue_hash_put(h, s, len);
+}
+
+static void hash_str_value(morgue_hash *h, const char *s)
+{
+	hash_text_value(h, s, s ? strlen(s) : 0);
+}
+
+int morgue_cache_rows_record(morgue_cache *k, long long id, const char *text, size_t tlen,
+			     int words, const morgue_mention *m, size_t nm,
+			     const morgue_attribution *a, size_t na)
+{
+	char hex[3][MORGUE_HASH_HEX], listing[MORGUE_HASH_HEX] = "";
+	morgue_hash h, ctx;
+	int rc = 0;
+
+	/* the mention rows (entity, surface, offset, length, source) and,
+	 * with them, the keyword-in-context sentence of each (what an
+	 * entity's list shows of the article's text) */
+	morgue_hash_init(&h);
+	morgue_hash_init(&ctx);
+	for (size_t i = 0; i < nm; i++) {
+		hash_str_value(&h, m[i].entity);
+		hash_str_value(&h, m[i].surface);
+		hash_int_value(&h, (long long)m[i].offset);
+		hash_int_value(&h, (long long)m[i].length);
+		hash_str_value(&h, morgue_mention_source_name(m[i].source));
+		morgue_hash_puts(&h, "");
+		size_t ks, ke;
+		if (text && morgue_catalog_kwic_span(text, tlen, m[i].offset, m[i].length, &ks, &ke)) {
+			morgue_hash_int(&ctx, (long long)(ke - ks));
+			morgue_hash_put(&ctx, text + ks, ke - ks);
+		} else
+			morgue_hash_puts(&ctx, "-");
+	}
+	morgue_hash_hex(hex[0], &h);
+	/* the attribution rows (seq, source, source_text, kind, cue,
+	 * affiliation, count, offset, length, quote, origin) */
+	morgue_hash_init(&h);
+	for (size_t i = 0; i < na; i++) {
+		size_t off = a[i].offset <= tlen ? a[i].offset : tlen;
+		size_t len = a[i].length <= tlen - off ? a[i].length : tlen - off;
+		hash_int_value(&h, (long long)i + 1);
+		hash_str_value(&h, a[i].source);
+		hash_str_value(&h, a[i].source_text ? a[i].source_text : "");
+		hash_str_value(&h, morgue_source_kind_name(a[i].kind));
+		hash_str_value(&h, a[i].cue);
+		hash_str_value(&h, a[i].affiliation);
+		hash_int_value(&h, a[i].count);
+		hash_int_value(&h, (long long)a[i].offset);
+		hash_int_value(&h, (long long)a[i].length);
+		hash_text_value(&h, text ? text + off : "", text ? len : 0);
+		hash_str_value(&h, a[i].standoff ? "standoff" : "auto");
+		morgue_hash_puts(&h, "");
+	}
+	morgue_hash_hex(hex[1], &h);
 	morgue_hash_hex(hex[2], &ctx);
 	if (!rc)
 		rc = listing_hash(k, listing, id, words, hex);

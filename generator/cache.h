@@ -177,6 +177,11 @@ int morgue_cache_list_sigs(morgue_cache *k, char (**sigs)[MORGUE_HASH_HEX], size
  * digests and the catalog's counts), or of the "sourcing" page; <0 when
  * it cannot be known.
  *
+ * rows_record hashes the rows as morgue_catalog_add_mentions and
+ * morgue_catalog_add_attributions store them (m, a: the parsed article's),
+ * value for value as if read back in id and seq order, without reading
+ * them back.
+ *
  * rows_record also records the article's listing digest: what the pages
  * that list it (entity, tag, archive pages, feeds, its neighbours' and
  * related articles' pages) can show of it. That is its listed fields
@@ -189,7 +194,8 @@ int morgue_cache_list_sigs(morgue_cache *k, char (**sigs)[MORGUE_HASH_HEX], size
  * page hash these; morgue_cache_load_listings reads them all (after
  * the articles are added, before the signatures are asked for). */
 int morgue_cache_rows_record(morgue_cache *k, long long id, const char *text, size_t text_len,
-			     int words);
+			     int words, const morgue_mention *m, size_t nm,
+			     const morgue_attribution *a, size_t na);
 int morgue_cache_load_listings(morgue_cache *k);
 int morgue_cache_export_sig(morgue_cache *k, char out[MORGUE_HASH_HEX], const char *page_key,
 			    const char *what);

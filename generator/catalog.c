@@ -537,7 +537,6 @@ done:
 int morgue_catalog_add_mentions(morgue_catalog *c, long long article_id,
 				const morgue_mention *m, size_t n)
 {
-	static const char *sources[] = { "auto", "inline", "standoff" };
 	sqlite3_stmt *st;
 	int rc = 0;
 
@@ -553,7 +552,7 @@ int morgue_catalog_add_mentions(morgue_catalog *c, long long article_id,
 		bind_text(st, 3, m[i].surface);
 		sqlite3_bind_int64(st, 4, (long long)m[i].offset);
 		sqlite3_bind_int64(st, 5, (long long)m[i].length);
-		bind_text(st, 6, sources[m[i].source]);
+		bind_text(st, 6, morgue_mention_source_name(m[i].source));
 		if (sqlite3_step(st) != SQLITE_DONE)
 			rc = db_error(c, "add mention");
 		sqlite3_reset(st);

@@ -39,6 +39,15 @@ typedef struct ctx {
 
 #define NORUN ((size_t)-1)
 
+const char *morgue_mention_source_name(morgue_mention_source s)
+{
+	switch (s) {
+	case MORGUE_MENTION_INLINE: return "inline";
+	case MORGUE_MENTION_STANDOFF: return "standoff";
+	default: return "auto";
+	}
+}
+
 static void run_close(ctx *c)
 {
 	if (c->runstart != NORUN && c->text.size > c->runstart) {

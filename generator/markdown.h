@@ -39,7 +39,10 @@ typedef enum morgue_mention_source {
 	MORGUE_MENTION_AUTO,
 	MORGUE_MENTION_INLINE,
 	MORGUE_MENTION_STANDOFF,
-} morgue_mention_source; /* order = catalog's {"auto","inline","standoff"} */
+} morgue_mention_source;
+
+/* The name the catalog stores: "auto", "inline" or "standoff". */
+const char *morgue_mention_source_name(morgue_mention_source s);
 
 /* offset/length: bytes into doc->text. */
 struct morgue_mention {

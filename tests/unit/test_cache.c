@@ -2,6 +2,7 @@
  * previous build's catalog, signatures, page families and what happens
  * with a damaged or foreign cache file. */
 #include "test.h"
+#include "attribution.h"
 #include "cache.h"
 #include "catalog.h"
 #include "markdown.h"
@@ -9,6 +10,7 @@
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/hash.h"
 
 #include <errno.h>
 #include <sqlite3.h>
@@ -189,6 +191,9 @@ static void test_group_follows_members(void)
 		e.name = (char *)"Ada Lovelace";
 		e.type = MORGUE_ENTITY_PERSON;
 		CHECK_INT(morgue_catalog_add_entity(c, &e, NULL), 0);
+		/* the rows first_build stored, copied with the articles */
+		morgue_mention m = { .entity = (char *)"ada-lovelace",
+				     .surface = (char *)"Ada Lovelace", .offset = 0, .length = 12 };
 		for (int i = 0; i < 2; i++) {
 			CHECK_INT(morgue_cache_article_lookup(k, &old, i ? "key-two" : "key-one"), 1);
 			CHECK_INT(morgue_cache_article_copy(k, &id, old), 0);
@@ -197,7 +202,8 @@ static void test_group_follows_members(void)
 				CHECK_INT(sqlite3_exec(morgue_catalog_handle(c),
 						       "UPDATE articles SET title='Changed' WHERE id=2",
 						       NULL, NULL, NULL), SQLITE_OK);
-			CHECK_INT(morgue_cache_rows_record(k, id, "Ada Lovelace wrote it.", 22, 0), 0);
+			CHECK_INT(morgue_cache_rows_record(k, id, "Ada Lovelace wrote it.", 22, 0,
+							   &m, 1, NULL, 0), 0);
 		}
 		CHECK_INT(morgue_catalog_finish(c), 0);
 		morgue_catalog_commit(c);
@@ -236,7 +242,7 @@ static void listing_sig(char out[MORGUE_HASH_HEX], const char *text, int words)
 	a.date = (char *)"2020-01-01";
 	CHECK_INT(morgue_catalog_add_article(c, &id, &a, "<p>x</p>", text, strlen(text)), 0);
 	CHECK_INT(morgue_catalog_add_mentions(c, id, &m, 1), 0);
-	CHECK_INT(morgue_cache_rows_record(k, id, text, strlen(text), words), 0);
+	CHECK_INT(morgue_cache_rows_record(k, id, text, strlen(text), words, &m, 1, NULL, 0), 0);
 	CHECK_INT(morgue_cache_article_record(k, id, "key", text), 0); /* the digest: every byte */
 	CHECK_INT(morgue_catalog_finish(c), 0);
 	morgue_catalog_commit(c);
@@ -281,6 +287,96 @@ static void test_listing_digest(void)
 static void reused(const char *p, void *payload)
 {
 	(*(int *)payload)++;
+}
+
+/* The digest of rows as read back (the test's own reading: each value's
+ * type, then the integer or the length and bytes; "" ends a row). */
+static void stored_digest(char out[MORGUE_HASH_HEX], morgue_catalog *c, const char *sql,
+			  long long id)
+{
+	sqlite3_stmt *st = NULL;
+	morgue_hash h;
+	morgue_hash_init(&h);
+	CHECK_INT(sqlite3_prepare_v2(morgue_catalog_handle(c), sql, -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		for (int i = 0; i < sqlite3_column_count(st); i++) {
+			int type = sqlite3_column_type(st, i);
+			morgue_hash_int(&h, type);
+			if (type == SQLITE_INTEGER)
+				morgue_hash_int(&h, sqlite3_column_int64(st, i));
+			else if (type != SQLITE_NULL) {
+				const unsigned char *t = sqlite3_column_text(st, i);
+				morgue_hash_int(&h, sqlite3_column_bytes(st, i));
+				morgue_hash_put(&h, t, (size_t)sqlite3_column_bytes(st, i));
+			}
+		}
+		morgue_hash_puts(&h, "");
+	}
+	sqlite3_finalize(st);
+	morgue_hash_hex(out, &h);
+}
+
+/* rows_record digests the parsed rows without reading them back: the
+ * digests equal those of the rows the catalog stored (NULL fields, every
+ * mention source, a quote cut at the end of the text). */
+static void test_rows_digest_is_stored_rows(void)
+{
+	morgue_buf f = MORGUE_BUF_INIT;
+	morgue_catalog *c;
+	morgue_cache *k;
+	morgue_article a = { 0 };
+	const char *text = "Ada Lovelace wrote it, officials said.";
+	morgue_mention m[3] = {
+		{ .entity = (char *)"ada-lovelace", .surface = (char *)"Ada Lovelace", .offset = 0,
+		  .length = 12, .source = MORGUE_MENTION_AUTO },
+		{ .entity = (char *)"ada-lovelace", .surface = (char *)"Lovelace", .offset = 4,
+		  .length = 8, .source = MORGUE_MENTION_INLINE },
+		{ .entity = (char *)"officials", .surface = (char *)"officials", .offset = 23,
+		  .length = 9, .source = MORGUE_MENTION_STANDOFF },
+	};
+	morgue_attribution t[2] = {
+		{ .source = (char *)"ada-lovelace", .source_text = (char *)"Ada Lovelace",
+		  .kind = MORGUE_SOURCE_PERSON, .cue = (char *)"wrote", .offset = 13, .length = 8 },
+		{ .source = NULL, .source_text = NULL, .kind = MORGUE_SOURCE_ANONYMOUS,
+		  .affiliation = (char *)"US", .count = 2, .offset = 23, .length = 500,
+		  .standoff = 1 },
+	};
+	char want[MORGUE_HASH_HEX], got[MORGUE_HASH_HEX];
+	long long id;
+	path(&f, "rows.cache");
+	CHECK_INT(morgue_catalog_new_file(&c, f.ptr), 0);
+	CHECK_INT(morgue_cache_open(&k, c, NULL), 0);
+	morgue_catalog_begin(c);
+	a.file = (char *)"articles/x.md";
+	a.id = (char *)"2020/one";
+	a.title = (char *)"One";
+	a.date = (char *)"2020-01-01";
+	CHECK_INT(morgue_catalog_add_article(c, &id, &a, "<p>x</p>", text, strlen(text)), 0);
+	CHECK_INT(morgue_catalog_add_mentions(c, id, m, 3), 0);
+	CHECK_INT(morgue_catalog_add_attributions(c, id, t, 2, text, strlen(text)), 0);
+	CHECK_INT(morgue_cache_rows_record(k, id, text, strlen(text), 0, m, 3, t, 2), 0);
+	for (int i = 0; i < 2; i++) {
+		sqlite3_stmt *st = NULL;
+		stored_digest(want, c, i ? "SELECT seq, source, source_text, kind, cue, affiliation,"
+					   " count, offset, length, quote, origin FROM attributions"
+					   " WHERE article_id=? ORDER BY seq"
+					 : "SELECT entity, surface, offset, length, source FROM mentions"
+					   " WHERE article_id=? ORDER BY id", id);
+		CHECK_INT(sqlite3_prepare_v2(morgue_catalog_handle(c),
+					     i ? "SELECT attributions FROM cache_rows WHERE article_id=?"
+					       : "SELECT mentions FROM cache_rows WHERE article_id=?",
+					     -1, &st, NULL), SQLITE_OK);
+		sqlite3_bind_int64(st, 1, id);
+		CHECK_INT(sqlite3_step(st), SQLITE_ROW);
+		snprintf(got, sizeof(got), "%s", (const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+		CHECK_STR(got, want);
+	}
+	morgue_catalog_commit(c);
+	morgue_cache_free(k);
+	morgue_catalog_free(c);
+	morgue_buf_free(&f);
 }
 
 static void test_page_reuse(void)
@@ -672,7 +768,7 @@ static long long csv_article(morgue_catalog *c, morgue_cache *k, const char *pat
 	a.date = (char *)"2020-01-01";
 	CHECK_INT(morgue_catalog_add_article(c, &id, &a, "<p>x</p>", text, strlen(text)), 0);
 	CHECK_INT(morgue_catalog_add_mentions(c, id, &m, 1), 0);
-	CHECK_INT(morgue_cache_rows_record(k, id, text, strlen(text), 0), 0);
+	CHECK_INT(morgue_cache_rows_record(k, id, text, strlen(text), 0, &m, 1, NULL, 0), 0);
 	return id;
 }
 
@@ -928,7 +1024,8 @@ static void test_csv_restart(void)
 		CHECK_INT(morgue_catalog_add_article(c, &id, &art, "<p>x</p>", "Ada Lovelace.", 13),
 			  0);
 		CHECK_INT(morgue_catalog_add_mentions(c, id, m, NMENTIONS), 0);
-		CHECK_INT(morgue_cache_rows_record(k, id, "Ada Lovelace.", 13, 0), 0);
+		CHECK_INT(morgue_cache_rows_record(k, id, "Ada Lovelace.", 13, 0, m, NMENTIONS, NULL, 0),
+			  0);
 		CHECK_INT(morgue_cache_article_record(k, id, keys[i], "d"), 0);
 	}
 	CHECK_INT(csv_build(c, k, NULL, f1.ptr), 0);
@@ -972,6 +1069,7 @@ int main(void)
 	RUN(test_page_reuse);
 	RUN(test_bad_files);
 	RUN(test_search_fields);
+	RUN(test_rows_digest_is_stored_rows);
 	RUN(test_tokens);
 	RUN(test_open_moved);
 	RUN(test_open_moved_rolled_back);

@@ -219,6 +219,25 @@ static void test_group_follows_members(void)
 	morgue_buf_free(&b);
 }
 
+/* A new catalog file name (and its cache) with the article "2020/one" of
+ * this text added in an open transaction; its id. */
+static long long one_article(morgue_catalog **c, morgue_cache **k, morgue_buf *f,
+			     const char *name, const char *text)
+{
+	morgue_article a = { 0 };
+	long long id = 0;
+	path(f, name);
+	CHECK_INT(morgue_catalog_new_file(c, f->ptr), 0);
+	CHECK_INT(morgue_cache_open(k, *c, NULL), 0);
+	morgue_catalog_begin(*c);
+	a.file = (char *)"articles/x.md";
+	a.id = (char *)"2020/one";
+	a.title = (char *)"One";
+	a.date = (char *)"2020-01-01";
+	CHECK_INT(morgue_catalog_add_article(*c, &id, &a, "<p>x</p>", text, strlen(text)), 0);
+	return id;
+}
+
 /* The home list's page signature over one article with this text (a
  * mention of Ada Lovelace at 0) and word-count flag. */
 static void listing_sig(char out[MORGUE_HASH_HEX], const char *text, int words)
@@ -226,21 +245,11 @@ static void listing_sig(char out[MORGUE_HASH_HEX], const char *text, int words)
 	morgue_buf f = MORGUE_BUF_INIT;
 	morgue_catalog *c;
 	morgue_cache *k;
-	morgue_article a = { 0 };
 	morgue_mention m = { .entity = (char *)"ada-lovelace", .surface = (char *)"Ada Lovelace",
 			     .offset = 0, .length = 12 };
 	char (*sigs)[MORGUE_HASH_HEX] = NULL;
 	size_t n = 0;
-	long long id;
-	path(&f, "listing.cache");
-	CHECK_INT(morgue_catalog_new_file(&c, f.ptr), 0);
-	CHECK_INT(morgue_cache_open(&k, c, NULL), 0);
-	morgue_catalog_begin(c);
-	a.file = (char *)"articles/x.md";
-	a.id = (char *)"2020/one";
-	a.title = (char *)"One";
-	a.date = (char *)"2020-01-01";
-	CHECK_INT(morgue_catalog_add_article(c, &id, &a, "<p>x</p>", text, strlen(text)), 0);
+	long long id = one_article(&c, &k, &f, "listing.cache", text);
 	CHECK_INT(morgue_catalog_add_mentions(c, id, &m, 1), 0);
 	CHECK_INT(morgue_cache_rows_record(k, id, text, strlen(text), words, &m, 1, NULL, 0), 0);
 	CHECK_INT(morgue_cache_article_record(k, id, "key", text), 0); /* the digest: every byte */
@@ -325,7 +334,6 @@ static void test_rows_digest_is_stored_rows(void)
 	morgue_buf f = MORGUE_BUF_INIT;
 	morgue_catalog *c;
 	morgue_cache *k;
-	morgue_article a = { 0 };
 	const char *text = "Ada Lovelace wrote it, officials said.";
 	morgue_mention m[3] = {
 		{ .entity = (char *)"ada-lovelace", .surface = (char *)"Ada Lovelace", .offset = 0,
@@ -343,16 +351,7 @@ static void test_rows_digest_is_stored_rows(void)
 		  .standoff = 1 },
 	};
 	char want[MORGUE_HASH_HEX], got[MORGUE_HASH_HEX];
-	long long id;
-	path(&f, "rows.cache");
-	CHECK_INT(morgue_catalog_new_file(&c, f.ptr), 0);
-	CHECK_INT(morgue_cache_open(&k, c, NULL), 0);
-	morgue_catalog_begin(c);
-	a.file = (char *)"articles/x.md";
-	a.id = (char *)"2020/one";
-	a.title = (char *)"One";
-	a.date = (char *)"2020-01-01";
-	CHECK_INT(morgue_catalog_add_article(c, &id, &a, "<p>x</p>", text, strlen(text)), 0);
+	long long id = one_article(&c, &k, &f, "rows.cache", text);
 	CHECK_INT(morgue_catalog_add_mentions(c, id, m, 3), 0);
 	CHECK_INT(morgue_catalog_add_attributions(c, id, t, 2, text, strlen(text)), 0);
 	CHECK_INT(morgue_cache_rows_record(k, id, text, strlen(text), 0, m, 3, t, 2), 0);

@@ -75,6 +75,7 @@ struct node {
 	size_t indlen;
 	char *name;    /* NUL-terminated; dotted names split into parts */
 	size_t nparts; /* 0 for the implicit iterator "." */
+	unsigned hash; /* morgue_value_key_hash of the first part */
 	nlist kids;    /* section/block content; a parent's arguments */
 };
 
@@ -464,8 +465,10 @@ static void set_name(node *x, const char *s, size_t n, int dotted)
 		dotted = 1;
 	}
 	x->name = morgue_strndup(s, n);
-	if (!dotted)
+	if (!dotted) {
+		x->hash = morgue_value_key_hash(x->name);
 		return;
+	}
 	if (n == 1 && s[0] == '.') {
 		x->nparts = 0;
 		return;
@@ -476,6 +479,8 @@ static void set_name(node *x, const char *s, size_t n, int dotted)
 			x->name[i] = 0;
 			x->nparts++;
 		}
+	/* hashed once here, not in every frame of every lookup */
+	x->hash = morgue_value_key_hash(x->name);
 }
 
 static size_t blanks(const char *s, size_t n)
@@ -718,7 +723,7 @@ static const morgue_value *resolve(const rstate *r, const node *x)
 	for (size_t i = r->n; i-- > 0;) {
 		const morgue_value *f = r->stk[i];
 		if (f && morgue_value_type_of(f) == MORGUE_VALUE_MAP &&
-		    (v = morgue_value_get(f, x->name)))
+		    (v = morgue_value_get_hashed(f, x->name, x->hash)))
 			break;
 	}
 	const char *part = x->name;

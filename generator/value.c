@@ -238,14 +238,24 @@ void morgue_value_set(morgue_value *map, const char *key, morgue_value *val)
 	append(map, key, h, val);
 }
 
+morgue_value *morgue_value_get_hashed(const morgue_value *map, const char *key, unsigned hash)
+{
+	if (!map || map->type != MORGUE_VALUE_MAP || !map->u.c.count)
+		return NULL;
+	long i = find_key(map, key, hash);
+	return i >= 0 ? map->u.c.e[i].item : NULL;
+}
+
 morgue_value *morgue_value_get(const morgue_value *map, const char *key)
 {
-	if (!map || map->type != MORGUE_VALUE_MAP)
+	if (!map || map->type != MORGUE_VALUE_MAP || !map->u.c.count)
 		return NULL;
-	if (!map->u.c.count)
-		return NULL;
-	long i = find_key(map, key, key_hash(key));
-	return i >= 0 ? map->u.c.e[i].item : NULL;
+	return morgue_value_get_hashed(map, key, key_hash(key));
+}
+
+unsigned morgue_value_key_hash(const char *key)
+{
+	return key_hash(key);
 }
 
 const char *morgue_value_key_at(const morgue_value *map, size_t i)

@@ -58,6 +58,10 @@ morgue_value *morgue_value_at(const morgue_value *list, size_t i);
 /* Maps. set takes ownership of val (replacing and freeing an old value). */
 void morgue_value_set(morgue_value *map, const char *key, morgue_value *val);
 morgue_value *morgue_value_get(const morgue_value *map, const char *key);
+/* get, for a key looked up many times (a compiled template's names):
+ * hash is morgue_value_key_hash(key), computed once by the caller. */
+unsigned morgue_value_key_hash(const char *key);
+morgue_value *morgue_value_get_hashed(const morgue_value *map, const char *key, unsigned hash);
 /* i-th key/value of a map in insertion order. */
 const char *morgue_value_key_at(const morgue_value *map, size_t i);
 morgue_value *morgue_value_value_at(const morgue_value *map, size_t i);

@@ -34,6 +34,14 @@ static void map_keys(void)
 	CHECK_STR(morgue_value_get_string(morgue_value_get(m, "title")), "Two");
 	CHECK(morgue_value_key_at(m, 5) == NULL);
 	CHECK(morgue_value_key_at(NULL, 0) == NULL);
+	/* get_hashed with the key's own hash is get; with another key's
+	 * hash it finds nothing (the hash is compared first) */
+	CHECK_STR(morgue_value_get_string(morgue_value_get_hashed(m, "title",
+				morgue_value_key_hash("title"))), "Two");
+	CHECK(morgue_value_get_hashed(m, longkey, morgue_value_key_hash(longkey)) ==
+	      morgue_value_get(m, longkey));
+	CHECK(morgue_value_get_hashed(m, "title", morgue_value_key_hash("titl")) == NULL);
+	CHECK(morgue_value_get_hashed(NULL, "title", morgue_value_key_hash("title")) == NULL);
 	morgue_value_free(m);
 }
 

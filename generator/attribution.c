@@ -1650,6 +1650,18 @@ void morgue_attributions_free(morgue_attribution *a, size_t n)
 	free(a);
 }
 
+void morgue_attribution_quote_span(const morgue_attribution *a, size_t text_len, size_t *off,
+				   size_t *len)
+{
+	*off = a->offset <= text_len ? a->offset : text_len;
+	*len = a->length <= text_len - *off ? a->length : text_len - *off;
+}
+
+const char *morgue_attribution_origin(const morgue_attribution *a)
+{
+	return a->standoff ? "standoff" : "auto";
+}
+
 const char *morgue_source_kind_name(morgue_source_kind k)
 {
 	switch (k) {

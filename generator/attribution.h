@@ -95,4 +95,11 @@ void morgue_attributions_free(morgue_attribution *a, size_t n);
 /* "person", "organization", "publication", "anonymous", "document". */
 const char *morgue_source_kind_name(morgue_source_kind k);
 
+/* What the catalog stores of a: its quote, the span [*off, *off + *len) of
+ * a text of text_len bytes (cut to fit), and its origin, "standoff" (an
+ * annotation file's) or "auto" (found in the text). */
+void morgue_attribution_quote_span(const morgue_attribution *a, size_t text_len, size_t *off,
+				   size_t *len);
+const char *morgue_attribution_origin(const morgue_attribution *a);
+
 #endif

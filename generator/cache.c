@@ -1569,8 +1569,8 @@ int morgue_cache_rows_record(morgue_cache *k, long long id, const char *text, si
 	 * affiliation, count, offset, length, quote, origin) */
 	morgue_hash_init(&h);
 	for (size_t i = 0; i < na; i++) {
-		size_t off = a[i].offset <= tlen ? a[i].offset : tlen;
-		size_t len = a[i].length <= tlen - off ? a[i].length : tlen - off;
+		size_t off, len;
+		morgue_attribution_quote_span(&a[i], tlen, &off, &len);
 		hash_int_value(&h, (long long)i + 1);
 		hash_str_value(&h, a[i].source);
 		hash_str_value(&h, a[i].source_text ? a[i].source_text : "");
@@ -1581,7 +1581,7 @@ int morgue_cache_rows_record(morgue_cache *k, long long id, const char *text, si
 		hash_int_value(&h, (long long)a[i].offset);
 		hash_int_value(&h, (long long)a[i].length);
 		hash_text_value(&h, text ? text + off : "", text ? len : 0);
-		hash_str_value(&h, a[i].standoff ? "standoff" : "auto");
+		hash_str_value(&h, morgue_attribution_origin(&a[i]));
 		morgue_hash_puts(&h, "");
 	}
 	morgue_hash_hex(hex[1], &h);

@@ -590,8 +590,8 @@ int morgue_catalog_add_attributions(morgue_catalog *c, long long article_id,
 	}
 	sqlite3_reset(art);
 	for (size_t i = 0; i < n && !rc; i++) {
-		size_t off = a[i].offset <= text_len ? a[i].offset : text_len;
-		size_t len = a[i].length <= text_len - off ? a[i].length : text_len - off;
+		size_t off, len;
+		morgue_attribution_quote_span(&a[i], text_len, &off, &len);
 		sqlite3_bind_int64(st, 1, article_id);
 		sqlite3_bind_int64(st, 2, (long long)i + 1);
 		bind_text(st, 3, a[i].source);
@@ -604,7 +604,7 @@ int morgue_catalog_add_attributions(morgue_catalog *c, long long article_id,
 		sqlite3_bind_int64(st, 10, (long long)a[i].length);
 		sqlite3_bind_text(st, 11, text ? text + off : "", text ? (int)len : 0,
 				  SQLITE_TRANSIENT);
-		bind_text(st, 12, a[i].standoff ? "standoff" : "auto");
+		bind_text(st, 12, morgue_attribution_origin(&a[i]));
 		if (sqlite3_step(st) != SQLITE_DONE)
 			rc = db_error(c, "add attribution");
 		sqlite3_reset(st);

@@ -915,6 +915,11 @@ typedef struct exports {
 	morgue_output *output;
 	const morgue_config *config;
 	morgue_ftsindex *fts; /* the full-text index, filled as the articles loaded */
+	/* the previous build's archive.sqlite (NULL: none) and the articles
+	 * changed since (morgue_catalog_export_update) */
+	const char *prev_archive;
+	const long long *changed;
+	size_t nchanged;
 	int skip[NCSV];      /* CSV exports linked from the previous site */
 	/* mentions and attributions: the spans of the previous site's file
 	 * (NULL: generate it all) and its path; the spans of the new one */
@@ -966,10 +971,11 @@ static void *build_fts(void *arg)
 	return NULL;
 }
 
-/* archive.sqlite at x->sqlite: its tables, then the rows of the index
- * filled while the articles loaded (x->fts), when it holds every article;
- * else the index is made from the catalog, by a second thread while this
- * one copies the tables (by this one alone when no thread can be made). */
+/* archive.sqlite at x->sqlite: a copy of the previous one, updated, when
+ * there is one; else its tables, then the rows of the index filled while
+ * the articles loaded (x->fts), when it holds every article; else the
+ * index is made from the catalog, by a second thread while this one
+ * copies the tables (by this one alone when no thread can be made). */
 static int write_archive(exports *x, morgue_catalog *c)
 {
 	morgue_buf fts = MORGUE_BUF_INIT;
@@ -977,6 +983,15 @@ static int write_archive(exports *x, morgue_catalog *c)
 	pthread_t thread;
 	int rc;
 
+	if (x->prev_archive) {
+		if (morgue_fs_copy(x->prev_archive, x->sqlite) == 0 &&
+		    morgue_catalog_export_update(c, x->sqlite, x->changed, x->nchanged) == 0)
+			return 0;
+		morgue_error_clear(); /* written again from the catalog */
+		if (remove(x->sqlite) < 0 && errno != ENOENT)
+			return morgue_error_set(MORGUE_EIO, x->sqlite, 0, "cannot remove: %s",
+						strerror(errno));
+	}
 	if (x->fts) {
 		long long count, last;
 		if ((rc = morgue_catalog_export_tables(c, x->sqlite)) < 0)
@@ -1327,6 +1342,12 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	long long *ids = NULL;       /* each article's catalog id, by b.arts */
 	int cache_kept = 0;
 	long long kept = 0;          /* articles 1..kept are kept in place */
+	/* with the catalog moved: the articles dropped from it (changed or
+	 * gone), and the previous site's archive.sqlite, which the export
+	 * then updates (those rows) instead of writing it again */
+	long long *changed = NULL;
+	size_t nchanged = 0;
+	morgue_buf prev_archive = MORGUE_BUF_INIT;
 	int committed = 0;           /* the catalog committed its articles */
 	morgue_buf cache_old = MORGUE_BUF_INIT; /* the previous cache, moved aside */
 	pthread_t remove_thread;
@@ -1396,10 +1417,17 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 			morgue_cache_plan_move(&plan, cache_path.ptr, b.parse_key, keys, nkeys);
 			free(keys);
 			if (plan) {
+				const long long *stale = morgue_cache_plan_stale(plan, &nchanged);
 				kept = (long long)morgue_cache_plan_kept(plan);
+				changed = morgue_calloc(nchanged + 1, sizeof(*changed));
+				if (nchanged)
+					memcpy(changed, stale, nchanged * sizeof(*changed));
 				b.self = morgue_cache_open_planned(&b.cache, &b.catalog,
 								   cache_new.ptr, cache_path.ptr, plan);
 			}
+			morgue_buf_printf(&prev_archive, "%s/archive.sqlite", opts->out);
+			if (!b.self || !morgue_fs_exists(prev_archive.ptr))
+				morgue_buf_clear(&prev_archive);
 		}
 		/* the walk continues the previous build's history when the
 		 * commit descends from its commit */
@@ -1412,9 +1440,12 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 		/* archive.sqlite's index, filled by a thread of its own while
 		 * the articles load, next to the catalog file (without one,
 		 * it is made from the catalog afterwards); the rows kept in
-		 * place before the first changed one are queued at once */
+		 * place before the first changed one are queued at once; not
+		 * needed when the previous archive.sqlite is to be updated */
 		morgue_buf_printf(&fts_path, "%s.fts", cache_new.ptr);
-		if (morgue_ftsindex_start(&b.fts, fts_path.ptr, b.self ? cache_new.ptr : NULL) < 0 ||
+		if (prev_archive.size)
+			; /* its index is updated with the rest */
+		else if (morgue_ftsindex_start(&b.fts, fts_path.ptr, b.self ? cache_new.ptr : NULL) < 0 ||
 		    (b.self && morgue_ftsindex_add_kept_through(b.fts, kept) < 0)) {
 			morgue_ftsindex_free(b.fts);
 			b.fts = NULL;
@@ -1520,21 +1551,13 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 		morgue_hash_hex(b.page_key, &h);
 		morgue_buf_free(&theme);
 	}
-	/* archive.sqlite first, from its own thread, while the previous
-	 * site is checked and the CSV exports are decided: it is the longest
-	 * job of a one-article edit */
+	/* archive.sqlite first, from its own thread, while the CSV exports
+	 * are decided and the pages rendered */
 	/* SQLite writes it itself; the search index goes through the output */
 	if ((rc = morgue_output_claim(b.output, "archive.sqlite")) < 0)
 		goto done;
 	if (b.search)
 		morgue_searchindex_set_output(b.search, b.output);
-	morgue_buf_printf(&path, "%s/archive.sqlite", morgue_output_staging(b.output));
-	exports x = { .catalog = cache_new.ptr, .sqlite = path.ptr, .output = b.output,
-		      .config = b.config, .fts = b.fts, .lock = PTHREAD_MUTEX_INITIALIZER,
-		      .cond = PTHREAD_COND_INITIALIZER };
-	pthread_t thread;
-	/* a temporary catalog (no file) cannot be shared: export after */
-	int threaded = cache_new.size && pthread_create(&thread, NULL, write_exports, &x) == 0;
 	format_date(date, morgue_repo_commit_time(b.repo));
 	morgue_site site = {
 		.catalog = b.catalog, .theme = b.theme, .output = b.output,
@@ -1556,6 +1579,20 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 		site.reuse = morgue_cache_has_previous(b.cache) &&
 			     morgue_cache_previous_stamp(b.cache) &&
 			     morgue_output_is_current(opts->out, morgue_cache_previous_stamp(b.cache));
+	morgue_buf_printf(&path, "%s/archive.sqlite", morgue_output_staging(b.output));
+	exports x = { .catalog = cache_new.ptr, .sqlite = path.ptr, .output = b.output,
+		      .config = b.config, .fts = b.fts, .lock = PTHREAD_MUTEX_INITIALIZER,
+		      .cond = PTHREAD_COND_INITIALIZER };
+	/* the previous site's archive.sqlite is updated only when that site
+	 * is the cache's, intact */
+	if (site.reuse && prev_archive.size) {
+		x.prev_archive = prev_archive.ptr;
+		x.changed = changed;
+		x.nchanged = nchanged;
+	}
+	pthread_t thread;
+	/* a temporary catalog (no file) cannot be shared: export after */
+	int threaded = cache_new.size && pthread_create(&thread, NULL, write_exports, &x) == 0;
 	/* a CSV export whose rows are unchanged is linked, not written */
 	char csv_sig[NCSV][MORGUE_HASH_HEX];
 	int csv_known[NCSV] = { 0 };
@@ -1741,6 +1778,8 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	morgue_ftsindex_free(b.fts);
 	morgue_buf_free(&fts_path);
 	morgue_buf_free(&history_key);
+	morgue_buf_free(&prev_archive);
+	free(changed);
 	free(ids);
 	morgue_cache_free(b.cache);
 	if (b.self && !cache_kept)

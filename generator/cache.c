@@ -580,6 +580,12 @@ size_t morgue_cache_plan_kept(const morgue_cache_plan *p)
 	return p->kept;
 }
 
+const long long *morgue_cache_plan_stale(const morgue_cache_plan *p, size_t *n)
+{
+	*n = p->nstale;
+	return p->stale;
+}
+
 int morgue_cache_open_planned(morgue_cache **out, morgue_catalog **catalog, const char *path,
 			      const char *prev_path, morgue_cache_plan *p)
 {

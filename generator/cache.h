@@ -93,6 +93,9 @@ typedef struct morgue_cache_plan morgue_cache_plan;
 int morgue_cache_plan_move(morgue_cache_plan **out, const char *prev_path,
 			   const char *parse_key, const char *const *keys, size_t n);
 size_t morgue_cache_plan_kept(const morgue_cache_plan *p);
+/* The ids the plan drops, increasing (*n of them; owned by p): every
+ * article a build on it adds again or removes. */
+const long long *morgue_cache_plan_stale(const morgue_cache_plan *p, size_t *n);
 int morgue_cache_open_planned(morgue_cache **out, morgue_catalog **catalog, const char *path,
 			      const char *prev_path, morgue_cache_plan *p);
 void morgue_cache_plan_free(morgue_cache_plan *p);

@@ -1725,17 +1725,23 @@ static void put_quoted(morgue_buf *sql, const char *s)
 	sqlite3_free(q);
 }
 
-/* Run body with the file at path attached as alias. The exports write new
- * files in the staging directory, which a failed build deletes: no
- * journal and no syncs. */
+/* SQL that attaches the file at path as alias. The exports write files
+ * in the staging directory, which a failed build deletes: no journal and
+ * no syncs. */
+static void put_attach(morgue_buf *sql, const char *path, const char *alias)
+{
+	morgue_buf_puts(sql, "ATTACH DATABASE ");
+	put_quoted(sql, path);
+	morgue_buf_printf(sql, " AS %s; PRAGMA %s.journal_mode=OFF; PRAGMA %s.synchronous=OFF;",
+			  alias, alias, alias);
+}
+
+/* Run body with the file at path attached as alias. */
 static int exec_attached(morgue_catalog *c, const char *path, const char *alias,
 			 const char *body)
 {
 	morgue_buf sql = MORGUE_BUF_INIT;
-	morgue_buf_puts(&sql, "ATTACH DATABASE ");
-	put_quoted(&sql, path);
-	morgue_buf_printf(&sql, " AS %s; PRAGMA %s.journal_mode=OFF; PRAGMA %s.synchronous=OFF;",
-			  alias, alias, alias);
+	put_attach(&sql, path, alias);
 	morgue_buf_puts(&sql, body);
 	morgue_buf_printf(&sql, "DETACH DATABASE %s;", alias);
 	int rc = exec(c, sql.ptr);
@@ -1747,6 +1753,28 @@ static int exec_attached(morgue_catalog *c, const char *path, const char *alias,
  * (ftsindex.h makes the same rows while the articles load). */
 #define FTS_TOKENIZE MORGUE_FTSINDEX_TOKENIZE
 
+/* What archive.sqlite's tables hold, from the catalog's: export_tables
+ * creates each from all rows, export_update inserts those of the changed
+ * articles (alias a: articles; article_id: the rest). */
+#define EXPORT_ENTITIES "SELECT id, slug, name, type, description, url, wikidata, aliases" \
+	" FROM entities"
+#define EXPORT_ARTICLES "SELECT a.id AS id, a.path AS path," \
+	"  'articles/' || a.path || '.html' AS url, a.title AS title, a.date AS date," \
+	"  a.datetime AS datetime, a.publication AS publication," \
+	"  a.publication_entity AS publication_entity, a.authors AS authors," \
+	"  a.source_url AS source_url, a.oid AS oid, b.text AS text, a.words AS words" \
+	"  FROM articles a JOIN bodies b ON b.id = a.id"
+#define EXPORT_TAGS "SELECT article_id, tag, slug FROM tags"
+#define EXPORT_TAGS_ORDER " ORDER BY article_id, rowid"
+#define EXPORT_MENTIONS "SELECT article_id, entity, surface, offset, length, source FROM mentions"
+#define EXPORT_MENTIONS_ORDER " ORDER BY article_id, id"
+#define EXPORT_REVISIONS "SELECT article_id, seq, commit_id, date, author, summary," \
+	" article_change, annotations_change FROM revisions"
+#define EXPORT_REVISION_ENTITIES "SELECT * FROM revision_entities"
+#define EXPORT_ATTRIBUTIONS "SELECT article_id, seq, source, source_text, kind, cue," \
+	" affiliation, count, offset, length, quote, origin FROM attributions"
+#define EXPORT_ATTRIBUTIONS_ORDER " ORDER BY article_id, seq" /* seq follows id within an article */
+
 /* The public tables, in one transaction; with in_place the full-text index
  * is filled from them, otherwise it is left empty for
  * morgue_catalog_export_fts_fill. */
@@ -1755,27 +1783,16 @@ static int export_tables(morgue_catalog *c, const char *path, int in_place)
 	morgue_buf sql = MORGUE_BUF_INIT;
 	morgue_buf_puts(&sql,
 		"BEGIN;"
-		"CREATE TABLE export.entities AS SELECT id, slug, name, type,"
-		"  description, url, wikidata, aliases FROM entities;"
-		"CREATE TABLE export.articles AS SELECT a.id AS id, a.path AS path,"
-		"  'articles/' || a.path || '.html' AS url, a.title AS title, a.date AS date,"
-		"  a.datetime AS datetime, a.publication AS publication,"
-		"  a.publication_entity AS publication_entity, a.authors AS authors,"
-		"  a.source_url AS source_url, a.oid AS oid, b.text AS text, a.words AS words"
-		"  FROM articles a JOIN bodies b ON b.id = a.id ORDER BY a.id;"
+		"CREATE TABLE export.entities AS " EXPORT_ENTITIES ";"
+		"CREATE TABLE export.articles AS " EXPORT_ARTICLES " ORDER BY a.id;"
 		/* rows in insertion order (a clean build's rowid order; a
 		 * rebuild on a reopened catalog re-adds changed articles' rows
 		 * at the end) */
-		"CREATE TABLE export.tags AS SELECT article_id, tag, slug FROM tags"
-		"  ORDER BY article_id, rowid;"
-		"CREATE TABLE export.mentions AS SELECT article_id, entity, surface,"
-		"  offset, length, source FROM mentions ORDER BY article_id, id;"
-		"CREATE TABLE export.revisions AS SELECT article_id, seq, commit_id, date,"
-		"  author, summary, article_change, annotations_change FROM revisions;"
-		"CREATE TABLE export.revision_entities AS SELECT * FROM revision_entities;"
-		"CREATE TABLE export.attributions AS SELECT article_id, seq, source, source_text,"
-		"  kind, cue, affiliation, count, offset, length, quote, origin FROM attributions"
-		"  ORDER BY article_id, seq;" /* seq follows id within an article */
+		"CREATE TABLE export.tags AS " EXPORT_TAGS EXPORT_TAGS_ORDER ";"
+		"CREATE TABLE export.mentions AS " EXPORT_MENTIONS EXPORT_MENTIONS_ORDER ";"
+		"CREATE TABLE export.revisions AS " EXPORT_REVISIONS ";"
+		"CREATE TABLE export.revision_entities AS " EXPORT_REVISION_ENTITIES ";"
+		"CREATE TABLE export.attributions AS " EXPORT_ATTRIBUTIONS EXPORT_ATTRIBUTIONS_ORDER ";"
 		"CREATE INDEX export.attributions_source ON attributions(source, article_id);"
 		/* full-text search for `morgue search` and researchers */
 		"CREATE VIRTUAL TABLE export.articles_fts USING fts5(" MORGUE_FTSINDEX_COLUMNS ","
@@ -1788,6 +1805,87 @@ static int export_tables(morgue_catalog *c, const char *path, int in_place)
 		"PRAGMA export.user_version = 1;"
 		"COMMIT;");
 	int rc = exec_attached(c, path, "export", sql.ptr);
+	morgue_buf_free(&sql);
+	return rc;
+}
+
+int morgue_catalog_export_update(morgue_catalog *c, const char *path, const long long *ids,
+				 size_t n)
+{
+	sqlite3_stmt *st = NULL;
+	morgue_buf sql = MORGUE_BUF_INIT;
+	int attached = 0;
+	int rc = exec(c, "CREATE TEMP TABLE IF NOT EXISTS export_ids(id INTEGER PRIMARY KEY);"
+			 "DELETE FROM temp.export_ids;");
+	if (!rc && !(st = prepare(c, "INSERT OR IGNORE INTO temp.export_ids VALUES(?)")))
+		rc = MORGUE_ERROR;
+	for (size_t i = 0; i < n && !rc; i++) {
+		sqlite3_bind_int64(st, 1, ids[i]);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = db_error(c, "export ids");
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc)
+		goto done;
+	put_attach(&sql, path, "export");
+	if ((rc = exec(c, sql.ptr)) < 0)
+		goto done;
+	attached = 1;
+	/* a file whose other articles are not the catalog's is refused */
+	if (!(st = prepare(c, "PRAGMA export.user_version"))) {
+		rc = MORGUE_ERROR;
+		goto done;
+	}
+	int same = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
+	sqlite3_finalize(st);
+	if (same && !(st = prepare(c, "SELECT (SELECT count(*) FROM export.articles"
+				      "  WHERE id NOT IN temp.export_ids) ="
+				      " (SELECT count(*) FROM articles WHERE id NOT IN temp.export_ids)"))) {
+		rc = MORGUE_ERROR;
+		goto done;
+	}
+	if (!same || sqlite3_step(st) != SQLITE_ROW || !sqlite3_column_int(st, 0)) {
+		rc = morgue_error_set(MORGUE_ERROR, path, 0, "not the previous build's export");
+		goto done;
+	}
+	/* the index's entries of the old rows are deleted with the values
+	 * they were made from (an external-content table keeps none) */
+	rc = exec(c,
+		"BEGIN;"
+		"INSERT INTO export.articles_fts(articles_fts, rowid, title, text)"
+		"  SELECT 'delete', id, title, text FROM export.articles"
+		"  WHERE id IN temp.export_ids;"
+		"DELETE FROM export.articles WHERE id IN temp.export_ids;"
+		"DELETE FROM export.tags WHERE article_id IN temp.export_ids;"
+		"DELETE FROM export.mentions WHERE article_id IN temp.export_ids;"
+		"DELETE FROM export.attributions WHERE article_id IN temp.export_ids;"
+		/* entities and histories are small, and any of them may change */
+		"DELETE FROM export.entities;"
+		"DELETE FROM export.revisions;"
+		"DELETE FROM export.revision_entities;"
+		"INSERT INTO export.entities " EXPORT_ENTITIES ";"
+		"INSERT INTO export.articles " EXPORT_ARTICLES
+		"  WHERE a.id IN temp.export_ids ORDER BY a.id;"
+		"INSERT INTO export.tags " EXPORT_TAGS " WHERE article_id IN temp.export_ids"
+		EXPORT_TAGS_ORDER ";"
+		"INSERT INTO export.mentions " EXPORT_MENTIONS " WHERE article_id IN temp.export_ids"
+		EXPORT_MENTIONS_ORDER ";"
+		"INSERT INTO export.revisions " EXPORT_REVISIONS ";"
+		"INSERT INTO export.revision_entities " EXPORT_REVISION_ENTITIES ";"
+		"INSERT INTO export.attributions " EXPORT_ATTRIBUTIONS
+		"  WHERE article_id IN temp.export_ids" EXPORT_ATTRIBUTIONS_ORDER ";"
+		"INSERT INTO export.articles_fts(rowid, title, text)"
+		"  SELECT id, title, text FROM export.articles WHERE id IN temp.export_ids"
+		"  ORDER BY id;"
+		"COMMIT;");
+	if (rc < 0 && !sqlite3_get_autocommit(c->db))
+		sqlite3_exec(c->db, "ROLLBACK;", NULL, NULL, NULL);
+done:
+	sqlite3_finalize(st);
+	if (attached)
+		sqlite3_exec(c->db, "DETACH DATABASE export;", NULL, NULL, NULL);
 	morgue_buf_free(&sql);
 	return rc;
 }

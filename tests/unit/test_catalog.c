@@ -48,10 +48,11 @@ static long long add_article(morgue_catalog *c, const char *id, const char *titl
 	return rowid;
 }
 
-static morgue_catalog *fixture(void)
+/* Entities and three articles, in a catalog file at path (NULL: none). */
+static morgue_catalog *fixture_at(const char *path)
 {
 	morgue_catalog *c;
-	CHECK_INT(morgue_catalog_new(&c), 0);
+	CHECK_INT(morgue_catalog_new_file(&c, path), 0);
 	morgue_catalog_begin(c);
 	morgue_entity e1 = ent("sergey-lavrov", "Sergey Lavrov", MORGUE_ENTITY_PERSON);
 	morgue_entity e2 = ent("donald-trump", "Donald Trump", MORGUE_ENTITY_PERSON);
@@ -73,6 +74,11 @@ static morgue_catalog *fixture(void)
 	CHECK_INT(morgue_catalog_finish(c), 0);
 	morgue_catalog_commit(c);
 	return c;
+}
+
+static morgue_catalog *fixture(void)
+{
+	return fixture_at(NULL);
 }
 
 static const char *str(const morgue_value *m, const char *k)
@@ -493,20 +499,22 @@ static void export_has_public_tables(void)
 	morgue_catalog_free(c);
 }
 
-/* Every row of every table of the SQLite file at path, as text, in
- * table and primary-key order. */
-static void dump_rows(morgue_buf *out, const char *path)
+/* Every row of every table of the SQLite file at path (with_fts: also
+ * the full-text index's), as text, in table and column order. */
+static void dump_rows(morgue_buf *out, const char *path, int with_fts)
 {
 	sqlite3 *db;
 	sqlite3_stmt *tables, *st;
 	CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
 	CHECK_INT(sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type='table'"
-				     " ORDER BY name", -1, &tables, NULL), SQLITE_OK);
+				     " AND (?1 OR name NOT LIKE 'articles_fts%') ORDER BY name",
+				     -1, &tables, NULL), SQLITE_OK);
+	sqlite3_bind_int(tables, 1, with_fts);
 	while (sqlite3_step(tables) == SQLITE_ROW) {
 		morgue_buf q = MORGUE_BUF_INIT;
 		const char *name = (const char *)sqlite3_column_text(tables, 0);
 		morgue_buf_printf(out, "== %s\n", name);
-		morgue_buf_printf(&q, "SELECT * FROM \"%s\" ORDER BY 1, 2", name);
+		morgue_buf_printf(&q, "SELECT * FROM \"%s\" ORDER BY 1, 2, 3, 4, 5", name);
 		if (sqlite3_prepare_v2(db, q.ptr, -1, &st, NULL) == SQLITE_OK) {
 			while (sqlite3_step(st) == SQLITE_ROW) {
 				for (int i = 0; i < sqlite3_column_count(st); i++) {
@@ -543,8 +551,8 @@ static void export_in_parts_is_the_same(void)
 	CHECK_INT(morgue_catalog_export_fts(c, fts.ptr), 0);
 	CHECK_INT(morgue_catalog_export_tables(c, two), 0);
 	CHECK_INT(morgue_catalog_export_fts_fill(c, two, fts.ptr), 0);
-	dump_rows(&a, one);
-	dump_rows(&b, two);
+	dump_rows(&a, one, 1);
+	dump_rows(&b, two, 1);
 	CHECK(a.size > 1000);
 	CHECK_CONTAINS(morgue_buf_cstr(&b), "== articles_fts_data");
 	CHECK_STR(morgue_buf_cstr(&b), morgue_buf_cstr(&a));
@@ -568,10 +576,90 @@ static void export_in_parts_is_the_same(void)
 	morgue_catalog_free(c);
 }
 
+/* The number of articles the full-text index of the file at path finds
+ * for query (FTS5's integrity check passing first). */
+static int fts_count(const char *path, const char *query)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int n = -1;
+	CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(db, "INSERT INTO articles_fts(articles_fts) VALUES('integrity-check')",
+			       NULL, NULL, NULL), SQLITE_OK);
+	CHECK_INT(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM articles_fts WHERE articles_fts"
+				     " MATCH ?", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, query, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+/* The previous export updated in place for an article dropped and added
+ * again holds the rows of a fresh export, and its index finds the new
+ * text, not the old; a file whose other articles differ is refused. */
+static void export_update_is_a_fresh_export(void)
+{
+	char cat[] = "/tmp/morgue-catalog-XXXXXX", old[] = "/tmp/morgue-catalog-XXXXXX";
+	char fresh[] = "/tmp/morgue-catalog-XXXXXX", upd[] = "/tmp/morgue-catalog-XXXXXX";
+	char *paths[] = { cat, old, fresh, upd };
+	for (size_t i = 0; i < 4; i++) {
+		close(mkstemp(paths[i]));
+		unlink(paths[i]);
+	}
+	morgue_catalog *c = fixture_at(cat);
+	CHECK_INT(morgue_catalog_export(c, old), 0);
+	morgue_catalog_free(c);
+
+	long long two = 2;
+	const char *m[] = { "iran", "Iran" };
+	CHECK_INT(morgue_catalog_reopen(&c, cat), 0);
+	morgue_catalog_begin(c);
+	CHECK_INT(morgue_catalog_drop_articles(c, &two, 1), 0);
+	morgue_catalog_set_article_id(c, 2);
+	add_article(c, "2017/b", "Iran again", "2017-06-02", "A Plain Name",
+		    "Iran answered nobody in particular.", m, 1);
+	CHECK_INT(morgue_catalog_finish(c), 0);
+	morgue_catalog_commit(c);
+	morgue_catalog_free(c);
+	/* exported from a second connection, as a build does */
+	CHECK_INT(morgue_catalog_open(&c, cat), 0);
+	CHECK_INT(morgue_catalog_export(c, fresh), 0);
+	CHECK_INT(morgue_fs_copy(old, upd), 0);
+	CHECK_INT(morgue_catalog_export_update(c, upd, &two, 1), 0);
+
+	morgue_buf a = MORGUE_BUF_INIT, b = MORGUE_BUF_INIT;
+	dump_rows(&a, fresh, 0);
+	dump_rows(&b, upd, 0);
+	CHECK_CONTAINS(morgue_buf_cstr(&a), "== mentions");
+	CHECK_STR(morgue_buf_cstr(&b), morgue_buf_cstr(&a));
+	CHECK_INT(fts_count(upd, "particular"), 1);
+	CHECK_INT(fts_count(upd, "spoke"), 0);
+	CHECK_INT(fts_count(upd, "trump"), fts_count(fresh, "trump"));
+	CHECK_INT(fts_count(old, "spoke"), 1);
+
+	sqlite3 *db;
+	CHECK_INT(morgue_fs_copy(old, upd), 0);
+	CHECK_INT(sqlite3_open(upd, &db), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(db, "DELETE FROM articles WHERE id = 1", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	CHECK_INT(morgue_catalog_export_update(c, upd, &two, 1), MORGUE_ERROR);
+	CHECK_CONTAINS(morgue_error_last()->message, "not the previous build's export");
+	morgue_error_clear();
+
+	for (size_t i = 0; i < 4; i++)
+		unlink(paths[i]);
+	morgue_buf_free(&a);
+	morgue_buf_free(&b);
+	morgue_catalog_free(c);
+}
+
 int main(void)
 {
 	RUN(article_lists_newest_first_with_filters);
 	RUN(export_in_parts_is_the_same);
+	RUN(export_update_is_a_fresh_export);
 	RUN(entity_page_data);
 	RUN(related_articles_weighted_by_rarity);
 	RUN(duplicate_slugs_are_content_errors);

@@ -19,7 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define CACHE_FORMAT "morgue-cache 7"
+#define CACHE_FORMAT "morgue-cache 8"
 
 /* The per-article tables a copy carries over, and the column holding the
  * article id. The articles row itself gets a fresh id (assigned in the
@@ -61,6 +61,14 @@ typedef struct key_id {
 	char *key;
 	long long id;
 } key_id;
+
+/* A row of cache_sigs: the signature(s) of a group ('g') or of a paged
+ * list's pages ('l', concatenated) of one key, made in context ctx (the
+ * page key, for a list with its salt and page size). */
+typedef struct memo_row {
+	char kind;
+	char *name, *key, *ctx, *sigs;
+} memo_row;
 
 struct morgue_cache {
 	sqlite3 *db;
@@ -111,6 +119,19 @@ struct morgue_cache {
 	FILE *tok_spill;
 	long long tok_spill_size;
 	int tok_spill_off; /* no spill file could be made: kept in memory */
+	/* the signatures of the entity and tag groups and lists, kept from
+	 * build to build (cache_sigs). In a build on the moved cache, the
+	 * keys the changed articles belong to, before or after, are listed
+	 * in temp.cache_dirty (dirty_known); any other key's members and
+	 * their listings are the same, so its signatures too: they are
+	 * read from memo instead of from every member row */
+	int dirty_known, memo_loaded, memo_cleared;
+	long long prev_max_id; /* articles above it are new (not in cache_stale) */
+	memo_row *memo;   /* the previous build's rows, sorted */
+	size_t nmemo;
+	memo_row *memo_out; /* rows made by this build, for flush */
+	size_t nmemo_out, capmemo_out;
+	sqlite3_stmt *key_st[3], *dirty_st, *mentions_st;
 };
 
 typedef struct tok_rec {
@@ -289,6 +310,10 @@ int morgue_cache_open(morgue_cache **out, morgue_catalog *c, const char *prev_pa
 			 /* the search index's token blob of each article, by
 			  * the article's key (morgue_cache_tokens_get) */
 			 "CREATE TABLE cache_tokens(key TEXT PRIMARY KEY, tokens BLOB NOT NULL);"
+			 /* group and list signatures (memo_row) */
+			 "CREATE TABLE cache_sigs(kind TEXT NOT NULL, name TEXT NOT NULL,"
+			 "  key TEXT NOT NULL, ctx TEXT NOT NULL, sigs TEXT NOT NULL,"
+			 "  PRIMARY KEY(kind, name, key)) WITHOUT ROWID;"
 			 /* archive.sqlite's index's tokens of each article
 			  * (morgue_cache_fts_record) */
 			 "CREATE TABLE " MORGUE_FTSINDEX_KEPT "(article_id INTEGER PRIMARY KEY,"
@@ -332,6 +357,17 @@ static void tok_close(morgue_cache *k)
 	k->tok_db = NULL;
 }
 
+static void memo_free(memo_row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(rows[i].name);
+		free(rows[i].key);
+		free(rows[i].ctx);
+		free(rows[i].sigs);
+	}
+	free(rows);
+}
+
 void morgue_cache_free(morgue_cache *k)
 {
 	if (!k)
@@ -370,6 +406,12 @@ void morgue_cache_free(morgue_cache *k)
 	free(k->tok_pending);
 	if (k->tok_spill)
 		fclose(k->tok_spill);
+	memo_free(k->memo, k->nmemo);
+	memo_free(k->memo_out, k->nmemo_out);
+	for (size_t i = 0; i < 3; i++)
+		sqlite3_finalize(k->key_st[i]);
+	sqlite3_finalize(k->dirty_st);
+	sqlite3_finalize(k->mentions_st);
 	free(k->digest);
 	free(k->listing);
 	free(k->prev_stamp);
@@ -586,6 +628,53 @@ const long long *morgue_cache_plan_stale(const morgue_cache_plan *p, size_t *n)
 	return p->stale;
 }
 
+/* The keys that the rows of these articles put in a group or list:
+ * entities they refer to or cite, tags; added to temp.cache_dirty. */
+static int add_dirty(morgue_cache *k)
+{
+	if (sqlite3_exec(k->db,
+		"INSERT OR IGNORE INTO temp.cache_dirty SELECT 'entity', entity FROM refs"
+		"  WHERE article_id IN temp.cache_stale AND entity IS NOT NULL;"
+		"INSERT OR IGNORE INTO temp.cache_dirty SELECT 'entity', source FROM attributions"
+		"  WHERE article_id IN temp.cache_stale AND source IS NOT NULL;"
+		"INSERT OR IGNORE INTO temp.cache_dirty SELECT 'tag', slug FROM tags"
+		"  WHERE article_id IN temp.cache_stale AND slug IS NOT NULL;",
+		NULL, NULL, NULL) != SQLITE_OK)
+		return db_error(k, "changed keys");
+	return 0;
+}
+
+/* The articles ids (about to be dropped, then added again or not):
+ * their keys now; those of their new rows are added at the first
+ * signature (memo_ready), once the catalog is finished. */
+static int mark_dirty(morgue_cache *k, const long long *ids, size_t n)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = 0;
+	if (sqlite3_exec(k->db, "CREATE TEMP TABLE cache_stale(id INTEGER PRIMARY KEY);"
+				"CREATE TEMP TABLE cache_dirty(name TEXT, key TEXT,"
+				"  PRIMARY KEY(name, key)) WITHOUT ROWID;",
+			 NULL, NULL, NULL) != SQLITE_OK ||
+	    !(st = prepare(k, "INSERT OR IGNORE INTO temp.cache_stale VALUES(?)")))
+		return db_error(k, "changed keys");
+	for (size_t i = 0; i < n && !rc; i++) {
+		sqlite3_bind_int64(st, 1, ids[i]);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = db_error(k, "changed keys");
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	if (!rc && !(st = prepare(k, "SELECT MAX(id) FROM articles")))
+		rc = MORGUE_ERROR;
+	if (!rc && sqlite3_step(st) == SQLITE_ROW)
+		k->prev_max_id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (!rc)
+		rc = add_dirty(k);
+	k->dirty_known = rc == 0;
+	return rc;
+}
+
 int morgue_cache_open_planned(morgue_cache **out, morgue_catalog **catalog, const char *path,
 			      const char *prev_path, morgue_cache_plan *p)
 {
@@ -633,6 +722,7 @@ int morgue_cache_open_planned(morgue_cache **out, morgue_catalog **catalog, cons
 	k->page_prev = prepare(k, "SELECT path FROM main.cache_pages WHERE family=? AND sig=?"
 				  " ORDER BY rowid");
 	if (!k->record || !k->page_ins || !k->related || !k->page_prev ||
+	    mark_dirty(k, p->stale, p->nstale) < 0 ||
 	    morgue_catalog_drop_articles(c, p->stale, p->nstale) < 0 ||
 	    morgue_catalog_clear_history(c) < 0 ||
 	    sqlite3_exec(k->db, "DELETE FROM cache_search WHERE article_id IN temp.dropped;"
@@ -886,9 +976,207 @@ static group *load_group(morgue_cache *k, const char *name, const char *page_key
 	return g;
 }
 
+static int memo_cmp(const void *x, const void *y)
+{
+	const memo_row *a = x, *b = y;
+	int d = (a->kind > b->kind) - (a->kind < b->kind);
+	if (!d)
+		d = strcmp(a->name, b->name);
+	return d ? d : strcmp(a->key, b->key);
+}
+
+static char *column_dup(sqlite3_stmt *st, int i)
+{
+	const char *t = (const char *)sqlite3_column_text(st, i);
+	return morgue_strdup(t ? t : "");
+}
+
+/* 1 when the memo may answer for unchanged keys: a build on the moved
+ * cache. The first call (the catalog finished) adds the keys of the
+ * changed articles' new rows and reads the previous build's rows. */
+static int memo_ready(morgue_cache *k)
+{
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	if (!k->dirty_known || k->memo_loaded)
+		return k->dirty_known;
+	k->memo_loaded = 1;
+	/* the articles added after the previous build's last id */
+	char *more = sqlite3_mprintf("INSERT OR IGNORE INTO temp.cache_stale"
+				     " SELECT id FROM articles WHERE id > %lld", k->prev_max_id);
+	int added = sqlite3_exec(k->db, more, NULL, NULL, NULL) == SQLITE_OK;
+	sqlite3_free(more);
+	if (!added || add_dirty(k) < 0 ||
+	    !(k->dirty_st = prepare(k, "SELECT 1 FROM temp.cache_dirty WHERE name=? AND key=?")) ||
+	    !(st = prepare(k, "SELECT kind, name, key, ctx, sigs FROM cache_sigs"))) {
+		morgue_error_clear();
+		k->dirty_known = 0; /* every signature from the rows */
+		return 0;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		MORGUE_ARRAY_RESERVE(k->memo, cap, k->nmemo + 1);
+		memo_row *r = &k->memo[k->nmemo++];
+		const char *kind = (const char *)sqlite3_column_text(st, 0);
+		r->kind = kind ? kind[0] : 0;
+		r->name = column_dup(st, 1);
+		r->key = column_dup(st, 2);
+		r->ctx = column_dup(st, 3);
+		r->sigs = column_dup(st, 4);
+	}
+	sqlite3_finalize(st);
+	if (k->nmemo)
+		qsort(k->memo, k->nmemo, sizeof(*k->memo), memo_cmp);
+	return 1;
+}
+
+/* The previous build's signatures of (kind, name, key) when still good:
+ * made in the same context and the key untouched by the changes. */
+static const char *memo_get(morgue_cache *k, char kind, const char *name, const char *key,
+			    const char *ctx)
+{
+	memo_row want = { .kind = kind, .name = (char *)name, .key = (char *)key }, *r;
+	if (!memo_ready(k) || !key)
+		return NULL;
+	/* made by this build already (a page and its feed share a group;
+	 * few rows: only changed keys are made on the moved cache) */
+	const char *mine = NULL;
+	pthread_mutex_lock(&k->lock);
+	for (size_t i = 0; i < k->nmemo_out && !mine; i++)
+		if (!memo_cmp(&want, &k->memo_out[i]) && !strcmp(k->memo_out[i].ctx, ctx))
+			mine = k->memo_out[i].sigs;
+	pthread_mutex_unlock(&k->lock);
+	if (mine)
+		return mine; /* owned by memo_out until flush, after the pages */
+	r = k->nmemo ? bsearch(&want, k->memo, k->nmemo, sizeof(*k->memo), memo_cmp) : NULL;
+	if (!r || strcmp(r->ctx, ctx))
+		return NULL;
+	sqlite3_bind_text(k->dirty_st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(k->dirty_st, 2, key, -1, SQLITE_STATIC);
+	int dirty = sqlite3_step(k->dirty_st) != SQLITE_DONE; /* a row, or in doubt */
+	sqlite3_reset(k->dirty_st);
+	return dirty ? NULL : r->sigs;
+}
+
+/* Keep the signatures this build made of (kind, name, key), for flush. */
+static void memo_put(morgue_cache *k, char kind, const char *name, const char *key,
+		     const char *ctx, const char *sigs)
+{
+	if (!key)
+		return;
+	pthread_mutex_lock(&k->lock);
+	MORGUE_ARRAY_RESERVE(k->memo_out, k->capmemo_out, k->nmemo_out + 1);
+	memo_row *r = &k->memo_out[k->nmemo_out++];
+	r->kind = kind;
+	r->name = morgue_strdup(name);
+	r->key = morgue_strdup(key);
+	r->ctx = morgue_strdup(ctx);
+	r->sigs = morgue_strdup(sigs);
+	pthread_mutex_unlock(&k->lock);
+}
+
+/* Write the rows memo_put kept; in a build on the moved cache, the rows
+ * of the changed keys this build did not make again go (they are stale). */
+static int memo_flush(morgue_cache *k)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = 0;
+	pthread_mutex_lock(&k->lock);
+	if (k->dirty_known && k->memo_loaded && !k->memo_cleared++ &&
+	    sqlite3_exec(k->db, "DELETE FROM cache_sigs WHERE (name, key) IN"
+				" (SELECT name, key FROM temp.cache_dirty)",
+			 NULL, NULL, NULL) != SQLITE_OK)
+		rc = db_error(k, "record signatures");
+	if (!rc && k->nmemo_out &&
+	    !(st = prepare(k, "INSERT OR REPLACE INTO cache_sigs VALUES(?,?,?,?,?)")))
+		rc = MORGUE_ERROR;
+	for (size_t i = 0; i < k->nmemo_out && !rc; i++) {
+		const memo_row *r = &k->memo_out[i];
+		char kind[2] = { r->kind, 0 };
+		sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, r->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, r->key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, r->ctx, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, r->sigs, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = db_error(k, "record signatures");
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	memo_free(k->memo_out, k->nmemo_out);
+	k->memo_out = NULL;
+	k->nmemo_out = k->capmemo_out = 0;
+	pthread_mutex_unlock(&k->lock);
+	return rc;
+}
+
+/* The signature of a group with no member rows. */
+static void empty_group_sig(char out[MORGUE_HASH_HEX], const char *name, const char *page_key,
+			    const char *key)
+{
+	morgue_hash h;
+	morgue_hash_init(&h);
+	morgue_hash_puts(&h, name);
+	morgue_hash_puts(&h, page_key);
+	morgue_hash_puts(&h, key);
+	morgue_hash_puts(&h, "empty");
+	morgue_hash_hex(out, &h);
+}
+
+/* One key's group signature from its own rows: the same hash as
+ * load_group's pass over every key makes ("entity" or "tag"). */
+static int key_group_sig(morgue_cache *k, char out[MORGUE_HASH_HEX], const char *name,
+			 const char *page_key, const char *key)
+{
+	static const char *const sql[3] = {
+		"SELECT article_id FROM refs WHERE entity=? ORDER BY date DESC, path",
+		"SELECT article_id FROM attributions WHERE source=?"
+		" ORDER BY date DESC, path, article_id, seq",
+		"SELECT article_id FROM tags WHERE slug=? ORDER BY date DESC, path, article_id",
+	};
+	int first = strcmp(name, "entity") ? 2 : 0, last = first ? 2 : 1;
+	size_t rows = 0;
+	morgue_hash h;
+	morgue_hash_init(&h);
+	morgue_hash_puts(&h, name);
+	morgue_hash_puts(&h, page_key);
+	morgue_hash_puts(&h, key);
+	for (int q = 0; q < 2; q++) {
+		int i = first + q;
+		if (i <= last) {
+			if (!k->key_st[i] && !(k->key_st[i] = prepare(k, sql[i])))
+				return MORGUE_ERROR;
+			sqlite3_bind_text(k->key_st[i], 1, key, -1, SQLITE_STATIC);
+			while (sqlite3_step(k->key_st[i]) == SQLITE_ROW) {
+				morgue_hash_puts(&h, listing_digest(k, sqlite3_column_int64(k->key_st[i], 0)));
+				rows++;
+			}
+			sqlite3_reset(k->key_st[i]);
+		}
+		morgue_hash_puts(&h, "|");
+	}
+	if (rows)
+		morgue_hash_hex(out, &h);
+	else
+		empty_group_sig(out, name, page_key, key);
+	return 0;
+}
+
 int morgue_cache_group_sig(morgue_cache *k, char out[MORGUE_HASH_HEX],
 			   const char *page_key, const char *group_name, const char *key)
 {
+	int memo = !strcmp(group_name, "entity") || !strcmp(group_name, "tag");
+	if (memo && memo_ready(k)) {
+		const char *m = memo_get(k, 'g', group_name, key, page_key);
+		if (m && strlen(m) == MORGUE_HASH_HEX - 1) {
+			memcpy(out, m, MORGUE_HASH_HEX);
+			return 0;
+		}
+		if (key_group_sig(k, out, group_name, page_key, key) == 0) {
+			memo_put(k, 'g', group_name, key, page_key, out);
+			return 0;
+		}
+		morgue_error_clear(); /* from every key's rows, below */
+	}
 	group *g = load_group(k, group_name, page_key);
 	group_sig want = { .key = (char *)key }, *found;
 	if (!g)
@@ -896,16 +1184,10 @@ int morgue_cache_group_sig(morgue_cache *k, char out[MORGUE_HASH_HEX],
 	found = g->n ? bsearch(&want, g->sigs, g->n, sizeof(*g->sigs), by_key) : NULL;
 	if (found)
 		memcpy(out, found->sig, MORGUE_HASH_HEX);
-	else {
-		/* an empty group: still a function of its name */
-		morgue_hash h;
-		morgue_hash_init(&h);
-		morgue_hash_puts(&h, group_name);
-		morgue_hash_puts(&h, page_key);
-		morgue_hash_puts(&h, key);
-		morgue_hash_puts(&h, "empty");
-		morgue_hash_hex(out, &h);
-	}
+	else /* an empty group: still a function of its name */
+		empty_group_sig(out, group_name, page_key, key);
+	if (memo)
+		memo_put(k, 'g', group_name, key, page_key, out);
 	return 0;
 }
 
@@ -1080,6 +1362,8 @@ static int flush_tokens(morgue_cache *k)
 int morgue_cache_flush(morgue_cache *k)
 {
 	int rc = flush_tokens(k);
+	if (rc == 0)
+		rc = memo_flush(k);
 	if (rc < 0)
 		return rc;
 	if (k->self) {
@@ -1368,9 +1652,24 @@ static int by_slug(const void *x, const void *y)
 	return strcmp(((const entity_count *)x)->slug, ((const entity_count *)y)->slug);
 }
 
-/* Mentions of an entity in all articles (loaded for all at once). */
+/* Mentions of an entity in all articles (loaded for all at once; on the
+ * moved cache, where few lists are made, one entity at a time). */
 static long long entity_mentions(morgue_cache *k, const char *slug)
 {
+	if (k->dirty_known) {
+		long long n = 0;
+		if (!k->mentions_st &&
+		    !(k->mentions_st = prepare(k, "SELECT SUM(mentions) FROM refs WHERE entity=?"))) {
+			morgue_error_clear();
+			k->dirty_known = 0;
+		} else {
+			sqlite3_bind_text(k->mentions_st, 1, slug, -1, SQLITE_STATIC);
+			if (sqlite3_step(k->mentions_st) == SQLITE_ROW)
+				n = sqlite3_column_int64(k->mentions_st, 0);
+			sqlite3_reset(k->mentions_st);
+			return n;
+		}
+	}
 	if (!k->counts_loaded) {
 		sqlite3_stmt *st = prepare(k, "SELECT entity, SUM(mentions) FROM refs GROUP BY entity");
 		size_t cap = 0;
@@ -1398,11 +1697,32 @@ int morgue_cache_list_sigs(morgue_cache *k, char (**sigs)[MORGUE_HASH_HEX], size
 	size_t n = 0, cap = 0;
 	long long mentions = 0;
 	int rc = 0;
+	/* an entity's and a tag's lists are kept (memo_get) */
+	int memo = key && (!strcmp(list, "entity") || !strcmp(list, "tag"));
+	char ctx[MORGUE_HASH_HEX];
 
 	*sigs = NULL;
 	*npages = 0;
 	if (page_size < 1)
 		return morgue_error_set(MORGUE_EUSAGE, NULL, 0, "cache: page size %d", page_size);
+	if (memo) {
+		morgue_hash h;
+		const char *m;
+		morgue_hash_init(&h);
+		morgue_hash_puts(&h, page_key);
+		morgue_hash_puts(&h, salt);
+		morgue_hash_int(&h, page_size);
+		morgue_hash_hex(ctx, &h);
+		m = memo_get(k, 'l', list, key, ctx);
+		size_t len = m ? strlen(m) : 0, each = MORGUE_HASH_HEX - 1;
+		if (len && len % each == 0) {
+			*npages = len / each;
+			*sigs = morgue_calloc(*npages, sizeof(**sigs));
+			for (size_t p = 0; p < *npages; p++)
+				memcpy((*sigs)[p], m + p * each, each);
+			return 0;
+		}
+	}
 	/* the article ids come straight from the refs_entity index; the
 	 * entity's mention count (on every page's header) from one pass */
 	if (!strcmp(list, "entity")) {
@@ -1450,6 +1770,13 @@ int morgue_cache_list_sigs(morgue_cache *k, char (**sigs)[MORGUE_HASH_HEX], size
 		morgue_hash_hex((*sigs)[p], &h);
 	}
 	free(d);
+	if (memo) {
+		morgue_buf all = MORGUE_BUF_INIT;
+		for (size_t p = 0; p < *npages; p++)
+			morgue_buf_put(&all, (*sigs)[p], MORGUE_HASH_HEX - 1);
+		memo_put(k, 'l', list, key, ctx, morgue_buf_cstr(&all));
+		morgue_buf_free(&all);
+	}
 	return rc;
 }
 

@@ -156,7 +156,11 @@ void morgue_cache_tokens_record(morgue_cache *k, const char *key, const void *bl
  * registry...). The article page depends on the article, its related
  * articles and its neighbours; a group ("entity", "tag": an entity's page 1
  * and feed, a tag's feed)
- * on every article in it. The catalog must be finished. */
+ * on every article in it. The catalog must be finished. The signatures
+ * of entity and tag groups and lists are recorded (cache_sigs); on the
+ * moved cache (morgue_cache_open_planned) a key that no changed article
+ * belongs to, before or after the change, gets the recorded ones instead
+ * of a pass over its member rows. */
 void morgue_cache_article_sig(morgue_cache *k, char out[MORGUE_HASH_HEX],
 			      const char *page_key, long long id, long long prev,
 			      long long next);

@@ -1129,8 +1129,8 @@ static int key_group_sig(morgue_cache *k, char out[MORGUE_HASH_HEX], const char 
 {
 	static const char *const sql[3] = {
 		"SELECT article_id FROM refs WHERE entity=? ORDER BY date DESC, path",
-		"SELECT article_id FROM attributions WHERE source=?"
-		" ORDER BY date DESC, path, article_id, seq",
+		("SELECT article_id FROM attributions WHERE source=?"
+		 " ORDER BY date DESC, path, article_id, seq"),
 		"SELECT article_id FROM tags WHERE slug=? ORDER BY date DESC, path, article_id",
 	};
 	int first = strcmp(name, "entity") ? 2 : 0, last = first ? 2 : 1;

@@ -96,6 +96,11 @@ struct morgue_cache {
 	 * can be rendered while another connection reads the catalog */
 	char **pending; /* family, sig, path, family, ... */
 	size_t npending, cappending;
+	/* on the moved cache, a reused family's rows stay as they are: its
+	 * name goes into this set (open addressing, a power of two over
+	 * twice its count) instead of its rows into pending */
+	char **kept;
+	size_t nkept, capkept;
 	sqlite3_stmt *list_entity;
 	sqlite3_stmt *search_pub, *search_list[2]; /* kept prepared: one use per article */
 	sqlite3_stmt *rows_ins, *listing_sel[2];
@@ -397,6 +402,9 @@ void morgue_cache_free(morgue_cache *k)
 	for (size_t i = 0; i < k->npending; i++)
 		free(k->pending[i]);
 	free(k->pending);
+	for (size_t i = 0; i < k->capkept; i++)
+		free(k->kept[i]);
+	free(k->kept);
 	tok_close(k);
 	free(k->tok_path);
 	for (size_t i = 0; i < k->ntok; i++) {
@@ -1359,6 +1367,70 @@ static int flush_tokens(morgue_cache *k)
 	return rc;
 }
 
+static size_t kept_slot(char *const *set, size_t cap, const char *family)
+{
+	morgue_hash h;
+	char hex[MORGUE_HASH_HEX];
+	morgue_hash_init(&h);
+	morgue_hash_puts(&h, family);
+	morgue_hash_hex(hex, &h);
+	size_t i = (size_t)strtoull(hex + 16, NULL, 16) & (cap - 1);
+	while (set[i] && strcmp(set[i], family))
+		i = (i + 1) & (cap - 1);
+	return i;
+}
+
+/* Add family to the kept set (under lock). */
+static void kept_add(morgue_cache *k, const char *family)
+{
+	if (2 * (k->nkept + 1) > k->capkept) {
+		size_t cap = k->capkept ? 2 * k->capkept : 1024;
+		char **set = morgue_calloc(cap, sizeof(*set));
+		for (size_t i = 0; i < k->capkept; i++)
+			if (k->kept[i])
+				set[kept_slot(set, cap, k->kept[i])] = k->kept[i];
+		free(k->kept);
+		k->kept = set;
+		k->capkept = cap;
+	}
+	size_t i = kept_slot(k->kept, k->capkept, family);
+	if (!k->kept[i]) {
+		k->kept[i] = morgue_strdup(family);
+		k->nkept++;
+	}
+}
+
+/* On the moved cache, the previous build's page records that are not of
+ * a kept family (rendered again, or gone) are deleted; the kept ones
+ * stay, as they are. */
+static int drop_unkept(morgue_cache *k)
+{
+	sqlite3_stmt *sel = prepare(k, "SELECT rowid, family FROM cache_pages");
+	sqlite3_stmt *del = prepare(k, "DELETE FROM cache_pages WHERE rowid=?");
+	long long *gone = NULL;
+	size_t ngone = 0, cap = 0;
+	int rc = sel && del ? 0 : MORGUE_ERROR, sr = SQLITE_DONE;
+	while (!rc && (sr = sqlite3_step(sel)) == SQLITE_ROW) {
+		const char *family = (const char *)sqlite3_column_text(sel, 1);
+		if (!family || !k->capkept || !k->kept[kept_slot(k->kept, k->capkept, family)]) {
+			MORGUE_ARRAY_RESERVE(gone, cap, ngone + 1);
+			gone[ngone++] = sqlite3_column_int64(sel, 0);
+		}
+	}
+	if (!rc && sr != SQLITE_DONE)
+		rc = db_error(k, "record page");
+	for (size_t i = 0; i < ngone && !rc; i++) {
+		sqlite3_bind_int64(del, 1, gone[i]);
+		if (sqlite3_step(del) != SQLITE_DONE)
+			rc = db_error(k, "record page");
+		sqlite3_reset(del);
+	}
+	free(gone);
+	sqlite3_finalize(sel);
+	sqlite3_finalize(del);
+	return rc;
+}
+
 int morgue_cache_flush(morgue_cache *k)
 {
 	int rc = flush_tokens(k);
@@ -1371,8 +1443,11 @@ int morgue_cache_flush(morgue_cache *k)
 		sqlite3_finalize(k->page_prev);
 		k->page_prev = NULL;
 		k->prev = 0;
-		if (sqlite3_exec(k->db, "DELETE FROM cache_pages", NULL, NULL, NULL) != SQLITE_OK)
-			return db_error(k, "record page");
+		pthread_mutex_lock(&k->lock);
+		rc = drop_unkept(k);
+		pthread_mutex_unlock(&k->lock);
+		if (rc < 0)
+			return rc;
 		k->self = 0;
 	}
 	for (size_t i = 0; i + 2 < k->npending && !rc; i += 3) {
@@ -1450,8 +1525,11 @@ int morgue_cache_page_reuse(morgue_cache *k, morgue_output *o, const char *famil
 		}
 	if (ok) {
 		pthread_mutex_lock(&k->lock);
-		for (size_t i = 0; i < n; i++)
-			record_locked(k, family, sig, paths[i]);
+		if (k->self)
+			kept_add(k, family);
+		else
+			for (size_t i = 0; i < n; i++)
+				record_locked(k, family, sig, paths[i]);
 		k->reused += n;
 		pthread_mutex_unlock(&k->lock);
 		for (size_t i = 0; i < n && each; i++)

@@ -1730,14 +1730,15 @@ static int by_slug(const void *x, const void *y)
 	return strcmp(((const entity_count *)x)->slug, ((const entity_count *)y)->slug);
 }
 
-/* Mentions of an entity in all articles (loaded for all at once; on the
- * moved cache, where few lists are made, one entity at a time). */
+/* Mentions of an entity in all articles, as the catalog's idf table sums
+ * them (loaded for all at once; on the moved cache, where few lists are
+ * made, one entity at a time). */
 static long long entity_mentions(morgue_cache *k, const char *slug)
 {
 	if (k->dirty_known) {
 		long long n = 0;
 		if (!k->mentions_st &&
-		    !(k->mentions_st = prepare(k, "SELECT SUM(mentions) FROM refs WHERE entity=?"))) {
+		    !(k->mentions_st = prepare(k, "SELECT mentions FROM idf WHERE entity=?"))) {
 			morgue_error_clear();
 			k->dirty_known = 0;
 		} else {
@@ -1749,7 +1750,7 @@ static long long entity_mentions(morgue_cache *k, const char *slug)
 		}
 	}
 	if (!k->counts_loaded) {
-		sqlite3_stmt *st = prepare(k, "SELECT entity, SUM(mentions) FROM refs GROUP BY entity");
+		sqlite3_stmt *st = prepare(k, "SELECT entity, mentions FROM idf");
 		size_t cap = 0;
 		k->counts_loaded = 1;
 		while (st && sqlite3_step(st) == SQLITE_ROW) {

@@ -2785,7 +2785,9 @@ int morgue_catalog_csv(morgue_buf *out, morgue_catalog *c, const char *what)
 int morgue_catalog_article_counts(morgue_catalog *c, long long *counts,
 				  const char *const *slugs, size_t n)
 {
-	sqlite3_stmt *st = prepare(c, "SELECT COUNT(*) FROM refs WHERE entity=?");
+	/* idf's df is that count, kept by finish (a lookup, not a count
+	 * over the entity's refs) */
+	sqlite3_stmt *st = prepare(c, "SELECT df FROM idf WHERE entity=?");
 	if (!st)
 		return MORGUE_ERROR;
 	for (size_t i = 0; i < n; i++) {

@@ -43,6 +43,10 @@ struct morgue_output {
 	size_t nplaced, cap;
 	char **claims;       /* paths that modules write themselves */
 	size_t nclaims;
+	/* the previous site and staging directories, opened (O_PATH) at the
+	 * first link: a page's stat resolves its site path from them, not
+	 * the whole path (-1: not opened; -2: could not be) */
+	int dir_fd, staging_fd;
 };
 
 static size_t path_hash(const char *s)
@@ -226,6 +230,7 @@ int morgue_output_begin(morgue_output **out, const char *dir)
 	int rc;
 
 	o->lock_fd = -1;
+	o->dir_fd = o->staging_fd = -1;
 	pthread_mutex_init(&o->lock, NULL);
 	morgue_buf_puts(&o->dir, dir);
 	while (o->dir.size > 1 && o->dir.ptr[o->dir.size - 1] == '/')
@@ -456,23 +461,53 @@ static int put_link(morgue_output *o, const char *from, const char *to, const ch
 	return rc;
 }
 
+/* dir/path into out. */
+static void join(morgue_buf *out, const morgue_buf *dir, const char *path)
+{
+	morgue_buf_put(out, dir->ptr, dir->size);
+	morgue_buf_putc(out, '/');
+	morgue_buf_puts(out, path);
+}
+
+/* lstat of site_path below dir, through its descriptor *fd when it can
+ * be opened (once, under the lock). */
+static int stat_below(morgue_output *o, int *fd, const morgue_buf *dir, const char *site_path,
+		      struct stat *st)
+{
+	int d = __atomic_load_n(fd, __ATOMIC_ACQUIRE);
+	if (d == -1) {
+		pthread_mutex_lock(&o->lock);
+		if ((d = *fd) == -1) {
+			d = open(dir->ptr, O_PATH | O_DIRECTORY | O_CLOEXEC);
+			__atomic_store_n(fd, d >= 0 ? d : -2, __ATOMIC_RELEASE);
+		}
+		pthread_mutex_unlock(&o->lock);
+	}
+	if (d >= 0)
+		return fstatat(d, site_path, st, AT_SYMLINK_NOFOLLOW);
+	morgue_buf p = MORGUE_BUF_INIT;
+	join(&p, dir, site_path);
+	int rc = lstat(p.ptr, st);
+	morgue_buf_free(&p);
+	return rc;
+}
+
 int morgue_output_link(morgue_output *o, const char *site_path)
 {
 	morgue_buf from = MORGUE_BUF_INIT, to = MORGUE_BUF_INIT;
 	struct stat st, cur;
 	int rc = 0;
 
-	morgue_buf_printf(&from, "%s/%s", o->dir.ptr, site_path);
-	morgue_buf_printf(&to, "%s/%s", o->staging.ptr, site_path);
-	if (lstat(from.ptr, &st) < 0 || !S_ISREG(st.st_mode)) {
+	join(&from, &o->dir, site_path);
+	if (stat_below(o, &o->dir_fd, &o->dir, site_path, &st) < 0 || !S_ISREG(st.st_mode)) {
 		rc = morgue_error_set(MORGUE_ENOTFOUND, from.ptr, 0, "not in the previous site");
 		goto done;
 	}
 	/* an adopted tree usually has it already: the same inode */
-	if (o->spare && lstat(to.ptr, &cur) == 0 && cur.st_ino == st.st_ino &&
-	    cur.st_dev == st.st_dev)
+	if (o->spare && stat_below(o, &o->staging_fd, &o->staging, site_path, &cur) == 0 &&
+	    cur.st_ino == st.st_ino && cur.st_dev == st.st_dev)
 		;
-	else if (put_link(o, from.ptr, to.ptr, site_path) < 0)
+	else if (join(&to, &o->staging, site_path), put_link(o, from.ptr, to.ptr, site_path) < 0)
 		rc = morgue_error_set(MORGUE_EIO, to.ptr, 0, "cannot link: %s", strerror(errno));
 	if (rc == 0)
 		count_placed(o, site_path, (size_t)st.st_size, 0);
@@ -824,6 +859,10 @@ void morgue_output_free(morgue_output *o)
 		morgue_fs_rmtree(o->staging.ptr);
 	if (o->lock_fd >= 0)
 		close(o->lock_fd); /* releases the flock */
+	if (o->dir_fd >= 0)
+		close(o->dir_fd);
+	if (o->staging_fd >= 0)
+		close(o->staging_fd);
 	pthread_mutex_destroy(&o->lock);
 	morgue_buf_free(&o->dir);
 	morgue_buf_free(&o->staging);

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 """archive_same.py A B: the two archive.sqlite files hold the same rows.
+archive_same.py --digest A: a digest of what A holds (schema and rows).
 
 An edit updates the previous build's archive.sqlite in place (new rows
 last, in freed pages), so it is compared with a clean build's by what it
@@ -51,5 +52,21 @@ def main(a_path, b_path):
     return 1 if bad else 0
 
 
+def digest(path):
+    import hashlib
+    db = sqlite3.connect(path)
+    h = hashlib.sha256()
+    h.update(repr(db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"
+                             " ORDER BY type, name").fetchall()).encode())
+    h.update(repr(db.execute("PRAGMA user_version").fetchall()).encode())
+    for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"
+                           " AND name NOT LIKE 'articles_fts%' ORDER BY name").fetchall():
+        h.update(repr((t, rows(db, t))).encode())
+    print(h.hexdigest())
+    return 0
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "--digest":
+        sys.exit(digest(sys.argv[2]))
     sys.exit(main(sys.argv[1], sys.argv[2]))

@@ -8,6 +8,7 @@
 #include "util/error.h"
 #include "util/escape.h"
 #include "util/fs.h"
+#include "util/sql.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -652,6 +653,12 @@ static int add_dirty(morgue_cache *k)
 	return 0;
 }
 
+/* morgue_sql_each_id, its failure reported. */
+static int each_id(morgue_cache *k, const char *sql, const long long *ids, size_t n)
+{
+	return morgue_sql_each_id(k->db, sql, ids, n) == SQLITE_OK ? 0 : db_error(k, sql);
+}
+
 /* The articles ids (about to be dropped, then added again or not):
  * their keys now; those of their new rows are added at the first
  * signature (memo_ready), once the catalog is finished. */
@@ -662,16 +669,9 @@ static int mark_dirty(morgue_cache *k, const long long *ids, size_t n)
 	if (sqlite3_exec(k->db, "CREATE TEMP TABLE cache_stale(id INTEGER PRIMARY KEY);"
 				"CREATE TEMP TABLE cache_dirty(name TEXT, key TEXT,"
 				"  PRIMARY KEY(name, key)) WITHOUT ROWID;",
-			 NULL, NULL, NULL) != SQLITE_OK ||
-	    !(st = prepare(k, "INSERT OR IGNORE INTO temp.cache_stale VALUES(?)")))
+			 NULL, NULL, NULL) != SQLITE_OK)
 		return db_error(k, "changed keys");
-	for (size_t i = 0; i < n && !rc; i++) {
-		sqlite3_bind_int64(st, 1, ids[i]);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = db_error(k, "changed keys");
-		sqlite3_reset(st);
-	}
-	sqlite3_finalize(st);
+	rc = each_id(k, "INSERT OR IGNORE INTO temp.cache_stale VALUES(?)", ids, n);
 	if (!rc && !(st = prepare(k, "SELECT MAX(id) FROM articles")))
 		rc = MORGUE_ERROR;
 	if (!rc && sqlite3_step(st) == SQLITE_ROW)
@@ -1406,10 +1406,9 @@ static void kept_add(morgue_cache *k, const char *family)
 static int drop_unkept(morgue_cache *k)
 {
 	sqlite3_stmt *sel = prepare(k, "SELECT rowid, family FROM cache_pages");
-	sqlite3_stmt *del = prepare(k, "DELETE FROM cache_pages WHERE rowid=?");
 	long long *gone = NULL;
 	size_t ngone = 0, cap = 0;
-	int rc = sel && del ? 0 : MORGUE_ERROR, sr = SQLITE_DONE;
+	int rc = sel ? 0 : MORGUE_ERROR, sr = SQLITE_DONE;
 	while (!rc && (sr = sqlite3_step(sel)) == SQLITE_ROW) {
 		const char *family = (const char *)sqlite3_column_text(sel, 1);
 		if (!family || !k->capkept || !k->kept[kept_slot(k->kept, k->capkept, family)]) {
@@ -1419,15 +1418,10 @@ static int drop_unkept(morgue_cache *k)
 	}
 	if (!rc && sr != SQLITE_DONE)
 		rc = db_error(k, "record page");
-	for (size_t i = 0; i < ngone && !rc; i++) {
-		sqlite3_bind_int64(del, 1, gone[i]);
-		if (sqlite3_step(del) != SQLITE_DONE)
-			rc = db_error(k, "record page");
-		sqlite3_reset(del);
-	}
-	free(gone);
 	sqlite3_finalize(sel);
-	sqlite3_finalize(del);
+	if (!rc)
+		rc = each_id(k, "DELETE FROM cache_pages WHERE rowid=?", gone, ngone);
+	free(gone);
 	return rc;
 }
 

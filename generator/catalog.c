@@ -8,6 +8,7 @@
 #include "util/error.h"
 #include "util/escape.h"
 #include "util/path.h"
+#include "util/sql.h"
 
 #include <math.h>
 #include <sqlite3.h>
@@ -233,25 +234,22 @@ void morgue_catalog_set_article_id(morgue_catalog *c, long long id)
 	c->next_id = id;
 }
 
+/* morgue_sql_each_id, its failure reported. */
+static int insert_ids(morgue_catalog *c, const char *sql, const long long *ids, size_t n)
+{
+	return morgue_sql_each_id(c->db, sql, ids, n) == SQLITE_OK ? 0 : db_error(c, sql);
+}
+
 int morgue_catalog_drop_articles(morgue_catalog *c, const long long *ids, size_t n)
 {
-	sqlite3_stmt *ins = NULL, *sel = NULL;
+	sqlite3_stmt *sel = NULL;
 	int rc = 0;
 
 	if (!c->incremental)
 		return morgue_error_set(MORGUE_EUSAGE, NULL, 0, "catalog: not reopened");
 	if (!n)
 		return 0;
-	if (!(ins = prepare(c, "INSERT OR IGNORE INTO temp.dropped VALUES(?)"))) {
-		rc = MORGUE_ERROR;
-		goto done;
-	}
-	for (size_t i = 0; i < n && !rc; i++) {
-		sqlite3_bind_int64(ins, 1, ids[i]);
-		if (sqlite3_step(ins) != SQLITE_DONE)
-			rc = db_error(c, "drop articles");
-		sqlite3_reset(ins);
-	}
+	rc = insert_ids(c, "INSERT OR IGNORE INTO temp.dropped VALUES(?)", ids, n);
 	if (rc || !(sel = prepare(c, "SELECT article_id, entity, mentions FROM refs"
 				     " WHERE article_id IN temp.dropped"))) {
 		rc = rc ? rc : MORGUE_ERROR;
@@ -272,7 +270,6 @@ int morgue_catalog_drop_articles(morgue_catalog *c, const long long *ids, size_t
 		"DELETE FROM refs WHERE article_id IN temp.dropped;"
 		"DELETE FROM related WHERE article_id IN temp.dropped;");
 done:
-	sqlite3_finalize(ins);
 	sqlite3_finalize(sel);
 	return rc;
 }
@@ -1817,16 +1814,8 @@ int morgue_catalog_export_update(morgue_catalog *c, const char *path, const long
 	int attached = 0;
 	int rc = exec(c, "CREATE TEMP TABLE IF NOT EXISTS export_ids(id INTEGER PRIMARY KEY);"
 			 "DELETE FROM temp.export_ids;");
-	if (!rc && !(st = prepare(c, "INSERT OR IGNORE INTO temp.export_ids VALUES(?)")))
-		rc = MORGUE_ERROR;
-	for (size_t i = 0; i < n && !rc; i++) {
-		sqlite3_bind_int64(st, 1, ids[i]);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = db_error(c, "export ids");
-		sqlite3_reset(st);
-	}
-	sqlite3_finalize(st);
-	st = NULL;
+	if (!rc)
+		rc = insert_ids(c, "INSERT OR IGNORE INTO temp.export_ids VALUES(?)", ids, n);
 	if (rc)
 		goto done;
 	put_attach(&sql, path, "export");

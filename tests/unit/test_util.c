@@ -7,6 +7,9 @@
 #include "util/fs.h"
 #include "util/hash.h"
 #include "util/path.h"
+#include "util/sql.h"
+
+#include <sqlite3.h>
 
 static void buf_grows_and_detaches(void)
 {
@@ -273,9 +276,30 @@ static void rmtree_parallel_removes_everything(void)
 	morgue_buf_free(&p);
 }
 
+/* Each id is bound and stepped once; a failing step stops with its code. */
+static void sql_each_id(void)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	const long long ids[] = { 3, 1, 2 }, dup[] = { 4, 4 };
+	CHECK_INT(sqlite3_open(":memory:", &db), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(db, "CREATE TABLE t(id INTEGER PRIMARY KEY)", NULL, NULL, NULL),
+		  SQLITE_OK);
+	CHECK_INT(morgue_sql_each_id(db, "INSERT INTO t VALUES(?)", ids, 3), SQLITE_OK);
+	CHECK_INT(morgue_sql_each_id(db, "INSERT INTO t VALUES(?)", NULL, 0), SQLITE_OK);
+	CHECK_INT(morgue_sql_each_id(db, "INSERT INTO t VALUES(?)", dup, 2), SQLITE_CONSTRAINT);
+	CHECK(morgue_sql_each_id(db, "INSERT INTO nowhere VALUES(?)", ids, 1) != SQLITE_OK);
+	CHECK_INT(sqlite3_prepare_v2(db, "SELECT group_concat(id) FROM t", -1, &st, NULL), SQLITE_OK);
+	CHECK_INT(sqlite3_step(st), SQLITE_ROW);
+	CHECK_STR((const char *)sqlite3_column_text(st, 0), "1,2,3,4");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
 int main(void)
 {
 	RUN(buf_grows_and_detaches);
+	RUN(sql_each_id);
 	RUN(buf_put_int_is_lld);
 	RUN(hash_separates_fields);
 	RUN(escape_html_text_and_attributes);

@@ -1122,6 +1122,10 @@ typedef struct search_job {
 	pthread_cond_t cond;
 	const char *dir; /* where to write, set by search_go; NULL: give up */
 	int told;        /* search_go was called */
+	/* the files are written (rc and error set): the caller goes on
+	 * while the thread frees the index, and joins it at the end */
+	int finished;
+	pthread_cond_t finished_cond;
 	int rc;
 	morgue_buf error; /* the thread's error message, for the caller */
 } search_job;
@@ -1137,17 +1141,30 @@ static void *run_search(void *arg)
 	pthread_mutex_unlock(&j->lock);
 	if (rc == 0 && dir)
 		rc = morgue_searchindex_write(j->b->search, dir);
-	/* not needed after: freed here rather than by the main thread at
-	 * the end of the build */
-	morgue_searchindex_free(j->b->search);
-	j->b->search = NULL;
+	pthread_mutex_lock(&j->lock);
 	j->rc = rc;
 	if (rc < 0) {
 		const morgue_error *e = morgue_error_last();
 		morgue_buf_puts(&j->error, e && e->message ? e->message : "search index failed");
 	}
+	j->finished = 1;
+	pthread_cond_signal(&j->finished_cond);
+	pthread_mutex_unlock(&j->lock);
 	morgue_error_clear(); /* frees this thread's message */
+	/* not needed after: freed here, while the build goes on, rather
+	 * than by the main thread at the end */
+	morgue_searchindex_free(j->b->search);
+	j->b->search = NULL;
 	return NULL;
+}
+
+/* Wait until the search thread has written its files. */
+static void search_wait(search_job *j)
+{
+	pthread_mutex_lock(&j->lock);
+	while (!j->finished)
+		pthread_cond_wait(&j->finished_cond, &j->lock);
+	pthread_mutex_unlock(&j->lock);
 }
 
 /* Whether the previous site is intact and the one the cache was built
@@ -1358,7 +1375,8 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	pthread_t history_thread;
 	int history_threaded = 0;
 	search_job sj = { .b = &b, .lock = PTHREAD_MUTEX_INITIALIZER,
-			  .cond = PTHREAD_COND_INITIALIZER, .error = MORGUE_BUF_INIT };
+			  .cond = PTHREAD_COND_INITIALIZER, .finished_cond = PTHREAD_COND_INITIALIZER,
+			  .error = MORGUE_BUF_INIT };
 	pthread_t search_thread;
 	int search_started = 0;
 	reuse_job rj = { .marker = MORGUE_BUF_INIT };
@@ -1498,12 +1516,13 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	if (!opts->check_only && !stats->errors) /* no documents are added from here on */
 		search_started = pthread_create(&search_thread, NULL, run_search, &sj) == 0;
 	progress(&b, "history", 0, 0);
-	hj.repo = b.repo;
 	if (history_threaded) {
 		pthread_join(history_thread, NULL);
 		history_threaded = 0;
-	} else
+	} else {
+		hj.repo = b.repo; /* (the thread's is set before it starts) */
 		collect_history(&hj);
+	}
 	b.history = hj.history;
 	hj.history = NULL;
 	if (hj.rc < 0) {
@@ -1637,10 +1656,9 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 		if (rc == 0)
 			rc = morgue_theme_copy_static(b.theme, b.output);
 		progress(&b, "search", 0, 0);
-		if (search_started) {
-			pthread_join(search_thread, NULL);
-			search_started = 0;
-		} else {
+		if (search_started)
+			search_wait(&sj); /* joined at the end */
+		else {
 			search_go(&sj, morgue_output_staging(b.output));
 			run_search(&sj);
 		}
@@ -1743,7 +1761,7 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 			remove(cache_old.ptr);
 	}
 	done:
-	if (search_started) { /* a failure before the pages */
+	if (search_started) { /* after a failure before the pages, told to stop */
 		search_go(&sj, NULL);
 		pthread_join(search_thread, NULL);
 	}

@@ -931,6 +931,7 @@ typedef struct exports {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	int csv_ready;
+	int finished;        /* set (atomically) as the thread ends */
 	int rc;
 	morgue_buf error;    /* the thread's error message, for the caller */
 	char *error_file;
@@ -1075,6 +1076,7 @@ static void *write_exports(void *arg)
 	}
 	x->rc = rc;
 	morgue_error_clear(); /* frees this thread's message */
+	__atomic_store_n(&x->finished, 1, __ATOMIC_RELEASE);
 	return NULL;
 }
 
@@ -1667,10 +1669,13 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	}
 	if (threaded) {
 		/* the page records made so far are written meanwhile (in the
-		 * catalog's transaction; it commits after the exports) */
+		 * catalog's transaction; it commits after the exports), unless
+		 * the exports are done (an edit's): then all are written by
+		 * the last flush, beside the comparison of the staged files */
 		flush_job early = { .cache = b.cache, .partial = 1, .error = MORGUE_BUF_INIT };
 		pthread_t early_thread;
 		int early_started = rc == 0 && b.cache &&
+				    !__atomic_load_n(&x.finished, __ATOMIC_ACQUIRE) &&
 				    pthread_create(&early_thread, NULL, flush_cache, &early) == 0;
 		pthread_join(thread, NULL);
 		if (early_started) {

@@ -1822,6 +1822,10 @@ int morgue_catalog_export_update(morgue_catalog *c, const char *path, const long
 	if ((rc = exec(c, sql.ptr)) < 0)
 		goto done;
 	attached = 1;
+	/* articles added after the file's last one are new too */
+	if ((rc = exec(c, "INSERT OR IGNORE INTO temp.export_ids SELECT id FROM articles"
+			  " WHERE id > (SELECT coalesce(max(id), 0) FROM export.articles);")) < 0)
+		goto done;
 	/* a file whose other articles are not the catalog's is refused */
 	if (!(st = prepare(c, "PRAGMA export.user_version"))) {
 		rc = MORGUE_ERROR;

@@ -126,9 +126,10 @@ int morgue_catalog_export_tables(morgue_catalog *c, const char *path);
 int morgue_catalog_export_fts(morgue_catalog *c, const char *fts_path);
 int morgue_catalog_export_fts_fill(morgue_catalog *c, const char *path, const char *fts_path);
 /* Bring path, a copy of the previous build's export, up to date in place:
- * the rows of the articles ids (n of them: every article dropped or added
- * since that build) are deleted and the catalog's inserted, with their
- * full-text entries; entities and histories are replaced whole. The file
+ * the rows of the articles ids (n of them: every article dropped since
+ * that build) and of those after the file's last article are deleted and
+ * the catalog's inserted, with their full-text entries; entities and
+ * histories are replaced whole. The file
  * then holds the rows morgue_catalog_export writes, though not its bytes
  * (the new rows come last, in freed pages). A file whose other articles
  * do not match the catalog's is refused (MORGUE_ERROR); after an error

@@ -107,6 +107,9 @@ grep -q 'class="mine"' "$TMP/inc/articles/2020/two.html" && pass "the content's 
 article "$R" 2099/last "Last" 2021-06-01 "Ada Lovelace and the Daily Bugle."
 commit "$R" "append last"
 same "article appended after the others"
+[ "$(fts_rows "$TMP/inc/archive.sqlite")" -gt "$(fts_rows "$TMP/clean/archive.sqlite")" ] &&
+	pass "an appended article updates the previous archive.sqlite" ||
+	fail "an appended article updates the previous archive.sqlite" "$(fts_rows "$TMP/inc/archive.sqlite") index rows"
 article "$R" 2099/last "Last" 2021-06-01 "Nobody at all."
 commit "$R" "edit last: no mention left"
 same "an edit that drops every mention"

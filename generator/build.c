@@ -236,10 +236,7 @@ static int check_publication(build *b, const morgue_article *a)
 /* FNV-1a: the slot of a slug in b->by_slug. */
 static size_t slug_slot(const build *b, const char *slug)
 {
-	unsigned long long h = 1469598103934665603ull;
-	for (const unsigned char *p = (const unsigned char *)slug; *p; p++)
-		h = (h ^ *p) * 1099511628211ull;
-	return (size_t)h & (b->nslots - 1);
+	return (size_t)morgue_hash_fnv(slug) & (b->nslots - 1);
 }
 
 /* The entities by slug, in a table: every mention of every article is

@@ -8,6 +8,7 @@
 #include "util/error.h"
 #include "util/escape.h"
 #include "util/fs.h"
+#include "util/hash.h"
 #include "util/sql.h"
 
 #include <errno.h>
@@ -1369,12 +1370,7 @@ static int flush_tokens(morgue_cache *k)
 
 static size_t kept_slot(char *const *set, size_t cap, const char *family)
 {
-	morgue_hash h;
-	char hex[MORGUE_HASH_HEX];
-	morgue_hash_init(&h);
-	morgue_hash_puts(&h, family);
-	morgue_hash_hex(hex, &h);
-	size_t i = (size_t)strtoull(hex + 16, NULL, 16) & (cap - 1);
+	size_t i = (size_t)morgue_hash_fnv(family) & (cap - 1);
 	while (set[i] && strcmp(set[i], family))
 		i = (i + 1) & (cap - 1);
 	return i;

@@ -4,6 +4,7 @@
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/hash.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -51,10 +52,7 @@ struct morgue_output {
 
 static size_t path_hash(const char *s)
 {
-	size_t h = 1469598103934665603ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
+	return (size_t)morgue_hash_fnv(s);
 }
 
 static placed *find_placed(const morgue_output *o, const char *path)

@@ -107,10 +107,7 @@ typedef struct smap {
 
 static uint64_t hash(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
+	return (uint64_t)morgue_hash_fnv(s);
 }
 
 static void **smap_slot(smap *m, const char *key, int create)

@@ -85,3 +85,11 @@ void morgue_hash_hex(char out[MORGUE_HASH_HEX], const morgue_hash *h)
 	b ^= b >> 29;
 	snprintf(out, MORGUE_HASH_HEX, "%016llx%016llx", a, b);
 }
+
+unsigned long long morgue_hash_fnv(const char *s)
+{
+	unsigned long long h = 14695981039346656037ULL; /* the offset basis */
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	return h;
+}

@@ -26,4 +26,8 @@ void morgue_hash_puts(morgue_hash *h, const char *s);
 void morgue_hash_int(morgue_hash *h, long long v);
 void morgue_hash_hex(char out[MORGUE_HASH_HEX], const morgue_hash *h);
 
+/* FNV-1a (64 bits) of the string s: a hash table's slot (& (cap - 1)),
+ * cheap; not the content hash above. */
+unsigned long long morgue_hash_fnv(const char *s);
+
 #endif

@@ -218,6 +218,14 @@ static void hex_of(char out[MORGUE_HASH_HEX], const char *a, const char *b)
 	morgue_hash_hex(out, &h);
 }
 
+/* FNV-1a's published values (64 bits). */
+static void hash_fnv_known_values(void)
+{
+	CHECK(morgue_hash_fnv("") == 0xcbf29ce484222325ULL);
+	CHECK(morgue_hash_fnv("a") == 0xaf63dc4c8601ec8cULL);
+	CHECK(morgue_hash_fnv("foobar") == 0x85944171f73967e8ULL);
+}
+
 static void hash_separates_fields(void)
 {
 	char x[MORGUE_HASH_HEX], y[MORGUE_HASH_HEX];
@@ -302,6 +310,7 @@ int main(void)
 	RUN(sql_each_id);
 	RUN(buf_put_int_is_lld);
 	RUN(hash_separates_fields);
+	RUN(hash_fnv_known_values);
 	RUN(escape_html_text_and_attributes);
 	RUN(escape_url_rejects_unsafe_schemes);
 	RUN(escape_json_cannot_break_out_of_script);

@@ -1317,6 +1317,14 @@ static int flush_tokens(morgue_cache *k)
 		rc = MORGUE_ERROR;
 	if (k->tok_spill && fflush(k->tok_spill) != 0)
 		k->tok_spill_off = 1;
+	/* the index's own blobs ('#...') go whole when new ones come */
+	for (size_t i = 0; i < k->ntok && !rc; i++)
+		if (k->tok_pending[i].key[0] == '#') {
+			if (sqlite3_exec(k->db, "DELETE FROM main.cache_tokens WHERE substr(key, 1, 1) = '#'",
+					 NULL, NULL, NULL) != SQLITE_OK)
+				rc = db_error(k, "drop index blobs");
+			break;
+		}
 	morgue_buf back = MORGUE_BUF_INIT;
 	for (size_t i = 0; i < k->ntok && !rc; i++) {
 		tok_rec *t = &k->tok_pending[i];
@@ -1361,7 +1369,7 @@ static int flush_tokens(morgue_cache *k)
 			 NULL, NULL, NULL) != SQLITE_OK)
 		rc = db_error(k, "copy tokens");
 	if (!rc && sqlite3_exec(k->db, "DELETE FROM main.cache_tokens"
-				       " WHERE key <> ''"
+				       " WHERE key <> '' AND substr(key, 1, 1) <> '#'"
 				       " AND key NOT IN (SELECT key FROM main.cache_articles)",
 				NULL, NULL, NULL) != SQLITE_OK)
 		rc = db_error(k, "drop tokens");

@@ -28,7 +28,8 @@
  *       morgue_cache_csv_write), and the file's size.
  *   cache_tokens(key, tokens)
  *       the search index's token blob of the article with that key
- *       (morgue_searchindex_tokens); key "": their dictionary.
+ *       (morgue_searchindex_tokens); key "": their dictionary; keys
+ *       "#...": the index's own (its postings), replaced together.
  *   cache_fts(article_id, tokens)
  *       the tokens archive.sqlite's full-text index was given for the
  *       article (ftsindex.h).
@@ -143,7 +144,9 @@ int morgue_cache_search_fields(morgue_cache *k, long long id, char **publication
  * record: keep blob (copied) for key; thread-safe like page_record,
  * written by morgue_cache_flush, which also keeps the previous blobs of
  * the articles recorded (morgue_cache_article_record) and drops the
- * others. Neither fails: a missing blob means tokenizing again. */
+ * others, but for the index's own ("#...": all of them are replaced
+ * when one is recorded). Neither fails: a missing blob means
+ * tokenizing again. */
 int morgue_cache_tokens_get(morgue_cache *k, const char *key, morgue_buf *out);
 /* The text of article id as the previous cache holds it, read like the
  * tokens (the search thread's connection); for an article kept in place

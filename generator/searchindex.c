@@ -34,6 +34,7 @@
 #include "searchindex.h"
 #include "util/hash.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -96,6 +97,7 @@ typedef struct term {
 	size_t nforms, capforms;
 	unsigned *ents;
 	size_t nents, capents;
+	int dirty; /* index_delta: its postings are to be made again */
 } term;
 
 /* A string -> pointer hash map (open addressing, FNV-1a). */
@@ -187,6 +189,12 @@ struct morgue_searchindex {
 	char **wfkeys;
 	size_t nwfkeys, capwfkeys;
 	size_t *word_dict;    /* morgue_token.word -> word number + 1 */
+	/* by word number, for the postings snapshot (see SNAP_MAGIC): the
+	 * documents whose fold lists have the word, the first of them and
+	 * the word's place in that one's list (add_form's order is theirs) */
+	unsigned *wcount, *wfirst, *widx;
+	size_t capws;
+	int snap_off; /* a document without a blob: no snapshot */
 	/* the articles' texts, written as they are added and read back by
 	 * write: an unlinked temporary file, so that memory does not grow
 	 * with the archive's text (NULL if none could be made: kept in memory) */
@@ -346,17 +354,20 @@ int morgue_searchindex_add_entity(morgue_searchindex *s, const char *slug,
 	return 0;
 }
 
+static void term_free(term *t)
+{
+	free(t->key);
+	morgue_buf_free(&t->post);
+	free(t->cuts);
+	freev(t->forms, t->nforms);
+	free(t->ents);
+	free(t);
+}
+
 static void free_terms(morgue_searchindex *s)
 {
-	for (size_t i = 0; i < s->nterms; i++) {
-		term *t = s->terms[i];
-		free(t->key);
-		morgue_buf_free(&t->post);
-		free(t->cuts);
-		freev(t->forms, t->nforms);
-		free(t->ents);
-		free(t);
-	}
+	for (size_t i = 0; i < s->nterms; i++)
+		term_free(s->terms[i]);
 	free(s->terms);
 	s->terms = NULL;
 	s->nterms = s->capterms = 0;
@@ -384,6 +395,11 @@ static void unindex(morgue_searchindex *s)
 	free_terms(s);
 	free(s->lens);
 	s->lens = NULL;
+	free(s->wcount);
+	free(s->wfirst);
+	free(s->widx);
+	s->wcount = s->wfirst = s->widx = NULL;
+	s->capws = 0;
 	morgue_tokenizer_free(s->tk);
 	s->tk = NULL;
 	s->indexed = 0;
@@ -518,6 +534,7 @@ typedef struct dctx {
 	morgue_buf blob, code;
 	struct rterm *rt;  /* tok_replay's terms */
 	size_t nrt, caprt;
+	int dry;           /* make the blob only: no postings, no facets */
 } dctx;
 
 /* The token cache's blob of a document: what index_doc appends for it,
@@ -608,6 +625,21 @@ static void dict_free(morgue_searchindex *s)
 	s->wstate = s->wdirty = 0;
 }
 
+/* An id no other has had (time, process, place): the first WDICT_ID
+ * characters of id. */
+static void new_id(char id[MORGUE_HASH_HEX], const void *place)
+{
+	morgue_hash h;
+	struct timespec ts;
+	timespec_get(&ts, TIME_UTC);
+	morgue_hash_init(&h);
+	morgue_hash_int(&h, (long long)ts.tv_sec);
+	morgue_hash_int(&h, (long long)ts.tv_nsec);
+	morgue_hash_int(&h, (long long)getpid());
+	morgue_hash_int(&h, (long long)(uintptr_t)place);
+	morgue_hash_hex(id, &h);
+}
+
 /* Set up the dictionary of words: the cache's, or a new one. */
 static void dict_setup(morgue_searchindex *s)
 {
@@ -634,17 +666,9 @@ static void dict_setup(morgue_searchindex *s)
 			return;
 		s->nw = 0; /* not a dictionary this code wrote: a new one */
 	}
-	/* a new dictionary: an id no other one has had (time, place) */
-	morgue_hash h;
+	/* a new dictionary: an id no other one has had */
 	char id[MORGUE_HASH_HEX];
-	struct timespec ts;
-	timespec_get(&ts, TIME_UTC);
-	morgue_hash_init(&h);
-	morgue_hash_int(&h, (long long)ts.tv_sec);
-	morgue_hash_int(&h, (long long)ts.tv_nsec);
-	morgue_hash_int(&h, (long long)getpid());
-	morgue_hash_int(&h, (long long)(uintptr_t)s);
-	morgue_hash_hex(id, &h);
+	new_id(id, s);
 	morgue_buf_clear(&s->wdict);
 	morgue_buf_puts(&s->wdict, WDICT_MAGIC);
 	morgue_buf_put(&s->wdict, id, WDICT_ID);
@@ -690,6 +714,31 @@ static size_t dict_word(morgue_searchindex *s, const morgue_token *tok)
 	if (tok->word >= 0)
 		s->word_dict[tok->word] = w + 1;
 	return w;
+}
+
+/* Count word w in the fold list of document doc, at place k: documents
+ * come in order, so the first count sets its first document. */
+static void wstat_reserve(morgue_searchindex *s, size_t n)
+{
+	if (n > s->capws) {
+		size_t cap = s->capws ? s->capws : 4096;
+		while (cap < n)
+			cap *= 2;
+		s->wcount = morgue_realloc(s->wcount, cap * sizeof(unsigned));
+		s->wfirst = morgue_realloc(s->wfirst, cap * sizeof(unsigned));
+		s->widx = morgue_realloc(s->widx, cap * sizeof(unsigned));
+		memset(s->wcount + s->capws, 0, (cap - s->capws) * sizeof(unsigned));
+		s->capws = cap;
+	}
+}
+
+static void wstat_add(morgue_searchindex *s, size_t w, long doc, size_t k)
+{
+	wstat_reserve(s, w + 1);
+	if (!s->wcount[w]++) {
+		s->wfirst[w] = (unsigned)doc;
+		s->widx[w] = (unsigned)k;
+	}
 }
 
 /* List tok's fold for the document's blob the first time it occurs in
@@ -783,7 +832,7 @@ static void post_codes(term *t, long doc, const char *codes, size_t n, size_t he
 /* Append doc to the postings of facet key kind + fold(val); the term of
  * each value as given is remembered (folding is most of the cost, and
  * documents share their tags and publications). */
-static void facet(morgue_searchindex *s, const char *kind, const char *val, long doc)
+static term *facet_term(morgue_searchindex *s, const char *kind, const char *val)
 {
 	morgue_buf k = MORGUE_BUF_INIT;
 	char small[128];
@@ -809,9 +858,15 @@ static void facet(morgue_searchindex *s, const char *kind, const char *val, long
 		s->rawkeys[s->nrawkeys++] = morgue_buf_detach(&k);
 		*smap_slot(&s->rawfacets, s->rawkeys[s->nrawkeys - 1], 1) = t;
 	}
+	morgue_buf_free(&k);
+	return t;
+}
+
+static void facet(morgue_searchindex *s, const char *kind, const char *val, long doc)
+{
+	term *t = facet_term(s, kind, val);
 	if (t->last_doc != doc)
 		post_begin(t, doc);
-	morgue_buf_free(&k);
 }
 
 static int days_from_civil(const char *d)
@@ -848,14 +903,14 @@ static int alpha_ok(unsigned char ch)
 	return -1;
 }
 
-/* Index document id from its token-cache blob (c->blob, see
- * TOK_BLOB_VERSION) as index_doc would from its text: 0, or -1, nothing
- * appended, when the blob is not one this code writes with this
- * dictionary. */
-static int tok_replay(morgue_searchindex *s, dctx *c, long id, unsigned *len)
+/* Take a token-cache blob p[0..n) (see TOK_BLOB_VERSION) apart: its
+ * terms into c->rt (each term once: their seen_doc set to mark), its
+ * length, and where its nf folds start: 0, or -1, c->rt then unusable,
+ * when the blob is not one this code writes with this dictionary. */
+static int tok_parse(morgue_searchindex *s, dctx *c, const unsigned char *p, size_t n, long mark,
+		     unsigned *len, size_t *folds_at, size_t *nfolds)
 {
-	const unsigned char *p = (const unsigned char *)c->blob.ptr;
-	size_t n = c->blob.size, i = 1 + WDICT_ID, words, nt, nf, folds, w = 0;
+	size_t i = 1 + WDICT_ID, words, nt, nf, folds, w = 0;
 	if (n < i || p[0] != TOK_BLOB_VERSION || s->wstate != 1 ||
 	    memcmp(p + 1, s->wdict.ptr + strlen(WDICT_MAGIC), WDICT_ID) ||
 	    read_uvarint(p, n, &i, &words) < 0 || words > 0xFFFFFFFFu ||
@@ -894,26 +949,39 @@ static int tok_replay(morgue_searchindex *s, dctx *c, long id, unsigned *len)
 	size_t k;
 	for (k = 0; k < nt; k++) {
 		term *t = c->rt[k].t = dict_term(s, (size_t)(uintptr_t)c->rt[k].t);
-		if (t->seen_doc == id)
+		if (t->seen_doc == mark)
 			break;
-		t->seen_doc = id;
+		t->seen_doc = mark;
 	}
 	if (k < nt) {
 		for (size_t j = 0; j < k; j++)
 			c->rt[j].t->seen_doc = -1;
 		return -1;
 	}
-	for (k = 0; k < nt; k++)
+	*len = (unsigned)words;
+	*folds_at = folds;
+	*nfolds = nf;
+	return 0;
+}
+
+/* Index document id from its token-cache blob (c->blob) as index_doc
+ * would from its text: 0, or -1, nothing appended (tok_parse). */
+static int tok_replay(morgue_searchindex *s, dctx *c, long id, unsigned *len)
+{
+	const unsigned char *p = (const unsigned char *)c->blob.ptr;
+	size_t n = c->blob.size, i, nf, w = 0;
+	if (tok_parse(s, c, p, n, id, len, &i, &nf) < 0)
+		return -1;
+	for (size_t k = 0; k < c->nrt; k++)
 		post_codes(c->rt[k].t, id, c->rt[k].code, c->rt[k].n, c->rt[k].head);
-	i = folds;
-	for (k = 0; k < nf; k++) {
+	for (size_t k = 0; k < nf; k++) {
 		read_uvarint(p, n, &i, &w);
+		wstat_add(s, w, id, k);
 		if (!s->wdone[w]) {
 			s->wdone[w] = 1;
 			add_form(s, dict_term(s, w), s->wdict.ptr + s->woff[w]);
 		}
 	}
-	*len = (unsigned)words;
 	return 0;
 }
 
@@ -923,7 +991,7 @@ static void index_doc(morgue_searchindex *s, morgue_tokenizer *tk, dctx *c, long
 		      unsigned *len)
 {
 	sdoc *d = &s->docs[id];
-	if (d->key && s->toks.lookup) {
+	if (d->key && s->toks.lookup && !c->dry) {
 		morgue_buf_clear(&c->blob);
 		if (s->toks.lookup(d->key, &c->blob, s->toks.payload) == 1 &&
 		    tok_replay(s, c, id, len) == 0)
@@ -982,7 +1050,8 @@ static void index_doc(morgue_searchindex *s, morgue_tokenizer *tk, dctx *c, long
 				prev = c->occ[k].pos;
 			}
 		}
-		post_codes(t, id, c->code.ptr, c->code.size, head);
+		if (!c->dry)
+			post_codes(t, id, c->code.ptr, c->code.size, head);
 		if (c->encode) {
 			uvarint(&c->blob, c->tword[i]);
 			uvarint(&c->blob, c->code.size);
@@ -993,13 +1062,22 @@ static void index_doc(morgue_searchindex *s, morgue_tokenizer *tk, dctx *c, long
 		uvarint(&c->blob, c->nfolds);
 		morgue_buf_put(&c->blob, c->folds.ptr, c->folds.size);
 		s->toks.record(d->key, c->blob.ptr, c->blob.size, s->toks.payload);
+		size_t i = 0, w;
+		const unsigned char *f = (const unsigned char *)c->folds.ptr;
+		for (size_t k = 0; !c->dry && k < c->nfolds; k++)
+			if (read_uvarint(f, c->folds.size, &i, &w) == 0)
+				wstat_add(s, w, id, k);
 		if (c->ndkeys) {
 			smap_free(&c->dfolds);
 			freev(c->dkeys, c->ndkeys);
 			c->dkeys = NULL;
 			c->ndkeys = c->capdkeys = 0;
 		}
+	} else {
+		s->snap_off = 1;
 	}
+	if (c->dry)
+		return;
 facets:
 	if (d->pubkey)
 		facet(s, "~p", d->pubkey, id);
@@ -1410,6 +1488,16 @@ static size_t varint_end(const char *p, size_t n, size_t i, unsigned long *v)
 	return i;
 }
 
+/* The end of the k varints at p[i..n): each ends at a character worth
+ * less than 32 ('0'-'9', 'a'-'v'). Positions are most of the postings:
+ * skipped without their values. */
+static size_t varints_skip(const char *p, size_t n, size_t i, unsigned long k)
+{
+	for (; k && i < n; i++)
+		k -= (unsigned)(p[i] - '0') < 10 || (unsigned)(p[i] - 'a') < 22;
+	return i;
+}
+
 /* Append p[a..e) to b, which has room (grown by the caller). */
 static void put_span(morgue_buf *b, const char *p, size_t a, size_t e)
 {
@@ -1452,8 +1540,7 @@ static void separate(morgue_buf *out, const char *p, size_t n, const term *t, po
 		i = e;
 		if (!t->stop) {
 			size_t a = i;
-			for (unsigned long k = 0; k < code / 4 && i < n; k++)
-				i = varint_end(p, n, i, &(unsigned long){ 0 });
+			i = varints_skip(p, n, i, code / 4);
 			put_span(pos, p, a, i);
 		}
 	}
@@ -1815,6 +1902,527 @@ static void write_meta(writer *w, const unsigned *lens)
 	morgue_buf_free(&x);
 }
 
+/* ---- the postings snapshot: an edit's index from the last build's ----
+ *
+ * Replaying every document's blob costs an edit as much as all the rest
+ * of its search index. So a build in which every document has a blob
+ * also records, through the token cache, what indexing left, under keys
+ * starting with '#':
+ *   "#postings": SNAP_MAGIC NUL, TOK_BLOB_VERSION, the dictionary's id,
+ *       the snapshot's id (WDICT_ID bytes each), uvarint(P),
+ *       uvarint(D), D times: uvarint(n), n bytes: the document's key,
+ *                uvarint(its length);
+ *       uvarint(W), W times (by word number): uvarint(count of documents
+ *                whose folds list it) and, unless 0, uvarint(the first
+ *                of them), uvarint(its place in that one's folds);
+ *   "#postings/1".."#postings/P", a few MB each: the snapshot's id, then
+ *       per term uvarint(n), n bytes: its key, a byte (1 facet,
+ *       2 stopword), uvarint(last_doc + 1), uvarint(dc),
+ *       uvarint(dc_start), uvarint(C), C cuts, uvarint(n), n bytes of
+ *       postings.
+ * A build whose documents are the last one's but for a few changed or
+ * appended (the others at the same numbers: the same keys at the same
+ * places) loads it and takes out each changed document's old postings,
+ * read from its old blob, and puts in its new ones (index_delta). The
+ * terms, postings and forms are those of indexing every document: the
+ * postings are appended in document order by post_codes, as indexing
+ * does, and the forms added in the order of their first document and
+ * place, as replaying does. */
+#define SNAP_MAGIC "morgue-postings 1"
+#define SNAP_KEY "#postings"
+#define SNAP_PART (4u << 20)
+
+static void snap_key(morgue_buf *b, size_t part)
+{
+	morgue_buf_clear(b);
+	morgue_buf_puts(b, SNAP_KEY);
+	if (part)
+		morgue_buf_printf(b, "/%zu", part);
+}
+
+static void snap_term(morgue_buf *b, const term *t)
+{
+	size_t kl = strlen(t->key);
+	uvarint(b, kl);
+	morgue_buf_put(b, t->key, kl);
+	morgue_buf_putc(b, (t->facet ? 1 : 0) | (t->stop ? 2 : 0));
+	uvarint(b, (size_t)(t->last_doc + 1));
+	uvarint(b, t->dc);
+	uvarint(b, t->dc_start);
+	uvarint(b, t->ncuts);
+	for (size_t i = 0; i < t->ncuts; i++)
+		uvarint(b, t->cuts[i]);
+	uvarint(b, t->post.size);
+	morgue_buf_put(b, t->post.ptr, t->post.size);
+}
+
+/* Record the snapshot of the index just made, unless a document had no
+ * blob (s->snap_off). */
+static void snap_record(morgue_searchindex *s)
+{
+	if (s->snap_off || s->wstate != 1 || !s->toks.record)
+		return;
+	morgue_buf b = MORGUE_BUF_INIT, key = MORGUE_BUF_INIT;
+	char id[MORGUE_HASH_HEX];
+	size_t parts = 0;
+	new_id(id, s->lens);
+	for (size_t i = 0; i < s->nterms; i++) {
+		if (!b.size)
+			morgue_buf_put(&b, id, WDICT_ID);
+		snap_term(&b, s->terms[i]);
+		if (b.size >= SNAP_PART || i + 1 == s->nterms) {
+			snap_key(&key, ++parts);
+			s->toks.record(key.ptr, b.ptr, b.size, s->toks.payload);
+			morgue_buf_clear(&b);
+		}
+	}
+	morgue_buf_put(&b, SNAP_MAGIC, strlen(SNAP_MAGIC) + 1);
+	morgue_buf_putc(&b, TOK_BLOB_VERSION);
+	morgue_buf_put(&b, s->wdict.ptr + strlen(WDICT_MAGIC), WDICT_ID);
+	morgue_buf_put(&b, id, WDICT_ID);
+	uvarint(&b, parts);
+	uvarint(&b, s->ndocs);
+	for (size_t i = 0; i < s->ndocs; i++) {
+		size_t kl = strlen(s->docs[i].key);
+		uvarint(&b, kl);
+		morgue_buf_put(&b, s->docs[i].key, kl);
+		uvarint(&b, s->lens[i]);
+	}
+	uvarint(&b, s->nw);
+	for (size_t w = 0; w < s->nw; w++) {
+		size_t n = w < s->capws ? s->wcount[w] : 0;
+		uvarint(&b, n);
+		if (n) {
+			uvarint(&b, s->wfirst[w]);
+			uvarint(&b, s->widx[w]);
+		}
+	}
+	snap_key(&key, 0);
+	s->toks.record(key.ptr, b.ptr, b.size, s->toks.payload);
+	morgue_buf_free(&b);
+	morgue_buf_free(&key);
+}
+
+/* Read one term of a snapshot part at p[*i..n) into the index: 0, or -1
+ * (a term twice, or bytes that do not parse). */
+static int snap_load_term(morgue_searchindex *s, const unsigned char *p, size_t n, size_t *i)
+{
+	size_t kl, last, dc, dcs, ncuts, pl;
+	if (read_uvarint(p, n, i, &kl) < 0 || !kl || kl >= n - *i)
+		return -1;
+	char *key = morgue_strndup((const char *)p + *i, kl);
+	unsigned flags = p[*i + kl];
+	*i += kl + 1;
+	if (strlen(key) != kl || smap_slot(&s->tmap, key, 0) ||
+	    read_uvarint(p, n, i, &last) < 0 || last > s->ndocs ||
+	    read_uvarint(p, n, i, &dc) < 0 || read_uvarint(p, n, i, &dcs) < 0 ||
+	    read_uvarint(p, n, i, &ncuts) < 0 || ncuts > n - *i) {
+		free(key);
+		return -1;
+	}
+	term *t = morgue_calloc(1, sizeof(*t));
+	t->key = key;
+	t->facet = flags & 1;
+	t->stop = (flags & 2) != 0;
+	t->last_doc = (long)last - 1;
+	t->seen_doc = -1;
+	t->dc = dc;
+	t->dc_start = dcs;
+	MORGUE_ARRAY_RESERVE(s->terms, s->capterms, s->nterms + 1);
+	s->terms[s->nterms++] = t;
+	*smap_slot(&s->tmap, t->key, 1) = t;
+	if (ncuts) {
+		t->cuts = morgue_calloc(ncuts, sizeof(*t->cuts));
+		t->ncuts = t->capcuts = ncuts;
+	}
+	for (size_t k = 0; k < ncuts; k++)
+		if (read_uvarint(p, n, i, &t->cuts[k]) < 0)
+			return -1;
+	if (read_uvarint(p, n, i, &pl) < 0 || pl > n - *i)
+		return -1;
+	for (size_t k = 0; k < ncuts; k++)
+		if (t->cuts[k] > pl)
+			return -1;
+	morgue_buf_put(&t->post, (const char *)p + *i, pl);
+	*i += pl;
+	return 0;
+}
+
+/* A changed document's postings of a term, for index_delta (code NULL:
+ * a facet's). */
+typedef struct pend {
+	term *t;
+	long doc;
+	const char *code;
+	size_t n, head;
+} pend;
+
+static int pend_cmp(const void *a, const void *b)
+{
+	const pend *x = a, *y = b;
+	if (x->t != y->t)
+		return (uintptr_t)x->t < (uintptr_t)y->t ? -1 : 1;
+	return (x->doc > y->doc) - (x->doc < y->doc);
+}
+
+static void pend_put(term *t, const pend *e)
+{
+	if (!t->facet)
+		post_codes(t, e->doc, e->code, e->n, e->head);
+	else if (t->last_doc != e->doc) /* two tags folding alike */
+		post_begin(t, e->doc);
+}
+
+/* Make t's postings again: the unchanged documents' as they were, with
+ * e[0..ne) (in document order) merged in, appended as indexing every
+ * document appends them (chunk cuts included): 0, or -1 for postings
+ * that do not decode. */
+static int term_rebuild(term *t, const unsigned char *changed, size_t ndocs, const pend *e,
+			size_t ne)
+{
+	morgue_buf old = t->post;
+	const char *p = old.ptr;
+	size_t n = old.size, i = 0;
+	long doc = -1;
+	int rc = 0;
+	t->post = (morgue_buf)MORGUE_BUF_INIT;
+	free(t->cuts);
+	t->cuts = NULL;
+	t->ncuts = t->capcuts = 0;
+	t->dc = t->dc_start = 0;
+	t->last_doc = -1;
+	while (i < n) {
+		unsigned long v;
+		size_t at, head = 0;
+		i = varint_end(p, n, i, &v);
+		if (v >= ndocs - (size_t)(doc + 1)) {
+			rc = -1;
+			break;
+		}
+		doc += (long)v + 1;
+		at = i;
+		if (!t->facet) {
+			i = varint_end(p, n, i, &v);
+			head = i - at;
+			if (!t->stop)
+				i = varints_skip(p, n, i, v >> 2);
+		}
+		for (; ne && e->doc < doc; e++, ne--)
+			pend_put(t, e);
+		if (changed[doc])
+			continue;
+		if (t->facet)
+			post_begin(t, doc);
+		else
+			post_codes(t, doc, p + at, i - at, head);
+	}
+	for (; ne; e++, ne--)
+		pend_put(t, e);
+	morgue_buf_free(&old);
+	return rc;
+}
+
+/* A document index_delta indexes again: its blobs, the old one's folds. */
+typedef struct chdoc {
+	long doc;
+	int has_old;
+	morgue_buf old, now;
+	size_t folds, nfolds;
+} chdoc;
+
+typedef struct word_order {
+	unsigned first, idx;
+	size_t w;
+} word_order;
+
+static int word_order_cmp(const void *a, const void *b)
+{
+	const word_order *x = a, *y = b;
+	if (x->first != y->first)
+		return x->first < y->first ? -1 : 1;
+	if (x->idx != y->idx)
+		return x->idx < y->idx ? -1 : 1;
+	return (x->w > y->w) - (x->w < y->w);
+}
+
+static void dctx_free(dctx *c);
+static void terms_reset(morgue_searchindex *s);
+
+/* Index the documents from the last build's snapshot when only a few of
+ * them changed: 0, or -1 (no snapshot, other documents, a blob missing
+ * or unreadable...) to index them all after index_reset. */
+static int index_delta(morgue_searchindex *s)
+{
+	morgue_buf h = MORGUE_BUF_INIT, part = MORGUE_BUF_INIT, key = MORGUE_BUF_INIT;
+	dctx dc = { .s = s };
+	chdoc *ch = NULL;
+	size_t nch = 0, capch = 0, odocs, nparts, onw, ml = strlen(SNAP_MAGIC) + 1, i;
+	unsigned char *changed = NULL, *seen = NULL;
+	pend *pe = NULL;
+	size_t npe = 0, cappe = 0;
+	word_order *order = NULL;
+	const unsigned char *p;
+	char sid[WDICT_ID];
+	int rc = -1;
+
+	if (s->snap_off || s->wstate != 1 || !s->toks.lookup || !s->toks.record || !s->ndocs)
+		return -1;
+	snap_key(&key, 0);
+	if (s->toks.lookup(key.ptr, &h, s->toks.payload) != 1)
+		goto done;
+	p = (const unsigned char *)h.ptr;
+	i = ml + 1 + 2 * WDICT_ID;
+	if (h.size < i || memcmp(p, SNAP_MAGIC, ml) || p[ml] != TOK_BLOB_VERSION ||
+	    memcmp(p + ml + 1, s->wdict.ptr + strlen(WDICT_MAGIC), WDICT_ID) ||
+	    read_uvarint(p, h.size, &i, &nparts) < 0 || read_uvarint(p, h.size, &i, &odocs) < 0 ||
+	    odocs > s->ndocs)
+		goto done;
+	memcpy(sid, p + ml + 1 + WDICT_ID, WDICT_ID);
+	changed = morgue_calloc(s->ndocs, 1);
+	for (size_t d = 0; d < s->ndocs; d++) {
+		size_t kl = 0, len = 0;
+		const char *k = NULL;
+		if (d < odocs) {
+			if (read_uvarint(p, h.size, &i, &kl) < 0 || kl > h.size - i)
+				goto done;
+			k = (const char *)p + i;
+			i += kl;
+			if (read_uvarint(p, h.size, &i, &len) < 0)
+				goto done;
+			if (strlen(s->docs[d].key) == kl && !memcmp(s->docs[d].key, k, kl)) {
+				s->lens[d] = (unsigned)len;
+				continue;
+			}
+		}
+		if (nch >= s->ndocs / 4 + 8)
+			goto done; /* many changed: replaying them all is as quick */
+		changed[d] = 1;
+		MORGUE_ARRAY_RESERVE(ch, capch, nch + 1);
+		ch[nch++] = (chdoc){ (long)d, k != NULL, MORGUE_BUF_INIT, MORGUE_BUF_INIT, 0, 0 };
+		if (k) { /* its old postings are read from its old blob */
+			morgue_buf_clear(&part);
+			morgue_buf_put(&part, k, kl);
+			if (s->toks.lookup(part.ptr, &ch[nch - 1].old, s->toks.payload) != 1)
+				goto done;
+		}
+	}
+	if (read_uvarint(p, h.size, &i, &onw) < 0 || onw > s->nw)
+		goto done;
+	wstat_reserve(s, s->nw);
+	if (s->capws)
+		memset(s->wcount, 0, s->capws * sizeof(unsigned));
+	for (size_t w = 0; w < onw; w++) {
+		size_t n, first = 0, idx = 0;
+		if (read_uvarint(p, h.size, &i, &n) < 0 ||
+		    (n && (read_uvarint(p, h.size, &i, &first) < 0 ||
+			   read_uvarint(p, h.size, &i, &idx) < 0)) ||
+		    n > odocs || first >= odocs || idx > UINT_MAX)
+			goto done;
+		s->wcount[w] = (unsigned)n;
+		s->wfirst[w] = (unsigned)first;
+		s->widx[w] = (unsigned)idx;
+	}
+	if (i != h.size)
+		goto done;
+
+	/* the changed documents' new blobs: the cache's, or made now (dry:
+	 * the terms this makes are dropped) */
+	dc.dry = 1;
+	for (size_t k = 0; k < nch; k++) {
+		unsigned len;
+		if (s->toks.lookup(s->docs[ch[k].doc].key, &ch[k].now, s->toks.payload) == 1)
+			continue;
+		index_doc(s, s->tk, &dc, ch[k].doc, &len);
+		if (!dc.encode)
+			goto done;
+		morgue_buf_put(&ch[k].now, dc.blob.ptr, dc.blob.size);
+	}
+	terms_reset(s);
+	wstat_reserve(s, s->nw); /* and the words those made */
+
+	/* the terms as the last build left them */
+	for (size_t k = 1; k <= nparts; k++) {
+		snap_key(&key, k);
+		if (s->toks.lookup(key.ptr, &part, s->toks.payload) != 1 || part.size < WDICT_ID ||
+		    memcmp(part.ptr, sid, WDICT_ID))
+			goto done;
+		for (size_t j = WDICT_ID; j < part.size;)
+			if (snap_load_term(s, (const unsigned char *)part.ptr, part.size, &j) < 0)
+				goto done;
+	}
+
+	/* out with the changed documents' old postings and folds */
+	for (size_t k = 0; k < nch; k++) {
+		unsigned len;
+		size_t w;
+		if (!ch[k].has_old)
+			continue;
+		const unsigned char *b = (const unsigned char *)ch[k].old.ptr;
+		if (tok_parse(s, &dc, b, ch[k].old.size, -2 - ch[k].doc, &len, &ch[k].folds,
+			      &ch[k].nfolds) < 0)
+			goto done;
+		for (size_t j = 0; j < dc.nrt; j++)
+			dc.rt[j].t->dirty = 1;
+		i = ch[k].folds;
+		for (size_t j = 0; j < ch[k].nfolds; j++) {
+			read_uvarint(b, ch[k].old.size, &i, &w);
+			if (!s->wcount[w])
+				goto done;
+			s->wcount[w]--;
+		}
+	}
+	/* in with the new ones; a word's first document is kept, or is a
+	 * changed one before it; a first document changed and not the first
+	 * again leaves it unknown: index them all */
+	seen = morgue_calloc(s->nw + 1, 1);
+	for (size_t k = 0; k < nch; k++) {
+		unsigned len;
+		size_t folds, nf, w;
+		long doc = ch[k].doc;
+		const unsigned char *b = (const unsigned char *)ch[k].now.ptr;
+		if (tok_parse(s, &dc, b, ch[k].now.size, doc, &len, &folds, &nf) < 0)
+			goto done;
+		s->lens[doc] = len;
+		for (size_t j = 0; j < dc.nrt; j++) {
+			dc.rt[j].t->dirty = 1;
+			MORGUE_ARRAY_RESERVE(pe, cappe, npe + 1);
+			pe[npe++] = (pend){ dc.rt[j].t, doc, dc.rt[j].code, dc.rt[j].n, dc.rt[j].head };
+		}
+		for (size_t j = 0; j < nf; j++) {
+			read_uvarint(b, ch[k].now.size, &folds, &w);
+			if (!seen[w]) {
+				seen[w] = 1;
+				if (!s->wcount[w] || (unsigned long)doc <= s->wfirst[w]) {
+					s->wfirst[w] = (unsigned)doc;
+					s->widx[w] = (unsigned)j;
+				} else if (changed[s->wfirst[w]]) {
+					goto done;
+				}
+			}
+			s->wcount[w]++;
+		}
+		sdoc *d = &s->docs[doc];
+		MORGUE_ARRAY_RESERVE(pe, cappe, npe + 1 + d->ntags + d->nents);
+		if (d->pubkey)
+			pe[npe++] = (pend){ facet_term(s, "~p", d->pubkey), doc, NULL, 0, 0 };
+		for (size_t j = 0; j < d->ntags; j++)
+			pe[npe++] = (pend){ facet_term(s, "~t", d->tags[j]), doc, NULL, 0, 0 };
+		for (size_t j = 0; j < d->nents; j++)
+			pe[npe++] = (pend){ facet_term(s, "~e", d->ents[j]), doc, NULL, 0, 0 };
+	}
+	for (size_t k = 0; k < nch; k++) {
+		size_t w;
+		i = ch[k].folds;
+		for (size_t j = 0; ch[k].has_old && j < ch[k].nfolds; j++) {
+			read_uvarint((const unsigned char *)ch[k].old.ptr, ch[k].old.size, &i, &w);
+			if (s->wcount[w] && !seen[w] && changed[s->wfirst[w]])
+				goto done;
+		}
+	}
+
+	/* every facet (the old values of a document are not known) and each
+	 * term of a changed document: postings made again */
+	for (size_t k = 0; k < s->nterms; k++)
+		if (s->terms[k]->facet)
+			s->terms[k]->dirty = 1;
+	if (npe)
+		qsort(pe, npe, sizeof(*pe), pend_cmp);
+	for (size_t j = 0, k; j < npe; j = k) {
+		for (k = j; k < npe && pe[k].t == pe[j].t; k++)
+			;
+		if (term_rebuild(pe[j].t, changed, s->ndocs, pe + j, k - j) < 0)
+			goto done;
+		pe[j].t->dirty = 0;
+	}
+	size_t kept = 0;
+	for (size_t k = 0; k < s->nterms; k++) {
+		term *t = s->terms[k];
+		if (t->dirty && term_rebuild(t, changed, s->ndocs, NULL, 0) < 0)
+			goto done;
+		t->dirty = 0;
+		if (t->post.size)
+			s->terms[kept++] = t;
+		else
+			term_free(t); /* as if never made */
+	}
+	if (kept < s->nterms) {
+		s->nterms = kept;
+		smap_free(&s->tmap);
+		for (size_t k = 0; k < s->nterms; k++)
+			*smap_slot(&s->tmap, s->terms[k]->key, 1) = s->terms[k];
+		memset(s->wterm, 0, s->nw * sizeof(*s->wterm));
+		smap_free(&s->rawfacets);
+		freev(s->rawkeys, s->nrawkeys);
+		s->rawkeys = NULL;
+		s->nrawkeys = s->caprawkeys = 0;
+	}
+
+	/* the forms, in the order replaying every document adds them */
+	order = morgue_calloc(s->nw + 1, sizeof(*order));
+	size_t no = 0;
+	for (size_t w = 0; w < s->nw; w++)
+		if (s->wcount[w])
+			order[no++] = (word_order){ s->wfirst[w], s->widx[w], w };
+	qsort(order, no, sizeof(*order), word_order_cmp);
+	for (size_t k = 0; k < no; k++) {
+		size_t w = order[k].w;
+		s->wdone[w] = 1;
+		add_form(s, dict_term(s, w), s->wdict.ptr + s->woff[w]);
+	}
+	rc = 0;
+done:
+	for (size_t k = 0; k < nch; k++) {
+		morgue_buf_free(&ch[k].old);
+		morgue_buf_free(&ch[k].now);
+	}
+	free(ch);
+	free(changed);
+	free(seen);
+	free(pe);
+	free(order);
+	morgue_buf_free(&h);
+	morgue_buf_free(&part);
+	morgue_buf_free(&key);
+	dctx_free(&dc);
+	return rc;
+}
+
+static void dctx_free(dctx *c)
+{
+	free(c->occ);
+	free(c->terms);
+	morgue_buf_free(&c->text);
+	free(c->seen_word);
+	free(c->tword);
+	smap_free(&c->dfolds);
+	freev(c->dkeys, c->ndkeys);
+	morgue_buf_free(&c->folds);
+	morgue_buf_free(&c->blob);
+	morgue_buf_free(&c->code);
+	free(c->rt);
+}
+
+/* Forget the terms (those a dry index_doc made, or a failed
+ * index_delta's), keeping the dictionary of words. */
+static void terms_reset(morgue_searchindex *s)
+{
+	free_terms(s);
+	s->by_word = morgue_calloc(MORGUE_TOKEN_WORDS, sizeof(*s->by_word));
+	if (s->nw) {
+		memset(s->wterm, 0, s->nw * sizeof(*s->wterm));
+		memset(s->wdone, 0, s->nw);
+	}
+}
+
+/* Back to nothing indexed, for indexing every document. */
+static void index_reset(morgue_searchindex *s)
+{
+	terms_reset(s);
+	memset(s->lens, 0, (s->ndocs + 1) * sizeof(unsigned));
+	if (s->capws)
+		memset(s->wcount, 0, s->capws * sizeof(unsigned));
+}
+
 int morgue_searchindex_index(morgue_searchindex *s)
 {
 	dctx c = { .s = s };
@@ -1829,21 +2437,22 @@ int morgue_searchindex_index(morgue_searchindex *s)
 		qsort(s->docs, s->ndocs, sizeof(sdoc), doc_cmp);
 	s->lens = morgue_calloc(s->ndocs + 1, sizeof(unsigned));
 	s->by_word = morgue_calloc(MORGUE_TOKEN_WORDS, sizeof(*s->by_word));
-	dict_setup(s);
+	/* the snapshot needs every document's key, and '#' names its own */
+	s->snap_off = 0;
 	for (size_t i = 0; i < s->ndocs; i++)
-		index_doc(s, s->tk, &c, (long)i, &s->lens[i]);
-	free(c.occ);
-	free(c.terms);
-	morgue_buf_free(&c.text);
-	free(c.seen_word);
-	free(c.tword);
+		if (!s->docs[i].key || s->docs[i].key[0] == '#')
+			s->snap_off = 1;
+	dict_setup(s);
+	if (index_delta(s) < 0) {
+		index_reset(s);
+		for (size_t i = 0; i < s->ndocs; i++)
+			index_doc(s, s->tk, &c, (long)i, &s->lens[i]);
+	}
+	dctx_free(&c);
+	snap_record(s);
 	if (s->wdirty && s->toks.record)
 		s->toks.record("", s->wdict.ptr, s->wdict.size, s->toks.payload);
 	dict_free(s); /* its terms are the index's now */
-	morgue_buf_free(&c.folds);
-	morgue_buf_free(&c.blob);
-	morgue_buf_free(&c.code);
-	free(c.rt);
 	s->indexed = 1;
 	return 0;
 }

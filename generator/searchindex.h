@@ -120,6 +120,11 @@ void morgue_searchindex_set_memo(morgue_searchindex *s, const morgue_searchindex
  * The key "" names one more blob, the dictionary of words the others
  * are written with: index asks for it first, and records it when it
  * changed (the cache must keep it as long as any other blob).
+ * Keys starting with '#' name blobs of the whole index: "#postings"
+ * and its parts "#postings/N", what indexing made (its postings), which
+ * lets the next build take out and put in only the changed documents'
+ * (document keys must not start with '#'). The cache keeps them like
+ * the dictionary, and may drop all of them when new ones are recorded.
  * Both are called from the thread running morgue_searchindex_index;
  * either may be NULL. A blob index cannot read is ignored (the document
  * is tokenized). The blob depends on this code: a cache keeping it must

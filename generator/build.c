@@ -22,6 +22,8 @@
 
 #include <dirent.h>
 #include <pthread.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sqlite3.h>
 #include <errno.h>
 #include <stdio.h>
@@ -1026,9 +1028,20 @@ static int write_archive(exports *x, morgue_catalog *c)
 	return rc;
 }
 
+/* Let the calling thread yield to the others: on an edit the main
+ * thread's pages are the critical path, and the search index and the
+ * archive.sqlite update, which it waits for only at the end, would
+ * otherwise take half its core. */
+static void background_thread(void)
+{
+	(void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+}
+
 static void *write_exports(void *arg)
 {
 	exports *x = arg;
+	if (x->prev_archive)
+		background_thread();
 	morgue_catalog *c = NULL;
 	int rc = morgue_catalog_open(&c, x->catalog);
 	if (rc == 0)
@@ -1132,6 +1145,8 @@ typedef struct search_job {
 static void *run_search(void *arg)
 {
 	search_job *j = arg;
+	if (j->b->self)
+		background_thread();
 	int rc = morgue_searchindex_index(j->b->search);
 	pthread_mutex_lock(&j->lock);
 	while (!j->told)

@@ -75,6 +75,17 @@ static void first_build(const char *file, const char *title2)
 	CHECK_INT(morgue_catalog_finish(c), 0);
 	CHECK_INT(morgue_cache_page_record(k, "a:articles/2020/one.html", "sig-1",
 					   "articles/2020/one.html"), 0);
+	/* a family of three pages, in this order, and many of one */
+	CHECK_INT(morgue_cache_page_record(k, "e:x", "sig-e", "entities/x.html"), 0);
+	CHECK_INT(morgue_cache_page_record(k, "e:x", "sig-e", "entities/x-3.html"), 0);
+	CHECK_INT(morgue_cache_page_record(k, "e:x", "sig-e", "entities/x-2.html"), 0);
+	for (int i = 0; i < 300; i++) {
+		char fam[32], sig[32], p[32];
+		snprintf(fam, sizeof(fam), "t:%d", i);
+		snprintf(sig, sizeof(sig), "sig-%d", i * 7);
+		snprintf(p, sizeof(p), "tags/%d.html", i);
+		CHECK_INT(morgue_cache_page_record(k, fam, sig, p), 0);
+	}
 	CHECK_INT(morgue_cache_flush(k), 0);
 	CHECK_INT(morgue_cache_set_stamp(k, "stamp-1"), 0);
 	CHECK_INT(morgue_cache_set_parse_key(k, "parse-1"), 0);
@@ -378,6 +389,11 @@ static void test_rows_digest_is_stored_rows(void)
 	morgue_buf_free(&f);
 }
 
+static void collect(const char *path, void *payload)
+{
+	morgue_buf_printf(payload, "%s;", path);
+}
+
 static void test_page_reuse(void)
 {
 	morgue_buf a = MORGUE_BUF_INIT, b = MORGUE_BUF_INIT, site = MORGUE_BUF_INIT;
@@ -392,6 +408,14 @@ static void test_page_reuse(void)
 	/* the previous site, with the family's one file */
 	CHECK_INT(morgue_output_begin(&o, site.ptr), 0);
 	CHECK_INT(morgue_output_write(o, "articles/2020/one.html", "<p>one</p>", 10), 0);
+	CHECK_INT(morgue_output_write(o, "entities/x.html", "x", 1), 0);
+	CHECK_INT(morgue_output_write(o, "entities/x-2.html", "x", 1), 0);
+	CHECK_INT(morgue_output_write(o, "entities/x-3.html", "x", 1), 0);
+	for (int i = 0; i < 300; i++) {
+		char p[32];
+		snprintf(p, sizeof(p), "tags/%d.html", i);
+		CHECK_INT(morgue_output_write(o, p, "t", 1), 0);
+	}
 	CHECK_INT(morgue_output_commit(o), 0);
 	morgue_output_free(o);
 
@@ -403,6 +427,25 @@ static void test_page_reuse(void)
 	CHECK_INT(morgue_cache_page_reuse(k, o, "a:articles/2020/one.html", "sig-1", reused, &n), 1);
 	CHECK_INT(n, 1);
 	CHECK_INT(morgue_cache_pages_reused(k), 1);
+	/* every page of a family, in the order recorded; each family of
+	 * many found, with its own sig only */
+	morgue_buf got = MORGUE_BUF_INIT;
+	CHECK_INT(morgue_cache_page_reuse(k, o, "e:x", "sig-e", collect, &got), 1);
+	CHECK_STR(morgue_buf_cstr(&got), "entities/x.html;entities/x-3.html;entities/x-2.html;");
+	CHECK_INT(morgue_cache_page_reuse(k, o, "e:", "sig-e", collect, &got), 0);
+	int found = 0, wrong = 0;
+	for (int i = 0; i < 300; i++) {
+		char fam[32], sig[32];
+		snprintf(fam, sizeof(fam), "t:%d", i);
+		snprintf(sig, sizeof(sig), "sig-%d", i * 7 + 1);
+		wrong += morgue_cache_page_reuse(k, o, fam, sig, NULL, NULL);
+		snprintf(sig, sizeof(sig), "sig-%d", i * 7);
+		found += morgue_cache_page_reuse(k, o, fam, sig, NULL, NULL);
+	}
+	CHECK_INT(found, 300);
+	CHECK_INT(wrong, 0);
+	CHECK_INT(morgue_cache_pages_reused(k), 304);
+	morgue_buf_free(&got);
 	morgue_buf f = MORGUE_BUF_INIT;
 	morgue_buf_printf(&f, "%s/articles/2020/one.html", morgue_output_staging(o));
 	struct stat st;

@@ -1559,7 +1559,6 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	    (b.cache && (rc = morgue_cache_load_listings(b.cache)) < 0))
 		goto done;
 	if (opts->check_only) {
-		stats->tags = (size_t)morgue_catalog_count(b.catalog, "tags");
 		lint(&b);
 		goto done;
 	}
@@ -1736,7 +1735,6 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 		goto done;
 	stats->pages = site.pages;
 	stats->reused = morgue_cache_pages_reused(b.cache);
-	stats->tags = (size_t)morgue_catalog_count(b.catalog, "tags");
 	{
 		/* the cache's page records are written while the staged
 		 * files are compared with the previous site's; the site is

@@ -33,7 +33,7 @@ typedef struct morgue_build_opts {
 } morgue_build_opts;
 
 typedef struct morgue_build_stats {
-	size_t articles, entities, mentions, tags;
+	size_t articles, entities, mentions;
 	size_t pages, files, bytes;
 	size_t errors, warnings;
 	size_t cached;         /* articles copied from the build cache, not parsed */

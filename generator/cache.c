@@ -1345,7 +1345,7 @@ static int flush_tokens(morgue_cache *k)
 	/* the index's own blobs ('#...') go whole when new ones come */
 	for (size_t i = 0; i < k->ntok && !rc; i++)
 		if (k->tok_pending[i].key[0] == '#') {
-			if (sqlite3_exec(k->db, "DELETE FROM main.cache_tokens WHERE substr(key, 1, 1) = '#'",
+			if (sqlite3_exec(k->db, "DELETE FROM main.cache_tokens WHERE key >= '#' AND key < '$'",
 					 NULL, NULL, NULL) != SQLITE_OK)
 				rc = db_error(k, "drop index blobs");
 			break;
@@ -1394,7 +1394,7 @@ static int flush_tokens(morgue_cache *k)
 			 NULL, NULL, NULL) != SQLITE_OK)
 		rc = db_error(k, "copy tokens");
 	if (!rc && sqlite3_exec(k->db, "DELETE FROM main.cache_tokens"
-				       " WHERE key <> '' AND substr(key, 1, 1) <> '#'"
+				       " WHERE key <> '' AND NOT (key >= '#' AND key < '$')"
 				       " AND key NOT IN (SELECT key FROM main.cache_articles)",
 				NULL, NULL, NULL) != SQLITE_OK)
 		rc = db_error(k, "drop tokens");

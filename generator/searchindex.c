@@ -1159,6 +1159,7 @@ typedef struct writer {
 	z_stream zd; /* a stream primed with dict, copied for each document */
 	int zdok;
 	int rc;
+	morgue_buf sep[3]; /* separate's doc deltas, tf codes, positions */
 } writer;
 
 static void shard_file(morgue_buf *out, const char *prefix, size_t len)
@@ -1511,7 +1512,11 @@ static void put_span(morgue_buf *b, const char *p, size_t a, size_t e)
 		*o++ = p[a++];
 }
 
-static void separate(morgue_buf *out, const char *p, size_t n, const term *t, pos_parts *pp)
+/* Take postings p[0..n) apart into out (see the top of the file); sep:
+ * three buffers for the parts, kept from call to call (one per term:
+ * their allocations were a tenth of the writer). */
+static void separate(morgue_buf *out, const char *p, size_t n, const term *t, pos_parts *pp,
+		     morgue_buf sep[3])
 {
 	if (t->facet || !n) {
 		morgue_buf_put(out, p, n);
@@ -1519,24 +1524,26 @@ static void separate(morgue_buf *out, const char *p, size_t n, const term *t, po
 	}
 	/* the varints are moved as they are: what read_varint then varint
 	 * would write is the same characters */
-	morgue_buf docs = MORGUE_BUF_INIT, tfs = MORGUE_BUF_INIT, cuts = MORGUE_BUF_INIT;
-	morgue_buf own = MORGUE_BUF_INIT, *pos = pp && !t->stop ? pos_part(pp) : &own;
-	morgue_buf_grow(&docs, n + 1);
-	morgue_buf_grow(&tfs, n + 1);
+	morgue_buf *docs = &sep[0], *tfs = &sep[1], cuts = MORGUE_BUF_INIT;
+	morgue_buf *pos = pp && !t->stop ? pos_part(pp) : &sep[2];
+	for (int k = 0; k < 3; k++)
+		morgue_buf_clear(&sep[k]);
+	morgue_buf_grow(docs, n + 1);
+	morgue_buf_grow(tfs, n + 1);
 	morgue_buf_grow(pos, n + 1);
 	size_t i = 0;
 	for (size_t d = 0; i < n; d++) {
-		if (pos != &own && pos->size > CHUNK) {
+		if (pos != &sep[2] && pos->size > CHUNK) {
 			pos = pos_part(pp);
 			morgue_buf_grow(pos, n - i + 1);
 			morgue_buf_printf(&cuts, ",%zu", d);
 		}
 		unsigned long code;
-		size_t e = varint_end(p, n, i, &code);
-		put_span(&docs, p, i, e);
+		size_t e = varints_skip(p, n, i, 1);
+		put_span(docs, p, i, e);
 		i = e;
 		e = varint_end(p, n, i, &code);
-		put_span(&tfs, p, i, e);
+		put_span(tfs, p, i, e);
 		i = e;
 		if (!t->stop) {
 			size_t a = i;
@@ -1544,19 +1551,17 @@ static void separate(morgue_buf *out, const char *p, size_t n, const term *t, po
 			put_span(pos, p, a, i);
 		}
 	}
-	morgue_buf_put(out, docs.ptr, docs.size);
+	morgue_buf_grow(out, docs->size + tfs->size + sep[2].size + cuts.size + 2);
+	morgue_buf_put(out, docs->ptr, docs->size);
 	morgue_buf_putc(out, '.');
-	morgue_buf_put(out, tfs.ptr, tfs.size);
-	if (pos != &own) {
+	morgue_buf_put(out, tfs->ptr, tfs->size);
+	if (pos != &sep[2]) {
 		morgue_buf_put(out, cuts.ptr, cuts.size);
 	} else {
 		morgue_buf_putc(out, '.');
-		morgue_buf_put(out, own.ptr, own.size);
+		morgue_buf_put(out, sep[2].ptr, sep[2].size);
 	}
-	morgue_buf_free(&docs);
-	morgue_buf_free(&tfs);
 	morgue_buf_free(&cuts);
-	morgue_buf_free(&own);
 }
 
 /* t's entry in its term shard as out->json: [postings, [forms],
@@ -1571,7 +1576,7 @@ static void ser_term(writer *w, term *t, item *out, size_t *chunk_no, size_t *po
 	morgue_buf_puts(&b, ":[");
 	if (t->ncuts == 0 && t->post.size <= CHUNK) {
 		morgue_buf_puts(&b, t->stop ? "\"!" : "\"");
-		separate(&b, morgue_buf_cstr(&t->post), t->post.size, t, NULL);
+		separate(&b, morgue_buf_cstr(&t->post), t->post.size, t, NULL, w->sep);
 		morgue_buf_putc(&b, '"');
 	} else {
 		morgue_buf body = MORGUE_BUF_INIT, name = MORGUE_BUF_INIT;
@@ -1584,7 +1589,7 @@ static void ser_term(writer *w, term *t, item *out, size_t *chunk_no, size_t *po
 			morgue_buf_printf(&name, "c-%zu", (*chunk_no)++);
 			morgue_buf_clear(&body);
 			morgue_buf_puts(&body, t->stop && c == 0 ? "\"!" : "\"");
-			separate(&body, t->post.ptr + a, e - a, t, with_pos ? &pp : NULL);
+			separate(&body, t->post.ptr + a, e - a, t, with_pos ? &pp : NULL, w->sep);
 			morgue_buf_putc(&body, '"');
 			put_json(w, name.ptr, &body, 0);
 			for (size_t k = 0; k < pp.n; k++) {
@@ -2535,6 +2540,8 @@ done:
 	morgue_buf_free(&w.dir);
 	morgue_buf_free(&w.shards);
 	morgue_buf_free(&w.dict);
+	for (int k = 0; k < 3; k++)
+		morgue_buf_free(&w.sep[k]);
 	if (w.zok)
 		deflateEnd(&w.z);
 	if (w.zdok)

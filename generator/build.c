@@ -275,8 +275,8 @@ static const morgue_entity *entity_by_slug(build *b, const char *slug)
  * cache key (what all of this is made from), or NULL. */
 static void search_add(build *b, const char *id, const char *title, const char *date,
 		       const char *publication, const char *const *tags, size_t ntags,
-		       const char **slugs, size_t n, const char *text, size_t text_len,
-		       long long text_ref, const char *key)
+		       const char **slugs, size_t n, long long slugs_ref, const char *text,
+		       size_t text_len, long long text_ref, const char *key)
 {
 	const char **names = morgue_calloc(n + 1, sizeof(*names));
 	morgue_buf url = MORGUE_BUF_INIT;
@@ -297,6 +297,7 @@ static void search_add(build *b, const char *id, const char *title, const char *
 		.publication_slug = pubname ? publication : NULL,
 		.tags = tags, .ntags = ntags,
 		.entities = slugs, .entity_names = names, .nentities = n,
+		.entities_ref = slugs_ref,
 		.text = text, .text_len = text_len, .text_ref = text_ref,
 		.key = b->cache ? key : NULL,
 	};
@@ -334,7 +335,10 @@ static int search_add_cached(build *b, long long id, const morgue_value *brief,
 {
 	char *pub = NULL, **tags = NULL, **ents = NULL;
 	size_t ntags = 0, nents = 0;
-	int rc = morgue_cache_search_fields(b->cache, id, &pub, &tags, &ntags, &ents, &nents);
+	/* on the moved cache, the search thread reads the entities (and the
+	 * text) itself from the previous cache, if it needs them */
+	int rc = morgue_cache_search_fields(b->cache, id, &pub, &tags, &ntags,
+					    b->self ? NULL : &ents, &nents);
 
 	if (rc == 0) {
 		if (!b->self)
@@ -342,7 +346,7 @@ static int search_add_cached(build *b, long long id, const morgue_value *brief,
 		search_add(b, path, morgue_value_get_string(morgue_value_get(brief, "title")),
 			   morgue_value_get_string(morgue_value_get(brief, "date")), pub,
 			   (const char *const *)tags, ntags, (const char **)ents, nents,
-			   *text, *len, b->self ? id : 0, key);
+			   b->self ? id : 0, *text, *len, b->self ? id : 0, key);
 	}
 	for (size_t i = 0; i < ntags; i++)
 		free(tags[i]);
@@ -655,7 +659,7 @@ static int load_article(long long *out, build *b, size_t index, long long pos, p
 	}
 	slugs = mentioned(doc, &nslugs);
 	search_add(b, a->id, a->title, a->date, a->publication, (const char *const *)a->tags,
-		   a->ntags, slugs, nslugs, doc->text, doc->text_len, 0, key);
+		   a->ntags, slugs, nslugs, 0, doc->text, doc->text_len, 0, key);
 	if (b->fts) /* the row as the catalog holds it */
 		fts_add(b, id, 0, a->title, morgue_strndup(doc->text ? doc->text : "", doc->text_len),
 			doc->text_len);
@@ -883,6 +887,24 @@ static int tokens_get(const char *key, morgue_buf *out, void *payload)
 static int previous_text(long long id, morgue_buf *out, void *payload)
 {
 	return morgue_cache_previous_text(((build *)payload)->cache, id, out);
+}
+
+/* An unchanged article's entities and their names, from the previous
+ * cache and the registry (search thread). */
+static int previous_entities(long long id, char ***slugs, char ***names, size_t *n,
+			     void *payload)
+{
+	build *b = payload;
+	int rc = morgue_cache_previous_entities(b->cache, id, slugs, n);
+	*names = NULL;
+	if (rc < 0)
+		return rc;
+	*names = morgue_calloc(*n + 1, sizeof(**names));
+	for (size_t i = 0; i < *n; i++) {
+		const morgue_entity *e = entity_by_slug(b, (*slugs)[i]);
+		(*names)[i] = morgue_strdup(e && e->name ? e->name : (*slugs)[i]);
+	}
+	return 0;
 }
 
 static void tokens_record(const char *key, const void *blob, size_t len, void *payload)
@@ -1512,6 +1534,7 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 		morgue_searchindex_tokens toks = { tokens_get, tokens_record, &b };
 		morgue_searchindex_set_tokens(b.search, &toks);
 		morgue_searchindex_set_text(b.search, previous_text, &b);
+		morgue_searchindex_set_entities(b.search, previous_entities, &b);
 	}
 
 	progress(&b, "entities", 0, 0);

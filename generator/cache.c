@@ -128,6 +128,7 @@ struct morgue_cache {
 	sqlite3 *tok_db;
 	sqlite3_stmt *tok_get;
 	sqlite3_stmt *tok_text; /* an article's text, on the same connection */
+	sqlite3_stmt *tok_ents; /* and the entities it gave the search index */
 	int tok_failed;
 	int tok_kept;     /* flush kept the previous blobs it needs */
 	struct tok_rec *tok_pending;
@@ -384,8 +385,9 @@ static void tok_close(morgue_cache *k)
 {
 	sqlite3_finalize(k->tok_get);
 	sqlite3_finalize(k->tok_text);
+	sqlite3_finalize(k->tok_ents);
 	sqlite3_close(k->tok_db);
-	k->tok_get = k->tok_text = NULL;
+	k->tok_get = k->tok_text = k->tok_ents = NULL;
 	k->tok_db = NULL;
 }
 
@@ -1258,6 +1260,8 @@ static int tok_open(morgue_cache *k)
 			       SQLITE_PREPARE_PERSISTENT, &k->tok_get, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v3(k->tok_db, "SELECT text FROM bodies WHERE id=?", -1,
 			       SQLITE_PREPARE_PERSISTENT, &k->tok_text, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(k->tok_db, "SELECT entities FROM cache_search WHERE article_id=?",
+			       -1, SQLITE_PREPARE_PERSISTENT, &k->tok_ents, NULL) != SQLITE_OK ||
 	    sqlite3_exec(k->tok_db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
 		k->tok_failed = 1;
 		return -1;
@@ -1282,6 +1286,46 @@ int morgue_cache_previous_text(morgue_cache *k, long long id, morgue_buf *out)
 		rc = morgue_error_set(MORGUE_ENOTFOUND, k->tok_path, 0,
 				      "previous cache: no text for article %lld", id);
 	sqlite3_reset(k->tok_text);
+	return rc;
+}
+
+static int json_strings(const char *p, char ***out, size_t *n);
+
+int morgue_cache_previous_entities(morgue_cache *k, long long id, char ***entities,
+				   size_t *nentities)
+{
+	int rc = MORGUE_ENOTFOUND;
+	*entities = NULL;
+	*nentities = 0;
+	if (!k->self || tok_open(k) < 0)
+		return morgue_error_set(MORGUE_ENOTFOUND, k->tok_path, 0,
+					"previous cache: cannot be read");
+	sqlite3_bind_int64(k->tok_ents, 1, id);
+	if (sqlite3_step(k->tok_ents) == SQLITE_ROW) {
+		rc = 0;
+		if (json_strings((const char *)sqlite3_column_text(k->tok_ents, 0), entities,
+				 nentities) < 0) {
+			/* escapes json_strings leaves to SQLite (as read_list) */
+			sqlite3_stmt *st = NULL;
+			size_t cap = 0;
+			if (sqlite3_prepare_v2(k->tok_db,
+					       "SELECT j.value FROM cache_search s, json_each(s.entities) j"
+					       " WHERE s.article_id=? ORDER BY j.key", -1, &st,
+					       NULL) != SQLITE_OK)
+				rc = MORGUE_ENOTFOUND;
+			sqlite3_bind_int64(st, 1, id);
+			while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+				MORGUE_ARRAY_RESERVE(*entities, cap, *nentities + 1);
+				(*entities)[(*nentities)++] =
+					morgue_strdup((const char *)sqlite3_column_text(st, 0));
+			}
+			sqlite3_finalize(st);
+		}
+	}
+	sqlite3_reset(k->tok_ents);
+	if (rc < 0)
+		morgue_error_set(rc, k->tok_path, 0, "previous cache: no entities for article %lld",
+				 id);
 	return rc;
 }
 
@@ -1784,8 +1828,12 @@ int morgue_cache_search_fields(morgue_cache *k, long long id, char **publication
 					    " WHERE article_id=?"));
 	int rc = 0, decoded = 0;
 	*publication = NULL;
-	*tags = *entities = NULL;
-	*ntags = *nentities = 0;
+	*tags = NULL;
+	*ntags = 0;
+	if (entities) {
+		*entities = NULL;
+		*nentities = 0;
+	}
 	if (!st)
 		return MORGUE_ERROR;
 	sqlite3_bind_int64(st, 1, id);
@@ -1793,16 +1841,18 @@ int morgue_cache_search_fields(morgue_cache *k, long long id, char **publication
 		if (sqlite3_column_type(st, 0) != SQLITE_NULL)
 			*publication = morgue_strdup((const char *)sqlite3_column_text(st, 0));
 		decoded = json_strings((const char *)sqlite3_column_text(st, 1), tags, ntags) == 0 &&
-			  json_strings((const char *)sqlite3_column_text(st, 2), entities,
-				       nentities) == 0;
+			  (!entities || json_strings((const char *)sqlite3_column_text(st, 2),
+						     entities, nentities) == 0);
 	} else
 		rc = morgue_error_set(MORGUE_ENOTFOUND, NULL, 0, "cache: no search fields for %lld", id);
 	sqlite3_reset(st);
 	if (!decoded) {
 		free_list(*tags, *ntags);
-		free_list(*entities, *nentities);
 		read_list(k, tags, ntags, id, 0);
-		read_list(k, entities, nentities, id, 1);
+		if (entities) {
+			free_list(*entities, *nentities);
+			read_list(k, entities, nentities, id, 1);
+		}
 	}
 	return rc;
 }

@@ -128,13 +128,21 @@ const char *morgue_cache_article_digest(const morgue_cache *k, long long id);
 
 /* What the search index was given for an article (publication as
  * written, raw tags, entity slugs in order of first mention), so a copied
- * article can be indexed without parsing it. fields: caller frees all. */
+ * article can be indexed without parsing it. fields: caller frees all;
+ * entities NULL: not read (the search index fetches them if it needs
+ * them, morgue_cache_previous_entities). */
 int morgue_cache_search_record(morgue_cache *k, long long id, const char *publication,
 			       const char *const *tags, size_t ntags,
 			       const char *const *entities, size_t nentities);
 int morgue_cache_search_fields(morgue_cache *k, long long id, char **publication,
 			       char ***tags, size_t *ntags, char ***entities,
 			       size_t *nentities);
+/* The entities of article id as the previous cache recorded them for the
+ * search index, read like its text (morgue_cache_previous_text, the
+ * search thread's connection); caller frees. MORGUE_ENOTFOUND when there
+ * is no such cache or row. */
+int morgue_cache_previous_entities(morgue_cache *k, long long id, char ***entities,
+				   size_t *nentities);
 
 /* The search index's token cache (morgue_searchindex_tokens), by
  * article key. get: 1 and the blob the previous build kept for key in

@@ -72,6 +72,7 @@ typedef struct sdoc {
 	size_t text_len;
 	long long text_off;
 	long long text_ref; /* or fetched by this reference (text_len 0) */
+	long long ents_ref; /* entities to fetch (doc_ents), or 0 */
 	char *key; /* morgue_search_doc.key, or NULL */
 } sdoc;
 
@@ -201,9 +202,11 @@ struct morgue_searchindex {
 	FILE *spill;
 	long long spill_size;
 	int spill_off;  /* no (more) writes to it: none could be made, or one failed */
-	int spill_lost; /* a text could not be read back */
+	int spill_lost; /* a text (or entities) could not be read back */
 	morgue_searchindex_text_fn text_fetch; /* texts added by reference */
 	void *text_payload;
+	morgue_searchindex_entities_fn ents_fetch; /* entities added by reference */
+	void *ents_payload;
 };
 
 static void varint(morgue_buf *b, unsigned long v)
@@ -272,10 +275,15 @@ int morgue_searchindex_add(morgue_searchindex *s, const morgue_search_doc *d)
 	}
 	o->tags = dupv(d->tags, d->ntags);
 	o->ntags = d->ntags;
-	o->ents = dupv((const char *const *)d->entities, d->nentities);
-	o->entnames = dupv((const char *const *)(d->entity_names ? d->entity_names : d->entities),
-			   d->nentities);
-	o->nents = d->nentities;
+	if (!d->entities && d->entities_ref && s->ents_fetch) {
+		o->ents_ref = d->entities_ref;
+	} else {
+		o->ents = dupv((const char *const *)d->entities, d->nentities);
+		o->entnames = dupv((const char *const *)(d->entity_names ? d->entity_names
+									 : d->entities),
+				   d->nentities);
+		o->nents = d->nentities;
+	}
 	o->key = dup0(d->key);
 	if (!d->text && d->text_ref && s->text_fetch) {
 		o->text_ref = d->text_ref; /* fetched if it is needed */
@@ -293,6 +301,26 @@ int morgue_searchindex_add(morgue_searchindex *s, const morgue_search_doc *d)
 	}
 	o->text_len = len;
 	return 0;
+}
+
+/* Fetch d's entities if they were added by reference; a fetch that fails
+ * is noted in s->spill_lost (write then fails). */
+static void doc_ents(morgue_searchindex *s, sdoc *d)
+{
+	if (!d->ents_ref)
+		return;
+	if (s->ents_fetch(d->ents_ref, &d->ents, &d->entnames, &d->nents, s->ents_payload) < 0) {
+		morgue_error_clear();
+		s->spill_lost = 1;
+	}
+	d->ents_ref = 0;
+}
+
+void morgue_searchindex_set_entities(morgue_searchindex *s, morgue_searchindex_entities_fn fetch,
+				     void *payload)
+{
+	s->ents_fetch = fetch;
+	s->ents_payload = payload;
 }
 
 /* d's text: its own copy, or read back from the spill file into tmp
@@ -991,6 +1019,7 @@ static void index_doc(morgue_searchindex *s, morgue_tokenizer *tk, dctx *c, long
 		      unsigned *len)
 {
 	sdoc *d = &s->docs[id];
+	doc_ents(s, d);
 	if (d->key && s->toks.lookup && !c->dry) {
 		morgue_buf_clear(&c->blob);
 		if (s->toks.lookup(d->key, &c->blob, s->toks.payload) == 1 &&
@@ -2307,6 +2336,7 @@ static int index_delta(morgue_searchindex *s)
 			s->wcount[w]++;
 		}
 		sdoc *d = &s->docs[doc];
+		doc_ents(s, d);
 		MORGUE_ARRAY_RESERVE(pe, cappe, npe + 1 + d->ntags + d->nents);
 		if (d->pubkey)
 			pe[npe++] = (pend){ facet_term(s, "~p", d->pubkey), doc, NULL, 0, 0 };
@@ -2527,8 +2557,8 @@ int morgue_searchindex_write(morgue_searchindex *s, const char *site_dir)
 	rc = w.rc;
 	if (!rc && s->spill_lost)
 		rc = morgue_error_set(MORGUE_EIO, NULL, 0,
-				      "search index: the articles' texts could not be read back"
-				      " (temporary file or previous cache)");
+				      "search index: the articles' texts or entities could not be"
+				      " read back (temporary file or previous cache)");
 done:
 	for (size_t i = 0; i < nitems; i++)
 		free(items[i].json);

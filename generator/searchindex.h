@@ -60,6 +60,9 @@ typedef struct morgue_search_doc {
 	const char **entities; /* slugs of the entities mentioned */
 	const char **entity_names;
 	size_t nentities;
+	/* with entities NULL and an entity source set: they are fetched by
+	 * this reference when they are needed (morgue_searchindex_set_entities) */
+	long long entities_ref;
 	const char *text; /* plain text of the body */
 	size_t text_len;
 	/* with text NULL and a text source set: the text is fetched by this
@@ -144,6 +147,18 @@ void morgue_searchindex_set_tokens(morgue_searchindex *s, const morgue_searchind
 typedef int (*morgue_searchindex_text_fn)(long long ref, morgue_buf *out, void *payload);
 void morgue_searchindex_set_text(morgue_searchindex *s, morgue_searchindex_text_fn fetch,
 				 void *payload);
+
+/* Where the entities of a document added by reference (entities NULL,
+ * entities_ref set) come from, if ever they are needed (to tokenize the
+ * document, or for its facets when every document is indexed; not for a
+ * document whose postings are the snapshot's): fetch(REF, &slugs,
+ * &names, &n, payload) returns 0 and two arrays of n strings the index
+ * takes over, or <0 (the write then fails). Called from the thread
+ * running index. */
+typedef int (*morgue_searchindex_entities_fn)(long long ref, char ***slugs, char ***names,
+					      size_t *n, void *payload);
+void morgue_searchindex_set_entities(morgue_searchindex *s, morgue_searchindex_entities_fn fetch,
+				     void *payload);
 
 /* Bytes written by the last morgue_searchindex_write and file count
  * (files reused through the memo not included). */

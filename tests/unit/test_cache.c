@@ -562,6 +562,25 @@ static void test_open_moved(void)
 	CHECK_INT(morgue_cache_article_lookup(k, &old, "key-two"), 0);
 	CHECK_INT(morgue_cache_article_lookup(k, &old, "key-one"), 1);
 	CHECK_INT(old, 1);
+	{
+		/* what the search thread reads of a kept article */
+		char **ents = NULL;
+		size_t nents = 0;
+		morgue_buf text = MORGUE_BUF_INIT;
+		CHECK_INT(morgue_cache_previous_entities(k, 1, &ents, &nents), 0);
+		CHECK_INT(nents, 1);
+		if (nents == 1)
+			CHECK_STR(ents[0], "ada-lovelace");
+		for (size_t i = 0; i < nents; i++)
+			free(ents[i]);
+		free(ents);
+		CHECK_INT(morgue_cache_previous_text(k, 1, &text), 0);
+		CHECK_STR(morgue_buf_cstr(&text), "Ada Lovelace wrote it.");
+		CHECK_INT(morgue_cache_previous_entities(k, 99, &ents, &nents), MORGUE_ENOTFOUND);
+		CHECK(ents == NULL && nents == 0);
+		morgue_error_clear();
+		morgue_buf_free(&text);
+	}
 	CHECK_INT(morgue_cache_article_copy(k, &id, old), 0);
 	CHECK_INT(id, 1); /* in place */
 	morgue_catalog_begin(c);

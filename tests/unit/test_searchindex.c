@@ -500,6 +500,28 @@ static int fetch_text(long long ref, morgue_buf *out, void *payload)
 	return 0;
 }
 
+/* Entities of documents added by reference (ref i + 1 is document i:
+ * an odd one mentions Sergey Lavrov). */
+static int ent_fetches, ent_fail;
+
+static int fetch_ents(long long ref, char ***slugs, char ***names, size_t *n, void *payload)
+{
+	(void)payload;
+	ent_fetches++;
+	*slugs = *names = NULL;
+	*n = 0;
+	if (ref < 1 || ref > 64 || ref == ent_fail)
+		return morgue_error_set(MORGUE_ENOTFOUND, NULL, 0, "no entities %lld", ref);
+	*n = (size_t)((ref - 1) % 2);
+	*slugs = calloc(2, sizeof(char *));
+	*names = calloc(2, sizeof(char *));
+	if (*n) {
+		(*slugs)[0] = strdup("sergey-lavrov");
+		(*names)[0] = strdup("Sergey Lavrov");
+	}
+	return 0;
+}
+
 /* 40 documents, each with a key naming its text (version v of
  * document 7 differs); forms of one stem, stopwords, non-ASCII words,
  * entity names; with st, through the token cache and the memo; by_ref:
@@ -524,8 +546,10 @@ static int cache_site(const char *name, int v, int extra, store *st, int by_ref)
 		morgue_searchindex_set_memo(s, &m);
 		st->to = dir.ptr;
 	}
-	if (by_ref)
+	if (by_ref) {
 		morgue_searchindex_set_text(s, fetch_text, NULL);
+		morgue_searchindex_set_entities(s, fetch_ents, NULL);
+	}
 	for (int i = 0; i < 40 + extra && !rc; i++) {
 		morgue_buf_clear(&text);
 		morgue_buf_clear(&url);
@@ -568,6 +592,9 @@ static int cache_site(const char *name, int v, int extra, store *st, int by_ref)
 			d.text = NULL;
 			d.text_len = 0;
 			d.text_ref = i + 1;
+			d.entities = d.entity_names = NULL;
+			d.nentities = 0;
+			d.entities_ref = i + 1;
 		}
 		rc = morgue_searchindex_add(s, &d);
 	}
@@ -729,27 +756,36 @@ static void test_text_by_reference(void)
 	site(&b, "cached1");
 	site(&c, "cached2");
 	CHECK_INT(cache_site("plain", 0, 0, NULL, 0), 0);
-	ref_fetches = 0;
+	ref_fetches = ent_fetches = 0;
 	CHECK_INT(cache_site("cached1", 0, 0, NULL, 1), 0);
 	CHECK(ref_fetches >= 40); /* tokenized and written: each at least once */
+	CHECK_INT(ent_fetches, 40);
 	CHECK(identical_tree(a.ptr, b.ptr));
 	/* through the token cache and the memo: no document is tokenized or
 	 * written again, only the dictionary's samples are fetched */
 	CHECK_INT(cache_site("cached1", 0, 0, &st, 0), 0);
 	st.from = b.ptr;
-	ref_fetches = 0;
+	ref_fetches = ent_fetches = 0;
 	CHECK_INT(cache_site("cached2", 0, 0, &st, 1), 0);
 	CHECK_INT(ref_fetches, 14); /* the deflate dictionary's 14 sample documents */
+	CHECK_INT(ent_fetches, 0);  /* no facet made again */
 	CHECK_INT(st.hits, 0); /* the postings are the snapshot's */
 	CHECK(identical_tree(a.ptr, c.ptr));
 	/* document 7 edited: it and the others of its file are fetched */
 	st.hits = st.reused = 0;
 	st.from = c.ptr;
-	ref_fetches = 0;
+	ref_fetches = ent_fetches = 0;
 	CHECK_INT(cache_site("plain", 1, 0, NULL, 0), 0);
 	CHECK_INT(cache_site("cached1", 1, 0, &st, 1), 0);
 	CHECK(ref_fetches > 14 && ref_fetches < 40);
+	CHECK_INT(ent_fetches, 1); /* document 7's alone */
 	CHECK(identical_tree(a.ptr, b.ptr));
+	/* entities that cannot be had: an error too */
+	ent_fail = 4;
+	CHECK_INT(cache_site("cached2", 2, 0, NULL, 1), MORGUE_EIO);
+	CHECK_CONTAINS(morgue_error_last()->message, "could not be read back");
+	morgue_error_clear();
+	ent_fail = 0;
 	/* a text that cannot be had: an error, not an empty document */
 	ref_fail = 3;
 	CHECK_INT(cache_site("cached2", 2, 0, NULL, 1), MORGUE_EIO);

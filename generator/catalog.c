@@ -79,8 +79,9 @@ static const char schema[] =
 	 * order straight from the index (no sort of all its articles per page) */
 	"CREATE TABLE tags(article_id INTEGER NOT NULL, tag TEXT NOT NULL,"
 	"  slug TEXT NOT NULL, date TEXT, path TEXT, PRIMARY KEY(article_id, slug));"
-	/* tags_slug ON tags(slug, date DESC, path, article_id): made in
-	 * finish; article_id makes it cover a tag's pages */
+	/* tags_slug ON tags(slug, date DESC, path, article_id, tag): made
+	 * in finish; article_id makes it cover a tag's pages, tag the list
+	 * of tags (morgue_catalog_tags) */
 	"CREATE TABLE mentions(id INTEGER PRIMARY KEY, article_id INTEGER NOT NULL,"
 	"  entity TEXT NOT NULL, surface TEXT NOT NULL, offset INTEGER NOT NULL,"
 	"  length INTEGER NOT NULL, source TEXT NOT NULL);"
@@ -1638,7 +1639,7 @@ int morgue_catalog_finish(morgue_catalog *c)
 	 * tables, one sort each, rather than updated at random on every
 	 * insert of the load */
 	int rc = exec(c,
-		"CREATE INDEX IF NOT EXISTS tags_slug ON tags(slug, date DESC, path, article_id);"
+		"CREATE INDEX IF NOT EXISTS tags_slug ON tags(slug, date DESC, path, article_id, tag);"
 		"CREATE INDEX IF NOT EXISTS attributions_source ON attributions(source,"
 		"  date DESC, path, article_id, seq, kind);");
 	if (!rc)

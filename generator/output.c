@@ -467,10 +467,9 @@ static void join(morgue_buf *out, const morgue_buf *dir, const char *path)
 	morgue_buf_puts(out, path);
 }
 
-/* lstat of site_path below dir, through its descriptor *fd when it can
- * be opened (once, under the lock). */
-static int stat_below(morgue_output *o, int *fd, const morgue_buf *dir, const char *site_path,
-		      struct stat *st)
+/* A descriptor of dir (O_PATH), opened once under the lock into *fd, or
+ * <0 when it cannot be. Paths below it resolve from there, not from /. */
+static int dir_below(morgue_output *o, int *fd, const morgue_buf *dir)
 {
 	int d = __atomic_load_n(fd, __ATOMIC_ACQUIRE);
 	if (d == -1) {
@@ -481,6 +480,15 @@ static int stat_below(morgue_output *o, int *fd, const morgue_buf *dir, const ch
 		}
 		pthread_mutex_unlock(&o->lock);
 	}
+	return d;
+}
+
+/* lstat of site_path below dir, through its descriptor *fd when it can
+ * be opened. */
+static int stat_below(morgue_output *o, int *fd, const morgue_buf *dir, const char *site_path,
+		      struct stat *st)
+{
+	int d = dir_below(o, fd, dir);
 	if (d >= 0)
 		return fstatat(d, site_path, st, AT_SYMLINK_NOFOLLOW);
 	morgue_buf p = MORGUE_BUF_INIT;
@@ -488,6 +496,15 @@ static int stat_below(morgue_output *o, int *fd, const morgue_buf *dir, const ch
 	int rc = lstat(p.ptr, st);
 	morgue_buf_free(&p);
 	return rc;
+}
+
+/* 1 when site_path could be linked below the descriptors of the site
+ * and of staging (most pages, once their directory exists); 0: do it by
+ * path (put_link: directories to make, a file in the way). */
+static int try_linkat(morgue_output *o, const char *site_path)
+{
+	int from = dir_below(o, &o->dir_fd, &o->dir), to = dir_below(o, &o->staging_fd, &o->staging);
+	return from >= 0 && to >= 0 && linkat(from, site_path, to, site_path, 0) == 0;
 }
 
 int morgue_output_link(morgue_output *o, const char *site_path)
@@ -505,7 +522,8 @@ int morgue_output_link(morgue_output *o, const char *site_path)
 	if (o->spare && stat_below(o, &o->staging_fd, &o->staging, site_path, &cur) == 0 &&
 	    cur.st_ino == st.st_ino && cur.st_dev == st.st_dev)
 		;
-	else if (join(&to, &o->staging, site_path), put_link(o, from.ptr, to.ptr, site_path) < 0)
+	else if (!try_linkat(o, site_path) &&
+		 (join(&to, &o->staging, site_path), put_link(o, from.ptr, to.ptr, site_path) < 0))
 		rc = morgue_error_set(MORGUE_EIO, to.ptr, 0, "cannot link: %s", strerror(errno));
 	if (rc == 0)
 		count_placed(o, site_path, (size_t)st.st_size, 0);

@@ -118,6 +118,10 @@ struct morgue_cache {
 	struct entity_count *counts; /* by slug */
 	size_t ncounts;
 	int counts_loaded;
+	/* the signatures of the exports of every article's rows
+	 * (row_export_sigs), and the page key they were made with */
+	char row_sigs[3][MORGUE_HASH_HEX];
+	char *row_sigs_key;
 	/* the search index's token blobs: read from the previous cache file
 	 * (tok_path, set before the search thread starts) through a
 	 * connection of the search thread's own; recorded into tok_pending
@@ -420,6 +424,7 @@ void morgue_cache_free(morgue_cache *k)
 	for (size_t i = 0; i < k->ncounts; i++)
 		free(k->counts[i].slug);
 	free(k->counts);
+	free(k->row_sigs_key);
 	for (size_t i = 0; i < k->ngroups; i++) {
 		for (size_t j = 0; j < k->groups[i].n; j++)
 			free(k->groups[i].sigs[j].key);
@@ -1992,10 +1997,12 @@ int morgue_cache_list_sigs(morgue_cache *k, char (**sigs)[MORGUE_HASH_HEX], size
 }
 
 /* Hash every column of the rows st returns; SQLITE_DONE when all were. */
-static void hash_row(morgue_hash *h, sqlite3_stmt *st)
+/* Hash columns cols[0..n) of st's row (all of them: cols NULL, n the
+ * count), then the row's end. */
+static void hash_cols(morgue_hash *h, sqlite3_stmt *st, const int *cols, int n)
 {
-	int n = sqlite3_column_count(st);
-	for (int i = 0; i < n; i++) {
+	for (int c = 0; c < n; c++) {
+		int i = cols ? cols[c] : c;
 		int type = sqlite3_column_type(st, i);
 		morgue_hash_int(h, type);
 		if (type == SQLITE_INTEGER)
@@ -2010,6 +2017,11 @@ static void hash_row(morgue_hash *h, sqlite3_stmt *st)
 		}
 	}
 	morgue_hash_puts(h, "");
+}
+
+static void hash_row(morgue_hash *h, sqlite3_stmt *st)
+{
+	hash_cols(h, st, NULL, sqlite3_column_count(st));
 }
 
 static int hash_rows(morgue_hash *h, sqlite3_stmt *st)
@@ -2145,36 +2157,74 @@ int morgue_cache_rows_record(morgue_cache *k, long long id, const char *text, si
 	return rc;
 }
 
+/* The signatures of the exports made from every article's rows digests,
+ * all three from one scan (each was a scan of its own, and "mentions" is
+ * asked for twice): made at the first call and kept, with the page key
+ * they are seeded with (the articles are all in by then). */
+static const char *const row_exports[] = { "mentions", "attributions", "sourcing" };
+
+static int row_export_sigs(morgue_cache *k, const char *page_key)
+{
+	/* columns of each: path, date, mentions / path, date, attributions /
+	 * id, publication, publication_entity, attributions (the sourcing
+	 * page counts attributions by kind, source and publication; entity
+	 * names are in the page key) */
+	static const int cols[3][4] = { { 0, 1, 2 }, { 0, 1, 3 }, { 4, 5, 6, 3 } };
+	static const int ncols[3] = { 3, 3, 4 };
+	sqlite3_stmt *st = NULL;
+	morgue_hash h[3];
+	int rc = 0, sr;
+
+	if (k->row_sigs_key && !strcmp(k->row_sigs_key, page_key))
+		return 0;
+	free(k->row_sigs_key);
+	k->row_sigs_key = NULL;
+	/* every article must have its digests */
+	st = prepare(k, "SELECT COUNT(*) FROM articles WHERE id NOT IN"
+			" (SELECT article_id FROM cache_rows)");
+	int missing = !st || sqlite3_step(st) != SQLITE_ROW || sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (missing)
+		return morgue_error_set(MORGUE_ENOTFOUND, NULL, 0, "cache: rows digests missing");
+	if (!(st = prepare(k, "SELECT a.path, a.date, r.mentions, r.attributions, a.id,"
+			      " a.publication, a.publication_entity FROM articles a"
+			      " JOIN cache_rows r ON r.article_id = a.id ORDER BY a.path")))
+		return MORGUE_ERROR;
+	for (int i = 0; i < 3; i++) {
+		morgue_hash_init(&h[i]);
+		morgue_hash_puts(&h[i], "query");
+		morgue_hash_puts(&h[i], row_exports[i]);
+		morgue_hash_puts(&h[i], page_key);
+	}
+	while ((sr = sqlite3_step(st)) == SQLITE_ROW)
+		for (int i = 0; i < 3; i++)
+			hash_cols(&h[i], st, cols[i], ncols[i]);
+	if (sr != SQLITE_DONE)
+		rc = db_error(k, "export signatures");
+	sqlite3_finalize(st);
+	if (rc)
+		return rc;
+	for (int i = 0; i < 3; i++)
+		morgue_hash_hex(k->row_sigs[i], &h[i]);
+	k->row_sigs_key = morgue_strdup(page_key);
+	return 0;
+}
+
 int morgue_cache_export_sig(morgue_cache *k, char out[MORGUE_HASH_HEX], const char *page_key,
 			    const char *what)
 {
-	const char *sql;
 	if (!strcmp(what, "entities"))
 		/* the registry is in the page key; the counts are idf's */
-		sql = "SELECT entity, df, mentions FROM idf ORDER BY entity";
-	else if (!strcmp(what, "mentions"))
-		sql = "SELECT a.path, a.date, r.mentions FROM articles a"
-		      " JOIN cache_rows r ON r.article_id = a.id ORDER BY a.path";
-	else if (!strcmp(what, "attributions"))
-		sql = "SELECT a.path, a.date, r.attributions FROM articles a"
-		      " JOIN cache_rows r ON r.article_id = a.id ORDER BY a.path";
-	else if (!strcmp(what, "sourcing"))
-		/* the sourcing page counts attributions by kind, source and
-		 * publication (entity names: the page key) */
-		sql = "SELECT a.id, a.publication, a.publication_entity, r.attributions"
-		      " FROM articles a JOIN cache_rows r ON r.article_id = a.id ORDER BY a.id";
-	else
-		return morgue_error_set(MORGUE_EUSAGE, NULL, 0, "cache: no export %s", what);
-	if (strcmp(what, "entities")) {
-		/* every article must have its digests */
-		sqlite3_stmt *st = prepare(k, "SELECT COUNT(*) FROM articles WHERE id NOT IN"
-					      " (SELECT article_id FROM cache_rows)");
-		int missing = !st || sqlite3_step(st) != SQLITE_ROW || sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-		if (missing)
-			return morgue_error_set(MORGUE_ENOTFOUND, NULL, 0, "cache: rows digests missing");
-	}
-	return query_sig(k, out, page_key, what, sql);
+		return query_sig(k, out, page_key, what,
+				 "SELECT entity, df, mentions FROM idf ORDER BY entity");
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(what, row_exports[i])) {
+			int rc = row_export_sigs(k, page_key);
+			if (rc == 0)
+				memcpy(out, k->row_sigs[i], MORGUE_HASH_HEX);
+			return rc;
+		}
+	return morgue_error_set(MORGUE_EUSAGE, NULL, 0, "cache: no export %s", what);
 }
 
 /* The signature of what sql returns (all columns of all rows, in its

@@ -215,6 +215,11 @@ int morgue_cache_rows_record(morgue_cache *k, long long id, const char *text, si
 			     int words, const morgue_mention *m, size_t nm,
 			     const morgue_attribution *a, size_t na);
 int morgue_cache_load_listings(morgue_cache *k);
+/* The signature of an export, or of a page made from one: what is
+ * "entities" (idf's counts), "mentions", "attributions" or "sourcing"
+ * (every article's rows digests: the three are made in one scan at the
+ * first call, once the rows are all recorded, and kept for the page
+ * key). MORGUE_ENOTFOUND when an article has no digests. */
 int morgue_cache_export_sig(morgue_cache *k, char out[MORGUE_HASH_HEX], const char *page_key,
 			    const char *what);
 

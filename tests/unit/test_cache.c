@@ -191,6 +191,10 @@ static void test_group_follows_members(void)
 	 * changes a member's digest (an edit the lists do not show: the
 	 * signature stays), round 2 what it lists (its title: it changes) */
 	char s3[MORGUE_HASH_HEX];
+	/* the exports' signatures too: in round 2 the second article's
+	 * mention moves (its mentions digest changes, not its attributions') */
+	char x[3][3][MORGUE_HASH_HEX], again[MORGUE_HASH_HEX];
+	static const char *const exports[3] = { "mentions", "attributions", "sourcing" };
 	for (int round = 0; round < 3; round++) {
 		long long old, id;
 		CHECK_INT(morgue_catalog_new_file(&c, b.ptr), 0);
@@ -213,12 +217,21 @@ static void test_group_follows_members(void)
 				CHECK_INT(sqlite3_exec(morgue_catalog_handle(c),
 						       "UPDATE articles SET title='Changed' WHERE id=2",
 						       NULL, NULL, NULL), SQLITE_OK);
+			m.offset = round == 2 && i ? 1 : 0;
 			CHECK_INT(morgue_cache_rows_record(k, id, "Ada Lovelace wrote it.", 22, 0,
 							   &m, 1, NULL, 0), 0);
 		}
 		CHECK_INT(morgue_catalog_finish(c), 0);
 		morgue_catalog_commit(c);
 		CHECK_INT(morgue_cache_load_listings(k), 0);
+		for (int i = 0; i < 3; i++)
+			CHECK_INT(morgue_cache_export_sig(k, x[round][i], "pages", exports[i]), 0);
+		CHECK_INT(morgue_cache_export_sig(k, again, "pages", "mentions"), 0);
+		CHECK_STR(again, x[round][0]);
+		CHECK_INT(morgue_cache_export_sig(k, again, "other page key", "mentions"), 0);
+		CHECK(strcmp(again, x[round][0]) != 0);
+		CHECK_INT(morgue_cache_export_sig(k, again, "pages", "nothing"), MORGUE_EUSAGE);
+		morgue_error_clear();
 		CHECK_INT(morgue_cache_group_sig(k, round == 2 ? s3 : round ? s2 : s1, "pages",
 						 "entity", "ada-lovelace"), 0);
 		morgue_cache_free(k);
@@ -226,6 +239,12 @@ static void test_group_follows_members(void)
 	}
 	CHECK_STR(s1, s2);
 	CHECK(strcmp(s1, s3) != 0);
+	for (int i = 0; i < 3; i++)
+		CHECK_STR(x[0][i], x[1][i]);
+	CHECK(strcmp(x[0][0], x[2][0]) != 0); /* mentions */
+	CHECK_STR(x[0][1], x[2][1]);          /* attributions */
+	CHECK_STR(x[0][2], x[2][2]);          /* sourcing */
+	CHECK(strcmp(x[0][0], x[0][1]) != 0);
 	morgue_buf_free(&a);
 	morgue_buf_free(&b);
 }

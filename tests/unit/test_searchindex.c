@@ -680,6 +680,22 @@ static void test_token_cache(void)
 	morgue_buf_free(&a), morgue_buf_free(&b), morgue_buf_free(&c);
 }
 
+/* One step of test_postings_snapshot: version v of document 7 (and
+ * extra documents) indexed anew into snap-plain and through st into
+ * snap-cached; the files must be the same. The document blobs read. */
+static size_t snap_step(store *st, int v, int extra)
+{
+	morgue_buf a = MORGUE_BUF_INIT, b = MORGUE_BUF_INIT;
+	site(&a, "snap-plain");
+	site(&b, "snap-cached");
+	st->hits = 0;
+	CHECK_INT(cache_site("snap-plain", v, extra, NULL, 0), 0);
+	CHECK_INT(cache_site("snap-cached", v, extra, st, 0), 0);
+	CHECK(identical_tree(a.ptr, b.ptr));
+	morgue_buf_free(&a), morgue_buf_free(&b);
+	return st->hits;
+}
+
 /* The postings snapshot: an edit, a new title and tag, two documents
  * appended, a term gone, a form whose first document moves: each time
  * the same files as indexing every document anew, from the snapshot
@@ -688,61 +704,29 @@ static void test_token_cache(void)
 static void test_postings_snapshot(void)
 {
 	store st = { 0 };
-	morgue_buf a = MORGUE_BUF_INIT, b = MORGUE_BUF_INIT;
-	site(&a, "snap-plain");
-	site(&b, "snap-cached");
 	CHECK_INT(cache_site("snap-cached", 0, 0, &st, 0), 0);
 	CHECK(st.snap_records >= 2);
 	/* 7 with another text, title and tag; 40 and 41 appended */
-	st.hits = 0;
-	CHECK_INT(cache_site("snap-plain", 3, 2, NULL, 0), 0);
-	CHECK_INT(cache_site("snap-cached", 3, 2, &st, 0), 0);
-	CHECK_INT(st.hits, 1);
-	CHECK(identical_tree(a.ptr, b.ptr));
+	CHECK_INT(snap_step(&st, 3, 2), 1);
 	/* 7 without "sharedrare", which 8 has: its first document is not
 	 * known from the snapshot: every blob replayed */
-	st.hits = 0;
-	CHECK_INT(cache_site("snap-plain", 5, 2, NULL, 0), 0);
-	CHECK_INT(cache_site("snap-cached", 5, 2, &st, 0), 0);
-	CHECK(st.hits >= 41);
-	CHECK(identical_tree(a.ptr, b.ptr));
+	CHECK(snap_step(&st, 5, 2) >= 41);
 	/* with it again (7 before 8: the first again), without its tag,
 	 * "version5" gone */
-	st.hits = 0;
-	CHECK_INT(cache_site("snap-plain", 6, 2, NULL, 0), 0);
-	CHECK_INT(cache_site("snap-cached", 6, 2, &st, 0), 0);
-	CHECK_INT(st.hits, 1);
-	CHECK(identical_tree(a.ptr, b.ptr));
+	CHECK_INT(snap_step(&st, 6, 2), 1);
 	/* 7 without "connected", which 8 has, and 10, changed, too: not
 	 * known either */
-	st.hits = 0;
-	CHECK_INT(cache_site("snap-plain", 8, 2, NULL, 0), 0);
-	CHECK_INT(cache_site("snap-cached", 8, 2, &st, 0), 0);
-	CHECK(st.hits >= 41);
-	CHECK(identical_tree(a.ptr, b.ptr));
+	CHECK(snap_step(&st, 8, 2) >= 41);
 	/* 7 and 10 back as they were: only their four blobs read */
-	st.hits = 0;
-	CHECK_INT(cache_site("snap-plain", 6, 2, NULL, 0), 0);
-	CHECK_INT(cache_site("snap-cached", 6, 2, &st, 0), 0);
-	CHECK_INT(st.hits, 4);
-	CHECK(identical_tree(a.ptr, b.ptr));
+	CHECK_INT(snap_step(&st, 6, 2), 4);
 	/* two documents gone: other numbers, every blob replayed */
-	st.hits = 0;
-	CHECK_INT(cache_site("snap-plain", 6, 0, NULL, 0), 0);
-	CHECK_INT(cache_site("snap-cached", 6, 0, &st, 0), 0);
-	CHECK_INT(st.hits, 40);
-	CHECK(identical_tree(a.ptr, b.ptr));
+	CHECK_INT(snap_step(&st, 6, 0), 40);
 	/* a part of the snapshot cut short: the same */
 	for (size_t i = 0; i < st.n; i++)
 		if (!strcmp(st.keys[i], "#postings/1"))
 			st.blobs[i].size -= st.blobs[i].size / 3;
-	st.hits = 0;
-	CHECK_INT(cache_site("snap-plain", 7, 0, NULL, 0), 0);
-	CHECK_INT(cache_site("snap-cached", 7, 0, &st, 0), 0);
-	CHECK(st.hits >= 39);
-	CHECK(identical_tree(a.ptr, b.ptr));
+	CHECK(snap_step(&st, 7, 0) >= 39);
 	st_free(&st);
-	morgue_buf_free(&a), morgue_buf_free(&b);
 }
 
 /* Documents added by reference: the same files; their texts fetched

@@ -1296,6 +1296,31 @@ int morgue_cache_previous_text(morgue_cache *k, long long id, morgue_buf *out)
 
 static int json_strings(const char *p, char ***out, size_t *n);
 
+/* A search list of cache_search (0 tags, 1 entities) read by SQLite's own
+ * JSON, for the escapes json_strings leaves to it. */
+static const char *const list_sql[2] = {
+	"SELECT j.value FROM cache_search s, json_each(s.tags) j"
+	" WHERE s.article_id=? ORDER BY j.key",
+	"SELECT j.value FROM cache_search s, json_each(s.entities) j"
+	" WHERE s.article_id=? ORDER BY j.key",
+};
+
+/* The strings st (a list_sql) gives for article id, into out. */
+static void step_list(sqlite3_stmt *st, char ***out, size_t *n, long long id)
+{
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return;
+	sqlite3_bind_int64(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		MORGUE_ARRAY_RESERVE(*out, cap, *n + 1);
+		(*out)[(*n)++] = morgue_strdup((const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_reset(st);
+}
+
 int morgue_cache_previous_entities(morgue_cache *k, long long id, char ***entities,
 				   size_t *nentities)
 {
@@ -1312,18 +1337,10 @@ int morgue_cache_previous_entities(morgue_cache *k, long long id, char ***entiti
 				 nentities) < 0) {
 			/* escapes json_strings leaves to SQLite (as read_list) */
 			sqlite3_stmt *st = NULL;
-			size_t cap = 0;
-			if (sqlite3_prepare_v2(k->tok_db,
-					       "SELECT j.value FROM cache_search s, json_each(s.entities) j"
-					       " WHERE s.article_id=? ORDER BY j.key", -1, &st,
-					       NULL) != SQLITE_OK)
+			if (sqlite3_prepare_v2(k->tok_db, list_sql[1], -1, &st, NULL) == SQLITE_OK)
+				step_list(st, entities, nentities, id);
+			else
 				rc = MORGUE_ENOTFOUND;
-			sqlite3_bind_int64(st, 1, id);
-			while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
-				MORGUE_ARRAY_RESERVE(*entities, cap, *nentities + 1);
-				(*entities)[(*nentities)++] =
-					morgue_strdup((const char *)sqlite3_column_text(st, 0));
-			}
 			sqlite3_finalize(st);
 		}
 	}
@@ -1709,25 +1726,9 @@ int morgue_cache_search_record(morgue_cache *k, long long id, const char *public
 
 static void read_list(morgue_cache *k, char ***out, size_t *n, long long id, int col)
 {
-	static const char *const sql[2] = {
-		"SELECT j.value FROM cache_search s, json_each(s.tags) j"
-		" WHERE s.article_id=? ORDER BY j.key",
-		"SELECT j.value FROM cache_search s, json_each(s.entities) j"
-		" WHERE s.article_id=? ORDER BY j.key",
-	};
-	size_t cap = 0;
 	sqlite3_stmt *st = k->search_list[col] ? k->search_list[col]
-					       : (k->search_list[col] = prepare(k, sql[col]));
-	*out = NULL;
-	*n = 0;
-	if (st) {
-		sqlite3_bind_int64(st, 1, id);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			MORGUE_ARRAY_RESERVE(*out, cap, *n + 1);
-			(*out)[(*n)++] = morgue_strdup((const char *)sqlite3_column_text(st, 0));
-		}
-		sqlite3_reset(st);
-	}
+					       : (k->search_list[col] = prepare(k, list_sql[col]));
+	step_list(st, out, n, id);
 }
 
 static void free_list(char **v, size_t n)

@@ -513,17 +513,19 @@ int morgue_output_link(morgue_output *o, const char *site_path)
 	struct stat st, cur;
 	int rc = 0;
 
-	join(&from, &o->dir, site_path);
 	if (stat_below(o, &o->dir_fd, &o->dir, site_path, &st) < 0 || !S_ISREG(st.st_mode)) {
+		join(&from, &o->dir, site_path);
 		rc = morgue_error_set(MORGUE_ENOTFOUND, from.ptr, 0, "not in the previous site");
 		goto done;
 	}
-	/* an adopted tree usually has it already: the same inode */
+	/* an adopted tree usually has it already: the same inode; else
+	 * most pages link below the two descriptors, the rest by path */
 	if (o->spare && stat_below(o, &o->staging_fd, &o->staging, site_path, &cur) == 0 &&
 	    cur.st_ino == st.st_ino && cur.st_dev == st.st_dev)
 		;
 	else if (!try_linkat(o, site_path) &&
-		 (join(&to, &o->staging, site_path), put_link(o, from.ptr, to.ptr, site_path) < 0))
+		 (join(&from, &o->dir, site_path), join(&to, &o->staging, site_path),
+		  put_link(o, from.ptr, to.ptr, site_path) < 0))
 		rc = morgue_error_set(MORGUE_EIO, to.ptr, 0, "cannot link: %s", strerror(errno));
 	if (rc == 0)
 		count_placed(o, site_path, (size_t)st.st_size, 0);

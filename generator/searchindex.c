@@ -744,8 +744,7 @@ static size_t dict_word(morgue_searchindex *s, const morgue_token *tok)
 	return w;
 }
 
-/* Count word w in the fold list of document doc, at place k: documents
- * come in order, so the first count sets its first document. */
+/* Room for the counts of words 0..n-1 (new ones at 0). */
 static void wstat_reserve(morgue_searchindex *s, size_t n)
 {
 	if (n > s->capws) {
@@ -760,6 +759,8 @@ static void wstat_reserve(morgue_searchindex *s, size_t n)
 	}
 }
 
+/* Count word w in the fold list of document doc, at place k: documents
+ * come in order, so the first count sets its first document. */
 static void wstat_add(morgue_searchindex *s, size_t w, long doc, size_t k)
 {
 	wstat_reserve(s, w + 1);

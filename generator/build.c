@@ -651,7 +651,8 @@ static int load_article(long long *out, build *b, size_t index, long long pos, p
 	morgue_doc *doc = p->doc;
 	if (morgue_catalog_add_article(b->catalog, &id, a, doc->html, doc->text,
 				       doc->text_len) < 0 ||
-	    morgue_catalog_add_mentions(b->catalog, id, doc->mentions, doc->nmentions) < 0 ||
+	    morgue_catalog_add_mentions(b->catalog, id, doc->mentions, doc->nmentions,
+					doc->text, doc->text_len) < 0 ||
 	    morgue_catalog_add_attributions(b->catalog, id, doc->attributions,
 					    doc->nattributions, doc->text, doc->text_len) < 0) {
 		content_error(b);

@@ -532,8 +532,92 @@ done:
 	return rc;
 }
 
+/* One mention of the article being folded into refs. */
+typedef struct fold_mention {
+	const char *entity;
+	long long offset, length;
+	size_t seq;    /* row order: ties on the first offset go to the earliest */
+} fold_mention;
+
+static int by_entity_seq(const void *x, const void *y)
+{
+	const fold_mention *a = x, *b = y;
+	int r = strcmp(a->entity, b->entity);
+	if (r)
+		return r;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* The refs rows of an article from its mentions: per entity the mention
+ * count, the first mention (smallest offset; the earliest on a tie) and
+ * the sentence around it in text. Made here, while the text is at hand,
+ * rather than by reading every body back in morgue_catalog_finish. */
+static int add_refs(morgue_catalog *c, long long article_id, const morgue_mention *mm,
+		    size_t n, const char *text, size_t tlen)
+{
+	sqlite3_stmt *art = cached(c, "SELECT date, path FROM articles WHERE id=?");
+	sqlite3_stmt *ins = art ? cached(c,
+		"INSERT INTO refs(article_id, entity, mentions, first_offset, first_length,"
+		" kwic_before, kwic_match, kwic_after, date, path) VALUES(?,?,?,?,?,?,?,?,?,?)") : NULL;
+	fold_mention *m = NULL;
+	int rc = 0;
+
+	if (!art || !ins)
+		return MORGUE_ERROR;
+	sqlite3_bind_int64(art, 1, article_id);
+	if (sqlite3_step(art) == SQLITE_ROW) { /* else NULL, as the bindings were cleared */
+		sqlite3_bind_value(ins, 9, sqlite3_column_value(art, 0));
+		sqlite3_bind_value(ins, 10, sqlite3_column_value(art, 1));
+	}
+	sqlite3_reset(art);
+	m = morgue_malloc(n * sizeof(*m));
+	for (size_t i = 0; i < n; i++)
+		m[i] = (fold_mention){ mm[i].entity ? mm[i].entity : "", (long long)mm[i].offset,
+				       (long long)mm[i].length, i };
+	qsort(m, n, sizeof(*m), by_entity_seq);
+	if (!text)
+		text = "", tlen = 0;
+	for (size_t g = 0; g < n && !rc;) {
+		size_t k = g + 1, first = g;
+		while (k < n && !strcmp(m[k].entity, m[g].entity)) {
+			if (m[k].offset < m[first].offset)
+				first = k;
+			k++;
+		}
+		sqlite3_bind_int64(ins, 1, article_id);
+		bind_text(ins, 2, m[g].entity);
+		sqlite3_bind_int64(ins, 3, (long long)(k - g));
+		sqlite3_bind_int64(ins, 4, m[first].offset);
+		sqlite3_bind_int64(ins, 5, m[first].length);
+		size_t ks, ke, off = (size_t)m[first].offset, len = (size_t)m[first].length;
+		if (morgue_catalog_kwic_span(text, tlen, off, len, &ks, &ke)) {
+			/* as bound from a C string before: up to a NUL */
+			sqlite3_bind_text(ins, 6, text + ks, (int)strnlen(text + ks, off - ks),
+					  SQLITE_TRANSIENT);
+			sqlite3_bind_text(ins, 7, text + off, (int)strnlen(text + off, len),
+					  SQLITE_TRANSIENT);
+			sqlite3_bind_text(ins, 8, text + off + len,
+					  (int)strnlen(text + off + len, ke - off - len),
+					  SQLITE_TRANSIENT);
+		} else {
+			sqlite3_bind_null(ins, 6);
+			sqlite3_bind_null(ins, 7);
+			sqlite3_bind_null(ins, 8);
+		}
+		if (sqlite3_step(ins) != SQLITE_DONE)
+			rc = db_error(c, "references");
+		sqlite3_reset(ins);
+		g = k;
+	}
+	/* cached: the cache owns art and ins; their date and path stay
+	 * bound until the next article's */
+	free(m);
+	return rc;
+}
+
 int morgue_catalog_add_mentions(morgue_catalog *c, long long article_id,
-				const morgue_mention *m, size_t n)
+				const morgue_mention *m, size_t n, const char *text,
+				size_t text_len)
 {
 	sqlite3_stmt *st;
 	int rc = 0;
@@ -556,7 +640,7 @@ int morgue_catalog_add_mentions(morgue_catalog *c, long long article_id,
 		sqlite3_reset(st);
 	}
 	/* cached: the cache owns st */
-	return rc;
+	return rc ? rc : add_refs(c, article_id, m, n, text, text_len);
 }
 
 int morgue_catalog_add_attributions(morgue_catalog *c, long long article_id,
@@ -761,205 +845,13 @@ static void pairs_add(pairs *p, int a, int b)
 		pair_add(&p->t, &p->cap, &p->n, ((unsigned long long)a << 32) | (unsigned)b);
 }
 
-/* One mention row of the article being folded into refs. */
-typedef struct fold_mention {
-	size_t entity; /* offset of the slug in the arena */
-	long long offset, length;
-	size_t seq;    /* row order: ties on the first offset go to the earliest */
-} fold_mention;
-
-static const char *fold_arena;
-
-static int by_entity_seq(const void *x, const void *y)
-{
-	const fold_mention *a = x, *b = y;
-	int r = strcmp(fold_arena + a->entity, fold_arena + b->entity);
-	if (r)
-		return r;
-	return a->seq < b->seq ? -1 : a->seq > b->seq;
-}
-
-typedef struct slug_id {
-	const char *slug;
-	int id;
-} slug_id;
-
-static int by_slug(const void *x, const void *y)
-{
-	return strcmp(((const slug_id *)x)->slug, ((const slug_id *)y)->slug);
-}
-
 static int cmp_int(const void *x, const void *y)
 {
 	int a = *(const int *)x, b = *(const int *)y;
 	return a < b ? -1 : a > b;
 }
 
-/* refs from mentions, in one merge pass over the articles (id order, with
- * their text) and their mentions (row order): per (article, entity) the
- * mention count, the first mention (smallest offset; the earliest row on
- * a tie) and the sentence around it. This is what the SQL GROUP BY over
- * mentions plus a kwic UPDATE of every row computed, without sorting the
- * mentions or reading each text through a join. The same pass counts
- * co-mentioned pairs of registered entities for store_comentions (t). */
-static int store_refs(morgue_catalog *c, pairs *pp, int only_touched)
-{
-	/* an article copied from the build cache (cache.h) brought its refs
-	 * rows: only its co-mention pairs are counted, its text is not read.
-	 * only_touched: just the articles of temp.touched, no pairs (pp NULL) */
-	sqlite3_stmt *arts = prepare(c, only_touched ?
-		"SELECT a.id, a.date, a.path, b.id IS NOT NULL, 0"
-		" FROM articles a LEFT JOIN bodies b ON b.id = a.id"
-		" WHERE a.id IN temp.touched ORDER BY a.id" :
-		"SELECT a.id, a.date, a.path, b.id IS NOT NULL,"
-		" EXISTS(SELECT 1 FROM refs r WHERE r.article_id = a.id)"
-		" FROM articles a LEFT JOIN bodies b ON b.id = a.id ORDER BY a.id");
-	sqlite3_stmt *body = prepare(c, "SELECT text FROM bodies WHERE id=?");
-	sqlite3_stmt *men = prepare(c, only_touched ?
-		"SELECT article_id, entity, offset, length FROM mentions"
-		" WHERE article_id IN temp.touched ORDER BY article_id, id" :
-		"SELECT article_id, entity, offset, length FROM mentions ORDER BY article_id, id");
-	sqlite3_stmt *ents = prepare(c, "SELECT id, slug FROM entities");
-	sqlite3_stmt *ins = prepare(c,
-		"INSERT INTO refs(article_id, entity, mentions, first_offset, first_length,"
-		" kwic_before, kwic_match, kwic_after, date, path) VALUES(?,?,?,?,?,?,?,?,?,?)");
-	morgue_buf arena = MORGUE_BUF_INIT, slugs = MORGUE_BUF_INIT;
-	fold_mention *m = NULL;
-	size_t nm = 0, capm = 0, nids = 0, capids = 0, nslug = 0, capslug = 0;
-	slug_id *slug = NULL;
-	size_t *slug_off = NULL;
-	int *ids = NULL, rc = 0, ar, mr = SQLITE_ROW;
-
-	if (!arts || !men || !ents || !ins || !body) {
-		rc = MORGUE_ERROR;
-		goto done;
-	}
-	while (sqlite3_step(ents) == SQLITE_ROW) {
-		const char *sl = (const char *)sqlite3_column_text(ents, 1);
-		MORGUE_ARRAY_RESERVE(slug, capslug, nslug + 1);
-		slug_off = morgue_realloc(slug_off, capslug * sizeof(*slug_off));
-		slug_off[nslug] = slugs.size;
-		slug[nslug].id = sqlite3_column_int(ents, 0);
-		morgue_buf_put(&slugs, sl ? sl : "", sl ? strlen(sl) + 1 : 1);
-		nslug++;
-	}
-	for (size_t i = 0; i < nslug; i++) {
-		slug[i].slug = slugs.ptr + slug_off[i];
-		if (pp && slug[i].id >= 0 && (size_t)slug[i].id + 1 > pp->dmax)
-			pp->dmax = (size_t)slug[i].id + 1;
-	}
-	if (pp && pp->dmax <= DENSE_PAIRS_MAX)
-		pp->dense = morgue_calloc(pp->dmax * (pp->dmax - 1) / 2 + 1, sizeof(*pp->dense));
-	if (nslug)
-		qsort(slug, nslug, sizeof(*slug), by_slug);
-	mr = sqlite3_step(men);
-	while ((ar = sqlite3_step(arts)) == SQLITE_ROW && !rc) {
-		long long id = sqlite3_column_int64(arts, 0);
-		nm = 0;
-		morgue_buf_clear(&arena);
-		/* mentions of articles that do not exist are left out (a join) */
-		while (mr == SQLITE_ROW && sqlite3_column_int64(men, 0) < id)
-			mr = sqlite3_step(men);
-		while (mr == SQLITE_ROW && sqlite3_column_int64(men, 0) == id) {
-			const char *e = (const char *)sqlite3_column_text(men, 1);
-			MORGUE_ARRAY_RESERVE(m, capm, nm + 1);
-			m[nm] = (fold_mention){ arena.size, sqlite3_column_int64(men, 2),
-						sqlite3_column_int64(men, 3), nm };
-			morgue_buf_put(&arena, e ? e : "", e ? strlen(e) + 1 : 1);
-			nm++;
-			mr = sqlite3_step(men);
-		}
-		if (!nm)
-			continue;
-		fold_arena = arena.ptr;
-		qsort(m, nm, sizeof(*m), by_entity_seq);
-		fold_arena = NULL;
-		int has_text = sqlite3_column_int(arts, 3);
-		int copied = sqlite3_column_int(arts, 4);
-		const char *text = NULL;
-		size_t tlen = 0;
-		sqlite3_reset(body);
-		if (has_text && !copied) {
-			sqlite3_bind_int64(body, 1, id);
-			if (sqlite3_step(body) == SQLITE_ROW) {
-				text = (const char *)sqlite3_column_text(body, 0);
-				tlen = (size_t)sqlite3_column_bytes(body, 0);
-			}
-		}
-		nids = 0;
-		for (size_t g = 0; g < nm && !rc;) {
-			const char *ent = arena.ptr + m[g].entity;
-			size_t k = g + 1, first = g;
-			while (k < nm && !strcmp(arena.ptr + m[k].entity, ent)) {
-				if (m[k].offset < m[first].offset)
-					first = k;
-				k++;
-			}
-			if (copied)
-				goto pair;
-			sqlite3_bind_int64(ins, 1, id);
-			bind_text(ins, 2, ent);
-			sqlite3_bind_int64(ins, 3, (long long)(k - g));
-			sqlite3_bind_int64(ins, 4, m[first].offset);
-			sqlite3_bind_int64(ins, 5, m[first].length);
-			size_t ks, ke, off = (size_t)m[first].offset;
-			if (has_text && morgue_catalog_kwic_span(text ? text : "", text ? tlen : 0, off,
-						  (size_t)m[first].length, &ks, &ke)) {
-				size_t len = (size_t)m[first].length;
-				/* as bound from a C string before: up to a NUL */
-				sqlite3_bind_text(ins, 6, text + ks, (int)strnlen(text + ks, off - ks),
-						  SQLITE_TRANSIENT);
-				sqlite3_bind_text(ins, 7, text + off, (int)strnlen(text + off, len),
-						  SQLITE_TRANSIENT);
-				sqlite3_bind_text(ins, 8, text + off + len,
-						  (int)strnlen(text + off + len, ke - off - len),
-						  SQLITE_TRANSIENT);
-			} else {
-				sqlite3_bind_null(ins, 6);
-				sqlite3_bind_null(ins, 7);
-				sqlite3_bind_null(ins, 8);
-			}
-			sqlite3_bind_value(ins, 9, sqlite3_column_value(arts, 1));
-			sqlite3_bind_value(ins, 10, sqlite3_column_value(arts, 2));
-			if (sqlite3_step(ins) != SQLITE_DONE)
-				rc = db_error(c, "references");
-			sqlite3_reset(ins);
-		pair:;
-			slug_id key = { ent, 0 }, *hit = nslug ? bsearch(&key, slug, nslug,
-									 sizeof(*slug), by_slug) : NULL;
-			if (hit) {
-				MORGUE_ARRAY_RESERVE(ids, capids, nids + 1);
-				ids[nids++] = hit->id;
-			}
-			g = k;
-		}
-		/* co-mentions: every pair of the article's entities, ids ascending */
-		if (!pp)
-			continue;
-		if (nids > 1) /* ids is NULL for an article without mentions */
-			qsort(ids, nids, sizeof(*ids), cmp_int);
-		for (size_t i = 0; i < nids; i++)
-			for (size_t j = i + 1; j < nids; j++)
-				pairs_add(pp, ids[i], ids[j]);
-	}
-	if (!rc && (ar != SQLITE_DONE || (mr != SQLITE_DONE && mr != SQLITE_ROW)))
-		rc = db_error(c, "references");
-done:
-	morgue_buf_free(&arena);
-	morgue_buf_free(&slugs);
-	free(m);
-	free(slug);
-	free(slug_off);
-	free(ids);
-	sqlite3_finalize(arts);
-	sqlite3_finalize(body);
-	sqlite3_finalize(men);
-	sqlite3_finalize(ents);
-	sqlite3_finalize(ins);
-	return rc;
-}
-
-/* The top partners of each entity from the pair counts of store_refs. */
+/* The top partners of each entity from the pair counts of pairs_from_refs. */
 static int store_comentions(morgue_catalog *c, const pairs *pp)
 {
 	sqlite3_stmt *names = prepare(c, "SELECT id, name FROM entities");
@@ -1375,8 +1267,8 @@ done:
 	return rc;
 }
 
-/* Co-mention pair counts from refs (the entities each article mentions),
- * as store_refs counts them from the mentions. */
+/* Co-mention pair counts from refs (the entities each article mentions:
+ * its rows with mentions; a publication's row may have none). */
 static int pairs_from_refs(morgue_catalog *c, pairs *pp)
 {
 	sqlite3_stmt *max = prepare(c, "SELECT MAX(id) FROM entities");
@@ -1466,8 +1358,6 @@ static int finish_incremental(morgue_catalog *c)
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	if (!rc)
-		rc = store_refs(c, NULL, 1);
 	if (!rc)
 		rc = exec(c,
 			"INSERT OR IGNORE INTO refs(article_id, entity, mentions, date, path)"
@@ -1643,7 +1533,7 @@ int morgue_catalog_finish(morgue_catalog *c)
 		"CREATE INDEX IF NOT EXISTS attributions_source ON attributions(source,"
 		"  date DESC, path, article_id, seq, kind);");
 	if (!rc)
-		rc = store_refs(c, &pp, 0);
+		rc = pairs_from_refs(c, &pp);
 	if (!rc)
 		rc = exec(c,
 			"INSERT OR IGNORE INTO refs(article_id, entity, mentions, date, path)"

@@ -52,8 +52,12 @@ int morgue_catalog_add_entity(morgue_catalog *c, const morgue_entity *e,
 int morgue_catalog_add_article(morgue_catalog *c, long long *id,
 			       const morgue_article *a, const char *body_html,
 			       const char *text, size_t text_len);
+/* The mentions of an article (offsets into text, the article's plain
+ * text as given to add_article), and its refs rows: per entity the count,
+ * the first mention and its sentence. Once per article. */
 int morgue_catalog_add_mentions(morgue_catalog *c, long long article_id,
-				const morgue_mention *m, size_t n);
+				const morgue_mention *m, size_t n, const char *text,
+				size_t text_len);
 /* The attributions of an article (attribution.h; offsets into text, the
  * article's plain text, in the order of the src-N ids of its page). */
 int morgue_catalog_add_attributions(morgue_catalog *c, long long article_id,

@@ -62,7 +62,7 @@ static void first_build(const char *file, const char *title2)
 		a.tags = tags;
 		a.ntags = 2;
 		CHECK_INT(morgue_catalog_add_article(c, &id, &a, "<p>x</p>", text, strlen(text)), 0);
-		CHECK_INT(morgue_catalog_add_mentions(c, id, &m, 1), 0);
+		CHECK_INT(morgue_catalog_add_mentions(c, id, &m, 1, text, strlen(text)), 0);
 		CHECK_INT(morgue_cache_search_record(k, id, "The Times", (const char *const *)tags, 2,
 						     slugs, 1), 0);
 		CHECK_INT(morgue_cache_article_record(k, id, i ? "key-two" : "key-one",
@@ -280,7 +280,7 @@ static void listing_sig(char out[MORGUE_HASH_HEX], const char *text, int words)
 	char (*sigs)[MORGUE_HASH_HEX] = NULL;
 	size_t n = 0;
 	long long id = one_article(&c, &k, &f, "listing.cache", text);
-	CHECK_INT(morgue_catalog_add_mentions(c, id, &m, 1), 0);
+	CHECK_INT(morgue_catalog_add_mentions(c, id, &m, 1, text, strlen(text)), 0);
 	CHECK_INT(morgue_cache_rows_record(k, id, text, strlen(text), words, &m, 1, NULL, 0), 0);
 	CHECK_INT(morgue_cache_article_record(k, id, "key", text), 0); /* the digest: every byte */
 	CHECK_INT(morgue_catalog_finish(c), 0);
@@ -382,7 +382,7 @@ static void test_rows_digest_is_stored_rows(void)
 	};
 	char want[MORGUE_HASH_HEX], got[MORGUE_HASH_HEX];
 	long long id = one_article(&c, &k, &f, "rows.cache", text);
-	CHECK_INT(morgue_catalog_add_mentions(c, id, m, 3), 0);
+	CHECK_INT(morgue_catalog_add_mentions(c, id, m, 3, text, strlen(text)), 0);
 	CHECK_INT(morgue_catalog_add_attributions(c, id, t, 2, text, strlen(text)), 0);
 	CHECK_INT(morgue_cache_rows_record(k, id, text, strlen(text), 0, m, 3, t, 2), 0);
 	for (int i = 0; i < 2; i++) {
@@ -615,7 +615,7 @@ static void test_open_moved(void)
 		morgue_catalog_set_article_id(c, 2);
 		CHECK_INT(morgue_catalog_add_article(c, &id, &art, "<p>y</p>", text, strlen(text)), 0);
 		CHECK_INT(id, 2);
-		CHECK_INT(morgue_catalog_add_mentions(c, id, &m, 1), 0);
+		CHECK_INT(morgue_catalog_add_mentions(c, id, &m, 1, text, strlen(text)), 0);
 	}
 	CHECK_INT(morgue_catalog_finish(c), 0);
 	morgue_catalog_commit(c);
@@ -711,7 +711,7 @@ static void memo_round(const char *from, const char *to, const char *const *keys
 			morgue_catalog_set_article_id(c, 2);
 			CHECK_INT(morgue_catalog_add_article(c, &id, &art, "<p>x</p>", text,
 							     strlen(text)), 0);
-			CHECK_INT(morgue_catalog_add_mentions(c, id, &m, 1), 0);
+			CHECK_INT(morgue_catalog_add_mentions(c, id, &m, 1, text, strlen(text)), 0);
 		} else {
 			CHECK_INT(morgue_cache_article_lookup(k, &old, keys[i]), 1);
 			CHECK_INT(morgue_cache_article_copy(k, &id, old), 0);
@@ -942,7 +942,7 @@ static long long csv_article(morgue_catalog *c, morgue_cache *k, const char *pat
 	a.title = (char *)path_id;
 	a.date = (char *)"2020-01-01";
 	CHECK_INT(morgue_catalog_add_article(c, &id, &a, "<p>x</p>", text, strlen(text)), 0);
-	CHECK_INT(morgue_catalog_add_mentions(c, id, &m, 1), 0);
+	CHECK_INT(morgue_catalog_add_mentions(c, id, &m, 1, text, strlen(text)), 0);
 	CHECK_INT(morgue_cache_rows_record(k, id, text, strlen(text), 0, &m, 1, NULL, 0), 0);
 	return id;
 }
@@ -1198,7 +1198,7 @@ static void test_csv_restart(void)
 		art.date = (char *)"2020-01-01";
 		CHECK_INT(morgue_catalog_add_article(c, &id, &art, "<p>x</p>", "Ada Lovelace.", 13),
 			  0);
-		CHECK_INT(morgue_catalog_add_mentions(c, id, m, NMENTIONS), 0);
+		CHECK_INT(morgue_catalog_add_mentions(c, id, m, NMENTIONS, "Ada Lovelace.", 13), 0);
 		CHECK_INT(morgue_cache_rows_record(k, id, "Ada Lovelace.", 13, 0, m, NMENTIONS, NULL, 0),
 			  0);
 		CHECK_INT(morgue_cache_article_record(k, id, keys[i], "d"), 0);

@@ -44,7 +44,7 @@ static long long add_article(morgue_catalog *c, const char *id, const char *titl
 		m[i].length = strlen(ents[2 * i + 1]);
 		m[i].source = MORGUE_MENTION_AUTO;
 	}
-	CHECK_INT(morgue_catalog_add_mentions(c, rowid, m, n), 0);
+	CHECK_INT(morgue_catalog_add_mentions(c, rowid, m, n, text, strlen(text)), 0);
 	return rowid;
 }
 
@@ -413,7 +413,7 @@ static void csv_by_article(void)
 		{ .entity = (char *)"washington-post", .surface = (char *)"Sergey Lavrov, \"the\"",
 		  .offset = 0, .length = 20 },
 	};
-	CHECK_INT(morgue_catalog_add_mentions(c, id, tie, 2), 0);
+	CHECK_INT(morgue_catalog_add_mentions(c, id, tie, 2, text, strlen(text)), 0);
 	morgue_attribution a4[] = {
 		attr("sergey-lavrov", "Lavrov, \"minister\"", MORGUE_SOURCE_PERSON, "met", text,
 		     "met Donald Trump"),

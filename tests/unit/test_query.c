@@ -25,7 +25,7 @@ static void add(morgue_catalog *c, const char *id, const char *title, const char
 	CHECK_INT(morgue_catalog_add_article(c, &rowid, &a, "<p>x</p>", text, strlen(text)), 0);
 	if (ent) {
 		morgue_mention m = { (char *)ent, (char *)"Lavrov", 0, 6, MORGUE_MENTION_AUTO };
-		CHECK_INT(morgue_catalog_add_mentions(c, rowid, &m, 1), 0);
+		CHECK_INT(morgue_catalog_add_mentions(c, rowid, &m, 1, text, strlen(text)), 0);
 	}
 }
 

@@ -9,6 +9,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -786,13 +787,36 @@ typedef struct article_job {
 
 /* One thread's share of the article or entity pages: jobs first, first +
  * step, ... of njobs (article_job or entity_job). */
+/* The jobs two threads share: each takes the next one when it is done
+ * with its last (a fixed split left one thread idle for a second while
+ * the other, slowed by the search and export threads, finished its half),
+ * and both stop taking once either has failed. */
+typedef struct job_queue {
+	atomic_size_t next;
+	atomic_int failed;
+} job_queue;
+
 typedef struct page_worker {
 	morgue_site site; /* a copy; a second thread's has its own catalog connection */
 	void *jobs;
-	size_t njobs, first, step;
+	size_t njobs;
+	job_queue *queue;
 	int rc;
 	morgue_buf error;
 } page_worker;
+
+/* The index of w's next job, or njobs when there is none left for it. */
+static size_t next_job(page_worker *w)
+{
+	if (w->rc) {
+		atomic_store(&w->queue->failed, 1);
+		return w->njobs;
+	}
+	if (atomic_load(&w->queue->failed))
+		return w->njobs;
+	size_t i = atomic_fetch_add(&w->queue->next, 1);
+	return i < w->njobs ? i : w->njobs;
+}
 
 /* Keep the worker's error message (its thread's own goes with it). */
 static void worker_failed(page_worker *w)
@@ -805,7 +829,7 @@ static void *render_jobs(void *arg)
 {
 	page_worker *w = arg;
 	article_job *jobs = w->jobs;
-	for (size_t i = w->first; i < w->njobs && !w->rc; i += w->step)
+	for (size_t i; (i = next_job(w)) < w->njobs;)
 		w->rc = morgue_render_article(&w->site, jobs[i].id, jobs[i].prev, jobs[i].next);
 	worker_failed(w);
 	morgue_error_clear(); /* frees this thread's message */
@@ -841,7 +865,9 @@ static int render_articles(morgue_site *s)
 	}
 	free(ids);
 
-	page_worker w = { .jobs = jobs, .njobs = njobs, .first = 1, .step = 2 };
+	job_queue queue = { 0 };
+	page_worker w = { .jobs = jobs, .njobs = njobs, .queue = &queue };
+	page_worker mine = { .jobs = jobs, .njobs = njobs, .queue = &queue, .rc = rc };
 	pthread_t thread;
 	int threaded = 0;
 	if (!rc && s->catalog_file && njobs >= 64 &&
@@ -854,8 +880,9 @@ static int render_articles(morgue_site *s)
 		threaded = pthread_create(&thread, NULL, render_jobs, &w) == 0;
 	}
 	morgue_error_clear();
-	for (size_t i = 0; i < njobs && !rc; i += threaded ? 2 : 1)
-		rc = morgue_render_article(s, jobs[i].id, jobs[i].prev, jobs[i].next);
+	for (size_t i; (i = next_job(&mine)) < njobs;)
+		mine.rc = morgue_render_article(s, jobs[i].id, jobs[i].prev, jobs[i].next);
+	rc = mine.rc; /* its message is this thread's */
 	if (threaded) {
 		pthread_join(thread, NULL);
 		if (w.rc < 0 && !rc)
@@ -900,7 +927,7 @@ typedef struct entity_job {
 static void *entity_jobs(void *arg)
 {
 	page_worker *w = arg;
-	for (size_t i = w->first; i < w->njobs && !w->rc; i += w->step) {
+	for (size_t i; (i = next_job(w)) < w->njobs;) {
 		entity_job *j = (entity_job *)w->jobs + i;
 		w->site.pages = 0;
 		w->site.paths = NULL;
@@ -936,8 +963,9 @@ static int render_entities(morgue_site *s)
 	morgue_site base = *s;
 	base.family = NULL;
 	base.uncounted = 0;
-	page_worker mine = { .site = base, .jobs = jobs, .njobs = n, .first = 0, .step = 1 };
-	page_worker other = { .site = base, .jobs = jobs, .njobs = n, .first = 1, .step = 2 };
+	job_queue queue = { 0 };
+	page_worker mine = { .site = base, .jobs = jobs, .njobs = n, .queue = &queue };
+	page_worker other = { .site = base, .jobs = jobs, .njobs = n, .queue = &queue };
 	pthread_t thread;
 	int threaded = 0;
 	if (s->catalog_file && n >= 64 &&
@@ -954,8 +982,6 @@ static int render_entities(morgue_site *s)
 		}
 	}
 	morgue_error_clear();
-	if (threaded)
-		mine.step = 2;
 	entity_jobs(&mine);
 	if (threaded) {
 		pthread_join(thread, NULL);

@@ -1052,9 +1052,10 @@ static int write_archive(exports *x, morgue_catalog *c)
 }
 
 /* Let the calling thread yield to the others: on an edit the main
- * thread's pages are the critical path, and the search index and the
- * archive.sqlite update, which it waits for only at the end, would
- * otherwise take half its core. */
+ * thread's pages are the critical path, and the archive.sqlite update,
+ * which it waits for only at the end, would otherwise take half its core.
+ * Not the search thread: niced, it was still writing when the pages were
+ * done, and the build waited for it. */
 static void background_thread(void)
 {
 	(void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
@@ -1168,8 +1169,6 @@ typedef struct search_job {
 static void *run_search(void *arg)
 {
 	search_job *j = arg;
-	if (j->b->self)
-		background_thread();
 	int rc = morgue_searchindex_index(j->b->search);
 	pthread_mutex_lock(&j->lock);
 	while (!j->told)

@@ -1615,13 +1615,15 @@ static void put_quoted(morgue_buf *sql, const char *s)
 
 /* SQL that attaches the file at path as alias. The exports write files
  * in the staging directory, which a failed build deletes: no journal and
- * no syncs. */
+ * no syncs. secure_delete: what an update of the published archive.sqlite
+ * deletes (an article taken down) must not stay in its free pages; on in
+ * Debian's SQLite by default, off in SQLite's own. */
 static void put_attach(morgue_buf *sql, const char *path, const char *alias)
 {
 	morgue_buf_puts(sql, "ATTACH DATABASE ");
 	put_quoted(sql, path);
-	morgue_buf_printf(sql, " AS %s; PRAGMA %s.journal_mode=OFF; PRAGMA %s.synchronous=OFF;",
-			  alias, alias, alias);
+	morgue_buf_printf(sql, " AS %s; PRAGMA %s.journal_mode=OFF; PRAGMA %s.synchronous=OFF;"
+			  " PRAGMA %s.secure_delete=ON;", alias, alias, alias, alias);
 }
 
 /* Run body with the file at path attached as alias. */

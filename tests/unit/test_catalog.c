@@ -596,6 +596,16 @@ static int fts_count(const char *path, const char *query)
 	return n;
 }
 
+/* Whether the bytes of b (a file, NULs and all) hold s. */
+static int has_bytes(const morgue_buf *b, const char *s)
+{
+	size_t n = strlen(s);
+	for (size_t i = 0; b->size >= n && i <= b->size - n; i++)
+		if (!memcmp(b->ptr + i, s, n))
+			return 1;
+	return 0;
+}
+
 /* The previous export updated in place for an article dropped and added
  * again holds the rows of a fresh export, and its index finds the new
  * text, not the old; a file whose other articles differ is refused. */
@@ -638,6 +648,16 @@ static void export_update_is_a_fresh_export(void)
 	CHECK_INT(fts_count(upd, "spoke"), 0);
 	CHECK_INT(fts_count(upd, "trump"), fts_count(fresh, "trump"));
 	CHECK_INT(fts_count(old, "spoke"), 1);
+	/* the dropped text is gone from the published file's bytes too, not
+	 * left in its free pages (the catalog turns secure_delete off for its
+	 * own files, not for this one) */
+	morgue_buf raw = MORGUE_BUF_INIT;
+	CHECK_INT(morgue_fs_read(&raw, old), 0);
+	CHECK(has_bytes(&raw, "Donald Trump spoke about Iran."));
+	morgue_buf_clear(&raw);
+	CHECK_INT(morgue_fs_read(&raw, upd), 0);
+	CHECK(!has_bytes(&raw, "Donald Trump spoke about Iran."));
+	morgue_buf_free(&raw);
 
 	sqlite3 *db;
 	CHECK_INT(morgue_fs_copy(old, upd), 0);

@@ -919,7 +919,7 @@ static void search_record(const char *name, const char *key, void *payload)
 	morgue_buf fam = MORGUE_BUF_INIT, path = MORGUE_BUF_INIT;
 	morgue_buf_printf(&fam, "s:%s", name);
 	morgue_buf_printf(&path, "search/%s.js", name);
-	morgue_cache_page_record(b->cache, fam.ptr, key, path.ptr);
+	morgue_cache_page_record(b->cache, fam.ptr, key, path.ptr, -1);
 	morgue_buf_free(&fam);
 	morgue_buf_free(&path);
 }
@@ -1613,6 +1613,8 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 		goto done;
 	if (b.search)
 		morgue_searchindex_set_output(b.search, b.output);
+	if (b.cache)
+		morgue_cache_set_output(b.cache, b.output);
 	format_date(date, morgue_repo_commit_time(b.repo));
 	morgue_site site = {
 		.catalog = b.catalog, .theme = b.theme, .output = b.output,
@@ -1739,7 +1741,7 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 		if (csv_known[i] && !x.skip[i]) {
 			morgue_buf_printf(&fam, "x:%s", csv_names[i]);
 			morgue_buf_printf(&file, "%s.csv", csv_names[i]);
-			rc = morgue_cache_page_record(b.cache, fam.ptr, csv_sig[i], file.ptr);
+			rc = morgue_cache_page_record(b.cache, fam.ptr, csv_sig[i], file.ptr, -1);
 		}
 		/* the spans of the file the site now holds: a linked file
 		 * is the previous one */

@@ -21,7 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define CACHE_FORMAT "morgue-cache 9"
+#define CACHE_FORMAT "morgue-cache 10"
 
 /* The per-article tables a copy carries over, and the column holding the
  * article id. The articles row itself gets a fresh id (assigned in the
@@ -105,8 +105,12 @@ struct morgue_cache {
 	pthread_mutex_t lock;
 	/* page records wait in memory until morgue_cache_flush, so pages
 	 * can be rendered while another connection reads the catalog */
-	char **pending; /* family, sig, path, family, ... */
+	struct pending_page {
+		char *family, *sig, *path;
+		long long size; /* -1: asked of output at flush */
+	} *pending;
 	size_t npending, cappending;
+	morgue_output *output; /* the pages' sizes, when they were not given */
 	/* on the moved cache, a reused family's rows stay as they are: its
 	 * name goes into this set (open addressing, a power of two over
 	 * twice its count) instead of its rows into pending */
@@ -181,7 +185,15 @@ static sqlite3_stmt *prepare(morgue_cache *k, const char *sql)
 
 typedef struct page_row {
 	size_t family, sig, path; /* offsets in page_text */
+	long long size;           /* -1: not recorded */
 } page_row;
+
+static void pending_free(struct pending_page *p)
+{
+	free(p->family);
+	free(p->sig);
+	free(p->path);
+}
 
 static void pages_free(morgue_cache *k)
 {
@@ -284,7 +296,7 @@ static void attach_previous(morgue_cache *k, const char *path)
 	 * page fails the copy of its article, which drops the cache */
 	k->tok_path = morgue_strdup(path);
 	k->lookup = prepare(k, "SELECT article_id FROM prev.cache_articles WHERE key=?");
-	k->page_prev = prepare(k, "SELECT family, sig, path FROM prev.cache_pages"
+	k->page_prev = prepare(k, "SELECT family, sig, path, size FROM prev.cache_pages"
 				  " ORDER BY family, sig, rowid");
 	for (size_t i = 0; i < NCOPIED; i++)
 		k->copy[i] = copy_statement(k, i);
@@ -327,8 +339,9 @@ int morgue_cache_open(morgue_cache **out, morgue_catalog *c, const char *prev_pa
 			 "INSERT INTO cache_meta VALUES('format', '" CACHE_FORMAT "');"
 			 "CREATE TABLE cache_articles(article_id INTEGER PRIMARY KEY,"
 			 "  key TEXT NOT NULL UNIQUE, digest TEXT NOT NULL);"
+			 /* size: the file's bytes, NULL when not known */
 			 "CREATE TABLE cache_pages(family TEXT NOT NULL, sig TEXT NOT NULL,"
-			 "  path TEXT NOT NULL);"
+			 "  path TEXT NOT NULL, size INTEGER);"
 			 "CREATE INDEX cache_pages_family ON cache_pages(family, sig);"
 			 /* what the search index is given for an article, as JSON
 			  * lists: raw tags and mentioned entities in text order */
@@ -361,7 +374,7 @@ int morgue_cache_open(morgue_cache **out, morgue_catalog *c, const char *prev_pa
 		goto done;
 	}
 	k->record = prepare(k, "INSERT INTO cache_articles VALUES(?,?,?)");
-	k->page_ins = prepare(k, "INSERT INTO cache_pages VALUES(?,?,?)");
+	k->page_ins = prepare(k, "INSERT INTO cache_pages VALUES(?,?,?,?)");
 	k->related = prepare(k, "SELECT other, score, shared FROM related WHERE article_id=?"
 				" ORDER BY rank");
 	if (!k->record || !k->page_ins) {
@@ -434,7 +447,7 @@ void morgue_cache_free(morgue_cache *k)
 	}
 	free(k->groups);
 	for (size_t i = 0; i < k->npending; i++)
-		free(k->pending[i]);
+		pending_free(&k->pending[i]);
 	free(k->pending);
 	for (size_t i = 0; i < k->capkept; i++)
 		free(k->kept[i]);
@@ -757,10 +770,10 @@ int morgue_cache_open_planned(morgue_cache **out, morgue_catalog **catalog, cons
 	p->old = NULL;
 	p->nold = 0;
 	k->record = prepare(k, "INSERT INTO cache_articles VALUES(?,?,?)");
-	k->page_ins = prepare(k, "INSERT INTO cache_pages VALUES(?,?,?)");
+	k->page_ins = prepare(k, "INSERT INTO cache_pages VALUES(?,?,?,?)");
 	k->related = prepare(k, "SELECT other, score, shared FROM related WHERE article_id=?"
 				" ORDER BY rank");
-	k->page_prev = prepare(k, "SELECT family, sig, path FROM main.cache_pages"
+	k->page_prev = prepare(k, "SELECT family, sig, path, size FROM main.cache_pages"
 				  " ORDER BY family, sig, rowid");
 	if (!k->record || !k->page_ins || !k->related || !k->page_prev ||
 	    mark_dirty(k, p->stale, p->nstale) < 0 ||
@@ -1233,19 +1246,23 @@ int morgue_cache_group_sig(morgue_cache *k, char out[MORGUE_HASH_HEX],
 }
 
 static void record_locked(morgue_cache *k, const char *family, const char *sig,
-			  const char *path)
+			  const char *path, long long size)
 {
-	MORGUE_ARRAY_RESERVE(k->pending, k->cappending, k->npending + 3);
-	k->pending[k->npending++] = morgue_strdup(family);
-	k->pending[k->npending++] = morgue_strdup(sig);
-	k->pending[k->npending++] = morgue_strdup(path);
+	MORGUE_ARRAY_RESERVE(k->pending, k->cappending, k->npending + 1);
+	k->pending[k->npending++] = (struct pending_page){ morgue_strdup(family),
+		morgue_strdup(sig), morgue_strdup(path), size };
+}
+
+void morgue_cache_set_output(morgue_cache *k, morgue_output *o)
+{
+	k->output = o;
 }
 
 int morgue_cache_page_record(morgue_cache *k, const char *family, const char *sig,
-			     const char *path)
+			     const char *path, long long size)
 {
 	pthread_mutex_lock(&k->lock);
-	record_locked(k, family, sig, path);
+	record_locked(k, family, sig, path, size);
 	pthread_mutex_unlock(&k->lock);
 	return 0;
 }
@@ -1540,16 +1557,23 @@ int morgue_cache_flush(morgue_cache *k)
 			return rc;
 		k->self = 0;
 	}
-	for (size_t i = 0; i + 2 < k->npending && !rc; i += 3) {
-		for (int j = 0; j < 3; j++)
-			sqlite3_bind_text(k->page_ins, j + 1, k->pending[i + (size_t)j], -1,
-					  SQLITE_STATIC);
+	for (size_t i = 0; i < k->npending && !rc; i++) {
+		struct pending_page *p = &k->pending[i];
+		long long size = p->size >= 0 ? p->size
+			       : k->output ? morgue_output_staged_size(k->output, p->path) : -1;
+		sqlite3_bind_text(k->page_ins, 1, p->family, -1, SQLITE_STATIC);
+		sqlite3_bind_text(k->page_ins, 2, p->sig, -1, SQLITE_STATIC);
+		sqlite3_bind_text(k->page_ins, 3, p->path, -1, SQLITE_STATIC);
+		if (size >= 0)
+			sqlite3_bind_int64(k->page_ins, 4, size);
+		else
+			sqlite3_bind_null(k->page_ins, 4);
 		if (sqlite3_step(k->page_ins) != SQLITE_DONE)
 			rc = db_error(k, "record page");
 		sqlite3_reset(k->page_ins);
 	}
 	for (size_t i = 0; i < k->npending; i++)
-		free(k->pending[i]);
+		pending_free(&k->pending[i]);
 	k->npending = 0;
 	return rc;
 }
@@ -1617,6 +1641,8 @@ static void pages_load(morgue_cache *k)
 		}
 		r.path = k->page_text.size;
 		morgue_buf_put(&k->page_text, p, strlen(p) + 1);
+		r.size = sqlite3_column_type(k->page_prev, 3) == SQLITE_INTEGER
+				 ? sqlite3_column_int64(k->page_prev, 3) : -1;
 		MORGUE_ARRAY_RESERVE(k->pages, k->cappages, k->npages + 1);
 		k->pages[k->npages++] = r;
 	}
@@ -1650,6 +1676,7 @@ int morgue_cache_page_reuse(morgue_cache *k, morgue_output *o, const char *famil
 			    void *payload)
 {
 	char **paths = NULL;
+	long long *sizes = NULL;
 	size_t n = 0, cap = 0;
 	int ok = 0;
 
@@ -1661,13 +1688,15 @@ int morgue_cache_page_reuse(morgue_cache *k, morgue_output *o, const char *famil
 		for (; i < k->npages && k->pages[i].family == fam; i++)
 			if (!strcmp(k->page_text.ptr + k->pages[i].sig, sig)) {
 				MORGUE_ARRAY_RESERVE(paths, cap, n + 1);
+				sizes = morgue_realloc(sizes, cap * sizeof(*sizes));
+				sizes[n] = k->pages[i].size;
 				paths[n++] = morgue_strdup(k->page_text.ptr + k->pages[i].path);
 			}
 	}
 	pthread_mutex_unlock(&k->lock);
 	ok = n > 0;
 	for (size_t i = 0; i < n && ok; i++)
-		if (morgue_output_link(o, paths[i]) < 0) {
+		if (morgue_output_link(o, paths[i], sizes[i]) < 0) {
 			morgue_error_clear();
 			ok = 0;
 		}
@@ -1677,7 +1706,7 @@ int morgue_cache_page_reuse(morgue_cache *k, morgue_output *o, const char *famil
 			kept_add(k, family);
 		else
 			for (size_t i = 0; i < n; i++)
-				record_locked(k, family, sig, paths[i]);
+				record_locked(k, family, sig, paths[i], sizes[i]);
 		k->reused += n;
 		pthread_mutex_unlock(&k->lock);
 		for (size_t i = 0; i < n && each; i++)
@@ -1686,6 +1715,7 @@ int morgue_cache_page_reuse(morgue_cache *k, morgue_output *o, const char *famil
 	for (size_t i = 0; i < n; i++)
 		free(paths[i]);
 	free(paths);
+	free(sizes);
 	return ok;
 }
 

@@ -271,12 +271,16 @@ void morgue_csv_spans_free(morgue_csv_spans *s);
  * not NULL) with every path; 1 when done, 0
  * when the family must be rendered (nothing usable; files linked so far
  * are overwritten by the render). record notes one file written for a
- * family. */
+ * family, of size bytes (-1: not known). */
 int morgue_cache_page_reuse(morgue_cache *k, morgue_output *o, const char *family,
 			    const char *sig, void (*each)(const char *path, void *payload),
 			    void *payload);
 int morgue_cache_page_record(morgue_cache *k, const char *family, const char *sig,
-			     const char *path);
+			     const char *path, long long size);
+/* size -1 in record: the file's size is asked of o (staged_size) when the
+ * records are flushed, so the next build can link it without a stat. o
+ * (borrowed) must outlive the flushes. */
+void morgue_cache_set_output(morgue_cache *k, morgue_output *o);
 
 /* Keep the tokens recorded in archive.sqlite's index file at fts_path
  * (morgue_ftsindex: its table tokens) for the next build, replacing an

@@ -507,12 +507,18 @@ static int try_linkat(morgue_output *o, const char *site_path)
 	return from >= 0 && to >= 0 && linkat(from, site_path, to, site_path, 0) == 0;
 }
 
-int morgue_output_link(morgue_output *o, const char *site_path)
+int morgue_output_link(morgue_output *o, const char *site_path, long long size)
 {
 	morgue_buf from = MORGUE_BUF_INIT, to = MORGUE_BUF_INIT;
 	struct stat st, cur;
 	int rc = 0;
 
+	/* a tree that is not adopted has nothing at site_path yet: link
+	 * straight away; the slow path below says why it could not */
+	if (size >= 0 && !o->spare && try_linkat(o, site_path)) {
+		count_placed(o, site_path, (size_t)size, 0);
+		return 0;
+	}
 	if (stat_below(o, &o->dir_fd, &o->dir, site_path, &st) < 0 || !S_ISREG(st.st_mode)) {
 		join(&from, &o->dir, site_path);
 		rc = morgue_error_set(MORGUE_ENOTFOUND, from.ptr, 0, "not in the previous site");
@@ -533,6 +539,14 @@ done:
 	morgue_buf_free(&from);
 	morgue_buf_free(&to);
 	return rc;
+}
+
+long long morgue_output_staged_size(morgue_output *o, const char *site_path)
+{
+	struct stat st;
+	if (stat_below(o, &o->staging_fd, &o->staging, site_path, &st) < 0 || !S_ISREG(st.st_mode))
+		return -1;
+	return (long long)st.st_size;
 }
 
 /* 1 when the two files hold the same bytes. */

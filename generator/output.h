@@ -60,7 +60,13 @@ int morgue_output_close(morgue_output_file *f);
  * a file of that tree the build did not write, link or claim is
  * removed. Modules that write files themselves must claim them. */
 void morgue_output_keep_unchanged(morgue_output *o);
-int morgue_output_link(morgue_output *o, const char *site_path);
+/* size: the file's bytes when the caller knows them (the build cache
+ * records them), else -1. Known, the file is linked without a stat of
+ * the previous site's (a stat per page was a tenth of an edit at 10k);
+ * a file that is not there to link is then looked at as before. */
+int morgue_output_link(morgue_output *o, const char *site_path, long long size);
+/* The size of the regular file at site_path in staging, or -1. */
+long long morgue_output_staged_size(morgue_output *o, const char *site_path);
 
 /* The staging directory (for modules that write files themselves). */
 const char *morgue_output_staging(const morgue_output *o);

@@ -59,7 +59,8 @@ static int put(morgue_site *s, const char *path, const char *data, size_t len)
 {
 	int rc = morgue_output_write(s->output, path, data, len);
 	if (rc == 0 && s->cache && s->family)
-		rc = morgue_cache_page_record(s->cache, s->family, s->family_sig, path);
+		rc = morgue_cache_page_record(s->cache, s->family, s->family_sig, path,
+					      (long long)len);
 	return rc;
 }
 
@@ -899,8 +900,9 @@ static int render_articles(morgue_site *s)
 		morgue_buf_printf(&fam, "a:%s", jobs[i].url);
 		morgue_buf_put(&json, jobs[i].url, len > 5 ? len - 5 : 0);
 		morgue_buf_puts(&json, ".json");
-		if ((rc = morgue_cache_page_record(s->cache, fam.ptr, jobs[i].sig, jobs[i].url)) == 0)
-			rc = morgue_cache_page_record(s->cache, fam.ptr, jobs[i].sig, json.ptr);
+		if ((rc = morgue_cache_page_record(s->cache, fam.ptr, jobs[i].sig, jobs[i].url,
+						   -1)) == 0)
+			rc = morgue_cache_page_record(s->cache, fam.ptr, jobs[i].sig, json.ptr, -1);
 		morgue_buf_free(&json);
 	}
 	s->uncounted = 0;

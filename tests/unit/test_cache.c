@@ -74,17 +74,17 @@ static void first_build(const char *file, const char *title2)
 	morgue_cache_tokens_record(k, "key-gone", "tok-x", 5);
 	CHECK_INT(morgue_catalog_finish(c), 0);
 	CHECK_INT(morgue_cache_page_record(k, "a:articles/2020/one.html", "sig-1",
-					   "articles/2020/one.html"), 0);
+					   "articles/2020/one.html", -1), 0);
 	/* a family of three pages, in this order, and many of one */
-	CHECK_INT(morgue_cache_page_record(k, "e:x", "sig-e", "entities/x.html"), 0);
-	CHECK_INT(morgue_cache_page_record(k, "e:x", "sig-e", "entities/x-3.html"), 0);
-	CHECK_INT(morgue_cache_page_record(k, "e:x", "sig-e", "entities/x-2.html"), 0);
+	CHECK_INT(morgue_cache_page_record(k, "e:x", "sig-e", "entities/x.html", -1), 0);
+	CHECK_INT(morgue_cache_page_record(k, "e:x", "sig-e", "entities/x-3.html", -1), 0);
+	CHECK_INT(morgue_cache_page_record(k, "e:x", "sig-e", "entities/x-2.html", -1), 0);
 	for (int i = 0; i < 300; i++) {
 		char fam[32], sig[32], p[32];
 		snprintf(fam, sizeof(fam), "t:%d", i);
 		snprintf(sig, sizeof(sig), "sig-%d", i * 7);
 		snprintf(p, sizeof(p), "tags/%d.html", i);
-		CHECK_INT(morgue_cache_page_record(k, fam, sig, p), 0);
+		CHECK_INT(morgue_cache_page_record(k, fam, sig, p, -1), 0);
 	}
 	CHECK_INT(morgue_cache_flush(k), 0);
 	CHECK_INT(morgue_cache_set_stamp(k, "stamp-1"), 0);
@@ -411,6 +411,66 @@ static void test_rows_digest_is_stored_rows(void)
 static void collect(const char *path, void *payload)
 {
 	morgue_buf_printf(payload, "%s;", path);
+}
+
+/* Page records keep each file's size: the one given, else what staging
+ * holds at the flush (NULL when it holds nothing there). The next build
+ * links with the recorded size, which it counts as the file's: 9, not
+ * the 3 bytes a stat would find. */
+static void test_page_sizes(void)
+{
+	morgue_buf a = MORGUE_BUF_INIT, b = MORGUE_BUF_INIT, site = MORGUE_BUF_INIT;
+	morgue_catalog *c;
+	morgue_cache *k;
+	morgue_output *o;
+	path(&a, "size-a.cache");
+	path(&b, "size-b.cache");
+	path(&site, "size-site");
+	CHECK_INT(morgue_catalog_new_file(&c, a.ptr), 0);
+	CHECK_INT(morgue_cache_open(&k, c, NULL), 0);
+	morgue_catalog_begin(c);
+	CHECK_INT(morgue_catalog_finish(c), 0);
+	CHECK_INT(morgue_output_begin(&o, site.ptr), 0);
+	morgue_cache_set_output(k, o);
+	CHECK_INT(morgue_output_write(o, "a.html", "aaaaa", 5), 0);
+	CHECK_INT(morgue_output_write(o, "b.html", "bbb", 3), 0);
+	CHECK_INT(morgue_cache_page_record(k, "f:a", "s", "a.html", -1), 0);
+	CHECK_INT(morgue_cache_page_record(k, "f:b", "s", "b.html", 9), 0);
+	CHECK_INT(morgue_cache_page_record(k, "f:c", "s", "c.html", -1), 0);
+	CHECK_INT(morgue_cache_flush(k), 0);
+	sqlite3_stmt *st;
+	morgue_buf rows = MORGUE_BUF_INIT;
+	CHECK_INT(sqlite3_prepare_v2(morgue_catalog_handle(c), "SELECT path, size FROM cache_pages"
+				     " ORDER BY path", -1, &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		morgue_buf_printf(&rows, "%s=%s;", sqlite3_column_text(st, 0),
+				  sqlite3_column_type(st, 1) == SQLITE_NULL ? "null"
+					: (const char *)sqlite3_column_text(st, 1));
+	sqlite3_finalize(st);
+	CHECK_STR(morgue_buf_cstr(&rows), "a.html=5;b.html=9;c.html=null;");
+	CHECK_INT(morgue_cache_set_stamp(k, "stamp-1"), 0);
+	CHECK_INT(morgue_cache_set_parse_key(k, "parse-1"), 0);
+	morgue_catalog_commit(c);
+	CHECK_INT(morgue_output_commit(o), 0);
+	morgue_output_free(o);
+	morgue_cache_free(k);
+	morgue_catalog_free(c);
+
+	CHECK_INT(morgue_catalog_new_file(&c, b.ptr), 0);
+	CHECK_INT(morgue_cache_open(&k, c, a.ptr), 0);
+	CHECK_INT(morgue_output_begin(&o, site.ptr), 0);
+	size_t before = morgue_output_bytes(o);
+	CHECK_INT(morgue_cache_page_reuse(k, o, "f:b", "s", NULL, NULL), 1);
+	CHECK_INT(morgue_output_bytes(o) - before, 9);
+	CHECK_INT(morgue_cache_page_reuse(k, o, "f:a", "s", NULL, NULL), 1);
+	CHECK_INT(morgue_output_bytes(o) - before, 9 + 5);
+	morgue_output_free(o);
+	morgue_cache_free(k);
+	morgue_catalog_free(c);
+	morgue_buf_free(&rows);
+	morgue_buf_free(&a);
+	morgue_buf_free(&b);
+	morgue_buf_free(&site);
 }
 
 static void test_page_reuse(void)
@@ -1242,6 +1302,7 @@ int main(void)
 	RUN(test_group_follows_members);
 	RUN(test_listing_digest);
 	RUN(test_page_reuse);
+	RUN(test_page_sizes);
 	RUN(test_bad_files);
 	RUN(test_search_fields);
 	RUN(test_rows_digest_is_stored_rows);

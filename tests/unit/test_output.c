@@ -192,7 +192,7 @@ static void streamed_file(void)
 	CHECK_INT(morgue_output_open(o, "x/same.csv", &f), 0);
 	CHECK_INT(morgue_output_append(f, "a,b\r\n1,2\r\n", 10), 0);
 	CHECK_INT(morgue_output_close(f), 0);
-	CHECK_INT(morgue_output_link(o, "linked.csv"), 0);
+	CHECK_INT(morgue_output_link(o, "linked.csv", -1), 0);
 	CHECK_INT(morgue_output_open(o, "linked.csv", &f), 0);
 	CHECK_INT(morgue_output_append(f, "new", 3), 0);
 	CHECK_INT(morgue_output_close(f), 0);
@@ -202,6 +202,38 @@ static void streamed_file(void)
 	CHECK(file_is(pathf("site/linked.csv"), "new"));
 	CHECK_INT(stat(pathf("site/x/same.csv"), &now), 0);
 	CHECK(now.st_ino == was.st_ino);
+	morgue_fs_rmtree(tmp);
+}
+
+/* A link whose size the caller knows is made without looking at the
+ * previous site's file: the size given is the one counted (a stat would
+ * count the file's 3 bytes). A page that is not there fails as when the
+ * size is not known, and staged_size reads back what staging holds. */
+static void link_of_known_size(void)
+{
+	morgue_output *o;
+	mktmp();
+	CHECK_INT(morgue_output_begin(&o, pathf("site")), 0);
+	CHECK_INT(morgue_output_write(o, "a.html", "old", 3), 0);
+	CHECK_INT(morgue_output_write(o, "d/b.html", "older", 5), 0);
+	CHECK_INT(morgue_output_commit(o), 0);
+	morgue_output_free(o);
+
+	CHECK_INT(morgue_output_begin(&o, pathf("site")), 0);
+	size_t before = morgue_output_bytes(o);
+	CHECK_INT(morgue_output_link(o, "a.html", 7), 0);
+	CHECK_INT(morgue_output_link(o, "d/b.html", 5), 0); /* its directory is made */
+	CHECK_INT(morgue_output_link(o, "gone.html", 4), MORGUE_ENOTFOUND);
+	morgue_error_clear();
+	CHECK_INT(morgue_output_bytes(o) - before, 7 + 5);
+	CHECK_INT(morgue_output_staged_size(o, "a.html"), 3);
+	CHECK_INT(morgue_output_staged_size(o, "d/b.html"), 5);
+	CHECK_INT(morgue_output_staged_size(o, "gone.html"), -1);
+	CHECK_INT(morgue_output_staged_size(o, "d"), -1); /* not a file */
+	CHECK_INT(morgue_output_commit(o), 0);
+	morgue_output_free(o);
+	CHECK(file_is(pathf("site/a.html"), "old"));
+	CHECK(file_is(pathf("site/d/b.html"), "older"));
 	morgue_fs_rmtree(tmp);
 }
 
@@ -235,9 +267,9 @@ static void old_site_is_kept_and_updated_in_place(void)
 	/* site 2: b rewritten, the rest linked (most files: site 1 is kept) */
 	morgue_output_begin(&o, pathf("site"));
 	morgue_output_keep_unchanged(o);
-	CHECK_INT(morgue_output_link(o, "a.html"), 0);
-	CHECK_INT(morgue_output_link(o, "gone/c.html"), 0);
-	CHECK_INT(morgue_output_link(o, "x"), 0);
+	CHECK_INT(morgue_output_link(o, "a.html", -1), 0);
+	CHECK_INT(morgue_output_link(o, "gone/c.html", -1), 0);
+	CHECK_INT(morgue_output_link(o, "x", -1), 0);
 	CHECK_INT(morgue_output_write(o, "b.html", "B2", 2), 0);
 	CHECK_INT(morgue_output_commit(o), 0);
 	morgue_output_free(o);
@@ -250,7 +282,7 @@ static void old_site_is_kept_and_updated_in_place(void)
 	morgue_output_set_stamp(o, "stamp-3");
 	morgue_output_keep_unchanged(o);
 	CHECK(morgue_fs_exists(pathf("site.old")) == 0); /* adopted */
-	CHECK_INT(morgue_output_link(o, "b.html"), 0);
+	CHECK_INT(morgue_output_link(o, "b.html", -1), 0);
 	CHECK(file_is(pathf("site/b.html"), "B2"));
 	CHECK_INT(morgue_output_write(o, "a.html", "A3", 2), 0);
 	CHECK(file_is(pathf("site/a.html"), "A1")); /* the live site's inode untouched */
@@ -284,7 +316,7 @@ static void two_builds(const char *text)
 	morgue_output_free(o);
 	morgue_output_begin(&o, pathf("site"));
 	morgue_output_keep_unchanged(o);
-	morgue_output_link(o, "a.html");
+	morgue_output_link(o, "a.html", -1);
 	morgue_output_commit(o);
 	morgue_output_free(o);
 	CHECK(morgue_fs_exists(pathf("site.old/a.html")));
@@ -359,6 +391,7 @@ int main(void)
 	RUN(second_build_is_refused_while_locked);
 	RUN(refuses_foreign_directory);
 	RUN(streamed_file);
+	RUN(link_of_known_size);
 	RUN(old_site_is_kept_and_updated_in_place);
 	RUN(old_site_is_only_ours);
 	RUN(unwritable_parent_is_a_clear_error);

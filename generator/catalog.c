@@ -90,7 +90,8 @@ static const char schema[] =
 	 * id add_article gave) */
 	"CREATE INDEX mentions_article ON mentions(article_id);"
 	/* refs: which entities an article refers to, by mention or by
-	 * being its publication; derived in morgue_catalog_finish */
+	 * being its publication: made by add_mentions (those with mentions) and
+	 * morgue_catalog_finish (a publication not mentioned, mentions 0) */
 	"CREATE TABLE refs(article_id INTEGER NOT NULL, entity TEXT NOT NULL,"
 	"  mentions INTEGER NOT NULL, first_offset INTEGER, first_length INTEGER,"
 	"  kwic_before TEXT, kwic_match TEXT, kwic_after TEXT, date TEXT, path TEXT,"

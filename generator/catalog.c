@@ -549,6 +549,26 @@ static int by_entity_seq(const void *x, const void *y)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
+/* Bind the article's date and path to st's parameters col and col + 1
+ * (the rows of refs and attributions repeat them, for the indexes in
+ * page order); left NULL when there is no such article, as cached()
+ * cleared the bindings. sqlite3_bind_value copies: art is reset here.
+ * The statement is kept prepared (a parse per article was a good part of
+ * the load). */
+static int bind_date_path(morgue_catalog *c, long long article_id, sqlite3_stmt *st, int col)
+{
+	sqlite3_stmt *art = cached(c, "SELECT date, path FROM articles WHERE id=?");
+	if (!art)
+		return MORGUE_ERROR;
+	sqlite3_bind_int64(art, 1, article_id);
+	if (sqlite3_step(art) == SQLITE_ROW) {
+		sqlite3_bind_value(st, col, sqlite3_column_value(art, 0));
+		sqlite3_bind_value(st, col + 1, sqlite3_column_value(art, 1));
+	}
+	sqlite3_reset(art);
+	return 0;
+}
+
 /* The refs rows of an article from its mentions: per entity the mention
  * count, the first mention (smallest offset; the earliest on a tie) and
  * the sentence around it in text. Made here, while the text is at hand,
@@ -556,21 +576,14 @@ static int by_entity_seq(const void *x, const void *y)
 static int add_refs(morgue_catalog *c, long long article_id, const morgue_mention *mm,
 		    size_t n, const char *text, size_t tlen)
 {
-	sqlite3_stmt *art = cached(c, "SELECT date, path FROM articles WHERE id=?");
-	sqlite3_stmt *ins = art ? cached(c,
+	sqlite3_stmt *ins = cached(c,
 		"INSERT INTO refs(article_id, entity, mentions, first_offset, first_length,"
-		" kwic_before, kwic_match, kwic_after, date, path) VALUES(?,?,?,?,?,?,?,?,?,?)") : NULL;
+		" kwic_before, kwic_match, kwic_after, date, path) VALUES(?,?,?,?,?,?,?,?,?,?)");
 	fold_mention *m = NULL;
 	int rc = 0;
 
-	if (!art || !ins)
+	if (!ins || bind_date_path(c, article_id, ins, 9) < 0)
 		return MORGUE_ERROR;
-	sqlite3_bind_int64(art, 1, article_id);
-	if (sqlite3_step(art) == SQLITE_ROW) { /* else NULL, as the bindings were cleared */
-		sqlite3_bind_value(ins, 9, sqlite3_column_value(art, 0));
-		sqlite3_bind_value(ins, 10, sqlite3_column_value(art, 1));
-	}
-	sqlite3_reset(art);
 	m = morgue_malloc(n * sizeof(*m));
 	for (size_t i = 0; i < n; i++)
 		m[i] = (fold_mention){ mm[i].entity ? mm[i].entity : "", (long long)mm[i].offset,
@@ -610,8 +623,7 @@ static int add_refs(morgue_catalog *c, long long article_id, const morgue_mentio
 		sqlite3_reset(ins);
 		g = k;
 	}
-	/* cached: the cache owns art and ins; their date and path stay
-	 * bound until the next article's */
+	/* cached: the cache owns ins */
 	free(m);
 	return rc;
 }
@@ -648,30 +660,17 @@ int morgue_catalog_add_attributions(morgue_catalog *c, long long article_id,
 				    const morgue_attribution *a, size_t n, const char *text,
 				    size_t text_len)
 {
-	sqlite3_stmt *st, *art;
+	sqlite3_stmt *st;
 	int rc = 0;
 
 	if (!n)
 		return 0;
-	/* kept prepared (a parse per article was a good part of the load);
-	 * the article's date and path are looked up once, not per row */
-	art = cached(c, "SELECT date, path FROM articles WHERE id=?");
-	if (!art)
-		return MORGUE_ERROR;
-	sqlite3_bind_int64(art, 1, article_id);
-	int found = sqlite3_step(art) == SQLITE_ROW;
+	/* the article's date and path are looked up once, not per row */
 	st = cached(c, "INSERT INTO attributions(article_id,seq,source,source_text,kind,cue,"
 		       "affiliation,count,offset,length,quote,origin,date,path)"
 		       " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-	if (!st) {
-		sqlite3_reset(art);
+	if (!st || bind_date_path(c, article_id, st, 13) < 0)
 		return MORGUE_ERROR;
-	}
-	if (found) { /* else NULL, as the bindings were cleared */
-		sqlite3_bind_value(st, 13, sqlite3_column_value(art, 0));
-		sqlite3_bind_value(st, 14, sqlite3_column_value(art, 1));
-	}
-	sqlite3_reset(art);
 	for (size_t i = 0; i < n && !rc; i++) {
 		size_t off, len;
 		morgue_attribution_quote_span(&a[i], text_len, &off, &len);

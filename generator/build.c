@@ -1636,6 +1636,10 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 		site.reuse = morgue_cache_has_previous(b.cache) &&
 			     morgue_cache_previous_stamp(b.cache) &&
 			     morgue_output_is_current(opts->out, morgue_cache_previous_stamp(b.cache));
+	/* an adopted old site is brought up to the live one before anything
+	 * is written: then an unchanged page is only counted */
+	if (site.reuse && morgue_output_mirror(b.output) < 0)
+		morgue_error_clear();
 	morgue_buf_printf(&path, "%s/archive.sqlite", morgue_output_staging(b.output));
 	exports x = { .catalog = cache_new.ptr, .sqlite = path.ptr, .output = b.output,
 		      .config = b.config, .fts = b.fts, .lock = PTHREAD_MUTEX_INITIALIZER,

@@ -40,6 +40,8 @@ struct morgue_output {
 	char *stamp;         /* what the site is built from, or NULL */
 	int keep;            /* link unchanged files from the previous site */
 	int spare;           /* staging began as <dir>.old (updated in place) */
+	int mirror;          /* staging holds links to every file of the live
+			      * site (morgue_output_mirror): nothing to check */
 	placed *placed;      /* with keep: open addressing, by site path */
 	size_t nplaced, cap;
 	char **claims;       /* paths that modules write themselves */
@@ -459,6 +461,174 @@ static int put_link(morgue_output *o, const char *from, const char *to, const ch
 	return rc;
 }
 
+/* One entry of a directory, for mirror_at. */
+typedef struct dent {
+	char *name;
+	ino_t ino;
+	unsigned char type; /* DT_DIR, DT_REG... (never DT_UNKNOWN) */
+} dent;
+
+static int by_dent_name(const void *a, const void *b)
+{
+	return strcmp(((const dent *)a)->name, ((const dent *)b)->name);
+}
+
+static void dents_free(dent *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].name);
+	free(v);
+}
+
+/* The entries of the directory open as dfd (taken over and closed), by
+ * name, "." and ".." and, at the top, the marker left out: 0 or -1. The
+ * inode and type come from readdir: no stat unless the file system
+ * leaves the type out. */
+static int dents_read(dent **out, size_t *nout, int dfd, int top)
+{
+	DIR *d = fdopendir(dfd);
+	struct dirent *e;
+	dent *v = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0;
+
+	*out = NULL;
+	*nout = 0;
+	if (!d) {
+		close(dfd);
+		return -1;
+	}
+	while (!rc && (errno = 0, e = readdir(d))) {
+		unsigned char type = e->d_type;
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+		    (top && !strcmp(e->d_name, MARKER)))
+			continue;
+		if (type == DT_UNKNOWN) {
+			struct stat st;
+			if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+				rc = -1;
+				break;
+			}
+			type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_LNK;
+		}
+		MORGUE_ARRAY_RESERVE(v, cap, n + 1);
+		v[n++] = (dent){ morgue_strdup(e->d_name), e->d_ino, type };
+	}
+	if (!rc && errno)
+		rc = -1;
+	closedir(d);
+	if (rc < 0) {
+		dents_free(v, n);
+		return -1;
+	}
+	if (n > 1)
+		qsort(v, n, sizeof(*v), by_dent_name);
+	*out = v;
+	*nout = n;
+	return 0;
+}
+
+static int is_claimed(const morgue_output *o, const char *path);
+
+/* Remove name below dfd, a file or a whole directory: 0 or -1. */
+static int remove_at(int dfd, const char *name, unsigned char type)
+{
+	if (type != DT_DIR)
+		return unlinkat(dfd, name, 0) < 0 && errno != ENOENT ? -1 : 0;
+	int sub = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	dent *v = NULL;
+	size_t n = 0;
+	int rc = sub < 0 || dents_read(&v, &n, dup(sub), 0) < 0 ? -1 : 0;
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = remove_at(sub, v[i].name, v[i].type);
+	dents_free(v, n);
+	if (sub >= 0)
+		close(sub);
+	return rc == 0 && unlinkat(dfd, name, AT_REMOVEDIR) < 0 ? -1 : rc;
+}
+
+/* Make the staging directory open as to (at rel, a site path, "" at the
+ * top) hold what the live directory open as from holds: the same names,
+ * each file a link to the live one (the same inode), each directory the
+ * same below. A file already linked costs no syscall: readdir gives the
+ * inodes. Claimed paths are left alone (their modules write them), and
+ * so is the marker. The descriptors stay the caller's. 0, or -1 with
+ * the tree part done. */
+static int mirror_at(morgue_output *o, int from, int to, const char *rel)
+{
+	dent *a = NULL, *b = NULL;
+	size_t na = 0, nb = 0, i = 0, j = 0;
+	int top = !*rel, rc = 0;
+	morgue_buf sub = MORGUE_BUF_INIT;
+
+	if (dents_read(&a, &na, dup(from), top) < 0 || dents_read(&b, &nb, dup(to), top) < 0) {
+		rc = -1;
+		goto done;
+	}
+	while (!rc && (i < na || j < nb)) {
+		int c = i == na ? 1 : j == nb ? -1 : strcmp(a[i].name, b[j].name);
+		const dent *x = c <= 0 ? &a[i] : NULL, *y = c >= 0 ? &b[j] : NULL;
+		const char *name = x ? x->name : y->name;
+		i += c <= 0;
+		j += c >= 0;
+		morgue_buf_clear(&sub);
+		morgue_buf_printf(&sub, "%s%s%s", rel, top ? "" : "/", name);
+		if (is_claimed(o, sub.ptr))
+			continue;
+		if (x && y && x->type == y->type && (x->type == DT_DIR || x->ino == y->ino)) {
+			if (x->type != DT_DIR)
+				continue; /* linked already */
+		} else {
+			if (y && remove_at(to, name, y->type) < 0) {
+				rc = -1;
+				break;
+			}
+			if (!x)
+				continue;
+			if (x->type != DT_DIR) {
+				if (linkat(from, name, to, name, 0) < 0)
+					rc = -1;
+				continue;
+			}
+			if (mkdirat(to, name, 0755) < 0) {
+				rc = -1;
+				break;
+			}
+		}
+		int f = openat(from, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int t = openat(to, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		rc = f < 0 || t < 0 ? -1 : mirror_at(o, f, t, sub.ptr);
+		if (f >= 0)
+			close(f);
+		if (t >= 0)
+			close(t);
+	}
+done:
+	dents_free(a, na);
+	dents_free(b, nb);
+	morgue_buf_free(&sub);
+	return rc;
+}
+
+int morgue_output_mirror(morgue_output *o)
+{
+	int from = -1, to = -1, rc = 0;
+	if (!o->spare)
+		return 0; /* an empty staging tree: links are made page by page */
+	from = open(o->dir.ptr, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	to = open(o->staging.ptr, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (from < 0 || to < 0 || mirror_at(o, from, to, "") < 0)
+		rc = morgue_error_set(MORGUE_EIO, o->staging.ptr, 0,
+				      "cannot link the live site's files: %s", strerror(errno));
+	else
+		o->mirror = 1;
+	if (from >= 0)
+		close(from);
+	if (to >= 0)
+		close(to);
+	return rc;
+}
+
 /* dir/path into out. */
 static void join(morgue_buf *out, const morgue_buf *dir, const char *path)
 {
@@ -513,8 +683,13 @@ int morgue_output_link(morgue_output *o, const char *site_path, long long size)
 	struct stat st, cur;
 	int rc = 0;
 
-	/* a tree that is not adopted has nothing at site_path yet: link
-	 * straight away; the slow path below says why it could not */
+	/* a mirror has it already; a tree that is not adopted has nothing
+	 * at site_path yet: link straight away; the slow path below says
+	 * why it could not */
+	if (size >= 0 && o->mirror) {
+		count_placed(o, site_path, (size_t)size, 0);
+		return 0;
+	}
 	if (size >= 0 && !o->spare && try_linkat(o, site_path)) {
 		count_placed(o, site_path, (size_t)size, 0);
 		return 0;

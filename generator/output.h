@@ -60,6 +60,14 @@ int morgue_output_close(morgue_output_file *f);
  * a file of that tree the build did not write, link or claim is
  * removed. Modules that write files themselves must claim them. */
 void morgue_output_keep_unchanged(morgue_output *o);
+/* Make a staging tree begun from <dir>.old (keep_unchanged) hold a link
+ * to every file of the live site, except claimed paths: a directory walk
+ * that relinks only what changed since <dir>.old was live (readdir gives
+ * the inodes). Call it only when the live site is intact (its marker's
+ * counts hold) and before anything is written. After it, linking a page
+ * of known size costs no syscall. 0 (also when there is no such tree), or
+ * MORGUE_EIO: then pages are checked one by one as without it. */
+int morgue_output_mirror(morgue_output *o);
 /* size: the file's bytes when the caller knows them (the build cache
  * records them), else -1. Known, the file is linked without a stat of
  * the previous site's (a stat per page was a tenth of an edit at 10k);

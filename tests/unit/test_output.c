@@ -305,6 +305,82 @@ static void old_site_is_kept_and_updated_in_place(void)
 	morgue_fs_rmtree(tmp);
 }
 
+/* morgue_output_mirror brings a tree adopted from <dir>.old up to the
+ * live site before the build writes: what changed or came since is
+ * linked again, what went is removed, claimed paths are left to their
+ * module; a page of known size is then only counted, and writes still
+ * never go through an inode the live site shares. */
+static void mirror_brings_old_site_up_to_the_live_one(void)
+{
+	morgue_output *o;
+	mktmp();
+	CHECK_INT(morgue_output_begin(&o, pathf("site")), 0);
+	CHECK_INT(morgue_output_mirror(o), 0); /* nothing adopted: nothing to do */
+	morgue_output_write(o, "a.html", "A1", 2);
+	morgue_output_write(o, "b.html", "B1", 2);
+	morgue_output_write(o, "gone/c.html", "C1", 2);
+	morgue_output_write(o, "x", "a file, a directory later", 25);
+	morgue_output_write(o, "e/e.html", "E1", 2);
+	morgue_output_write(o, "e/f.html", "F1", 2);
+	CHECK_INT(morgue_output_commit(o), 0);
+	morgue_output_free(o);
+
+	/* site 2: b rewritten, c gone, d and own.sqlite new, the rest
+	 * linked (most files: site 1 is kept) */
+	CHECK_INT(morgue_output_begin(&o, pathf("site")), 0);
+	morgue_output_keep_unchanged(o);
+	CHECK_INT(morgue_output_link(o, "a.html", -1), 0);
+	CHECK_INT(morgue_output_link(o, "x", -1), 0);
+	CHECK_INT(morgue_output_link(o, "e/e.html", -1), 0);
+	CHECK_INT(morgue_output_link(o, "e/f.html", -1), 0);
+	CHECK_INT(morgue_output_write(o, "b.html", "B2", 2), 0);
+	CHECK_INT(morgue_output_write(o, "new/d.html", "D2", 2), 0);
+	CHECK_INT(morgue_output_write(o, "own.sqlite", "SQL2", 4), 0);
+	CHECK_INT(morgue_output_commit(o), 0);
+	morgue_output_free(o);
+	CHECK(file_is(pathf("site.old/b.html"), "B1"));
+	ino_t b2 = inode("site/b.html");
+
+	/* site 3 adopts site 1's tree and mirrors site 2 */
+	CHECK_INT(morgue_output_begin(&o, pathf("site")), 0);
+	morgue_output_set_stamp(o, "stamp-3");
+	morgue_output_keep_unchanged(o);
+	CHECK_INT(morgue_output_claim(o, "own.sqlite"), 0);
+	CHECK_INT(morgue_output_mirror(o), 0);
+	char p[512];
+	struct stat st;
+	snprintf(p, sizeof(p), "%s/b.html", morgue_output_staging(o));
+	CHECK(stat(p, &st) == 0 && st.st_ino == b2);
+	snprintf(p, sizeof(p), "%s/new/d.html", morgue_output_staging(o));
+	CHECK(stat(p, &st) == 0 && st.st_ino == inode("site/new/d.html"));
+	snprintf(p, sizeof(p), "%s/gone", morgue_output_staging(o));
+	CHECK(!morgue_fs_exists(p));
+	snprintf(p, sizeof(p), "%s/own.sqlite", morgue_output_staging(o));
+	CHECK(!morgue_fs_exists(p)); /* claimed: its module writes it */
+	CHECK_INT(morgue_fs_write(p, "SQL3", 4), 0);
+	size_t before = morgue_output_bytes(o);
+	CHECK_INT(morgue_output_link(o, "b.html", 2), 0);
+	CHECK_INT(morgue_output_link(o, "new/d.html", 2), 0);
+	CHECK_INT(morgue_output_link(o, "e/e.html", 2), 0);
+	CHECK_INT(morgue_output_link(o, "e/f.html", 2), 0);
+	CHECK_INT(morgue_output_bytes(o) - before, 8);
+	CHECK_INT(morgue_output_write(o, "a.html", "A3", 2), 0);
+	CHECK(file_is(pathf("site/a.html"), "A1")); /* not written through */
+	CHECK_INT(morgue_output_write(o, "x/y.html", "Y3", 2), 0); /* x was a file */
+	CHECK_INT(morgue_output_commit(o), 0);
+	morgue_output_free(o);
+	CHECK(file_is(pathf("site/a.html"), "A3"));
+	CHECK(file_is(pathf("site/b.html"), "B2"));
+	CHECK(inode("site/b.html") == b2);
+	CHECK(file_is(pathf("site/new/d.html"), "D2"));
+	CHECK(file_is(pathf("site/x/y.html"), "Y3"));
+	CHECK(file_is(pathf("site/own.sqlite"), "SQL3"));
+	CHECK(file_is(pathf("site.old/own.sqlite"), "SQL2"));
+	CHECK(!morgue_fs_exists(pathf("site/gone")));
+	CHECK_INT(morgue_output_check(NULL, pathf("site"), "stamp-3"), 1);
+	morgue_fs_rmtree(tmp);
+}
+
 /* site with a.html (text), then an incremental build that links it:
  * the first site is kept as site.old */
 static void two_builds(const char *text)
@@ -393,6 +469,7 @@ int main(void)
 	RUN(streamed_file);
 	RUN(link_of_known_size);
 	RUN(old_site_is_kept_and_updated_in_place);
+	RUN(mirror_brings_old_site_up_to_the_live_one);
 	RUN(old_site_is_only_ours);
 	RUN(unwritable_parent_is_a_clear_error);
 	TEST_EXIT();

@@ -40,6 +40,9 @@ struct morgue_output {
 	char *stamp;         /* what the site is built from, or NULL */
 	int keep;            /* link unchanged files from the previous site */
 	int spare;           /* staging began as <dir>.old (updated in place) */
+	morgue_buf spare_dir; /* links to the new site's files, made at prepare
+			       * when the replaced site is not kept: <dir>.old
+			       * after the commit (empty: none) */
 	int mirror;          /* staging holds links to every file of the live
 			      * site (morgue_output_mirror): nothing to check */
 	placed *placed;      /* with keep: open addressing, by site path */
@@ -963,6 +966,68 @@ int morgue_output_marker_is(const char *dir, const morgue_buf *marker)
 	return same;
 }
 
+/* 1 when the commit keeps the site it replaces as <dir>.old: the build
+ * linked most of its files from it, so it holds little of its own. */
+static int keeps_replaced(const morgue_output *o)
+{
+	return o->keep && 2 * o->linked >= o->files;
+}
+
+/* A build that wrote most of its files (a clean one) replaces a site
+ * that is not worth keeping; instead the next build's starting tree is
+ * made now: links to every file of staging (the marker and claimed
+ * paths excepted), a readdir walk, to become <dir>.old at the commit.
+ * Without it, the first edit after a clean build would link every
+ * unchanged page again one by one. Nothing here can fail the build:
+ * without a spare tree, the next build starts from an empty one. */
+static void make_spare(morgue_output *o)
+{
+	int from = -1, to = -1, ok = 0;
+	morgue_buf m = MORGUE_BUF_INIT;
+	if (keeps_replaced(o))
+		return;
+	morgue_buf_printf(&o->spare_dir, "%s-spare", o->staging.ptr);
+	morgue_fs_rmtree(o->spare_dir.ptr);
+	morgue_buf_printf(&m, "%s/%s", o->spare_dir.ptr, MARKER);
+	if (mkdir(o->spare_dir.ptr, 0755) == 0 && morgue_fs_write(m.ptr, "morgue\n", 7) == 0 &&
+	    (from = open(o->staging.ptr, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0 &&
+	    (to = open(o->spare_dir.ptr, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0)
+		ok = mirror_at(o, from, to, "") == 0;
+	if (from >= 0)
+		close(from);
+	if (to >= 0)
+		close(to);
+	if (!ok) {
+		morgue_fs_rmtree(o->spare_dir.ptr);
+		morgue_buf_clear(&o->spare_dir);
+	}
+	morgue_error_clear();
+	morgue_buf_free(&m);
+}
+
+/* After the swap, the spare tree becomes <dir>.old, recording which
+ * site it mirrors (old_is_current). A <dir>.old that is not morgue's
+ * is left alone, and the spare goes. */
+static void place_spare(morgue_output *o)
+{
+	morgue_buf id = MORGUE_BUF_INIT, p = MORGUE_BUF_INIT;
+	if (!o->spare_dir.size)
+		return;
+	if (morgue_fs_exists(o->old.ptr) && has_marker(o->old.ptr))
+		morgue_fs_rmtree_parallel(o->old.ptr);
+	if (!morgue_fs_exists(o->old.ptr) && site_id(&id, o->dir.ptr) == 0 &&
+	    rename(o->spare_dir.ptr, o->old.ptr) == 0) {
+		morgue_buf_printf(&p, "%s/%s", o->old.ptr, REPLACED_BY);
+		if (morgue_fs_write(p.ptr, id.ptr, id.size) < 0)
+			morgue_fs_rmtree(o->old.ptr); /* unusable without it */
+	} else
+		morgue_fs_rmtree(o->spare_dir.ptr);
+	morgue_error_clear();
+	morgue_buf_clear(&o->spare_dir);
+	morgue_buf_free(&id);
+	morgue_buf_free(&p);
+}
+
 int morgue_output_prepare(morgue_output *o)
 {
 	size_t files = 0, bytes = 0, left = 0;
@@ -999,6 +1064,7 @@ int morgue_output_prepare(morgue_output *o)
 		if (rc < 0)
 			return rc;
 	}
+	make_spare(o);
 	o->prepared = 1;
 	return 0;
 }
@@ -1008,13 +1074,14 @@ int morgue_output_prepare(morgue_output *o)
  * shares them with the new site and becomes <dir>.old, recording which
  * site replaced it, for the next build to start from (adopt_old); the
  * <dir>.old before goes. Otherwise (a clean build wrote every file) both
- * go. A <dir>.old that morgue did not make is never touched. Nothing here
+ * go, and the spare tree made at prepare takes its place (place_spare).
+ * A <dir>.old that morgue did not make is never touched. Nothing here
  * can fail the build. */
 static void keep_old(morgue_output *o)
 {
 	morgue_buf id = MORGUE_BUF_INIT, p = MORGUE_BUF_INIT;
 	int kept = 0;
-	if (o->keep && 2 * o->linked >= o->files) {
+	if (keeps_replaced(o)) {
 		if (!morgue_fs_exists(o->old.ptr))
 			kept = rename(o->staging.ptr, o->old.ptr) == 0;
 		else if (has_marker(o->old.ptr))
@@ -1045,6 +1112,7 @@ int morgue_output_commit(morgue_output *o)
 			return morgue_error_set(MORGUE_EIO, o->dir.ptr, 0,
 						"cannot move the new site into place: %s",
 						strerror(errno));
+		place_spare(o);
 	} else {
 		/* one atomic step: the old site now lives at the staging path */
 		if (renameat2(AT_FDCWD, o->staging.ptr, AT_FDCWD, o->dir.ptr,
@@ -1053,6 +1121,7 @@ int morgue_output_commit(morgue_output *o)
 						"cannot swap the new site into place: %s",
 						strerror(errno));
 		keep_old(o);
+		place_spare(o);
 	}
 	o->committed = 1;
 	return 0;
@@ -1064,6 +1133,9 @@ void morgue_output_free(morgue_output *o)
 		return;
 	if (!o->committed && o->staging.size)
 		morgue_fs_rmtree(o->staging.ptr);
+	if (o->spare_dir.size)
+		morgue_fs_rmtree(o->spare_dir.ptr);
+	morgue_buf_free(&o->spare_dir);
 	if (o->lock_fd >= 0)
 		close(o->lock_fd); /* releases the flock */
 	if (o->dir_fd >= 0)

@@ -55,6 +55,9 @@ int morgue_output_close(morgue_output_file *f);
  *
  * A commit keeps the site it replaced as <dir>.old (hard links to the
  * new site's unchanged files: it takes the space of the changed ones).
+ * A commit that keeps not the site it replaced (the build wrote most of
+ * its files) keeps a spare <dir>.old instead: links to all of the new
+ * site's files, made at prepare.
  * keep_unchanged starts the staging tree from it, so a build that
  * changes a few pages links, writes and removes only those: at prepare,
  * a file of that tree the build did not write, link or claim is

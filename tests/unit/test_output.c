@@ -261,8 +261,10 @@ static void old_site_is_kept_and_updated_in_place(void)
 	morgue_output_write(o, "x", "file where a directory will be", 30);
 	CHECK_INT(morgue_output_commit(o), 0);
 	morgue_output_free(o);
-	CHECK(!morgue_fs_exists(pathf("site.old"))); /* nothing replaced yet */
 	ino_t a1 = inode("site/a.html");
+	/* nothing replaced yet: site.old is the spare tree, links to site 1 */
+	CHECK(inode("site.old/a.html") == a1);
+	CHECK(inode("site.old/gone/c.html") == inode("site/gone/c.html"));
 
 	/* site 2: b rewritten, the rest linked (most files: site 1 is kept) */
 	morgue_output_begin(&o, pathf("site"));
@@ -299,8 +301,11 @@ static void old_site_is_kept_and_updated_in_place(void)
 	CHECK(file_is(pathf("site/own.sqlite"), "SQL"));
 	CHECK(!morgue_fs_exists(pathf("site/gone/c.html")));
 	CHECK(!morgue_fs_exists(pathf("site/gone")));
-	/* site 3 wrote most of its files: site 2 shares few, and goes */
-	CHECK(!morgue_fs_exists(pathf("site.old")));
+	/* site 3 wrote most of its files: site 2 shares few, and goes; the
+	 * spare tree of site 3 takes its place (the claimed file left out) */
+	CHECK(inode("site.old/a.html") == inode("site/a.html"));
+	CHECK(inode("site.old/x/y.html") == inode("site/x/y.html"));
+	CHECK(!morgue_fs_exists(pathf("site.old/own.sqlite")));
 	CHECK_INT(morgue_output_check(NULL, pathf("site"), "stamp-3"), 1);
 	morgue_fs_rmtree(tmp);
 }
@@ -426,12 +431,14 @@ static void old_site_is_only_ours(void)
 	morgue_output_free(o);
 	CHECK(file_is(pathf("site/a.html"), "A1"));
 	CHECK(!morgue_fs_exists(pathf("site.old")));
-	/* a clean build (every file written) keeps no old site */
+	/* a clean build (every file written) keeps not the site it replaced
+	 * but a spare tree: links to its own files */
 	morgue_output_begin(&o, pathf("site"));
 	morgue_output_write(o, "a.html", "A2", 2);
 	morgue_output_commit(o);
 	morgue_output_free(o);
-	CHECK(!morgue_fs_exists(pathf("site.old")));
+	CHECK(inode("site.old/a.html") == inode("site/a.html"));
+	CHECK(file_is(pathf("site.old/a.html"), "A2"));
 	morgue_fs_rmtree(pathf("site.old"));
 	CHECK_INT(morgue_fs_write(pathf("site.old/mine.txt"), "mine", 4), 0);
 	morgue_output_begin(&o, pathf("site"));
@@ -440,6 +447,7 @@ static void old_site_is_only_ours(void)
 	CHECK_INT(morgue_output_commit(o), 0);
 	morgue_output_free(o);
 	CHECK(file_is(pathf("site.old/mine.txt"), "mine"));
+	CHECK(!morgue_fs_exists(pathf("site.old/b.html"))); /* no spare put there */
 	CHECK(!morgue_fs_exists(pathf("site/a.html")));
 	CHECK(!morgue_fs_exists(pathf("site/mine.txt")));
 	morgue_fs_rmtree(tmp);

@@ -1520,6 +1520,14 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 			goto done;
 		if ((rc = morgue_cache_set_parse_key(b.cache, b.parse_key)) < 0)
 			goto done;
+		if (cache_new.size) {
+			morgue_buf post = MORGUE_BUF_INIT, scratch = MORGUE_BUF_INIT;
+			morgue_buf_printf(&post, "%s.postings", cache_path.ptr);
+			morgue_buf_printf(&scratch, "%s.postings", cache_new.ptr);
+			morgue_cache_set_postings_file(b.cache, post.ptr, scratch.ptr);
+			morgue_buf_free(&post);
+			morgue_buf_free(&scratch);
+		}
 	} else if ((rc = morgue_catalog_new(&b.catalog)) < 0)
 		goto done;
 	if (b.cache && morgue_cache_has_previous(b.cache) && morgue_cache_previous_stamp(b.cache)) {

@@ -21,7 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define CACHE_FORMAT "morgue-cache 10"
+#define CACHE_FORMAT "morgue-cache 11"
 
 /* The per-article tables a copy carries over, and the column holding the
  * article id. The articles row itself gets a fresh id (assigned in the
@@ -144,6 +144,14 @@ struct morgue_cache {
 	FILE *tok_spill;
 	long long tok_spill_size;
 	int tok_spill_off; /* no spill file could be made: kept in memory */
+	/* the index's own blobs ("#..."), a few MB rewritten by every
+	 * build: in a file of their own beside the cache (post_path), not
+	 * in cache_tokens, where deleting the last ones walked every
+	 * overflow page of them (a tenth of a second at the end of an
+	 * edit) */
+	char *post_path, *post_scratch;
+	FILE *post_file; /* the previous one, open at the first lookup */
+	int post_loaded;
 	/* the signatures of the entity and tag groups and lists, kept from
 	 * build to build (cache_sigs). In a build on the moved cache, the
 	 * keys the changed articles belong to, before or after, are listed
@@ -397,7 +405,8 @@ done:
 	return rc;
 }
 
-/* The search thread's connection to the previous cache file closed. */
+/* The search thread's connection to the previous cache file closed (and
+ * the postings file). */
 static void tok_close(morgue_cache *k)
 {
 	sqlite3_finalize(k->tok_get);
@@ -406,6 +415,9 @@ static void tok_close(morgue_cache *k)
 	sqlite3_close(k->tok_db);
 	k->tok_get = k->tok_text = k->tok_ents = NULL;
 	k->tok_db = NULL;
+	if (k->post_file)
+		fclose(k->post_file);
+	k->post_file = NULL;
 }
 
 static void memo_free(memo_row *rows, size_t n)
@@ -454,6 +466,8 @@ void morgue_cache_free(morgue_cache *k)
 	free(k->kept);
 	tok_close(k);
 	free(k->tok_path);
+	free(k->post_path);
+	free(k->post_scratch);
 	for (size_t i = 0; i < k->ntok; i++) {
 		free(k->tok_pending[i].key);
 		free(k->tok_pending[i].blob);
@@ -1368,9 +1382,110 @@ int morgue_cache_previous_entities(morgue_cache *k, long long id, char ***entiti
 	return rc;
 }
 
+/* The postings file's format: POST_MAGIC, then per blob "KEY LEN\n"
+ * and LEN bytes. Written whole under a temporary name and renamed. */
+#define POST_MAGIC "morgue-postings-file 1\n"
+
+/* The blob of key in the previous build's postings file: 1 with it in
+ * out, or 0. Only with a previous cache: the file goes with it (the
+ * index checks the ids it holds against the dictionary's). The file
+ * stays open for the next lookup; only the blob asked for is read. */
+static int post_get(morgue_cache *k, const char *key, morgue_buf *out)
+{
+	char line[512];
+	size_t kl = strlen(key);
+	if (!k->tok_path || !k->post_path || k->tok_failed)
+		return 0;
+	if (!k->post_file) {
+		if (k->post_loaded)
+			return 0; /* not there, or not ours */
+		k->post_loaded = 1;
+		if (!(k->post_file = fopen(k->post_path, "rbe")))
+			return 0;
+	}
+	if (fseeko(k->post_file, 0, SEEK_SET) != 0 || !fgets(line, sizeof(line), k->post_file) ||
+	    strcmp(line, POST_MAGIC))
+		return 0;
+	while (fgets(line, sizeof(line), k->post_file)) {
+		char *sp = strchr(line, ' '), *nl = NULL;
+		if (!sp)
+			return 0;
+		unsigned long long len = strtoull(sp + 1, &nl, 10);
+		if (!nl || *nl != '\n' || len > (1ULL << 34))
+			return 0;
+		if ((size_t)(sp - line) != kl || memcmp(line, key, kl)) {
+			if (fseeko(k->post_file, (off_t)len, SEEK_CUR) != 0)
+				return 0;
+			continue;
+		}
+		morgue_buf_clear(out);
+		morgue_buf_grow(out, (size_t)len);
+		if (fread(out->ptr, 1, (size_t)len, k->post_file) != (size_t)len) {
+			morgue_buf_clear(out);
+			return 0;
+		}
+		out->size = (size_t)len;
+		out->ptr[len] = '\0';
+		return len > 0;
+	}
+	return 0;
+}
+
+/* Write the "#..." blobs among tok_pending into a new postings file, in
+ * place of the previous one. Cannot fail the build: without the file,
+ * the next build indexes every document. */
+static void post_write(morgue_cache *k, morgue_buf *back)
+{
+	morgue_buf head = MORGUE_BUF_INIT;
+	FILE *f = NULL;
+	int ok = 1, any = 0;
+	for (size_t i = 0; i < k->ntok; i++)
+		any |= k->tok_pending[i].key[0] == '#';
+	if (!any || !k->post_path)
+		return;
+	if (!(f = fopen(k->post_scratch, "wbe")) || fputs(POST_MAGIC, f) == EOF)
+		ok = 0;
+	for (size_t i = 0; i < k->ntok && ok; i++) {
+		tok_rec *t = &k->tok_pending[i];
+		const void *blob = t->blob;
+		if (t->key[0] != '#')
+			continue;
+		if (!blob) {
+			morgue_buf_clear(back);
+			morgue_buf_grow(back, t->len);
+			if (fseeko(k->tok_spill, (off_t)t->off, SEEK_SET) != 0 ||
+			    fread(back->ptr, 1, t->len, k->tok_spill) != t->len) {
+				ok = 0;
+				break;
+			}
+			blob = back->ptr;
+		}
+		morgue_buf_clear(&head);
+		morgue_buf_printf(&head, "%s %zu\n", t->key, t->len);
+		if (fwrite(head.ptr, 1, head.size, f) != head.size ||
+		    fwrite(blob, 1, t->len, f) != t->len)
+			ok = 0;
+	}
+	if (f && fclose(f) != 0)
+		ok = 0;
+	if (!ok || rename(k->post_scratch, k->post_path) < 0)
+		unlink(k->post_scratch);
+	morgue_buf_free(&head);
+}
+
+void morgue_cache_set_postings_file(morgue_cache *k, const char *path, const char *scratch)
+{
+	free(k->post_path);
+	free(k->post_scratch);
+	k->post_path = path && scratch ? morgue_strdup(path) : NULL;
+	k->post_scratch = path && scratch ? morgue_strdup(scratch) : NULL;
+}
+
 int morgue_cache_tokens_get(morgue_cache *k, const char *key, morgue_buf *out)
 {
 	int found = 0;
+	if (key[0] == '#')
+		return post_get(k, key, out);
 	if (tok_open(k) < 0)
 		return 0; /* the documents are tokenized */
 	sqlite3_bind_text(k->tok_get, 1, key, -1, SQLITE_STATIC);
@@ -1425,18 +1540,14 @@ static int flush_tokens(morgue_cache *k)
 		rc = MORGUE_ERROR;
 	if (k->tok_spill && fflush(k->tok_spill) != 0)
 		k->tok_spill_off = 1;
-	/* the index's own blobs ('#...') go whole when new ones come */
-	for (size_t i = 0; i < k->ntok && !rc; i++)
-		if (k->tok_pending[i].key[0] == '#') {
-			if (sqlite3_exec(k->db, "DELETE FROM main.cache_tokens WHERE key >= '#' AND key < '$'",
-					 NULL, NULL, NULL) != SQLITE_OK)
-				rc = db_error(k, "drop index blobs");
-			break;
-		}
 	morgue_buf back = MORGUE_BUF_INIT;
+	/* the index's own blobs ('#...') go whole into a file of their own */
+	post_write(k, &back);
 	for (size_t i = 0; i < k->ntok && !rc; i++) {
 		tok_rec *t = &k->tok_pending[i];
 		const void *blob = t->blob;
+		if (t->key[0] == '#')
+			continue;
 		if (!blob) {
 			/* from the spill file; one that cannot be read back is
 			 * left out (that article is tokenized next time) */
@@ -1477,7 +1588,7 @@ static int flush_tokens(morgue_cache *k)
 			 NULL, NULL, NULL) != SQLITE_OK)
 		rc = db_error(k, "copy tokens");
 	if (!rc && sqlite3_exec(k->db, "DELETE FROM main.cache_tokens"
-				       " WHERE key <> '' AND NOT (key >= '#' AND key < '$')"
+				       " WHERE key <> ''"
 				       " AND key NOT IN (SELECT key FROM main.cache_articles)",
 				NULL, NULL, NULL) != SQLITE_OK)
 		rc = db_error(k, "drop tokens");

@@ -28,8 +28,9 @@
  *       morgue_cache_csv_write), and the file's size.
  *   cache_tokens(key, tokens)
  *       the search index's token blob of the article with that key
- *       (morgue_searchindex_tokens); key "": their dictionary; keys
- *       "#...": the index's own (its postings), replaced together.
+ *       (morgue_searchindex_tokens); key "": their dictionary. The
+ *       index's own ("#...", its postings) are in a file beside the
+ *       cache (morgue_cache_set_postings_file).
  *   cache_fts(article_id, tokens)
  *       the tokens archive.sqlite's full-text index was given for the
  *       article (ftsindex.h).
@@ -152,10 +153,15 @@ int morgue_cache_previous_entities(morgue_cache *k, long long id, char ***entiti
  * record: keep blob (copied) for key; thread-safe like page_record,
  * written by morgue_cache_flush, which also keeps the previous blobs of
  * the articles recorded (morgue_cache_article_record) and drops the
- * others, but for the index's own ("#...": all of them are replaced
- * when one is recorded). Neither fails: a missing blob means
+ * others, but for the index's own ("#...": see below). Neither fails: a missing blob means
  * tokenizing again. */
 int morgue_cache_tokens_get(morgue_cache *k, const char *key, morgue_buf *out);
+/* Where the index's own blobs ("#...") are kept, beside the cache file
+ * ("DIR.cache.postings"): read from path when there is a previous
+ * cache, and replaced there whole by morgue_cache_flush when new ones
+ * were recorded (written as scratch, then renamed), not kept in
+ * cache_tokens. Without it (NULL, the default) they are not kept. */
+void morgue_cache_set_postings_file(morgue_cache *k, const char *path, const char *scratch);
 /* The text of article id as the previous cache holds it, read like the
  * tokens (the search thread's connection); for an article kept in place
  * in it (morgue_cache_open_moved), whose id is the same.

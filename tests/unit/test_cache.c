@@ -949,6 +949,89 @@ done:
 	morgue_buf_free(&out);
 }
 
+/* The index's own blobs ("#...") go to the postings file, written whole
+ * at the flush (scratch, renamed), not to cache_tokens; a later build
+ * reads them back byte for byte, only with a previous cache, and keeps
+ * the file when it records none; a file of another format is not read. */
+static void test_postings_file(void)
+{
+	morgue_buf a = MORGUE_BUF_INIT, b = MORGUE_BUF_INIT, post = MORGUE_BUF_INIT,
+		   scratch = MORGUE_BUF_INIT, out = MORGUE_BUF_INIT, was = MORGUE_BUF_INIT;
+	morgue_catalog *c = NULL;
+	morgue_cache *k = NULL;
+	const char part[] = "part\n1 2\0bytes #postings 99\n"; /* NUL, newline, a fake header */
+
+	path(&a, "post-a.cache");
+	path(&b, "post-b.cache");
+	path(&post, "post-a.cache.postings");
+	path(&scratch, "post-a.cache.new-1.postings");
+	first_build(a.ptr, "Two");
+
+	/* a build recording a snapshot */
+	CHECK_INT(morgue_catalog_new_file(&c, b.ptr), 0);
+	CHECK_INT(morgue_cache_open(&k, c, a.ptr), 0);
+	morgue_cache_set_postings_file(k, post.ptr, scratch.ptr);
+	morgue_catalog_begin(c);
+	CHECK_INT(morgue_cache_tokens_get(k, "#postings", &out), 0); /* none yet */
+	morgue_cache_tokens_record(k, "#postings/1", part, sizeof(part));
+	morgue_cache_tokens_record(k, "#postings", "head", 4);
+	CHECK_INT(morgue_catalog_finish(c), 0);
+	CHECK_INT(morgue_cache_flush(k), 0);
+	morgue_catalog_commit(c);
+	morgue_cache_free(k);
+	morgue_catalog_free(c);
+	CHECK(morgue_fs_exists(post.ptr));
+	CHECK(!morgue_fs_exists(scratch.ptr));
+	token_keys(&out, b.ptr);
+	CHECK(!strchr(morgue_buf_cstr(&out), '#'));
+
+	/* the next build reads them back; records none: the file stays */
+	CHECK_INT(morgue_fs_read(&was, post.ptr), 0);
+	remove(b.ptr);
+	CHECK_INT(morgue_catalog_new_file(&c, b.ptr), 0);
+	CHECK_INT(morgue_cache_open(&k, c, a.ptr), 0);
+	morgue_cache_set_postings_file(k, post.ptr, scratch.ptr);
+	morgue_catalog_begin(c);
+	CHECK_INT(morgue_cache_tokens_get(k, "#postings/1", &out), 1);
+	CHECK(out.size == sizeof(part) && !memcmp(out.ptr, part, sizeof(part)));
+	CHECK_INT(morgue_cache_tokens_get(k, "#postings", &out), 1);
+	CHECK(out.size == 4 && !memcmp(out.ptr, "head", 4));
+	CHECK_INT(morgue_cache_tokens_get(k, "#postings/2", &out), 0);
+	CHECK_INT(morgue_cache_tokens_get(k, "#postings/1", &out), 1); /* again */
+	CHECK_INT(morgue_catalog_finish(c), 0);
+	CHECK_INT(morgue_cache_flush(k), 0);
+	morgue_catalog_commit(c);
+	morgue_cache_free(k);
+	morgue_catalog_free(c);
+	morgue_buf_clear(&out);
+	CHECK_INT(morgue_fs_read(&out, post.ptr), 0);
+	CHECK(out.size == was.size && !memcmp(out.ptr, was.ptr, was.size));
+
+	/* no previous cache (a clean build): not read */
+	CHECK_INT(morgue_catalog_new(&c), 0);
+	CHECK_INT(morgue_cache_open(&k, c, NULL), 0);
+	morgue_cache_set_postings_file(k, post.ptr, scratch.ptr);
+	CHECK_INT(morgue_cache_tokens_get(k, "#postings", &out), 0);
+	morgue_cache_free(k);
+	morgue_catalog_free(c);
+
+	/* another format: not read */
+	CHECK_INT(morgue_fs_write(post.ptr, "morgue-postings-file 0\n#postings 4\nhead", 39), 0);
+	CHECK_INT(morgue_catalog_new(&c), 0);
+	CHECK_INT(morgue_cache_open(&k, c, a.ptr), 0);
+	morgue_cache_set_postings_file(k, post.ptr, scratch.ptr);
+	CHECK_INT(morgue_cache_tokens_get(k, "#postings", &out), 0);
+	morgue_cache_free(k);
+	morgue_catalog_free(c);
+
+	morgue_buf_free(&a);
+	morgue_buf_free(&b);
+	morgue_buf_free(&post);
+	morgue_buf_free(&scratch);
+	morgue_buf_free(&out);
+	morgue_buf_free(&was);
+}
+
 /* Search fields come back exactly as recorded, whatever the characters
  * (the cache's JSON lists are decoded in C, SQLite's json_each aside). */
 static void test_search_fields(void)
@@ -1311,6 +1394,7 @@ int main(void)
 	RUN(test_search_fields);
 	RUN(test_rows_digest_is_stored_rows);
 	RUN(test_tokens);
+	RUN(test_postings_file);
 	RUN(test_open_moved);
 	RUN(test_open_moved_rolled_back);
 	RUN(test_group_memo);

@@ -58,6 +58,8 @@ typedef struct build {
 	char (*keys)[MORGUE_HASH_HEX]; /* each article's parse key, by arts[] */
 	int self;                    /* the catalog is the previous cache, moved */
 	size_t cached;               /* articles copied from the cache */
+	morgue_cache_kept *kept;     /* on the moved cache: its articles, by id */
+	size_t nkept;
 	morgue_entity **by_slug;     /* entities by slug: open addressing, */
 	size_t nslots;               /* a power of two over twice their number */
 	int reuse_site;              /* the previous site may lend files */
@@ -580,6 +582,20 @@ done:
  * history comes later (record_articles). Errors and warnings come out in
  * the order a serial parse gives them: a bad publication (checked here,
  * against the catalog) hides what annotations and render said. */
+/* The kept article of id (b->kept, by id), or NULL. */
+static const morgue_cache_kept *kept_find(const build *b, long long id)
+{
+	size_t lo = 0, hi = b->nkept;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (b->kept[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < b->nkept && b->kept[lo].id == id ? &b->kept[lo] : NULL;
+}
+
 static int load_article(long long *out, build *b, size_t index, long long pos, parsed *p)
 {
 	const char *key = b->keys[index];
@@ -590,6 +606,19 @@ static int load_article(long long *out, build *b, size_t index, long long pos, p
 
 	*out = 0;
 	if (b->cache && morgue_cache_article_lookup(b->cache, &old, key)) {
+		const morgue_cache_kept *k =
+			b->self && morgue_cache_has_previous(b->cache) ? kept_find(b, old) : NULL;
+		if (k) {
+			/* in place, under its id: its fields were read with
+			 * the others' (kept_list) */
+			id = old;
+			search_add(b, k->path, k->title, k->date, k->publication,
+				   (const char *const *)k->tags, k->ntags, NULL, 0, id, NULL, 0, id,
+				   key);
+			fts_add(b, id, 1, k->title, NULL, 0);
+			b->cached++;
+			goto recorded;
+		}
 		if (morgue_cache_article_copy(b->cache, &id, old) == 0) {
 			morgue_value *brief = morgue_catalog_article_brief(b->catalog, id);
 			const char *url = morgue_value_get_string(morgue_value_get(brief, "url"));
@@ -747,6 +776,8 @@ static int load_articles(long long *ids, build *b)
 
 	if ((rc = morgue_catalog_entity_slugs(b->catalog, &b->slugs, &b->nslugs)) < 0)
 		goto done;
+	if (b->self && morgue_cache_kept_list(b->cache, &b->kept, &b->nkept) < 0)
+		morgue_error_clear(); /* then each is looked up as it loads */
 	/* the cache's answers do not change while articles load (a dropped
 	 * cache only turns hits into misses, parsed by load_article) */
 	for (size_t i = 0; i < n; i++)
@@ -772,8 +803,12 @@ static int load_articles(long long *ids, build *b)
 		rc = load_article(&ids[i], b, i, ++pos, p);
 	}
 	progress(b, "articles", n, n);
-	b->stats->mentions = (size_t)morgue_catalog_count(b->catalog, "mentions");
+	if (!b->opts->uncounted)
+		b->stats->mentions = (size_t)morgue_catalog_count(b->catalog, "mentions");
 done:
+	morgue_cache_kept_free(b->kept, b->nkept);
+	b->kept = NULL;
+	b->nkept = 0;
 	morgue_parsepool_free(pool);
 	free(todo);
 	return rc;

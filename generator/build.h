@@ -25,6 +25,9 @@ typedef struct morgue_build_opts {
 	int clean;             /* rebuild even when the site is current */
 	int check_only;        /* read and annotate everything, write nothing
 				  (`morgue check`); out may be NULL */
+	int uncounted;         /* stats.mentions is not wanted (no summary):
+				  the mentions are not counted (a scan of
+				  them) */
 	/* Called once per content error; the build fails after collecting. */
 	void (*on_error)(const morgue_error *e, void *payload);
 	/* Called at phase changes and every few items; may be NULL. */

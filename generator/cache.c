@@ -2004,6 +2004,62 @@ int morgue_cache_search_fields(morgue_cache *k, long long id, char **publication
 	return rc;
 }
 
+int morgue_cache_kept_list(morgue_cache *k, morgue_cache_kept **out, size_t *nout)
+{
+	sqlite3_stmt *st = prepare(k, "SELECT a.id, a.title, a.path, a.date, s.publication, s.tags"
+				      " FROM main.articles a JOIN main.cache_search s"
+				      " ON s.article_id = a.id ORDER BY a.id");
+	morgue_cache_kept *v = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0, sr;
+
+	*out = NULL;
+	*nout = 0;
+	if (!st)
+		return MORGUE_ERROR;
+	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
+		MORGUE_ARRAY_RESERVE(v, cap, n + 1);
+		morgue_cache_kept *r = &v[n++];
+		memset(r, 0, sizeof(*r));
+		r->id = sqlite3_column_int64(st, 0);
+		r->title = morgue_strdup((const char *)sqlite3_column_text(st, 1));
+		r->path = morgue_strdup((const char *)sqlite3_column_text(st, 2));
+		r->date = morgue_strdup((const char *)sqlite3_column_text(st, 3));
+		if (sqlite3_column_type(st, 4) != SQLITE_NULL)
+			r->publication = morgue_strdup((const char *)sqlite3_column_text(st, 4));
+		if (json_strings((const char *)sqlite3_column_text(st, 5), &r->tags, &r->ntags) < 0)
+			r->ntags = (size_t)-1; /* escapes: read by SQLite below */
+	}
+	if (sr != SQLITE_DONE)
+		rc = db_error(k, "kept articles");
+	sqlite3_finalize(st);
+	for (size_t i = 0; i < n && rc == 0; i++)
+		if (v[i].ntags == (size_t)-1) {
+			v[i].ntags = 0;
+			read_list(k, &v[i].tags, &v[i].ntags, v[i].id, 0);
+		}
+	if (rc < 0) {
+		morgue_cache_kept_free(v, n);
+		return rc;
+	}
+	*out = v;
+	*nout = n;
+	return 0;
+}
+
+void morgue_cache_kept_free(morgue_cache_kept *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].title);
+		free(v[i].path);
+		free(v[i].date);
+		free(v[i].publication);
+		if (v[i].ntags != (size_t)-1)
+			free_list(v[i].tags, v[i].ntags);
+	}
+	free(v);
+}
+
 static int by_slug(const void *x, const void *y)
 {
 	return strcmp(((const entity_count *)x)->slug, ((const entity_count *)y)->slug);

@@ -103,6 +103,7 @@ static int run(int argc, char **argv)
 	opts.on_error = morgue_cli_on_error;
 	opts.on_progress = on_progress;
 	opts.payload = &ps;
+	opts.uncounted = quiet;
 	rc = morgue_build_run(&stats, &opts);
 	if (ps.tty)
 		fprintf(stderr, "\r\033[K");

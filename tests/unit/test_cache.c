@@ -1032,6 +1032,54 @@ static void test_postings_file(void)
 	morgue_buf_free(&was);
 }
 
+/* kept_list: every article with search fields, by id, as one scan reads
+ * them: title, path, date, publication (NULL when none), tags decoded
+ * (escapes too); an article without search fields is not listed. */
+static void test_kept_list(void)
+{
+	morgue_catalog *c = NULL;
+	morgue_cache *k = NULL;
+	morgue_cache_kept *v = NULL;
+	size_t n = 0;
+	long long ids[3];
+	const char *tags0[] = { "Computing", "quote \" and \\ back", "Zürich \xe2\x80\x94 west" };
+
+	CHECK_INT(morgue_catalog_new(&c), 0);
+	CHECK_INT(morgue_cache_open(&k, c, NULL), 0);
+	morgue_catalog_begin(c);
+	for (int i = 0; i < 3; i++) {
+		morgue_article a = { 0 };
+		char id[32], title[32];
+		snprintf(id, sizeof(id), "2020/a%d", i);
+		snprintf(title, sizeof(title), "Title %d", i);
+		a.file = (char *)"articles/x.md";
+		a.id = id;
+		a.title = title;
+		a.date = (char *)(i == 2 ? "2020-01-03" : "2020-01-01");
+		CHECK_INT(morgue_catalog_add_article(c, &ids[i], &a, "<p>x</p>", "x", 1), 0);
+	}
+	CHECK_INT(morgue_cache_search_record(k, ids[2], NULL, NULL, 0, NULL, 0), 0);
+	CHECK_INT(morgue_cache_search_record(k, ids[0], "the-times", tags0, 3, NULL, 0), 0);
+	CHECK_INT(morgue_cache_kept_list(k, &v, &n), 0);
+	CHECK_INT(n, 2);
+	if (n == 2) {
+		CHECK(v[0].id == ids[0] && v[1].id == ids[2]);
+		CHECK_STR(v[0].title, "Title 0");
+		CHECK_STR(v[0].path, "2020/a0");
+		CHECK_STR(v[0].date, "2020-01-01");
+		CHECK_STR(v[0].publication, "the-times");
+		CHECK_INT(v[0].ntags, 3);
+		for (size_t i = 0; i < 3 && v[0].ntags == 3; i++)
+			CHECK_STR(v[0].tags[i], tags0[i]);
+		CHECK(v[1].publication == NULL);
+		CHECK_INT(v[1].ntags, 0);
+		CHECK_STR(v[1].date, "2020-01-03");
+	}
+	morgue_cache_kept_free(v, n);
+	morgue_cache_free(k);
+	morgue_catalog_free(c);
+}
+
 /* Search fields come back exactly as recorded, whatever the characters
  * (the cache's JSON lists are decoded in C, SQLite's json_each aside). */
 static void test_search_fields(void)
@@ -1395,6 +1443,7 @@ int main(void)
 	RUN(test_rows_digest_is_stored_rows);
 	RUN(test_tokens);
 	RUN(test_postings_file);
+	RUN(test_kept_list);
 	RUN(test_open_moved);
 	RUN(test_open_moved_rolled_back);
 	RUN(test_group_memo);

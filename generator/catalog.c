@@ -1648,6 +1648,11 @@ static int exec_attached(morgue_catalog *c, const char *path, const char *alias,
  * articles (alias a: articles; article_id: the rest). */
 #define EXPORT_ENTITIES "SELECT id, slug, name, type, description, url, wikidata, aliases" \
 	" FROM entities"
+/* export.articles' columns as CREATE TABLE ... AS EXPORT_ARTICLES
+ * declared them, but for id */
+#define EXPORT_ARTICLES_COLUMNS "id INTEGER PRIMARY KEY, path TEXT, url, title TEXT," \
+	" date TEXT, datetime TEXT, publication TEXT, publication_entity TEXT, authors TEXT," \
+	" source_url TEXT, oid TEXT, text TEXT, words INT"
 #define EXPORT_ARTICLES "SELECT a.id AS id, a.path AS path," \
 	"  'articles/' || a.path || '.html' AS url, a.title AS title, a.date AS date," \
 	"  a.datetime AS datetime, a.publication AS publication," \
@@ -1674,7 +1679,10 @@ static int export_tables(morgue_catalog *c, const char *path, int in_place)
 	morgue_buf_puts(&sql,
 		"BEGIN;"
 		"CREATE TABLE export.entities AS " EXPORT_ENTITIES ";"
-		"CREATE TABLE export.articles AS " EXPORT_ARTICLES " ORDER BY a.id;"
+		/* id is the rowid: the full-text index reads its content
+		 * rows by it (content_rowid), and an update finds them */
+		"CREATE TABLE export.articles(" EXPORT_ARTICLES_COLUMNS ");"
+		"INSERT INTO export.articles " EXPORT_ARTICLES " ORDER BY a.id;"
 		/* rows in insertion order (a clean build's rowid order; a
 		 * rebuild on a reopened catalog re-adds changed articles' rows
 		 * at the end) */
@@ -1726,9 +1734,20 @@ int morgue_catalog_export_update(morgue_catalog *c, const char *path, const long
 	}
 	int same = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
 	sqlite3_finalize(st);
-	if (same && !(st = prepare(c, "SELECT (SELECT count(*) FROM export.articles"
+	st = NULL;
+	/* counted in the index's one small row per article (docsize), each
+	 * of which must have its article, and the last ids the same; not
+	 * in the articles' rows (their text: a scan of the whole file). A
+	 * file whose id is not the rowid (an older morgue's) is made anew */
+	if (same && !(st = prepare(c, "SELECT (SELECT pk FROM pragma_table_info('articles', 'export')"
+				      "  WHERE name = 'id') = 1"
+				      " AND (SELECT count(*) FROM export.articles_fts_docsize"
 				      "  WHERE id NOT IN temp.export_ids) ="
-				      " (SELECT count(*) FROM articles WHERE id NOT IN temp.export_ids)"))) {
+				      " (SELECT count(*) FROM articles WHERE id NOT IN temp.export_ids)"
+				      " AND NOT EXISTS (SELECT 1 FROM export.articles_fts_docsize d"
+				      "  WHERE NOT EXISTS (SELECT 1 FROM export.articles a WHERE a.id = d.id))"
+				      " AND (SELECT max(id) FROM export.articles) IS"
+				      " (SELECT max(id) FROM export.articles_fts_docsize)"))) {
 		rc = MORGUE_ERROR;
 		goto done;
 	}

@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* qsort_r */
 #include "cache.h"
 
 #include "attribution.h"
@@ -194,6 +195,7 @@ static sqlite3_stmt *prepare(morgue_cache *k, const char *sql)
 typedef struct page_row {
 	size_t family, sig, path; /* offsets in page_text */
 	long long size;           /* -1: not recorded */
+	size_t seq;               /* its place in the order recorded */
 } page_row;
 
 static void pending_free(struct pending_page *p)
@@ -304,8 +306,7 @@ static void attach_previous(morgue_cache *k, const char *path)
 	 * page fails the copy of its article, which drops the cache */
 	k->tok_path = morgue_strdup(path);
 	k->lookup = prepare(k, "SELECT article_id FROM prev.cache_articles WHERE key=?");
-	k->page_prev = prepare(k, "SELECT family, sig, path, size FROM prev.cache_pages"
-				  " ORDER BY family, sig, rowid");
+	k->page_prev = prepare(k, "SELECT family, sig, path, size FROM prev.cache_pages");
 	for (size_t i = 0; i < NCOPIED; i++)
 		k->copy[i] = copy_statement(k, i);
 	for (size_t i = 0; i < NCOPIED; i++)
@@ -787,8 +788,7 @@ int morgue_cache_open_planned(morgue_cache **out, morgue_catalog **catalog, cons
 	k->page_ins = prepare(k, "INSERT INTO cache_pages VALUES(?,?,?,?)");
 	k->related = prepare(k, "SELECT other, score, shared FROM related WHERE article_id=?"
 				" ORDER BY rank");
-	k->page_prev = prepare(k, "SELECT family, sig, path, size FROM main.cache_pages"
-				  " ORDER BY family, sig, rowid");
+	k->page_prev = prepare(k, "SELECT family, sig, path, size FROM main.cache_pages");
 	if (!k->record || !k->page_ins || !k->related || !k->page_prev ||
 	    mark_dirty(k, p->stale, p->nstale) < 0 ||
 	    morgue_catalog_drop_articles(c, p->stale, p->nstale) < 0 ||
@@ -1587,9 +1587,11 @@ static int flush_tokens(morgue_cache *k)
 				" WHERE key = '' OR key IN (SELECT key FROM main.cache_articles)",
 			 NULL, NULL, NULL) != SQLITE_OK)
 		rc = db_error(k, "copy tokens");
-	if (!rc && sqlite3_exec(k->db, "DELETE FROM main.cache_tokens"
-				       " WHERE key <> ''"
-				       " AND key NOT IN (SELECT key FROM main.cache_articles)",
+	/* the keys found in cache_tokens' index, not by a scan of the table
+	 * (its blobs: 23 MB read at 10k articles) */
+	if (!rc && sqlite3_exec(k->db, "DELETE FROM main.cache_tokens WHERE key IN"
+				       " (SELECT t.key FROM main.cache_tokens t WHERE t.key <> ''"
+				       "  AND t.key NOT IN (SELECT key FROM main.cache_articles))",
 				NULL, NULL, NULL) != SQLITE_OK)
 		rc = db_error(k, "drop tokens");
 	return rc;
@@ -1723,13 +1725,27 @@ done:
 	return rc;
 }
 
-/* Read the previous build's page records (under lock): one scan, where a
- * query per family cost a tenth of an edit at 10k articles. A family's
- * rows share their family and sig strings. */
+/* page_rows by family, then sig, then the order recorded (seq) */
+static int by_family(const void *x, const void *y, void *text)
+{
+	const page_row *a = x, *b = y;
+	const char *t = text;
+	int c = a->family == b->family ? 0 : strcmp(t + a->family, t + b->family);
+	if (!c)
+		c = a->sig == b->sig ? 0 : strcmp(t + a->sig, t + b->sig);
+	return c ? c : (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* Read the previous build's page records (under lock): one scan of the
+ * table in the order recorded (an ORDER BY family walked its index and
+ * looked up every row), sorted here by family and sig; where a query per
+ * family cost a tenth of an edit at 10k articles. A family's rows share
+ * their family and sig strings. */
 static void pages_load(morgue_cache *k)
 {
 	size_t nfam = 0;
 	k->pages_loaded = 1;
+	morgue_buf_grow(&k->page_text, 1 << 20);
 	while (sqlite3_step(k->page_prev) == SQLITE_ROW) {
 		const char *f = (const char *)sqlite3_column_text(k->page_prev, 0),
 			   *g = (const char *)sqlite3_column_text(k->page_prev, 1),
@@ -1742,7 +1758,6 @@ static void pages_load(morgue_cache *k)
 		} else {
 			r.family = k->page_text.size;
 			morgue_buf_put(&k->page_text, f, strlen(f) + 1);
-			nfam++;
 		}
 		if (last && r.family == last->family && !strcmp(k->page_text.ptr + last->sig, g)) {
 			r.sig = last->sig;
@@ -1754,10 +1769,25 @@ static void pages_load(morgue_cache *k)
 		morgue_buf_put(&k->page_text, p, strlen(p) + 1);
 		r.size = sqlite3_column_type(k->page_prev, 3) == SQLITE_INTEGER
 				 ? sqlite3_column_int64(k->page_prev, 3) : -1;
+		r.seq = k->npages;
 		MORGUE_ARRAY_RESERVE(k->pages, k->cappages, k->npages + 1);
 		k->pages[k->npages++] = r;
 	}
 	sqlite3_reset(k->page_prev);
+	if (k->npages > 1)
+		qsort_r(k->pages, k->npages, sizeof(*k->pages), by_family, k->page_text.ptr);
+	/* the rows of a family recorded apart share its first string */
+	for (size_t i = 0; i < k->npages; i++) {
+		page_row *r = &k->pages[i], *prev = i ? r - 1 : NULL;
+		if (prev && (prev->family == r->family ||
+			     !strcmp(k->page_text.ptr + prev->family, k->page_text.ptr + r->family))) {
+			r->family = prev->family;
+			if (prev->sig != r->sig &&
+			    !strcmp(k->page_text.ptr + prev->sig, k->page_text.ptr + r->sig))
+				r->sig = prev->sig;
+		} else
+			nfam++;
+	}
 	for (k->page_cap = 16; k->page_cap < nfam * 2; k->page_cap *= 2)
 		;
 	k->page_slots = morgue_calloc(k->page_cap, sizeof(*k->page_slots));

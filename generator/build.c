@@ -1555,6 +1555,7 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 			goto done;
 		if ((rc = morgue_cache_set_parse_key(b.cache, b.parse_key)) < 0)
 			goto done;
+		morgue_cache_read_ahead(b.cache);
 		if (cache_new.size) {
 			morgue_buf post = MORGUE_BUF_INIT, scratch = MORGUE_BUF_INIT;
 			morgue_buf_printf(&post, "%s.postings", cache_path.ptr);

@@ -73,6 +73,21 @@ typedef struct memo_row {
 	char *name, *key, *ctx, *sigs;
 } memo_row;
 
+typedef struct page_row {
+	size_t family, sig, path; /* offsets in text */
+	long long size;           /* -1: not recorded */
+	size_t seq;               /* its place in the order recorded */
+} page_row;
+
+/* Page records: rows sorted by family, the first of each found by hash. */
+typedef struct page_set {
+	page_row *pages;
+	size_t npages, cappages;
+	morgue_buf text;  /* their strings */
+	size_t *slots;    /* a family's first row + 1, by hash */
+	size_t cap;
+} page_set;
+
 struct morgue_cache {
 	sqlite3 *db;
 	int prev;         /* a usable previous cache is attached */
@@ -87,11 +102,12 @@ struct morgue_cache {
 	 * family), read in one scan at the first page_reuse: rows sorted by
 	 * family, the first of each found by hash (pages_load) */
 	int pages_loaded;
-	struct page_row *pages;
-	size_t npages, cappages;
-	morgue_buf page_text; /* their strings */
-	size_t *page_slots;   /* a family's first row + 1, by hash */
-	size_t page_cap;
+	struct page_set pg;
+	/* or read ahead by a thread of its own (morgue_cache_read_ahead),
+	 * through its own connection to the previous cache file */
+	pthread_t ahead;
+	int ahead_started, ahead_ok;
+	struct page_set ahead_pg;
 	sqlite3_stmt *copy[NCOPIED];
 	char (*digest)[MORGUE_HASH_HEX]; /* by article id */
 	size_t ndigest;
@@ -192,11 +208,6 @@ static sqlite3_stmt *prepare(morgue_cache *k, const char *sql)
 	return st;
 }
 
-typedef struct page_row {
-	size_t family, sig, path; /* offsets in page_text */
-	long long size;           /* -1: not recorded */
-	size_t seq;               /* its place in the order recorded */
-} page_row;
 
 static void pending_free(struct pending_page *p)
 {
@@ -205,14 +216,21 @@ static void pending_free(struct pending_page *p)
 	free(p->path);
 }
 
+static void page_set_free(page_set *ps)
+{
+	free(ps->pages);
+	free(ps->slots);
+	morgue_buf_free(&ps->text);
+	memset(ps, 0, sizeof(*ps));
+}
+
+static void pages_join(morgue_cache *k);
+
 static void pages_free(morgue_cache *k)
 {
-	free(k->pages);
-	free(k->page_slots);
-	morgue_buf_free(&k->page_text);
-	k->pages = NULL;
-	k->page_slots = NULL;
-	k->npages = k->cappages = k->page_cap = 0;
+	pages_join(k);
+	page_set_free(&k->ahead_pg);
+	page_set_free(&k->pg);
 	k->pages_loaded = 0;
 }
 
@@ -1736,80 +1754,129 @@ static int by_family(const void *x, const void *y, void *text)
 	return c ? c : (a->seq > b->seq) - (a->seq < b->seq);
 }
 
-/* Read the previous build's page records (under lock): one scan of the
- * table in the order recorded (an ORDER BY family walked its index and
- * looked up every row), sorted here by family and sig; where a query per
- * family cost a tenth of an edit at 10k articles. A family's rows share
- * their family and sig strings. */
-static void pages_load(morgue_cache *k)
+/* Read page records from st (family, sig, path, size) into ps: one
+ * scan of the table in the order recorded (an ORDER BY family walked its
+ * index and looked up every row), sorted here by family and sig. A
+ * family's rows share their family and sig strings. 0, or -1 when the
+ * scan failed (ps then holds what it read). */
+static int page_set_read(page_set *ps, sqlite3_stmt *st)
 {
 	size_t nfam = 0;
-	k->pages_loaded = 1;
-	morgue_buf_grow(&k->page_text, 1 << 20);
-	while (sqlite3_step(k->page_prev) == SQLITE_ROW) {
-		const char *f = (const char *)sqlite3_column_text(k->page_prev, 0),
-			   *g = (const char *)sqlite3_column_text(k->page_prev, 1),
-			   *p = (const char *)sqlite3_column_text(k->page_prev, 2);
+	int sr;
+	morgue_buf_grow(&ps->text, 1 << 20);
+	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *f = (const char *)sqlite3_column_text(st, 0),
+			   *g = (const char *)sqlite3_column_text(st, 1),
+			   *p = (const char *)sqlite3_column_text(st, 2);
 		if (!f || !g || !p)
 			continue;
-		page_row r, *last = k->npages ? &k->pages[k->npages - 1] : NULL;
-		if (last && !strcmp(k->page_text.ptr + last->family, f)) {
+		page_row r, *last = ps->npages ? &ps->pages[ps->npages - 1] : NULL;
+		if (last && !strcmp(ps->text.ptr + last->family, f)) {
 			r.family = last->family;
 		} else {
-			r.family = k->page_text.size;
-			morgue_buf_put(&k->page_text, f, strlen(f) + 1);
+			r.family = ps->text.size;
+			morgue_buf_put(&ps->text, f, strlen(f) + 1);
 		}
-		if (last && r.family == last->family && !strcmp(k->page_text.ptr + last->sig, g)) {
+		if (last && r.family == last->family && !strcmp(ps->text.ptr + last->sig, g)) {
 			r.sig = last->sig;
 		} else {
-			r.sig = k->page_text.size;
-			morgue_buf_put(&k->page_text, g, strlen(g) + 1);
+			r.sig = ps->text.size;
+			morgue_buf_put(&ps->text, g, strlen(g) + 1);
 		}
-		r.path = k->page_text.size;
-		morgue_buf_put(&k->page_text, p, strlen(p) + 1);
-		r.size = sqlite3_column_type(k->page_prev, 3) == SQLITE_INTEGER
-				 ? sqlite3_column_int64(k->page_prev, 3) : -1;
-		r.seq = k->npages;
-		MORGUE_ARRAY_RESERVE(k->pages, k->cappages, k->npages + 1);
-		k->pages[k->npages++] = r;
+		r.path = ps->text.size;
+		morgue_buf_put(&ps->text, p, strlen(p) + 1);
+		r.size = sqlite3_column_type(st, 3) == SQLITE_INTEGER ? sqlite3_column_int64(st, 3)
+								    : -1;
+		r.seq = ps->npages;
+		MORGUE_ARRAY_RESERVE(ps->pages, ps->cappages, ps->npages + 1);
+		ps->pages[ps->npages++] = r;
 	}
-	sqlite3_reset(k->page_prev);
-	if (k->npages > 1)
-		qsort_r(k->pages, k->npages, sizeof(*k->pages), by_family, k->page_text.ptr);
+	sqlite3_reset(st);
+	if (ps->npages > 1)
+		qsort_r(ps->pages, ps->npages, sizeof(*ps->pages), by_family, ps->text.ptr);
 	/* the rows of a family recorded apart share its first string */
-	for (size_t i = 0; i < k->npages; i++) {
-		page_row *r = &k->pages[i], *prev = i ? r - 1 : NULL;
+	for (size_t i = 0; i < ps->npages; i++) {
+		page_row *r = &ps->pages[i], *prev = i ? r - 1 : NULL;
 		if (prev && (prev->family == r->family ||
-			     !strcmp(k->page_text.ptr + prev->family, k->page_text.ptr + r->family))) {
+			     !strcmp(ps->text.ptr + prev->family, ps->text.ptr + r->family))) {
 			r->family = prev->family;
 			if (prev->sig != r->sig &&
-			    !strcmp(k->page_text.ptr + prev->sig, k->page_text.ptr + r->sig))
+			    !strcmp(ps->text.ptr + prev->sig, ps->text.ptr + r->sig))
 				r->sig = prev->sig;
 		} else
 			nfam++;
 	}
-	for (k->page_cap = 16; k->page_cap < nfam * 2; k->page_cap *= 2)
+	for (ps->cap = 16; ps->cap < nfam * 2; ps->cap *= 2)
 		;
-	k->page_slots = morgue_calloc(k->page_cap, sizeof(*k->page_slots));
-	for (size_t i = 0; i < k->npages; i++) {
-		if (i && k->pages[i].family == k->pages[i - 1].family)
+	ps->slots = morgue_calloc(ps->cap, sizeof(*ps->slots));
+	for (size_t i = 0; i < ps->npages; i++) {
+		if (i && ps->pages[i].family == ps->pages[i - 1].family)
 			continue;
-		size_t h = (size_t)morgue_hash_fnv(k->page_text.ptr + k->pages[i].family) &
-			   (k->page_cap - 1);
-		while (k->page_slots[h])
-			h = (h + 1) & (k->page_cap - 1);
-		k->page_slots[h] = i + 1;
+		size_t h = (size_t)morgue_hash_fnv(ps->text.ptr + ps->pages[i].family) &
+			   (ps->cap - 1);
+		while (ps->slots[h])
+			h = (h + 1) & (ps->cap - 1);
+		ps->slots[h] = i + 1;
 	}
+	return sr == SQLITE_DONE ? 0 : -1;
+}
+
+/* The read-ahead thread: the previous cache file's page records, through
+ * a connection of its own (they are not changed until the flush), into
+ * ahead_pg; ahead_ok says it is whole. */
+static void *read_ahead(void *arg)
+{
+	morgue_cache *k = arg;
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_open_v2(k->tok_path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, "SELECT family, sig, path, size FROM cache_pages", -1, &st,
+			       NULL) == SQLITE_OK &&
+	    page_set_read(&k->ahead_pg, st) == 0)
+		k->ahead_ok = 1;
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return NULL;
+}
+
+void morgue_cache_read_ahead(morgue_cache *k)
+{
+	if (k->prev && k->tok_path && !k->pages_loaded && !k->ahead_started)
+		k->ahead_started = pthread_create(&k->ahead, NULL, read_ahead, k) == 0;
+}
+
+/* The read-ahead thread joined, if one was started. */
+static void pages_join(morgue_cache *k)
+{
+	if (k->ahead_started)
+		pthread_join(k->ahead, NULL);
+	k->ahead_started = 0;
+}
+
+/* The previous build's page records (under lock): those read ahead, or
+ * read now; where a query per family cost a tenth of an edit at 10k
+ * articles. */
+static void pages_load(morgue_cache *k)
+{
+	k->pages_loaded = 1;
+	pages_join(k);
+	if (k->ahead_ok) {
+		k->pg = k->ahead_pg;
+		memset(&k->ahead_pg, 0, sizeof(k->ahead_pg));
+		return;
+	}
+	page_set_free(&k->ahead_pg);
+	page_set_read(&k->pg, k->page_prev);
 }
 
 /* The first of family's previous page records, or npages. */
 static size_t pages_find(const morgue_cache *k, const char *family)
 {
-	size_t h = (size_t)morgue_hash_fnv(family) & (k->page_cap - 1);
-	for (; k->page_slots[h]; h = (h + 1) & (k->page_cap - 1))
-		if (!strcmp(k->page_text.ptr + k->pages[k->page_slots[h] - 1].family, family))
-			return k->page_slots[h] - 1;
-	return k->npages;
+	size_t h = (size_t)morgue_hash_fnv(family) & (k->pg.cap - 1);
+	for (; k->pg.slots[h]; h = (h + 1) & (k->pg.cap - 1))
+		if (!strcmp(k->pg.text.ptr + k->pg.pages[k->pg.slots[h] - 1].family, family))
+			return k->pg.slots[h] - 1;
+	return k->pg.npages;
 }
 
 int morgue_cache_page_reuse(morgue_cache *k, morgue_output *o, const char *family,
@@ -1825,13 +1892,13 @@ int morgue_cache_page_reuse(morgue_cache *k, morgue_output *o, const char *famil
 	if (k->prev) {
 		if (!k->pages_loaded)
 			pages_load(k);
-		size_t i = pages_find(k, family), fam = i < k->npages ? k->pages[i].family : 0;
-		for (; i < k->npages && k->pages[i].family == fam; i++)
-			if (!strcmp(k->page_text.ptr + k->pages[i].sig, sig)) {
+		size_t i = pages_find(k, family), fam = i < k->pg.npages ? k->pg.pages[i].family : 0;
+		for (; i < k->pg.npages && k->pg.pages[i].family == fam; i++)
+			if (!strcmp(k->pg.text.ptr + k->pg.pages[i].sig, sig)) {
 				MORGUE_ARRAY_RESERVE(paths, cap, n + 1);
 				sizes = morgue_realloc(sizes, cap * sizeof(*sizes));
-				sizes[n] = k->pages[i].size;
-				paths[n++] = morgue_strdup(k->page_text.ptr + k->pages[i].path);
+				sizes[n] = k->pg.pages[i].size;
+				paths[n++] = morgue_strdup(k->pg.text.ptr + k->pg.pages[i].path);
 			}
 	}
 	pthread_mutex_unlock(&k->lock);

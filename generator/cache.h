@@ -145,6 +145,12 @@ int morgue_cache_search_fields(morgue_cache *k, long long id, char **publication
 int morgue_cache_previous_entities(morgue_cache *k, long long id, char ***entities,
 				   size_t *nentities);
 
+/* Start reading the previous build's page records (what page_reuse
+ * looks up) in a thread of its own, through its own connection to the
+ * previous cache file, while the build loads its articles; the first
+ * page_reuse waits for it (or reads them itself, if it failed). */
+void morgue_cache_read_ahead(morgue_cache *k);
+
 /* An article of the catalog with what the search index is given of it
  * (morgue_cache_search_record): its title, path (its page is
  * articles/PATH.html), date, publication (or NULL) and tags. */

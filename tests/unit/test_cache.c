@@ -86,6 +86,8 @@ static void first_build(const char *file, const char *title2)
 		snprintf(p, sizeof(p), "tags/%d.html", i);
 		CHECK_INT(morgue_cache_page_record(k, fam, sig, p, -1), 0);
 	}
+	/* a page of e:x recorded apart from the others */
+	CHECK_INT(morgue_cache_page_record(k, "e:x", "sig-e", "entities/x-4.html", -1), 0);
 	CHECK_INT(morgue_cache_flush(k), 0);
 	CHECK_INT(morgue_cache_set_stamp(k, "stamp-1"), 0);
 	CHECK_INT(morgue_cache_set_parse_key(k, "parse-1"), 0);
@@ -490,6 +492,7 @@ static void test_page_reuse(void)
 	CHECK_INT(morgue_output_write(o, "entities/x.html", "x", 1), 0);
 	CHECK_INT(morgue_output_write(o, "entities/x-2.html", "x", 1), 0);
 	CHECK_INT(morgue_output_write(o, "entities/x-3.html", "x", 1), 0);
+	CHECK_INT(morgue_output_write(o, "entities/x-4.html", "x", 1), 0);
 	for (int i = 0; i < 300; i++) {
 		char p[32];
 		snprintf(p, sizeof(p), "tags/%d.html", i);
@@ -513,7 +516,8 @@ static void test_page_reuse(void)
 	 * many found, with its own sig only */
 	morgue_buf got = MORGUE_BUF_INIT;
 	CHECK_INT(morgue_cache_page_reuse(k, o, "e:x", "sig-e", collect, &got), 1);
-	CHECK_STR(morgue_buf_cstr(&got), "entities/x.html;entities/x-3.html;entities/x-2.html;");
+	CHECK_STR(morgue_buf_cstr(&got),
+		  "entities/x.html;entities/x-3.html;entities/x-2.html;entities/x-4.html;");
 	CHECK_INT(morgue_cache_page_reuse(k, o, "e:", "sig-e", collect, &got), 0);
 	int found = 0, wrong = 0;
 	for (int i = 0; i < 300; i++) {
@@ -526,7 +530,7 @@ static void test_page_reuse(void)
 	}
 	CHECK_INT(found, 300);
 	CHECK_INT(wrong, 0);
-	CHECK_INT(morgue_cache_pages_reused(k), 304);
+	CHECK_INT(morgue_cache_pages_reused(k), 305);
 	morgue_buf_free(&got);
 	morgue_buf f = MORGUE_BUF_INIT;
 	morgue_buf_printf(&f, "%s/articles/2020/one.html", morgue_output_staging(o));

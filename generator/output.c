@@ -954,6 +954,15 @@ done:
 	return current;
 }
 
+int morgue_output_read_marker(morgue_buf *out, const char *dir)
+{
+	morgue_buf m = MORGUE_BUF_INIT;
+	morgue_buf_printf(&m, "%s/%s", dir, MARKER);
+	int rc = morgue_fs_read(out, m.ptr);
+	morgue_buf_free(&m);
+	return rc;
+}
+
 int morgue_output_marker_is(const char *dir, const morgue_buf *marker)
 {
 	morgue_buf m = MORGUE_BUF_INIT, data = MORGUE_BUF_INIT;

@@ -109,6 +109,8 @@ int morgue_output_is_current(const char *dir, const char *stamp);
  * with its marker; two sites with one marker are the same bytes). */
 int morgue_output_check(morgue_buf *marker, const char *dir, const char *stamp);
 int morgue_output_marker_is(const char *dir, const morgue_buf *marker);
+/* dir's marker appended to out: 0, or MORGUE_ENOTFOUND / MORGUE_EIO. */
+int morgue_output_read_marker(morgue_buf *out, const char *dir);
 
 /* What commit does before the swap: link each staged file whose bytes
  * equal the previous site's to it (keep_unchanged), count the files and

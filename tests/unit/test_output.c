@@ -82,6 +82,13 @@ static void check_before_lock(void)
 	CHECK_INT(morgue_output_check(&marker, pathf("site"), "stamp-1"), 1);
 	CHECK(strstr(morgue_buf_cstr(&marker), "stamp stamp-1") != NULL);
 	CHECK(morgue_output_marker_is(pathf("site"), &marker));
+	morgue_buf read = MORGUE_BUF_INIT;
+	CHECK_INT(morgue_output_read_marker(&read, pathf("site")), 0);
+	CHECK_STR(morgue_buf_cstr(&read), morgue_buf_cstr(&marker));
+	morgue_buf_free(&read);
+	CHECK_INT(morgue_output_read_marker(&read, pathf("nowhere")), MORGUE_ENOTFOUND);
+	morgue_error_clear();
+	morgue_buf_free(&read);
 	CHECK_INT(morgue_output_check(NULL, pathf("site"), "stamp-2"), 0);
 	/* another build swaps its site in */
 	morgue_output_begin(&o, pathf("site"));

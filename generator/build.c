@@ -582,18 +582,16 @@ done:
  * history comes later (record_articles). Errors and warnings come out in
  * the order a serial parse gives them: a bad publication (checked here,
  * against the catalog) hides what annotations and render said. */
+static int by_kept_id(const void *key, const void *x)
+{
+	long long a = *(const long long *)key, b = ((const morgue_cache_kept *)x)->id;
+	return (a > b) - (a < b);
+}
+
 /* The kept article of id (b->kept, by id), or NULL. */
 static const morgue_cache_kept *kept_find(const build *b, long long id)
 {
-	size_t lo = 0, hi = b->nkept;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (b->kept[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < b->nkept && b->kept[lo].id == id ? &b->kept[lo] : NULL;
+	return b->nkept ? bsearch(&id, b->kept, b->nkept, sizeof(*b->kept), by_kept_id) : NULL;
 }
 
 static int load_article(long long *out, build *b, size_t index, long long pos, parsed *p)

@@ -250,6 +250,16 @@ static ino_t inode(const char *rel)
 	return stat(pathf(rel), &st) == 0 ? st.st_ino : 0;
 }
 
+/* Site 1 of the tests below: x is a file where a later site has a
+ * directory. */
+static void write_site_1(morgue_output *o)
+{
+	morgue_output_write(o, "a.html", "A1", 2);
+	morgue_output_write(o, "b.html", "B1", 2);
+	morgue_output_write(o, "gone/c.html", "C1", 2);
+	morgue_output_write(o, "x", "file where a directory will be", 30);
+}
+
 /* A commit keeps the replaced site as <dir>.old; the next incremental
  * build starts from it: a file it links again is the same inode already,
  * a file it writes never goes through an inode the live site shares, and
@@ -262,10 +272,7 @@ static void old_site_is_kept_and_updated_in_place(void)
 	mktmp();
 	/* site 1 */
 	morgue_output_begin(&o, pathf("site"));
-	morgue_output_write(o, "a.html", "A1", 2);
-	morgue_output_write(o, "b.html", "B1", 2);
-	morgue_output_write(o, "gone/c.html", "C1", 2);
-	morgue_output_write(o, "x", "file where a directory will be", 30);
+	write_site_1(o);
 	CHECK_INT(morgue_output_commit(o), 0);
 	morgue_output_free(o);
 	ino_t a1 = inode("site/a.html");
@@ -328,10 +335,7 @@ static void mirror_brings_old_site_up_to_the_live_one(void)
 	mktmp();
 	CHECK_INT(morgue_output_begin(&o, pathf("site")), 0);
 	CHECK_INT(morgue_output_mirror(o), 0); /* nothing adopted: nothing to do */
-	morgue_output_write(o, "a.html", "A1", 2);
-	morgue_output_write(o, "b.html", "B1", 2);
-	morgue_output_write(o, "gone/c.html", "C1", 2);
-	morgue_output_write(o, "x", "a file, a directory later", 25);
+	write_site_1(o);
 	morgue_output_write(o, "e/e.html", "E1", 2);
 	morgue_output_write(o, "e/f.html", "F1", 2);
 	CHECK_INT(morgue_output_commit(o), 0);

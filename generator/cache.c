@@ -1449,6 +1449,20 @@ static int post_get(morgue_cache *k, const char *key, morgue_buf *out)
 	return 0;
 }
 
+/* The bytes of a pending token blob: its own, or read back from the
+ * spill file into back; NULL when they cannot be read. */
+static const void *tok_blob(morgue_cache *k, const tok_rec *t, morgue_buf *back)
+{
+	if (t->blob)
+		return t->blob;
+	morgue_buf_clear(back);
+	morgue_buf_grow(back, t->len);
+	if (fseeko(k->tok_spill, (off_t)t->off, SEEK_SET) != 0 ||
+	    fread(back->ptr, 1, t->len, k->tok_spill) != t->len)
+		return NULL;
+	return back->ptr;
+}
+
 /* Write the "#..." blobs among tok_pending into a new postings file, in
  * place of the previous one. Cannot fail the build: without the file,
  * the next build indexes every document. */
@@ -1465,18 +1479,12 @@ static void post_write(morgue_cache *k, morgue_buf *back)
 		ok = 0;
 	for (size_t i = 0; i < k->ntok && ok; i++) {
 		tok_rec *t = &k->tok_pending[i];
-		const void *blob = t->blob;
 		if (t->key[0] != '#')
 			continue;
+		const void *blob = tok_blob(k, t, back);
 		if (!blob) {
-			morgue_buf_clear(back);
-			morgue_buf_grow(back, t->len);
-			if (fseeko(k->tok_spill, (off_t)t->off, SEEK_SET) != 0 ||
-			    fread(back->ptr, 1, t->len, k->tok_spill) != t->len) {
-				ok = 0;
-				break;
-			}
-			blob = back->ptr;
+			ok = 0;
+			break;
 		}
 		morgue_buf_clear(&head);
 		morgue_buf_printf(&head, "%s %zu\n", t->key, t->len);
@@ -1563,19 +1571,11 @@ static int flush_tokens(morgue_cache *k)
 	post_write(k, &back);
 	for (size_t i = 0; i < k->ntok && !rc; i++) {
 		tok_rec *t = &k->tok_pending[i];
-		const void *blob = t->blob;
-		if (t->key[0] == '#')
+		const void *blob = t->key[0] == '#' ? NULL : tok_blob(k, t, &back);
+		/* an article's blob that cannot be read back is left out
+		 * (that article is tokenized next time) */
+		if (!blob)
 			continue;
-		if (!blob) {
-			/* from the spill file; one that cannot be read back is
-			 * left out (that article is tokenized next time) */
-			morgue_buf_clear(&back);
-			morgue_buf_grow(&back, t->len);
-			if (fseeko(k->tok_spill, (off_t)t->off, SEEK_SET) != 0 ||
-			    fread(back.ptr, 1, t->len, k->tok_spill) != t->len)
-				continue;
-			blob = back.ptr;
-		}
 		sqlite3_bind_text(ins, 1, t->key, -1, SQLITE_STATIC);
 		sqlite3_bind_blob(ins, 2, blob, (int)t->len, SQLITE_STATIC);
 		if (sqlite3_step(ins) != SQLITE_DONE)

@@ -533,31 +533,14 @@ static int dents_read(dent **out, size_t *nout, int dfd, int top)
 
 static int is_claimed(const morgue_output *o, const char *path);
 
-/* Remove name below dfd, a file or a whole directory: 0 or -1. */
-static int remove_at(int dfd, const char *name, unsigned char type)
-{
-	if (type != DT_DIR)
-		return unlinkat(dfd, name, 0) < 0 && errno != ENOENT ? -1 : 0;
-	int sub = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	dent *v = NULL;
-	size_t n = 0;
-	int rc = sub < 0 || dents_read(&v, &n, dup(sub), 0) < 0 ? -1 : 0;
-	for (size_t i = 0; i < n && !rc; i++)
-		rc = remove_at(sub, v[i].name, v[i].type);
-	dents_free(v, n);
-	if (sub >= 0)
-		close(sub);
-	return rc == 0 && unlinkat(dfd, name, AT_REMOVEDIR) < 0 ? -1 : rc;
-}
-
-/* Make the staging directory open as to (at rel, a site path, "" at the
+/* Make the directory open as to (root/rel; rel a site path, "" at the
  * top) hold what the live directory open as from holds: the same names,
  * each file a link to the live one (the same inode), each directory the
  * same below. A file already linked costs no syscall: readdir gives the
  * inodes. Claimed paths are left alone (their modules write them), and
  * so is the marker. The descriptors stay the caller's. 0, or -1 with
  * the tree part done. */
-static int mirror_at(morgue_output *o, int from, int to, const char *rel)
+static int mirror_at(morgue_output *o, int from, int to, const char *root, const char *rel)
 {
 	dent *a = NULL, *b = NULL;
 	size_t na = 0, nb = 0, i = 0, j = 0;
@@ -582,9 +565,17 @@ static int mirror_at(morgue_output *o, int from, int to, const char *rel)
 			if (x->type != DT_DIR)
 				continue; /* linked already */
 		} else {
-			if (y && remove_at(to, name, y->type) < 0) {
-				rc = -1;
-				break;
+			if (y) {
+				morgue_buf p = MORGUE_BUF_INIT;
+				morgue_buf_printf(&p, "%s/%s", root, sub.ptr);
+				int gone = y->type == DT_DIR ? morgue_fs_rmtree(p.ptr)
+							     : unlinkat(to, name, 0);
+				morgue_buf_free(&p);
+				if (gone < 0) {
+					morgue_error_clear();
+					rc = -1;
+					break;
+				}
 			}
 			if (!x)
 				continue;
@@ -600,7 +591,7 @@ static int mirror_at(morgue_output *o, int from, int to, const char *rel)
 		}
 		int f = openat(from, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		int t = openat(to, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		rc = f < 0 || t < 0 ? -1 : mirror_at(o, f, t, sub.ptr);
+		rc = f < 0 || t < 0 ? -1 : mirror_at(o, f, t, root, sub.ptr);
 		if (f >= 0)
 			close(f);
 		if (t >= 0)
@@ -620,7 +611,7 @@ int morgue_output_mirror(morgue_output *o)
 		return 0; /* an empty staging tree: links are made page by page */
 	from = open(o->dir.ptr, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	to = open(o->staging.ptr, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (from < 0 || to < 0 || mirror_at(o, from, to, "") < 0)
+	if (from < 0 || to < 0 || mirror_at(o, from, to, o->staging.ptr, "") < 0)
 		rc = morgue_error_set(MORGUE_EIO, o->staging.ptr, 0,
 				      "cannot link the live site's files: %s", strerror(errno));
 	else
@@ -1001,7 +992,7 @@ static void make_spare(morgue_output *o)
 	if (mkdir(o->spare_dir.ptr, 0755) == 0 && morgue_fs_write(m.ptr, "morgue\n", 7) == 0 &&
 	    (from = open(o->staging.ptr, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0 &&
 	    (to = open(o->spare_dir.ptr, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0)
-		ok = mirror_at(o, from, to, "") == 0;
+		ok = mirror_at(o, from, to, o->spare_dir.ptr, "") == 0;
 	if (from >= 0)
 		close(from);
 	if (to >= 0)

@@ -96,8 +96,10 @@ static const char schema[] =
 	"  mentions INTEGER NOT NULL, first_offset INTEGER, first_length INTEGER,"
 	"  kwic_before TEXT, kwic_match TEXT, kwic_after TEXT, date TEXT, path TEXT,"
 	"  PRIMARY KEY(article_id, entity)) WITHOUT ROWID;"
-	/* refs_entity ON refs(entity, date DESC, path, mentions): made in
-	 * morgue_catalog_finish; mentions makes it cover the timelines */
+	/* refs_entity ON refs(entity, date DESC, path, mentions, first_offset,
+	 * kwic_before, kwic_match, kwic_after): made in morgue_catalog_finish;
+	 * it covers the timelines and an entity page's list, which reads it
+	 * in order instead of seeking into refs for each article's KWIC */
 	/* per entity: df = articles referring to it, w its weight, mentions
 	 * its mention count (derived) */
 	"CREATE TABLE idf(entity TEXT PRIMARY KEY, df INTEGER, w REAL, mentions INTEGER)"
@@ -1363,7 +1365,8 @@ static int finish_incremental(morgue_catalog *c)
 			"INSERT OR IGNORE INTO refs(article_id, entity, mentions, date, path)"
 			"  SELECT id, publication_entity, 0, date, path"
 			"  FROM articles WHERE publication_entity IS NOT NULL AND id IN temp.touched;"
-			"CREATE INDEX IF NOT EXISTS refs_entity ON refs(entity, date DESC, path, mentions);");
+			"CREATE INDEX IF NOT EXISTS refs_entity ON refs(entity, date DESC, path, mentions,"
+			"  first_offset, kwic_before, kwic_match, kwic_after);");
 	if (rc)
 		goto done;
 	/* the refs of the added articles, to compare with the dropped ones' */
@@ -1539,7 +1542,8 @@ int morgue_catalog_finish(morgue_catalog *c)
 			"INSERT OR IGNORE INTO refs(article_id, entity, mentions, date, path)"
 			"  SELECT id, publication_entity, 0, date, path"
 			"  FROM articles WHERE publication_entity IS NOT NULL;"
-			"CREATE INDEX refs_entity ON refs(entity, date DESC, path, mentions);"
+			"CREATE INDEX refs_entity ON refs(entity, date DESC, path, mentions,"
+			"  first_offset, kwic_before, kwic_match, kwic_after);"
 			"INSERT INTO idf SELECT entity, COUNT(*),"
 			"  ln(1.0 + (SELECT COUNT(*) FROM articles) * 1.0 / COUNT(*)), SUM(mentions)"
 			"  FROM refs GROUP BY entity;");
@@ -2735,17 +2739,19 @@ morgue_value *morgue_catalog_entity_articles(morgue_catalog *c, const char *slug
 	/* CROSS JOIN: start from the entity's references (few), never from
 	 * the date index over every article (a full scan per page). The page
 	 * is cut from the covering index refs_entity alone (it is in page
-	 * order), so each row OFFSET skips costs an index step, not a table
-	 * seek and two joins: paging through a much-mentioned entity was
-	 * quadratic. (date DESC, path) is a total order: paths are unique. */
+	 * order and holds the KWIC), so each row OFFSET skips costs an index
+	 * step, not a table seek and two joins: paging through a
+	 * much-mentioned entity was quadratic; and a page's rows are read in
+	 * order, not by a seek into refs each (a page-cache miss per row at
+	 * 10k articles). (date DESC, path) is a total order: paths are unique. */
 	return query(c, "SELECT " ARTICLE_COLS ", r.mentions, r.first_offset,"
 			" r.kwic_before, r.kwic_match, r.kwic_after"
-			" FROM (SELECT article_id, date, path FROM refs WHERE entity=:p1"
-			"  ORDER BY date DESC, path LIMIT :i1 OFFSET :i2) p"
-			" CROSS JOIN refs r ON r.article_id = p.article_id AND r.entity = :p1"
+			" FROM (SELECT article_id, date, path, mentions, first_offset,"
+			"  kwic_before, kwic_match, kwic_after FROM refs WHERE entity=:p1"
+			"  ORDER BY date DESC, path LIMIT :i1 OFFSET :i2) r"
 			" CROSS JOIN articles a ON a.id = r.article_id"
 			" LEFT JOIN entities pe ON pe.slug = a.publication_entity"
-			" ORDER BY p.date DESC, p.path",
+			" ORDER BY r.date DESC, r.path",
 		     slug, NULL, limit < 0 ? -1 : limit, offset);
 }
 

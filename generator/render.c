@@ -873,6 +873,9 @@ static int render_articles(morgue_site *s)
 	int threaded = 0;
 	if (!rc && s->catalog_file && njobs >= 64 &&
 	    morgue_catalog_open(&w.site.catalog, s->catalog_file) == 0) {
+		/* one read transaction: each query would take the file's
+		 * shared lock and check it for changes again */
+		morgue_catalog_begin(w.site.catalog);
 		w.site.theme = s->theme;
 		w.site.output = s->output;
 		w.site.config = s->config;
@@ -972,6 +975,7 @@ static int render_entities(morgue_site *s)
 	int threaded = 0;
 	if (s->catalog_file && n >= 64 &&
 	    morgue_catalog_open(&other.site.catalog, s->catalog_file) == 0) {
+		morgue_catalog_begin(other.site.catalog);
 		if (s->cache) { /* load the group before two threads look into it */
 			char sig[MORGUE_HASH_HEX];
 			if (group_sig(s, sig, "entity", jobs[0].slug) < 0)
@@ -1028,6 +1032,7 @@ int morgue_render_site(morgue_site *s)
 	feeds.site.uncounted = 1;
 	if (!rc && s->catalog_file &&
 	    morgue_catalog_open(&feeds.site.catalog, s->catalog_file) == 0) {
+		morgue_catalog_begin(feeds.site.catalog);
 		threaded = pthread_create(&thread, NULL, feeds_thread, &feeds) == 0;
 		if (!threaded)
 			morgue_catalog_free(feeds.site.catalog);

@@ -145,6 +145,19 @@ static void entity_page_data(void)
 	CHECK_STR(str(a1, "kwic_before"), "Then ");
 	CHECK_STR(str(a1, "kwic_after"), " answered Donald Trump.");
 	morgue_value_free(arts);
+	/* the list's references come from the covering index alone (in page
+	 * order, KWIC included), not a seek into refs per article */
+	sqlite3_stmt *plan = NULL;
+	CHECK_INT(sqlite3_prepare_v2(morgue_catalog_handle(c),
+		"EXPLAIN QUERY PLAN SELECT article_id, date, path, mentions, first_offset,"
+		" kwic_before, kwic_match, kwic_after FROM refs WHERE entity='sergey-lavrov'"
+		" ORDER BY date DESC, path", -1, &plan, NULL), SQLITE_OK);
+	int covered = 0;
+	while (plan && sqlite3_step(plan) == SQLITE_ROW)
+		covered |= strstr((const char *)sqlite3_column_text(plan, 3),
+				  "COVERING INDEX refs_entity") != NULL;
+	sqlite3_finalize(plan);
+	CHECK(covered);
 	/* co-mentions: Trump appears with Lavrov twice */
 	morgue_value *co = morgue_value_get(e, "comentions");
 	CHECK_INT(morgue_value_count(co), 1);

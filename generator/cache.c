@@ -285,6 +285,10 @@ done:
 	return st;
 }
 
+/* The meta rows read when a cache is opened: not "history" (megabytes,
+ * read by morgue_cache_read_history when wanted). */
+#define META_SMALL " WHERE name IN ('format', 'stamp', 'parse')"
+
 /* Attach and check the previous cache; any doubt means no cache. */
 static void attach_previous(morgue_cache *k, const char *path)
 {
@@ -298,8 +302,8 @@ static void attach_previous(morgue_cache *k, const char *path)
 	if (!ok)
 		goto bad;
 	k->prev = 1;
-	if (sqlite3_prepare_v2(k->db, "SELECT name, value FROM prev.cache_meta", -1, &st,
-			       NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(k->db, "SELECT name, value FROM prev.cache_meta" META_SMALL, -1,
+			       &st, NULL) != SQLITE_OK)
 		goto bad;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(st, 0);
@@ -362,7 +366,10 @@ int morgue_cache_open(morgue_cache **out, morgue_catalog *c, const char *prev_pa
 
 	k->db = morgue_catalog_handle(c);
 	if (sqlite3_exec(k->db,
-			 "CREATE TABLE cache_meta(name TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
+			 /* a rowid table: a key lookup in a WITHOUT ROWID table
+			  * reads the whole of each overflowing row it compares
+			  * with, and "history" is megabytes */
+			 "CREATE TABLE cache_meta(name TEXT PRIMARY KEY, value TEXT);"
 			 "INSERT INTO cache_meta VALUES('format', '" CACHE_FORMAT "');"
 			 "CREATE TABLE cache_articles(article_id INTEGER PRIMARY KEY,"
 			 "  key TEXT NOT NULL UNIQUE, digest TEXT NOT NULL);"
@@ -581,7 +588,8 @@ static int read_previous(sqlite3 *db, key_id **keys, size_t *nkeys, char **stamp
 	*keys = NULL;
 	*nkeys = 0;
 	*stamp = *parse = NULL;
-	if (sqlite3_prepare_v2(db, "SELECT name, value FROM cache_meta", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT name, value FROM cache_meta" META_SMALL, -1, &st,
+			       NULL) != SQLITE_OK)
 		goto done;
 	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(st, 0);
@@ -599,10 +607,13 @@ static int read_previous(sqlite3 *db, key_id **keys, size_t *nkeys, char **stamp
 	st = NULL;
 	if (sr != SQLITE_DONE || !format)
 		goto done;
-	if (sqlite3_prepare_v2(db, "SELECT MAX(id) FROM articles WHERE id NOT IN"
-				   " (SELECT article_id FROM cache_articles)", -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_step(st) != SQLITE_ROW || sqlite3_column_type(st, 0) != SQLITE_NULL)
-		goto done; /* every article must have its key */
+	/* every article must have its key: compared in the indexes on
+	 * path and key (ids only), not by a scan of the articles' rows */
+	if (sqlite3_prepare_v2(db, "SELECT EXISTS (SELECT id FROM articles"
+				   " EXCEPT SELECT article_id FROM cache_articles)", -1, &st,
+			       NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW || sqlite3_column_int(st, 0) != 0)
+		goto done;
 	sqlite3_finalize(st);
 	if (sqlite3_prepare_v2(db, "SELECT MAX(id) FROM articles", -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_step(st) != SQLITE_ROW)

@@ -1677,6 +1677,9 @@ static int exec_attached(morgue_catalog *c, const char *path, const char *alias,
 /* The public tables, in one transaction; with in_place the full-text index
  * is filled from them, otherwise it is left empty for
  * morgue_catalog_export_fts_fill. */
+/* The indexes an updated export must have (made by export_tables). */
+#define EXPORT_INDEXES "'articles_path', 'mentions_article', 'attributions_article'"
+
 static int export_tables(morgue_catalog *c, const char *path, int in_place)
 {
 	morgue_buf sql = MORGUE_BUF_INIT;
@@ -1704,6 +1707,11 @@ static int export_tables(morgue_catalog *c, const char *path, int in_place)
 	morgue_buf_puts(&sql,
 		"CREATE INDEX export.mentions_entity ON mentions(entity, article_id);"
 		"CREATE INDEX export.tags_slug ON tags(slug);"
+		/* EXPORT_INDEXES: one article's rows without a scan (what
+		 * researchers ask for, and what an update deletes) */
+		"CREATE INDEX export.articles_path ON articles(path);"
+		"CREATE INDEX export.mentions_article ON mentions(article_id);"
+		"CREATE INDEX export.attributions_article ON attributions(article_id);"
 		"PRAGMA export.user_version = 1;"
 		"COMMIT;");
 	int rc = exec_attached(c, path, "export", sql.ptr);
@@ -1741,15 +1749,21 @@ int morgue_catalog_export_update(morgue_catalog *c, const char *path, const long
 	st = NULL;
 	/* counted in the index's one small row per article (docsize), each
 	 * of which must have its article, and the last ids the same; not
-	 * in the articles' rows (their text: a scan of the whole file). A
-	 * file whose id is not the rowid (an older morgue's) is made anew */
+	 * in the articles' rows (their text: a scan of the whole file, and
+	 * a lookup by id reads a page per article), but in articles_path,
+	 * which holds every id (the planner scans it, as the smallest). A
+	 * file whose id is not the rowid, or
+	 * without the indexes of export_tables (an older morgue's), is made
+	 * anew */
 	if (same && !(st = prepare(c, "SELECT (SELECT pk FROM pragma_table_info('articles', 'export')"
 				      "  WHERE name = 'id') = 1"
+				      " AND (SELECT count(*) FROM export.sqlite_schema WHERE type = 'index'"
+				      "  AND name IN (" EXPORT_INDEXES ")) = 3"
 				      " AND (SELECT count(*) FROM export.articles_fts_docsize"
 				      "  WHERE id NOT IN temp.export_ids) ="
 				      " (SELECT count(*) FROM articles WHERE id NOT IN temp.export_ids)"
-				      " AND NOT EXISTS (SELECT 1 FROM export.articles_fts_docsize d"
-				      "  WHERE NOT EXISTS (SELECT 1 FROM export.articles a WHERE a.id = d.id))"
+				      " AND NOT EXISTS (SELECT id FROM export.articles_fts_docsize"
+				      "  EXCEPT SELECT id FROM export.articles)"
 				      " AND (SELECT max(id) FROM export.articles) IS"
 				      " (SELECT max(id) FROM export.articles_fts_docsize)"))) {
 		rc = MORGUE_ERROR;

@@ -640,6 +640,21 @@ static void test_open_moved(void)
 		CHECK(p && morgue_cache_plan_kept(p) == 2); /* an article added at the end */
 		morgue_cache_plan_free(p);
 		CHECK(!morgue_fs_exists(b.ptr));
+		/* a cache with an article whose key is missing is not moved */
+		morgue_buf d = MORGUE_BUF_INIT;
+		sqlite3 *db = NULL;
+		path(&d, "copy-d.cache");
+		CHECK_INT(morgue_fs_copy(a.ptr, d.ptr), 0);
+		CHECK_INT(sqlite3_open(d.ptr, &db), SQLITE_OK);
+		CHECK_INT(sqlite3_exec(db, "DELETE FROM cache_articles WHERE key = 'key-two'",
+				       NULL, NULL, NULL), SQLITE_OK);
+		CHECK_INT(sqlite3_changes(db), 1);
+		sqlite3_close(db);
+		CHECK_INT(morgue_cache_plan_move(&p, d.ptr, "parse-1", edited, 2), 0);
+		CHECK(!p);
+		morgue_cache_plan_free(p);
+		remove(d.ptr);
+		morgue_buf_free(&d);
 	}
 	CHECK_INT(morgue_cache_open_moved(&k, &c, b.ptr, a.ptr, "parse-1", edited, 2), 1);
 	CHECK(k && c && morgue_fs_exists(b.ptr));

@@ -697,6 +697,38 @@ static void export_update_is_a_fresh_export(void)
 	CHECK(morgue_error_last() &&
 	      strstr(morgue_error_last()->message, "not the previous build's export"));
 	morgue_error_clear();
+	/* and so is one without an article's rows by index (an older
+	 * morgue's): an update would scan the tables for them */
+	static const char *const idx[] = { "articles_path", "mentions_article",
+					   "attributions_article" };
+	for (size_t i = 0; i < sizeof(idx) / sizeof(*idx); i++) {
+		morgue_buf drop = MORGUE_BUF_INIT;
+		morgue_buf_printf(&drop, "DROP INDEX %s", idx[i]);
+		CHECK_INT(morgue_fs_copy(old, upd), 0);
+		CHECK_INT(sqlite3_open(upd, &db), SQLITE_OK);
+		CHECK_INT(sqlite3_exec(db, drop.ptr, NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_close(db);
+		CHECK_INT(morgue_catalog_export_update(c, upd, &two, 1), MORGUE_ERROR);
+		CHECK(morgue_error_last() &&
+		      strstr(morgue_error_last()->message, "not the previous build's export"));
+		morgue_error_clear();
+		morgue_buf_free(&drop);
+	}
+	/* the update deletes an article's rows through them */
+	CHECK_INT(sqlite3_open(fresh, &db), SQLITE_OK);
+	static const char *const plans[] = {
+		"EXPLAIN QUERY PLAN DELETE FROM mentions WHERE article_id IN (1, 2)",
+		"EXPLAIN QUERY PLAN DELETE FROM attributions WHERE article_id IN (1, 2)",
+	};
+	for (size_t i = 0; i < 2; i++) {
+		int indexed = 0;
+		CHECK_INT(sqlite3_prepare_v2(db, plans[i], -1, &st, NULL), SQLITE_OK);
+		while (st && sqlite3_step(st) == SQLITE_ROW)
+			indexed |= strstr((const char *)sqlite3_column_text(st, 3), "_article") != NULL;
+		sqlite3_finalize(st);
+		CHECK(indexed);
+	}
+	sqlite3_close(db);
 
 	for (size_t i = 0; i < 4; i++)
 		unlink(paths[i]);

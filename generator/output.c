@@ -282,13 +282,12 @@ int morgue_output_write(morgue_output *o, const char *site_path,
 	morgue_buf_printf(&p, "%s/%s", o->staging.ptr, site_path);
 	/* a linked file shares its inode with the live site: never write
 	 * through it */
-	if (o->keep)
-		unlink(p.ptr);
-	int rc = morgue_fs_write(p.ptr, data, len);
+	int rc = o->keep ? morgue_fs_write_fresh(p.ptr, data, len)
+			 : morgue_fs_write(p.ptr, data, len);
 	if (rc < 0 && o->spare) {
 		morgue_error_clear();
 		clear_way(o, site_path);
-		rc = morgue_fs_write(p.ptr, data, len);
+		rc = morgue_fs_write_fresh(p.ptr, data, len);
 	}
 	morgue_buf_free(&p);
 	if (rc == 0)
@@ -304,24 +303,14 @@ struct morgue_output_file {
 	size_t size;
 };
 
-/* Create (or replace) the staged file at f->path. */
+/* Create (or replace) the staged file at f->path; as
+ * morgue_output_write, never through a linked inode. */
 static int open_staged(morgue_output_file *f)
 {
-	const char *slash = strrchr(f->path.ptr, '/');
-	morgue_buf dir = MORGUE_BUF_INIT;
-	int rc;
-	morgue_buf_put(&dir, f->path.ptr, (size_t)(slash - f->path.ptr));
-	rc = morgue_fs_mkdirs(dir.ptr);
-	morgue_buf_free(&dir);
-	if (rc < 0)
-		return rc;
-	/* as morgue_output_write: never through a linked inode */
-	if (f->o->keep)
-		unlink(f->path.ptr);
-	f->fd = open(f->path.ptr, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (f->fd < 0)
-		return morgue_error_set(MORGUE_EIO, f->path.ptr, 0, "cannot write: %s",
-					strerror(errno));
+	int fd = morgue_fs_open_new(f->path.ptr, f->o->keep || f->o->spare);
+	if (fd < 0)
+		return fd;
+	f->fd = fd;
 	return 0;
 }
 

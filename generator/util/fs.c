@@ -63,23 +63,38 @@ int morgue_fs_read(morgue_buf *out, const char *path)
 	return 0;
 }
 
-int morgue_fs_write(const char *path, const char *data, size_t len)
+/* The usual case, a new file in a directory that exists, costs one
+ * open: the parents are made only when it fails for want of them, and
+ * an existing file is unlinked only when there is one. */
+int morgue_fs_open_new(const char *path, int fresh)
 {
+	int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (fresh ? O_EXCL : O_TRUNC);
 	const char *slash = strrchr(path, '/');
-	int fd, rc = 0;
+	int fd = open(path, flags, 0644);
 
-	if (slash && slash != path) {
+	if (fd < 0 && errno == ENOENT && slash && slash != path) {
 		morgue_buf dir = MORGUE_BUF_INIT;
 		morgue_buf_put(&dir, path, (size_t)(slash - path));
-		rc = morgue_fs_mkdirs(dir.ptr);
+		int rc = morgue_fs_mkdirs(dir.ptr);
 		morgue_buf_free(&dir);
 		if (rc)
 			return rc;
+		fd = open(path, flags, 0644);
 	}
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 && fresh && errno == EEXIST && unlink(path) == 0)
+		fd = open(path, flags, 0644);
 	if (fd < 0)
 		return morgue_error_set(MORGUE_EIO, path, 0, "cannot write: %s",
 					strerror(errno));
+	return fd;
+}
+
+static int write_new(const char *path, const char *data, size_t len, int fresh)
+{
+	int fd = morgue_fs_open_new(path, fresh), rc = 0;
+
+	if (fd < 0)
+		return fd;
 	while (len > 0) {
 		ssize_t n = write(fd, data, len);
 		if (n < 0) {
@@ -96,6 +111,16 @@ int morgue_fs_write(const char *path, const char *data, size_t len)
 		rc = morgue_error_set(MORGUE_EIO, path, 0, "cannot write: %s",
 				      strerror(errno));
 	return rc;
+}
+
+int morgue_fs_write(const char *path, const char *data, size_t len)
+{
+	return write_new(path, data, len, 0);
+}
+
+int morgue_fs_write_fresh(const char *path, const char *data, size_t len)
+{
+	return write_new(path, data, len, 1);
 }
 
 static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)

@@ -16,6 +16,13 @@ int morgue_fs_read(morgue_buf *out, const char *path);
 /* Create or replace a file with the given bytes, creating parent
  * directories. 0 or MORGUE_EIO. */
 int morgue_fs_write(const char *path, const char *data, size_t len);
+/* Open path for writing, creating parent directories: a new inode when
+ * fresh (an existing file, maybe hard-linked elsewhere, is unlinked
+ * first, never written through), else truncated. The file descriptor,
+ * or MORGUE_EIO. */
+int morgue_fs_open_new(const char *path, int fresh);
+/* morgue_fs_write into a new inode (morgue_fs_open_new's fresh). */
+int morgue_fs_write_fresh(const char *path, const char *data, size_t len);
 /* Create a new file (and its parent directories) with the given bytes;
  * never replaces an existing file: MORGUE_EUSAGE if path exists,
  * MORGUE_EIO on other failures. */

@@ -284,6 +284,45 @@ static void rmtree_parallel_removes_everything(void)
 	morgue_buf_free(&p);
 }
 
+/* A file written fresh is a new inode: a hard link to the old one (the
+ * live site's copy) keeps its bytes. A plain write replaces the bytes in
+ * place. Both make missing parents. */
+static void write_fresh_never_writes_through_a_link(void)
+{
+	char dir[] = "/tmp/morgue-fresh.XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	morgue_buf a = MORGUE_BUF_INIT, b = MORGUE_BUF_INIT, got = MORGUE_BUF_INIT;
+	morgue_buf_printf(&a, "%s/new/dir/a.html", dir);
+	morgue_buf_printf(&b, "%s/b.html", dir);
+	CHECK_INT(morgue_fs_write_fresh(a.ptr, "old", 3), 0);
+	CHECK(link(a.ptr, b.ptr) == 0);
+	CHECK_INT(morgue_fs_write_fresh(a.ptr, "new!", 4), 0);
+	CHECK_INT(morgue_fs_read(&got, b.ptr), 0);
+	CHECK_STR(morgue_buf_cstr(&got), "old");
+	morgue_buf_clear(&got);
+	CHECK_INT(morgue_fs_read(&got, a.ptr), 0);
+	CHECK_STR(morgue_buf_cstr(&got), "new!");
+	/* written through: the link sees it */
+	CHECK_INT(morgue_fs_write(b.ptr, "x", 1), 0);
+	morgue_buf_clear(&a);
+	morgue_buf_printf(&a, "%s/c.html", dir);
+	CHECK(link(b.ptr, a.ptr) == 0);
+	CHECK_INT(morgue_fs_write(b.ptr, "yz", 2), 0);
+	morgue_buf_clear(&got);
+	CHECK_INT(morgue_fs_read(&got, a.ptr), 0);
+	CHECK_STR(morgue_buf_cstr(&got), "yz");
+	/* a directory in the way is an error naming the path */
+	morgue_buf_clear(&a);
+	morgue_buf_printf(&a, "%s/new", dir);
+	CHECK(morgue_fs_write_fresh(a.ptr, "x", 1) < 0);
+	CHECK(morgue_error_last() && strstr(morgue_error_last()->message, "cannot write"));
+	morgue_error_clear();
+	morgue_fs_rmtree(dir);
+	morgue_buf_free(&a);
+	morgue_buf_free(&b);
+	morgue_buf_free(&got);
+}
+
 /* Each id is bound and stepped once; a failing step stops with its code. */
 static void sql_each_id(void)
 {
@@ -321,5 +360,6 @@ int main(void)
 	RUN(error_carries_file_and_line);
 	RUN(warn_capture_redirects_this_thread);
 	RUN(rmtree_parallel_removes_everything);
+	RUN(write_fresh_never_writes_through_a_link);
 	TEST_EXIT();
 }

@@ -1313,6 +1313,7 @@ typedef struct flush_job {
 	const char *stamp;
 	const morgue_history *history; /* stored for the next build, with its key */
 	const char *history_key;
+	const morgue_buf *history_text; /* history serialized already, or NULL */
 	int partial;  /* only the page records so far: no stamp, no commit */
 	int rc;
 	morgue_buf error;
@@ -1325,10 +1326,12 @@ static void *flush_cache(void *arg)
 	if (j->partial) /* the records so far, while the exports are written */
 		j->rc = morgue_cache_flush(j->cache);
 	else {
-		morgue_history_serialize(&text, j->history, j->history_key);
+		if (!j->history_text)
+			morgue_history_serialize(&text, j->history, j->history_key);
+		const morgue_buf *h = j->history_text ? j->history_text : &text;
 		if ((j->rc = morgue_cache_flush(j->cache)) == 0 &&
 		    (j->rc = morgue_cache_set_stamp(j->cache, j->stamp)) == 0 &&
-		    (j->rc = morgue_cache_set_history(j->cache, morgue_buf_cstr(&text))) == 0)
+		    (j->rc = morgue_cache_set_history(j->cache, morgue_buf_cstr(h))) == 0)
 			j->rc = morgue_catalog_commit(j->catalog);
 	}
 	morgue_buf_free(&text);
@@ -1506,6 +1509,7 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	morgue_buf path = MORGUE_BUF_INIT, stamp = MORGUE_BUF_INIT;
 	morgue_buf cache_path = MORGUE_BUF_INIT, cache_new = MORGUE_BUF_INIT;
 	morgue_buf fts_path = MORGUE_BUF_INIT, history_key = MORGUE_BUF_INIT;
+	morgue_buf history_text = MORGUE_BUF_INIT;
 	long long *ids = NULL;       /* each article's catalog id, by b.arts */
 	int cache_kept = 0;
 	long long kept = 0;          /* articles 1..kept are kept in place */
@@ -1833,9 +1837,17 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 		if (rc == 0)
 			rc = morgue_theme_copy_static(b.theme, b.output);
 		progress(&b, "search", 0, 0);
-		if (search_started)
+		if (search_started) {
+			/* while the search index is still being written (an
+			 * edit's pages are done first), the history the final
+			 * flush stores is serialized here, off its path */
+			pthread_mutex_lock(&sj.lock);
+			int waiting = !sj.finished;
+			pthread_mutex_unlock(&sj.lock);
+			if (waiting && b.cache)
+				morgue_history_serialize(&history_text, b.history, history_key.ptr);
 			search_wait(&sj); /* joined at the end */
-		else {
+		} else {
 			search_go(&sj, morgue_output_staging(b.output));
 			run_search(&sj);
 		}
@@ -1905,6 +1917,7 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 		 * swapped in only when both are done */
 		flush_job fj = { .cache = b.cache, .catalog = b.catalog, .stamp = stamp.ptr,
 				 .history = b.history, .history_key = history_key.ptr,
+				 .history_text = history_text.size ? &history_text : NULL,
 				 .error = MORGUE_BUF_INIT };
 		pthread_t flush_thread;
 		int flushing = pthread_create(&flush_thread, NULL, flush_cache, &fj) == 0;
@@ -1975,6 +1988,7 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	morgue_ftsindex_free(b.fts);
 	morgue_buf_free(&fts_path);
 	morgue_buf_free(&history_key);
+	morgue_buf_free(&history_text);
 	morgue_buf_free(&prev_archive);
 	archive_copy_join(&ac); /* the export thread's is joined */
 	if (ac.to)

@@ -40,7 +40,8 @@ endif
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS := -std=c17 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 $(WARN) $(CFLAGS) \
-	-Igenerator -I$(BUILD) $(PKG_CFLAGS) $(SANFLAGS) -MMD -MP
+	-Igenerator -I$(BUILD) $(PKG_CFLAGS) $(SANFLAGS) -MMD -MP \
+	$(if $(strip $(MALLOC_LIB)),-DMORGUE_MIMALLOC)
 ALL_LDFLAGS := $(LDFLAGS) $(SANFLAGS) -Wl,--build-id
 
 

@@ -1597,6 +1597,8 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 					memcpy(changed, stale, nchanged * sizeof(*changed));
 				b.self = morgue_cache_open_planned(&b.cache, &b.catalog,
 								   cache_new.ptr, cache_path.ptr, plan);
+				if (b.self && opts->on_incremental)
+					opts->on_incremental(opts->payload);
 			}
 			morgue_buf_printf(&prev_archive, "%s/archive.sqlite", opts->out);
 			if (!b.self || !morgue_fs_exists(prev_archive.ptr))

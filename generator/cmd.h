@@ -53,6 +53,9 @@ void morgue_cli_report(const morgue_error *e);
 void morgue_cli_on_error(const morgue_error *e, void *payload);
 /* Install the warning printer ("morgue: warning: file:line: message"). */
 void morgue_cli_warnings(int quiet);
+/* From now on, take memory from the system in 2 MB pages where the
+ * allocator can (mimalloc builds; a no-op otherwise). */
+void morgue_cli_large_pages(void);
 /* "--help" handling and misuse: print usage to stdout (exit 0) or a
  * message plus hint to stderr (exit 2). */
 int morgue_cli_usage_error(const morgue_command *c, const char *fmt, ...)

@@ -42,6 +42,12 @@ static double elapsed(const struct timespec *t0)
 }
 
 /* Progress on stderr, only when it is a terminal. */
+static void on_incremental(void *payload)
+{
+	(void)payload;
+	morgue_cli_large_pages();
+}
+
 static void on_progress(const char *phase, size_t done, size_t total, void *payload)
 {
 	progress_state *p = payload;
@@ -102,6 +108,7 @@ static int run(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &ps.start);
 	opts.on_error = morgue_cli_on_error;
 	opts.on_progress = on_progress;
+	opts.on_incremental = on_incremental;
 	opts.payload = &ps;
 	opts.uncounted = quiet;
 	rc = morgue_build_run(&stats, &opts);

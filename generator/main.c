@@ -5,13 +5,16 @@
 #include "cmd.h"
 #include "util/buf.h"
 
-#include <stdarg.h>
-#ifdef __GLIBC__
-#include <malloc.h>
 #include <sqlite3.h>
-#endif
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+#ifdef MORGUE_MIMALLOC
+#include <mimalloc.h>
+#endif
 
 #ifndef MORGUE_VERSION
 #define MORGUE_VERSION "0.1.0"
@@ -134,6 +137,20 @@ static void tune_malloc(void)
 {
 #ifdef __GLIBC__
 	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#endif
+}
+
+/* mimalloc then asks for transparent huge pages (madvise) for the memory
+ * it maps: one page fault, and one page zeroed by the kernel, where
+ * there were 512. It rounds each mapping up to 2 MB pages, so the peak
+ * grows: used for an edit's build only (10k articles, the first edit
+ * after a clean build, 6 alternating pairs: 0.91 -> 0.74 s, CPU 1.56 ->
+ * 1.30 s; a clean build of 100k articles peaked at 1067 MB with it,
+ * 940 MB without). */
+void morgue_cli_large_pages(void)
+{
+#ifdef MORGUE_MIMALLOC
+	mi_option_enable(mi_option_large_os_pages);
 #endif
 }
 

@@ -6,10 +6,13 @@
 #ifndef MORGUE_TEST_H
 #define MORGUE_TEST_H
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "util/buf.h"
 
 static int test_case_failed;
 static int test_case_skipped;
@@ -104,6 +107,26 @@ static inline const char *test_shared_dir(void)
 	if (d && *d)
 		return d;
 	return access("../shared/seeds", R_OK | X_OK) == 0 ? "../shared" : NULL;
+}
+
+/* Run the shell command fmt in dir, its output discarded, as a fixed git
+ * author and committer; with when > 0, also at that time (the commits'
+ * dates). 1 when it succeeded. */
+static inline int test_vsh(const char *dir, long when, const char *fmt, va_list ap)
+{
+	morgue_buf cmd = MORGUE_BUF_INIT;
+	morgue_buf_printf(&cmd, "cd '%s' && export GIT_AUTHOR_NAME=Tester"
+			  " GIT_AUTHOR_EMAIL=t@example.org GIT_COMMITTER_NAME=Tester"
+			  " GIT_COMMITTER_EMAIL=t@example.org", dir);
+	if (when > 0)
+		morgue_buf_printf(&cmd, " GIT_AUTHOR_DATE='%ld +0100' GIT_COMMITTER_DATE='%ld +0100'",
+				  when, when);
+	morgue_buf_puts(&cmd, " && (");
+	morgue_buf_vprintf(&cmd, fmt, ap);
+	morgue_buf_puts(&cmd, ") >/dev/null 2>&1");
+	int ok = system(cmd.ptr) == 0;
+	morgue_buf_free(&cmd);
+	return ok;
 }
 
 #endif

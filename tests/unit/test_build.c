@@ -7,25 +7,15 @@
 #include "util/error.h"
 #include "util/fs.h"
 
-#include <stdarg.h>
-
 static char tmp[] = "/tmp/morgue-build-test.XXXXXX";
 
 /* Run a shell command in the repository. 1 when it succeeded. */
 static int sh(const char *fmt, ...)
 {
-	morgue_buf cmd = MORGUE_BUF_INIT;
 	va_list ap;
-	morgue_buf_printf(&cmd,
-			  "cd '%s' && export GIT_AUTHOR_NAME=Tester GIT_AUTHOR_EMAIL=t@example.org"
-			  " GIT_COMMITTER_NAME=Tester GIT_COMMITTER_EMAIL=t@example.org && (",
-			  tmp);
 	va_start(ap, fmt);
-	morgue_buf_vprintf(&cmd, fmt, ap);
+	int ok = test_vsh(tmp, 0, fmt, ap);
 	va_end(ap);
-	morgue_buf_puts(&cmd, ") >/dev/null 2>&1");
-	int ok = system(cmd.ptr) == 0;
-	morgue_buf_free(&cmd);
 	return ok;
 }
 

@@ -1674,12 +1674,12 @@ static int exec_attached(morgue_catalog *c, const char *path, const char *alias,
 	" affiliation, count, offset, length, quote, origin FROM attributions"
 #define EXPORT_ATTRIBUTIONS_ORDER " ORDER BY article_id, seq" /* seq follows id within an article */
 
-/* The public tables, in one transaction; with in_place the full-text index
- * is filled from them, otherwise it is left empty for
- * morgue_catalog_export_fts_fill. */
 /* The indexes an updated export must have (made by export_tables). */
 #define EXPORT_INDEXES "'articles_path', 'mentions_article', 'attributions_article'"
 
+/* The public tables, in one transaction; with in_place the full-text index
+ * is filled from them, otherwise it is left empty for
+ * morgue_catalog_export_fts_fill. */
 static int export_tables(morgue_catalog *c, const char *path, int in_place)
 {
 	morgue_buf sql = MORGUE_BUF_INIT;
@@ -1752,9 +1752,8 @@ int morgue_catalog_export_update(morgue_catalog *c, const char *path, const long
 	 * in the articles' rows (their text: a scan of the whole file, and
 	 * a lookup by id reads a page per article), but in articles_path,
 	 * which holds every id (the planner scans it, as the smallest). A
-	 * file whose id is not the rowid, or
-	 * without the indexes of export_tables (an older morgue's), is made
-	 * anew */
+	 * file whose id is not the rowid, or without the indexes of
+	 * export_tables (an older morgue's), is made anew */
 	if (same && !(st = prepare(c, "SELECT (SELECT pk FROM pragma_table_info('articles', 'export')"
 				      "  WHERE name = 'id') = 1"
 				      " AND (SELECT count(*) FROM export.sqlite_schema WHERE type = 'index'"

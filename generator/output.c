@@ -307,7 +307,7 @@ struct morgue_output_file {
  * morgue_output_write, never through a linked inode. */
 static int open_staged(morgue_output_file *f)
 {
-	int fd = morgue_fs_open_new(f->path.ptr, f->o->keep || f->o->spare);
+	int fd = morgue_fs_open_new(f->path.ptr, f->o->keep);
 	if (fd < 0)
 		return fd;
 	f->fd = fd;

@@ -1490,9 +1490,18 @@ static void remove_cache(const char *path)
 static void give_back(morgue_catalog *c, int committed, const char *new_path,
 		      const char *path)
 {
+	/* the build's error (why it failed) outlives this cleanup's own */
+	const morgue_error *e = morgue_error_last();
+	int code = e ? e->code : 0, line = e ? e->line : 0;
+	char *file = e && e->file ? morgue_strdup(e->file) : NULL;
+	char *message = e ? morgue_strdup(e->message) : NULL;
 	if (!committed && morgue_catalog_rollback(c) == 0 && morgue_catalog_unshare(c) == 0)
 		rename(new_path, path);
 	morgue_error_clear();
+	if (message)
+		morgue_error_set(code, file, line, "%s", message);
+	free(file);
+	free(message);
 }
 
 /* Removing the old cache frees its 400 MB of page cache (10k articles):

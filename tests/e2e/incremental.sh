@@ -254,6 +254,10 @@ else
 	[ -f "$TMP/inc.cache" ] && [ -z "$(ls "$TMP" | grep 'inc\.cache\.' | grep -v '^inc\.cache\.postings$')" ] &&
 		pass "a failed build gives the cache back" ||
 		fail "a failed build gives the cache back" "$(ls "$TMP")"
+	# giving the cache back keeps the reason the build failed
+	tail -n 1 "$TMP/inc.err" | grep -q '1 error in the content' &&
+		pass "a failed incremental build says why last" ||
+		fail "a failed incremental build says why last" "$(cat "$TMP/inc.err")"
 fi
 article "$R" 2020/two "Two, fixed" 2020-02-05 "Lovelace."
 commit "$R" "fix the date"

@@ -180,3 +180,12 @@ S=$TMP/shallow-site/articles/2020/renamed.html
 grep -q 'built from a shallow clone' "$S" && pass "shallow clone: the page says the history is partial" || fail "shallow clone: the page says the history is partial" ""
 grep -q 'First archived' "$S" && fail "shallow clone: no invented first-archived date" "$(grep -o 'First archived.\{0,80\}' "$S")" || pass "shallow clone: no invented first-archived date"
 grep -q 'Not yet committed' "$S" && fail "shallow clone: not called a draft" "" || pass "shallow clone: not called a draft"
+
+# --- -o below directories that do not exist yet ----------------------------
+"$MORGUE" build "$R" -o "$TMP/deep/er/site" --quiet 2>"$TMP/err"; rc=$?
+[ $rc -eq 0 ] && [ -f "$TMP/deep/er/site/index.html" ] && [ -e "$TMP/deep/er/site.cache" ] &&
+	pass "build -o makes the site's missing parents first" || fail "build -o makes the site's missing parents first" "exit $rc $(cat "$TMP/err")"
+: >"$TMP/blocker"
+"$MORGUE" build "$R" -o "$TMP/blocker/site" --quiet 2>"$TMP/err"; rc=$?
+[ $rc -ne 0 ] && grep -q "blocker" "$TMP/err" && ! grep -q "unknown error" "$TMP/err" &&
+	pass "build -o under a file: the error names it" || fail "build -o under a file: the error names it" "exit $rc $(cat "$TMP/err")"

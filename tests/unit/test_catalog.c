@@ -121,6 +121,20 @@ static void article_lists_newest_first_with_filters(void)
 	morgue_catalog_free(c);
 }
 
+/* The build's sorts run with a small page cache (SORT_CACHE); the pages
+ * are rendered with the full one again. */
+static void finish_gives_the_page_cache_back(void)
+{
+	morgue_catalog *c = fixture();
+	sqlite3_stmt *st = NULL;
+	CHECK_INT(sqlite3_prepare_v2(morgue_catalog_handle(c), "PRAGMA cache_size", -1, &st, NULL),
+		  SQLITE_OK);
+	CHECK_INT(sqlite3_step(st), SQLITE_ROW);
+	CHECK_INT(sqlite3_column_int(st, 0), -65536);
+	sqlite3_finalize(st);
+	morgue_catalog_free(c);
+}
+
 static void entity_page_data(void)
 {
 	morgue_catalog *c = fixture();
@@ -743,6 +757,7 @@ int main(void)
 	RUN(export_in_parts_is_the_same);
 	RUN(export_update_is_a_fresh_export);
 	RUN(entity_page_data);
+	RUN(finish_gives_the_page_cache_back);
 	RUN(related_articles_weighted_by_rarity);
 	RUN(duplicate_slugs_are_content_errors);
 	RUN(attributions_on_article_pages);

@@ -22,7 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define CACHE_FORMAT "morgue-cache 12"
+#define CACHE_FORMAT "morgue-cache 13"
 
 /* The per-article tables a copy carries over, and the column holding the
  * article id. The articles row itself gets a fresh id (assigned in the

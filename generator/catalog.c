@@ -81,7 +81,10 @@ static const char schema[] =
 	"  id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE COLLATE NOCASE, file TEXT,"
 	"  title TEXT NOT NULL, date TEXT NOT NULL, datetime TEXT,"
 	"  publication TEXT, publication_entity TEXT, authors TEXT NOT NULL DEFAULT '[]',"
-	"  source_url TEXT, oid TEXT, excerpt TEXT, words INTEGER);"
+	"  source_url TEXT, oid TEXT, excerpt TEXT, words INTEGER,"
+	/* what lists show: the publication entity's name, else the text
+	 * (the registry is in every article's parse key, so it is current) */
+	"  publication_name TEXT);"
 	/* the big columns live apart, so listing articles never walks
 	 * overflow pages of bodies it does not show; text comes first, as
 	 * it is read three times (refs, page JSON, search export) and the
@@ -468,8 +471,9 @@ int morgue_catalog_add_article(morgue_catalog *c, long long *id,
 
 	st = cached(c, "INSERT INTO articles(path,file,title,date,datetime,"
 		       "publication,publication_entity,authors,source_url,oid,"
-		       "excerpt,words,id) VALUES(?,?,?,?,?,?,"
-		       "(SELECT slug FROM entities WHERE slug=?6),?,?,?,?,?,?)");
+		       "excerpt,words,id,publication_name) VALUES(?,?,?,?,?,?,"
+		       "(SELECT slug FROM entities WHERE slug=?6),?,?,?,?,?,?,"
+		       "COALESCE((SELECT name FROM entities WHERE slug=?6), ?6))");
 	body = cached(c, "INSERT INTO bodies(id, body_html, text) VALUES(?,?,?)");
 	if (!st || !body) {
 		rc = MORGUE_ERROR;
@@ -2039,10 +2043,11 @@ static morgue_value *query(morgue_catalog *c, const char *sql, const char *p1,
 #define ARTICLE_COLS                                                              \
 	"a.id, a.path, 'articles/' || a.path || '.html' AS url, a.title, a.date,"   \
 	" substr(a.date,1,4) AS year, substr(a.date,1,7) AS month,"                 \
-	" COALESCE(pe.name, a.publication) AS publication,"                         \
-	" CASE WHEN pe.slug IS NOT NULL THEN 'entities/' || pe.slug || '.html' END" \
+	" a.publication_name AS publication,"                                        \
+	" CASE WHEN a.publication_entity IS NOT NULL"                               \
+	"  THEN 'entities/' || a.publication_entity || '.html' END"                 \
 	" AS publication_url, a.excerpt, a.words"
-#define ARTICLE_FROM " FROM articles a LEFT JOIN entities pe ON pe.slug = a.publication_entity"
+#define ARTICLE_FROM " FROM articles a"
 
 static const char *article_filter(const char *filter)
 {
@@ -2138,19 +2143,16 @@ morgue_value *morgue_catalog_articles(morgue_catalog *c, const char *filter,
 		morgue_buf_puts(&sql, "SELECT " ARTICLE_COLS " FROM (SELECT article_id, date, path"
 			" FROM tags WHERE slug=:p1 ORDER BY date DESC, path LIMIT :i1 OFFSET :i2) t"
 			" CROSS JOIN articles a ON a.id = t.article_id"
-			" LEFT JOIN entities pe ON pe.slug = a.publication_entity"
 			" ORDER BY t.date DESC, t.path");
 	else if (filter && !strcmp(filter, "entity"))
 		morgue_buf_puts(&sql, "SELECT " ARTICLE_COLS " FROM (SELECT article_id, date, path"
 			" FROM refs WHERE entity=:p1 ORDER BY date DESC, path LIMIT :i1 OFFSET :i2) r"
 			" CROSS JOIN articles a ON a.id = r.article_id"
-			" LEFT JOIN entities pe ON pe.slug = a.publication_entity"
 			" ORDER BY r.date DESC, r.path");
 	else
 		morgue_buf_printf(&sql, "SELECT " ARTICLE_COLS " FROM (SELECT a.id, a.date, a.path"
 				  " FROM articles a%s ORDER BY a.date DESC, a.path"
 				  " LIMIT :i1 OFFSET :i2) p CROSS JOIN articles a ON a.id = p.id"
-				  " LEFT JOIN entities pe ON pe.slug = a.publication_entity"
 				  " ORDER BY p.date DESC, p.path", article_filter(filter));
 	morgue_value *list = query(c, sql.ptr, key, NULL, limit, offset);
 	morgue_buf_free(&sql);
@@ -2349,7 +2351,7 @@ morgue_value *morgue_catalog_article(morgue_catalog *c, long long id)
 
 	merge_into(a, query(c, "SELECT " ARTICLE_COLS ", a.file, a.datetime, a.source_url,"
 			       " (SELECT body_html FROM bodies b WHERE b.id = a.id) AS body_html,"
-			       " a.oid, pe.slug AS publication_slug" ARTICLE_FROM
+			       " a.oid, a.publication_entity AS publication_slug" ARTICLE_FROM
 			       " WHERE a.id=:i1", NULL, NULL, id, 0));
 	morgue_value_set(a, "tags", query(c,
 		"SELECT tag, 'tags/' || slug || '.html' AS url FROM tags"
@@ -2403,7 +2405,6 @@ morgue_value *morgue_catalog_article(morgue_catalog *c, long long id)
 	morgue_value_set(a, "related", query(c,
 		"SELECT " ARTICLE_COLS ", x.score, x.shared FROM related x"
 		" JOIN articles a ON a.id = x.other"
-		" LEFT JOIN entities pe ON pe.slug = a.publication_entity"
 		" WHERE x.article_id = :i1 ORDER BY x.rank", NULL, NULL, id, 0));
 	return a;
 }
@@ -2448,14 +2449,12 @@ morgue_value *morgue_catalog_entity(morgue_catalog *c, const char *slug)
 		"SELECT " ARTICLE_COLS ", t.seq, 'src-' || t.seq AS anchor, t.kind AS source_kind,"
 		" t.cue," QUOTE_EXCERPT " AS quote_excerpt"
 		" FROM attributions t CROSS JOIN articles a ON a.id = t.article_id"
-		" LEFT JOIN entities pe ON pe.slug = a.publication_entity"
 		/* t.date, t.path are a's; a path is one article */
 		" WHERE t.source=:p1 ORDER BY t.date DESC, t.path, t.article_id, t.seq LIMIT 100",
 		slug, NULL, 0, 0));
 	morgue_value_set(e, "cited_by", query(c,
 		"SELECT " ARTICLE_COLS ", COUNT(*) AS attributions"
 		" FROM attributions t CROSS JOIN articles a ON a.id = t.article_id"
-		" LEFT JOIN entities pe ON pe.slug = a.publication_entity"
 		" WHERE t.source=:p1 GROUP BY t.date, t.path, t.article_id"
 		" ORDER BY t.date DESC, t.path LIMIT 100",
 		slug, NULL, 0, 0));
@@ -2463,10 +2462,10 @@ morgue_value *morgue_catalog_entity(morgue_catalog *c, const char *slug)
 		"SELECT COUNT(*) AS quoted_count, COUNT(DISTINCT article_id) AS cited_by_count"
 		" FROM attributions WHERE source=:p1", slug, NULL, 0, 0));
 	morgue_value_set(e, "publications", query(c,
-		"SELECT COALESCE(pe.name, a.publication) AS name,"
-		" CASE WHEN pe.slug IS NOT NULL THEN 'entities/' || pe.slug || '.html' END AS url,"
+		"SELECT a.publication_name AS name,"
+		" CASE WHEN a.publication_entity IS NOT NULL"
+		"  THEN 'entities/' || a.publication_entity || '.html' END AS url,"
 		" COUNT(*) AS count FROM refs r JOIN articles a ON a.id = r.article_id"
-		" LEFT JOIN entities pe ON pe.slug = a.publication_entity"
 		" WHERE r.entity=:p1 AND r.mentions > 0 AND a.publication IS NOT NULL"
 		" GROUP BY 1 ORDER BY count DESC, name LIMIT 10", slug, NULL, 0, 0));
 	return e;
@@ -2489,14 +2488,14 @@ morgue_value *morgue_catalog_sourcing(morgue_catalog *c)
 		" COALESCE(SUM(documents),0) AS documents FROM per",
 		NULL, NULL, 0, 0));
 	morgue_value_set(v, "publications", query(c, PER_ARTICLE
-		"SELECT COALESCE(pe.name, a.publication, '(no publication)') AS name,"
-		" CASE WHEN pe.slug IS NOT NULL THEN 'entities/' || pe.slug || '.html' END AS url,"
+		"SELECT COALESCE(a.publication_name, '(no publication)') AS name,"
+		" CASE WHEN a.publication_entity IS NOT NULL"
+		"  THEN 'entities/' || a.publication_entity || '.html' END AS url,"
 		" COUNT(*) AS articles, SUM(per.n) AS attributions, SUM(per.named) AS named,"
 		" SUM(per.anonymous) AS anonymous, SUM(per.documents) AS documents,"
 		" CAST(ROUND(100.0 * SUM(per.named) / SUM(per.n)) AS INTEGER) AS named_pct,"
 		" CAST(ROUND(100.0 * SUM(per.anonymous) / SUM(per.n)) AS INTEGER) AS anonymous_pct"
 		" FROM per JOIN articles a ON a.id = per.article_id"
-		" LEFT JOIN entities pe ON pe.slug = a.publication_entity"
 		" GROUP BY 1 ORDER BY attributions DESC, name", NULL, NULL, 0, 0));
 #undef PER_ARTICLE
 	static const char *const kinds[][2] = { { "people", "person" },
@@ -2783,7 +2782,6 @@ morgue_value *morgue_catalog_entity_articles(morgue_catalog *c, const char *slug
 			"  kwic_before, kwic_match, kwic_after FROM refs WHERE entity=:p1"
 			"  ORDER BY date DESC, path LIMIT :i1 OFFSET :i2) r"
 			" CROSS JOIN articles a ON a.id = r.article_id"
-			" LEFT JOIN entities pe ON pe.slug = a.publication_entity"
 			" ORDER BY r.date DESC, r.path",
 		     slug, NULL, limit < 0 ? -1 : limit, offset);
 }

@@ -1004,6 +1004,9 @@ static void archive_copy_join(archive_copy *a)
 
 typedef struct exports {
 	const char *catalog; /* the finished catalog file */
+	/* instead, when the catalog has no file: the build's own (borrowed),
+	 * the exports then written after the pages */
+	morgue_catalog *borrowed;
 	const char *sqlite;  /* where archive.sqlite goes */
 	morgue_output *output;
 	const morgue_config *config;
@@ -1117,7 +1120,8 @@ static int write_archive(exports *x, morgue_catalog *c)
 	}
 	morgue_buf_printf(&fts, "%s.fts", x->sqlite);
 	j.path = fts.ptr;
-	if (pthread_create(&thread, NULL, build_fts, &j) != 0) {
+	/* a borrowed catalog has no file a second thread could open */
+	if (x->borrowed || pthread_create(&thread, NULL, build_fts, &j) != 0) {
 		morgue_buf_free(&fts);
 		return morgue_catalog_export(c, x->sqlite);
 	}
@@ -1149,8 +1153,8 @@ static void *write_exports(void *arg)
 	exports *x = arg;
 	if (x->prev_archive)
 		background_thread();
-	morgue_catalog *c = NULL;
-	int rc = morgue_catalog_open(&c, x->catalog);
+	morgue_catalog *c = x->borrowed;
+	int rc = c ? 0 : morgue_catalog_open(&c, x->catalog);
 	if (rc == 0)
 		rc = write_archive(x, c);
 	pthread_mutex_lock(&x->lock);
@@ -1183,7 +1187,8 @@ static void *write_exports(void *arg)
 		morgue_buf_free(&csv);
 		morgue_buf_free(&file);
 	}
-	morgue_catalog_free(c);
+	if (c != x->borrowed)
+		morgue_catalog_free(c);
 	/* errors are per thread: carry the message over */
 	if (rc < 0 && morgue_error_last()) {
 		const morgue_error *e = morgue_error_last();
@@ -1656,9 +1661,12 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 			; /* catalog and cache are open */
 		else if (morgue_catalog_new_file(&b.catalog, cache_new.ptr) < 0) {
 			/* e.g. an unwritable directory: build without a cache
-			 * (writing the site will say what is wrong) */
+			 * (writing the site will say what is wrong), and
+			 * without the full-text index that goes beside it */
 			morgue_error_clear();
 			morgue_buf_clear(&cache_new);
+			morgue_ftsindex_free(b.fts);
+			b.fts = NULL;
 			if ((rc = morgue_catalog_new(&b.catalog)) < 0)
 				goto done;
 		}
@@ -1896,8 +1904,17 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 			rc = morgue_error_set(x.rc, x.error_file, x.error_line, "%s",
 					      morgue_buf_cstr(&x.error));
 	} else if (rc == 0) {
-		write_exports(&x);
-		rc = x.rc;
+		/* out of the pages' transaction: the export attaches its
+		 * file (and the cache's flush ends the transaction later) */
+		x.borrowed = b.catalog;
+		if ((rc = morgue_catalog_commit(b.catalog)) == 0) {
+			write_exports(&x);
+			rc = morgue_catalog_begin(b.catalog);
+		} else
+			x.rc = rc;
+		if (rc == 0 && (rc = x.rc) < 0)
+			rc = morgue_error_set(x.rc, x.error_file, x.error_line, "%s",
+					      morgue_buf_cstr(&x.error));
 	}
 	/* the tokens it recorded, for the next build's index */
 	if (rc == 0 && b.cache && b.fts &&

@@ -1521,7 +1521,7 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 {
 	build b = { .opts = opts, .stats = stats };
 	morgue_buf path = MORGUE_BUF_INIT, stamp = MORGUE_BUF_INIT;
-	morgue_buf cache_path = MORGUE_BUF_INIT, cache_new = MORGUE_BUF_INIT, parent = MORGUE_BUF_INIT;
+	morgue_buf cache_path = MORGUE_BUF_INIT, cache_new = MORGUE_BUF_INIT;
 	morgue_buf fts_path = MORGUE_BUF_INIT, history_key = MORGUE_BUF_INIT;
 	morgue_buf history_text = MORGUE_BUF_INIT;
 	long long *ids = NULL;       /* each article's catalog id, by b.arts */
@@ -1595,12 +1595,8 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 		/* -o may name a directory below ones not made yet: make them
 		 * now, not after the work of the build (a cache, a lock and
 		 * the staging tree go beside the site) */
-		const char *slash = strrchr(cache_path.ptr, '/');
-		if (slash && slash > cache_path.ptr) {
-			morgue_buf_put(&parent, cache_path.ptr, (size_t)(slash - cache_path.ptr));
-			if ((rc = morgue_fs_mkdirs(parent.ptr)) < 0)
-				goto done;
-		}
+		if ((rc = morgue_fs_mkparents(cache_path.ptr)) < 0)
+			goto done;
 		morgue_buf_puts(&cache_path, ".cache");
 		morgue_buf_printf(&cache_new, "%s.new-%ld", cache_path.ptr, (long)getpid());
 		/* an edit: start from the previous cache (moved, not copied),
@@ -2042,7 +2038,6 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	if (cache_new.size && !cache_kept)
 		remove_cache(cache_new.ptr);
 	morgue_buf_free(&cache_path);
-	morgue_buf_free(&parent);
 	morgue_buf_free(&cache_new);
 	morgue_theme_free(b.theme);
 	morgue_config_free(b.config);

@@ -44,6 +44,18 @@ done:
 	return rc;
 }
 
+int morgue_fs_mkparents(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash || slash == path)
+		return 0;
+	morgue_buf dir = MORGUE_BUF_INIT;
+	morgue_buf_put(&dir, path, (size_t)(slash - path));
+	int rc = morgue_fs_mkdirs(dir.ptr);
+	morgue_buf_free(&dir);
+	return rc;
+}
+
 int morgue_fs_read(morgue_buf *out, const char *path)
 {
 	char chunk[65536];
@@ -69,14 +81,10 @@ int morgue_fs_read(morgue_buf *out, const char *path)
 int morgue_fs_open_new(const char *path, int fresh)
 {
 	int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (fresh ? O_EXCL : O_TRUNC);
-	const char *slash = strrchr(path, '/');
 	int fd = open(path, flags, 0644);
 
-	if (fd < 0 && errno == ENOENT && slash && slash != path) {
-		morgue_buf dir = MORGUE_BUF_INIT;
-		morgue_buf_put(&dir, path, (size_t)(slash - path));
-		int rc = morgue_fs_mkdirs(dir.ptr);
-		morgue_buf_free(&dir);
+	if (fd < 0 && errno == ENOENT && strchr(path, '/')) {
+		int rc = morgue_fs_mkparents(path);
 		if (rc)
 			return rc;
 		fd = open(path, flags, 0644);
@@ -230,17 +238,10 @@ int morgue_fs_is_dir(const char *path)
 
 int morgue_fs_create(const char *path, const char *data, size_t len)
 {
-	morgue_buf dir = MORGUE_BUF_INIT;
-	const char *slash = strrchr(path, '/');
-	int fd, rc = 0;
+	int fd, rc = morgue_fs_mkparents(path);
 
-	if (slash && slash != path) {
-		morgue_buf_put(&dir, path, (size_t)(slash - path));
-		rc = morgue_fs_mkdirs(dir.ptr);
-		morgue_buf_free(&dir);
-		if (rc)
-			return rc;
-	}
+	if (rc)
+		return rc;
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return morgue_error_set(errno == EEXIST ? MORGUE_EUSAGE : MORGUE_EIO, path, 0,

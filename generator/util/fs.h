@@ -11,6 +11,8 @@
 
 /* mkdir -p; 0 or MORGUE_EIO. */
 int morgue_fs_mkdirs(const char *path);
+/* mkdir -p of the directory path is in (nothing for a bare name). */
+int morgue_fs_mkparents(const char *path);
 /* Read a whole file into out (appended). 0, MORGUE_ENOTFOUND or MORGUE_EIO. */
 int morgue_fs_read(morgue_buf *out, const char *path);
 /* Create or replace a file with the given bytes, creating parent

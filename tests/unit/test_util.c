@@ -287,6 +287,23 @@ static void rmtree_parallel_removes_everything(void)
 /* A file written fresh is a new inode: a hard link to the old one (the
  * live site's copy) keeps its bytes. A plain write replaces the bytes in
  * place. Both make missing parents. */
+/* mkparents makes the directories above a path, not the path itself. */
+static void mkparents_makes_the_directories_above(void)
+{
+	char dir[] = "/tmp/morgue-mkparents.XXXXXX";
+	morgue_buf p = MORGUE_BUF_INIT;
+	CHECK(mkdtemp(dir) != NULL);
+	morgue_buf_printf(&p, "%s/a/b/site", dir);
+	CHECK_INT(morgue_fs_mkparents(p.ptr), 0);
+	CHECK(!morgue_fs_exists(p.ptr));
+	morgue_buf_clear(&p);
+	morgue_buf_printf(&p, "%s/a/b", dir);
+	CHECK(morgue_fs_is_dir(p.ptr));
+	CHECK_INT(morgue_fs_mkparents("bare-name"), 0); /* the current directory */
+	morgue_buf_free(&p);
+	morgue_fs_rmtree(dir);
+}
+
 static void write_fresh_never_writes_through_a_link(void)
 {
 	char dir[] = "/tmp/morgue-fresh.XXXXXX";
@@ -360,6 +377,7 @@ int main(void)
 	RUN(error_carries_file_and_line);
 	RUN(warn_capture_redirects_this_thread);
 	RUN(rmtree_parallel_removes_everything);
+	RUN(mkparents_makes_the_directories_above);
 	RUN(write_fresh_never_writes_through_a_link);
 	TEST_EXIT();
 }

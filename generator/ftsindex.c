@@ -19,6 +19,10 @@
  * build's loading, and an edit's cached articles come faster than it
  * indexes them; this bounds the memory they hold meanwhile. */
 #define QUEUE_BYTES (8u << 20)
+/* The thread is woken once per this many queued rows, not per row: a
+ * wake-up per article (10k a clean build) preempted the main thread as
+ * often, and the thread went back to sleep after each one. */
+#define QUEUE_BATCH 32
 
 typedef struct item {
 	long long id;
@@ -46,10 +50,11 @@ struct morgue_ftsindex {
 	pthread_t thread;
 	int running;         /* the thread was started and not joined */
 	pthread_mutex_t lock;
-	pthread_cond_t more; /* an item was queued, or the end */
+	pthread_cond_t more; /* a batch was queued, or the end */
 	pthread_cond_t room; /* the queue shrank, or the thread stopped */
 	item *head, *tail;
 	size_t queued;       /* bytes of text in the queue */
+	size_t nqueued;      /* rows in the queue */
 	int ended;           /* no more items come */
 	int abandon;         /* stop without committing */
 	int stopped;         /* the thread is done (failed or finished) */
@@ -217,6 +222,7 @@ static void *run(void *arg)
 		if (!f->head)
 			f->tail = NULL;
 		f->queued -= it->len;
+		f->nqueued--;
 		pthread_cond_signal(&f->room);
 		pthread_mutex_unlock(&f->lock);
 
@@ -407,8 +413,10 @@ static int add(morgue_ftsindex *f, long long id, int kept, const char *title, ch
 		free(text);
 		return morgue_error_set(rc, f->path, 0, "full-text index: row %lld not taken", id);
 	}
-	while (f->queued > QUEUE_BYTES && !f->stopped)
+	while (f->queued > QUEUE_BYTES && !f->stopped) {
+		pthread_cond_signal(&f->more); /* a full queue is a batch */
 		pthread_cond_wait(&f->room, &f->lock);
+	}
 	item *it = morgue_calloc(1, sizeof(*it));
 	it->id = id;
 	it->kept = kept;
@@ -423,7 +431,8 @@ static int add(morgue_ftsindex *f, long long id, int kept, const char *title, ch
 	f->queued += len;
 	f->count++;
 	f->last = id;
-	pthread_cond_signal(&f->more);
+	if (++f->nqueued >= QUEUE_BATCH || f->queued > QUEUE_BYTES / 2)
+		pthread_cond_signal(&f->more);
 	pthread_mutex_unlock(&f->lock);
 	return 0;
 }

@@ -42,6 +42,12 @@ struct morgue_catalog {
 	size_t nold, capold;
 	long long *added;        /* articles added since reopening */
 	size_t nadded, capadded;
+	/* the registry's display fields by slug (see registry_find) */
+	struct reg_entity {
+		char *slug, *name, *type, *url, *wikidata;
+	} *reg;
+	size_t nreg;
+	int reg_read;
 };
 
 /* The page caches of the building connection and of the others (page
@@ -301,10 +307,26 @@ int morgue_catalog_clear_history(morgue_catalog *c)
 		       " DELETE FROM redirects;");
 }
 
+static void registry_drop(morgue_catalog *c)
+{
+	for (size_t i = 0; i < c->nreg; i++) {
+		free(c->reg[i].slug);
+		free(c->reg[i].name);
+		free(c->reg[i].type);
+		free(c->reg[i].url);
+		free(c->reg[i].wikidata);
+	}
+	free(c->reg);
+	c->reg = NULL;
+	c->nreg = 0;
+	c->reg_read = 0;
+}
+
 void morgue_catalog_free(morgue_catalog *c)
 {
 	if (!c)
 		return;
+	registry_drop(c);
 	for (size_t i = 0; i < c->nold; i++)
 		free(c->old[i].entity);
 	free(c->old);
@@ -391,6 +413,7 @@ int morgue_catalog_add_entity(morgue_catalog *c, const morgue_entity *e,
 	char *aliases = json_list(e->aliases, e->naliases);
 	int rc = 0;
 
+	registry_drop(c);
 	if (!st) {
 		free(aliases);
 		return MORGUE_ERROR;
@@ -2274,24 +2297,138 @@ static const char *vstr(const morgue_value *m, const char *k)
 	return morgue_value_get_string(morgue_value_get(m, k));
 }
 
+static char *column_dup(sqlite3_stmt *st, int i)
+{
+	const char *t = (const char *)sqlite3_column_text(st, i);
+	return t ? morgue_strndup(t, (size_t)sqlite3_column_bytes(st, i)) : NULL;
+}
+
+static int by_reg_slug(const void *key, const void *x)
+{
+	return strcmp(key, ((const struct reg_entity *)x)->slug);
+}
+
+/* The registered entity slug, or NULL. The registry (a few thousand
+ * rows) is read into memory on the connection's first call: an article's
+ * entities and sources take their names from it rather than from a join,
+ * which cost two B-tree searches per row (the slug's index, then the
+ * table) on every article page. add_entity, the one writer of the
+ * table, drops it. */
+static const struct reg_entity *registry_find(morgue_catalog *c, const char *slug)
+{
+	if (!c->reg_read) {
+		sqlite3_stmt *st = prepare(c, "SELECT slug, name, type, url, wikidata"
+					      " FROM entities ORDER BY slug");
+		size_t cap = 0;
+		c->reg_read = 1;
+		while (st && sqlite3_step(st) == SQLITE_ROW) {
+			MORGUE_ARRAY_RESERVE(c->reg, cap, c->nreg + 1);
+			struct reg_entity *r = &c->reg[c->nreg++];
+			r->slug = column_dup(st, 0);
+			r->name = column_dup(st, 1);
+			r->type = column_dup(st, 2);
+			r->url = column_dup(st, 3);
+			r->wikidata = column_dup(st, 4);
+		}
+		sqlite3_finalize(st);
+	}
+	if (!slug || !c->nreg)
+		return NULL;
+	return bsearch(slug, c->reg, c->nreg, sizeof(*c->reg), by_reg_slug);
+}
+
+static void set_text_or_null(morgue_value *m, const char *key, const char *s)
+{
+	morgue_value_set(m, key, s ? morgue_value_string(s) : morgue_value_null());
+}
+
+typedef struct article_ref {
+	const struct reg_entity *e;
+	long long mentions;
+} article_ref;
+
+/* Most mentioned first, then by name (as ORDER BY mentions DESC, name). */
+static int by_mentions(const void *x, const void *y)
+{
+	const article_ref *a = x, *b = y;
+	if (a->mentions != b->mentions)
+		return a->mentions > b->mentions ? -1 : 1;
+	int c = strcmp(a->e->name, b->e->name);
+	return c ? c : strcmp(a->e->slug, b->e->slug);
+}
+
+/* The entities article id mentions: slug, name, type, url, source_url,
+ * wikidata, mentions; most mentioned first. */
+static morgue_value *article_entities(morgue_catalog *c, long long id)
+{
+	morgue_value *list = morgue_value_list();
+	sqlite3_stmt *st = cached(c, "SELECT entity, mentions FROM refs"
+				     " WHERE article_id=? AND mentions > 0");
+	article_ref *refs = NULL;
+	size_t n = 0, cap = 0;
+	int r;
+	morgue_buf url = MORGUE_BUF_INIT;
+
+	if (!st)
+		return list;
+	registry_find(c, NULL);
+	sqlite3_bind_int64(st, 1, id);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		const struct reg_entity *e = registry_find(c, (const char *)sqlite3_column_text(st, 0));
+		if (!e) /* not registered: the join left it out */
+			continue;
+		MORGUE_ARRAY_RESERVE(refs, cap, n + 1);
+		refs[n++] = (article_ref){ e, sqlite3_column_int64(st, 1) };
+	}
+	if (r != SQLITE_DONE)
+		db_error(c, "query");
+	sqlite3_reset(st);
+	if (n)
+		qsort(refs, n, sizeof(*refs), by_mentions);
+	for (size_t i = 0; i < n; i++) {
+		const struct reg_entity *e = refs[i].e;
+		morgue_value *m = morgue_value_push_map(list);
+		morgue_buf_clear(&url);
+		morgue_buf_printf(&url, "entities/%s.html", e->slug);
+		morgue_value_set_str(m, "slug", e->slug);
+		morgue_value_set_str(m, "name", e->name);
+		morgue_value_set_str(m, "type", e->type);
+		morgue_value_set_str(m, "url", url.ptr);
+		set_text_or_null(m, "source_url", e->url);
+		set_text_or_null(m, "wikidata", e->wikidata);
+		morgue_value_set_int(m, "mentions", refs[i].mentions);
+	}
+	free(refs);
+	morgue_buf_free(&url);
+	return list;
+}
+
 /* The article's attributions (in text order) and its sources: one entry
  * per source (entity, or anonymous description) with what it said, and a
  * summary line ("5 named sources, 2 anonymous, 1 publication"). */
 static void add_sourcing(morgue_catalog *c, morgue_value *a, long long id)
 {
+	/* name and entity_url are the source entity's when it is
+	 * registered (registry_find), as a join would give them */
 	morgue_value *list = query(c,
 		"SELECT t.seq, 'src-' || t.seq AS anchor, t.source,"
-		" COALESCE(e.name, t.source_text) AS name, t.source_text AS description,"
-		" CASE WHEN e.slug IS NOT NULL THEN 'entities/' || e.slug || '.html' END"
-		" AS entity_url, t.kind, t.cue, t.affiliation, t.count, t.offset, t.length,"
+		" t.source_text AS name, t.source_text AS description,"
+		" NULL AS entity_url, t.kind, t.cue, t.affiliation, t.count, t.offset, t.length,"
 		" t.origin," QUOTE_EXCERPT " AS quote_excerpt"
-		" FROM attributions t LEFT JOIN entities e ON e.slug = t.source"
-		" WHERE t.article_id=:i1 ORDER BY t.seq", NULL, NULL, id, 0);
+		" FROM attributions t WHERE t.article_id=:i1 ORDER BY t.seq", NULL, NULL, id, 0);
 	morgue_value *sources = morgue_value_list();
 	long long named = 0, anon = 0, pubs = 0, docs = 0;
+	morgue_buf url = MORGUE_BUF_INIT;
 	for (size_t i = 0; i < morgue_value_count(list); i++) {
 		morgue_value *t = morgue_value_at(list, i);
 		const char *src = vstr(t, "source"), *kind = vstr(t, "kind");
+		const struct reg_entity *e = registry_find(c, src);
+		if (e) {
+			morgue_buf_clear(&url);
+			morgue_buf_printf(&url, "entities/%s.html", e->slug);
+			morgue_value_set_str(t, "name", e->name);
+			morgue_value_set_str(t, "entity_url", url.ptr);
+		}
 		const char *name = vstr(t, "name");
 		morgue_value_set_str(t, "kind_label", kind_label(kind));
 		morgue_value *g = NULL;
@@ -2329,6 +2466,7 @@ static void add_sourcing(morgue_catalog *c, morgue_value *a, long long id)
 		morgue_value_set_int(g, "statement_count",
 				     (long long)morgue_value_count(morgue_value_get(g, "statements")));
 	}
+	morgue_buf_free(&url);
 	morgue_buf sum = MORGUE_BUF_INIT;
 	struct { long long n; const char *one, *many; } parts[] = {
 		{ named, "named source", "named sources" }, { anon, "anonymous", "anonymous" },
@@ -2364,12 +2502,7 @@ morgue_value *morgue_catalog_article(morgue_catalog *c, long long id)
 						" FROM articles a, json_each(a.authors) j"
 						/* json_each has an id column too */
 						" WHERE a.id=:i1 ORDER BY j.key", NULL, NULL, id, 0));
-	morgue_value_set(a, "entities", query(c,
-		"SELECT e.slug, e.name, e.type, 'entities/' || e.slug || '.html' AS url,"
-		" e.url AS source_url, e.wikidata,"
-		" r.mentions FROM refs r JOIN entities e ON e.slug = r.entity"
-		" WHERE r.article_id=:i1 AND r.mentions > 0"
-		" ORDER BY r.mentions DESC, e.name", NULL, NULL, id, 0));
+	morgue_value_set(a, "entities", article_entities(c, id));
 	/* revisions, newest first, with the entities each annotation commit
 	 * added or removed */
 	morgue_value *revs = query(c,

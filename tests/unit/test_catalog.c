@@ -258,6 +258,57 @@ static morgue_catalog *sourcing_fixture(void)
 	return c;
 }
 
+/* An article's entity list: most mentioned first, ties by name, each
+ * with the registry's fields; an entity registered after the list was
+ * first asked for is in the next one (the connection's copy of the
+ * registry is dropped when an entity is added). */
+static void article_entities_most_mentioned_first(void)
+{
+	morgue_catalog *c = fixture();
+	morgue_value *a = morgue_catalog_article(c, 2); /* 2017/b: Trump, Iran */
+	morgue_value *ents = morgue_value_get(a, "entities");
+	CHECK_INT(morgue_value_count(ents), 2);
+	CHECK_STR(str(morgue_value_at(ents, 0), "slug"), "donald-trump"); /* D < I */
+	CHECK_STR(str(morgue_value_at(ents, 1), "name"), "Iran");
+	CHECK_STR(str(morgue_value_at(ents, 1), "type"), "place");
+	CHECK_STR(str(morgue_value_at(ents, 1), "url"), "entities/iran.html");
+	CHECK(morgue_value_type_of(morgue_value_get(morgue_value_at(ents, 1), "source_url")) ==
+	      MORGUE_VALUE_NULL);
+	CHECK_INT(num(morgue_value_at(ents, 1), "mentions"), 1);
+	morgue_value_free(a);
+
+	morgue_entity z = ent("zed", "Aaron Zed", MORGUE_ENTITY_PERSON);
+	z.url = (char *)"https://example.org/zed";
+	z.wikidata = (char *)"Q42";
+	CHECK_INT(morgue_catalog_add_entity(c, &z, NULL), 0);
+	const char *text = "Aaron Zed and Iran. Iran again, and Aaron Zed, and Aaron Zed.";
+	const char *m[] = { "iran", "Iran", "zed", "Aaron Zed", "iran", "Iran", "zed", "Aaron Zed",
+			    "zed", "Aaron Zed", "donald-trump", "Trump" };
+	long long id = add_article(c, "2018/z", "Zed", "2018-01-01", NULL, text, m, 6);
+	/* mentions are placed at the first match; the counts are what matter */
+	a = morgue_catalog_article(c, id);
+	ents = morgue_value_get(a, "entities");
+	CHECK_INT(morgue_value_count(ents), 3);
+	CHECK_STR(str(morgue_value_at(ents, 0), "name"), "Aaron Zed");
+	CHECK_INT(num(morgue_value_at(ents, 0), "mentions"), 3);
+	CHECK_STR(str(morgue_value_at(ents, 0), "source_url"), "https://example.org/zed");
+	CHECK_STR(str(morgue_value_at(ents, 0), "wikidata"), "Q42");
+	CHECK_STR(str(morgue_value_at(ents, 1), "slug"), "iran");
+	CHECK_STR(str(morgue_value_at(ents, 2), "slug"), "donald-trump");
+	morgue_value_free(a);
+
+	/* a source that is not registered keeps its own words, unlinked */
+	morgue_attribution t = attr("nobody-registered", "A Stranger", MORGUE_SOURCE_PERSON,
+				    "said", text, "Iran again");
+	CHECK_INT(morgue_catalog_add_attributions(c, id, &t, 1, text, strlen(text)), 0);
+	a = morgue_catalog_article(c, id);
+	morgue_value *t0 = morgue_value_at(morgue_value_get(a, "attributions"), 0);
+	CHECK_STR(str(t0, "name"), "A Stranger");
+	CHECK(morgue_value_type_of(morgue_value_get(t0, "entity_url")) == MORGUE_VALUE_NULL);
+	morgue_value_free(a);
+	morgue_catalog_free(c);
+}
+
 static void attributions_on_article_pages(void)
 {
 	morgue_catalog *c = sourcing_fixture();
@@ -759,6 +810,7 @@ int main(void)
 	RUN(entity_page_data);
 	RUN(finish_gives_the_page_cache_back);
 	RUN(related_articles_weighted_by_rarity);
+	RUN(article_entities_most_mentioned_first);
 	RUN(duplicate_slugs_are_content_errors);
 	RUN(attributions_on_article_pages);
 	RUN(long_quotes_are_shortened);

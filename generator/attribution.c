@@ -292,6 +292,9 @@ static const struct verb *verb_of(const ctx *c, size_t k)
 #define NVERBS (sizeof(verbs) / sizeof(*verbs))
 static unsigned char verb_bucket[27][NVERBS];
 static size_t verb_nbucket[27];
+/* each verb's length: most words of a bucket are told apart by it,
+ * without a compare (the lookup runs for every word of every article) */
+static size_t verb_len[NVERBS];
 static pthread_once_t verb_once = PTHREAD_ONCE_INIT;
 
 static void verb_index(void)
@@ -300,6 +303,7 @@ static void verb_index(void)
 		unsigned char f = (unsigned char)verbs[i].w[0];
 		size_t b = f >= 'a' && f <= 'z' ? (size_t)(f - 'a') : 26;
 		verb_bucket[b][verb_nbucket[b]++] = (unsigned char)i;
+		verb_len[i] = strlen(verbs[i].w);
 	}
 }
 
@@ -310,9 +314,10 @@ static int verb_lookup(const ctx *c, size_t k)
 		f += 'a' - 'A';
 	pthread_once(&verb_once, verb_index);
 	size_t b = f >= 'a' && f <= 'z' ? (size_t)(f - 'a') : 26;
+	size_t n = c->t[k].e - c->t[k].s;
 	for (size_t j = 0; j < verb_nbucket[b]; j++) {
 		int i = verb_bucket[b][j];
-		if ((unsigned char)verbs[i].w[0] == f && tok_eq(c, k, verbs[i].w))
+		if (verb_len[i] == n && (unsigned char)verbs[i].w[0] == f && tok_eq(c, k, verbs[i].w))
 			return i;
 	}
 	return -1;

@@ -175,6 +175,16 @@ struct morgue_searchindex {
 	char **fpairs;
 	size_t nfpairs, capfpairs;
 	size_t bytes, files;
+	/* doc shards packed ahead of write (morgue_searchindex_prepack):
+	 * the file bodies of d-0 .. d-(npre-1), each with its memo key, and
+	 * the dictionary they were packed with */
+	struct prepacked {
+		morgue_buf body;
+		char key[MORGUE_HASH_HEX];
+	} *pre;
+	size_t npre;
+	size_t pre_dict_size;
+	char pre_dict_key[MORGUE_HASH_HEX];
 	morgue_searchindex_memo memo;
 	morgue_searchindex_tokens toks;
 	/* the token cache's dictionary of words (see TOK_BLOB_VERSION), set
@@ -417,8 +427,18 @@ static void free_terms(morgue_searchindex *s)
 }
 
 /* Drop what morgue_searchindex_index built (terms, lengths, tokenizer). */
+static void prepacked_free(morgue_searchindex *s)
+{
+	for (size_t i = 0; i < s->npre; i++)
+		morgue_buf_free(&s->pre[i].body);
+	free(s->pre);
+	s->pre = NULL;
+	s->npre = 0;
+}
+
 static void unindex(morgue_searchindex *s)
 {
+	prepacked_free(s);
 	dict_free(s);
 	free_terms(s);
 	free(s->lens);
@@ -1329,6 +1349,36 @@ done:
 	return rc;
 }
 
+/* The text of NAME.js into out: morgueSearch.load("NAME",VALUE); with
+ * VALUE json or its packed form (pack). */
+static int file_body(writer *w, morgue_buf *out, const char *name, const morgue_buf *json,
+		     int dict)
+{
+	int rc;
+	morgue_buf_puts(out, "morgueSearch.load(");
+	morgue_escape_json_string(out, name);
+	morgue_buf_putc(out, ',');
+	if ((rc = pack(w, out, json, dict)) >= 0)
+		morgue_buf_puts(out, ");\n");
+	return rc;
+}
+
+/* The memo key of NAME.js from its JSON (and the dictionary it is packed
+ * with, by its hash). */
+static void json_key(writer *w, char key[MORGUE_HASH_HEX], const char *name,
+		     const morgue_buf *json, int dict)
+{
+	morgue_hash h;
+	morgue_hash_init(&h);
+	morgue_hash_puts(&h, "search 2");
+	morgue_hash_puts(&h, name);
+	morgue_hash_int(&h, dict && w->dict.size);
+	if (dict && w->dict.size)
+		morgue_hash_put(&h, w->dict_key, MORGUE_HASH_HEX);
+	morgue_hash_put(&h, json->ptr ? json->ptr : "", json->size);
+	morgue_hash_hex(key, &h);
+}
+
 /* Write NAME.js: morgueSearch.load("NAME",VALUE); with VALUE json or its
  * packed form (pack). known: NULL, or the file's memo key, already asked
  * about (reuse said no). */
@@ -1343,26 +1393,13 @@ static void put_json_keyed(writer *w, const char *name, const morgue_buf *json, 
 	 * writer) */
 	char key[MORGUE_HASH_HEX] = "";
 	int memo = w->s->memo.reuse || w->s->memo.record;
-	if (known) {
+	if (known)
 		memcpy(key, known, MORGUE_HASH_HEX);
-	} else if (memo) {
-		morgue_hash h;
-		morgue_hash_init(&h);
-		morgue_hash_puts(&h, "search 2");
-		morgue_hash_puts(&h, name);
-		morgue_hash_int(&h, dict && w->dict.size);
-		if (dict && w->dict.size)
-			morgue_hash_put(&h, w->dict_key, MORGUE_HASH_HEX);
-		morgue_hash_put(&h, json->ptr ? json->ptr : "", json->size);
-		morgue_hash_hex(key, &h);
-	}
+	else if (memo)
+		json_key(w, key, name, json, dict);
 	if (!known && w->s->memo.reuse && w->s->memo.reuse(name, key, w->s->memo.payload))
 		return;
-	morgue_buf_puts(&body, "morgueSearch.load(");
-	morgue_escape_json_string(&body, name);
-	morgue_buf_putc(&body, ',');
-	if ((w->rc = pack(w, &body, json, dict)) >= 0) {
-		morgue_buf_puts(&body, ");\n");
+	if ((w->rc = file_body(w, &body, name, json, dict)) >= 0) {
 		put_file(w, name, &body);
 		if (!w->rc && w->s->memo.record)
 			w->s->memo.record(name, key, w->s->memo.payload);
@@ -1721,11 +1758,12 @@ static void doc_json(morgue_buf *b, morgue_searchindex *s, const sdoc *d, morgue
  * dictionary followed by the document. */
 #define DICT_MAX 28000
 #define DICT_SAMPLES 14
-static void write_dict(writer *w)
+/* The dictionary into w->dict and its hash into w->dict_key (left empty
+ * when there is too little to be worth a file). */
+static void make_dict(writer *w)
 {
 	morgue_searchindex *s = w->s;
-	morgue_buf one = MORGUE_BUF_INIT, z = MORGUE_BUF_INIT, body = MORGUE_BUF_INIT,
-		   tmp = MORGUE_BUF_INIT;
+	morgue_buf one = MORGUE_BUF_INIT, tmp = MORGUE_BUF_INIT;
 	size_t per = DICT_MAX / DICT_SAMPLES, prev = (size_t)-1;
 	morgue_buf_clear(&w->dict);
 	for (size_t k = 0; k < DICT_SAMPLES && s->ndocs; k++) {
@@ -1739,12 +1777,23 @@ static void write_dict(writer *w)
 	}
 	if (w->dict.size < 64) { /* too little to be worth a file */
 		morgue_buf_clear(&w->dict);
-		goto done;
+	} else {
+		morgue_hash dh;
+		morgue_hash_init(&dh);
+		morgue_hash_put(&dh, w->dict.ptr, w->dict.size);
+		morgue_hash_hex(w->dict_key, &dh);
 	}
-	morgue_hash dh;
-	morgue_hash_init(&dh);
-	morgue_hash_put(&dh, w->dict.ptr, w->dict.size);
-	morgue_hash_hex(w->dict_key, &dh);
+	morgue_buf_free(&one);
+	morgue_buf_free(&tmp);
+}
+
+static void write_dict(writer *w)
+{
+	morgue_buf one = MORGUE_BUF_INIT, z = MORGUE_BUF_INIT, body = MORGUE_BUF_INIT,
+		   tmp = MORGUE_BUF_INIT;
+	make_dict(w);
+	if (!w->dict.size)
+		goto done;
 	if ((w->rc = deflate_raw(w, &z, w->dict.ptr, w->dict.size, NULL, 1)) < 0)
 		goto done;
 	morgue_buf_puts(&body, "morgueSearch.load(\"z\",[\"");
@@ -1790,37 +1839,116 @@ static int docs_key(writer *w, char key[MORGUE_HASH_HEX], const char *name, size
 	return 1;
 }
 
+/* The JSON of doc shard g: its documents, in order. */
+static void shard_json(morgue_buf *body, morgue_searchindex *s, size_t g, morgue_buf *tmp)
+{
+	morgue_buf_clear(body);
+	morgue_buf_putc(body, '[');
+	for (size_t k = 0; k < MORGUE_SEARCH_DOCS_PER_SHARD; k++) {
+		size_t id = g * MORGUE_SEARCH_DOCS_PER_SHARD + k;
+		if (id >= s->ndocs)
+			break;
+		if (k)
+			morgue_buf_putc(body, ',');
+		doc_json(body, s, &s->docs[id], tmp);
+	}
+	morgue_buf_putc(body, ']');
+}
+
+static size_t shard_bounds(const morgue_searchindex *s, size_t g, size_t *hi)
+{
+	size_t lo = g * MORGUE_SEARCH_DOCS_PER_SHARD;
+	*hi = lo + MORGUE_SEARCH_DOCS_PER_SHARD < s->ndocs ? lo + MORGUE_SEARCH_DOCS_PER_SHARD
+							   : s->ndocs;
+	return lo;
+}
+
 static void write_docs(writer *w)
 {
 	morgue_searchindex *s = w->s;
 	morgue_buf body = MORGUE_BUF_INIT, name = MORGUE_BUF_INIT, tmp = MORGUE_BUF_INIT;
 	int memo = s->memo.reuse || s->memo.record;
 	write_dict(w);
+	/* shards packed ahead with this very dictionary are written as
+	 * they are, under the key prepack gave each */
+	size_t npre = s->pre_dict_size == w->dict.size &&
+			      !memcmp(s->pre_dict_key, w->dict_key, MORGUE_HASH_HEX)
+		      ? s->npre : 0;
 	for (size_t g = 0; g * MORGUE_SEARCH_DOCS_PER_SHARD < s->ndocs && !w->rc; g++) {
 		char key[MORGUE_HASH_HEX];
-		size_t lo = g * MORGUE_SEARCH_DOCS_PER_SHARD, hi = lo + MORGUE_SEARCH_DOCS_PER_SHARD;
+		size_t hi, lo = shard_bounds(s, g, &hi);
 		int keyed;
 		morgue_buf_clear(&name);
 		morgue_buf_printf(&name, "d-%zu", g);
-		keyed = memo && docs_key(w, key, name.ptr, lo, hi < s->ndocs ? hi : s->ndocs);
+		if (g < npre && s->pre[g].body.size) {
+			const char *k = s->pre[g].key;
+			if (s->memo.reuse && s->memo.reuse(name.ptr, k, s->memo.payload))
+				continue;
+			put_file(w, name.ptr, &s->pre[g].body);
+			if (!w->rc && s->memo.record)
+				s->memo.record(name.ptr, k, s->memo.payload);
+			continue;
+		}
+		keyed = memo && docs_key(w, key, name.ptr, lo, hi);
 		if (keyed && s->memo.reuse && s->memo.reuse(name.ptr, key, s->memo.payload))
 			continue;
-		morgue_buf_clear(&body);
-		morgue_buf_putc(&body, '[');
-		for (size_t k = 0; k < MORGUE_SEARCH_DOCS_PER_SHARD; k++) {
-			size_t id = g * MORGUE_SEARCH_DOCS_PER_SHARD + k;
-			if (id >= s->ndocs)
-				break;
-			if (k)
-				morgue_buf_putc(&body, ',');
-			doc_json(&body, s, &s->docs[id], &tmp);
-		}
-		morgue_buf_putc(&body, ']');
+		shard_json(&body, s, g, &tmp);
 		put_json_keyed(w, name.ptr, &body, 1, keyed ? key : NULL);
 	}
+	prepacked_free(s);
 	morgue_buf_free(&body);
 	morgue_buf_free(&name);
 	morgue_buf_free(&tmp);
+}
+
+int morgue_searchindex_prepack(morgue_searchindex *s, size_t max_bytes,
+			       int (*stop)(void *payload), void *payload)
+{
+	writer w = { .s = s, .dir = MORGUE_BUF_INIT, .shards = MORGUE_BUF_INIT,
+		     .dict = MORGUE_BUF_INIT, .rc = 0 };
+	morgue_buf json = MORGUE_BUF_INIT, name = MORGUE_BUF_INIT, tmp = MORGUE_BUF_INIT;
+	size_t bytes = 0, cap = 0;
+	int rc;
+
+	prepacked_free(s);
+	if ((rc = morgue_searchindex_index(s)) < 0)
+		return rc;
+	make_dict(&w);
+	s->pre_dict_size = w.dict.size;
+	memcpy(s->pre_dict_key, w.dict_key, MORGUE_HASH_HEX);
+	for (size_t g = 0; g * MORGUE_SEARCH_DOCS_PER_SHARD < s->ndocs; g++) {
+		size_t hi, lo = shard_bounds(s, g, &hi);
+		char key[MORGUE_HASH_HEX];
+		if (bytes >= max_bytes || (stop && stop(payload)))
+			break;
+		morgue_buf_clear(&name);
+		morgue_buf_printf(&name, "d-%zu", g);
+		shard_json(&json, s, g, &tmp);
+		/* the memo key write would give it: by the documents' keys,
+		 * or, when one has none, by the JSON */
+		if (!docs_key(&w, key, name.ptr, lo, hi))
+			json_key(&w, key, name.ptr, &json, 1);
+		MORGUE_ARRAY_RESERVE(s->pre, cap, s->npre + 1);
+		struct prepacked *p = &s->pre[s->npre++];
+		p->body = (morgue_buf)MORGUE_BUF_INIT;
+		memcpy(p->key, key, MORGUE_HASH_HEX);
+		if ((rc = file_body(&w, &p->body, name.ptr, &json, 1)) < 0)
+			break;
+		bytes += p->body.size;
+	}
+	if (rc < 0) {
+		prepacked_free(s);
+		morgue_error_clear(); /* write packs them itself */
+	}
+	morgue_buf_free(&json);
+	morgue_buf_free(&name);
+	morgue_buf_free(&tmp);
+	morgue_buf_free(&w.dict);
+	if (w.zok)
+		deflateEnd(&w.z);
+	if (w.zdok)
+		deflateEnd(&w.zd);
+	return 0;
 }
 
 typedef struct facet_count {

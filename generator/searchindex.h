@@ -91,6 +91,15 @@ int morgue_searchindex_add_entity(morgue_searchindex *s, const char *slug,
  * another thread may add entities meanwhile (but no documents: adding one
  * drops the work). 0, or MORGUE_ERROR without a stemmer. */
 int morgue_searchindex_index(morgue_searchindex *s);
+/* Pack the document shards' files ahead of write, in memory, from the
+ * first, until they hold max_bytes or stop(payload) returns nonzero
+ * (asked before each): the work of write that needs no directory, for a
+ * thread that is waiting for one. write then writes those as they are,
+ * unless a document was added since. Indexes first when that was not
+ * done. 0, or what morgue_searchindex_index returned; a shard that cannot
+ * be packed is left to write. */
+int morgue_searchindex_prepack(morgue_searchindex *s, size_t max_bytes,
+			       int (*stop)(void *payload), void *payload);
 /* Replace site_dir/search/ with the index. 0 or MORGUE_EIO. */
 int morgue_searchindex_write(morgue_searchindex *s, const char *site_dir);
 /* Write the files through o instead (site paths "search/NAME.js";

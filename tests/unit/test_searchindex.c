@@ -65,8 +65,18 @@ static morgue_search_doc docs[] = {
 /* How write_site drives the index: 0 add everything, then write; 1
  * morgue_searchindex_index before the entities are added (as the build
  * does from a second thread); 2 index after the first two documents, then
- * add the third (the work must be redone); 3 write twice. */
+ * add the third (the work must be redone); 3 write twice; 4 every doc
+ * shard packed ahead (morgue_searchindex_prepack) before the entities are
+ * added; 5 packing told to stop after the first shard; 6 packed ahead of
+ * the last document (dropped by it); 7 packed ahead within 1 byte. */
 static int write_mode;
+static int prepack_asked;
+
+static int stop_after_one(void *payload)
+{
+	(void)payload;
+	return prepack_asked++ >= 1;
+}
 /* Write through this output (into its staging directory), or NULL. */
 static morgue_output *through;
 
@@ -82,11 +92,17 @@ static int write_site(const char *name, const size_t *order)
 		d.text_len = strlen(d.text);
 		if (write_mode == 2 && i == NDOCS - 1)
 			rc = morgue_searchindex_index(s);
+		if (write_mode == 6 && i == NDOCS - 1)
+			rc = morgue_searchindex_prepack(s, 1u << 20, NULL, NULL);
 		if (!rc)
 			rc = morgue_searchindex_add(s, &d);
 	}
 	if (!rc && write_mode == 1)
 		rc = morgue_searchindex_index(s);
+	prepack_asked = 0;
+	if (!rc && (write_mode == 4 || write_mode == 5 || write_mode == 7))
+		rc = morgue_searchindex_prepack(s, write_mode == 7 ? 1 : 1u << 20,
+						write_mode == 5 ? stop_after_one : NULL, NULL);
 	if (!rc)
 		rc = morgue_searchindex_add_entity(s, "sergey-lavrov", "Sergey Lavrov", "person",
 						   "entities/sergey-lavrov.html", aliases, 1, 2);
@@ -242,11 +258,15 @@ static void test_determinism(void)
 	CHECK_INT(write_site("b", o1), 0);
 	CHECK(same_tree(a.ptr, b.ptr));
 	/* tokenized ahead (morgue_searchindex_index), redone after a late
-	 * document, written twice: the same files */
-	for (write_mode = 1; write_mode <= 3; write_mode++) {
+	 * document, written twice, doc shards packed ahead (all, one, then
+	 * dropped, as many as fit 1 byte): the same files */
+	for (write_mode = 1; write_mode <= 7; write_mode++) {
 		CHECK_INT(write_site("b", o2), 0);
 		CHECK(same_tree(a.ptr, b.ptr));
 	}
+	write_mode = 5;
+	CHECK_INT(write_site("b", o2), 0);
+	CHECK_INT(prepack_asked, 2); /* asked before each shard, until told */
 	write_mode = 0;
 	morgue_buf_free(&a);
 	morgue_buf_free(&b);
@@ -522,6 +542,9 @@ static int fetch_ents(long long ref, char ***slugs, char ***names, size_t *n, vo
 	return 0;
 }
 
+static int cache_prepack; /* cache_site packs the doc shards ahead */
+static int cache_keyless; /* cache_site's documents have no keys */
+
 /* 40 documents, each with a key naming its text (version v of
  * document 7 differs); forms of one stem, stopwords, non-ASCII words,
  * entity names; with st, through the token cache and the memo; by_ref:
@@ -585,7 +608,8 @@ static int cache_site(const char *name, int v, int extra, store *st, int by_ref)
 					.publication = i % 4 ? "The Post" : NULL,
 					.tags = tags, .ntags = (size_t)(v3 ? 2 : i == 7 && v == 6 ? 0 : i % 3),
 					.entities = ents, .entity_names = names, .nentities = (size_t)(i % 2),
-					.text = text.ptr, .text_len = text.size, .key = key.ptr };
+					.text = text.ptr, .text_len = text.size,
+					.key = cache_keyless ? NULL : key.ptr };
 		if (by_ref) {
 			morgue_buf_clear(&ref_texts[i]);
 			morgue_buf_put(&ref_texts[i], text.ptr, text.size);
@@ -598,6 +622,8 @@ static int cache_site(const char *name, int v, int extra, store *st, int by_ref)
 		}
 		rc = morgue_searchindex_add(s, &d);
 	}
+	if (!rc && cache_prepack)
+		rc = morgue_searchindex_prepack(s, 1u << 20, NULL, NULL);
 	if (!rc)
 		rc = morgue_searchindex_add_entity(s, "sergey-lavrov", "Sergey Lavrov", "person",
 						   NULL, NULL, 0, 20);
@@ -678,6 +704,34 @@ static void test_token_cache(void)
 	CHECK(identical_tree(a.ptr, c.ptr));
 	st_free(&st);
 	morgue_buf_free(&a), morgue_buf_free(&b), morgue_buf_free(&c);
+}
+
+/* Doc shards packed ahead are recorded in the memo under the keys write
+ * gives them itself: by the documents' keys, or by their JSON when the
+ * documents have none. */
+static void test_prepack_memo(void)
+{
+	morgue_buf a = MORGUE_BUF_INIT, b = MORGUE_BUF_INIT;
+	site(&a, "memo-plain");
+	site(&b, "memo-pre");
+	for (cache_keyless = 0; cache_keyless <= 1; cache_keyless++) {
+		store x = { 0 }, y = { 0 };
+		CHECK_INT(cache_site("memo-plain", 0, 0, &x, 0), 0);
+		cache_prepack = 1;
+		CHECK_INT(cache_site("memo-pre", 0, 0, &y, 0), 0);
+		cache_prepack = 0;
+		CHECK(identical_tree(a.ptr, b.ptr));
+		CHECK(x.nf > 40);
+		CHECK_INT(y.nf, x.nf);
+		for (size_t i = 0; i < x.nf && i < y.nf; i++) {
+			CHECK_STR(y.fnames[i], x.fnames[i]);
+			CHECK_STR(y.fkeys[i], x.fkeys[i]);
+		}
+		st_free(&x);
+		st_free(&y);
+	}
+	cache_keyless = 0;
+	morgue_buf_free(&a), morgue_buf_free(&b);
 }
 
 /* One step of test_postings_snapshot: version v of document 7 (and
@@ -814,6 +868,7 @@ int main(void)
 	RUN(test_long_prefix);
 	RUN(test_bad_input);
 	RUN(test_token_cache);
+	RUN(test_prepack_memo);
 	RUN(test_postings_snapshot);
 	RUN(test_text_by_reference);
 	morgue_fs_rmtree(tmp);

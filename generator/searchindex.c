@@ -1262,6 +1262,7 @@ static const char B85[] =
 
 static void base85(morgue_buf *b, const unsigned char *p, size_t n)
 {
+	morgue_buf_grow(b, (n + 3) / 4 * 5); /* at once, not group by group */
 	for (size_t i = 0; i < n; i += 4) {
 		uint32_t v = 0;
 		size_t m = n - i < 4 ? n - i : 4;

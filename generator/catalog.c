@@ -1976,6 +1976,8 @@ static int rows_into(morgue_value *list, sqlite3_stmt *st)
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		morgue_value *m = morgue_value_push_map(list);
 		int n = sqlite3_column_count(st);
+		/* its columns, and a display form or two (date, month) */
+		morgue_value_reserve(m, (size_t)n + 2);
 		if (ncols < 0) {
 			ncols = n;
 			for (int i = 0; i < n && i < ROW_COLS; i++)

@@ -299,6 +299,12 @@ morgue_value *morgue_value_set_map(morgue_value *map, const char *key)
 	return m;
 }
 
+void morgue_value_reserve(morgue_value *c, size_t n)
+{
+	if (c && (c->type == MORGUE_VALUE_LIST || c->type == MORGUE_VALUE_MAP))
+		MORGUE_ARRAY_RESERVE(c->u.c.e, c->u.c.cap, n);
+}
+
 morgue_value *morgue_value_push_map(morgue_value *list)
 {
 	morgue_value *m = morgue_value_map();

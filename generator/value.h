@@ -75,5 +75,8 @@ morgue_value *morgue_value_set_list(morgue_value *map, const char *key);
 morgue_value *morgue_value_set_map(morgue_value *map, const char *key);
 /* Appends and returns a new map to a list. */
 morgue_value *morgue_value_push_map(morgue_value *list);
+/* Room for n items in a list or map (a hint: nothing changes but the
+ * allocation), so one built to a known size is not grown on the way. */
+void morgue_value_reserve(morgue_value *c, size_t n);
 
 #endif

@@ -68,6 +68,23 @@ static void growth(void)
 	CHECK(morgue_value_at(l, 300) == NULL);
 	CHECK(morgue_value_at(m, 0) == NULL); /* a map is not a list */
 	CHECK(morgue_value_get(l, "n") == NULL); /* nor a list a map */
+	/* reserve changes nothing but room: before, after, less than held */
+	morgue_value *r = morgue_value_map();
+	morgue_value_reserve(r, 20);
+	CHECK_INT(morgue_value_count(r), 0);
+	for (int i = 0; i < 30; i++) {
+		snprintf(key, sizeof(key), "r%d", i);
+		morgue_value_set_int(r, key, i);
+	}
+	morgue_value_reserve(r, 5);
+	morgue_value_reserve(l, 1000);
+	morgue_value_reserve(morgue_value_at(l, 0), 1); /* a map */
+	morgue_value_reserve(NULL, 3);
+	CHECK_INT(morgue_value_count(r), 30);
+	CHECK(morgue_value_get_number(morgue_value_get(r, "r29")) == 29);
+	CHECK_INT(morgue_value_count(l), 300);
+	CHECK(morgue_value_get_number(morgue_value_get(morgue_value_at(l, 299), "n")) == 299);
+	morgue_value_free(r);
 	morgue_value_free(m);
 	morgue_value_free(l);
 }

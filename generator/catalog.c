@@ -2310,7 +2310,8 @@ static int by_reg_slug(const void *key, const void *x)
 	return strcmp(key, ((const struct reg_entity *)x)->slug);
 }
 
-/* The registered entity slug, or NULL. The registry (a few thousand
+/* The registered entity with this slug, or NULL (slug NULL: only read
+ * the registry). The registry (a few thousand
  * rows) is read into memory on the connection's first call: an article's
  * entities and sources take their names from it rather than from a join,
  * which cost two B-tree searches per row (the slug's index, then the

@@ -426,7 +426,6 @@ static void free_terms(morgue_searchindex *s)
 	s->nfpairs = s->capfpairs = 0;
 }
 
-/* Drop what morgue_searchindex_index built (terms, lengths, tokenizer). */
 static void prepacked_free(morgue_searchindex *s)
 {
 	for (size_t i = 0; i < s->npre; i++)
@@ -436,6 +435,8 @@ static void prepacked_free(morgue_searchindex *s)
 	s->npre = 0;
 }
 
+/* Drop what morgue_searchindex_index built (terms, lengths, tokenizer)
+ * and the shards packed from it. */
 static void unindex(morgue_searchindex *s)
 {
 	prepacked_free(s);

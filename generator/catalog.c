@@ -2588,11 +2588,16 @@ morgue_value *morgue_catalog_entity(morgue_catalog *c, const char *slug)
 		/* t.date, t.path are a's; a path is one article */
 		" WHERE t.source=:p1 ORDER BY t.date DESC, t.path, t.article_id, t.seq LIMIT 100",
 		slug, NULL, 0, 0));
+	/* the newest 100 citing articles are chosen from the index alone,
+	 * then joined: joined first, every citing article was read (24k
+	 * for the most cited source at 10k articles) before the LIMIT */
 	morgue_value_set(e, "cited_by", query(c,
-		"SELECT " ARTICLE_COLS ", COUNT(*) AS attributions"
-		" FROM attributions t CROSS JOIN articles a ON a.id = t.article_id"
-		" WHERE t.source=:p1 GROUP BY t.date, t.path, t.article_id"
-		" ORDER BY t.date DESC, t.path LIMIT 100",
+		"SELECT " ARTICLE_COLS ", x.n AS attributions"
+		" FROM (SELECT article_id, date, path, COUNT(*) AS n FROM attributions"
+		"  WHERE source=:p1 GROUP BY date, path, article_id"
+		"  ORDER BY date DESC, path LIMIT 100) x"
+		" CROSS JOIN articles a ON a.id = x.article_id"
+		" ORDER BY x.date DESC, x.path",
 		slug, NULL, 0, 0));
 	merge_into(e, query(c,
 		"SELECT COUNT(*) AS quoted_count, COUNT(DISTINCT article_id) AS cited_by_count"

@@ -193,6 +193,18 @@ static void bind_text(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
+/* bind_text for a value that outlives the step, not copied (the loads'
+ * inserts copied every mention's and attribution's strings once more).
+ * The loops that use it clear the bindings after, so that no statement
+ * keeps a pointer into the caller's memory. */
+static void bind_static(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
 int morgue_catalog_new(morgue_catalog **out)
 {
 	return morgue_catalog_new_file(out, NULL);
@@ -642,7 +654,7 @@ static int add_refs(morgue_catalog *c, long long article_id, const morgue_mentio
 			k++;
 		}
 		sqlite3_bind_int64(ins, 1, article_id);
-		bind_text(ins, 2, m[g].entity);
+		bind_static(ins, 2, m[g].entity);
 		sqlite3_bind_int64(ins, 3, (long long)(k - g));
 		sqlite3_bind_int64(ins, 4, m[first].offset);
 		sqlite3_bind_int64(ins, 5, m[first].length);
@@ -650,12 +662,12 @@ static int add_refs(morgue_catalog *c, long long article_id, const morgue_mentio
 		if (morgue_catalog_kwic_span(text, tlen, off, len, &ks, &ke)) {
 			/* as bound from a C string before: up to a NUL */
 			sqlite3_bind_text(ins, 6, text + ks, (int)strnlen(text + ks, off - ks),
-					  SQLITE_TRANSIENT);
+					  SQLITE_STATIC);
 			sqlite3_bind_text(ins, 7, text + off, (int)strnlen(text + off, len),
-					  SQLITE_TRANSIENT);
+					  SQLITE_STATIC);
 			sqlite3_bind_text(ins, 8, text + off + len,
 					  (int)strnlen(text + off + len, ke - off - len),
-					  SQLITE_TRANSIENT);
+					  SQLITE_STATIC);
 		} else {
 			sqlite3_bind_null(ins, 6);
 			sqlite3_bind_null(ins, 7);
@@ -666,6 +678,7 @@ static int add_refs(morgue_catalog *c, long long article_id, const morgue_mentio
 		sqlite3_reset(ins);
 		g = k;
 	}
+	sqlite3_clear_bindings(ins);
 	/* cached: the cache owns ins */
 	free(m);
 	return rc;
@@ -686,15 +699,16 @@ int morgue_catalog_add_mentions(morgue_catalog *c, long long article_id,
 		return MORGUE_ERROR;
 	for (size_t i = 0; i < n && !rc; i++) {
 		sqlite3_bind_int64(st, 1, article_id);
-		bind_text(st, 2, m[i].entity);
-		bind_text(st, 3, m[i].surface);
+		bind_static(st, 2, m[i].entity);
+		bind_static(st, 3, m[i].surface);
 		sqlite3_bind_int64(st, 4, (long long)m[i].offset);
 		sqlite3_bind_int64(st, 5, (long long)m[i].length);
-		bind_text(st, 6, morgue_mention_source_name(m[i].source));
+		bind_static(st, 6, morgue_mention_source_name(m[i].source));
 		if (sqlite3_step(st) != SQLITE_DONE)
 			rc = db_error(c, "add mention");
 		sqlite3_reset(st);
 	}
+	sqlite3_clear_bindings(st);
 	/* cached: the cache owns st */
 	return rc ? rc : add_refs(c, article_id, m, n, text, text_len);
 }
@@ -719,21 +733,22 @@ int morgue_catalog_add_attributions(morgue_catalog *c, long long article_id,
 		morgue_attribution_quote_span(&a[i], text_len, &off, &len);
 		sqlite3_bind_int64(st, 1, article_id);
 		sqlite3_bind_int64(st, 2, (long long)i + 1);
-		bind_text(st, 3, a[i].source);
-		bind_text(st, 4, a[i].source_text ? a[i].source_text : "");
-		bind_text(st, 5, morgue_source_kind_name(a[i].kind));
-		bind_text(st, 6, a[i].cue);
-		bind_text(st, 7, a[i].affiliation);
+		bind_static(st, 3, a[i].source);
+		bind_static(st, 4, a[i].source_text ? a[i].source_text : "");
+		bind_static(st, 5, morgue_source_kind_name(a[i].kind));
+		bind_static(st, 6, a[i].cue);
+		bind_static(st, 7, a[i].affiliation);
 		sqlite3_bind_int64(st, 8, a[i].count);
 		sqlite3_bind_int64(st, 9, (long long)a[i].offset);
 		sqlite3_bind_int64(st, 10, (long long)a[i].length);
 		sqlite3_bind_text(st, 11, text ? text + off : "", text ? (int)len : 0,
-				  SQLITE_TRANSIENT);
-		bind_text(st, 12, morgue_attribution_origin(&a[i]));
+				  SQLITE_STATIC);
+		bind_static(st, 12, morgue_attribution_origin(&a[i]));
 		if (sqlite3_step(st) != SQLITE_DONE)
 			rc = db_error(c, "add attribution");
 		sqlite3_reset(st);
 	}
+	sqlite3_clear_bindings(st);
 	/* cached: the cache owns st */
 	return rc;
 }

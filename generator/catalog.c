@@ -2355,11 +2355,6 @@ static const struct reg_entity *registry_find(morgue_catalog *c, const char *slu
 	return bsearch(slug, c->reg, c->nreg, sizeof(*c->reg), by_reg_slug);
 }
 
-static void set_text_or_null(morgue_value *m, const char *key, const char *s)
-{
-	morgue_value_set(m, key, s ? morgue_value_string(s) : morgue_value_null());
-}
-
 typedef struct article_ref {
 	const struct reg_entity *e;
 	long long mentions;
@@ -2412,8 +2407,8 @@ static morgue_value *article_entities(morgue_catalog *c, long long id)
 		morgue_value_set_str(m, "name", e->name);
 		morgue_value_set_str(m, "type", e->type);
 		morgue_value_set_str(m, "url", url.ptr);
-		set_text_or_null(m, "source_url", e->url);
-		set_text_or_null(m, "wikidata", e->wikidata);
+		morgue_value_set_str(m, "source_url", e->url); /* NULL: null */
+		morgue_value_set_str(m, "wikidata", e->wikidata);
 		morgue_value_set_int(m, "mentions", refs[i].mentions);
 	}
 	free(refs);

@@ -212,12 +212,12 @@ static morgue_value *entities_of_type(morgue_site *s, const char *type)
 	return list;
 }
 
-/* Render template `tpl` with ctx to site path `path` and free ctx. */
 /* What a page's or an article's JSON buffer starts with: most pages fit
  * (an article page is about 32 KB, its JSON 45 KB at 10k articles), and
  * growing from nothing copied each one about twice on the way. */
 #define PAGE_BUF_START (64u << 10)
 
+/* Render template `tpl` with ctx to site path `path` and free ctx. */
 static int emit(morgue_site *s, const char *tpl, const char *path, morgue_value *ctx)
 {
 	morgue_buf html = MORGUE_BUF_INIT;

@@ -1310,6 +1310,14 @@ int morgue_cache_page_record(morgue_cache *k, const char *family, const char *si
 	return 0;
 }
 
+/* How long a reader of the previous cache file waits out a lock. On an
+ * edit that file is the one the build writes (WAL mode), and without a
+ * timeout a reader that meets a lock held for a moment gets SQLITE_BUSY
+ * at once: the search index then fails the build ("could not be read
+ * back"). A loaded CI run failed so once (not reproduced since); this is
+ * the likely cause. */
+#define MORGUE_CACHE_BUSY_MS 10000
+
 /* The search thread's connection to the previous cache file: 0, or -1
  * (tok_failed: nothing is read from it). */
 static int tok_open(morgue_cache *k)
@@ -1321,6 +1329,7 @@ static int tok_open(morgue_cache *k)
 	/* one read transaction for all the lookups (not a lock taken and
 	 * dropped per article); ended by flush */
 	if (sqlite3_open_v2(k->tok_path, &k->tok_db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+	    sqlite3_busy_timeout(k->tok_db, MORGUE_CACHE_BUSY_MS) != SQLITE_OK ||
 	    sqlite3_prepare_v3(k->tok_db, "SELECT tokens FROM cache_tokens WHERE key=?", -1,
 			       SQLITE_PREPARE_PERSISTENT, &k->tok_get, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v3(k->tok_db, "SELECT text FROM bodies WHERE id=?", -1,
@@ -1841,6 +1850,7 @@ static void *read_ahead(void *arg)
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_open_v2(k->tok_path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_busy_timeout(db, MORGUE_CACHE_BUSY_MS) == SQLITE_OK &&
 	    sqlite3_prepare_v2(db, "SELECT family, sig, path, size FROM cache_pages", -1, &st,
 			       NULL) == SQLITE_OK &&
 	    page_set_read(&k->ahead_pg, st) == 0)

@@ -97,7 +97,7 @@ struct morgue_cache {
 	key_id *keys;     /* by key */
 	size_t nkeys;
 	char *prev_stamp;
-	sqlite3_stmt *lookup, *record, *page_ins, *page_prev, *related;
+	sqlite3_stmt *lookup, *record, *page_ins, *page_prev;
 	/* the previous build's page records (page_prev: all of them, by
 	 * family), read in one scan at the first page_reuse: rows sorted by
 	 * family, the first of each found by hash (pages_load) */
@@ -114,6 +114,11 @@ struct morgue_cache {
 	/* listing digests by article id (morgue_cache_load_listings) */
 	char (*listing)[MORGUE_HASH_HEX];
 	size_t nlisting;
+	/* each article's related list hashed, by article id: read in one
+	 * scan at the first morgue_cache_article_sig (related_digests) */
+	char (*related)[MORGUE_HASH_HEX];
+	size_t nrelated;
+	int related_read;
 	group *groups;
 	size_t ngroups;
 	size_t reused;
@@ -409,8 +414,6 @@ int morgue_cache_open(morgue_cache **out, morgue_catalog *c, const char *prev_pa
 	}
 	k->record = prepare(k, "INSERT INTO cache_articles VALUES(?,?,?)");
 	k->page_ins = prepare(k, "INSERT INTO cache_pages VALUES(?,?,?,?)");
-	k->related = prepare(k, "SELECT other, score, shared FROM related WHERE article_id=?"
-				" ORDER BY rank");
 	if (!k->record || !k->page_ins) {
 		rc = MORGUE_ERROR;
 		goto done;
@@ -464,7 +467,6 @@ void morgue_cache_free(morgue_cache *k)
 	drop_previous(k);
 	sqlite3_finalize(k->record);
 	sqlite3_finalize(k->page_ins);
-	sqlite3_finalize(k->related);
 	sqlite3_finalize(k->list_entity);
 	sqlite3_finalize(k->search_pub);
 	sqlite3_finalize(k->rows_ins);
@@ -509,6 +511,7 @@ void morgue_cache_free(morgue_cache *k)
 	sqlite3_finalize(k->mentions_st);
 	free(k->digest);
 	free(k->listing);
+	free(k->related);
 	free(k->prev_stamp);
 	for (size_t i = 0; i < k->nkeys; i++)
 		free(k->keys[i].key);
@@ -815,10 +818,8 @@ int morgue_cache_open_planned(morgue_cache **out, morgue_catalog **catalog, cons
 	p->nold = 0;
 	k->record = prepare(k, "INSERT INTO cache_articles VALUES(?,?,?)");
 	k->page_ins = prepare(k, "INSERT INTO cache_pages VALUES(?,?,?,?)");
-	k->related = prepare(k, "SELECT other, score, shared FROM related WHERE article_id=?"
-				" ORDER BY rank");
 	k->page_prev = prepare(k, "SELECT family, sig, path, size FROM main.cache_pages");
-	if (!k->record || !k->page_ins || !k->related || !k->page_prev ||
+	if (!k->record || !k->page_ins || !k->page_prev ||
 	    mark_dirty(k, p->stale, p->nstale) < 0 ||
 	    morgue_catalog_drop_articles(c, p->stale, p->nstale) < 0 ||
 	    morgue_catalog_clear_history(c) < 0 ||
@@ -962,6 +963,10 @@ int morgue_cache_load_listings(morgue_cache *k)
 	free(k->listing);
 	k->listing = NULL;
 	k->nlisting = 0;
+	free(k->related); /* made again from these (related_digests) */
+	k->related = NULL;
+	k->nrelated = 0;
+	k->related_read = 0;
 	if (!st)
 		return MORGUE_ERROR;
 	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
@@ -977,26 +982,56 @@ int morgue_cache_load_listings(morgue_cache *k)
 	return rc;
 }
 
+/* Every article's related list (the catalog's, finished) hashed in one
+ * scan: the other article's listing digest, the score's bits and the
+ * shared entities, in rank order. A query per article cost as much again
+ * (10k statements), and the score as text a float conversion per row. */
+static void related_digests(morgue_cache *k)
+{
+	sqlite3_stmt *st = prepare(k, "SELECT article_id, other, score, shared FROM related"
+				      " ORDER BY article_id, rank");
+	morgue_hash h;
+	long long cur = -1;
+	k->related_read = 1;
+	if (!st)
+		return;
+	for (int more = sqlite3_step(st) == SQLITE_ROW;; more = sqlite3_step(st) == SQLITE_ROW) {
+		long long id = more ? sqlite3_column_int64(st, 0) : -1;
+		if (id != cur && cur >= 0) {
+			char hex[MORGUE_HASH_HEX];
+			morgue_hash_hex(hex, &h);
+			set_hex(&k->related, &k->nrelated, cur, hex);
+		}
+		if (!more)
+			break;
+		if (id != cur) {
+			morgue_hash_init(&h);
+			cur = id;
+		}
+		double score = sqlite3_column_double(st, 2);
+		unsigned long long bits;
+		memcpy(&bits, &score, sizeof(bits));
+		morgue_hash_puts(&h, listing_digest(k, sqlite3_column_int64(st, 1)));
+		morgue_hash_int(&h, (long long)bits);
+		morgue_hash_puts(&h, (const char *)sqlite3_column_text(st, 3));
+	}
+	sqlite3_finalize(st);
+}
+
 void morgue_cache_article_sig(morgue_cache *k, char out[MORGUE_HASH_HEX],
 			      const char *page_key, long long id, long long prev,
 			      long long next)
 {
 	morgue_hash h;
+	if (!k->related_read)
+		related_digests(k);
 	morgue_hash_init(&h);
 	morgue_hash_puts(&h, "article");
 	morgue_hash_puts(&h, page_key);
 	morgue_hash_puts(&h, morgue_cache_article_digest(k, id));
 	morgue_hash_puts(&h, prev > 0 ? listing_digest(k, prev) : "-");
 	morgue_hash_puts(&h, next > 0 ? listing_digest(k, next) : "-");
-	if (k->related) {
-		sqlite3_bind_int64(k->related, 1, id);
-		while (sqlite3_step(k->related) == SQLITE_ROW) {
-			morgue_hash_puts(&h, listing_digest(k, sqlite3_column_int64(k->related, 0)));
-			morgue_hash_puts(&h, (const char *)sqlite3_column_text(k->related, 1));
-			morgue_hash_puts(&h, (const char *)sqlite3_column_text(k->related, 2));
-		}
-		sqlite3_reset(k->related);
-	}
+	morgue_hash_puts(&h, id >= 0 && (size_t)id < k->nrelated ? k->related[id] : "");
 	morgue_hash_hex(out, &h);
 }
 

@@ -90,7 +90,10 @@ typedef struct term {
 	long seen_doc; /* index_doc: the document whose occurrences head..tail are */
 	size_t head, tail;
 	size_t slot; /* index_doc: its index in the document's terms */
+	/* borrowed: post points into a snapshot part (s->snaps, asize 0),
+	 * as index_delta loaded it; copied before anything is appended */
 	morgue_buf post;
+	int borrowed;
 	size_t *cuts; /* chunk boundaries in post */
 	size_t ncuts, capcuts;
 	size_t dc, dc_start; /* bytes of doc deltas and tf codes; at the chunk's start */
@@ -159,6 +162,10 @@ struct morgue_searchindex {
 	/* filled by write */
 	term **terms;
 	size_t nterms, capterms;
+	/* the snapshot parts the terms' postings were loaded from (kept
+	 * while any term borrows from them: until free_terms) */
+	morgue_buf *snaps;
+	size_t nsnaps;
 	smap tmap;  /* key -> term */
 	smap fmap;  /* form -> stem (char *, owned: "form\0stem") */
 	term **by_word; /* morgue_token.word -> term, while indexing */
@@ -395,7 +402,8 @@ int morgue_searchindex_add_entity(morgue_searchindex *s, const char *slug,
 static void term_free(term *t)
 {
 	free(t->key);
-	morgue_buf_free(&t->post);
+	if (!t->borrowed)
+		morgue_buf_free(&t->post);
 	free(t->cuts);
 	freev(t->forms, t->nforms);
 	free(t->ents);
@@ -409,6 +417,11 @@ static void free_terms(morgue_searchindex *s)
 	free(s->terms);
 	s->terms = NULL;
 	s->nterms = s->capterms = 0;
+	for (size_t i = 0; i < s->nsnaps; i++)
+		morgue_buf_free(&s->snaps[i]);
+	free(s->snaps);
+	s->snaps = NULL;
+	s->nsnaps = 0;
 	smap_free(&s->tmap);
 	smap_free(&s->fmap);
 	smap_free(&s->wmap);
@@ -850,6 +863,13 @@ static int on_token(const morgue_token *tok, void *payload)
  * this one reached CHUNK bytes); the caller counts what it adds in t->dc. */
 static void post_begin(term *t, long doc)
 {
+	if (t->borrowed) {
+		morgue_buf own = MORGUE_BUF_INIT;
+		morgue_buf_grow(&own, t->post.size + 16);
+		morgue_buf_put(&own, t->post.ptr, t->post.size);
+		t->post = own;
+		t->borrowed = 0;
+	}
 	if (t->dc - t->dc_start > CHUNK) {
 		MORGUE_ARRAY_RESERVE(t->cuts, t->capcuts, t->ncuts + 1);
 		t->cuts[t->ncuts++] = t->post.size;
@@ -2208,7 +2228,9 @@ static int snap_load_term(morgue_searchindex *s, const unsigned char *p, size_t 
 	for (size_t k = 0; k < ncuts; k++)
 		if (t->cuts[k] > pl)
 			return -1;
-	morgue_buf_put(&t->post, (const char *)p + *i, pl);
+	/* borrowed, not copied: most terms are written as they were */
+	t->post = (morgue_buf){ pl ? (char *)p + *i : NULL, pl, 0 };
+	t->borrowed = pl > 0;
 	*i += pl;
 	return 0;
 }
@@ -2249,8 +2271,9 @@ static int term_rebuild(term *t, const unsigned char *changed, size_t ndocs, con
 	const char *p = old.ptr;
 	size_t n = old.size, i = 0;
 	long doc = -1;
-	int rc = 0;
+	int rc = 0, borrowed = t->borrowed;
 	t->post = (morgue_buf)MORGUE_BUF_INIT;
+	t->borrowed = 0;
 	free(t->cuts);
 	t->cuts = NULL;
 	t->ncuts = t->capcuts = 0;
@@ -2283,7 +2306,8 @@ static int term_rebuild(term *t, const unsigned char *changed, size_t ndocs, con
 	}
 	for (; ne; e++, ne--)
 		pend_put(t, e);
-	morgue_buf_free(&old);
+	if (!borrowed)
+		morgue_buf_free(&old);
 	return rc;
 }
 
@@ -2406,13 +2430,17 @@ static int index_delta(morgue_searchindex *s)
 	wstat_reserve(s, s->nw); /* and the words those made */
 
 	/* the terms as the last build left them */
+	if (nparts > SIZE_MAX / sizeof(*s->snaps))
+		goto done;
+	s->snaps = morgue_calloc(nparts ? nparts : 1, sizeof(*s->snaps));
 	for (size_t k = 1; k <= nparts; k++) {
+		morgue_buf *sp = &s->snaps[s->nsnaps++];
 		snap_key(&key, k);
-		if (s->toks.lookup(key.ptr, &part, s->toks.payload) != 1 || part.size < WDICT_ID ||
-		    memcmp(part.ptr, sid, WDICT_ID))
+		if (s->toks.lookup(key.ptr, sp, s->toks.payload) != 1 || sp->size < WDICT_ID ||
+		    memcmp(sp->ptr, sid, WDICT_ID))
 			goto done;
-		for (size_t j = WDICT_ID; j < part.size;)
-			if (snap_load_term(s, (const unsigned char *)part.ptr, part.size, &j) < 0)
+		for (size_t j = WDICT_ID; j < sp->size;)
+			if (snap_load_term(s, (const unsigned char *)sp->ptr, sp->size, &j) < 0)
 				goto done;
 	}
 
@@ -2662,7 +2690,10 @@ int morgue_searchindex_write(morgue_searchindex *s, const char *site_dir)
 		term *t = items[i].t;
 		ser_term(&w, t, &items[i], &chunk_no, &pos_no);
 		/* written out: the postings are not needed twice at the peak */
-		morgue_buf_free(&t->post);
+		if (!t->borrowed)
+			morgue_buf_free(&t->post);
+		t->post = (morgue_buf)MORGUE_BUF_INIT;
+		t->borrowed = 0;
 	}
 	nitems = s->nterms;
 	for (size_t i = 0; i < s->nfpairs; i++) {

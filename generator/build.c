@@ -981,9 +981,24 @@ typedef struct archive_copy {
 	int ok;
 } archive_copy;
 
+/* Let the calling thread yield to the others: on an edit the main
+ * thread is the critical path, and the helpers it waits for only later
+ * (the archive.sqlite copy and update, the history since the last build,
+ * the check of the live site, the previous page records) would otherwise
+ * take most of a core from it while it loads: five threads on two cores.
+ * Niced, they fill the idle gaps after (10k articles, the first edit after
+ * a clean build, 8 alternating pairs: 1.00 -> 0.93 s). Not the search
+ * thread: niced, it was still writing when the pages were done, and the
+ * build waited for it. */
+static void background_thread(void)
+{
+	(void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+}
+
 static void *copy_archive(void *arg)
 {
 	archive_copy *a = arg;
+	background_thread();
 	morgue_buf after = MORGUE_BUF_INIT;
 	a->ok = morgue_output_read_marker(&a->marker, a->site) == 0 &&
 		morgue_fs_copy(a->from, a->to) == 0 &&
@@ -1138,16 +1153,6 @@ static int write_archive(exports *x, morgue_catalog *c)
 	return rc;
 }
 
-/* Let the calling thread yield to the others: on an edit the main
- * thread's pages are the critical path, and the archive.sqlite update,
- * which it waits for only at the end, would otherwise take half its core.
- * Not the search thread: niced, it was still writing when the pages were
- * done, and the build waited for it. */
-static void background_thread(void)
-{
-	(void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
-}
-
 static void *write_exports(void *arg)
 {
 	exports *x = arg;
@@ -1208,6 +1213,7 @@ typedef struct history_job {
 	morgue_repo *repo;
 	const char *prev_cache; /* continue the history stored there, or NULL */
 	const char *key;        /* what a stored history must have been made with */
+	int background;         /* an edit's: a few commits (background_thread) */
 	morgue_history *history;
 	int rc;
 	morgue_buf error;
@@ -1217,6 +1223,8 @@ typedef struct history_job {
 static void *collect_history(void *arg)
 {
 	history_job *j = arg;
+	if (j->background)
+		background_thread();
 	morgue_buf prev = MORGUE_BUF_INIT;
 	if (j->prev_cache && morgue_cache_read_history(&prev, j->prev_cache) == 0)
 		j->rc = morgue_history_collect_since(&j->history, j->repo, j->key,
@@ -1323,6 +1331,7 @@ typedef struct reuse_job {
 static void *check_reuse(void *arg)
 {
 	reuse_job *j = arg;
+	background_thread();
 	j->current = morgue_output_check(&j->marker, j->dir, j->stamp);
 	morgue_error_clear();
 	return NULL;
@@ -1657,6 +1666,7 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 		hj.repo = b.repo;
 		hj.prev_cache = opts->clean ? NULL : b.self ? cache_new.ptr : cache_path.ptr;
 		hj.key = history_key.ptr;
+		hj.background = b.self;
 		history_threaded = pthread_create(&history_thread, NULL, collect_history, &hj) == 0;
 		/* archive.sqlite's index, filled by a thread of its own while
 		 * the articles load, next to the catalog file (without one,

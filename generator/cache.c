@@ -15,6 +15,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1881,6 +1883,9 @@ static int page_set_read(page_set *ps, sqlite3_stmt *st)
  * ahead_pg; ahead_ok says it is whole. */
 static void *read_ahead(void *arg)
 {
+	/* needed only when the pages are rendered: as build.c's helpers
+	 * (background_thread), it yields to the load */
+	(void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
 	morgue_cache *k = arg;
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;

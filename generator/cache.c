@@ -142,6 +142,7 @@ struct morgue_cache {
 	size_t nkept, capkept;
 	sqlite3_stmt *list_entity;
 	sqlite3_stmt *search_pub, *search_list[2]; /* kept prepared: one use per article */
+	sqlite3_stmt *search_ins;
 	sqlite3_stmt *rows_ins, *listing_sel[2];
 	struct entity_count *counts; /* by slug */
 	size_t ncounts;
@@ -476,6 +477,7 @@ void morgue_cache_free(morgue_cache *k)
 		sqlite3_finalize(k->listing_sel[i]);
 	sqlite3_finalize(k->search_list[0]);
 	sqlite3_finalize(k->search_list[1]);
+	sqlite3_finalize(k->search_ins);
 	for (size_t i = 0; i < k->ncounts; i++)
 		free(k->counts[i].slug);
 	free(k->counts);
@@ -2003,7 +2005,10 @@ int morgue_cache_search_record(morgue_cache *k, long long id, const char *public
 			       const char *const *tags, size_t ntags,
 			       const char *const *entities, size_t nentities)
 {
-	sqlite3_stmt *st = prepare(k, "INSERT INTO cache_search VALUES(?,?,?,?)");
+	/* kept prepared, as search_list: one row per article */
+	sqlite3_stmt *st = k->search_ins ? k->search_ins
+					 : (k->search_ins = prepare(k, "INSERT INTO cache_search"
+									  " VALUES(?,?,?,?)"));
 	morgue_buf t = MORGUE_BUF_INIT, e = MORGUE_BUF_INIT;
 	int rc = 0;
 	if (!st)
@@ -2017,7 +2022,8 @@ int morgue_cache_search_record(morgue_cache *k, long long id, const char *public
 	sqlite3_bind_text(st, 4, e.ptr, (int)e.size, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = db_error(k, "record search fields");
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
 	morgue_buf_free(&t);
 	morgue_buf_free(&e);
 	return rc;

@@ -19,6 +19,9 @@
 #define MARKER ".morgue-site"
 #define OLD ".old" /* <dir>.old: the site the last build replaced */
 #define REPLACED_BY ".morgue-replaced-by" /* in <dir>.old: by which site */
+/* REPLACED_BY's second line when <dir>.old is the spare a clean build
+ * made (make_spare): links to every file of the site that replaced it */
+#define MIRROR "mirror\n"
 
 /* A file put into staging by this build (written or linked). */
 typedef struct placed {
@@ -41,6 +44,7 @@ struct morgue_output {
 	char *stamp;         /* what the site is built from, or NULL */
 	int keep;            /* link unchanged files from the previous site */
 	int spare;           /* staging began as <dir>.old (updated in place) */
+	int spare_mirrors;   /* ... made as a mirror of the live site (MIRROR) */
 	morgue_buf spare_dir; /* links to the new site's files, made at prepare
 			       * when the replaced site is not kept: <dir>.old
 			       * after the commit (empty: none) */
@@ -212,14 +216,19 @@ static int site_id(morgue_buf *out, const char *dir)
 
 /* 1 when <dir>.old is morgue's and the site the live one replaced: only
  * that tree shares the live site's files (another, left when the site was
- * removed and built again, would cost more to update than a fresh one). */
-static int old_is_current(const morgue_output *o)
+ * removed and built again, would cost more to update than a fresh one).
+ * *mirrors: it is a clean build's spare (MIRROR), links to every file of
+ * the live site as that build left it. */
+static int old_is_current(const morgue_output *o, int *mirrors)
 {
 	morgue_buf m = MORGUE_BUF_INIT, id = MORGUE_BUF_INIT, was = MORGUE_BUF_INIT;
 	morgue_buf_printf(&m, "%s/%s", o->old.ptr, REPLACED_BY);
 	int yes = site_id(&id, o->dir.ptr) == 0 && morgue_fs_read(&was, m.ptr) == 0 &&
-		  was.size == id.size && !memcmp(was.ptr, id.ptr, id.size) &&
+		  was.size >= id.size && !memcmp(was.ptr, id.ptr, id.size) &&
 		  has_marker(o->old.ptr);
+	*mirrors = yes && was.size == id.size + strlen(MIRROR) &&
+		   !memcmp(was.ptr + id.size, MIRROR, strlen(MIRROR));
+	yes = yes && (was.size == id.size || *mirrors);
 	morgue_error_clear();
 	morgue_buf_free(&m);
 	morgue_buf_free(&id);
@@ -259,7 +268,8 @@ int morgue_output_begin(morgue_output **out, const char *dir)
 	/* an old site that the live one did not replace is garbage: it
 	 * holds the disk space of every file of its own */
 	morgue_buf_printf(&o->old, "%s" OLD, o->dir.ptr);
-	if (morgue_fs_is_dir(o->old.ptr) && has_marker(o->old.ptr) && !old_is_current(o))
+	int mirrors;
+	if (morgue_fs_is_dir(o->old.ptr) && has_marker(o->old.ptr) && !old_is_current(o, &mirrors))
 		morgue_fs_rmtree_parallel(o->old.ptr);
 
 	morgue_buf_printf(&o->staging, "%s.staging-%ld", o->dir.ptr, (long)getpid());
@@ -395,15 +405,18 @@ int morgue_output_close(morgue_output_file *f)
 static void adopt_old(morgue_output *o)
 {
 	morgue_buf m = MORGUE_BUF_INIT;
-	if (!old_is_current(o))
+	int mirrors = 0;
+	if (!old_is_current(o, &mirrors))
 		return;
 	/* staging holds only its marker yet */
 	if (morgue_fs_rmtree(o->staging.ptr) < 0 || rename(o->old.ptr, o->staging.ptr) < 0) {
 		morgue_error_clear();
 		if (!morgue_fs_is_dir(o->staging.ptr))
 			morgue_fs_mkdirs(o->staging.ptr);
-	} else
+	} else {
 		o->spare = 1;
+		o->spare_mirrors = mirrors;
+	}
 	morgue_error_clear();
 	morgue_buf_printf(&m, "%s/%s", o->staging.ptr, MARKER);
 	unlink(m.ptr);
@@ -599,6 +612,13 @@ int morgue_output_mirror(morgue_output *o)
 	int from = -1, to = -1, rc = 0;
 	if (!o->spare)
 		return 0; /* an empty staging tree: links are made page by page */
+	if (o->spare_mirrors) {
+		/* the live site is the one the spare mirrors (its marker, and
+		 * the count of its files and bytes the caller checked): a walk
+		 * of both trees finds nothing to link (a tenth of an edit) */
+		o->mirror = 1;
+		return 0;
+	}
 	from = open(o->dir.ptr, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	to = open(o->staging.ptr, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (from < 0 || to < 0 || mirror_at(o, from, to, o->staging.ptr, "") < 0)
@@ -1016,6 +1036,7 @@ static void place_spare(morgue_output *o)
 	if (!morgue_fs_exists(o->old.ptr) && site_id(&id, o->dir.ptr) == 0 &&
 	    rename(o->spare_dir.ptr, o->old.ptr) == 0) {
 		morgue_buf_printf(&p, "%s/%s", o->old.ptr, REPLACED_BY);
+		morgue_buf_puts(&id, MIRROR);
 		if (morgue_fs_write(p.ptr, id.ptr, id.size) < 0)
 			morgue_fs_rmtree(o->old.ptr); /* unusable without it */
 	} else

@@ -397,6 +397,59 @@ static void mirror_brings_old_site_up_to_the_live_one(void)
 	morgue_fs_rmtree(tmp);
 }
 
+/* A clean build's spare tree is a mirror of the site it commits (its
+ * REPLACED_BY says so): the next build adopts it and morgue_output_mirror
+ * walks neither tree. A file of the live site replaced behind morgue's
+ * back (another inode, the same bytes) is therefore not linked again,
+ * and the pages still come out whole; a walk would have linked it. */
+static void a_clean_builds_spare_is_not_walked_again(void)
+{
+	morgue_output *o;
+	char p[512], id[512];
+	struct stat st;
+	mktmp();
+	CHECK_INT(morgue_output_begin(&o, pathf("site")), 0);
+	write_site_1(o);
+	CHECK_INT(morgue_output_commit(o), 0);
+	morgue_output_free(o);
+	ino_t a1 = inode("site/a.html");
+	snprintf(p, sizeof(p), "%s/site.old/.morgue-replaced-by", tmp);
+	FILE *f = fopen(p, "r");
+	size_t n = f ? fread(id, 1, sizeof(id) - 1, f) : 0;
+	if (f)
+		fclose(f);
+	id[n] = '\0';
+	CHECK(strstr(id, "\nmirror\n") != NULL);
+	/* a.html replaced by hand: the same bytes, another inode */
+	snprintf(p, sizeof(p), "%s", pathf("site/a.new"));
+	CHECK_INT(morgue_fs_write(p, "A1", 2), 0);
+	CHECK_INT(rename(p, pathf("site/a.html")), 0);
+	CHECK(inode("site/a.html") != a1 && inode("site.old/a.html") == a1);
+
+	CHECK_INT(morgue_output_begin(&o, pathf("site")), 0);
+	morgue_output_keep_unchanged(o);
+	CHECK_INT(morgue_output_mirror(o), 0);
+	snprintf(p, sizeof(p), "%s/a.html", morgue_output_staging(o));
+	CHECK(stat(p, &st) == 0 && st.st_ino == a1); /* not walked: the spare's */
+	CHECK_INT(morgue_output_link(o, "a.html", 2), 0);
+	CHECK_INT(morgue_output_link(o, "gone/c.html", 2), 0);
+	CHECK_INT(morgue_output_link(o, "x", 30), 0);
+	CHECK_INT(morgue_output_write(o, "b.html", "B2", 2), 0);
+	CHECK_INT(morgue_output_commit(o), 0);
+	morgue_output_free(o);
+	CHECK(file_is(pathf("site/a.html"), "A1"));
+	CHECK(file_is(pathf("site/b.html"), "B2"));
+	CHECK(file_is(pathf("site/gone/c.html"), "C1"));
+	/* the replaced site kept as site.old is no mirror of the new one */
+	f = fopen(pathf("site.old/.morgue-replaced-by"), "r");
+	n = f ? fread(id, 1, sizeof(id) - 1, f) : 0;
+	if (f)
+		fclose(f);
+	id[n] = '\0';
+	CHECK(n > 0 && strstr(id, "mirror") == NULL);
+	morgue_fs_rmtree(tmp);
+}
+
 /* site with a.html (text), then an incremental build that links it:
  * the first site is kept as site.old */
 static void two_builds(const char *text)
@@ -489,6 +542,7 @@ int main(void)
 	RUN(link_of_known_size);
 	RUN(old_site_is_kept_and_updated_in_place);
 	RUN(mirror_brings_old_site_up_to_the_live_one);
+	RUN(a_clean_builds_spare_is_not_walked_again);
 	RUN(old_site_is_only_ours);
 	RUN(unwritable_parent_is_a_clear_error);
 	TEST_EXIT();

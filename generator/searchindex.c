@@ -2311,6 +2311,29 @@ static int term_rebuild(term *t, const unsigned char *changed, size_t ndocs, con
 	return rc;
 }
 
+/* Whether a facet's postings list one of the changed documents: when
+ * none (and none is added), making them again gives the same bytes, the
+ * same cuts and counts as the snapshot's, so index_delta leaves them. A
+ * scan of the doc numbers alone: every facet is a candidate on an edit
+ * (2,000 entities' lists at 10k articles). -1 for postings that do not
+ * decode. */
+static int facet_lists_changed(const term *t, const unsigned char *changed, size_t ndocs)
+{
+	const char *p = t->post.ptr;
+	size_t n = t->post.size, i = 0;
+	long doc = -1;
+	while (i < n) {
+		unsigned long v;
+		i = varint_end(p, n, i, &v);
+		if (v >= ndocs - (size_t)(doc + 1))
+			return -1;
+		doc += (long)v + 1;
+		if (changed[doc])
+			return 1;
+	}
+	return 0;
+}
+
 /* A document index_delta indexes again: its blobs, the old one's folds. */
 typedef struct chdoc {
 	long doc;
@@ -2531,7 +2554,10 @@ static int index_delta(morgue_searchindex *s)
 	size_t kept = 0;
 	for (size_t k = 0; k < s->nterms; k++) {
 		term *t = s->terms[k];
-		if (t->dirty && term_rebuild(t, changed, s->ndocs, NULL, 0) < 0)
+		int lists = t->dirty && t->facet ? facet_lists_changed(t, changed, s->ndocs) : 1;
+		if (lists < 0)
+			goto done;
+		if (t->dirty && lists && term_rebuild(t, changed, s->ndocs, NULL, 0) < 0)
 			goto done;
 		t->dirty = 0;
 		if (t->post.size)

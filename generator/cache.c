@@ -15,13 +15,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define CACHE_FORMAT "morgue-cache 13"
@@ -121,6 +122,7 @@ struct morgue_cache {
 	char (*related)[MORGUE_HASH_HEX];
 	size_t nrelated;
 	int related_read;
+	long long related_bad; /* the scan failed: a nonce, so no page matches */
 	group *groups;
 	size_t ngroups;
 	size_t reused;
@@ -971,6 +973,7 @@ int morgue_cache_load_listings(morgue_cache *k)
 	k->related = NULL;
 	k->nrelated = 0;
 	k->related_read = 0;
+	k->related_bad = 0;
 	if (!st)
 		return MORGUE_ERROR;
 	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
@@ -989,17 +992,19 @@ int morgue_cache_load_listings(morgue_cache *k)
 /* Every article's related list (the catalog's, finished) hashed in one
  * scan: the other article's listing digest, the score's bits and the
  * shared entities, in rank order. A query per article cost as much again
- * (10k statements), and the score as text a float conversion per row. */
+ * (10k statements), and the score as text a float conversion per row.
+ * When the scan fails, related_bad makes every article's signature new
+ * (its pages are rendered, not reused on a guess). */
 static void related_digests(morgue_cache *k)
 {
 	sqlite3_stmt *st = prepare(k, "SELECT article_id, other, score, shared FROM related"
 				      " ORDER BY article_id, rank");
 	morgue_hash h;
 	long long cur = -1;
+	int sr = SQLITE_ERROR;
 	k->related_read = 1;
-	if (!st)
-		return;
-	for (int more = sqlite3_step(st) == SQLITE_ROW;; more = sqlite3_step(st) == SQLITE_ROW) {
+	for (int more = st && (sr = sqlite3_step(st)) == SQLITE_ROW;;
+	     more = (sr = sqlite3_step(st)) == SQLITE_ROW) {
 		long long id = more ? sqlite3_column_int64(st, 0) : -1;
 		if (id != cur && cur >= 0) {
 			char hex[MORGUE_HASH_HEX];
@@ -1020,6 +1025,12 @@ static void related_digests(morgue_cache *k)
 		morgue_hash_puts(&h, (const char *)sqlite3_column_text(st, 3));
 	}
 	sqlite3_finalize(st);
+	if (sr != SQLITE_DONE) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		k->related_bad = (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+		morgue_error_clear();
+	}
 }
 
 void morgue_cache_article_sig(morgue_cache *k, char out[MORGUE_HASH_HEX],
@@ -1036,6 +1047,8 @@ void morgue_cache_article_sig(morgue_cache *k, char out[MORGUE_HASH_HEX],
 	morgue_hash_puts(&h, prev > 0 ? listing_digest(k, prev) : "-");
 	morgue_hash_puts(&h, next > 0 ? listing_digest(k, next) : "-");
 	morgue_hash_puts(&h, id >= 0 && (size_t)id < k->nrelated ? k->related[id] : "");
+	if (k->related_bad)
+		morgue_hash_int(&h, k->related_bad);
 	morgue_hash_hex(out, &h);
 }
 
@@ -1885,12 +1898,12 @@ static int page_set_read(page_set *ps, sqlite3_stmt *st)
  * ahead_pg; ahead_ok says it is whole. */
 static void *read_ahead(void *arg)
 {
-	/* needed only when the pages are rendered: as build.c's helpers
-	 * (background_thread), it yields to the load */
-	(void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
 	morgue_cache *k = arg;
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
+	/* needed only when the pages are rendered: as build.c's helpers
+	 * (background_thread), it yields to the load */
+	(void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
 	if (sqlite3_open_v2(k->tok_path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
 	    sqlite3_busy_timeout(db, MORGUE_CACHE_BUSY_MS) == SQLITE_OK &&
 	    sqlite3_prepare_v2(db, "SELECT family, sig, path, size FROM cache_pages", -1, &st,

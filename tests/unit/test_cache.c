@@ -168,6 +168,23 @@ static void test_signatures(void)
 	CHECK(strcmp(s1, s2) != 0);
 	morgue_cache_article_sig(k, s2, "pages", 1, 0, 0); /* no next article */
 	CHECK(strcmp(s1, s2) != 0);
+	/* a related article, its score: read in one scan after the listings */
+	sqlite3 *db = morgue_catalog_handle(c);
+	CHECK_INT(sqlite3_exec(db, "INSERT INTO related VALUES(1, 0, 2, 1.5, 'X')", NULL, NULL,
+			       NULL), SQLITE_OK);
+	CHECK_INT(morgue_cache_load_listings(k), 0);
+	morgue_cache_article_sig(k, s2, "pages", 1, 0, 2);
+	CHECK(strcmp(s1, s2) != 0);
+	CHECK_INT(sqlite3_exec(db, "UPDATE related SET score = 1.25", NULL, NULL, NULL), SQLITE_OK);
+	CHECK_INT(morgue_cache_load_listings(k), 0);
+	morgue_cache_article_sig(k, s3, "pages", 1, 0, 2);
+	CHECK(strcmp(s2, s3) != 0 && strcmp(s1, s3) != 0);
+	/* the related table unreadable: no signature of a page is the old one */
+	CHECK_INT(sqlite3_exec(db, "DROP TABLE related", NULL, NULL, NULL), SQLITE_OK);
+	CHECK_INT(morgue_cache_load_listings(k), 0);
+	morgue_cache_article_sig(k, s4, "pages", 1, 0, 2);
+	CHECK(strcmp(s4, s1) != 0 && strcmp(s4, s3) != 0);
+	CHECK(morgue_error_last() == NULL);
 	/* the catalog has no rows here: groups are empty but still distinct */
 	CHECK_INT(morgue_cache_group_sig(k, s3, "pages", "tag", "computing"), 0);
 	CHECK_INT(morgue_cache_group_sig(k, s4, "pages", "tag", "history"), 0);

@@ -409,6 +409,12 @@ static void find_quotes(ctx *c)
 	const char *x = c->x;
 	size_t len = c->len;
 	for (size_t i = 0; i < len;) {
+		/* every mark below starts with '"' or 0xE2: other bytes are
+		 * passed without working out what precedes them */
+		if (x[i] != '"' && (unsigned char)x[i] != 0xE2) {
+			i++;
+			continue;
+		}
 		int prev_open = i == 0 || is_space(x[i - 1]) || x[i - 1] == '(' ||
 				x[i - 1] == '[' ||
 				(i >= 3 && is_upunct(x, len, i - 3));
@@ -1477,8 +1483,10 @@ static void rule_stance(ctx *c, size_t si, size_t i)
 	sent *s = &c->s[si];
 	size_t o, e;
 	src r;
-	if (i <= s->t0 || !tok_in(c, i, adj) || !tok_in(c, i - 1, be) ||
-	    i + 1 >= s->tend || !tok_eq(c, i + 1, "that"))
+	/* "that" first: it rules out most words with one compare, where
+	 * the adjectives took nine (this runs for every word) */
+	if (i <= s->t0 || i + 1 >= s->tend || !tok_eq(c, i + 1, "that") ||
+	    !tok_in(c, i, adj) || !tok_in(c, i - 1, be))
 		return;
 	if (subject_back(c, s, i - 1, 0, &r) != SUBJ_OK)
 		return;

@@ -865,8 +865,10 @@ static int anon_postmod(ctx *c, size_t lo, size_t hi, src *r)
 	if (hi > lo + 40)
 		lo = hi - 40;
 	for (size_t k = lo; k + 1 < hi; k++) {
-		/* the eight words after first: 35 heads per token cost an
-		 * eighth of the extraction */
+		/* the word after first (one of eight), then the head (one
+		 * of 35): most tokens fail the first test, and comparing
+		 * every token with the 35 heads was an eighth of the
+		 * extraction */
 		if (c->t[k].inq || !tok_in(c, k + 1, post) ||
 		    !tok_in(c, k, anon_heads))
 			continue;

@@ -165,7 +165,7 @@ struct morgue_searchindex {
 	/* the snapshot parts the terms' postings were loaded from (kept
 	 * while any term borrows from them: until free_terms) */
 	morgue_buf *snaps;
-	size_t nsnaps;
+	size_t nsnaps, capsnaps;
 	smap tmap;  /* key -> term */
 	smap fmap;  /* form -> stem (char *, owned: "form\0stem") */
 	term **by_word; /* morgue_token.word -> term, while indexing */
@@ -399,11 +399,19 @@ int morgue_searchindex_add_entity(morgue_searchindex *s, const char *slug,
 	return 0;
 }
 
+/* Let go of t's postings: freed when its own, forgotten when borrowed. */
+static void post_drop(term *t)
+{
+	if (!t->borrowed)
+		morgue_buf_free(&t->post);
+	t->post = (morgue_buf)MORGUE_BUF_INIT;
+	t->borrowed = 0;
+}
+
 static void term_free(term *t)
 {
 	free(t->key);
-	if (!t->borrowed)
-		morgue_buf_free(&t->post);
+	post_drop(t);
 	free(t->cuts);
 	freev(t->forms, t->nforms);
 	free(t->ents);
@@ -421,7 +429,7 @@ static void free_terms(morgue_searchindex *s)
 		morgue_buf_free(&s->snaps[i]);
 	free(s->snaps);
 	s->snaps = NULL;
-	s->nsnaps = 0;
+	s->nsnaps = s->capsnaps = 0;
 	smap_free(&s->tmap);
 	smap_free(&s->fmap);
 	smap_free(&s->wmap);
@@ -2453,11 +2461,11 @@ static int index_delta(morgue_searchindex *s)
 	wstat_reserve(s, s->nw); /* and the words those made */
 
 	/* the terms as the last build left them */
-	if (nparts > SIZE_MAX / sizeof(*s->snaps))
-		goto done;
-	s->snaps = morgue_calloc(nparts ? nparts : 1, sizeof(*s->snaps));
 	for (size_t k = 1; k <= nparts; k++) {
+		/* grown part by part: nparts is the file's word */
+		MORGUE_ARRAY_RESERVE(s->snaps, s->capsnaps, s->nsnaps + 1);
 		morgue_buf *sp = &s->snaps[s->nsnaps++];
+		*sp = (morgue_buf)MORGUE_BUF_INIT;
 		snap_key(&key, k);
 		if (s->toks.lookup(key.ptr, sp, s->toks.payload) != 1 || sp->size < WDICT_ID ||
 		    memcmp(sp->ptr, sid, WDICT_ID))
@@ -2716,10 +2724,7 @@ int morgue_searchindex_write(morgue_searchindex *s, const char *site_dir)
 		term *t = items[i].t;
 		ser_term(&w, t, &items[i], &chunk_no, &pos_no);
 		/* written out: the postings are not needed twice at the peak */
-		if (!t->borrowed)
-			morgue_buf_free(&t->post);
-		t->post = (morgue_buf)MORGUE_BUF_INIT;
-		t->borrowed = 0;
+		post_drop(t);
 	}
 	nitems = s->nterms;
 	for (size_t i = 0; i < s->nfpairs; i++) {

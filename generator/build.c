@@ -20,12 +20,11 @@
 #include "util/fs.h"
 #include "util/hash.h"
 #include "util/path.h"
+#include "util/thread.h"
 
 #include <dirent.h>
 #include <link.h>
 #include <pthread.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
 #include <sqlite3.h>
 #include <errno.h>
 #include <stdio.h>
@@ -981,24 +980,20 @@ typedef struct archive_copy {
 	int ok;
 } archive_copy;
 
-/* Let the calling thread yield to the others: on an edit the main
- * thread is the critical path, and the helpers it waits for only later
- * (the archive.sqlite copy and update, the history since the last build,
- * the check of the live site, the previous page records) would otherwise
- * take most of a core from it while it loads: five threads on two cores.
- * Niced, they fill the idle gaps after (10k articles, the first edit after
- * a clean build, 8 alternating pairs: 1.00 -> 0.93 s). Not the search
- * thread: niced, it was still writing when the pages were done, and the
- * build waited for it. */
-static void background_thread(void)
-{
-	(void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
-}
+/* On an edit the main thread is the critical path, and the helpers it
+ * waits for only later (the archive.sqlite copy and update, the history
+ * since the last build, the check of the live site, the previous page
+ * records) would otherwise take most of a core from it while it loads:
+ * five threads on two cores. Niced (morgue_thread_background), they fill
+ * the idle gaps after (10k articles, the first edit after a clean build,
+ * 8 alternating pairs: 1.00 -> 0.93 s). Not the search thread: niced, it
+ * was still writing when the pages were done, and the build waited for
+ * it. */
 
 static void *copy_archive(void *arg)
 {
 	archive_copy *a = arg;
-	background_thread();
+	morgue_thread_background();
 	morgue_buf after = MORGUE_BUF_INIT;
 	a->ok = morgue_output_read_marker(&a->marker, a->site) == 0 &&
 		morgue_fs_copy(a->from, a->to) == 0 &&
@@ -1157,7 +1152,7 @@ static void *write_exports(void *arg)
 {
 	exports *x = arg;
 	if (x->prev_archive)
-		background_thread();
+		morgue_thread_background();
 	morgue_catalog *c = x->borrowed;
 	int rc = c ? 0 : morgue_catalog_open(&c, x->catalog);
 	if (rc == 0)
@@ -1213,7 +1208,7 @@ typedef struct history_job {
 	morgue_repo *repo;
 	const char *prev_cache; /* continue the history stored there, or NULL */
 	const char *key;        /* what a stored history must have been made with */
-	int background;         /* an edit's: a few commits (background_thread) */
+	int background;         /* an edit's: a few commits (niced) */
 	morgue_history *history;
 	int rc;
 	morgue_buf error;
@@ -1224,7 +1219,7 @@ static void *collect_history(void *arg)
 {
 	history_job *j = arg;
 	if (j->background)
-		background_thread();
+		morgue_thread_background();
 	morgue_buf prev = MORGUE_BUF_INIT;
 	if (j->prev_cache && morgue_cache_read_history(&prev, j->prev_cache) == 0)
 		j->rc = morgue_history_collect_since(&j->history, j->repo, j->key,
@@ -1331,7 +1326,7 @@ typedef struct reuse_job {
 static void *check_reuse(void *arg)
 {
 	reuse_job *j = arg;
-	background_thread();
+	morgue_thread_background();
 	j->current = morgue_output_check(&j->marker, j->dir, j->stamp);
 	morgue_error_clear();
 	return NULL;

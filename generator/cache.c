@@ -11,6 +11,7 @@
 #include "util/fs.h"
 #include "util/hash.h"
 #include "util/sql.h"
+#include "util/thread.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,9 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #define CACHE_FORMAT "morgue-cache 13"
@@ -1901,9 +1900,9 @@ static void *read_ahead(void *arg)
 	morgue_cache *k = arg;
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
-	/* needed only when the pages are rendered: as build.c's helpers
-	 * (background_thread), it yields to the load */
-	(void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+	/* needed only when the pages are rendered: as build.c's helpers,
+	 * it yields to the load */
+	morgue_thread_background();
 	if (sqlite3_open_v2(k->tok_path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
 	    sqlite3_busy_timeout(db, MORGUE_CACHE_BUSY_MS) == SQLITE_OK &&
 	    sqlite3_prepare_v2(db, "SELECT family, sig, path, size FROM cache_pages", -1, &st,

@@ -1,4 +1,4 @@
-/* Unit tests for generator/util: buf, escape, path, error, fs. */
+/* Unit tests for generator/util: buf, escape, path, error, fs, sql, hash, thread. */
 #include <limits.h>
 #include "test.h"
 #include "util/buf.h"
@@ -8,8 +8,13 @@
 #include "util/hash.h"
 #include "util/path.h"
 #include "util/sql.h"
+#include "util/thread.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 static void buf_grows_and_detaches(void)
 {
@@ -360,10 +365,31 @@ static void sql_each_id(void)
 	sqlite3_close(db);
 }
 
+/* The thread that asks is niced, the others are not. */
+static void *nice_me(void *arg)
+{
+	morgue_thread_background();
+	*(int *)arg = getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid));
+	return NULL;
+}
+
+static void thread_background_nices_the_caller_only(void)
+{
+	int theirs = 0;
+	pthread_t t;
+	int mine = getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid));
+	CHECK_INT(pthread_create(&t, NULL, nice_me, &theirs), 0);
+	pthread_join(t, NULL);
+	/* nice 10 (already nicer than that: left, or 10 when permitted) */
+	CHECK(mine < 10 ? theirs == 10 : (theirs == 10 || theirs == mine));
+	CHECK_INT(getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid)), mine);
+}
+
 int main(void)
 {
 	RUN(buf_grows_and_detaches);
 	RUN(sql_each_id);
+	RUN(thread_background_nices_the_caller_only);
 	RUN(buf_put_int_is_lld);
 	RUN(hash_separates_fields);
 	RUN(hash_fnv_known_values);

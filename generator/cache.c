@@ -177,6 +177,11 @@ struct morgue_cache {
 	 * edit) */
 	char *post_path, *post_scratch;
 	FILE *post_file; /* the previous one, open at the first lookup */
+	/* the new one (post_scratch), written as the blobs are recorded
+	 * (not spilled and read back at flush); post_out_bad: a write
+	 * failed, the file is dropped at flush */
+	FILE *post_out;
+	int post_out_bad;
 	int post_loaded;
 	/* the signatures of the entity and tag groups and lists, kept from
 	 * build to build (cache_sigs). In a build on the moved cache, the
@@ -499,6 +504,10 @@ void morgue_cache_free(morgue_cache *k)
 	free(k->kept);
 	tok_close(k);
 	free(k->tok_path);
+	if (k->post_out) { /* never flushed: a failed build's */
+		fclose(k->post_out);
+		unlink(k->post_scratch);
+	}
 	free(k->post_path);
 	free(k->post_scratch);
 	for (size_t i = 0; i < k->ntok; i++) {
@@ -1534,40 +1543,36 @@ static const void *tok_blob(morgue_cache *k, const tok_rec *t, morgue_buf *back)
 	return back->ptr;
 }
 
-/* Write the "#..." blobs among tok_pending into a new postings file, in
- * place of the previous one. Cannot fail the build: without the file,
- * the next build indexes every document. */
-static void post_write(morgue_cache *k, morgue_buf *back)
+/* Put one "#..." blob into the new postings file, opened at the first
+ * (under lock). */
+static void post_put(morgue_cache *k, const char *key, const void *blob, size_t len)
 {
-	morgue_buf head = MORGUE_BUF_INIT;
-	FILE *f = NULL;
-	int ok = 1, any = 0;
-	for (size_t i = 0; i < k->ntok; i++)
-		any |= k->tok_pending[i].key[0] == '#';
-	if (!any || !k->post_path)
+	if (k->post_out_bad)
 		return;
-	if (!(f = fopen(k->post_scratch, "wbe")) || fputs(POST_MAGIC, f) == EOF)
-		ok = 0;
-	for (size_t i = 0; i < k->ntok && ok; i++) {
-		tok_rec *t = &k->tok_pending[i];
-		if (t->key[0] != '#')
-			continue;
-		const void *blob = tok_blob(k, t, back);
-		if (!blob) {
-			ok = 0;
-			break;
-		}
-		morgue_buf_clear(&head);
-		morgue_buf_printf(&head, "%s %zu\n", t->key, t->len);
-		if (fwrite(head.ptr, 1, head.size, f) != head.size ||
-		    fwrite(blob, 1, t->len, f) != t->len)
-			ok = 0;
+	if (!k->post_out &&
+	    (!(k->post_out = fopen(k->post_scratch, "wbe")) || fputs(POST_MAGIC, k->post_out) == EOF)) {
+		k->post_out_bad = 1;
+		return;
 	}
-	if (f && fclose(f) != 0)
+	if (fprintf(k->post_out, "%s %zu\n", key, len) < 0 ||
+	    fwrite(blob, 1, len, k->post_out) != len)
+		k->post_out_bad = 1;
+}
+
+/* The new postings file, written since the last flush, in place of the
+ * previous one. Cannot fail the build: without the file, the next build
+ * indexes every document. */
+static void post_write(morgue_cache *k)
+{
+	int ok = !k->post_out_bad;
+	if (!k->post_out && ok)
+		return; /* nothing recorded */
+	if (k->post_out && fclose(k->post_out) != 0)
 		ok = 0;
+	k->post_out = NULL;
+	k->post_out_bad = 0;
 	if (!ok || rename(k->post_scratch, k->post_path) < 0)
 		unlink(k->post_scratch);
-	morgue_buf_free(&head);
 }
 
 void morgue_cache_set_postings_file(morgue_cache *k, const char *path, const char *scratch)
@@ -1601,8 +1606,16 @@ int morgue_cache_tokens_get(morgue_cache *k, const char *key, morgue_buf *out)
 
 void morgue_cache_tokens_record(morgue_cache *k, const char *key, const void *blob, size_t len)
 {
-	tok_rec r = { morgue_strdup(key), NULL, 0, len };
 	pthread_mutex_lock(&k->lock);
+	/* the index's own blobs go straight into the postings file, or
+	 * nowhere without one (they are never read from cache_tokens) */
+	if (key[0] == '#') {
+		if (k->post_scratch)
+			post_put(k, key, blob, len);
+		pthread_mutex_unlock(&k->lock);
+		return;
+	}
+	tok_rec r = { morgue_strdup(key), NULL, 0, len };
 	if (!k->tok_spill && !k->tok_spill_off && !(k->tok_spill = tmpfile()))
 		k->tok_spill_off = 1;
 	int spilled = 0;
@@ -1638,11 +1651,11 @@ static int flush_tokens(morgue_cache *k)
 	if (k->tok_spill && fflush(k->tok_spill) != 0)
 		k->tok_spill_off = 1;
 	morgue_buf back = MORGUE_BUF_INIT;
-	/* the index's own blobs ('#...') go whole into a file of their own */
-	post_write(k, &back);
+	/* the index's own blobs ('#...') went into a file of their own */
+	post_write(k);
 	for (size_t i = 0; i < k->ntok && !rc; i++) {
 		tok_rec *t = &k->tok_pending[i];
-		const void *blob = t->key[0] == '#' ? NULL : tok_blob(k, t, &back);
+		const void *blob = tok_blob(k, t, &back);
 		/* an article's blob that cannot be read back is left out
 		 * (that article is tokenized next time) */
 		if (!blob)

@@ -2159,6 +2159,12 @@ static void snap_record(morgue_searchindex *s)
 	char id[MORGUE_HASH_HEX];
 	size_t parts = 0;
 	new_id(id, s->lens);
+	/* a part's room made once, not grown by half again and again from
+	 * nothing (each step a copy into fresh, faulted pages) */
+	size_t total = WDICT_ID;
+	for (size_t i = 0; i < s->nterms && total < SNAP_PART; i++)
+		total += strlen(s->terms[i]->key) + 8 + 4 * s->terms[i]->ncuts + s->terms[i]->post.size;
+	morgue_buf_grow(&b, (total < SNAP_PART ? total : SNAP_PART) + 4096);
 	for (size_t i = 0; i < s->nterms; i++) {
 		if (!b.size)
 			morgue_buf_put(&b, id, WDICT_ID);

@@ -988,10 +988,12 @@ done:
 	morgue_buf_free(&out);
 }
 
-/* The index's own blobs ("#...") go to the postings file, written whole
- * at the flush (scratch, renamed), not to cache_tokens; a later build
- * reads them back byte for byte, only with a previous cache, and keeps
- * the file when it records none; a file of another format is not read. */
+/* The index's own blobs ("#...") go to the postings file (scratch,
+ * written as they are recorded, renamed at the flush), not to
+ * cache_tokens; a later build reads them back byte for byte, only with a
+ * previous cache, and keeps the file when it records none; a build that
+ * is never flushed (it failed) leaves the file as it was and no scratch;
+ * a file of another format is not read. */
 static void test_postings_file(void)
 {
 	morgue_buf a = MORGUE_BUF_INIT, b = MORGUE_BUF_INIT, post = MORGUE_BUF_INIT,
@@ -1042,6 +1044,20 @@ static void test_postings_file(void)
 	morgue_catalog_commit(c);
 	morgue_cache_free(k);
 	morgue_catalog_free(c);
+	morgue_buf_clear(&out);
+	CHECK_INT(morgue_fs_read(&out, post.ptr), 0);
+	CHECK(out.size == was.size && !memcmp(out.ptr, was.ptr, was.size));
+
+	/* a build that records and fails: not flushed, nothing replaced */
+	remove(b.ptr);
+	CHECK_INT(morgue_catalog_new_file(&c, b.ptr), 0);
+	CHECK_INT(morgue_cache_open(&k, c, a.ptr), 0);
+	morgue_cache_set_postings_file(k, post.ptr, scratch.ptr);
+	morgue_cache_tokens_record(k, "#postings", "other", 5);
+	CHECK(morgue_fs_exists(scratch.ptr)); /* written as recorded */
+	morgue_cache_free(k);
+	morgue_catalog_free(c);
+	CHECK(!morgue_fs_exists(scratch.ptr));
 	morgue_buf_clear(&out);
 	CHECK_INT(morgue_fs_read(&out, post.ptr), 0);
 	CHECK(out.size == was.size && !memcmp(out.ptr, was.ptr, was.size));

@@ -918,6 +918,12 @@ static int tokens_get(const char *key, morgue_buf *out, void *payload)
 	return morgue_cache_tokens_get(((build *)payload)->cache, key, out);
 }
 
+/* The search index's own blobs, viewed in the previous postings file. */
+static int tokens_view(const char *key, const void **blob, size_t *len, void *payload)
+{
+	return morgue_cache_tokens_view(((build *)payload)->cache, key, blob, len);
+}
+
 /* An unchanged article's text, from the previous cache (search thread). */
 static int previous_text(long long id, morgue_buf *out, void *payload)
 {
@@ -1715,7 +1721,7 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 	    (rc = morgue_catalog_begin(b.catalog)) < 0)
 		goto done;
 	if (b.cache) {
-		morgue_searchindex_tokens toks = { tokens_get, tokens_record, &b };
+		morgue_searchindex_tokens toks = { tokens_get, tokens_record, tokens_view, &b };
 		morgue_searchindex_set_tokens(b.search, &toks);
 		morgue_searchindex_set_text(b.search, previous_text, &b);
 		morgue_searchindex_set_entities(b.search, previous_entities, &b);

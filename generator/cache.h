@@ -185,6 +185,12 @@ int morgue_cache_tokens_get(morgue_cache *k, const char *key, morgue_buf *out);
  * were recorded (written as scratch, then renamed), not kept in
  * cache_tokens. Without it (NULL, the default) they are not kept. */
 void morgue_cache_set_postings_file(morgue_cache *k, const char *path, const char *scratch);
+/* Like morgue_cache_tokens_get for a '#' key, without the copy: *blob
+ * points into the previous postings file, mapped read-only until
+ * morgue_cache_free (renaming a new file over it does not change the
+ * mapping). 1, or 0 (none, or no mapping: ask morgue_cache_tokens_get).
+ * The search thread's, like morgue_cache_tokens_get. */
+int morgue_cache_tokens_view(morgue_cache *k, const char *key, const void **blob, size_t *len);
 /* The text of article id as the previous cache holds it, read like the
  * tokens (the search thread's connection); for an article kept in place
  * in it (morgue_cache_open_moved), whose id is the same.

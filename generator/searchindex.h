@@ -144,6 +144,11 @@ void morgue_searchindex_set_memo(morgue_searchindex *s, const morgue_searchindex
 typedef struct morgue_searchindex_tokens {
 	int (*lookup)(const char *key, morgue_buf *out, void *payload);
 	void (*record)(const char *key, const void *blob, size_t len, void *payload);
+	/* Optional, for the '#' keys: like lookup (1 or 0), but *blob
+	 * points at the bytes where the cache keeps them, not copied; they
+	 * must stay there, unchanged, until the index is freed. When it
+	 * says 0, lookup is asked. */
+	int (*view)(const char *key, const void **blob, size_t *len, void *payload);
 	void *payload;
 } morgue_searchindex_tokens;
 void morgue_searchindex_set_tokens(morgue_searchindex *s, const morgue_searchindex_tokens *t);

@@ -1062,6 +1062,32 @@ static void test_postings_file(void)
 	CHECK_INT(morgue_fs_read(&out, post.ptr), 0);
 	CHECK(out.size == was.size && !memcmp(out.ptr, was.ptr, was.size));
 
+	/* viewed in place: the same bytes, still there after a new file
+	 * has been renamed over the old one */
+	remove(b.ptr);
+	CHECK_INT(morgue_catalog_new_file(&c, b.ptr), 0);
+	CHECK_INT(morgue_cache_open(&k, c, a.ptr), 0);
+	morgue_cache_set_postings_file(k, post.ptr, scratch.ptr);
+	morgue_catalog_begin(c);
+	const void *vp = NULL;
+	size_t vn = 0;
+	CHECK_INT(morgue_cache_tokens_view(k, "key", &vp, &vn), 0); /* not the index's */
+	CHECK_INT(morgue_cache_tokens_view(k, "#postings/2", &vp, &vn), 0);
+	CHECK_INT(morgue_cache_tokens_view(k, "#postings", &vp, &vn), 1);
+	CHECK(vn == 4 && !memcmp(vp, "head", 4));
+	CHECK_INT(morgue_cache_tokens_view(k, "#postings/1", &vp, &vn), 1);
+	CHECK(vn == sizeof(part) && !memcmp(vp, part, sizeof(part)));
+	morgue_cache_tokens_record(k, "#postings/1", "new", 3);
+	CHECK_INT(morgue_catalog_finish(c), 0);
+	CHECK_INT(morgue_cache_flush(k), 0);
+	CHECK(vn == sizeof(part) && !memcmp(vp, part, sizeof(part)));
+	morgue_catalog_commit(c);
+	morgue_cache_free(k);
+	morgue_catalog_free(c);
+	morgue_buf_clear(&out);
+	CHECK_INT(morgue_fs_read(&out, post.ptr), 0);
+	CHECK(strstr(morgue_buf_cstr(&out), "#postings/1 3\nnew") != NULL);
+
 	/* no previous cache (a clean build): not read */
 	CHECK_INT(morgue_catalog_new(&c), 0);
 	CHECK_INT(morgue_cache_open(&k, c, NULL), 0);
@@ -1076,6 +1102,7 @@ static void test_postings_file(void)
 	CHECK_INT(morgue_cache_open(&k, c, a.ptr), 0);
 	morgue_cache_set_postings_file(k, post.ptr, scratch.ptr);
 	CHECK_INT(morgue_cache_tokens_get(k, "#postings", &out), 0);
+	CHECK_INT(morgue_cache_tokens_view(k, "#postings", &vp, &vn), 0);
 	morgue_cache_free(k);
 	morgue_catalog_free(c);
 

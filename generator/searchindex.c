@@ -1193,14 +1193,19 @@ static int on_entity_token(const morgue_token *tok, void *payload)
 	return 0;
 }
 
-/* One item of a term shard: a term ("s") or a form ("f"), serialized. */
+/* One item of a term shard: a term ("s") or a form ("f"). A short
+ * term's JSON is made only if its shard is written (lazy: json NULL, its
+ * postings kept until then); its length is known before (item_len), and
+ * dig hashes what the JSON is made of, so an unchanged shard is known by
+ * its items' digests without making its JSON (edits keep most). */
 typedef struct item {
 	const char *key;
 	int kind; /* 0 term, 1 form */
-	char *json;
+	char *json; /* NULL: lazy */
 	size_t len;
 	uint64_t pre; /* the key's first 8 bytes, big-endian, 0-padded */
 	term *t;      /* a term's */
+	morgue_hash dig;
 } item;
 
 static uint64_t key_prefix(const char *k)
@@ -1248,6 +1253,7 @@ typedef struct writer {
 	int zdok;
 	int rc;
 	morgue_buf sep[3]; /* separate's doc deltas, tf codes, positions */
+	morgue_buf head, tail; /* term_ends' */
 } writer;
 
 static void shard_file(morgue_buf *out, const char *prefix, size_t len)
@@ -1479,14 +1485,33 @@ void morgue_searchindex_set_memo(morgue_searchindex *s, const morgue_searchindex
 		memset(&s->memo, 0, sizeof(s->memo));
 }
 
+static void term_json(writer *w, morgue_buf *b, term *t);
+
+/* The shard of it[lo..hi): written, unless the memo has it (its key: the
+ * name and the items' digests). The lazy terms' postings are let go. */
 static void emit_shard(writer *w, item *it, size_t lo, size_t hi, const char *prefix, size_t plen)
 {
 	morgue_buf name = MORGUE_BUF_INIT, body = MORGUE_BUF_INIT, p = MORGUE_BUF_INIT;
+	char key[MORGUE_HASH_HEX] = "";
+	int memo = w->s->memo.reuse || w->s->memo.record;
 	morgue_buf_put(&p, prefix, plen);
 	shard_file(&name, prefix, plen);
 	if (w->shards.size > 1)
 		morgue_buf_putc(&w->shards, ',');
 	morgue_escape_json_string(&w->shards, morgue_buf_cstr(&p));
+	if (memo) {
+		morgue_hash h;
+		morgue_hash_init(&h);
+		morgue_hash_puts(&h, "search shard 1");
+		morgue_hash_puts(&h, name.ptr);
+		for (size_t i = lo; i < hi; i++) {
+			morgue_hash_int(&h, it[i].kind);
+			morgue_hash_put(&h, &it[i].dig, sizeof(it[i].dig));
+		}
+		morgue_hash_hex(key, &h);
+		if (w->s->memo.reuse && w->s->memo.reuse(name.ptr, key, w->s->memo.payload))
+			goto done;
+	}
 	morgue_buf_puts(&body, "{\"s\":{");
 	int first = 1;
 	for (size_t i = lo; i < hi; i++)
@@ -1494,7 +1519,17 @@ static void emit_shard(writer *w, item *it, size_t lo, size_t hi, const char *pr
 			if (!first)
 				morgue_buf_putc(&body, ',');
 			first = 0;
-			morgue_buf_put(&body, it[i].json, it[i].len);
+			size_t at = body.size;
+			if (it[i].json)
+				morgue_buf_put(&body, it[i].json, it[i].len);
+			else
+				term_json(w, &body, it[i].t);
+			/* split sized the shard by the measure: a bug otherwise */
+			if (body.size - at != it[i].len && !w->rc)
+				w->rc = morgue_error_set(MORGUE_ERROR, NULL, 0,
+							 "search index: term \"%s\" is %zu bytes,"
+							 " measured %zu", it[i].key,
+							 body.size - at, it[i].len);
 		}
 	morgue_buf_puts(&body, "},\"f\":{");
 	first = 1;
@@ -1506,7 +1541,11 @@ static void emit_shard(writer *w, item *it, size_t lo, size_t hi, const char *pr
 			morgue_buf_put(&body, it[i].json, it[i].len);
 		}
 	morgue_buf_puts(&body, "}}");
-	put_json(w, name.ptr, &body, 0);
+	put_json_keyed(w, name.ptr, &body, 0, memo ? key : NULL);
+done:
+	for (size_t i = lo; i < hi; i++)
+		if (it[i].kind == 0 && !it[i].json)
+			post_drop(it[i].t);
 	morgue_buf_free(&name);
 	morgue_buf_free(&body);
 	morgue_buf_free(&p);
@@ -1670,96 +1709,141 @@ static void separate(morgue_buf *out, const char *p, size_t n, const term *t, po
 	morgue_buf_free(&cuts);
 }
 
-/* t's entry in its term shard as out->json: [postings, [forms],
- * [entities]], the postings a string, or for a list longer than CHUNK
- * [first chunk, chunks] and, when it has positions, [first chunk, chunks,
- * first positions file, positions files]; the chunks and positions files
- * are written and numbered from *chunk_no and *pos_no. */
-static void ser_term(writer *w, term *t, item *out, size_t *chunk_no, size_t *pos_no)
+/* The two ends of t's entry in its term shard, around its postings:
+ * head the key and ":[", tail its [forms] and [entities] (see below)
+ * and "]". */
+static void term_ends(writer *w, const term *t, morgue_buf *head, morgue_buf *tail)
 {
-	morgue_buf b = MORGUE_BUF_INIT;
-	morgue_escape_json_string(&b, t->key);
-	morgue_buf_puts(&b, ":[");
-	if (t->ncuts == 0 && t->post.size <= CHUNK) {
-		morgue_buf_puts(&b, t->stop ? "\"!" : "\"");
-		separate(&b, morgue_buf_cstr(&t->post), t->post.size, t, NULL, w->sep);
-		morgue_buf_putc(&b, '"');
-	} else {
-		morgue_buf body = MORGUE_BUF_INIT, name = MORGUE_BUF_INIT;
-		size_t first = *chunk_no, pfirst = *pos_no;
-		int with_pos = !t->stop && !t->facet;
-		for (size_t c = 0; c <= t->ncuts; c++) {
-			size_t a = c ? t->cuts[c - 1] : 0, e = c < t->ncuts ? t->cuts[c] : t->post.size;
-			pos_parts pp = { 0 };
-			morgue_buf_clear(&name);
-			morgue_buf_printf(&name, "c-%zu", (*chunk_no)++);
-			morgue_buf_clear(&body);
-			morgue_buf_puts(&body, t->stop && c == 0 ? "\"!" : "\"");
-			separate(&body, t->post.ptr + a, e - a, t, with_pos ? &pp : NULL, w->sep);
-			morgue_buf_putc(&body, '"');
-			put_json(w, name.ptr, &body, 0);
-			for (size_t k = 0; k < pp.n; k++) {
-				morgue_buf_clear(&name);
-				morgue_buf_printf(&name, "p-%zu", (*pos_no)++);
-				morgue_buf_clear(&body);
-				morgue_buf_putc(&body, '"');
-				morgue_buf_put(&body, pp.parts[k].ptr, pp.parts[k].size);
-				morgue_buf_putc(&body, '"');
-				put_json(w, name.ptr, &body, 0);
-				morgue_buf_free(&pp.parts[k]);
-			}
-			free(pp.parts);
-		}
-		if (with_pos)
-			morgue_buf_printf(&b, "[%zu,%zu,%zu,%zu]", first, t->ncuts + 1, pfirst,
-					  *pos_no - pfirst);
-		else
-			morgue_buf_printf(&b, "[%zu,%zu]", first, t->ncuts + 1);
-		morgue_buf_free(&body);
-		morgue_buf_free(&name);
-	}
+	morgue_buf_clear(head);
+	morgue_buf_clear(tail);
+	morgue_escape_json_string(head, t->key);
+	morgue_buf_puts(head, ":[");
 	size_t other = 0;
 	for (size_t i = 0; i < t->nforms; i++)
 		other += strcmp(t->forms[i], t->key) != 0;
 	if (other || t->nents) {
-		morgue_buf_puts(&b, ",[");
+		morgue_buf_puts(tail, ",[");
 		int n = 0;
 		for (size_t i = 0; i < t->nforms; i++) {
 			if (!strcmp(t->forms[i], t->key))
 				continue;
 			if (n++)
-				morgue_buf_putc(&b, ',');
-			morgue_escape_json_string(&b, t->forms[i]);
+				morgue_buf_putc(tail, ',');
+			morgue_escape_json_string(tail, t->forms[i]);
 		}
-		morgue_buf_putc(&b, ']');
+		morgue_buf_putc(tail, ']');
 	}
 	if (t->nents) {
-		morgue_buf_puts(&b, ",[");
+		morgue_buf_puts(tail, ",[");
 		for (size_t i = 0; i < t->nents; i++) {
 			sent *e = &w->s->ents[t->ents[i]];
 			if (i)
-				morgue_buf_putc(&b, ',');
-			morgue_buf_putc(&b, '[');
-			morgue_escape_json_string(&b, e->slug);
-			morgue_buf_putc(&b, ',');
-			morgue_escape_json_string(&b, e->name);
-			morgue_buf_putc(&b, ',');
-			morgue_escape_json_string(&b, e->type);
-			morgue_buf_putc(&b, ',');
+				morgue_buf_putc(tail, ',');
+			morgue_buf_putc(tail, '[');
+			morgue_escape_json_string(tail, e->slug);
+			morgue_buf_putc(tail, ',');
+			morgue_escape_json_string(tail, e->name);
+			morgue_buf_putc(tail, ',');
+			morgue_escape_json_string(tail, e->type);
+			morgue_buf_putc(tail, ',');
 			/* "" for the default entities/SLUG.html */
 			size_t sl = strlen(e->slug);
 			int dflt = !strncmp(e->url, "entities/", 9) && !strncmp(e->url + 9, e->slug, sl) &&
 				   !strcmp(e->url + 9 + sl, ".html");
-			morgue_escape_json_string(&b, dflt ? "" : e->url);
-			morgue_buf_printf(&b, ",%d]", e->count);
+			morgue_escape_json_string(tail, dflt ? "" : e->url);
+			morgue_buf_printf(tail, ",%d]", e->count);
 		}
-		morgue_buf_putc(&b, ']');
+		morgue_buf_putc(tail, ']');
 	}
-	morgue_buf_putc(&b, ']');
+	morgue_buf_putc(tail, ']');
+}
+
+/* Whether t's postings go into its entry, as one string (not chunks):
+ * its item can then be lazy. */
+static int term_short(const term *t)
+{
+	return t->ncuts == 0 && t->post.size <= CHUNK;
+}
+
+/* A short term's entry appended to b: what lazy_item measured. */
+static void term_json(writer *w, morgue_buf *b, term *t)
+{
+	term_ends(w, t, &w->head, &w->tail);
+	morgue_buf_put(b, w->head.ptr, w->head.size);
+	morgue_buf_puts(b, t->stop ? "\"!" : "\"");
+	separate(b, morgue_buf_cstr(&t->post), t->post.size, t, NULL, w->sep);
+	morgue_buf_putc(b, '"');
+	morgue_buf_put(b, w->tail.ptr, w->tail.size);
+}
+
+/* A short term's item, its JSON not made: the length term_json will
+ * give (separate keeps every byte of the postings, and adds a '.'
+ * before the tf codes and one before the positions, none to a facet's),
+ * and the digest of what it is made of: ends, flags, postings. */
+static void lazy_item(writer *w, term *t, item *out)
+{
+	size_t n = t->post.size;
+	term_ends(w, t, &w->head, &w->tail);
+	out->key = t->key;
+	out->kind = 0;
+	out->json = NULL;
+	out->len = w->head.size + (t->stop ? 2 : 1) + (t->facet || !n ? n : n + 2) + 1 +
+		   w->tail.size;
+	morgue_hash_init(&out->dig);
+	morgue_hash_put(&out->dig, w->head.ptr, w->head.size);
+	morgue_hash_int(&out->dig, (t->stop ? 1 : 0) | (t->facet ? 2 : 0));
+	morgue_hash_put(&out->dig, t->post.ptr ? t->post.ptr : "", n);
+	morgue_hash_put(&out->dig, w->tail.ptr, w->tail.size);
+}
+
+/* A long term's entry as out->json: [postings, [forms], [entities]],
+ * its postings [first chunk, chunks] and, when it has positions,
+ * [first chunk, chunks, first positions file, positions files]; the
+ * chunks and positions files are written and numbered from *chunk_no and
+ * *pos_no. */
+static void ser_term(writer *w, term *t, item *out, size_t *chunk_no, size_t *pos_no)
+{
+	morgue_buf b = MORGUE_BUF_INIT, body = MORGUE_BUF_INIT, name = MORGUE_BUF_INIT;
+	size_t first = *chunk_no, pfirst = *pos_no;
+	int with_pos = !t->stop && !t->facet;
+	term_ends(w, t, &w->head, &w->tail);
+	morgue_buf_put(&b, w->head.ptr, w->head.size);
+	for (size_t c = 0; c <= t->ncuts; c++) {
+		size_t a = c ? t->cuts[c - 1] : 0, e = c < t->ncuts ? t->cuts[c] : t->post.size;
+		pos_parts pp = { 0 };
+		morgue_buf_clear(&name);
+		morgue_buf_printf(&name, "c-%zu", (*chunk_no)++);
+		morgue_buf_clear(&body);
+		morgue_buf_puts(&body, t->stop && c == 0 ? "\"!" : "\"");
+		separate(&body, t->post.ptr + a, e - a, t, with_pos ? &pp : NULL, w->sep);
+		morgue_buf_putc(&body, '"');
+		put_json(w, name.ptr, &body, 0);
+		for (size_t k = 0; k < pp.n; k++) {
+			morgue_buf_clear(&name);
+			morgue_buf_printf(&name, "p-%zu", (*pos_no)++);
+			morgue_buf_clear(&body);
+			morgue_buf_putc(&body, '"');
+			morgue_buf_put(&body, pp.parts[k].ptr, pp.parts[k].size);
+			morgue_buf_putc(&body, '"');
+			put_json(w, name.ptr, &body, 0);
+			morgue_buf_free(&pp.parts[k]);
+		}
+		free(pp.parts);
+	}
+	if (with_pos)
+		morgue_buf_printf(&b, "[%zu,%zu,%zu,%zu]", first, t->ncuts + 1, pfirst,
+				  *pos_no - pfirst);
+	else
+		morgue_buf_printf(&b, "[%zu,%zu]", first, t->ncuts + 1);
+	morgue_buf_put(&b, w->tail.ptr, w->tail.size);
+	morgue_buf_free(&body);
+	morgue_buf_free(&name);
 	out->key = t->key;
 	out->kind = 0;
 	out->len = b.size;
 	out->json = morgue_buf_detach(&b);
+	morgue_hash_init(&out->dig);
+	morgue_hash_put(&out->dig, out->json, out->len);
 }
 
 /* One document as the JSON array [url, title, date, publication|null,
@@ -2748,11 +2832,15 @@ int morgue_searchindex_write(morgue_searchindex *s, const char *site_dir)
 	/* terms in key order so chunk numbers are deterministic */
 	items = morgue_calloc(s->nterms + s->nfpairs + 1, sizeof(item));
 	for (size_t i = 0; i < s->nterms; i++)
-		items[i] = (item){ s->terms[i]->key, 0, NULL, 0, key_prefix(s->terms[i]->key),
-				   s->terms[i] };
+		items[i] = (item){ .key = s->terms[i]->key, .pre = key_prefix(s->terms[i]->key),
+				   .t = s->terms[i] };
 	qsort(items, s->nterms, sizeof(item), item_cmp);
 	for (size_t i = 0; i < s->nterms; i++) {
 		term *t = items[i].t;
+		if (term_short(t)) {
+			lazy_item(&w, t, &items[i]); /* its postings kept until its shard */
+			continue;
+		}
 		ser_term(&w, t, &items[i], &chunk_no, &pos_no);
 		/* written out: the postings are not needed twice at the peak */
 		post_drop(t);
@@ -2769,6 +2857,8 @@ int morgue_searchindex_write(morgue_searchindex *s, const char *site_dir)
 		items[nitems].pre = key_prefix(form);
 		items[nitems].len = b.size;
 		items[nitems].json = morgue_buf_detach(&b);
+		morgue_hash_init(&items[nitems].dig);
+		morgue_hash_put(&items[nitems].dig, items[nitems].json, items[nitems].len);
 		nitems++;
 	}
 	if (nitems)
@@ -2796,6 +2886,8 @@ done:
 	morgue_buf_free(&w.dict);
 	for (int k = 0; k < 3; k++)
 		morgue_buf_free(&w.sep[k]);
+	morgue_buf_free(&w.head);
+	morgue_buf_free(&w.tail);
 	if (w.zok)
 		deflateEnd(&w.z);
 	if (w.zdok)

@@ -151,6 +151,9 @@ void morgue_cli_large_pages(void)
 {
 #ifdef MORGUE_MIMALLOC
 	mi_option_enable(mi_option_large_os_pages);
+	/* a thread's first segment is otherwise committed late, and then
+	 * without large pages: an edit's ten threads faulted page by page */
+	mi_option_set(mi_option_eager_commit_delay, 0);
 #endif
 }
 

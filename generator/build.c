@@ -1645,9 +1645,12 @@ int morgue_build_run(morgue_build_stats *stats, const morgue_build_opts *opts)
 					memcpy(changed, stale, nchanged * sizeof(*changed));
 				b.self = morgue_cache_open_planned(&b.cache, &b.catalog,
 								   cache_new.ptr, cache_path.ptr, plan);
-				if (b.self && opts->on_incremental)
-					opts->on_incremental(opts->payload);
 			}
+		}
+		/* before the build's threads start (their memory follows) */
+		if (opts->on_plan)
+			opts->on_plan(b.narts, b.self, opts->payload);
+		if (!opts->clean) {
 			morgue_buf_printf(&prev_archive, "%s/archive.sqlite", opts->out);
 			if (!b.self || !morgue_fs_exists(prev_archive.ptr))
 				morgue_buf_clear(&prev_archive);

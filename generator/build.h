@@ -32,10 +32,11 @@ typedef struct morgue_build_opts {
 	void (*on_error)(const morgue_error *e, void *payload);
 	/* Called at phase changes and every few items; may be NULL. */
 	void (*on_progress)(const char *phase, size_t done, size_t total, void *payload);
-	/* Called once, before the articles load, when the build starts from
-	 * the previous build's cache (an edit's build: its memory is a
-	 * fraction of a clean build's); may be NULL. */
-	void (*on_incremental)(void *payload);
+	/* Called once, before the articles load (and before the build's
+	 * threads start), with the number of article files and whether the
+	 * build starts from the previous build's cache (an edit's build: its
+	 * memory is a fraction of a clean build's); may be NULL. */
+	void (*on_plan)(size_t articles, int incremental, void *payload);
 	void *payload;
 } morgue_build_opts;
 

@@ -41,13 +41,22 @@ static double elapsed(const struct timespec *t0)
 	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-/* Progress on stderr, only when it is a terminal. */
-static void on_incremental(void *payload)
+/* Large pages (morgue_cli_large_pages) trade memory for time. An
+ * edit's build needs little memory. A clean build of 10k articles gains
+ * a tenth (4 alternating pairs: 17.4 -> 15.4 s, CPU 32.1 -> 28.4 s) for a
+ * quarter more peak memory (255 -> 320 MB); at 100k articles the peak
+ * passes 1 GB (1117 MB, against 909 MB without), so the largest
+ * archives keep small pages. */
+#define LARGE_PAGES_MAX_ARTICLES 30000
+
+static void on_plan(size_t articles, int incremental, void *payload)
 {
 	(void)payload;
-	morgue_cli_large_pages();
+	if (incremental || articles <= LARGE_PAGES_MAX_ARTICLES)
+		morgue_cli_large_pages();
 }
 
+/* Progress on stderr, only when it is a terminal. */
 static void on_progress(const char *phase, size_t done, size_t total, void *payload)
 {
 	progress_state *p = payload;
@@ -108,7 +117,7 @@ static int run(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &ps.start);
 	opts.on_error = morgue_cli_on_error;
 	opts.on_progress = on_progress;
-	opts.on_incremental = on_incremental;
+	opts.on_plan = on_plan;
 	opts.payload = &ps;
 	opts.uncounted = quiet;
 	rc = morgue_build_run(&stats, &opts);

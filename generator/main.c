@@ -142,11 +142,12 @@ static void tune_malloc(void)
 
 /* mimalloc then asks for transparent huge pages (madvise) for the memory
  * it maps: one page fault, and one page zeroed by the kernel, where
- * there were 512. It rounds each mapping up to 2 MB pages, so the peak
- * grows: used for an edit's build only (10k articles, the first edit
- * after a clean build, 6 alternating pairs: 0.91 -> 0.74 s, CPU 1.56 ->
- * 1.30 s; a clean build of 100k articles peaked at 1067 MB with it,
- * 940 MB without). */
+ * there were 512 (a fault costs about 12 us on this kind of VM). It
+ * rounds each mapping up to 2 MB pages, so the peak grows: cmd_build
+ * chooses (an edit's build, a clean build of a smaller archive). Edit,
+ * 10k articles, 6 alternating pairs: 0.91 -> 0.74 s, CPU 1.56 -> 1.30 s;
+ * with every thread's first segment too (eager_commit_delay 0): 1.01 ->
+ * 0.74 s, 39.5k page faults -> 8.4k. */
 void morgue_cli_large_pages(void)
 {
 #ifdef MORGUE_MIMALLOC

@@ -42,12 +42,15 @@ static void article(int n, const char *extra)
 	morgue_buf_free(&b);
 }
 
-static int incremental_calls;
+static int incremental_calls, plan_calls;
+static size_t planned_articles;
 
-static void count_incremental(void *payload)
+static void count_plan(size_t articles, int incremental, void *payload)
 {
 	(void)payload;
-	incremental_calls++;
+	plan_calls++;
+	planned_articles = articles;
+	incremental_calls += incremental != 0;
 }
 
 /* One build of the repository's HEAD into tmp/site: its return code. */
@@ -57,7 +60,7 @@ static int build(morgue_build_stats *st, int clean)
 	morgue_buf_printf(&root, "%s/content", tmp);
 	morgue_buf_printf(&out, "%s/site", tmp);
 	morgue_build_opts o = { .root = root.ptr, .out = out.ptr, .clean = clean,
-				.uncounted = 1, .on_incremental = count_incremental };
+				.uncounted = 1, .on_plan = count_plan };
 	memset(st, 0, sizeof(*st));
 	int rc = morgue_build_run(st, &o);
 	morgue_error_clear();
@@ -66,10 +69,11 @@ static int build(morgue_build_stats *st, int clean)
 	return rc;
 }
 
-/* on_incremental is called for a build that starts from the previous
- * build's cache (an edit's), once, and not for a clean build, a build
- * with --clean or a site already current. */
-static void incremental_builds_are_announced(void)
+/* on_plan is called once per build that loads the articles, with their
+ * number; incremental for a build that starts from the previous build's
+ * cache (an edit's), not for a clean build, a build with --clean; not
+ * at all for a site already current. */
+static void builds_are_planned(void)
 {
 	morgue_build_stats st;
 	morgue_buf ent = MORGUE_BUF_INIT;
@@ -82,24 +86,31 @@ static void incremental_builds_are_announced(void)
 		article(n, "");
 	CHECK(sh("git add -A && git commit -qm 'six articles'"));
 
-	incremental_calls = 0;
+	incremental_calls = plan_calls = 0;
 	CHECK_INT(build(&st, 0), 0);
 	CHECK_INT(st.articles, 6);
+	CHECK_INT(plan_calls, 1);
+	CHECK_INT(planned_articles, 6);
 	CHECK_INT(incremental_calls, 0); /* the first build: no cache */
 
 	CHECK_INT(build(&st, 0), 0);
 	CHECK(st.up_to_date);
+	CHECK_INT(plan_calls, 1);
 	CHECK_INT(incremental_calls, 0);
 
 	article(3, "An edit.\n");
 	CHECK(sh("git commit -qam 'edit a3'"));
 	CHECK_INT(build(&st, 0), 0);
+	CHECK_INT(plan_calls, 2);
 	CHECK_INT(incremental_calls, 1);
 	CHECK_INT(st.cached, 5); /* the other five came from the cache */
 
 	article(4, "Another edit.\n");
-	CHECK(sh("git commit -qam 'edit a4'"));
+	article(7, "");
+	CHECK(sh("git add -A && git commit -qm 'edit a4, add a7'"));
 	CHECK_INT(build(&st, 1), 0); /* --clean: no previous cache is read */
+	CHECK_INT(plan_calls, 3);
+	CHECK_INT(planned_articles, 7);
 	CHECK_INT(incremental_calls, 1);
 	CHECK_INT(st.cached, 0);
 
@@ -146,7 +157,7 @@ static void a_catalog_in_memory_still_builds(void)
 
 int main(void)
 {
-	RUN(incremental_builds_are_announced);
+	RUN(builds_are_planned);
 	RUN(a_catalog_in_memory_still_builds);
 	TEST_EXIT();
 }

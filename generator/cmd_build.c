@@ -43,10 +43,11 @@ static double elapsed(const struct timespec *t0)
 
 /* Large pages (morgue_cli_large_pages) trade memory for time. An
  * edit's build needs little memory. A clean build of 10k articles gains
- * a tenth (4 alternating pairs: 17.4 -> 15.4 s, CPU 32.1 -> 28.4 s) for a
- * quarter more peak memory (255 -> 320 MB); at 100k articles the peak
- * passes 1 GB (1117 MB, against 909 MB without), so the largest
- * archives keep small pages. */
+ * a seventh (4 alternating pairs: 16.45 -> 14.05 s, CPU 30.5 -> 26.0 s)
+ * for a quarter more peak memory (257 -> 321 MB); at 100k articles the
+ * peak passes 1 GB (1117 MB, against 909 MB without), so the largest
+ * archives keep small pages. The line is drawn well below (about 500 MB
+ * at 30k, going by the two). */
 #define LARGE_PAGES_MAX_ARTICLES 30000
 
 static void on_plan(size_t articles, int incremental, void *payload)

@@ -1195,7 +1195,7 @@ static int on_entity_token(const morgue_token *tok, void *payload)
 
 /* One item of a term shard: a term ("s") or a form ("f"). A short
  * term's JSON is made only if its shard is written (lazy: json NULL, its
- * postings kept until then); its length is known before (item_len), and
+ * postings kept until then); its length is known before (lazy_item), and
  * dig hashes what the JSON is made of, so an unchanged shard is known by
  * its items' digests without making its JSON (edits keep most). */
 typedef struct item {

@@ -185,6 +185,52 @@ static void entity_page_data(void)
 	morgue_catalog_free(c);
 }
 
+/* An entity's article count, timeline (oldest month first, with the
+ * articles and mentions of each) and publications (most articles first,
+ * then by name; only articles that mention it; a registered one
+ * linked): Trump is in all three fixture articles, one published by
+ * the registered Washington Post, one by a plain name, one by none. The
+ * Post's own page counts the article it published (no mention): in its
+ * timeline, not in its publications. */
+static void entity_timeline_and_publications(void)
+{
+	morgue_catalog *c = fixture();
+	morgue_value *e = morgue_catalog_entity(c, "donald-trump");
+	CHECK_INT(num(e, "article_count"), 3);
+	morgue_value *tl = morgue_value_get(e, "timeline");
+	CHECK_INT(morgue_value_count(tl), 3);
+	CHECK_STR(str(morgue_value_at(tl, 0), "month"), "2016-12");
+	CHECK_STR(str(morgue_value_at(tl, 0), "month_display"), "December 2016");
+	CHECK_STR(str(morgue_value_at(tl, 2), "month"), "2017-06");
+	CHECK_INT(num(morgue_value_at(tl, 1), "articles"), 1);
+	CHECK_INT(num(morgue_value_at(tl, 1), "mentions"), 1);
+	morgue_value *pubs = morgue_value_get(e, "publications");
+	CHECK_INT(morgue_value_count(pubs), 2);
+	CHECK_STR(str(morgue_value_at(pubs, 0), "name"), "A Plain Name");
+	CHECK(morgue_value_type_of(morgue_value_get(morgue_value_at(pubs, 0), "url")) ==
+	      MORGUE_VALUE_NULL);
+	CHECK_STR(str(morgue_value_at(pubs, 1), "name"), "Washington Post");
+	CHECK_STR(str(morgue_value_at(pubs, 1), "url"), "entities/washington-post.html");
+	CHECK_INT(num(morgue_value_at(pubs, 1), "count"), 1);
+	morgue_value_free(e);
+
+	e = morgue_catalog_entity(c, "washington-post");
+	CHECK_INT(num(e, "article_count"), 1);
+	tl = morgue_value_get(e, "timeline");
+	CHECK_INT(morgue_value_count(tl), 1);
+	CHECK_STR(str(morgue_value_at(tl, 0), "month"), "2017-05");
+	CHECK_INT(num(morgue_value_at(tl, 0), "articles"), 1);
+	CHECK_INT(num(morgue_value_at(tl, 0), "mentions"), 0);
+	CHECK_INT(morgue_value_count(morgue_value_get(e, "publications")), 0);
+	morgue_value_free(e);
+
+	/* an entity no article refers to */
+	e = morgue_catalog_entity(c, "nobody");
+	CHECK_INT(morgue_value_count(morgue_value_get(e, "timeline")), 0);
+	morgue_value_free(e);
+	morgue_catalog_free(c);
+}
+
 static void related_articles_weighted_by_rarity(void)
 {
 	morgue_catalog *c = fixture();
@@ -808,6 +854,7 @@ int main(void)
 	RUN(export_in_parts_is_the_same);
 	RUN(export_update_is_a_fresh_export);
 	RUN(entity_page_data);
+	RUN(entity_timeline_and_publications);
 	RUN(finish_gives_the_page_cache_back);
 	RUN(related_articles_weighted_by_rarity);
 	RUN(article_entities_most_mentioned_first);

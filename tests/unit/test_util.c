@@ -102,6 +102,29 @@ static void escape_json_cannot_break_out_of_script(void)
 	morgue_buf_free(&b);
 }
 
+/* Every byte alone: the controls, DEL, the quote, the backslash and
+ * < > & come out escaped (\u00XX or a short escape); every other byte,
+ * 0xe2 not followed by 0x80 0xa8/0xa9 included, as it is. */
+static void escape_json_each_byte(void)
+{
+	morgue_buf b = MORGUE_BUF_INIT;
+	for (int c = 0; c < 256; c++) {
+		char in[1] = { (char)c };
+		int special = c < 0x20 || c == 0x7f || c == '"' || c == '\\' || c == '<' ||
+			      c == '>' || c == '&';
+		morgue_buf_clear(&b);
+		morgue_escape_json(&b, in, 1);
+		if (special)
+			CHECK(b.size >= 2 && b.ptr[0] == '\\');
+		else
+			CHECK(b.size == 1 && (unsigned char)b.ptr[0] == c);
+	}
+	morgue_buf_clear(&b);
+	morgue_escape_json(&b, "a\xe2\x80\xa9" "b\xe2\x82\xac", 8); /* U+2029, then a euro sign */
+	CHECK_STR(morgue_buf_cstr(&b), "a\\u2029b\xe2\x82\xac");
+	morgue_buf_free(&b);
+}
+
 static void path_relative_links(void)
 {
 	morgue_buf b = MORGUE_BUF_INIT;
@@ -396,6 +419,7 @@ int main(void)
 	RUN(escape_html_text_and_attributes);
 	RUN(escape_url_rejects_unsafe_schemes);
 	RUN(escape_json_cannot_break_out_of_script);
+	RUN(escape_json_each_byte);
 	RUN(escape_csv_fields);
 	RUN(path_relative_links);
 	RUN(slugify_folds_and_joins);

@@ -167,8 +167,13 @@ void morgue_fold(morgue_buf *out, size_t **map_start, size_t **map_end, const ch
 	}
 	while (i < len) {
 		utf8proc_int32_t cp;
-		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
-						      (utf8proc_ssize_t)(len - i), &cp);
+		utf8proc_ssize_t n = 1;
+		/* ASCII, most of a text, without a call into utf8proc */
+		if ((unsigned char)s[i] < 0x80)
+			cp = (unsigned char)s[i];
+		else
+			n = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+					     (utf8proc_ssize_t)(len - i), &cp);
 		if (n <= 0) { /* invalid: keep the byte */
 			emit(out, pms, pme, &cap, s + i, 1, i, i + 1);
 			wordlen = 0;

@@ -188,10 +188,13 @@ static size_t uspace_len(const char *x, size_t len, size_t i)
 	return 0;
 }
 
-static int is_wordc(const char *x, size_t len, size_t i)
+/* A byte of a word: an ASCII letter or digit (isalnum in the C locale,
+ * without its call), or a byte of a non-ASCII character that is not
+ * punctuation or a space. Once per byte of the text. */
+static inline int is_wordc(const char *x, size_t len, size_t i)
 {
 	unsigned char c = (unsigned char)x[i];
-	if (isalnum(c))
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
 		return 1;
 	if (c >= 0x80)
 		return !is_upunct(x, len, i) && !uspace_len(x, len, i);

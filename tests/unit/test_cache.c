@@ -988,6 +988,27 @@ done:
 	morgue_buf_free(&out);
 }
 
+/* A build's catalog file b (made anew) and its cache on the previous
+ * cache a, with the postings file and its scratch. */
+static void postings_build(morgue_catalog **c, morgue_cache **k, const morgue_buf *a,
+			   const morgue_buf *b, const morgue_buf *post, const morgue_buf *scratch)
+{
+	remove(b->ptr);
+	CHECK_INT(morgue_catalog_new_file(c, b->ptr), 0);
+	CHECK_INT(morgue_cache_open(k, *c, a->ptr), 0);
+	morgue_cache_set_postings_file(*k, post->ptr, scratch->ptr);
+}
+
+/* Whether the file at path holds the bytes of want. */
+static int file_holds(const char *path, const morgue_buf *want)
+{
+	morgue_buf got = MORGUE_BUF_INIT;
+	int same = morgue_fs_read(&got, path) == 0 && got.size == want->size &&
+		   !memcmp(got.ptr, want->ptr, want->size);
+	morgue_buf_free(&got);
+	return same;
+}
+
 /* The index's own blobs ("#...") go to the postings file (scratch,
  * written as they are recorded, renamed at the flush), not to
  * cache_tokens; a later build reads them back byte for byte, only with a
@@ -1028,10 +1049,7 @@ static void test_postings_file(void)
 
 	/* the next build reads them back; records none: the file stays */
 	CHECK_INT(morgue_fs_read(&was, post.ptr), 0);
-	remove(b.ptr);
-	CHECK_INT(morgue_catalog_new_file(&c, b.ptr), 0);
-	CHECK_INT(morgue_cache_open(&k, c, a.ptr), 0);
-	morgue_cache_set_postings_file(k, post.ptr, scratch.ptr);
+	postings_build(&c, &k, &a, &b, &post, &scratch);
 	morgue_catalog_begin(c);
 	CHECK_INT(morgue_cache_tokens_get(k, "#postings/1", &out), 1);
 	CHECK(out.size == sizeof(part) && !memcmp(out.ptr, part, sizeof(part)));
@@ -1044,30 +1062,20 @@ static void test_postings_file(void)
 	morgue_catalog_commit(c);
 	morgue_cache_free(k);
 	morgue_catalog_free(c);
-	morgue_buf_clear(&out);
-	CHECK_INT(morgue_fs_read(&out, post.ptr), 0);
-	CHECK(out.size == was.size && !memcmp(out.ptr, was.ptr, was.size));
+	CHECK(file_holds(post.ptr, &was));
 
 	/* a build that records and fails: not flushed, nothing replaced */
-	remove(b.ptr);
-	CHECK_INT(morgue_catalog_new_file(&c, b.ptr), 0);
-	CHECK_INT(morgue_cache_open(&k, c, a.ptr), 0);
-	morgue_cache_set_postings_file(k, post.ptr, scratch.ptr);
+	postings_build(&c, &k, &a, &b, &post, &scratch);
 	morgue_cache_tokens_record(k, "#postings", "other", 5);
 	CHECK(morgue_fs_exists(scratch.ptr)); /* written as recorded */
 	morgue_cache_free(k);
 	morgue_catalog_free(c);
 	CHECK(!morgue_fs_exists(scratch.ptr));
-	morgue_buf_clear(&out);
-	CHECK_INT(morgue_fs_read(&out, post.ptr), 0);
-	CHECK(out.size == was.size && !memcmp(out.ptr, was.ptr, was.size));
+	CHECK(file_holds(post.ptr, &was));
 
 	/* viewed in place: the same bytes, still there after a new file
 	 * has been renamed over the old one */
-	remove(b.ptr);
-	CHECK_INT(morgue_catalog_new_file(&c, b.ptr), 0);
-	CHECK_INT(morgue_cache_open(&k, c, a.ptr), 0);
-	morgue_cache_set_postings_file(k, post.ptr, scratch.ptr);
+	postings_build(&c, &k, &a, &b, &post, &scratch);
 	morgue_catalog_begin(c);
 	const void *vp = NULL;
 	size_t vn = 0;

@@ -112,7 +112,8 @@ static const char schema[] =
 	"  slug TEXT NOT NULL, date TEXT, path TEXT, PRIMARY KEY(article_id, slug));"
 	/* tags_slug ON tags(slug, date DESC, path, article_id, tag): made
 	 * in finish; article_id makes it cover a tag's pages, tag the list
-	 * of tags (morgue_catalog_tags) */
+	 * of tags (morgue_catalog_tags). tags_article ON tags(article_id,
+	 * slug, tag), also made in finish, covers an article's tags. */
 	"CREATE TABLE mentions(id INTEGER PRIMARY KEY, article_id INTEGER NOT NULL,"
 	"  entity TEXT NOT NULL, surface TEXT NOT NULL, offset INTEGER NOT NULL,"
 	"  length INTEGER NOT NULL, source TEXT NOT NULL);"
@@ -1613,6 +1614,10 @@ int morgue_catalog_finish(morgue_catalog *c)
 	 * insert of the load; SORT_CACHE: see there */
 	int rc = exec(c, SORT_CACHE
 		"CREATE INDEX IF NOT EXISTS tags_slug ON tags(slug, date DESC, path, article_id, tag);"
+		/* an article's tags (its page, every article list's cards)
+		 * from the index alone: the key's index sent each row to the
+		 * table for its tag */
+		"CREATE INDEX IF NOT EXISTS tags_article ON tags(article_id, slug, tag);"
 		"CREATE INDEX IF NOT EXISTS attributions_source ON attributions(source,"
 		"  date DESC, path, article_id, seq, kind);");
 	if (!rc)

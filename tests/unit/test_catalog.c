@@ -231,6 +231,34 @@ static void entity_timeline_and_publications(void)
 	morgue_catalog_free(c);
 }
 
+/* An article's tags, for its page and the cards of every list, come
+ * from a covering index (tags_article) in slug order, not from a
+ * lookup of each row in the table. */
+static void article_tags_from_the_index(void)
+{
+	morgue_catalog *c = fixture();
+	static const char *const sql[] = {
+		"EXPLAIN QUERY PLAN SELECT tag, slug FROM tags WHERE article_id=1 ORDER BY slug",
+		"EXPLAIN QUERY PLAN SELECT article_id, tag, slug FROM tags WHERE article_id IN"
+		" (SELECT value FROM json_each('[1,3]')) ORDER BY article_id, slug",
+	};
+	for (size_t i = 0; i < 2; i++) {
+		sqlite3_stmt *plan = NULL;
+		int covered = 0, sorted = 0;
+		CHECK_INT(sqlite3_prepare_v2(morgue_catalog_handle(c), sql[i], -1, &plan, NULL),
+			  SQLITE_OK);
+		while (plan && sqlite3_step(plan) == SQLITE_ROW) {
+			const char *d = (const char *)sqlite3_column_text(plan, 3);
+			covered |= strstr(d, "COVERING INDEX tags_article") != NULL;
+			sorted |= strstr(d, "TEMP B-TREE") != NULL;
+		}
+		sqlite3_finalize(plan);
+		CHECK(covered);
+		CHECK(!sorted);
+	}
+	morgue_catalog_free(c);
+}
+
 static void related_articles_weighted_by_rarity(void)
 {
 	morgue_catalog *c = fixture();
@@ -855,6 +883,7 @@ int main(void)
 	RUN(export_update_is_a_fresh_export);
 	RUN(entity_page_data);
 	RUN(entity_timeline_and_publications);
+	RUN(article_tags_from_the_index);
 	RUN(finish_gives_the_page_cache_back);
 	RUN(related_articles_weighted_by_rarity);
 	RUN(article_entities_most_mentioned_first);

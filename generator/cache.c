@@ -177,19 +177,18 @@ struct morgue_cache {
 	 * overflow page of them (a tenth of a second at the end of an
 	 * edit) */
 	char *post_path, *post_scratch;
-	FILE *post_file; /* the previous one, open at the first lookup */
 	/* the new one (post_scratch), written as the blobs are recorded
 	 * (not spilled and read back at flush); post_out_bad: a write
 	 * failed, the file is dropped at flush */
 	FILE *post_out;
 	int post_out_bad;
-	/* the previous one mapped (morgue_cache_tokens_view): the snapshot's
-	 * parts read in place, 14 MB at 10k articles; read into fresh
-	 * buffers they cost a page fault per page */
+	/* the previous one, mapped at the first lookup (read in place by
+	 * morgue_cache_tokens_view, copied by tokens_get): the snapshot's
+	 * parts, 14 MB at 10k articles, read into fresh buffers cost a
+	 * page fault per page */
 	const char *post_map;
 	size_t post_map_len;
 	int post_mapped;
-	int post_loaded;
 	/* the signatures of the entity and tag groups and lists, kept from
 	 * build to build (cache_sigs). In a build on the moved cache, the
 	 * keys the changed articles belong to, before or after, are listed
@@ -460,9 +459,6 @@ static void tok_close(morgue_cache *k)
 	sqlite3_close(k->tok_db);
 	k->tok_get = k->tok_text = k->tok_ents = NULL;
 	k->tok_db = NULL;
-	if (k->post_file)
-		fclose(k->post_file);
-	k->post_file = NULL;
 }
 
 static void memo_free(memo_row *rows, size_t n)
@@ -1493,49 +1489,17 @@ int morgue_cache_previous_entities(morgue_cache *k, long long id, char ***entiti
  * and LEN bytes. Written whole under a temporary name and renamed. */
 #define POST_MAGIC "morgue-postings-file 1\n"
 
-/* The blob of key in the previous build's postings file: 1 with it in
- * out, or 0. Only with a previous cache: the file goes with it (the
- * index checks the ids it holds against the dictionary's). The file
- * stays open for the next lookup; only the blob asked for is read. */
+/* The blob of key in the previous build's postings file, copied into
+ * out: 1, or 0 (morgue_cache_tokens_view). */
 static int post_get(morgue_cache *k, const char *key, morgue_buf *out)
 {
-	char line[512];
-	size_t kl = strlen(key);
-	if (!k->tok_path || !k->post_path || k->tok_failed)
+	const void *p;
+	size_t n;
+	if (morgue_cache_tokens_view(k, key, &p, &n) != 1)
 		return 0;
-	if (!k->post_file) {
-		if (k->post_loaded)
-			return 0; /* not there, or not ours */
-		k->post_loaded = 1;
-		if (!(k->post_file = fopen(k->post_path, "rbe")))
-			return 0;
-	}
-	if (fseeko(k->post_file, 0, SEEK_SET) != 0 || !fgets(line, sizeof(line), k->post_file) ||
-	    strcmp(line, POST_MAGIC))
-		return 0;
-	while (fgets(line, sizeof(line), k->post_file)) {
-		char *sp = strchr(line, ' '), *nl = NULL;
-		if (!sp)
-			return 0;
-		unsigned long long len = strtoull(sp + 1, &nl, 10);
-		if (!nl || *nl != '\n' || len > (1ULL << 34))
-			return 0;
-		if ((size_t)(sp - line) != kl || memcmp(line, key, kl)) {
-			if (fseeko(k->post_file, (off_t)len, SEEK_CUR) != 0)
-				return 0;
-			continue;
-		}
-		morgue_buf_clear(out);
-		morgue_buf_grow(out, (size_t)len);
-		if (fread(out->ptr, 1, (size_t)len, k->post_file) != (size_t)len) {
-			morgue_buf_clear(out);
-			return 0;
-		}
-		out->size = (size_t)len;
-		out->ptr[len] = '\0';
-		return len > 0;
-	}
-	return 0;
+	morgue_buf_clear(out);
+	morgue_buf_put(out, p, n);
+	return 1;
 }
 
 /* The bytes of a pending token blob: its own, or read back from the

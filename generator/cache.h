@@ -181,14 +181,15 @@ void morgue_cache_kept_free(morgue_cache_kept *v, size_t n);
 int morgue_cache_tokens_get(morgue_cache *k, const char *key, morgue_buf *out);
 /* Where the index's own blobs ("#...") are kept, beside the cache file
  * ("DIR.cache.postings"): read from path when there is a previous
- * cache, and replaced there whole by morgue_cache_flush when new ones
- * were recorded (written as scratch, then renamed), not kept in
- * cache_tokens. Without it (NULL, the default) they are not kept. */
+ * cache (mapped), and replaced there whole when new ones were recorded
+ * (written into scratch as they are, renamed by morgue_cache_flush; a
+ * cache freed unflushed removes scratch), not kept in cache_tokens.
+ * Without it (NULL, the default) they are not kept. */
 void morgue_cache_set_postings_file(morgue_cache *k, const char *path, const char *scratch);
 /* Like morgue_cache_tokens_get for a '#' key, without the copy: *blob
  * points into the previous postings file, mapped read-only until
  * morgue_cache_free (renaming a new file over it does not change the
- * mapping). 1, or 0 (none, or no mapping: ask morgue_cache_tokens_get).
+ * mapping). 1, or 0 (no such blob, or no file that could be mapped).
  * The search thread's, like morgue_cache_tokens_get. */
 int morgue_cache_tokens_view(morgue_cache *k, const char *key, const void **blob, size_t *len);
 /* The text of article id as the previous cache holds it, read like the

@@ -224,6 +224,12 @@ static int is_space(char ch)
 	       ch == '\f' || ch == '\v';
 }
 
+/* c lower-cased if it is an ASCII capital (no locale, no call). */
+static inline unsigned char lower(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + ('a' - 'A')) : c;
+}
+
 /* Token k is the word w (ASCII case-insensitive). No strlen: this is the
  * innermost loop of the rules. */
 static int tok_eq(const ctx *c, size_t k, const char *w)
@@ -234,11 +240,7 @@ static int tok_eq(const ctx *c, size_t k, const char *w)
 	const unsigned char *x = (const unsigned char *)c->x + t->s;
 	size_t n = t->e - t->s;
 	for (size_t i = 0; i < n; i++) {
-		unsigned char a = x[i], b = (unsigned char)w[i];
-		if (a >= 'A' && a <= 'Z')
-			a += 'a' - 'A';
-		if (b >= 'A' && b <= 'Z')
-			b += 'a' - 'A';
+		unsigned char a = lower(x[i]), b = lower((unsigned char)w[i]);
 		if (!b || a != b)
 			return 0;
 	}
@@ -254,16 +256,10 @@ static int tok_in(const ctx *c, size_t k, const char *const *list)
 	const tok *t = &c->t[k];
 	if (t->kind != T_WORD)
 		return 0;
-	unsigned char f = (unsigned char)c->x[t->s];
-	if (f >= 'A' && f <= 'Z')
-		f += 'a' - 'A';
-	for (size_t i = 0; list[i]; i++) {
-		unsigned char g = (unsigned char)list[i][0];
-		if (g >= 'A' && g <= 'Z')
-			g += 'a' - 'A';
-		if (g == f && tok_eq(c, k, list[i]))
+	unsigned char f = lower((unsigned char)c->x[t->s]);
+	for (size_t i = 0; list[i]; i++)
+		if (lower((unsigned char)list[i][0]) == f && tok_eq(c, k, list[i]))
 			return 1;
-	}
 	return 0;
 }
 
@@ -326,9 +322,7 @@ static void verb_index(void)
 
 static int verb_lookup(const ctx *c, size_t k)
 {
-	unsigned char f = (unsigned char)c->x[c->t[k].s];
-	if (f >= 'A' && f <= 'Z')
-		f += 'a' - 'A';
+	unsigned char f = lower((unsigned char)c->x[c->t[k].s]);
 	pthread_once(&verb_once, verb_index);
 	size_t b = f >= 'a' && f <= 'z' ? (size_t)(f - 'a') : 26;
 	size_t n = c->t[k].e - c->t[k].s;

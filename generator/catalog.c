@@ -2087,8 +2087,9 @@ static sqlite3_stmt *cached(morgue_catalog *c, const char *sql)
 	return st;
 }
 
-static morgue_value *query(morgue_catalog *c, const char *sql, const char *p1,
-			   const char *p2, long long i1, long long i2)
+/* query with a third text parameter, :p3. */
+static morgue_value *query3(morgue_catalog *c, const char *sql, const char *p1,
+			    const char *p2, const char *p3, long long i1, long long i2)
 {
 	morgue_value *list = morgue_value_list();
 	sqlite3_stmt *st = cached(c, sql);
@@ -2101,6 +2102,7 @@ static morgue_value *query(morgue_catalog *c, const char *sql, const char *p1,
 			continue;
 		if (!strcmp(name, ":p1")) bind_text(st, i, p1);
 		else if (!strcmp(name, ":p2")) bind_text(st, i, p2);
+		else if (!strcmp(name, ":p3")) bind_text(st, i, p3);
 		else if (!strcmp(name, ":i1")) sqlite3_bind_int64(st, i, i1);
 		else if (!strcmp(name, ":i2")) sqlite3_bind_int64(st, i, i2);
 	}
@@ -2108,6 +2110,12 @@ static morgue_value *query(morgue_catalog *c, const char *sql, const char *p1,
 		db_error(c, "query");
 	sqlite3_reset(st);
 	return list;
+}
+
+static morgue_value *query(morgue_catalog *c, const char *sql, const char *p1,
+			   const char *p2, long long i1, long long i2)
+{
+	return query3(c, sql, p1, p2, NULL, i1, i2);
 }
 
 #define ARTICLE_COLS                                                              \
@@ -2119,20 +2127,21 @@ static morgue_value *query(morgue_catalog *c, const char *sql, const char *p1,
 	" AS publication_url, a.excerpt, a.words"
 #define ARTICLE_FROM " FROM articles a"
 
+/* The condition on articles a of a list's filter; "1" for none. */
 static const char *article_filter(const char *filter)
 {
 	if (!filter)
-		return "";
+		return "1";
 	if (!strcmp(filter, "tag"))
-		return " WHERE a.id IN (SELECT article_id FROM tags WHERE slug=:p1)";
+		return "a.id IN (SELECT article_id FROM tags WHERE slug=:p1)";
 	if (!strcmp(filter, "entity"))
-		return " WHERE a.id IN (SELECT article_id FROM refs WHERE entity=:p1)";
+		return "a.id IN (SELECT article_id FROM refs WHERE entity=:p1)";
 	/* ranges, so the date index answers them */
 	if (!strcmp(filter, "year") || !strcmp(filter, "month"))
-		return " WHERE a.date >= :p1 AND a.date < :p1 || '~'";
+		return "a.date >= :p1 AND a.date < :p1 || '~'";
 	if (!strcmp(filter, "publication"))
-		return " WHERE a.publication_entity=:p1";
-	return " WHERE 0";
+		return "a.publication_entity=:p1";
+	return "0";
 }
 
 /* Tags of each article in list, as a "tags" list of {tag, url} by slug.
@@ -2198,36 +2207,59 @@ static void add_tags(morgue_catalog *c, morgue_value *list)
 	free(tags);
 }
 
-morgue_value *morgue_catalog_articles(morgue_catalog *c, const char *filter,
-				      const char *key, int limit, int offset)
+/* Where a page of a list starts: at :i2 rows in (OFFSET), or, after, just
+ * after the article (:p2 date, :p3 path) that ended the page before. In
+ * (date DESC, path) order: rows of an earlier date, or of that date and a
+ * later path. Both are cut from an index in page order, but OFFSET steps
+ * over every row before the page: paging through a long list that way is
+ * quadratic (349M index steps for the entity pages of 100k articles). A
+ * path compares in its column's collation, the order's. */
+#define PAGE_AFTER(t) " AND " t "date <= :p2 AND (" t "date < :p2 OR " t "path > :p3)" \
+	" ORDER BY " t "date DESC, " t "path LIMIT :i1"
+#define PAGE_OFFSET(t) " ORDER BY " t "date DESC, " t "path LIMIT :i1 OFFSET :i2"
+#define PAGE_AT(after, t) ((after) ? PAGE_AFTER(t) : PAGE_OFFSET(t))
+
+static morgue_value *articles_page(morgue_catalog *c, const char *filter, const char *key,
+				   int limit, int offset, const char *date, const char *path)
 {
 	morgue_buf sql = MORGUE_BUF_INIT;
+	int after = path != NULL;
 	/* for a tag or entity, start from its few rows (CROSS JOIN fixes the
 	 * order) and sort them, rather than walking the date index over all
 	 * articles and testing each (a full scan per page). The page is cut
-	 * first, from a covering index in page order, and only its rows are
-	 * joined: the rows OFFSET skips cost an index step each (paging
-	 * through the home page, a big tag or year was quadratic). (date
-	 * DESC, path) is a total order: paths are unique. */
+	 * first, from a covering index in page order (PAGE_AT), and only its
+	 * rows are joined. (date DESC, path) is a total order: paths are
+	 * unique. */
 	if (filter && !strcmp(filter, "tag"))
-		morgue_buf_puts(&sql, "SELECT " ARTICLE_COLS " FROM (SELECT article_id, date, path"
-			" FROM tags WHERE slug=:p1 ORDER BY date DESC, path LIMIT :i1 OFFSET :i2) t"
-			" CROSS JOIN articles a ON a.id = t.article_id"
-			" ORDER BY t.date DESC, t.path");
+		morgue_buf_printf(&sql, "SELECT " ARTICLE_COLS " FROM (SELECT article_id, date, path"
+			" FROM tags WHERE slug=:p1%s) t CROSS JOIN articles a ON a.id = t.article_id"
+			" ORDER BY t.date DESC, t.path", PAGE_AT(after, ""));
 	else if (filter && !strcmp(filter, "entity"))
-		morgue_buf_puts(&sql, "SELECT " ARTICLE_COLS " FROM (SELECT article_id, date, path"
-			" FROM refs WHERE entity=:p1 ORDER BY date DESC, path LIMIT :i1 OFFSET :i2) r"
-			" CROSS JOIN articles a ON a.id = r.article_id"
-			" ORDER BY r.date DESC, r.path");
+		morgue_buf_printf(&sql, "SELECT " ARTICLE_COLS " FROM (SELECT article_id, date, path"
+			" FROM refs WHERE entity=:p1%s) r CROSS JOIN articles a ON a.id = r.article_id"
+			" ORDER BY r.date DESC, r.path", PAGE_AT(after, ""));
 	else
 		morgue_buf_printf(&sql, "SELECT " ARTICLE_COLS " FROM (SELECT a.id, a.date, a.path"
-				  " FROM articles a%s ORDER BY a.date DESC, a.path"
-				  " LIMIT :i1 OFFSET :i2) p CROSS JOIN articles a ON a.id = p.id"
-				  " ORDER BY p.date DESC, p.path", article_filter(filter));
-	morgue_value *list = query(c, sql.ptr, key, NULL, limit, offset);
+				  " FROM articles a WHERE %s%s) p CROSS JOIN articles a ON a.id = p.id"
+				  " ORDER BY p.date DESC, p.path", article_filter(filter),
+				  PAGE_AT(after, "a."));
+	morgue_value *list = query3(c, sql.ptr, key, date, path, limit, offset);
 	morgue_buf_free(&sql);
 	add_tags(c, list);
 	return list;
+}
+
+morgue_value *morgue_catalog_articles(morgue_catalog *c, const char *filter,
+				      const char *key, int limit, int offset)
+{
+	return articles_page(c, filter, key, limit, offset, NULL, NULL);
+}
+
+morgue_value *morgue_catalog_articles_after(morgue_catalog *c, const char *filter,
+					    const char *key, int limit, const char *date,
+					    const char *path)
+{
+	return articles_page(c, filter, key, limit, 0, date ? date : "", path ? path : "");
 }
 
 long long morgue_catalog_articles_count(morgue_catalog *c, const char *filter,
@@ -2239,7 +2271,7 @@ long long morgue_catalog_articles_count(morgue_catalog *c, const char *filter,
 	else if (filter && !strcmp(filter, "entity"))
 		morgue_buf_puts(&sql, "SELECT COUNT(*) AS n FROM refs WHERE entity=:p1");
 	else
-		morgue_buf_printf(&sql, "SELECT COUNT(*) AS n FROM articles a%s",
+		morgue_buf_printf(&sql, "SELECT COUNT(*) AS n FROM articles a WHERE %s",
 				  article_filter(filter));
 	morgue_value *l = query(c, sql.ptr, key, NULL, 0, 0);
 	long long n = (long long)morgue_value_get_number(morgue_value_get(morgue_value_at(l, 0), "n"));
@@ -3078,25 +3110,35 @@ morgue_value *morgue_catalog_lint(morgue_catalog *c)
 		" ORDER BY file", NULL, NULL, 0, 0);
 }
 
-morgue_value *morgue_catalog_entity_articles(morgue_catalog *c, const char *slug,
-					     int limit, int offset)
+#define ENTITY_PAGE(at) "SELECT " ARTICLE_COLS ", r.mentions, r.first_offset,"	\
+	" r.kwic_before, r.kwic_match, r.kwic_after"					\
+	" FROM (SELECT article_id, date, path, mentions, first_offset,"			\
+	"  kwic_before, kwic_match, kwic_after FROM refs WHERE entity=:p1" at ") r"	\
+	" CROSS JOIN articles a ON a.id = r.article_id ORDER BY r.date DESC, r.path"
+
+static morgue_value *entity_page(morgue_catalog *c, const char *slug, int limit, int offset,
+				  const char *date, const char *path)
 {
 	/* CROSS JOIN: start from the entity's references (few), never from
 	 * the date index over every article (a full scan per page). The page
 	 * is cut from the covering index refs_entity alone (it is in page
-	 * order and holds the KWIC), so each row OFFSET skips costs an index
-	 * step, not a table seek and two joins: paging through a
-	 * much-mentioned entity was quadratic; and a page's rows are read in
-	 * order, not by a seek into refs each (a page-cache miss per row at
-	 * 10k articles). (date DESC, path) is a total order: paths are unique. */
-	return query(c, "SELECT " ARTICLE_COLS ", r.mentions, r.first_offset,"
-			" r.kwic_before, r.kwic_match, r.kwic_after"
-			" FROM (SELECT article_id, date, path, mentions, first_offset,"
-			"  kwic_before, kwic_match, kwic_after FROM refs WHERE entity=:p1"
-			"  ORDER BY date DESC, path LIMIT :i1 OFFSET :i2) r"
-			" CROSS JOIN articles a ON a.id = r.article_id"
-			" ORDER BY r.date DESC, r.path",
-		     slug, NULL, limit < 0 ? -1 : limit, offset);
+	 * order and holds the KWIC; PAGE_AT), and only its rows are joined;
+	 * they are read in order, not by a seek into refs each (a page-cache
+	 * miss per row at 10k articles). */
+	return query3(c, path ? ENTITY_PAGE(PAGE_AFTER("")) : ENTITY_PAGE(PAGE_OFFSET("")),
+		      slug, date, path, limit < 0 ? -1 : limit, offset);
+}
+
+morgue_value *morgue_catalog_entity_articles(morgue_catalog *c, const char *slug,
+					     int limit, int offset)
+{
+	return entity_page(c, slug, limit, offset, NULL, NULL);
+}
+
+morgue_value *morgue_catalog_entity_articles_after(morgue_catalog *c, const char *slug,
+						   int limit, const char *date, const char *path)
+{
+	return entity_page(c, slug, limit, 0, date ? date : "", path ? path : "");
 }
 
 morgue_value *morgue_catalog_article_brief(morgue_catalog *c, long long id)

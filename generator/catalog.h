@@ -149,6 +149,13 @@ int morgue_catalog_export_update(morgue_catalog *c, const char *path, const long
  * ("YYYY-MM"), "publication" with its key. */
 morgue_value *morgue_catalog_articles(morgue_catalog *c, const char *filter,
 				      const char *key, int limit, int offset);
+/* The page of the same list that follows the article (date, path), the
+ * last of the page before: a page costs its own rows, where one at an
+ * offset costs the rows before it too (paging through a long list by
+ * offsets is quadratic). */
+morgue_value *morgue_catalog_articles_after(morgue_catalog *c, const char *filter,
+					    const char *key, int limit, const char *date,
+					    const char *path);
 long long morgue_catalog_articles_count(morgue_catalog *c, const char *filter,
 					const char *key);
 
@@ -218,6 +225,9 @@ int morgue_catalog_csv_order(long long **ids, size_t *n, morgue_catalog *c);
  * paged (limit < 0 for all). */
 morgue_value *morgue_catalog_entity_articles(morgue_catalog *c, const char *slug,
 					     int limit, int offset);
+/* Its page after the article (date, path), as morgue_catalog_articles_after. */
+morgue_value *morgue_catalog_entity_articles_after(morgue_catalog *c, const char *slug,
+						   int limit, const char *date, const char *path);
 /* Just title, url and date of an article (for prev/next links). */
 morgue_value *morgue_catalog_article_brief(morgue_catalog *c, long long id);
 

@@ -262,6 +262,34 @@ static void set_pagination(morgue_value *ctx, const char *base, long long n,
 	}
 }
 
+/* The last article of a page just rendered, (date, path): the next page
+ * of the list starts after it (morgue_catalog_articles_after) instead of
+ * at an offset. Empty when the page before was not rendered. */
+typedef struct page_end_t {
+	morgue_buf date, path;
+} page_end_t;
+#define PAGE_END_INIT { MORGUE_BUF_INIT, MORGUE_BUF_INIT }
+
+static void page_end(page_end_t *end, const morgue_value *list)
+{
+	size_t n = morgue_value_count(list);
+	const morgue_value *last = n ? morgue_value_at(list, n - 1) : NULL;
+	const char *date = morgue_value_get_string(morgue_value_get(last, "date"));
+	const char *path = morgue_value_get_string(morgue_value_get(last, "path"));
+	morgue_buf_clear(&end->date);
+	morgue_buf_clear(&end->path);
+	if (date && path && *path) {
+		morgue_buf_puts(&end->date, date);
+		morgue_buf_puts(&end->path, path);
+	}
+}
+
+static void page_end_free(page_end_t *end)
+{
+	morgue_buf_free(&end->date);
+	morgue_buf_free(&end->path);
+}
+
 /* A paginated list of articles (filter/key as in morgue_catalog_articles)
  * written to base.html, base/page-2.html, ... with template tpl. `extra`
  * fields are copied onto every page's context by the callback. */
@@ -284,6 +312,7 @@ static int emit_article_list(morgue_site *s, const char *tpl, const char *base,
 	size_t nsigs = 0;
 	char (*sigs)[MORGUE_HASH_HEX] = list_sigs(s, list, key, salt, &nsigs);
 	morgue_buf fam = MORGUE_BUF_INIT;
+	page_end_t end = PAGE_END_INIT;
 	int rc = 0;
 
 	if (sigs && (long long)nsigs != pages) { /* cannot happen; never guess */
@@ -296,14 +325,19 @@ static int emit_article_list(morgue_site *s, const char *tpl, const char *base,
 			page_family(&fam, prefix, key, n);
 			if (family_begin(s, fam.ptr, sigs[n - 1])) {
 				s->family = NULL;
+				morgue_buf_clear(&end.path); /* the next page starts at its offset */
 				continue;
 			}
 		}
 		page_path(&path, base, n);
 		morgue_value *ctx = page_context(s, path.ptr, title);
-		morgue_value_set(ctx, "articles",
-				 morgue_catalog_articles(s->catalog, filter, key, (int)size,
-							 (int)((n - 1) * size)));
+		morgue_value *arts = end.path.size
+			? morgue_catalog_articles_after(s->catalog, filter, key, (int)size,
+							end.date.ptr, end.path.ptr)
+			: morgue_catalog_articles(s->catalog, filter, key, (int)size,
+						  (int)((n - 1) * size));
+		page_end(&end, arts);
+		morgue_value_set(ctx, "articles", arts);
 		morgue_value_set_int(ctx, "article_count", total);
 		morgue_value_set_bool(ctx, "one_article", total == 1);
 		set_pagination(ctx, base, n, pages);
@@ -316,6 +350,7 @@ static int emit_article_list(morgue_site *s, const char *tpl, const char *base,
 	}
 	free(sigs);
 	morgue_buf_free(&fam);
+	page_end_free(&end);
 	return rc;
 }
 
@@ -512,6 +547,7 @@ int morgue_render_entity(morgue_site *s, const char *slug)
 	}
 	morgue_value *e = morgue_catalog_entity(s->catalog, slug);
 	morgue_buf base = MORGUE_BUF_INIT;
+	page_end_t end = PAGE_END_INIT;
 	const char *type = morgue_value_get_string(morgue_value_get(e, "type"));
 	long long total = (long long)morgue_value_get_number(morgue_value_get(e, "article_count"));
 	long long size = s->config->page_size;
@@ -552,6 +588,7 @@ int morgue_render_entity(morgue_site *s, const char *slug)
 					morgue_value_free(e);
 					e = NULL;
 				}
+				morgue_buf_clear(&end.path); /* the next page starts at its offset */
 				continue;
 			}
 			char sig[MORGUE_HASH_HEX];
@@ -582,9 +619,13 @@ int morgue_render_entity(morgue_site *s, const char *slug)
 			morgue_value_set(ctx, "feed_url", morgue_value_string_own(morgue_buf_detach(&feed)));
 			morgue_value_set_str(ctx, "feed_title", name);
 		}
-		morgue_value_set(pe, "articles",
-				 morgue_catalog_entity_articles(s->catalog, slug, (int)size,
-								(int)((n - 1) * size)));
+		morgue_value *list = end.path.size
+			? morgue_catalog_entity_articles_after(s->catalog, slug, (int)size,
+							       end.date.ptr, end.path.ptr)
+			: morgue_catalog_entity_articles(s->catalog, slug, (int)size,
+							 (int)((n - 1) * size));
+		page_end(&end, list);
+		morgue_value_set(pe, "articles", list);
 		set_pagination(ctx, base.ptr, n, pages);
 		morgue_value_set(ctx, "entity", pe);
 		rc = emit(s, "entity", path.ptr, ctx);
@@ -596,6 +637,7 @@ int morgue_render_entity(morgue_site *s, const char *slug)
 	morgue_value_free(head);
 	morgue_buf_free(&base);
 	morgue_buf_free(&fam);
+	page_end_free(&end);
 	free(sigs);
 	free(need);
 	return rc;

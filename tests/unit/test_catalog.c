@@ -121,6 +121,110 @@ static void article_lists_newest_first_with_filters(void)
 	morgue_catalog_free(c);
 }
 
+/* The paths of list's articles, joined by spaces, appended to out. */
+static void put_paths(morgue_buf *out, const morgue_value *list)
+{
+	for (size_t i = 0; i < morgue_value_count(list); i++)
+		morgue_buf_printf(out, "%s ", str(morgue_value_at(list, i), "path"));
+}
+
+/* Paging after the last article of the page before gives the pages that
+ * offsets give, in every list: dates shared by several articles (the path
+ * decides) and paths in mixed case (the articles' own order is NOCASE,
+ * the copies' in tags and refs binary). */
+static void pages_after_the_last_article_equal_pages_at_offsets(void)
+{
+	morgue_catalog *c;
+	CHECK_INT(morgue_catalog_new(&c), 0);
+	morgue_catalog_begin(c);
+	morgue_entity e1 = ent("donald-trump", "Donald Trump", MORGUE_ENTITY_PERSON);
+	morgue_entity e2 = ent("washington-post", "Washington Post", MORGUE_ENTITY_PUBLICATION);
+	CHECK_INT(morgue_catalog_add_entity(c, &e1, NULL), 0);
+	CHECK_INT(morgue_catalog_add_entity(c, &e2, NULL), 0);
+	static const char *const paths[] = { "2017/a", "2017/B", "2017/c", "2017/D", "2017/e",
+					      "2016/Z", "2016/y", "2016/x", "2017/F", "2017/g",
+					      "2016/H", "2017/i" };
+	static const char *const dates[] = { "2017-05-10", "2017-05-10", "2017-05-10",
+					      "2017-06-01", "2017-05-10", "2016-12-01",
+					      "2016-12-01", "2016-11-30", "2017-06-01",
+					      "2017-05-10", "2016-12-01", "2017-01-01" };
+	const char *m[] = { "donald-trump", "Donald Trump" };
+	for (size_t i = 0; i < sizeof(paths) / sizeof(*paths); i++)
+		add_article(c, paths[i], "T", dates[i], i % 3 ? "washington-post" : NULL,
+			    "Donald Trump spoke.", m, 1);
+	CHECK_INT(morgue_catalog_finish(c), 0);
+	morgue_catalog_commit(c);
+
+	static const char *const lists[][2] = {
+		{ NULL, NULL }, { "tag", "russia" }, { "entity", "donald-trump" },
+		{ "year", "2017" }, { "month", "2016-12" }, { "publication", "washington-post" },
+	};
+	for (size_t l = 0; l < sizeof(lists) / sizeof(*lists); l++) {
+		const char *filter = lists[l][0], *key = lists[l][1];
+		long long total = morgue_catalog_articles_count(c, filter, key);
+		CHECK(total >= 3);
+		for (int size = 1; size <= 5; size++) {
+			morgue_buf at = MORGUE_BUF_INIT, after = MORGUE_BUF_INIT;
+			morgue_buf ent_at = MORGUE_BUF_INIT, ent_after = MORGUE_BUF_INIT;
+			morgue_value *all = morgue_catalog_articles(c, filter, key, -1, 0);
+			put_paths(&at, all);
+			CHECK_INT(morgue_value_count(all), total);
+			morgue_value_free(all);
+			morgue_value *page = morgue_catalog_articles(c, filter, key, size, 0);
+			for (int n = 1; morgue_value_count(page); n++) {
+				size_t k = morgue_value_count(page);
+				const morgue_value *last = morgue_value_at(page, k - 1);
+				put_paths(&after, page);
+				morgue_value *next = morgue_catalog_articles_after(
+					c, filter, key, size, str(last, "date"), str(last, "path"));
+				/* and each page as its offset gives it */
+				morgue_value *same = morgue_catalog_articles(c, filter, key, size, n * size);
+				morgue_buf x = MORGUE_BUF_INIT, y = MORGUE_BUF_INIT;
+				put_paths(&x, next);
+				put_paths(&y, same);
+				CHECK_STR(morgue_buf_cstr(&x), morgue_buf_cstr(&y));
+				morgue_buf_free(&x);
+				morgue_buf_free(&y);
+				morgue_value_free(same);
+				morgue_value_free(page);
+				page = next;
+			}
+			morgue_value_free(page);
+			CHECK_STR(morgue_buf_cstr(&after), morgue_buf_cstr(&at));
+			if (filter && !strcmp(filter, "entity")) {
+				morgue_value *e = morgue_catalog_entity_articles(c, key, size, 0);
+				while (morgue_value_count(e)) {
+					const morgue_value *last = morgue_value_at(e, morgue_value_count(e) - 1);
+					put_paths(&ent_after, e);
+					/* the KWIC comes along */
+					CHECK_STR(str(last, "kwic_match"), "Donald Trump");
+					morgue_value *next = morgue_catalog_entity_articles_after(
+						c, key, size, str(last, "date"), str(last, "path"));
+					morgue_value_free(e);
+					e = next;
+				}
+				morgue_value_free(e);
+				morgue_value *ea = morgue_catalog_entity_articles(c, key, -1, 0);
+				put_paths(&ent_at, ea);
+				morgue_value_free(ea);
+				CHECK_STR(morgue_buf_cstr(&ent_after), morgue_buf_cstr(&ent_at));
+			}
+			morgue_buf_free(&at);
+			morgue_buf_free(&after);
+			morgue_buf_free(&ent_at);
+			morgue_buf_free(&ent_after);
+		}
+	}
+	/* same-date articles in the articles' (NOCASE) order */
+	morgue_value *may = morgue_catalog_articles(c, "month", "2017-05", -1, 0);
+	morgue_buf got = MORGUE_BUF_INIT;
+	put_paths(&got, may);
+	CHECK_STR(morgue_buf_cstr(&got), "2017/a 2017/B 2017/c 2017/e 2017/g ");
+	morgue_buf_free(&got);
+	morgue_value_free(may);
+	morgue_catalog_free(c);
+}
+
 /* The build's sorts run with a small page cache (SORT_CACHE); the pages
  * are rendered with the full one again. */
 static void finish_gives_the_page_cache_back(void)
@@ -890,6 +994,7 @@ static void export_update_is_a_fresh_export(void)
 int main(void)
 {
 	RUN(article_lists_newest_first_with_filters);
+	RUN(pages_after_the_last_article_equal_pages_at_offsets);
 	RUN(export_in_parts_is_the_same);
 	RUN(export_update_is_a_fresh_export);
 	RUN(entity_page_data);

@@ -75,6 +75,14 @@ struct morgue_catalog {
 /* The public tables are documented in docs/morgue-content.5 ("THE
  * CATALOG"); archive.sqlite carries them unchanged. */
 static const char schema[] =
+	/* 16 KB pages, not 4 KB: an article's body (15 KB of text and
+	 * HTML at 10k articles) fits in one or two pages instead of four
+	 * overflow pages, and the page renderers' connections, whose cache
+	 * holds a fraction of the file, read it in a quarter of the read()
+	 * calls. 10k articles, clean builds, 11 alternating pairs: the
+	 * median pair 0.955 of the time (CPU alike); an edit unchanged
+	 * (6 pairs, 0.69 s both). Set before anything is written. */
+	"PRAGMA page_size=16384;"
 	"PRAGMA journal_mode=OFF;"
 	"PRAGMA synchronous=OFF;"
 	/* not MEMORY: with temporary storage in memory SQLite's sorter

@@ -236,6 +236,13 @@ static void finish_gives_the_page_cache_back(void)
 	CHECK_INT(sqlite3_step(st), SQLITE_ROW);
 	CHECK_INT(sqlite3_column_int(st, 0), -65536);
 	sqlite3_finalize(st);
+	/* the page size is set before the first table (after it, the
+	 * pragma does nothing) */
+	CHECK_INT(sqlite3_prepare_v2(morgue_catalog_handle(c), "PRAGMA page_size", -1, &st, NULL),
+		  SQLITE_OK);
+	CHECK_INT(sqlite3_step(st), SQLITE_ROW);
+	CHECK_INT(sqlite3_column_int(st, 0), 16384);
+	sqlite3_finalize(st);
 	morgue_catalog_free(c);
 }
 

@@ -17,7 +17,10 @@ PKGS    := libcmark libgit2 sqlite3 yaml-0.1 libutf8proc libmicrohttpd zlib
 # pkg-config only answers once the -dev packages are there; `make site` and
 # `make check` install them first (scripts/deps.sh).
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lpthread -lm
+# libmicrohttpd is not linked: serve.c opens it when `morgue serve` starts
+# (it brings GnuTLS and eight more libraries into every command's start)
+PKG_LIBS   := $(shell pkg-config --libs $(filter-out libmicrohttpd,$(PKGS)) 2>/dev/null) \
+	      -lstemmer -lpthread -lm
 
 # The morgue binary allocates with mimalloc: a build makes and frees tens
 # of millions of small blocks (catalog rows, page contexts, SQLite's own),

@@ -53,9 +53,10 @@ void morgue_cli_report(const morgue_error *e);
 void morgue_cli_on_error(const morgue_error *e, void *payload);
 /* Install the warning printer ("morgue: warning: file:line: message"). */
 void morgue_cli_warnings(int quiet);
-/* From now on, take memory from the system in 2 MB pages where the
- * allocator can (mimalloc builds; a no-op otherwise). */
-void morgue_cli_large_pages(void);
+/* From now on, on: take memory from the system in 2 MB pages where the
+ * allocator can (mimalloc builds; a no-op otherwise); off: in 4 KB pages
+ * again (memory taken meanwhile keeps its pages). */
+void morgue_cli_large_pages(int on);
 /* "--help" handling and misuse: print usage to stdout (exit 0) or a
  * message plus hint to stderr (exit 2). */
 int morgue_cli_usage_error(const morgue_command *c, const char *fmt, ...)

@@ -147,14 +147,20 @@ static void tune_malloc(void)
  * chooses (an edit's build, a clean build of a smaller archive). Edit,
  * 10k articles, 6 alternating pairs: 0.91 -> 0.74 s, CPU 1.56 -> 1.30 s;
  * with every thread's first segment too (eager_commit_delay 0): 1.01 ->
- * 0.74 s, 39.5k page faults -> 8.4k. */
-void morgue_cli_large_pages(void)
+ * 0.74 s, 39.5k page faults -> 8.4k. Off again, the delay is mimalloc's
+ * own. */
+void morgue_cli_large_pages(int on)
 {
 #ifdef MORGUE_MIMALLOC
-	mi_option_enable(mi_option_large_os_pages);
+	static long delay = -1; /* mimalloc's eager_commit_delay */
+	if (delay < 0)
+		delay = mi_option_get(mi_option_eager_commit_delay);
+	mi_option_set_enabled(mi_option_large_os_pages, on);
 	/* a thread's first segment is otherwise committed late, and then
 	 * without large pages: an edit's ten threads faulted page by page */
-	mi_option_set(mi_option_eager_commit_delay, 0);
+	mi_option_set(mi_option_eager_commit_delay, on ? 0 : delay);
+#else
+	(void)on;
 #endif
 }
 

@@ -78,7 +78,7 @@ static const char schema[] =
 	/* 16 KB pages, not 4 KB: an article's body (15 KB of text and
 	 * HTML at 10k articles) fits in one or two pages instead of four
 	 * overflow pages, and the page renderers' connections, whose cache
-	 * holds a fraction of the file, read it in a quarter of the read()
+	 * holds a fraction of the file, read it in fewer and larger read()
 	 * calls. 10k articles, clean builds, 11 alternating pairs: the
 	 * median pair 0.955 of the time (CPU alike); an edit unchanged
 	 * (6 pairs, 0.69 s both). Set before anything is written. */

@@ -265,12 +265,12 @@ static void set_pagination(morgue_value *ctx, const char *base, long long n,
 /* The last article of a page just rendered, (date, path): the next page
  * of the list starts after it (morgue_catalog_articles_after) instead of
  * at an offset. Empty when the page before was not rendered. */
-typedef struct page_end_t {
+typedef struct page_cursor {
 	morgue_buf date, path;
-} page_end_t;
-#define PAGE_END_INIT { MORGUE_BUF_INIT, MORGUE_BUF_INIT }
+} page_cursor;
+#define PAGE_CURSOR_INIT { MORGUE_BUF_INIT, MORGUE_BUF_INIT }
 
-static void page_end(page_end_t *end, const morgue_value *list)
+static void cursor_set(page_cursor *end, const morgue_value *list)
 {
 	size_t n = morgue_value_count(list);
 	const morgue_value *last = n ? morgue_value_at(list, n - 1) : NULL;
@@ -284,7 +284,7 @@ static void page_end(page_end_t *end, const morgue_value *list)
 	}
 }
 
-static void page_end_free(page_end_t *end)
+static void cursor_free(page_cursor *end)
 {
 	morgue_buf_free(&end->date);
 	morgue_buf_free(&end->path);
@@ -312,7 +312,7 @@ static int emit_article_list(morgue_site *s, const char *tpl, const char *base,
 	size_t nsigs = 0;
 	char (*sigs)[MORGUE_HASH_HEX] = list_sigs(s, list, key, salt, &nsigs);
 	morgue_buf fam = MORGUE_BUF_INIT;
-	page_end_t end = PAGE_END_INIT;
+	page_cursor end = PAGE_CURSOR_INIT;
 	int rc = 0;
 
 	if (sigs && (long long)nsigs != pages) { /* cannot happen; never guess */
@@ -336,7 +336,7 @@ static int emit_article_list(morgue_site *s, const char *tpl, const char *base,
 							end.date.ptr, end.path.ptr)
 			: morgue_catalog_articles(s->catalog, filter, key, (int)size,
 						  (int)((n - 1) * size));
-		page_end(&end, arts);
+		cursor_set(&end, arts);
 		morgue_value_set(ctx, "articles", arts);
 		morgue_value_set_int(ctx, "article_count", total);
 		morgue_value_set_bool(ctx, "one_article", total == 1);
@@ -350,7 +350,7 @@ static int emit_article_list(morgue_site *s, const char *tpl, const char *base,
 	}
 	free(sigs);
 	morgue_buf_free(&fam);
-	page_end_free(&end);
+	cursor_free(&end);
 	return rc;
 }
 
@@ -547,7 +547,7 @@ int morgue_render_entity(morgue_site *s, const char *slug)
 	}
 	morgue_value *e = morgue_catalog_entity(s->catalog, slug);
 	morgue_buf base = MORGUE_BUF_INIT;
-	page_end_t end = PAGE_END_INIT;
+	page_cursor end = PAGE_CURSOR_INIT;
 	const char *type = morgue_value_get_string(morgue_value_get(e, "type"));
 	long long total = (long long)morgue_value_get_number(morgue_value_get(e, "article_count"));
 	long long size = s->config->page_size;
@@ -624,7 +624,7 @@ int morgue_render_entity(morgue_site *s, const char *slug)
 							       end.date.ptr, end.path.ptr)
 			: morgue_catalog_entity_articles(s->catalog, slug, (int)size,
 							 (int)((n - 1) * size));
-		page_end(&end, list);
+		cursor_set(&end, list);
 		morgue_value_set(pe, "articles", list);
 		set_pagination(ctx, base.ptr, n, pages);
 		morgue_value_set(ctx, "entity", pe);
@@ -637,7 +637,7 @@ int morgue_render_entity(morgue_site *s, const char *slug)
 	morgue_value_free(head);
 	morgue_buf_free(&base);
 	morgue_buf_free(&fam);
-	page_end_free(&end);
+	cursor_free(&end);
 	free(sigs);
 	free(need);
 	return rc;

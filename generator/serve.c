@@ -43,7 +43,8 @@ static void mhd_open(void)
 	for (size_t i = 0; !lib && i < sizeof(sonames) / sizeof(*sonames); i++)
 		lib = dlopen(sonames[i], RTLD_NOW | RTLD_LOCAL);
 	if (!lib) {
-		snprintf(mhd_error, sizeof(mhd_error), "%s", dlerror());
+		const char *why = dlerror();
+		snprintf(mhd_error, sizeof(mhd_error), "%s", why ? why : sonames[0]);
 		return;
 	}
 #define MHD_SYM(field, name)                                                   \

@@ -801,7 +801,10 @@ static int export_family_begin(morgue_site *s, const char *family, const char *w
 	char sig[MORGUE_HASH_HEX];
 	if (!s->cache)
 		return 0;
-	if (morgue_cache_export_sig(s->cache, sig, s->page_key, what) < 0) {
+	pthread_mutex_lock(&sig_lock);
+	int rc = morgue_cache_export_sig(s->cache, sig, s->page_key, what);
+	pthread_mutex_unlock(&sig_lock);
+	if (rc < 0) {
 		morgue_error_clear();
 		return 0;
 	}
@@ -1063,47 +1066,121 @@ static int feed_files(morgue_site *s);
 static int sitemap(morgue_site *s);
 static void *feeds_thread(void *arg);
 
-int morgue_render_site(morgue_site *s)
+/* The pages listing the archive, counted in s; *mapped: how many of s's
+ * paths the sitemap lists (not the redirects'). */
+static int list_pages(morgue_site *s, size_t *mapped)
 {
-	int rc = render_articles(s);
-	if (!rc)
-		rc = render_entities(s);
-	/* the feeds (a tenth of the pages' time at 10k articles, none of
-	 * them counted) by a second thread while the list pages are
-	 * rendered, when the catalog is a file it can open again */
-	page_worker feeds = { .site = *s };
-	pthread_t thread;
-	int threaded = 0;
-	feeds.site.entities = NULL;
-	feeds.site.family = NULL;
-	feeds.site.paths = NULL;
-	feeds.site.npaths = feeds.site.cappaths = 0;
-	feeds.site.uncounted = 1;
-	if (!rc && s->catalog_file &&
-	    morgue_catalog_open(&feeds.site.catalog, s->catalog_file) == 0) {
-		morgue_catalog_begin(feeds.site.catalog);
-		threaded = pthread_create(&thread, NULL, feeds_thread, &feeds) == 0;
-		if (!threaded)
-			morgue_catalog_free(feeds.site.catalog);
-	}
-	morgue_error_clear();
-	if (!rc) rc = morgue_render_entities_index(s);
+	int rc = morgue_render_entities_index(s);
 	if (!rc) rc = morgue_render_tags(s);
 	if (!rc) rc = morgue_render_archive(s);
 	if (!rc) rc = morgue_render_home(s);
 	if (!rc) rc = morgue_render_search_page(s);
 	if (!rc) rc = morgue_render_sourcing(s);
-	if (!rc && !threaded) rc = feed_files(s);
-	if (!rc) rc = sitemap(s);
-	if (!rc) rc = morgue_render_redirects(s);
 	if (!rc) rc = morgue_render_network(s);
-	if (threaded) {
-		pthread_join(thread, NULL);
+	*mapped = s->npaths;
+	if (!rc) rc = morgue_render_redirects(s);
+	return rc;
+}
+
+typedef struct lists_worker {
+	page_worker w;
+	size_t mapped;
+} lists_worker;
+
+static void *lists_thread(void *arg)
+{
+	lists_worker *l = arg;
+	l->w.rc = list_pages(&l->w.site, &l->mapped);
+	worker_failed(&l->w);
+	morgue_error_clear(); /* frees this thread's message */
+	return NULL;
+}
+
+/* A copy of s for another thread, with its own catalog connection (in
+ * one read transaction), counting its own pages; 0 when it could not be
+ * made (no catalog file, or it could not be opened). s's entities are
+ * loaded before and only read while the thread runs. */
+static int worker_site(morgue_site *out, morgue_site *s, int uncounted)
+{
+	*out = *s;
+	out->catalog = NULL;
+	out->family = NULL;
+	out->paths = NULL;
+	out->pages = out->npaths = out->cappaths = 0;
+	out->uncounted = uncounted;
+	if (!s->catalog_file || morgue_catalog_open(&out->catalog, s->catalog_file) < 0) {
+		morgue_error_clear();
+		return 0;
+	}
+	morgue_catalog_begin(out->catalog);
+	return 1;
+}
+
+/* After the article pages, three threads share the cores when the catalog
+ * is a file: the entity pages (two of them, taking turns at the jobs),
+ * the list pages, and the feeds (none of them counted). Run one after
+ * the other, the list pages and feeds were a second of one thread alone
+ * at the end of a 10k build. Pages are counted, and listed for the
+ * sitemap, in the same order either way: articles, entities, lists. */
+int morgue_render_site(morgue_site *s)
+{
+	lists_worker lists = { 0 };
+	page_worker feeds = { 0 };
+	pthread_t lists_tid, feeds_tid;
+	int lists_threaded = 0, feeds_threaded = 0;
+	int rc = render_articles(s);
+	if (rc)
+		goto done;
+	all_entities(s); /* loaded once, before the threads read it */
+	if (worker_site(&feeds.site, s, 1)) {
+		feeds_threaded = pthread_create(&feeds_tid, NULL, feeds_thread, &feeds) == 0;
+		if (!feeds_threaded)
+			morgue_catalog_free(feeds.site.catalog);
+	}
+	if (worker_site(&lists.w.site, s, 0)) {
+		lists_threaded = pthread_create(&lists_tid, NULL, lists_thread, &lists) == 0;
+		if (!lists_threaded)
+			morgue_catalog_free(lists.w.site.catalog);
+	}
+	rc = render_entities(s);
+	if (lists_threaded) {
+		pthread_join(lists_tid, NULL);
+		morgue_catalog_free(lists.w.site.catalog);
+		if (lists.w.rc < 0 && !rc)
+			rc = morgue_error_set(lists.w.rc, NULL, 0, "%s",
+					      morgue_buf_cstr(&lists.w.error));
+		s->pages += lists.w.site.pages;
+		for (size_t i = 0; i < lists.w.site.npaths; i++) {
+			if (i < lists.mapped && !rc) {
+				MORGUE_ARRAY_RESERVE(s->paths, s->cappaths, s->npaths + 1);
+				s->paths[s->npaths++] = lists.w.site.paths[i];
+			} else
+				free(lists.w.site.paths[i]);
+		}
+		free(lists.w.site.paths);
+		lists.mapped = s->npaths;
+	} else if (!rc)
+		rc = list_pages(s, &lists.mapped);
+	if (feeds_threaded) {
+		pthread_join(feeds_tid, NULL);
+		morgue_catalog_free(feeds.site.catalog);
 		if (feeds.rc < 0 && !rc)
 			rc = morgue_error_set(feeds.rc, NULL, 0, "%s", morgue_buf_cstr(&feeds.error));
-		morgue_catalog_free(feeds.site.catalog);
-		morgue_value_free(feeds.site.entities);
+	} else if (!rc)
+		rc = feed_files(s);
+	if (!rc) {
+		size_t all = s->npaths;
+		s->npaths = lists.mapped; /* the sitemap's pages */
+		rc = sitemap(s);
+		s->npaths = all;
 	}
+done:
+	/* a worker that found no entities loaded shared looked its own up */
+	if (lists.w.site.entities != s->entities)
+		morgue_value_free(lists.w.site.entities);
+	if (feeds.site.entities != s->entities)
+		morgue_value_free(feeds.site.entities);
+	morgue_buf_free(&lists.w.error);
 	morgue_buf_free(&feeds.error);
 	for (size_t i = 0; i < s->npaths; i++)
 		free(s->paths[i]);

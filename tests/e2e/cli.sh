@@ -95,6 +95,27 @@ grep -q '<link rel="alternate" type="application/atom+xml" title="Ada Lovelace" 
 grep -q '<loc>https://archive.example.org/m/articles/2020/renamed.html</loc>' "$TMP/site/sitemap.xml" &&
 	pass "sitemap.xml with base_url" || fail "sitemap.xml with base_url" ""
 grep -q 'Sitemap: https://archive.example.org/m/sitemap.xml' "$TMP/site/robots.txt" && pass "robots.txt" || fail "robots.txt" ""
+# every page is listed once (the list pages render on their own thread,
+# merged after the entity pages), and no redirect page is
+"$PYTHON" - "$TMP/site" >"$TMP/sm" 2>&1 <<'PY'
+import os, re, sys
+root = sys.argv[1]
+locs = re.findall(r"<loc>https://archive\.example\.org/m/([^<]*)</loc>", open(os.path.join(root, "sitemap.xml")).read())
+assert len(locs) == len(set(locs)), "listed twice: %s" % sorted(l for l in set(locs) if locs.count(l) > 1)
+pages = set()
+for d, _, files in os.walk(root):
+    for f in files:
+        if f.endswith(".html"):
+            p = os.path.relpath(os.path.join(d, f), root)
+            if 'http-equiv="refresh"' not in open(os.path.join(d, f)).read():
+                pages.add(p)
+assert set(locs) == pages, "missing %s, extra %s" % (sorted(pages - set(locs))[:5], sorted(set(locs) - pages)[:5])
+for p in ("index.html", "entities/network.html", "sourcing.html", "entities/ada-lovelace.html"):
+    assert p in pages, p
+print(len(locs))
+PY
+[ $? -eq 0 ] && pass "sitemap.xml lists every page once, no redirect ($(cat "$TMP/sm") pages)" ||
+	fail "sitemap.xml lists every page once, no redirect" "$(tail -2 "$TMP/sm")"
 grep -q '<link rel="canonical" href="https://archive.example.org/m/articles/2020/renamed.html">' "$A" && pass "canonical link" || fail "canonical link" ""
 "$PYTHON" - "$A" >"$TMP/ld" 2>&1 <<'PY'
 import sys, json, re

@@ -529,18 +529,33 @@ static int range_inside(const nrange *r, size_t s, size_t e)
 	       (r->end > r->start || (r->start > s && r->end < e));
 }
 
-/* Split the TEXT node that strictly contains position pos, if any. */
-static int split_at(ranges *rg, size_t pos)
+/* The range of the TEXT node that strictly contains position pos, or
+ * NULL. */
+static const nrange *text_at(const ranges *rg, size_t pos)
 {
 	for (size_t i = 0; i < rg->n; i++) {
-		nrange *r = &rg->r[i];
-		if (cmark_node_get_type(r->node) == CMARK_NODE_TEXT && r->start < pos &&
-		    pos < r->end) {
-			split_text(r->node, pos - r->start);
-			return 1;
-		}
+		const nrange *r = &rg->r[i];
+		if (r->start < pos && pos < r->end &&
+		    cmark_node_get_type(r->node) == CMARK_NODE_TEXT)
+			return r;
 	}
-	return 0;
+	return NULL;
+}
+
+/* Split the TEXT nodes strictly containing s and e (s <= e) there, from
+ * one set of ranges: e first, which leaves the part before it where it
+ * was, so that s is still inside the node found for it. 1 when a node
+ * was split (the ranges are stale). */
+static int split_ends(ranges *rg, size_t s, size_t e)
+{
+	const nrange *rs = text_at(rg, s), *re = s < e ? text_at(rg, e) : NULL;
+	cmark_node *ns = rs ? rs->node : NULL;
+	size_t ss = rs ? rs->start : 0;
+	if (re)
+		split_text(re->node, e - re->start);
+	if (ns)
+		split_text(ns, s - ss);
+	return ns || re;
 }
 
 static int has_image_ancestor(cmark_node *n)
@@ -592,9 +607,7 @@ static size_t mark_span(const tblocks *tb, ranges *rg, size_t s, size_t e,
 	size_t ncand = 0, capcand = 0, made = 0;
 
 	span_ranges(rg, tb, s, e);
-	if (split_at(rg, s))
-		span_ranges(rg, tb, s, e);
-	if (split_at(rg, e))
+	if (split_ends(rg, s, e))
 		span_ranges(rg, tb, s, e);
 	for (size_t i = 0; i < rg->n; i++) {
 		cmark_node *n = rg->r[i].node;

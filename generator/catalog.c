@@ -12,6 +12,7 @@
 
 #include <math.h>
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -2908,11 +2909,59 @@ char *morgue_catalog_article_text(morgue_catalog *c, long long id, size_t *len)
 	return text;
 }
 
-morgue_value *morgue_catalog_mentions(morgue_catalog *c, long long id)
+/* Append column col of st to strings with its NUL; its offset there, or
+ * SIZE_MAX for NULL. */
+static size_t span_str(morgue_buf *strings, sqlite3_stmt *st, int col)
 {
-	return query(c, "SELECT m.entity, m.surface, m.offset, m.length, m.source"
-			" FROM mentions m WHERE m.article_id=:i1 ORDER BY m.offset, m.length DESC",
-		     NULL, NULL, id, 0);
+	const char *t = (const char *)sqlite3_column_text(st, col);
+	size_t at = strings->size;
+	if (!t)
+		return SIZE_MAX;
+	morgue_buf_put(strings, t, (size_t)sqlite3_column_bytes(st, col));
+	morgue_buf_putc(strings, '\0');
+	return at;
+}
+
+int morgue_catalog_mention_spans(morgue_catalog *c, long long id, morgue_mention_span **out,
+				 size_t *n, morgue_buf *strings)
+{
+	sqlite3_stmt *st = cached(c, "SELECT entity, source, offset, length FROM mentions"
+				     " WHERE article_id=? ORDER BY offset, length DESC");
+	morgue_mention_span *v = NULL;
+	size_t *at = NULL; /* each row's two strings, by offset: strings may move */
+	size_t count = 0, cap = 0, capat = 0, base = strings->size;
+	int sr;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return MORGUE_ERROR;
+	sqlite3_bind_int64(st, 1, id);
+	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
+		MORGUE_ARRAY_RESERVE(v, cap, count + 1);
+		MORGUE_ARRAY_RESERVE(at, capat, 2 * count + 2);
+		at[2 * count] = span_str(strings, st, 0);
+		at[2 * count + 1] = span_str(strings, st, 1);
+		v[count++] = (morgue_mention_span){
+			.offset = (size_t)sqlite3_column_int64(st, 2),
+			.length = (size_t)sqlite3_column_int64(st, 3),
+		};
+	}
+	int rc = sr == SQLITE_DONE ? 0 : db_error(c, "mentions");
+	sqlite3_reset(st);
+	for (size_t i = 0; i < count && rc == 0; i++) {
+		v[i].entity = at[2 * i] == SIZE_MAX ? NULL : strings->ptr + at[2 * i];
+		v[i].source = at[2 * i + 1] == SIZE_MAX ? NULL : strings->ptr + at[2 * i + 1];
+	}
+	free(at);
+	if (rc < 0) {
+		free(v);
+		morgue_buf_truncate(strings, base);
+		return rc;
+	}
+	*out = v;
+	*n = count;
+	return 0;
 }
 
 /* The rows of one article in the "mentions" and "attributions" exports

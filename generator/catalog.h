@@ -191,11 +191,24 @@ morgue_value *morgue_catalog_entity(morgue_catalog *c, const char *slug);
  * "cited_publications" (slug, name, url, attributions, articles; 20 each). */
 morgue_value *morgue_catalog_sourcing(morgue_catalog *c);
 
-/* The plain text of an article (caller frees) and its mentions in text
- * order: (entity, surface, offset, length, source), byte offsets; the
- * entities' names are in the article's "entities" (morgue_catalog_article). */
+/* The plain text of an article (caller frees). */
 char *morgue_catalog_article_text(morgue_catalog *c, long long id, size_t *len);
-morgue_value *morgue_catalog_mentions(morgue_catalog *c, long long id);
+
+/* One entity mention of an article, as its JSON export needs it (the
+ * entities' names are in the article's "entities", morgue_catalog_article). */
+typedef struct morgue_mention_span {
+	const char *entity;    /* slug; NULL when the row has none */
+	const char *source;    /* "auto", "inline" or "standoff" */
+	size_t offset, length; /* bytes into the article's text */
+} morgue_mention_span;
+
+/* The mentions of article id by offset, the longest first: *out is
+ * allocated (the caller frees it), its strings are appended to `strings`,
+ * which must outlive them and not grow meanwhile. Plain structs, not
+ * morgue_value maps: an article's JSON reads its 40-odd mentions once.
+ * 0 or MORGUE_ERROR. */
+int morgue_catalog_mention_spans(morgue_catalog *c, long long id, morgue_mention_span **out,
+				 size_t *n, morgue_buf *strings);
 
 /* A CSV export (RFC 4180, header line, UTF-8) of "entities" (slug, name,
  * type, description, url, wikidata, aliases, articles, mentions) or

@@ -367,41 +367,79 @@ static void set_neighbour(morgue_site *s, morgue_value *ctx, const char *key,
 	morgue_value_free(a);
 }
 
+static const char *vstr(const morgue_value *m, const char *key)
+{
+	return morgue_value_get_string(morgue_value_get(m, key));
+}
+
+static size_t vsize(const morgue_value *m, const char *key)
+{
+	return (size_t)morgue_value_get_number(morgue_value_get(m, key));
+}
+
 /* articles/<id>.json next to the page: text + W3C Web Annotations. */
 static int write_article_json(morgue_site *s, long long id, const morgue_value *a,
 			      const char *page)
 {
-	size_t len = 0;
+	size_t len = 0, nm = 0;
 	char *text = morgue_catalog_article_text(s->catalog, id, &len);
-	morgue_value *mentions = morgue_catalog_mentions(s->catalog, id);
-	morgue_buf json = MORGUE_BUF_INIT, path = MORGUE_BUF_INIT;
+	morgue_buf json = MORGUE_BUF_INIT, path = MORGUE_BUF_INIT, strings = MORGUE_BUF_INIT;
+	morgue_mention_span *spans = NULL;
+	int rc = morgue_catalog_mention_spans(s->catalog, id, &spans, &nm, &strings);
 	const morgue_value *ents = morgue_value_get(a, "entities");
+	const morgue_value *attrs = morgue_value_get(a, "attributions");
+	size_t ne = morgue_value_count(ents), na = morgue_value_count(attrs);
+	morgue_webanno_mention *ms = morgue_calloc(nm + 1, sizeof(*ms));
+	morgue_webanno_attribution *as = morgue_calloc(na + 1, sizeof(*as));
+	const char **slugs = morgue_calloc(ne + 1, sizeof(*slugs));
 
+	if (rc < 0)
+		goto done;
+	for (size_t k = 0; k < ne; k++)
+		slugs[k] = vstr(morgue_value_at(ents, k), "slug");
 	/* each mention's entity name and type, from the article's few
 	 * entities (a join per mention cost as much as the mentions) */
-	for (size_t i = 0; i < morgue_value_count(mentions); i++) {
-		morgue_value *m = morgue_value_at(mentions, i);
-		const char *slug = morgue_value_get_string(morgue_value_get(m, "entity"));
-		for (size_t k = 0; slug && k < morgue_value_count(ents); k++) {
-			const morgue_value *e = morgue_value_at(ents, k);
-			const char *es = morgue_value_get_string(morgue_value_get(e, "slug"));
-			if (es && !strcmp(slug, es)) {
-				morgue_value_set_str(m, "name", morgue_value_get_string(morgue_value_get(e, "name")));
-				morgue_value_set_str(m, "type", morgue_value_get_string(morgue_value_get(e, "type")));
+	for (size_t i = 0; i < nm; i++) {
+		const char *slug = spans[i].entity;
+		ms[i] = (morgue_webanno_mention){
+			.entity = slug, .generator = spans[i].source,
+			.offset = spans[i].offset, .length = spans[i].length,
+		};
+		for (size_t k = 0; slug && k < ne; k++)
+			if (slugs[k] && !strcmp(slug, slugs[k])) {
+				const morgue_value *e = morgue_value_at(ents, k);
+				ms[i].name = vstr(e, "name");
+				ms[i].type = vstr(e, "type");
 				break;
 			}
-		}
 	}
-
+	for (size_t i = 0; i < na; i++) {
+		const morgue_value *t = morgue_value_at(attrs, i);
+		as[i] = (morgue_webanno_attribution){
+			.value = vstr(t, "description"), .source = vstr(t, "source"),
+			.kind = vstr(t, "kind"), .cue = vstr(t, "cue"),
+			.offset = vsize(t, "offset"), .length = vsize(t, "length"),
+		};
+	}
+	morgue_webanno_doc d = {
+		.id = vstr(a, "path"), .title = vstr(a, "title"), .date = vstr(a, "date"),
+		.publication = vstr(a, "publication"), .source_url = vstr(a, "source_url"),
+		.text = text, .len = len, .mentions = ms, .nmentions = nm,
+		.attributions = as, .nattributions = na,
+	};
 	morgue_buf_grow(&json, PAGE_BUF_START);
-	morgue_webanno_article(&json, a, page, text, len, mentions,
-			       morgue_value_get(a, "attributions"));
+	morgue_webanno_write(&json, &d, page);
 	morgue_buf_put(&path, page, strlen(page) - 5); /* ".html" */
 	morgue_buf_puts(&path, ".json");
-	int rc = put(s, path.ptr, json.ptr, json.size);
+	rc = put(s, path.ptr, json.ptr, json.size);
+done:
 	morgue_buf_free(&json);
 	morgue_buf_free(&path);
-	morgue_value_free(mentions);
+	morgue_buf_free(&strings);
+	free(spans);
+	free(ms);
+	free(as);
+	free(slugs);
 	free(text);
 	return rc;
 }

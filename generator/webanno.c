@@ -5,11 +5,6 @@
 
 #define CONTEXT 32 /* bytes of prefix/suffix, widened to whole characters */
 
-static const char *str(const morgue_value *m, const char *k)
-{
-	return morgue_value_get_string(morgue_value_get(m, k));
-}
-
 static void key_str(morgue_buf *out, const char *key, const char *v, int comma)
 {
 	morgue_buf_puts(out, comma ? ",\"" : "\"");
@@ -72,64 +67,58 @@ static void selector(morgue_buf *out, const char *text, size_t len, size_t off, 
 	morgue_buf_put(out, "}]", 2);
 }
 
-void morgue_webanno_article(morgue_buf *out, const morgue_value *a, const char *page,
-			    const char *text, size_t len, const morgue_value *mentions,
-			    const morgue_value *attributions)
+void morgue_webanno_write(morgue_buf *out, const morgue_webanno_doc *d, const char *page)
 {
 	const char *base = strrchr(page, '/');
-	base = base ? base + 1 : page;
-	size_t co = 0, cn = 0;
+	const char *text = d->text;
+	size_t len = d->len, co = 0, cn = 0, k = 0;
+	morgue_buf root = MORGUE_BUF_INIT;
 
+	base = base ? base + 1 : page;
+	/* the JSON sits next to the article page: the way to the site root */
+	for (const char *p = page; (p = strchr(p, '/')); p++)
+		morgue_buf_puts(&root, "../");
 	morgue_buf_puts(out, "{\"@context\":\"http://www.w3.org/ns/anno.jsonld\"");
-	key_str(out, "id", str(a, "path"), 1);
+	key_str(out, "id", d->id, 1);
 	key_str(out, "page", base, 1);
-	key_str(out, "title", str(a, "title"), 1);
-	key_str(out, "date", str(a, "date"), 1);
-	key_str(out, "publication", str(a, "publication"), 1);
-	key_str(out, "source_url", str(a, "source_url"), 1);
+	key_str(out, "title", d->title, 1);
+	key_str(out, "date", d->date, 1);
+	key_str(out, "publication", d->publication, 1);
+	key_str(out, "source_url", d->source_url, 1);
 	morgue_buf_puts(out, ",\"text\":\"");
 	morgue_escape_json(out, text ? text : "", text ? len : 0);
 	morgue_buf_puts(out, "\",\"annotations\":[");
-	size_t k = 0;
-	for (size_t i = 0; i < morgue_value_count(mentions); i++) {
-		const morgue_value *m = morgue_value_at(mentions, i);
-		const char *slug = str(m, "entity");
-		size_t off = (size_t)morgue_value_get_number(morgue_value_get(m, "offset"));
-		size_t n = (size_t)morgue_value_get_number(morgue_value_get(m, "length"));
-		if (!slug || !text || off > len || n > len - off)
+	for (size_t i = 0; i < d->nmentions; i++) {
+		const morgue_webanno_mention *m = &d->mentions[i];
+		size_t off = m->offset, n = m->length;
+		if (!m->entity || !text || off > len || n > len - off)
 			continue;
 		morgue_buf_puts(out, k++ ? ",{" : "{");
 		morgue_buf_puts(out, "\"id\":\"#m");
 		morgue_buf_put_int(out, (long long)i + 1);
 		morgue_buf_puts(out, "\",\"type\":\"Annotation\",\"motivation\":\"identifying\"");
 		morgue_buf_puts(out, ",\"body\":{\"type\":\"SpecificResource\",\"purpose\":\"identifying\"");
-		morgue_buf_puts(out, ",\"source\":");
-		morgue_buf b = MORGUE_BUF_INIT;
-		/* the JSON sits next to the article page: find the site root */
-		for (const char *p = page; (p = strchr(p, '/')); p++)
-			morgue_buf_puts(&b, "../");
-		morgue_buf_puts(&b, "entities/");
-		morgue_buf_puts(&b, slug);
-		morgue_buf_put(&b, ".html", 5);
-		morgue_escape_json_string(out, b.ptr);
-		morgue_buf_free(&b);
-		key_str(out, "entity", slug, 1);
-		if (str(m, "name"))
-			key_str(out, "name", str(m, "name"), 1);
-		if (str(m, "type"))
-			key_str(out, "entity_type", str(m, "type"), 1);
+		morgue_buf_puts(out, ",\"source\":\"");
+		morgue_buf_put(out, root.ptr, root.size);
+		morgue_buf_puts(out, "entities/");
+		morgue_escape_json(out, m->entity, strlen(m->entity));
+		morgue_buf_puts(out, ".html\"");
+		key_str(out, "entity", m->entity, 1);
+		if (m->name)
+			key_str(out, "name", m->name, 1);
+		if (m->type)
+			key_str(out, "entity_type", m->type, 1);
 		morgue_buf_puts(out, "}");
-		key_str(out, "generator", str(m, "source"), 1);
+		key_str(out, "generator", m->generator, 1);
 		morgue_buf_puts(out, ",\"target\":{\"source\":");
 		morgue_escape_json_string(out, base);
 		morgue_buf_putc(out, ',');
 		selector(out, text, len, off, n, &co, &cn);
 		morgue_buf_puts(out, "}}");
 	}
-	for (size_t i = 0; i < morgue_value_count(attributions); i++) {
-		const morgue_value *m = morgue_value_at(attributions, i);
-		size_t off = (size_t)morgue_value_get_number(morgue_value_get(m, "offset"));
-		size_t n = (size_t)morgue_value_get_number(morgue_value_get(m, "length"));
+	for (size_t i = 0; i < d->nattributions; i++) {
+		const morgue_webanno_attribution *m = &d->attributions[i];
+		size_t off = m->offset, n = m->length;
 		if (!text || off > len || n > len - off)
 			continue;
 		morgue_buf_puts(out, k++ ? ",{" : "{");
@@ -137,10 +126,10 @@ void morgue_webanno_article(morgue_buf *out, const morgue_value *a, const char *
 		morgue_buf_put_int(out, (long long)i + 1);
 		morgue_buf_puts(out, "\",\"type\":\"Annotation\",\"motivation\":\"describing\"");
 		morgue_buf_puts(out, ",\"body\":{\"type\":\"TextualBody\",\"purpose\":\"describing\"");
-		key_str(out, "value", str(m, "description"), 1);
-		key_str(out, "source", str(m, "source"), 1);
-		key_str(out, "kind", str(m, "kind"), 1);
-		key_str(out, "cue", str(m, "cue"), 1);
+		key_str(out, "value", m->value, 1);
+		key_str(out, "source", m->source, 1);
+		key_str(out, "kind", m->kind, 1);
+		key_str(out, "cue", m->cue, 1);
 		morgue_buf_puts(out, "},\"target\":{\"source\":");
 		morgue_escape_json_string(out, base);
 		morgue_buf_putc(out, ',');
@@ -148,4 +137,5 @@ void morgue_webanno_article(morgue_buf *out, const morgue_value *a, const char *
 		morgue_buf_puts(out, "}}");
 	}
 	morgue_buf_puts(out, "]}\n");
+	morgue_buf_free(&root);
 }

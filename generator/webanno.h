@@ -13,15 +13,41 @@
 #include <stddef.h>
 
 #include "util/buf.h"
-#include "value.h"
 
-/* `article`: morgue_catalog_article()'s map; `page` its site path
- * ("articles/2017/x.html") - links in the JSON are relative to the JSON
- * file next to it. `mentions`: morgue_catalog_mentions() (byte offsets
- * into text). `attributions` may be NULL. */
-void morgue_webanno_article(morgue_buf *out, const morgue_value *article,
-			    const char *page, const char *text, size_t len,
-			    const morgue_value *mentions,
-			    const morgue_value *attributions);
+/* One article's data for the JSON, as plain C (the renderer fills it
+ * from the catalog). Strings are borrowed; NULL prints as null. Offsets
+ * and lengths are bytes into text; a mention or attribution outside it is
+ * skipped (the numbering keeps its place: "#m3" is the third given). */
+typedef struct morgue_webanno_mention {
+	const char *entity;    /* slug; NULL: skipped */
+	const char *name;      /* the registered entity's name, or NULL */
+	const char *type;      /* ... its type, or NULL */
+	const char *generator; /* how it was found: "auto", "inline", "standoff" */
+	size_t offset, length;
+} morgue_webanno_mention;
+
+typedef struct morgue_webanno_attribution {
+	const char *value;     /* the source as written */
+	const char *source;    /* entity slug, or NULL */
+	const char *kind;      /* morgue_source_kind_name */
+	const char *cue;
+	size_t offset, length;
+} morgue_webanno_attribution;
+
+typedef struct morgue_webanno_doc {
+	const char *id;        /* the article's path ("2017/x") */
+	const char *title, *date, *publication, *source_url;
+	const char *text;
+	size_t len;
+	const morgue_webanno_mention *mentions; /* by offset, longest first */
+	size_t nmentions;
+	const morgue_webanno_attribution *attributions; /* in text order */
+	size_t nattributions;
+} morgue_webanno_doc;
+
+/* Append the JSON of d to out; `page` is the article page's site path
+ * ("articles/2017/x.html"): links in the JSON are relative to the JSON
+ * file next to it. */
+void morgue_webanno_write(morgue_buf *out, const morgue_webanno_doc *d, const char *page);
 
 #endif

@@ -737,6 +737,49 @@ static void csv_by_article(void)
 	morgue_catalog_free(c);
 }
 
+/* An article's mentions for its JSON: by offset, the longest first;
+ * strings held by the caller's buffer, which already had bytes in it. */
+static void mention_spans_by_offset_longest_first(void)
+{
+	morgue_catalog *c = fixture();
+	const char *text = "Sergey Lavrov met Donald Trump.";
+	const char *m[] = { "donald-trump", "Donald Trump", "sergey-lavrov", "Sergey Lavrov" };
+	long long id = add_article(c, "2017/spans", "Spans", "2017-07-01", NULL, text, m, 2);
+	morgue_mention more[2] = {
+		{ .entity = (char *)"iran", .surface = (char *)"Sergey", .offset = 0, .length = 6,
+		  .source = MORGUE_MENTION_STANDOFF },
+		{ .entity = (char *)"washington-post", .surface = (char *)"met", .offset = 14,
+		  .length = 3, .source = MORGUE_MENTION_INLINE },
+	};
+	CHECK_INT(morgue_catalog_add_mentions(c, id, more, 2, text, strlen(text)), 0);
+	morgue_buf strings = MORGUE_BUF_INIT;
+	morgue_buf_puts(&strings, "before");
+	morgue_mention_span *v = NULL;
+	size_t n = 0;
+	CHECK_INT(morgue_catalog_mention_spans(c, id, &v, &n, &strings), 0);
+	CHECK_INT(n, 4);
+	if (n == 4) {
+		CHECK_STR(v[0].entity, "sergey-lavrov"); /* offset 0, 13 bytes */
+		CHECK_STR(v[0].source, "auto");
+		CHECK_STR(v[1].entity, "iran"); /* offset 0, 6 bytes */
+		CHECK_STR(v[1].source, "standoff");
+		CHECK_STR(v[2].entity, "washington-post");
+		CHECK_STR(v[2].source, "inline");
+		CHECK_INT(v[2].offset, 14);
+		CHECK_STR(v[3].entity, "donald-trump");
+		CHECK_INT(v[3].offset, 18);
+		CHECK_INT(v[3].length, 12);
+	}
+	CHECK(!strncmp(strings.ptr, "before", 6));
+	free(v);
+	/* an article without mentions: none, and nothing allocated */
+	CHECK_INT(morgue_catalog_mention_spans(c, 999, &v, &n, &strings), 0);
+	CHECK_INT(n, 0);
+	CHECK(v == NULL);
+	morgue_buf_free(&strings);
+	morgue_catalog_free(c);
+}
+
 static void export_has_public_tables(void)
 {
 	morgue_catalog *c = sourcing_fixture();
@@ -1017,6 +1060,7 @@ int main(void)
 	RUN(sourcing_overview);
 	RUN(attributions_csv);
 	RUN(csv_by_article);
+	RUN(mention_spans_by_offset_longest_first);
 	RUN(export_has_public_tables);
 	TEST_EXIT();
 }

@@ -2019,14 +2019,37 @@ static void display_date(morgue_buf *out, const char *d)
  * gives "month_display". */
 #define ROW_COLS 64
 
+/* The derived names rows_into adds next to a "date" or "month" column. */
+static const char *const display_names[2] = { "date_display", "month_display" };
+
+/* Whether the n names (and the display names their date and month columns
+ * add) are all distinct: then each row's values go in without a search
+ * for an old one of the same name (morgue_value_set_new). */
+static int names_distinct(const char *const *names, int n)
+{
+	int dates = 0, months = 0;
+	for (int i = 0; i < n; i++) {
+		dates += !strcmp(names[i], "date");
+		months += !strcmp(names[i], "month");
+		if (!strcmp(names[i], display_names[0]) || !strcmp(names[i], display_names[1]))
+			return 0;
+		for (int k = 0; k < i; k++)
+			if (!strcmp(names[i], names[k]))
+				return 0;
+	}
+	return dates <= 1 && months <= 1;
+}
+
 static int rows_into(morgue_value *list, sqlite3_stmt *st)
 {
 	int r;
 	/* the names are the statement's: looked up once, on the first row
 	 * (the first step may re-prepare the statement, which frees names
-	 * asked for before it), not per row */
+	 * asked for before it), not per row; with their hashes when they
+	 * are distinct */
 	const char *names[ROW_COLS];
-	int ncols = -1;
+	unsigned hashes[ROW_COLS], display_hashes[2] = { 0, 0 };
+	int ncols = -1, distinct = 0;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		morgue_value *m = morgue_value_push_map(list);
 		int n = sqlite3_column_count(st);
@@ -2034,32 +2057,49 @@ static int rows_into(morgue_value *list, sqlite3_stmt *st)
 		morgue_value_reserve(m, (size_t)n + 2);
 		if (ncols < 0) {
 			ncols = n;
-			for (int i = 0; i < n && i < ROW_COLS; i++)
+			for (int i = 0; i < n && i < ROW_COLS; i++) {
 				names[i] = sqlite3_column_name(st, i);
+				hashes[i] = morgue_value_key_hash(names[i]);
+			}
+			distinct = n <= ROW_COLS && names_distinct(names, n);
+			for (int k = 0; k < 2; k++)
+				display_hashes[k] = morgue_value_key_hash(display_names[k]);
 		}
+		int fast = distinct && n == ncols;
 		for (int i = 0; i < n; i++) {
 			const char *name = i < ROW_COLS && n == ncols ? names[i]
 								     : sqlite3_column_name(st, i);
+			morgue_value *v;
+			int display = -1;
 			switch (sqlite3_column_type(st, i)) {
 			case SQLITE_INTEGER:
-				morgue_value_set_int(m, name, sqlite3_column_int64(st, i));
+				v = morgue_value_number((double)sqlite3_column_int64(st, i));
 				break;
 			case SQLITE_FLOAT:
-				morgue_value_set(m, name, morgue_value_number(sqlite3_column_double(st, i)));
+				v = morgue_value_number(sqlite3_column_double(st, i));
 				break;
 			case SQLITE_NULL:
-				morgue_value_set(m, name, morgue_value_null());
+				v = morgue_value_null();
 				break;
 			default: {
 				const char *t = (const char *)sqlite3_column_text(st, i);
-				morgue_value_set(m, name, morgue_value_stringn(t, (size_t)sqlite3_column_bytes(st, i)));
-				if (!strcmp(name, "date") || !strcmp(name, "month")) {
-					morgue_buf b = MORGUE_BUF_INIT;
-					display_date(&b, t);
-					morgue_value_set(m, !strcmp(name, "date") ? "date_display" : "month_display",
-							 morgue_value_string_own(morgue_buf_detach(&b)));
-				}
+				v = morgue_value_stringn(t, (size_t)sqlite3_column_bytes(st, i));
+				display = !strcmp(name, "date") ? 0 : !strcmp(name, "month") ? 1 : -1;
 			}
+			}
+			if (fast)
+				morgue_value_set_new(m, name, hashes[i], v);
+			else
+				morgue_value_set(m, name, v);
+			if (display >= 0) {
+				morgue_buf b = MORGUE_BUF_INIT;
+				display_date(&b, morgue_value_get_string(v));
+				v = morgue_value_string_own(morgue_buf_detach(&b));
+				if (fast)
+					morgue_value_set_new(m, display_names[display],
+							     display_hashes[display], v);
+				else
+					morgue_value_set(m, display_names[display], v);
 			}
 		}
 	}

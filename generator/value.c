@@ -238,6 +238,15 @@ void morgue_value_set(morgue_value *map, const char *key, morgue_value *val)
 	append(map, key, h, val);
 }
 
+void morgue_value_set_new(morgue_value *map, const char *key, unsigned hash, morgue_value *val)
+{
+	if (!map || map->type != MORGUE_VALUE_MAP) {
+		morgue_value_free(val);
+		return;
+	}
+	append(map, key, hash, val);
+}
+
 morgue_value *morgue_value_get_hashed(const morgue_value *map, const char *key, unsigned hash)
 {
 	if (!map || map->type != MORGUE_VALUE_MAP || !map->u.c.count)

@@ -62,6 +62,11 @@ morgue_value *morgue_value_get(const morgue_value *map, const char *key);
  * hash is morgue_value_key_hash(key), computed once by the caller. */
 unsigned morgue_value_key_hash(const char *key);
 morgue_value *morgue_value_get_hashed(const morgue_value *map, const char *key, unsigned hash);
+/* set, for a key the map does not hold (the caller knows: a query row's
+ * distinct column names), with its morgue_value_key_hash: no search for
+ * an old value. A key the map holds already would be there twice, and
+ * get would find the first. Takes ownership of val. */
+void morgue_value_set_new(morgue_value *map, const char *key, unsigned hash, morgue_value *val);
 /* i-th key/value of a map in insertion order. */
 const char *morgue_value_key_at(const morgue_value *map, size_t i);
 morgue_value *morgue_value_value_at(const morgue_value *map, size_t i);

@@ -45,6 +45,30 @@ static void map_keys(void)
 	morgue_value_free(m);
 }
 
+/* set_new appends without looking: found by get as set's are, long keys
+ * too; into a non-map it frees the value (ASan: no leak). */
+static void set_new_keys(void)
+{
+	static const char longkey[] = "a_key_much_longer_than_twenty_three_bytes";
+	morgue_value *m = morgue_value_map();
+	morgue_value_set_new(m, "id", morgue_value_key_hash("id"), morgue_value_number(3));
+	morgue_value_set_new(m, longkey, morgue_value_key_hash(longkey), morgue_value_string("l"));
+	morgue_value_set_str(m, "title", "T");
+	CHECK_INT(morgue_value_count(m), 3);
+	CHECK(morgue_value_get_number(morgue_value_get(m, "id")) == 3);
+	CHECK_STR(morgue_value_get_string(morgue_value_get(m, longkey)), "l");
+	CHECK_STR(morgue_value_key_at(m, 1), longkey);
+	/* set finds a set_new key and replaces it in place */
+	morgue_value_set_str(m, "id", "three");
+	CHECK_INT(morgue_value_count(m), 3);
+	CHECK_STR(morgue_value_get_string(morgue_value_get(m, "id")), "three");
+	morgue_value *l = morgue_value_list();
+	morgue_value_set_new(l, "x", morgue_value_key_hash("x"), morgue_value_string("dropped"));
+	CHECK_INT(morgue_value_count(l), 0);
+	morgue_value_free(l);
+	morgue_value_free(m);
+}
+
 /* Many keys (the array grows several times) and many items. */
 static void growth(void)
 {
@@ -124,6 +148,7 @@ static void scalars(void)
 int main(void)
 {
 	RUN(map_keys);
+	RUN(set_new_keys);
 	RUN(growth);
 	RUN(scalars);
 	TEST_EXIT();

@@ -197,7 +197,7 @@ char *morgue_catalog_article_text(morgue_catalog *c, long long id, size_t *len);
 /* One entity mention of an article, as its JSON export needs it (the
  * entities' names are in the article's "entities", morgue_catalog_article). */
 typedef struct morgue_mention_span {
-	const char *entity;    /* slug; NULL when the row has none */
+	const char *entity;    /* slug */
 	const char *source;    /* "auto", "inline" or "standoff" */
 	size_t offset, length; /* bytes into the article's text */
 } morgue_mention_span;

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "util/alloc.h"
+#include "util/ascii.h"
 #include "util/buf.h"
 #include "util/error.h"
 
@@ -188,21 +189,6 @@ static size_t uspace_len(const char *x, size_t len, size_t i)
 	return 0;
 }
 
-/* The ASCII letters and digits (isalnum in the C locale): one load per
- * byte of a word in tokenize, not three range tests. */
-static const unsigned char ascii_alnum[128] = {
-	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1,
-	['7'] = 1, ['8'] = 1, ['9'] = 1,
-	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1,
-	['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
-	['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1,
-	['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
-	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1,
-	['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1,
-	['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1,
-	['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
-};
-
 /* A byte of a word: an ASCII letter or digit, or a byte of a non-ASCII
  * character that is not punctuation or a space. Once per byte of the
  * text. */
@@ -210,7 +196,7 @@ static inline int is_wordc(const char *x, size_t len, size_t i)
 {
 	unsigned char c = (unsigned char)x[i];
 	if (c < 0x80)
-		return ascii_alnum[c];
+		return morgue_ascii_alnum[c];
 	return !is_upunct(x, len, i) && !uspace_len(x, len, i);
 }
 
@@ -530,7 +516,7 @@ static void tokenize(ctx *c)
 		if (is_wordc(x, len, i)) {
 			while (j < len) {
 				unsigned char ch = (unsigned char)x[j];
-				if (ch < 0x80 ? ascii_alnum[ch] : is_wordc(x, len, j)) {
+				if (ch < 0x80 ? morgue_ascii_alnum[ch] : is_wordc(x, len, j)) {
 					j += ch < 0x80 ? 1 : clen(c, j);
 					continue;
 				}

@@ -10,6 +10,7 @@
 #include <utf8proc.h>
 
 #include "util/alloc.h"
+#include "util/ascii.h"
 #include "util/error.h"
 
 /* The stems already worked out, by folded word: a text repeats its words
@@ -266,20 +267,6 @@ static int emit(morgue_tokenizer *tk, const char *s, size_t start, size_t end,
 			   payload);
 }
 
-/* ASCII letters and digits: 1; everything else (ASCII or not): 0. */
-static const unsigned char ascii_alnum[256] = {
-	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
-	['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
-	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1,
-	['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
-	['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1,
-	['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
-	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1,
-	['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1,
-	['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1,
-	['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
-};
-
 /* The common case of news prose, without decoding: a run of ASCII letters
  * and digits at s[i] that the general loop would end at the same place.
  * Returns the run's end, or 0 when the general loop must decide (a
@@ -294,7 +281,7 @@ static size_t ascii_word(morgue_tokenizer *tk, const char *s, size_t len, size_t
 	morgue_buf_clear(&tk->fold);
 	morgue_buf_grow(&tk->fold, MORGUE_TOKEN_MAX + 2);
 	char *out = tk->fold.ptr;
-	while (j < len && ascii_alnum[(unsigned char)s[j]]) {
+	while (j < len && morgue_ascii_alnum[(unsigned char)s[j]]) {
 		if (j - i > MORGUE_TOKEN_MAX)
 			return 0;
 		char c = s[j];
@@ -311,7 +298,7 @@ static size_t ascii_word(morgue_tokenizer *tk, const char *s, size_t len, size_t
 		if (e >= 0x80)
 			return 0;
 		if (mid_kind(e) && j + 1 < len &&
-		    ((unsigned char)s[j + 1] >= 0x80 || ascii_alnum[(unsigned char)s[j + 1]]))
+		    ((unsigned char)s[j + 1] >= 0x80 || morgue_ascii_alnum[(unsigned char)s[j + 1]]))
 			return 0;
 	}
 	tk->fold.size = j - i;
@@ -329,7 +316,7 @@ int morgue_tokenize(morgue_tokenizer *tk, const char *s, size_t len,
 
 	while (i < len) {
 		unsigned char b = (unsigned char)s[i];
-		if (b < 0x80 && !ascii_alnum[b]) { /* space, punctuation */
+		if (b < 0x80 && !morgue_ascii_alnum[b]) { /* space, punctuation */
 			i++;
 			continue;
 		}

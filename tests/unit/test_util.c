@@ -1,6 +1,8 @@
-/* Unit tests for generator/util: buf, escape, path, error, fs, sql, hash, thread. */
+/* Unit tests for generator/util: ascii, buf, escape, path, error, fs, sql, hash, thread. */
+#include <ctype.h>
 #include <limits.h>
 #include "test.h"
+#include "util/ascii.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/escape.h"
@@ -36,6 +38,15 @@ static void buf_grows_and_detaches(void)
 }
 
 /* put_int prints what "%lld" does, at the limits too */
+/* The table is isalnum in the C locale for ASCII, and 0 above it. */
+static void ascii_alnum_is_c_isalnum(void)
+{
+	int bad = 0;
+	for (int c = 0; c < 256; c++)
+		bad += morgue_ascii_alnum[c] != (c < 0x80 && isalnum(c) ? 1 : 0);
+	CHECK_INT(bad, 0);
+}
+
 static void buf_put_int_is_lld(void)
 {
 	const long long ns[] = { 0, 7, -7, 10, 99, 100, 1234567890, -1000000,
@@ -411,6 +422,7 @@ static void thread_background_nices_the_caller_only(void)
 int main(void)
 {
 	RUN(buf_grows_and_detaches);
+	RUN(ascii_alnum_is_c_isalnum);
 	RUN(sql_each_id);
 	RUN(thread_background_nices_the_caller_only);
 	RUN(buf_put_int_is_lld);

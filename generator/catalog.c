@@ -2049,6 +2049,7 @@ static int rows_into(morgue_value *list, sqlite3_stmt *st)
 	 * are distinct */
 	const char *names[ROW_COLS];
 	unsigned hashes[ROW_COLS], display_hashes[2] = { 0, 0 };
+	signed char display_of[ROW_COLS]; /* -1, or the display name a text adds */
 	int ncols = -1, distinct = 0;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		morgue_value *m = morgue_value_push_map(list);
@@ -2060,6 +2061,8 @@ static int rows_into(morgue_value *list, sqlite3_stmt *st)
 			for (int i = 0; i < n && i < ROW_COLS; i++) {
 				names[i] = sqlite3_column_name(st, i);
 				hashes[i] = morgue_value_key_hash(names[i]);
+				display_of[i] = !strcmp(names[i], "date") ? 0
+						: !strcmp(names[i], "month") ? 1 : -1;
 			}
 			distinct = n <= ROW_COLS && names_distinct(names, n);
 			for (int k = 0; k < 2; k++)
@@ -2067,8 +2070,8 @@ static int rows_into(morgue_value *list, sqlite3_stmt *st)
 		}
 		int fast = distinct && n == ncols;
 		for (int i = 0; i < n; i++) {
-			const char *name = i < ROW_COLS && n == ncols ? names[i]
-								     : sqlite3_column_name(st, i);
+			int known = i < ROW_COLS && n == ncols;
+			const char *name = known ? names[i] : sqlite3_column_name(st, i);
 			morgue_value *v;
 			int display = -1;
 			switch (sqlite3_column_type(st, i)) {
@@ -2084,7 +2087,8 @@ static int rows_into(morgue_value *list, sqlite3_stmt *st)
 			default: {
 				const char *t = (const char *)sqlite3_column_text(st, i);
 				v = morgue_value_stringn(t, (size_t)sqlite3_column_bytes(st, i));
-				display = !strcmp(name, "date") ? 0 : !strcmp(name, "month") ? 1 : -1;
+				display = known ? display_of[i]
+						: !strcmp(name, "date") ? 0 : !strcmp(name, "month") ? 1 : -1;
 			}
 			}
 			if (fast)

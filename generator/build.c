@@ -462,6 +462,8 @@ typedef struct parsed {
 	held_message error;     /* the failure's error */
 	morgue_article *a;
 	morgue_doc *doc;
+	/* with a cache: the digests of its rows (made by the worker) */
+	morgue_cache_rows_digest rows;
 	held_message *warn;     /* warnings, in the order given */
 	size_t nwarn, capwarn;
 	size_t nwarn_article;   /* how many came from reading and parsing the
@@ -564,6 +566,10 @@ static void *parse_article(size_t index, void *payload)
 	};
 	if (morgue_markdown_render(&p->doc, p->a->body, p->a->body_len, &mo) < 0)
 		hold_error(p, PARSED_RENDER);
+	else if (b->cache)
+		morgue_cache_rows_digest_of(&p->rows, p->doc->text, p->doc->text_len,
+					    p->doc->mentions, p->doc->nmentions,
+					    p->doc->attributions, p->doc->nattributions);
 done:
 	if (p->failed == PARSED_READ || p->failed == PARSED_ARTICLE)
 		p->nwarn_article = p->nwarn;
@@ -696,9 +702,7 @@ static int load_article(long long *out, build *b, size_t index, long long pos, p
 	    ((rc = morgue_cache_search_record(b->cache, id, a->publication,
 					      (const char *const *)a->tags, a->ntags,
 					      slugs, nslugs)) < 0 ||
-	     (rc = morgue_cache_rows_record(b->cache, id, doc->text, doc->text_len,
-					    b->words_read, doc->mentions, doc->nmentions,
-					    doc->attributions, doc->nattributions)) < 0))
+	     (rc = morgue_cache_rows_record_digest(b->cache, id, b->words_read, &p->rows)) < 0))
 		goto done;
 recorded:
 	*out = id;

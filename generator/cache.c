@@ -2504,13 +2504,11 @@ static void hash_str_value(morgue_hash *h, const char *s)
 	hash_text_value(h, s, s ? strlen(s) : 0);
 }
 
-int morgue_cache_rows_record(morgue_cache *k, long long id, const char *text, size_t tlen,
-			     int words, const morgue_mention *m, size_t nm,
-			     const morgue_attribution *a, size_t na)
+void morgue_cache_rows_digest_of(morgue_cache_rows_digest *out, const char *text, size_t tlen,
+				 const morgue_mention *m, size_t nm,
+				 const morgue_attribution *a, size_t na)
 {
-	char hex[3][MORGUE_HASH_HEX], listing[MORGUE_HASH_HEX] = "";
 	morgue_hash h, ctx;
-	int rc = 0;
 
 	/* the mention rows (entity, surface, offset, length, source) and,
 	 * with them, the keyword-in-context sentence of each (what an
@@ -2531,7 +2529,7 @@ int morgue_cache_rows_record(morgue_cache *k, long long id, const char *text, si
 		} else
 			morgue_hash_puts(&ctx, "-");
 	}
-	morgue_hash_hex(hex[0], &h);
+	morgue_hash_hex(out->hex[0], &h);
 	/* the attribution rows (seq, source, source_text, kind, cue,
 	 * affiliation, count, offset, length, quote, origin) */
 	morgue_hash_init(&h);
@@ -2551,10 +2549,16 @@ int morgue_cache_rows_record(morgue_cache *k, long long id, const char *text, si
 		hash_str_value(&h, morgue_attribution_origin(&a[i]));
 		morgue_hash_puts(&h, "");
 	}
-	morgue_hash_hex(hex[1], &h);
-	morgue_hash_hex(hex[2], &ctx);
-	if (!rc)
-		rc = listing_hash(k, listing, id, words, hex);
+	morgue_hash_hex(out->hex[1], &h);
+	morgue_hash_hex(out->hex[2], &ctx);
+}
+
+int morgue_cache_rows_record_digest(morgue_cache *k, long long id, int words,
+				    const morgue_cache_rows_digest *d)
+{
+	char hex[3][MORGUE_HASH_HEX], listing[MORGUE_HASH_HEX] = "";
+	memcpy(hex, d->hex, sizeof(hex));
+	int rc = listing_hash(k, listing, id, words, hex);
 	if (!k->rows_ins && !(k->rows_ins = prepare(k, "INSERT OR REPLACE INTO cache_rows"
 						      " VALUES(?,?,?,?)")))
 		return MORGUE_ERROR;
@@ -2566,6 +2570,15 @@ int morgue_cache_rows_record(morgue_cache *k, long long id, const char *text, si
 		rc = db_error(k, "rows digest");
 	sqlite3_reset(k->rows_ins);
 	return rc;
+}
+
+int morgue_cache_rows_record(morgue_cache *k, long long id, const char *text, size_t tlen,
+			     int words, const morgue_mention *m, size_t nm,
+			     const morgue_attribution *a, size_t na)
+{
+	morgue_cache_rows_digest d;
+	morgue_cache_rows_digest_of(&d, text, tlen, m, nm, a, na);
+	return morgue_cache_rows_record_digest(k, id, words, &d);
 }
 
 /* The signatures of the exports made from every article's rows digests,

@@ -250,6 +250,18 @@ int morgue_cache_list_sigs(morgue_cache *k, char (**sigs)[MORGUE_HASH_HEX], size
 int morgue_cache_rows_record(morgue_cache *k, long long id, const char *text, size_t text_len,
 			     int words, const morgue_mention *m, size_t nm,
 			     const morgue_attribution *a, size_t na);
+/* The same in two steps: the digests of the mention and attribution rows
+ * and of the mentions' sentences, from the parse alone (no cache: a parse
+ * worker makes them, off the thread that adds the articles), then the
+ * record, which hashes them with the article's listed fields and tags. */
+typedef struct morgue_cache_rows_digest {
+	char hex[3][MORGUE_HASH_HEX]; /* mentions, attributions, sentences */
+} morgue_cache_rows_digest;
+void morgue_cache_rows_digest_of(morgue_cache_rows_digest *out, const char *text,
+				 size_t text_len, const morgue_mention *m, size_t nm,
+				 const morgue_attribution *a, size_t na);
+int morgue_cache_rows_record_digest(morgue_cache *k, long long id, int words,
+				    const morgue_cache_rows_digest *d);
 int morgue_cache_load_listings(morgue_cache *k);
 /* The signature of an export, or of a page made from one: what is
  * "entities" (idf's counts), "mentions", "attributions" or "sourcing"

@@ -355,12 +355,6 @@ static size_t remove_overlap(morgue_mention *m, size_t n, size_t s, size_t e, co
 	return w;
 }
 
-static const char *str_field(const morgue_value *map, const char *key)
-{
-	const morgue_value *v = morgue_value_get(map, key);
-	return v ? morgue_value_get_string(v) : NULL;
-}
-
 int morgue_annotate_standoff(morgue_mention **m, size_t *n, size_t *cap, const char *text,
 			     size_t len, const char *yaml, size_t ylen, const char *file,
 			     int (*exists)(const char *slug, void *payload), void *payload)
@@ -392,8 +386,8 @@ int morgue_annotate_standoff(morgue_mention **m, size_t *n, size_t *cap, const c
 					      "mentions: each entry must be a mapping");
 			goto done;
 		}
-		const char *ent = str_field(it, "entity"), *exact = str_field(it, "exact");
-		const char *prefix = str_field(it, "prefix"), *suffix = str_field(it, "suffix");
+		const char *ent = morgue_value_get_str(it, "entity"), *exact = morgue_value_get_str(it, "exact");
+		const char *prefix = morgue_value_get_str(it, "prefix"), *suffix = morgue_value_get_str(it, "suffix");
 		const morgue_value *sup = morgue_value_get(it, "suppress");
 		if (!ent || !*ent) {
 			rc = morgue_error_set(MORGUE_EINPUT, file, line, "mentions: entity is required");
@@ -537,10 +531,10 @@ int morgue_annotate_attributions(morgue_attribution **a, size_t *n, const char *
 					      "attributions: each entry must be a mapping");
 			goto done;
 		}
-		const char *src = str_field(it, "source"), *exact = str_field(it, "exact");
-		const char *prefix = str_field(it, "prefix"), *suffix = str_field(it, "suffix");
-		const char *kind = str_field(it, "kind"), *cue = str_field(it, "cue");
-		const char *desc = str_field(it, "description");
+		const char *src = morgue_value_get_str(it, "source"), *exact = morgue_value_get_str(it, "exact");
+		const char *prefix = morgue_value_get_str(it, "prefix"), *suffix = morgue_value_get_str(it, "suffix");
+		const char *kind = morgue_value_get_str(it, "kind"), *cue = morgue_value_get_str(it, "cue");
+		const char *desc = morgue_value_get_str(it, "description");
 		const morgue_value *sup = morgue_value_get(it, "suppress");
 		if (!src || !*src) {
 			rc = morgue_error_set(MORGUE_EINPUT, file, line,

@@ -346,8 +346,8 @@ static int search_add_cached(build *b, long long id, const morgue_value *brief,
 	if (rc == 0) {
 		if (!b->self)
 			*text = morgue_catalog_article_text(b->catalog, id, len);
-		search_add(b, path, morgue_value_get_string(morgue_value_get(brief, "title")),
-			   morgue_value_get_string(morgue_value_get(brief, "date")), pub,
+		search_add(b, path, morgue_value_get_str(brief, "title"),
+			   morgue_value_get_str(brief, "date"), pub,
 			   (const char *const *)tags, ntags, (const char **)ents, nents,
 			   b->self ? id : 0, *text, *len, b->self ? id : 0, key);
 	}
@@ -626,7 +626,7 @@ static int load_article(long long *out, build *b, size_t index, long long pos, p
 		}
 		if (morgue_cache_article_copy(b->cache, &id, old) == 0) {
 			morgue_value *brief = morgue_catalog_article_brief(b->catalog, id);
-			const char *url = morgue_value_get_string(morgue_value_get(brief, "url"));
+			const char *url = morgue_value_get_str(brief, "url");
 			size_t len = url ? strlen(url) : 0, tlen = 0;
 			morgue_buf aid = MORGUE_BUF_INIT;
 			char *text = NULL;
@@ -639,7 +639,7 @@ static int load_article(long long *out, build *b, size_t index, long long pos, p
 				rc = search_add_cached(b, id, brief, aid.ptr, key, &text, &tlen);
 			if (rc == 0)
 				fts_add(b, id, b->self,
-					morgue_value_get_string(morgue_value_get(brief, "title")),
+					morgue_value_get_str(brief, "title"),
 					text, tlen);
 			else
 				free(text);
@@ -883,8 +883,8 @@ static void lint(build *b)
 	morgue_value *l = morgue_catalog_lint(b->catalog);
 	for (size_t i = 0; i < morgue_value_count(l); i++) {
 		const morgue_value *m = morgue_value_at(l, i);
-		morgue_warn(morgue_value_get_string(morgue_value_get(m, "file")), 0, "%s",
-			    morgue_value_get_string(morgue_value_get(m, "message")));
+		morgue_warn(morgue_value_get_str(m, "file"), 0, "%s",
+			    morgue_value_get_str(m, "message"));
 	}
 	morgue_value_free(l);
 }

@@ -2424,11 +2424,6 @@ static const char *kind_label(const char *kind)
 	return "document";
 }
 
-static const char *vstr(const morgue_value *m, const char *k)
-{
-	return morgue_value_get_string(morgue_value_get(m, k));
-}
-
 static char *column_dup(sqlite3_stmt *st, int i)
 {
 	const char *t = (const char *)sqlite3_column_text(st, i);
@@ -2549,7 +2544,7 @@ static void add_sourcing(morgue_catalog *c, morgue_value *a, long long id)
 	morgue_buf url = MORGUE_BUF_INIT;
 	for (size_t i = 0; i < morgue_value_count(list); i++) {
 		morgue_value *t = morgue_value_at(list, i);
-		const char *src = vstr(t, "source"), *kind = vstr(t, "kind");
+		const char *src = morgue_value_get_str(t, "source"), *kind = morgue_value_get_str(t, "kind");
 		const struct reg_entity *e = registry_find(c, src);
 		if (e) {
 			morgue_buf_clear(&url);
@@ -2557,15 +2552,15 @@ static void add_sourcing(morgue_catalog *c, morgue_value *a, long long id)
 			morgue_value_set_str(t, "name", e->name);
 			morgue_value_set_str(t, "entity_url", url.ptr);
 		}
-		const char *name = vstr(t, "name");
+		const char *name = morgue_value_get_str(t, "name");
 		morgue_value_set_str(t, "kind_label", kind_label(kind));
 		morgue_value *g = NULL;
 		for (size_t j = 0; j < morgue_value_count(sources) && !g; j++) {
 			morgue_value *x = morgue_value_at(sources, j);
-			const char *xs = vstr(x, "source");
+			const char *xs = morgue_value_get_str(x, "source");
 			if (src ? xs && !strcmp(xs, src)
-				: !xs && !strcmp(vstr(x, "kind"), kind) &&
-					  !strcasecmp(vstr(x, "name"), name ? name : ""))
+				: !xs && !strcmp(morgue_value_get_str(x, "kind"), kind) &&
+					  !strcasecmp(morgue_value_get_str(x, "name"), name ? name : ""))
 				g = x;
 		}
 		if (!g) {
@@ -2573,7 +2568,7 @@ static void add_sourcing(morgue_catalog *c, morgue_value *a, long long id)
 			if (src)
 				morgue_value_set_str(g, "source", src);
 			morgue_value_set_str(g, "name", name ? name : "");
-			morgue_value_set_str(g, "entity_url", vstr(t, "entity_url"));
+			morgue_value_set_str(g, "entity_url", morgue_value_get_str(t, "entity_url"));
 			morgue_value_set_str(g, "kind", kind);
 			morgue_value_set_str(g, "kind_label", kind_label(kind));
 			morgue_value_set_bool(g, "anonymous", !src);
@@ -2588,9 +2583,9 @@ static void add_sourcing(morgue_catalog *c, morgue_value *a, long long id)
 				named++;
 		}
 		morgue_value *st = morgue_value_push_map(morgue_value_get(g, "statements"));
-		morgue_value_set_str(st, "anchor", vstr(t, "anchor"));
-		morgue_value_set_str(st, "cue", vstr(t, "cue"));
-		morgue_value_set_str(st, "quote_excerpt", vstr(t, "quote_excerpt"));
+		morgue_value_set_str(st, "anchor", morgue_value_get_str(t, "anchor"));
+		morgue_value_set_str(st, "cue", morgue_value_get_str(t, "cue"));
+		morgue_value_set_str(st, "quote_excerpt", morgue_value_get_str(t, "quote_excerpt"));
 		morgue_value_set_int(g, "statement_count",
 				     (long long)morgue_value_count(morgue_value_get(g, "statements")));
 	}
@@ -2923,7 +2918,7 @@ morgue_value *morgue_catalog_years(morgue_catalog *c)
 		" COUNT(*) AS count FROM articles GROUP BY year ORDER BY year DESC", NULL, NULL, 0, 0);
 	for (size_t i = 0; i < morgue_value_count(years); i++) {
 		morgue_value *y = morgue_value_at(years, i);
-		const char *year = morgue_value_get_string(morgue_value_get(y, "year"));
+		const char *year = morgue_value_get_str(y, "year");
 		morgue_value_set(y, "months", query(c,
 			"SELECT substr(date,1,7) AS month, substr(date,6,2) AS mm,"
 			" 'archive/' || substr(date,1,4) || '/' || substr(date,6,2) || '.html' AS url,"

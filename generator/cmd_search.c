@@ -48,12 +48,12 @@ static void print_text(const morgue_value *r, long long total, const morgue_quer
 	printf("\n");
 	for (size_t i = 0; i < n; i++) {
 		const morgue_value *m = morgue_value_at(r, i);
-		const char *pub = morgue_value_get_string(morgue_value_get(m, "publication"));
-		const char *snip = morgue_value_get_string(morgue_value_get(m, "snippet"));
-		printf("\n%s  %s%s%s\n    %s\n", morgue_value_get_string(morgue_value_get(m, "date")),
-		       morgue_value_get_string(morgue_value_get(m, "title")),
+		const char *pub = morgue_value_get_str(m, "publication");
+		const char *snip = morgue_value_get_str(m, "snippet");
+		printf("\n%s  %s%s%s\n    %s\n", morgue_value_get_str(m, "date"),
+		       morgue_value_get_str(m, "title"),
 		       pub ? " — " : "", pub ? pub : "",
-		       morgue_value_get_string(morgue_value_get(m, "url")));
+		       morgue_value_get_str(m, "url"));
 		if (snip && *snip) {
 			/* one line: newlines in the text would break the layout */
 			printf("    ");

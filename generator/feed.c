@@ -47,19 +47,14 @@ static void stamp(morgue_buf *out, const char *date)
 		text(out, date);
 }
 
-static const char *str(const morgue_value *m, const char *key)
-{
-	return morgue_value_get_string(morgue_value_get(m, key));
-}
-
 void morgue_feed_atom(morgue_buf *out, const morgue_feed *f)
 {
 	size_t n = morgue_value_count(f->articles);
-	const char *updated = n ? str(morgue_value_at(f->articles, 0), "date") : NULL;
+	const char *updated = n ? morgue_value_get_str(morgue_value_at(f->articles, 0), "date") : NULL;
 
 	/* newest first is the catalog's order, but be robust to any order */
 	for (size_t i = 0; i < n; i++) {
-		const char *d = str(morgue_value_at(f->articles, i), "date");
+		const char *d = morgue_value_get_str(morgue_value_at(f->articles, i), "date");
 		if (d && (!updated || strcmp(d, updated) > 0))
 			updated = d;
 	}
@@ -92,45 +87,45 @@ void morgue_feed_atom(morgue_buf *out, const morgue_feed *f)
 
 	for (size_t i = 0; i < n; i++) {
 		const morgue_value *a = morgue_value_at(f->articles, i);
-		const char *url = str(a, "url");
+		const char *url = morgue_value_get_str(a, "url");
 		const morgue_value *authors = morgue_value_get(a, "authors");
 		if (!url)
 			continue;
 		morgue_buf_puts(out, "<entry>\n<title>");
-		text(out, str(a, "title"));
+		text(out, morgue_value_get_str(a, "title"));
 		morgue_buf_puts(out, "</title>\n<id>");
 		id(out, f, url);
 		morgue_buf_puts(out, "</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
 		href(out, f, url);
 		morgue_buf_puts(out, "\"/>\n<updated>");
-		stamp(out, str(a, "date"));
+		stamp(out, morgue_value_get_str(a, "date"));
 		morgue_buf_puts(out, "</updated>\n<published>");
-		stamp(out, str(a, "date"));
+		stamp(out, morgue_value_get_str(a, "date"));
 		morgue_buf_puts(out, "</published>\n");
 		for (size_t k = 0; k < morgue_value_count(authors); k++) {
 			const morgue_value *au = morgue_value_at(authors, k);
 			const char *name = morgue_value_get_string(au);
 			if (!name)
-				name = str(au, "name");
+				name = morgue_value_get_str(au, "name");
 			if (!name)
 				continue;
 			morgue_buf_puts(out, "<author><name>");
 			text(out, name);
 			morgue_buf_puts(out, "</name></author>\n");
 		}
-		if (str(a, "publication")) {
+		if (morgue_value_get_str(a, "publication")) {
 			morgue_buf_puts(out, "<source><title>");
-			text(out, str(a, "publication"));
+			text(out, morgue_value_get_str(a, "publication"));
 			morgue_buf_puts(out, "</title></source>\n");
 		}
-		if (str(a, "excerpt")) {
+		if (morgue_value_get_str(a, "excerpt")) {
 			morgue_buf_puts(out, "<summary>");
-			text(out, str(a, "excerpt"));
+			text(out, morgue_value_get_str(a, "excerpt"));
 			morgue_buf_puts(out, "</summary>\n");
 		}
 		const morgue_value *tags = morgue_value_get(a, "tags");
 		for (size_t k = 0; k < morgue_value_count(tags); k++) {
-			const char *t = str(morgue_value_at(tags, k), "tag");
+			const char *t = morgue_value_get_str(morgue_value_at(tags, k), "tag");
 			if (!t)
 				t = morgue_value_get_string(morgue_value_at(tags, k));
 			if (!t)

@@ -131,9 +131,9 @@ static void annotated_entities(morgue_history *h, const char *oid, char ***out, 
 		const morgue_value *ms = morgue_value_get(doc, lists[l]);
 		for (size_t i = 0; i < morgue_value_count(ms); i++) {
 			const morgue_value *m = morgue_value_at(ms, i);
-			const char *slug = morgue_value_get_string(morgue_value_get(m, "entity"));
+			const char *slug = morgue_value_get_str(m, "entity");
 			if (!slug)
-				slug = morgue_value_get_string(morgue_value_get(m, "source"));
+				slug = morgue_value_get_str(m, "source");
 			if (!slug || morgue_value_get_bool(morgue_value_get(m, "suppress")))
 				continue;
 			size_t k;

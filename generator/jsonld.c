@@ -3,11 +3,6 @@
 
 #include <string.h>
 
-static const char *str(const morgue_value *m, const char *key)
-{
-	return morgue_value_get_string(morgue_value_get(m, key));
-}
-
 /* ,"key":"value" when value is a non-empty string. */
 static void field(morgue_buf *out, const char *key, const char *value)
 {
@@ -31,7 +26,7 @@ const char *morgue_jsonld_type(const char *t)
 /* sameAs: the entity's own URL and its Wikidata item, when known. */
 static void same_as(morgue_buf *out, const morgue_value *e)
 {
-	const char *url = str(e, "source_url"), *q = str(e, "wikidata");
+	const char *url = morgue_value_get_str(e, "source_url"), *q = morgue_value_get_str(e, "wikidata");
 	if (!url && !q)
 		return;
 	morgue_buf_puts(out, ",\"sameAs\":[");
@@ -51,11 +46,11 @@ static void same_as(morgue_buf *out, const morgue_value *e)
 static void thing(morgue_buf *out, const morgue_value *e, const char *base_url)
 {
 	morgue_buf_puts(out, "{\"@type\":");
-	morgue_escape_json_string(out, morgue_jsonld_type(str(e, "type")));
-	field(out, "name", str(e, "name"));
-	if (base_url && str(e, "url")) {
+	morgue_escape_json_string(out, morgue_jsonld_type(morgue_value_get_str(e, "type")));
+	field(out, "name", morgue_value_get_str(e, "name"));
+	if (base_url && morgue_value_get_str(e, "url")) {
 		morgue_buf u = MORGUE_BUF_INIT;
-		morgue_buf_printf(&u, "%s/%s", base_url, str(e, "url"));
+		morgue_buf_printf(&u, "%s/%s", base_url, morgue_value_get_str(e, "url"));
 		field(out, "url", u.ptr);
 		morgue_buf_free(&u);
 	}
@@ -68,11 +63,11 @@ void morgue_jsonld_article(morgue_buf *out, const morgue_value *a,
 {
 	const morgue_value *authors = morgue_value_get(a, "authors");
 	const morgue_value *ents = morgue_value_get(a, "entities");
-	const char *src = str(a, "source_url");
+	const char *src = morgue_value_get_str(a, "source_url");
 
 	morgue_buf_puts(out, "{\"@context\":\"https://schema.org\",\"@type\":\"NewsArticle\"");
-	field(out, "headline", str(a, "title"));
-	field(out, "datePublished", str(a, "datetime") ? str(a, "datetime") : str(a, "date"));
+	field(out, "headline", morgue_value_get_str(a, "title"));
+	field(out, "datePublished", morgue_value_get_str(a, "datetime") ? morgue_value_get_str(a, "datetime") : morgue_value_get_str(a, "date"));
 	if (base_url) {
 		morgue_buf u = MORGUE_BUF_INIT;
 		morgue_buf_printf(&u, "%s/%s", base_url, page);
@@ -85,15 +80,15 @@ void morgue_jsonld_article(morgue_buf *out, const morgue_value *a,
 		morgue_buf_puts(out, ",\"author\":[");
 		for (size_t i = 0; i < morgue_value_count(authors); i++) {
 			morgue_buf_puts(out, i ? ",{\"@type\":\"Person\",\"name\":" : "{\"@type\":\"Person\",\"name\":");
-			morgue_escape_json_string(out, str(morgue_value_at(authors, i), "name")
-							? str(morgue_value_at(authors, i), "name") : "");
+			morgue_escape_json_string(out, morgue_value_get_str(morgue_value_at(authors, i), "name")
+							? morgue_value_get_str(morgue_value_at(authors, i), "name") : "");
 			morgue_buf_putc(out, '}');
 		}
 		morgue_buf_putc(out, ']');
 	}
-	if (str(a, "publication")) {
+	if (morgue_value_get_str(a, "publication")) {
 		morgue_buf_puts(out, ",\"publisher\":{\"@type\":\"NewsMediaOrganization\",\"name\":");
-		morgue_escape_json_string(out, str(a, "publication"));
+		morgue_escape_json_string(out, morgue_value_get_str(a, "publication"));
 		morgue_buf_putc(out, '}');
 	}
 	if (morgue_value_count(ents)) {
@@ -112,9 +107,9 @@ void morgue_jsonld_entity(morgue_buf *out, const morgue_value *e,
 			  const char *page, const char *base_url)
 {
 	morgue_buf_puts(out, "{\"@context\":\"https://schema.org\",\"@type\":");
-	morgue_escape_json_string(out, morgue_jsonld_type(str(e, "type")));
-	field(out, "name", str(e, "name"));
-	field(out, "description", str(e, "description"));
+	morgue_escape_json_string(out, morgue_jsonld_type(morgue_value_get_str(e, "type")));
+	field(out, "name", morgue_value_get_str(e, "name"));
+	field(out, "description", morgue_value_get_str(e, "description"));
 	if (base_url) {
 		morgue_buf u = MORGUE_BUF_INIT;
 		morgue_buf_printf(&u, "%s/%s", base_url, page);
@@ -127,7 +122,7 @@ void morgue_jsonld_entity(morgue_buf *out, const morgue_value *e,
 		morgue_buf_puts(out, ",\"alternateName\":[");
 		for (size_t i = 0; i < morgue_value_count(aliases); i++) {
 			const morgue_value *al = morgue_value_at(aliases, i);
-			const char *s = morgue_value_get_string(al) ? morgue_value_get_string(al) : str(al, "alias");
+			const char *s = morgue_value_get_string(al) ? morgue_value_get_string(al) : morgue_value_get_str(al, "alias");
 			if (i)
 				morgue_buf_putc(out, ',');
 			morgue_escape_json_string(out, s ? s : "");

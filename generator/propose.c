@@ -451,12 +451,6 @@ typedef struct span {
 	size_t s, e;
 } span;
 
-static const char *field(const morgue_value *map, const char *key)
-{
-	const morgue_value *v = morgue_value_get(map, key);
-	return v ? morgue_value_get_string(v) : NULL;
-}
-
 /* Check the anchors of the annotation file; collect suppressed spans. */
 static void check_anchors(morgue_proposer *p, const char *article, int selected,
 			  const char *text, size_t len, const char *yaml, size_t ylen,
@@ -475,14 +469,14 @@ static void check_anchors(morgue_proposer *p, const char *article, int selected,
 		for (size_t i = 0; i < morgue_value_count(list) &&
 				   morgue_value_type_of(list) == MORGUE_VALUE_LIST; i++) {
 			const morgue_value *it = morgue_value_at(list, i);
-			const char *exact = field(it, "exact");
-			const char *who = field(it, l ? "source" : "entity");
+			const char *exact = morgue_value_get_str(it, "exact");
+			const char *who = morgue_value_get_str(it, l ? "source" : "entity");
 			if (!exact || !*exact)
 				continue;
 			size_t s = 0, e = 0;
 			int approx = 0;
 			size_t found = morgue_anchor_place(&s, &e, &approx, text, len, exact,
-							   field(it, "prefix"), field(it, "suffix"));
+							   morgue_value_get_str(it, "prefix"), morgue_value_get_str(it, "suffix"));
 			if (found == 1 && !l && morgue_value_get_bool(morgue_value_get(it, "suppress"))) {
 				MORGUE_ARRAY_RESERVE(*sup, cap, *nsup + 1);
 				(*sup)[(*nsup)++] = (span){ s, e };
@@ -803,12 +797,12 @@ static void dismissed(span **out, size_t *n, const char *text, size_t len, const
 	for (size_t i = 0; list && morgue_value_type_of(list) == MORGUE_VALUE_LIST &&
 			   i < morgue_value_count(list); i++) {
 		const morgue_value *it = morgue_value_at(list, i);
-		const char *exact = field(it, "exact");
+		const char *exact = morgue_value_get_str(it, "exact");
 		size_t s = 0, e = 0;
 		int approx = 0;
 		if (!exact || !*exact || !morgue_value_get_bool(morgue_value_get(it, "suppress")) ||
-		    morgue_anchor_place(&s, &e, &approx, text, len, exact, field(it, "prefix"),
-					field(it, "suffix")) != 1)
+		    morgue_anchor_place(&s, &e, &approx, text, len, exact, morgue_value_get_str(it, "prefix"),
+					morgue_value_get_str(it, "suffix")) != 1)
 			continue;
 		MORGUE_ARRAY_RESERVE(*out, cap, *n + 1);
 		(*out)[(*n)++] = (span){ s, e };
@@ -1573,8 +1567,8 @@ typedef struct entry_key {
 static int same_entry(const morgue_value *it, const entry_key *k, const char *entity,
 		      const char *exact, const char *prefix, const char *suffix, int suppress)
 {
-	const char *p = field(it, "prefix"), *s = field(it, "suffix");
-	const char *e = field(it, k->head), *x = field(it, "exact"), *kd = field(it, "kind");
+	const char *p = morgue_value_get_str(it, "prefix"), *s = morgue_value_get_str(it, "suffix");
+	const char *e = morgue_value_get_str(it, k->head), *x = morgue_value_get_str(it, "exact"), *kd = morgue_value_get_str(it, "kind");
 	return e && x && !strcmp(e, entity) && !strcmp(x, exact) &&
 	       !strcmp(kd ? kd : "", k->kind ? k->kind : "") &&
 	       !strcmp(p ? p : "", prefix ? prefix : "") && !strcmp(s ? s : "", suffix ? suffix : "") &&

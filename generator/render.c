@@ -186,7 +186,7 @@ static morgue_value *entities_of_type(morgue_site *s, const char *type)
 	morgue_value *list = morgue_value_list();
 	for (size_t i = 0; i < morgue_value_count(all); i++) {
 		const morgue_value *e = morgue_value_at(all, i);
-		const char *t = morgue_value_get_string(morgue_value_get(e, "type"));
+		const char *t = morgue_value_get_str(e, "type");
 		if (!t || strcmp(t, type))
 			continue;
 		morgue_value *m = morgue_value_push_map(list);
@@ -274,8 +274,8 @@ static void cursor_set(page_cursor *end, const morgue_value *list)
 {
 	size_t n = morgue_value_count(list);
 	const morgue_value *last = n ? morgue_value_at(list, n - 1) : NULL;
-	const char *date = morgue_value_get_string(morgue_value_get(last, "date"));
-	const char *path = morgue_value_get_string(morgue_value_get(last, "path"));
+	const char *date = morgue_value_get_str(last, "date");
+	const char *path = morgue_value_get_str(last, "path");
 	morgue_buf_clear(&end->date);
 	morgue_buf_clear(&end->path);
 	if (date && path && *path) {
@@ -361,15 +361,10 @@ static void set_neighbour(morgue_site *s, morgue_value *ctx, const char *key,
 		return;
 	morgue_value *a = morgue_catalog_article_brief(s->catalog, id);
 	morgue_value *n = morgue_value_set_map(ctx, key);
-	morgue_value_set_str(n, "title", morgue_value_get_string(morgue_value_get(a, "title")));
-	morgue_value_set_str(n, "url", morgue_value_get_string(morgue_value_get(a, "url")));
-	morgue_value_set_str(n, "date", morgue_value_get_string(morgue_value_get(a, "date")));
+	morgue_value_set_str(n, "title", morgue_value_get_str(a, "title"));
+	morgue_value_set_str(n, "url", morgue_value_get_str(a, "url"));
+	morgue_value_set_str(n, "date", morgue_value_get_str(a, "date"));
 	morgue_value_free(a);
-}
-
-static const char *vstr(const morgue_value *m, const char *key)
-{
-	return morgue_value_get_string(morgue_value_get(m, key));
 }
 
 static size_t vsize(const morgue_value *m, const char *key)
@@ -396,7 +391,7 @@ static int write_article_json(morgue_site *s, long long id, const morgue_value *
 	if (rc < 0)
 		goto done;
 	for (size_t k = 0; k < ne; k++)
-		slugs[k] = vstr(morgue_value_at(ents, k), "slug");
+		slugs[k] = morgue_value_get_str(morgue_value_at(ents, k), "slug");
 	/* each mention's entity name and type, from the article's few
 	 * entities (a join per mention cost as much as the mentions) */
 	for (size_t i = 0; i < nm; i++) {
@@ -408,22 +403,22 @@ static int write_article_json(morgue_site *s, long long id, const morgue_value *
 		for (size_t k = 0; slug && k < ne; k++)
 			if (slugs[k] && !strcmp(slug, slugs[k])) {
 				const morgue_value *e = morgue_value_at(ents, k);
-				ms[i].name = vstr(e, "name");
-				ms[i].type = vstr(e, "type");
+				ms[i].name = morgue_value_get_str(e, "name");
+				ms[i].type = morgue_value_get_str(e, "type");
 				break;
 			}
 	}
 	for (size_t i = 0; i < na; i++) {
 		const morgue_value *t = morgue_value_at(attrs, i);
 		as[i] = (morgue_webanno_attribution){
-			.value = vstr(t, "description"), .source = vstr(t, "source"),
-			.kind = vstr(t, "kind"), .cue = vstr(t, "cue"),
+			.value = morgue_value_get_str(t, "description"), .source = morgue_value_get_str(t, "source"),
+			.kind = morgue_value_get_str(t, "kind"), .cue = morgue_value_get_str(t, "cue"),
 			.offset = vsize(t, "offset"), .length = vsize(t, "length"),
 		};
 	}
 	morgue_webanno_doc d = {
-		.id = vstr(a, "path"), .title = vstr(a, "title"), .date = vstr(a, "date"),
-		.publication = vstr(a, "publication"), .source_url = vstr(a, "source_url"),
+		.id = morgue_value_get_str(a, "path"), .title = morgue_value_get_str(a, "title"), .date = morgue_value_get_str(a, "date"),
+		.publication = morgue_value_get_str(a, "publication"), .source_url = morgue_value_get_str(a, "source_url"),
 		.text = text, .len = len, .mentions = ms, .nmentions = nm,
 		.attributions = as, .nattributions = na,
 	};
@@ -448,8 +443,8 @@ int morgue_render_article(morgue_site *s, long long id, long long prev,
 			  long long next)
 {
 	morgue_value *a = morgue_catalog_article(s->catalog, id);
-	const char *url = morgue_value_get_string(morgue_value_get(a, "url"));
-	const char *title = morgue_value_get_string(morgue_value_get(a, "title"));
+	const char *url = morgue_value_get_str(a, "url");
+	const char *title = morgue_value_get_str(a, "title");
 	morgue_buf path = MORGUE_BUF_INIT;
 
 	if (!url) {
@@ -463,7 +458,7 @@ int morgue_render_article(morgue_site *s, long long id, long long prev,
 	morgue_value_set(ctx, "jsonld", morgue_value_string_own(morgue_buf_detach(&ld)));
 	morgue_value_set_str(ctx, "og_type", "article");
 	morgue_value_set_str(ctx, "og_description",
-			     morgue_value_get_string(morgue_value_get(a, "excerpt")));
+			     morgue_value_get_str(a, "excerpt"));
 	int rc = write_article_json(s, id, a, path.ptr);
 	morgue_value_set(ctx, "article", a);
 	set_neighbour(s, ctx, "prev", prev);
@@ -586,7 +581,7 @@ int morgue_render_entity(morgue_site *s, const char *slug)
 	morgue_value *e = morgue_catalog_entity(s->catalog, slug);
 	morgue_buf base = MORGUE_BUF_INIT;
 	page_cursor end = PAGE_CURSOR_INIT;
-	const char *type = morgue_value_get_string(morgue_value_get(e, "type"));
+	const char *type = morgue_value_get_str(e, "type");
 	long long total = (long long)morgue_value_get_number(morgue_value_get(e, "article_count"));
 	long long size = s->config->page_size;
 	long long pages = total ? (total + size - 1) / size : 1;
@@ -608,8 +603,8 @@ int morgue_render_entity(morgue_site *s, const char *slug)
 	/* continuation pages repeat the header, not the connections */
 	morgue_value *head = copy_fields(e, head_keys, sizeof(head_keys) / sizeof(*head_keys));
 	morgue_value_set_bool(head, "continuation", 1);
-	const char *name = morgue_value_get_string(morgue_value_get(head, "name"));
-	const char *desc = morgue_value_get_string(morgue_value_get(head, "description"));
+	const char *name = morgue_value_get_str(head, "name");
+	const char *desc = morgue_value_get_str(head, "description");
 
 	/* page 1 has everything; the older articles of a much-mentioned
 	 * entity continue on entities/SLUG/page-N.html */
@@ -709,10 +704,10 @@ static void tag_decorate(morgue_site *s, morgue_value *ctx, void *payload)
 {
 	morgue_value *tag = payload;
 	morgue_buf feed = MORGUE_BUF_INIT;
-	morgue_value_set_str(ctx, "tag", morgue_value_get_string(morgue_value_get(tag, "tag")));
-	morgue_buf_printf(&feed, "tags/%s.xml", morgue_value_get_string(morgue_value_get(tag, "slug")));
+	morgue_value_set_str(ctx, "tag", morgue_value_get_str(tag, "tag"));
+	morgue_buf_printf(&feed, "tags/%s.xml", morgue_value_get_str(tag, "slug"));
 	morgue_value_set(ctx, "feed_url", morgue_value_string_own(morgue_buf_detach(&feed)));
-	morgue_value_set_str(ctx, "feed_title", morgue_value_get_string(morgue_value_get(tag, "tag")));
+	morgue_value_set_str(ctx, "feed_title", morgue_value_get_str(tag, "tag"));
 }
 
 int morgue_render_tags(morgue_site *s)
@@ -722,8 +717,8 @@ int morgue_render_tags(morgue_site *s)
 	for (size_t i = 0; i < morgue_value_count(tags) && !rc; i++) {
 		morgue_value *t = morgue_value_at(tags, i);
 		morgue_buf base = MORGUE_BUF_INIT, title = MORGUE_BUF_INIT;
-		const char *slug = morgue_value_get_string(morgue_value_get(t, "slug"));
-		const char *tag = morgue_value_get_string(morgue_value_get(t, "tag"));
+		const char *slug = morgue_value_get_str(t, "slug");
+		const char *tag = morgue_value_get_str(t, "tag");
 		morgue_buf_printf(&base, "tags/%s", slug);
 		morgue_buf_printf(&title, "Tagged “%s”", tag);
 		rc = emit_article_list(s, "tag", base.ptr, title.ptr, "tag", slug, tag,
@@ -752,7 +747,7 @@ int morgue_render_archive(morgue_site *s)
 	int rc = 0;
 	for (size_t i = 0; i < morgue_value_count(years) && !rc; i++) {
 		morgue_value *y = morgue_value_at(years, i);
-		const char *year = morgue_value_get_string(morgue_value_get(y, "year"));
+		const char *year = morgue_value_get_str(y, "year");
 		morgue_value *months = morgue_value_get(y, "months");
 		morgue_buf base = MORGUE_BUF_INIT;
 		morgue_buf_printf(&base, "archive/%s", year);
@@ -760,11 +755,11 @@ int morgue_render_archive(morgue_site *s)
 				       period_decorate, (void *)year);
 		for (size_t j = 0; j < morgue_value_count(months) && !rc; j++) {
 			morgue_value *m = morgue_value_at(months, j);
-			const char *month = morgue_value_get_string(morgue_value_get(m, "month"));
-			const char *label = morgue_value_get_string(morgue_value_get(m, "month_display"));
+			const char *month = morgue_value_get_str(m, "month");
+			const char *label = morgue_value_get_str(m, "month_display");
 			morgue_buf_clear(&base);
 			morgue_buf_printf(&base, "archive/%s/%s", year,
-					  morgue_value_get_string(morgue_value_get(m, "mm")));
+					  morgue_value_get_str(m, "mm"));
 			rc = emit_article_list(s, "archive-period", base.ptr, label, "month",
 					       month, label, period_decorate, (void *)label);
 		}
@@ -801,8 +796,8 @@ static morgue_value *top_entities(morgue_site *s, const char *type, size_t max)
 			break;
 		taken[best] = 1;
 		morgue_value *src = morgue_value_at(all, (size_t)best), *dst = morgue_value_push_map(top);
-		morgue_value_set_str(dst, "name", morgue_value_get_string(morgue_value_get(src, "name")));
-		morgue_value_set_str(dst, "url", morgue_value_get_string(morgue_value_get(src, "url")));
+		morgue_value_set_str(dst, "name", morgue_value_get_str(src, "name"));
+		morgue_value_set_str(dst, "url", morgue_value_get_str(src, "url"));
 		morgue_value_set_int(dst, "article_count", (long long)bestv);
 	}
 	free(taken);
@@ -1260,7 +1255,7 @@ static int feed_files(morgue_site *s)
 	const morgue_value *ents = all_entities(s);
 	for (size_t i = 0; i < morgue_value_count(ents) && !rc; i++) {
 		const morgue_value *e = morgue_value_at(ents, i);
-		const char *slug = morgue_value_get_string(morgue_value_get(e, "slug"));
+		const char *slug = morgue_value_get_str(e, "slug");
 		morgue_buf path = MORGUE_BUF_INIT, page = MORGUE_BUF_INIT;
 		if (morgue_value_get_number(morgue_value_get(e, "article_count")) <= 0)
 			continue;
@@ -1268,8 +1263,8 @@ static int feed_files(morgue_site *s)
 		morgue_buf_printf(&page, "entities/%s.html", slug);
 		if (!group_begin(s, &fam, "ef", "entity", slug))
 			rc = write_feed(s, path.ptr, page.ptr,
-					morgue_value_get_string(morgue_value_get(e, "name")),
-					morgue_value_get_string(morgue_value_get(e, "description")),
+					morgue_value_get_str(e, "name"),
+					morgue_value_get_str(e, "description"),
 					"entity", slug);
 		family_end(s);
 		morgue_buf_free(&path);
@@ -1279,12 +1274,12 @@ static int feed_files(morgue_site *s)
 	morgue_value *tags = morgue_catalog_tags(s->catalog);
 	for (size_t i = 0; i < morgue_value_count(tags) && !rc; i++) {
 		const morgue_value *t = morgue_value_at(tags, i);
-		const char *slug = morgue_value_get_string(morgue_value_get(t, "slug"));
+		const char *slug = morgue_value_get_str(t, "slug");
 		morgue_buf path = MORGUE_BUF_INIT, page = MORGUE_BUF_INIT, title = MORGUE_BUF_INIT;
 		morgue_buf_printf(&path, "tags/%s.xml", slug);
 		morgue_buf_printf(&page, "tags/%s.html", slug);
 		morgue_buf_printf(&title, "Tagged “%s”",
-				  morgue_value_get_string(morgue_value_get(t, "tag")));
+				  morgue_value_get_str(t, "tag"));
 		if (!group_begin(s, &fam, "tf", "tag", slug))
 			rc = write_feed(s, path.ptr, page.ptr, title.ptr, NULL, "tag", slug);
 		family_end(s);
@@ -1336,9 +1331,9 @@ int morgue_render_redirects(morgue_site *s)
 	int rc = 0;
 	for (size_t i = 0; i < morgue_value_count(list) && !rc; i++) {
 		morgue_value *r = morgue_value_at(list, i);
-		const char *old_url = morgue_value_get_string(morgue_value_get(r, "old_url"));
-		const char *url = morgue_value_get_string(morgue_value_get(r, "url"));
-		const char *title = morgue_value_get_string(morgue_value_get(r, "title"));
+		const char *old_url = morgue_value_get_str(r, "old_url");
+		const char *url = morgue_value_get_str(r, "url");
+		const char *title = morgue_value_get_str(r, "title");
 		morgue_buf rel = MORGUE_BUF_INIT;
 		if (!old_url || !url || !morgue_path_is_safe(old_url))
 			continue;
@@ -1391,7 +1386,7 @@ int morgue_render_network(morgue_site *s)
 	for (size_t t = 0; t < sizeof(order) / sizeof(*order); t++)
 		for (size_t i = 0; i < n; i++) {
 			const morgue_value *src = morgue_value_at(nodes, i);
-			const char *type = morgue_value_get_string(morgue_value_get(src, "type"));
+			const char *type = morgue_value_get_str(src, "type");
 			if (!type || strcmp(type, order[t]))
 				continue;
 			double ang = 2 * 3.14159265358979 * (double)k / (double)(n ? n : 1) - 3.14159265358979 / 2;
@@ -1399,9 +1394,9 @@ int morgue_render_network(morgue_site *s)
 			double a = morgue_value_get_number(morgue_value_get(src, "article_count"));
 			long long x = (long long)(cx + r * cos(ang)), y = (long long)(cy + r * sin(ang));
 			morgue_value_set_int(p, "id", (long long)morgue_value_get_number(morgue_value_get(src, "id")));
-			morgue_value_set_str(p, "name", morgue_value_get_string(morgue_value_get(src, "name")));
+			morgue_value_set_str(p, "name", morgue_value_get_str(src, "name"));
 			morgue_value_set_str(p, "type", type);
-			morgue_value_set_str(p, "url", morgue_value_get_string(morgue_value_get(src, "url")));
+			morgue_value_set_str(p, "url", morgue_value_get_str(src, "url"));
 			morgue_value_set_int(p, "article_count", (long long)a);
 			morgue_value_set_int(p, "x", x);
 			morgue_value_set_int(p, "y", y);
@@ -1441,8 +1436,8 @@ int morgue_render_network(morgue_site *s)
 		morgue_value_set(l, "y2", morgue_value_number(morgue_value_get_number(morgue_value_get(pb, "y"))));
 		/* tenths of a pixel: 0.5 to 6 px */
 		morgue_value_set_int(l, "w10", 5 + (long long)(55 * c / maxc));
-		morgue_value_set_str(l, "a", morgue_value_get_string(morgue_value_get(pa, "name")));
-		morgue_value_set_str(l, "b", morgue_value_get_string(morgue_value_get(pb, "name")));
+		morgue_value_set_str(l, "a", morgue_value_get_str(pa, "name"));
+		morgue_value_set_str(l, "b", morgue_value_get_str(pb, "name"));
 		morgue_value_set_int(l, "count", (long long)c);
 	}
 	morgue_value *ctx = page_context(s, "entities/network.html", "Who appears with whom");

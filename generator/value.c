@@ -262,6 +262,11 @@ morgue_value *morgue_value_get(const morgue_value *map, const char *key)
 	return morgue_value_get_hashed(map, key, key_hash(key));
 }
 
+const char *morgue_value_get_str(const morgue_value *map, const char *key)
+{
+	return morgue_value_get_string(morgue_value_get(map, key));
+}
+
 unsigned morgue_value_key_hash(const char *key)
 {
 	return key_hash(key);

@@ -58,6 +58,8 @@ morgue_value *morgue_value_at(const morgue_value *list, size_t i);
 /* Maps. set takes ownership of val (replacing and freeing an old value). */
 void morgue_value_set(morgue_value *map, const char *key, morgue_value *val);
 morgue_value *morgue_value_get(const morgue_value *map, const char *key);
+/* The string under key, or NULL (no such key, or not a string). */
+const char *morgue_value_get_str(const morgue_value *map, const char *key);
 /* get, for a key looked up many times (a compiled template's names):
  * hash is morgue_value_key_hash(key), computed once by the caller. */
 unsigned morgue_value_key_hash(const char *key);

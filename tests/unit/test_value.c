@@ -22,6 +22,10 @@ static void map_keys(void)
 	CHECK_STR(morgue_value_get_string(morgue_value_get(m, "exactly_24_bytes_long___")), "past");
 	CHECK_STR(morgue_value_get_string(morgue_value_get(m, "")), "empty key");
 	CHECK(morgue_value_get(m, "missing") == NULL);
+	CHECK_STR(morgue_value_get_str(m, "title"), "One");
+	CHECK(morgue_value_get_str(m, longkey) == NULL); /* a number, not a string */
+	CHECK(morgue_value_get_str(m, "missing") == NULL);
+	CHECK(morgue_value_get_str(NULL, "title") == NULL);
 	CHECK(morgue_value_get(m, "titl") == NULL);
 	/* replacing keeps the place and the count */
 	morgue_value_set_str(m, longkey, "now a string");

@@ -2027,17 +2027,14 @@ static const char *const display_names[2] = { "date_display", "month_display" };
  * for an old one of the same name (morgue_value_set_new). */
 static int names_distinct(const char *const *names, int n)
 {
-	int dates = 0, months = 0;
 	for (int i = 0; i < n; i++) {
-		dates += !strcmp(names[i], "date");
-		months += !strcmp(names[i], "month");
 		if (!strcmp(names[i], display_names[0]) || !strcmp(names[i], display_names[1]))
 			return 0;
 		for (int k = 0; k < i; k++)
 			if (!strcmp(names[i], names[k]))
 				return 0;
 	}
-	return dates <= 1 && months <= 1;
+	return 1;
 }
 
 static int rows_into(morgue_value *list, sqlite3_stmt *st)
